@@ -1,0 +1,3 @@
+namespace FlowSpike;
+
+internal static class Placeholder;
