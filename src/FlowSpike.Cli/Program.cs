@@ -1,1 +1,3 @@
-return 0;
+using FlowSpike.Cli;
+
+return Commands.Build().Parse(args).Invoke();

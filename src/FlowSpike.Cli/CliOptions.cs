@@ -1,0 +1,83 @@
+using System.CommandLine;
+using FlowSpike.Runs;
+
+namespace FlowSpike.Cli;
+
+/// <summary>Option definitions shared by the commands; parsing errors name the option and the bad value.</summary>
+internal static class CliOptions
+{
+    public static Option<string[]> Inputs() => new("--input", "-i")
+    {
+        Description = "Flow log files or folders (recursive); - reads standard input. Repeatable.",
+        Required = true,
+        AllowMultipleArgumentsPerToken = true,
+        Arity = ArgumentArity.OneOrMore,
+        HelpName = "PATH",
+    };
+
+    public static Option<string> State() => new("--state")
+    {
+        Description = "The SQLite state file.",
+        DefaultValueFactory = _ => "flowspike.db",
+        HelpName = "FILE",
+    };
+
+    public static Option<long> Time(string name, string description) => new(name)
+    {
+        Description = description + " ISO 8601 UTC (2026-10-01T00:00:00Z) or epoch seconds.",
+        Required = true,
+        HelpName = "TIME",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (TimeRange.TryParseTime(text, out long t))
+                return t;
+            r.AddError($"{name}: '{text}' is not a time (use ISO 8601 UTC such as 2026-10-01T00:00:00Z, or epoch seconds)");
+            return 0;
+        },
+    };
+
+    public static Option<long> Duration(string name, string description, string defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "DURATION",
+        DefaultValueFactory = _ => TimeRange.TryParseDuration(defaultValue, out long d) ? d : 3600,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : defaultValue;
+            if (TimeRange.TryParseDuration(text, out long d))
+                return d;
+            r.AddError($"{name}: '{text}' is not a duration (examples: 1h, 30m, 3600s, 1d)");
+            return 0;
+        },
+    };
+
+    public static Option<string[]> Cidrs(string name, string description) => new(name)
+    {
+        Description = description + " Repeatable.",
+        AllowMultipleArgumentsPerToken = false,
+        Arity = ArgumentArity.ZeroOrMore,
+        HelpName = "CIDR",
+    };
+
+    public static Option<string?> LogFormat() => new("--log-format")
+    {
+        Description = "Field layout of header-less files, in AWS's syntax: '${version} ${account-id} ...'. Files with a header line use their header.",
+        HelpName = "FORMAT",
+    };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Scan threads (default: all cores).",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        HelpName = "N",
+    };
+
+    public static Option<string?> Config() => new("--config")
+    {
+        Description = "A JSON config file: internal, allow_src, allow_dest (CIDR lists), log_format.",
+        HelpName = "FILE",
+    };
+
+    public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Print only warnings and errors on stderr." };
+}

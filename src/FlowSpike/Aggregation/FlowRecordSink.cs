@@ -1,0 +1,95 @@
+using System.Buffers.Text;
+using FlowSpike.Records;
+using FlowSpike.Selection;
+
+namespace FlowSpike.Aggregation;
+
+/// <summary>
+/// The hot path after tokenizing: select blocked outbound records (SPEC section 1) and count them per (window, source).
+/// A struct so the tokenizer's loop is specialised and inlined for it.
+/// </summary>
+internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to) : IFlowSink
+{
+    private string _source = "";
+    private long _line;
+    private int _fieldCount;
+    private int _src, _dst, _start, _action, _iface;
+
+    public void BeginSource(string source, FlowLayout layout, long firstLine)
+    {
+        _source = source;
+        _line = firstLine - 1;
+        _fieldCount = layout.FieldCount;
+        _src = layout.SrcAddr;
+        _dst = layout.DstAddr;
+        _start = layout.Start;
+        _action = layout.Action;
+        _iface = layout.InterfaceId;
+    }
+
+    public void OnOverlongLine(long lineNumber)
+    {
+        _line = lineNumber;
+        accumulator.Diagnostics.Lines++;
+        accumulator.Diagnostics.AddMalformed(_source, lineNumber, "line too long (no newline within the read buffer); skipped");
+    }
+
+    public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount)
+    {
+        _line++;
+        var diagnostics = accumulator.Diagnostics;
+        diagnostics.Lines++;
+        if (fieldCount != _fieldCount)
+        {
+            if (line.IsEmpty || (line.Length == 1 && line[0] == (byte)'\r'))
+                return;
+            diagnostics.AddMalformed(_source, _line, $"expected {_fieldCount} fields, found {fieldCount}");
+            return;
+        }
+        if (!BlockedOutboundSelector.IsReject(Field(line, fieldEnds, _action)))
+            return;
+        var srcText = Field(line, fieldEnds, _src);
+        if (!Ipv4.TryParse(srcText, out uint src))
+        {
+            // NODATA/SKIPDATA write '-', IPv6 sources are never internal by default: neither is malformed.
+            if (!(srcText.Length == 1 && srcText[0] == (byte)'-') && srcText.IndexOf((byte)':') < 0)
+                diagnostics.AddMalformed(_source, _line, "srcaddr is not an IP address");
+            return;
+        }
+        if (!selector.Internal.Contains(src))
+            return;
+        var dstText = Field(line, fieldEnds, _dst);
+        var kind = selector.ClassifyDestination(dstText, out uint dst);
+        if (kind == DestinationKind.None)
+            return;
+        var startText = Field(line, fieldEnds, _start);
+        if (!Utf8Parser.TryParse(startText, out long start, out int consumed) || consumed != startText.Length)
+        {
+            diagnostics.AddMalformed(_source, _line, "start is not an integer (epoch seconds)");
+            return;
+        }
+        if (start < from || start >= to)
+        {
+            diagnostics.OutOfRange++;
+            return;
+        }
+        diagnostics.Counted++;
+        int entry = accumulator.Add(start, src);
+        if (accumulator.KeepDetails)
+        {
+            accumulator.AddDestination(entry, kind, dst, dstText);
+            if (_iface >= 0)
+                accumulator.AddInterface(entry, Field(line, fieldEnds, _iface));
+        }
+    }
+
+    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, ReadOnlySpan<int> ends, int index)
+    {
+        int begin = index == 0 ? 0 : ends[index - 1] + 1;
+        int end = ends[index];
+        // The last field may carry the '\r' of a CRLF line.
+        if (end == line.Length && end > begin && line[end - 1] == (byte)'\r')
+            end--;
+        return line[begin..end];
+    }
+}

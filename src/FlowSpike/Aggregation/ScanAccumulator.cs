@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+using FlowSpike.Selection;
+
+namespace FlowSpike.Aggregation;
+
+/// <summary>
+/// One thread's counts per (window, source), keyed by a single 64-bit integer, plus the details alerts need.
+/// Turned into a <see cref="WindowPartial"/> once the thread is done.
+/// </summary>
+internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDetails)
+{
+    private readonly Dictionary<ulong, int> _index = [];
+    private readonly List<long> _counts = [];
+    private readonly List<ulong> _keys = [];
+    private readonly HashSet<(int Entry, ulong Destination)> _destinations = [];
+    private readonly HashSet<(int Entry, int Interface)> _interfaces = [];
+    private readonly ByteStringTable _interfaceNames = new();
+    private readonly ByteStringTable _ipv6Names = new();
+
+    public ScanDiagnostics Diagnostics { get; } = new();
+
+    public bool KeepDetails => keepDetails;
+
+    /// <summary>Counts one record; returns the entry so details can be attached.</summary>
+    public int Add(long start, uint src)
+    {
+        ulong window = (ulong)((start - from) / windowSeconds);
+        ulong key = (window << 32) | src;
+        ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, key, out bool exists);
+        if (!exists)
+        {
+            slot = _counts.Count;
+            _counts.Add(0);
+            _keys.Add(key);
+        }
+        CollectionsMarshal.AsSpan(_counts)[slot]++;
+        return slot;
+    }
+
+    public void AddDestination(int entry, DestinationKind kind, uint ipv4, ReadOnlySpan<byte> text)
+    {
+        ulong dst = kind == DestinationKind.Ipv4 ? ipv4 : (1UL << 32) | (uint)_ipv6Names.GetOrAdd(text);
+        _destinations.Add((entry, dst));
+    }
+
+    public void AddInterface(int entry, ReadOnlySpan<byte> interfaceId) =>
+        _interfaces.Add((entry, _interfaceNames.GetOrAdd(interfaceId)));
+
+    public WindowPartial ToPartial()
+    {
+        var partial = new WindowPartial(windowSeconds);
+        var stats = new SourceWindowStats[_counts.Count];
+        for (int i = 0; i < stats.Length; i++)
+        {
+            ulong key = _keys[i];
+            long windowStart = from + (long)(key >> 32) * windowSeconds;
+            var s = new SourceWindowStats { Count = _counts[i] };
+            if (keepDetails)
+            {
+                s.Destinations = new HashSet<string>(StringComparer.Ordinal);
+                s.Interfaces = new HashSet<string>(StringComparer.Ordinal);
+            }
+            stats[i] = s;
+            partial.GetWindow(windowStart)[(uint)key] = s;
+        }
+        var v4Names = new Dictionary<uint, string>();
+        foreach (var (entry, dst) in _destinations)
+        {
+            string name;
+            if (dst >> 32 == 0)
+            {
+                if (!v4Names.TryGetValue((uint)dst, out name!))
+                    v4Names[(uint)dst] = name = Ipv4.Format((uint)dst);
+            }
+            else
+            {
+                name = _ipv6Names.GetString((int)(uint)dst);
+            }
+            stats[entry].Destinations!.Add(name);
+        }
+        foreach (var (entry, iface) in _interfaces)
+            stats[entry].Interfaces!.Add(_interfaceNames.GetString(iface));
+        return partial;
+    }
+}

@@ -1,0 +1,20 @@
+using FlowSpike.Records;
+using FlowSpike.Selection;
+
+namespace FlowSpike.Aggregation;
+
+/// <summary>What a scan counts: records whose start lies in [From, To), in windows of WindowSeconds.</summary>
+public sealed record ScanOptions
+{
+    public required long From { get; init; }
+    public required long To { get; init; }
+    public required long WindowSeconds { get; init; }
+    public CidrSet Internal { get; init; } = CidrSet.Default;
+    /// <summary>Keep distinct destinations and interfaces per (window, source); detection needs them, the baseline does not.</summary>
+    public bool KeepDetails { get; init; }
+    /// <summary>The layout of files without a header line.</summary>
+    public FlowLayout FallbackLayout { get; init; } = FlowLayout.Default;
+    public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public int BufferSize { get; init; } = TextFlowReader.DefaultBufferSize;
+}

@@ -1,0 +1,28 @@
+namespace FlowSpike.Alerts;
+
+/// <summary>
+/// One spiking host in one window, with the evidence the seed's final stats produce (SPEC 3.5) and the updated
+/// baseline values the test used.
+/// </summary>
+public sealed record Alert
+{
+    public required long WindowStart { get; init; }
+    public required long WindowEnd { get; init; }
+    public required string SrcIp { get; init; }
+    public required long BlockedConnections { get; init; }
+    public required IReadOnlyList<string> BlockedDestIps { get; init; }
+    public required IReadOnlyList<string> ResourceIds { get; init; }
+    public required long LatestCount { get; init; }
+    public required long NumDataPoints { get; init; }
+    public required double AvgBlockedConnections { get; init; }
+    public required double StdevBlockedConnections { get; init; }
+    public required double Threshold { get; init; }
+    public required string Model { get; init; }
+    public required double DeviationThreshold { get; init; }
+    public required long DataPointThreshold { get; init; }
+
+    public long UniqueDestConnections => BlockedDestIps.Count;
+
+    /// <summary>Stable per (window, source), so a re-delivered alert can be recognised downstream.</summary>
+    public string Id => $"{WindowStart}-{SrcIp}";
+}

@@ -1,0 +1,48 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace FlowSpike.Alerts;
+
+/// <summary>The JSON Lines form of an alert: one object per line, stable key order, times in ISO 8601 UTC.</summary>
+public static class AlertJson
+{
+    public static string Serialize(Alert alert)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("alert_id", alert.Id);
+            w.WriteString("window_start", IsoTime(alert.WindowStart));
+            w.WriteString("window_end", IsoTime(alert.WindowEnd));
+            w.WriteString("src_ip", alert.SrcIp);
+            w.WriteNumber("blocked_connections", alert.BlockedConnections);
+            w.WriteNumber("unique_dest_connections", alert.UniqueDestConnections);
+            WriteArray(w, "blocked_dest_ips", alert.BlockedDestIps);
+            WriteArray(w, "resource_ids", alert.ResourceIds);
+            w.WriteNumber("latest_count", alert.LatestCount);
+            w.WriteNumber("num_data_points", alert.NumDataPoints);
+            w.WriteNumber("avg_blocked_connections", alert.AvgBlockedConnections);
+            w.WriteNumber("stdev_blocked_connections", alert.StdevBlockedConnections);
+            w.WriteNumber("threshold", alert.Threshold);
+            w.WriteNumber("deviation_threshold", alert.DeviationThreshold);
+            w.WriteNumber("data_point_threshold", alert.DataPointThreshold);
+            w.WriteString("model", alert.Model);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static string IsoTime(long epochSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(epochSeconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static void WriteArray(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string v in values)
+            w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,43 @@
+namespace FlowSpike.Baseline;
+
+/// <summary>
+/// The seed's statistics, exactly (SPEC section 3): an exponentially weighted mean and deviation with weight W,
+/// the current count folded in before it is tested, and SPL null semantics throughout.
+/// </summary>
+public sealed class SplunkModel(SpikeSettings settings) : ISpikeModel
+{
+    public const string ModelName = "splunk";
+
+    public string Name => ModelName;
+
+    public SpikeSettings Settings { get; } = settings;
+
+    public BaselineRow Update(BaselineRow? stored, uint src, long? latestCount)
+    {
+        if (stored is not { } row)
+            return new BaselineRow(src, latestCount, null, null, null);
+        double w = Settings.Weight;
+        double? avg = row.Avg, stdev = row.Stdev;
+        double? newAvg = avg + (latestCount - avg) / w;
+        double? inner = (stdev * stdev * (w - 1) + (latestCount - newAvg) * (latestCount - avg)) / w;
+        // SPL's sqrt of a negative number is null, which coalesce then ignores.
+        double? newStdev = inner is { } v && v >= 0 ? Math.Sqrt(v) : null;
+        return new BaselineRow(
+            src,
+            latestCount,
+            latestCount is null ? row.NumDataPoints : row.NumDataPoints + 1,
+            newAvg ?? avg,
+            newStdev ?? stdev);
+    }
+
+    public bool IsSpike(in BaselineRow row, out double threshold)
+    {
+        if (row is { LatestCount: { } count, NumDataPoints: { } points, Avg: { } avg, Stdev: { } stdev })
+        {
+            threshold = avg + Settings.DeviationThreshold * stdev;
+            return count > threshold && points > Settings.DataPointThreshold;
+        }
+        threshold = double.NaN;
+        return false;
+    }
+}

@@ -1,0 +1,14 @@
+using FlowSpike.Alerts;
+using FlowSpike.Baseline;
+
+namespace FlowSpike.Detection;
+
+/// <summary>One window's outcome: the rows to persist, the alerts to deliver, and counts for the summary.</summary>
+public sealed record WindowResult(
+    long WindowStart,
+    long WindowEnd,
+    IReadOnlyList<BaselineRow> ChangedRows,
+    IReadOnlyList<Alert> Alerts,
+    int ActiveSources,
+    long CountedRecords,
+    int Suppressed);

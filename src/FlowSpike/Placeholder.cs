@@ -1,3 +1,0 @@
-namespace FlowSpike;
-
-internal static class Placeholder;

@@ -1,0 +1,56 @@
+namespace FlowSpike.Records;
+
+/// <summary>A read-only stream that lets the opener look at the first bytes without seeking (stdin cannot seek).</summary>
+internal sealed class PeekStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly byte[] _head;
+    private readonly int _headLength;
+    private int _headPos;
+
+    public PeekStream(Stream inner, int count)
+    {
+        _inner = inner;
+        _head = new byte[count];
+        while (_headLength < count)
+        {
+            int n = inner.Read(_head, _headLength, count - _headLength);
+            if (n == 0)
+                break;
+            _headLength += n;
+        }
+    }
+
+    public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_headPos < _headLength)
+        {
+            int n = Math.Min(buffer.Length, _headLength - _headPos);
+            _head.AsSpan(_headPos, n).CopyTo(buffer);
+            _headPos += n;
+            return n;
+        }
+        return _inner.Read(buffer);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _inner.Dispose();
+        base.Dispose(disposing);
+    }
+}

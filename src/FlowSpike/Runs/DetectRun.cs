@@ -1,0 +1,105 @@
+using FlowSpike.Aggregation;
+using FlowSpike.Alerts;
+using FlowSpike.Baseline;
+using FlowSpike.Detection;
+using FlowSpike.Records;
+using FlowSpike.State;
+
+namespace FlowSpike.Runs;
+
+/// <summary>
+/// The detection over a range, one window at a time in time order. Resumable: windows already applied are skipped,
+/// each window commits with its alerts in one transaction, and alerts are delivered from the outbox afterwards.
+/// </summary>
+public static class DetectRun
+{
+    public sealed record Result(int WindowsApplied, int WindowsSkipped, int Alerts, int Suppressed, ScanDiagnostics? Diagnostics);
+
+    public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, IAlertSink sink, IRunLog log, CancellationToken cancellation = default)
+    {
+        long size = request.WindowSeconds;
+        TimeRange.Validate(request.From, request.To, size, "--window");
+        if (request.Settings.Validate() is { } bad)
+            throw new RunException(bad);
+
+        // Deliver what a crashed run committed but did not get out.
+        var pending = store.PendingAlerts();
+        if (pending.Count > 0)
+        {
+            log.Info($"delivering {pending.Count} alert(s) committed by an earlier run");
+            sink.Deliver(pending);
+            store.MarkDelivered(pending.Select(p => p.Id).ToList());
+        }
+
+        var info = store.Info;
+        var applied = store.AppliedWindows(request.From, request.To);
+        var todo = new List<long>();
+        int skipped = 0;
+        foreach (long w in WindowMath.Starts(request.From, request.To, size))
+        {
+            if (applied.Contains(w))
+            {
+                skipped++;
+                continue;
+            }
+            if (info.CommittedUntil is { } mark && w < mark)
+                throw new RunException(
+                    $"window {TimeRange.Format(w)} was never applied and starts before the committed mark {TimeRange.Format(mark)}; " +
+                    "applying it now would reorder the baseline's history (start --from at or after the mark)");
+            todo.Add(w);
+        }
+        if (skipped > 0)
+            log.Info($"{skipped} window(s) in the range were already committed; skipped");
+        if (todo.Count == 0)
+        {
+            log.Info($"nothing to do: every window in {TimeRange.Format(request.From)} .. {TimeRange.Format(request.To)} is already committed");
+            return new Result(0, skipped, 0, 0, null);
+        }
+        if (info.CommittedUntil is { } committed && todo[0] > committed)
+            log.Warn($"gap: no window was applied between {TimeRange.Format(committed)} and {TimeRange.Format(todo[0])}");
+
+        var table = new BaselineTable(store.LoadLookup());
+        if (table.Count == 0)
+            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike baseline` first)");
+
+        var files = InputSet.Expand(input.Inputs);
+        var scan = FlowScanner.Scan(files, new ScanOptions
+        {
+            From = todo[0],
+            To = request.To,
+            WindowSeconds = size,
+            Internal = input.Internal,
+            FallbackLayout = input.FallbackLayout,
+            Threads = input.Threads,
+            Mode = input.Mode,
+            KeepDetails = true,
+        }, cancellation);
+        RunReport.Scan(scan.Diagnostics, log);
+
+        var model = new SplunkModel(request.Settings);
+        int alerts = 0, suppressed = 0;
+        int delayMs = CommitDelayForTests();
+        foreach (long w in todo)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var result = WindowStep.Apply(w, w + size, scan.Partial.SourcesIn(w), table, model, request.Filter, request.Settings);
+            var outbox = result.Alerts.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
+            store.CommitWindow(result, outbox, size);
+            if (outbox.Count > 0)
+            {
+                sink.Deliver(outbox);
+                store.MarkDelivered(outbox.Select(o => o.Id).ToList());
+            }
+            alerts += result.Alerts.Count;
+            suppressed += result.Suppressed;
+            if (delayMs > 0)
+                Thread.Sleep(delayMs);
+        }
+        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists");
+        return new Result(todo.Count, skipped, alerts, suppressed, scan.Diagnostics);
+    }
+
+    /// <summary>FLOWSPIKE_TEST_COMMIT_DELAY_MS slows each window down so crash tests can kill a run mid-way.</summary>
+    private static int CommitDelayForTests() =>
+        int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_COMMIT_DELAY_MS"), out int ms) ? ms : 0;
+}

@@ -1,0 +1,14 @@
+using FlowSpike.Records;
+using FlowSpike.Selection;
+
+namespace FlowSpike.Runs;
+
+/// <summary>What to read and which addresses are internal; shared by every command that scans.</summary>
+public sealed record InputOptions
+{
+    public required IReadOnlyList<string> Inputs { get; init; }
+    public FlowLayout FallbackLayout { get; init; } = FlowLayout.Default;
+    public CidrSet Internal { get; init; } = CidrSet.Default;
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
+}

@@ -1,0 +1,18 @@
+using FlowSpike.Aggregation;
+
+namespace FlowSpike.Runs;
+
+/// <summary>Turns scan diagnostics into the short notes a user reads on stderr.</summary>
+internal static class RunReport
+{
+    public static void Scan(ScanDiagnostics d, IRunLog log)
+    {
+        log.Info($"scanned {d.Files} file(s), {d.Lines} line(s); {d.Counted} blocked outbound record(s) counted");
+        if (d.Malformed > 0)
+        {
+            log.Warn($"{d.Malformed} malformed line(s) skipped; first ones:");
+            foreach (string s in d.MalformedSamples)
+                log.Warn("  " + s);
+        }
+    }
+}

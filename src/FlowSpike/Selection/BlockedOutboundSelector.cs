@@ -1,0 +1,21 @@
+namespace FlowSpike.Selection;
+
+/// <summary>
+/// SPEC section 1: REJECT, IPv4 source inside an internal network, destination a valid IP outside them.
+/// Works on the raw field bytes so the scan never builds strings.
+/// </summary>
+public sealed class BlockedOutboundSelector(CidrSet internalNetworks)
+{
+    public CidrSet Internal { get; } = internalNetworks;
+
+    public static bool IsReject(ReadOnlySpan<byte> action) =>
+        action.Length == 6 && action.SequenceEqual("REJECT"u8);
+
+    /// <summary>Destination test. Returns the kind of destination, or <see cref="DestinationKind.None"/> when it must not count.</summary>
+    public DestinationKind ClassifyDestination(ReadOnlySpan<byte> dst, out uint ipv4)
+    {
+        if (Ipv4.TryParse(dst, out ipv4))
+            return Internal.Contains(ipv4) ? DestinationKind.None : DestinationKind.Ipv4;
+        return Ipv6.TryParse(dst, out _) ? DestinationKind.Ipv6 : DestinationKind.None;
+    }
+}

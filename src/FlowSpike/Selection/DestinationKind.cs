@@ -1,0 +1,8 @@
+namespace FlowSpike.Selection;
+
+public enum DestinationKind : byte
+{
+    None,
+    Ipv4,
+    Ipv6,
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using FlowSpike.Baseline;
+using FlowSpike.Selection;
+
+namespace FlowSpike.State;
+
+/// <summary>
+/// The Splunk lookup CSV (SPEC section 5). Export writes the table order with nulls as empty fields and doubles in
+/// shortest round-trip form; import matches columns by name and validates every row before anything is replaced.
+/// </summary>
+public static class LookupCsv
+{
+    public const string Header = "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections";
+
+    private static readonly string[] Columns = Header.Split(',');
+
+    public static void Write(IEnumerable<BaselineRow> rows, TextWriter writer)
+    {
+        writer.Write(Header);
+        writer.Write('\n');
+        var ordered = rows.Select(r => (Ip: r.SrcIp, Row: r)).OrderBy(r => r.Ip, StringComparer.Ordinal);
+        foreach (var (ip, row) in ordered)
+        {
+            writer.Write(ip);
+            writer.Write(',');
+            writer.Write(Format(row.LatestCount));
+            writer.Write(',');
+            writer.Write(Format(row.NumDataPoints));
+            writer.Write(',');
+            writer.Write(Format(row.Avg));
+            writer.Write(',');
+            writer.Write(Format(row.Stdev));
+            writer.Write('\n');
+        }
+    }
+
+    public static string ToText(IEnumerable<BaselineRow> rows)
+    {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        Write(rows, writer);
+        return writer.ToString();
+    }
+
+    public static string Format(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>Shortest round-trip text; whole numbers have no decimal point.</summary>
+    public static string Format(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>Parses a lookup file; a bad row throws a <see cref="FormatException"/> naming its line.</summary>
+    public static List<BaselineRow> Read(TextReader reader, string source)
+    {
+        string? header = reader.ReadLine();
+        if (header is null)
+            throw new FormatException($"{source}: empty file; expected the header {Header}");
+        var names = SplitCsv(header.TrimStart('\uFEFF'), source, 1);
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (!Columns.Contains(names[i]))
+                throw new FormatException($"{source}: line 1: unknown column '{names[i]}'; expected the columns {Header}");
+            if (!position.TryAdd(names[i], i))
+                throw new FormatException($"{source}: line 1: column '{names[i]}' appears twice");
+        }
+        var missing = Columns.Where(c => !position.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+            throw new FormatException($"{source}: line 1: missing column(s) {string.Join(", ", missing)}");
+        var rows = new List<BaselineRow>();
+        var seen = new HashSet<uint>();
+        int lineNumber = 1;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+                continue;
+            var f = SplitCsv(line, source, lineNumber);
+            if (f.Count != names.Count)
+                throw new FormatException($"{source}: line {lineNumber}: expected {names.Count} fields, found {f.Count}");
+            string ip = f[position["src_ip"]];
+            if (!Ipv4.TryParse(ip, out uint src))
+                throw new FormatException($"{source}: line {lineNumber}: src_ip '{ip}' is not an IPv4 address");
+            if (!seen.Add(src))
+                throw new FormatException($"{source}: line {lineNumber}: src_ip {ip} appears twice");
+            rows.Add(new BaselineRow(
+                src,
+                ParseLong(f[position["latestCount"]], "latestCount", source, lineNumber),
+                ParseLong(f[position["numDataPoints"]], "numDataPoints", source, lineNumber),
+                ParseDouble(f[position["avgBlockedConnections"]], "avgBlockedConnections", source, lineNumber),
+                ParseDouble(f[position["stdevBlockedConnections"]], "stdevBlockedConnections", source, lineNumber)));
+        }
+        return rows;
+    }
+
+    private static long? ParseLong(string text, string column, string source, int line)
+    {
+        if (text.Length == 0)
+            return null;
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) && v >= 0)
+            return v;
+        // Splunk may write a whole number as "6.0".
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= 0 && d == Math.Floor(d) && d < 9e15)
+            return (long)d;
+        throw new FormatException($"{source}: line {line}: {column} '{text}' is not a non-negative whole number");
+    }
+
+    private static double? ParseDouble(string text, string column, string source, int line)
+    {
+        if (text.Length == 0)
+            return null;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+            return v;
+        throw new FormatException($"{source}: line {line}: {column} '{text}' is not a number");
+    }
+
+    private static List<string> SplitCsv(string line, string source, int lineNumber)
+    {
+        var fields = new List<string>();
+        var current = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    current.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                    quoted = false;
+                else
+                    current.Append(c);
+            }
+            else if (c == '"' && current.Length == 0)
+                quoted = true;
+            else if (c == ',')
+            {
+                fields.Add(current.ToString());
+                current.Clear();
+            }
+            else if (c != '\r')
+                current.Append(c);
+        }
+        if (quoted)
+            throw new FormatException($"{source}: line {lineNumber}: unterminated quoted field");
+        fields.Add(current.ToString());
+        return fields;
+    }
+}

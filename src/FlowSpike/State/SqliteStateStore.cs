@@ -1,0 +1,292 @@
+using System.Globalization;
+using FlowSpike.Baseline;
+using FlowSpike.Detection;
+using Microsoft.Data.Sqlite;
+
+namespace FlowSpike.State;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode with full fsync. Windows are applied one transaction each,
+/// under an exclusive process lock.
+/// </summary>
+public sealed class SqliteStateStore : IStateStore
+{
+    public const int SchemaVersion = 1;
+
+    private readonly string _path;
+    private readonly SqliteConnection _connection;
+    private readonly StateLock _lock;
+
+    private SqliteStateStore(string path, SqliteConnection connection, StateLock stateLock)
+    {
+        _path = path;
+        _connection = connection;
+        _lock = stateLock;
+    }
+
+    /// <summary>Opens or creates the state, taking the process lock. <paramref name="model"/> must match a state's stored model.</summary>
+    public static SqliteStateStore Open(string path, string model = SplunkModel.ModelName)
+    {
+        string full = Path.GetFullPath(path);
+        string? dir = Path.GetDirectoryName(full);
+        if (dir is not null && !Directory.Exists(dir))
+            throw new StateException($"{path}: the folder {dir} does not exist");
+        var stateLock = StateLock.Acquire(full);
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+            connection.Open();
+            var store = new SqliteStateStore(path, connection, stateLock);
+            store.Initialise(model);
+            return store;
+        }
+        catch (SqliteException e)
+        {
+            connection?.Dispose();
+            stateLock.Dispose();
+            throw new StateException($"{path}: {Describe(e)}", e);
+        }
+        catch
+        {
+            connection?.Dispose();
+            stateLock.Dispose();
+            throw;
+        }
+    }
+
+    public StateInfo Info
+    {
+        get
+        {
+            var meta = ReadMeta();
+            return new StateInfo(
+                meta.GetValueOrDefault("model", SplunkModel.ModelName),
+                Long(meta, "committed_until"),
+                Long(meta, "baseline_from"),
+                Long(meta, "baseline_to"),
+                Long(meta, "window_seconds"));
+        }
+    }
+
+    public IReadOnlyList<BaselineRow> LoadLookup()
+    {
+        using var cmd = Command("SELECT src, latest_count, num_data_points, avg, stdev FROM lookup");
+        using var reader = cmd.ExecuteReader();
+        var rows = new List<BaselineRow>();
+        while (reader.Read())
+        {
+            rows.Add(new BaselineRow(
+                (uint)reader.GetInt64(0),
+                reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                reader.IsDBNull(4) ? null : reader.GetDouble(4)));
+        }
+        return rows;
+    }
+
+    public IReadOnlySet<long> AppliedWindows(long from, long to)
+    {
+        using var cmd = Command("SELECT window_start FROM applied_windows WHERE window_start >= $from AND window_start < $to");
+        cmd.Parameters.AddWithValue("$from", from);
+        cmd.Parameters.AddWithValue("$to", to);
+        using var reader = cmd.ExecuteReader();
+        var set = new HashSet<long>();
+        while (reader.Read())
+            set.Add(reader.GetInt64(0));
+        return set;
+    }
+
+    public void ReplaceBaseline(IReadOnlyCollection<BaselineRow> rows, long from, long to, long spanSeconds) =>
+        InTransaction(tx =>
+        {
+            Execute(tx, "DELETE FROM lookup");
+            Execute(tx, "DELETE FROM applied_windows");
+            InsertRows(tx, rows);
+            SetMeta(tx, "committed_until", to);
+            SetMeta(tx, "baseline_from", from);
+            SetMeta(tx, "baseline_to", to);
+            SetMeta(tx, "baseline_span_seconds", spanSeconds);
+        });
+
+    public void ImportLookup(IReadOnlyCollection<BaselineRow> rows) =>
+        InTransaction(tx =>
+        {
+            Execute(tx, "DELETE FROM lookup");
+            InsertRows(tx, rows);
+        });
+
+    public void CommitWindow(WindowResult result, IReadOnlyList<PendingAlert> alerts, long windowSeconds)
+    {
+        long committed = Info.CommittedUntil ?? long.MinValue;
+        InTransaction(tx =>
+        {
+            InsertRows(tx, result.ChangedRows);
+            using (var mark = Command("INSERT INTO applied_windows(window_start, window_end, applied_at, sources, records, alerts) VALUES ($s, $e, $at, $src, $rec, $al)", tx))
+            {
+                mark.Parameters.AddWithValue("$s", result.WindowStart);
+                mark.Parameters.AddWithValue("$e", result.WindowEnd);
+                mark.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                mark.Parameters.AddWithValue("$src", result.ActiveSources);
+                mark.Parameters.AddWithValue("$rec", result.CountedRecords);
+                mark.Parameters.AddWithValue("$al", result.Alerts.Count);
+                mark.ExecuteNonQuery();
+            }
+            using (var outbox = Command("INSERT OR IGNORE INTO alerts(id, window_start, body, delivered) VALUES ($id, $w, $body, 0)", tx))
+            {
+                var id = outbox.Parameters.Add("$id", SqliteType.Text);
+                var w = outbox.Parameters.Add("$w", SqliteType.Integer);
+                var body = outbox.Parameters.Add("$body", SqliteType.Text);
+                foreach (var alert in alerts)
+                {
+                    id.Value = alert.Id;
+                    w.Value = alert.WindowStart;
+                    body.Value = alert.Body;
+                    outbox.ExecuteNonQuery();
+                }
+            }
+            SetMeta(tx, "committed_until", Math.Max(committed, result.WindowEnd));
+            SetMeta(tx, "window_seconds", windowSeconds);
+        });
+    }
+
+    public IReadOnlyList<PendingAlert> PendingAlerts()
+    {
+        using var cmd = Command("SELECT id, window_start, body FROM alerts WHERE delivered = 0 ORDER BY window_start, rowid");
+        using var reader = cmd.ExecuteReader();
+        var list = new List<PendingAlert>();
+        while (reader.Read())
+            list.Add(new PendingAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        return list;
+    }
+
+    public void MarkDelivered(IReadOnlyCollection<string> alertIds) =>
+        InTransaction(tx =>
+        {
+            using var cmd = Command("UPDATE alerts SET delivered = 1 WHERE id = $id", tx);
+            var id = cmd.Parameters.Add("$id", SqliteType.Text);
+            foreach (string alertId in alertIds)
+            {
+                id.Value = alertId;
+                cmd.ExecuteNonQuery();
+            }
+        });
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _lock.Dispose();
+    }
+
+    private void Initialise(string model)
+    {
+        Execute(null, "PRAGMA journal_mode=WAL");
+        Execute(null, "PRAGMA synchronous=FULL");
+        Execute(null, "PRAGMA busy_timeout=2000");
+        bool fresh;
+        using (var check = Command("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'"))
+            fresh = Convert.ToInt64(check.ExecuteScalar(), CultureInfo.InvariantCulture) == 0;
+        if (fresh)
+        {
+            InTransaction(tx =>
+            {
+                Execute(tx, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                Execute(tx, "CREATE TABLE lookup(src INTEGER PRIMARY KEY, latest_count INTEGER, num_data_points INTEGER, avg REAL, stdev REAL)");
+                Execute(tx, "CREATE TABLE applied_windows(window_start INTEGER PRIMARY KEY, window_end INTEGER NOT NULL, applied_at TEXT NOT NULL, sources INTEGER NOT NULL, records INTEGER NOT NULL, alerts INTEGER NOT NULL)");
+                Execute(tx, "CREATE TABLE alerts(id TEXT PRIMARY KEY, window_start INTEGER NOT NULL, body TEXT NOT NULL, delivered INTEGER NOT NULL)");
+                Execute(tx, "CREATE INDEX alerts_pending ON alerts(delivered, window_start)");
+                SetMeta(tx, "schema_version", SchemaVersion);
+                SetMeta(tx, "model", model);
+            });
+            return;
+        }
+        var meta = ReadMeta();
+        long version = Long(meta, "schema_version") ?? 0;
+        if (version > SchemaVersion)
+            throw new StateException($"{_path}: the state was written by a newer FlowSpike (schema version {version}; this build knows {SchemaVersion}); it is left untouched");
+        if (version < SchemaVersion)
+            throw new StateException($"{_path}: unknown state schema version {version}");
+        string stored = meta.GetValueOrDefault("model", SplunkModel.ModelName);
+        if (!string.Equals(stored, model, StringComparison.Ordinal))
+            throw new StateException($"{_path}: the state was built with model '{stored}', not '{model}'; use a separate state per model");
+    }
+
+    private Dictionary<string, string> ReadMeta()
+    {
+        using var cmd = Command("SELECT key, value FROM meta");
+        using var reader = cmd.ExecuteReader();
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+            meta[reader.GetString(0)] = reader.GetString(1);
+        return meta;
+    }
+
+    private static long? Long(Dictionary<string, string> meta, string key) =>
+        meta.TryGetValue(key, out string? v) ? long.Parse(v, CultureInfo.InvariantCulture) : null;
+
+    private void InsertRows(SqliteTransaction tx, IEnumerable<BaselineRow> rows)
+    {
+        using var cmd = Command("INSERT OR REPLACE INTO lookup(src, latest_count, num_data_points, avg, stdev) VALUES ($src, $l, $n, $a, $s)", tx);
+        var src = cmd.Parameters.Add("$src", SqliteType.Integer);
+        var l = cmd.Parameters.Add("$l", SqliteType.Integer);
+        var n = cmd.Parameters.Add("$n", SqliteType.Integer);
+        var a = cmd.Parameters.Add("$a", SqliteType.Real);
+        var s = cmd.Parameters.Add("$s", SqliteType.Real);
+        cmd.Prepare();
+        foreach (var row in rows)
+        {
+            src.Value = (long)row.Src;
+            l.Value = (object?)row.LatestCount ?? DBNull.Value;
+            n.Value = (object?)row.NumDataPoints ?? DBNull.Value;
+            a.Value = (object?)row.Avg ?? DBNull.Value;
+            s.Value = (object?)row.Stdev ?? DBNull.Value;
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private void SetMeta(SqliteTransaction tx, string key, object value)
+    {
+        using var cmd = Command("INSERT OR REPLACE INTO meta(key, value) VALUES ($k, $v)", tx);
+        cmd.Parameters.AddWithValue("$k", key);
+        cmd.Parameters.AddWithValue("$v", Convert.ToString(value, CultureInfo.InvariantCulture));
+        cmd.ExecuteNonQuery();
+    }
+
+    private void InTransaction(Action<SqliteTransaction> work)
+    {
+        try
+        {
+            using var tx = _connection.BeginTransaction();
+            work(tx);
+            tx.Commit();
+        }
+        catch (SqliteException e)
+        {
+            throw new StateException($"{_path}: {Describe(e)}; the transaction was rolled back and the state is unchanged", e);
+        }
+    }
+
+    private void Execute(SqliteTransaction? tx, string sql)
+    {
+        using var cmd = Command(sql, tx);
+        cmd.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        return cmd;
+    }
+
+    private static string Describe(SqliteException e) => e.SqliteErrorCode switch
+    {
+        8 => "the state file is read-only",
+        13 => "the disk is full",
+        26 => "the file is not a FlowSpike state (not an SQLite database)",
+        14 => "the state file cannot be opened",
+        _ => e.Message,
+    };
+}

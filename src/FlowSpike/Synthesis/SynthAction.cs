@@ -1,0 +1,8 @@
+namespace FlowSpike.Synthesis;
+
+internal enum SynthAction
+{
+    Dash,
+    Accept,
+    Reject,
+}

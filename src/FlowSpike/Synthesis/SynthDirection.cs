@@ -1,0 +1,8 @@
+namespace FlowSpike.Synthesis;
+
+internal enum SynthDirection
+{
+    None,
+    Ingress,
+    Egress,
+}

@@ -1,0 +1,35 @@
+namespace FlowSpike.Synthesis;
+
+/// <summary>VPC Flow Log v5 fields, declared in AWS's documented order.</summary>
+internal enum SynthField
+{
+    Version,
+    AccountId,
+    InterfaceId,
+    SrcAddr,
+    DstAddr,
+    SrcPort,
+    DstPort,
+    Protocol,
+    Packets,
+    Bytes,
+    Start,
+    End,
+    Action,
+    LogStatus,
+    VpcId,
+    SubnetId,
+    InstanceId,
+    TcpFlags,
+    Type,
+    PktSrcAddr,
+    PktDstAddr,
+    Region,
+    AzId,
+    SublocationType,
+    SublocationId,
+    PktSrcAwsService,
+    PktDstAwsService,
+    FlowDirection,
+    TrafficPath,
+}

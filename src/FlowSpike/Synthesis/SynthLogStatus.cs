@@ -1,0 +1,8 @@
+namespace FlowSpike.Synthesis;
+
+internal enum SynthLogStatus
+{
+    Ok,
+    NoData,
+    SkipData,
+}

@@ -1,0 +1,14 @@
+namespace FlowSpike.Synthesis;
+
+/// <summary>Record kinds that must not count as blocked outbound.</summary>
+internal enum SynthNoiseKind
+{
+    AcceptOutbound,
+    AcceptInbound,
+    AcceptInternal,
+    RejectInbound,
+    RejectInternal,
+    NoData,
+    SkipData,
+    Ipv6,
+}
