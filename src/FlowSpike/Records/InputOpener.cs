@@ -2,9 +2,14 @@ using System.IO.Compression;
 
 namespace FlowSpike.Records;
 
-/// <summary>Opens an input and recognises its container by content: gzip is inflated in-process and streamed.</summary>
+/// <summary>
+/// Opens an input and recognises its container by content, not by name: gzip is inflated in-process and streamed,
+/// and what is inside is checked for being text.
+/// </summary>
 public static class InputOpener
 {
+    private const int PeekBytes = 512;
+
     public static Stream Open(InputFile file)
     {
         Stream raw;
@@ -18,15 +23,41 @@ public static class InputOpener
         {
             throw new FlowInputException($"{file.Path}: cannot be opened: {e.Message}", e);
         }
-        var peek = new PeekStream(raw, 4);
-        ReadOnlySpan<byte> head = peek.Head;
-        if (head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
-            return new GZipStream(peek, CompressionMode.Decompress);
-        if (head.Length >= 4 && head.SequenceEqual("PAR1"u8))
+        var peek = new PeekStream(raw, PeekBytes);
+        try
+        {
+            if (peek.Head is [0x1f, 0x8b, ..])
+            {
+                PeekStream inner;
+                try
+                {
+                    inner = new PeekStream(new GZipStream(peek, CompressionMode.Decompress), PeekBytes);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new FlowInputException($"{file.Path}: corrupt gzip data ({e.Message})", e);
+                }
+                CheckText(inner.Head, file, "gzip content");
+                return inner;
+            }
+            CheckText(peek.Head, file, "content");
+            return peek;
+        }
+        catch
         {
             peek.Dispose();
-            throw new FlowInputException($"{file.Path}: is a Parquet file; Parquet input is not supported by this build yet");
+            throw;
         }
-        return peek;
+    }
+
+    private static void CheckText(ReadOnlySpan<byte> head, InputFile file, string what)
+    {
+        if (head.StartsWith("PAR1"u8))
+            throw new FlowInputException($"{file.Path}: is a Parquet file; Parquet input is not supported by this build yet");
+        int first = head.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first >= 0 && head[first] is (byte)'{' or (byte)'[')
+            throw new FlowInputException($"{file.Path}: {what} is JSON (CloudWatch Logs or Firehose style); JSON input is not supported by this build yet");
+        if (head.Contains((byte)0))
+            throw new FlowInputException($"{file.Path}: {what} is binary; it is not a text flow log");
     }
 }

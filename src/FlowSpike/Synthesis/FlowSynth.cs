@@ -6,6 +6,9 @@ public static class FlowSynth
 {
     private const int MaxHosts = 200_000;
 
+    // One hour of one account is scheduled in memory (4 bytes a record).
+    private const double MaxRecordsPerHour = 20_000_000;
+
     /// <summary>Generates the data set under <paramref name="outDir"/>/AWSLogs and the labels in
     /// <paramref name="outDir"/>/labels.csv. Existing files with the same names are overwritten,
     /// other files are left alone.</summary>
@@ -54,6 +57,11 @@ public static class FlowSynth
         if (!double.IsFinite(options.RecordsPerHostHour) || options.RecordsPerHostHour <= 0 || options.RecordsPerHostHour > 1_000_000)
         {
             throw new ArgumentException("RecordsPerHostHour must be a positive number up to 1e6.", nameof(options));
+        }
+
+        if (options.Hosts * options.RecordsPerHostHour > MaxRecordsPerHour)
+        {
+            throw new ArgumentException($"Hosts * RecordsPerHostHour must not exceed {MaxRecordsPerHour:0}.", nameof(options));
         }
 
         if (options.Spikes > 0 && options.TargetBytes is null && options.SpikeFromDay >= options.Days)

@@ -17,7 +17,7 @@ internal sealed class SynthHost
     public byte[] InstanceId = [];
     public byte[] AzId = [];
 
-    /// <summary>First and size of the host's /16, for "some other internal address nearby".</summary>
+    /// <summary>Base address of the host's /16, for "some other internal address nearby".</summary>
     public uint NetworkBase;
 
     public double BlockedRate;

@@ -27,9 +27,12 @@ public sealed record SynthOptions
     /// <summary>Files per hour and account; the hour's records are split among them.</summary>
     public int FilesPerHour { get; init; } = 1;
 
-    /// <summary>Average total records (all kinds) per host-hour; scales the data size.</summary>
+    /// <summary>Average total records (all kinds) per host-hour; scales the data size. Only the noise
+    /// scales: blocked outbound rates stay at ~0.3 to ~15 per host-hour (they define the detection
+    /// statistics), so values below ~5 give mostly blocked records.</summary>
     public double RecordsPerHostHour { get; init; } = 30;
 
-    /// <summary>If set, stop at the first hour boundary after about this many uncompressed bytes (overrides Days).</summary>
+    /// <summary>If set, stop at the first hour boundary after about this many uncompressed bytes (overrides
+    /// Days); the run is extended if needed to cover every planned spike hour.</summary>
     public long? TargetBytes { get; init; }
 }

@@ -104,7 +104,8 @@ internal sealed class SynthRun
 
         var total = 0.0;
         var hours = 0;
-        while (total < target && hours < int.MaxValue - 1)
+        // Capped far below DateTimeOffset's range; the hour loop itself still stops on bytes written.
+        while (total < target && hours < 10_000_000)
         {
             total += perHourOfDay[(_startHourOfDay + hours) % 24];
             hours++;

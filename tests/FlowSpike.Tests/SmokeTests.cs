@@ -1,7 +1,0 @@
-namespace FlowSpike.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void One() => Assert.Equal(2, 1 + 1);
-}
