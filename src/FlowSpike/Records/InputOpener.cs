@@ -1,4 +1,3 @@
-using System.IO.Compression;
 
 namespace FlowSpike.Records;
 
@@ -31,7 +30,7 @@ public static class InputOpener
                 PeekStream inner;
                 try
                 {
-                    inner = new PeekStream(new GZipStream(peek, CompressionMode.Decompress), PeekBytes);
+                    inner = new PeekStream(new VerifiedGzipStream(peek), PeekBytes);
                 }
                 catch (InvalidDataException e)
                 {

@@ -36,7 +36,7 @@ internal sealed class SynthRun
     private int[] _schedule = new int[4096];
     private int _count;
     private int _files;
-    private string? _lastDirectory;
+    private readonly HashSet<string> _directories = [];
 
     public SynthRun(SynthOptions options, SynthWorld world, string outDir)
     {
@@ -266,10 +266,9 @@ internal sealed class SynthRun
             stamp.ToString("yyyy", CultureInfo.InvariantCulture),
             stamp.ToString("MM", CultureInfo.InvariantCulture),
             stamp.ToString("dd", CultureInfo.InvariantCulture));
-        if (directory != _lastDirectory)
+        if (_directories.Add(directory))
         {
             Directory.CreateDirectory(directory);
-            _lastDirectory = directory;
         }
 
         var name = string.Create(

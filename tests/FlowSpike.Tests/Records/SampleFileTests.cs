@@ -1,0 +1,79 @@
+using FlowSpike.Records;
+using FlowSpike.State;
+using FlowSpike.Tests.Support;
+
+namespace FlowSpike.Tests.Records;
+
+/// <summary>Every file in shared/samples/third_party is read correctly or refused with a clear reason.</summary>
+public class SampleFileTests
+{
+    [Fact]
+    public void Loki_gzip_file_with_header_has_three_accept_records_and_none_counted()
+    {
+        var r = Scan.Files([Samples.Path_("loki/vpcflowlog.log.gz")]);
+        Assert.Equal(3, r.Diagnostics.Lines);
+        Assert.Equal(0, r.Diagnostics.Malformed);
+        Assert.Equal(0, r.Diagnostics.Counted);
+    }
+
+    [Fact]
+    public void Loki_records_count_once_rewritten_as_reject()
+    {
+        using var dir = new TempDir();
+        using var gz = new System.IO.Compression.GZipStream(File.OpenRead(Samples.Path_("loki/vpcflowlog.log.gz")), System.IO.Compression.CompressionMode.Decompress);
+        string text = new StreamReader(gz).ReadToEnd().Replace("ACCEPT", "REJECT", StringComparison.Ordinal);
+        var r = Scan.Text(text, dir);
+        // 10.26.1.153 -> 3.239.232.29 counts; the inbound record and the internal-to-internal one do not.
+        Assert.Equal(1, r.Diagnostics.Counted);
+        var window = Assert.Single(r.Partial.Windows);
+        Assert.Equal(1669842000, window.Key);
+        var (src, stats) = Assert.Single(window.Value);
+        Assert.Equal("10.26.1.153", Selection.Ipv4.Format(src));
+        Assert.Equal(["3.239.232.29"], stats.Destinations!);
+        Assert.Equal(["eni-0050644426037aa0f"], stats.Interfaces!);
+    }
+
+    [Fact]
+    public void Otel_nodata_record_is_skipped_not_malformed()
+    {
+        var r = Scan.Files([Samples.Path_("opentelemetry-collector-contrib/valid_vpc_flow_log.log")]);
+        Assert.Equal(1, r.Diagnostics.Lines);
+        Assert.Equal(0, r.Diagnostics.Malformed);
+        Assert.Equal(0, r.Diagnostics.Counted);
+    }
+
+    [Fact]
+    public void Otel_ecs_header_with_ecs_fields_is_read()
+    {
+        var r = Scan.Files([Samples.Path_("opentelemetry-collector-contrib/valid_vpc_flow_log_ecs.log")]);
+        Assert.Equal(1, r.Diagnostics.Lines);
+        Assert.Equal(0, r.Diagnostics.Malformed);
+        Assert.Equal(0, r.Diagnostics.Counted); // ACCEPT, internal to internal
+    }
+
+    [Fact]
+    public void Transit_gateway_log_is_refused_with_the_reason()
+    {
+        var e = Assert.Throws<FlowInputException>(() => Scan.Files([Samples.Path_("opentelemetry-collector-contrib/valid_tgw_flow_log.log")]));
+        Assert.Contains("valid_tgw_flow_log.log", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Transit Gateway", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("opentelemetry-collector-contrib/valid_vpc_flow_cw.json")]
+    [InlineData("opentelemetry-collector-contrib/valid_vpc_flow_cw_custom.json")]
+    public void CloudWatch_json_is_refused_by_name_until_json_readers_exist(string file)
+    {
+        var e = Assert.Throws<FlowInputException>(() => Scan.Files([Samples.Path_(file)]));
+        Assert.Contains(Path.GetFileName(file), e.Message, StringComparison.Ordinal);
+        Assert.Contains("JSON", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shipped_lookup_with_only_a_header_imports_as_empty()
+    {
+        string path = Samples.Path_("security_content/baseline_blocked_outbound_connections.csv");
+        using var reader = new StreamReader(path);
+        Assert.Empty(LookupCsv.Read(reader, path));
+    }
+}
