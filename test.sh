@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds everything and runs the whole test suite; ends with the line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK is required (see README: Requirements)" >&2
+  exit 1
+fi
+
+if ! dotnet build FlowSpike.slnx -c Release -nologo -v quiet; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+log="$(mktemp)"
+dotnet test --project tests/FlowSpike.Tests -c Release --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+summary() { grep -E "^\s+$1: [0-9]+" "$log" | tail -1 | grep -oE '[0-9]+$'; }
+passed=$(summary succeeded); failed=$(summary failed); skipped=$(summary skipped)
+passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit "$status"

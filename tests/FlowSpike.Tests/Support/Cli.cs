@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace FlowSpike.Tests.Support;
+
+/// <summary>Runs the real CLI as a separate process, as a user would.</summary>
+public static class Cli
+{
+    public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "FlowSpike.Cli.dll");
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Dll);
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        if (env is not null)
+        {
+            foreach (var (k, v) in env)
+                psi.Environment[k] = v;
+        }
+        return psi;
+    }
+
+    public static Outcome Run(params string[] args) => RunWith(args);
+
+    public static Outcome RunWith(IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? env = null)
+    {
+        using var p = Process.Start(StartInfo(args, env))!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+            p.StandardInput.Write(stdin);
+        p.StandardInput.Close();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("flowspike did not finish: " + string.Join(' ', args));
+        }
+        return new Outcome(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
