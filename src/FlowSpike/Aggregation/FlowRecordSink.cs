@@ -8,7 +8,7 @@ namespace FlowSpike.Aggregation;
 /// The hot path after tokenizing: select blocked outbound records (SPEC section 1) and count them per (window, source).
 /// A struct so the tokenizer's loop is specialised and inlined for it.
 /// </summary>
-internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to) : IFlowSink
+internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to, int segment = 0) : IFlowSink
 {
     private string _source = "";
     private long _line;
@@ -27,11 +27,14 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         _iface = layout.InterfaceId;
     }
 
+    /// <summary>The number of the last line seen (header included).</summary>
+    public readonly long LastLine => _line;
+
     public void OnOverlongLine(long lineNumber)
     {
         _line = lineNumber;
         accumulator.Diagnostics.Lines++;
-        accumulator.Diagnostics.AddMalformed(_source, lineNumber, "line too long (no newline within the read buffer); skipped");
+        accumulator.Diagnostics.AddMalformed(_source, segment, lineNumber, "line too long (no newline within the read buffer); skipped");
     }
 
     public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount)
@@ -43,7 +46,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         {
             if (line.IsEmpty || (line.Length == 1 && line[0] == (byte)'\r'))
                 return;
-            diagnostics.AddMalformed(_source, _line, $"expected {_fieldCount} fields, found {fieldCount}");
+            diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found {fieldCount}");
             return;
         }
         if (!BlockedOutboundSelector.IsReject(Field(line, fieldEnds, _action)))
@@ -53,7 +56,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         {
             // NODATA/SKIPDATA write '-', IPv6 sources are never internal by default: neither is malformed.
             if (!(srcText.Length == 1 && srcText[0] == (byte)'-') && srcText.IndexOf((byte)':') < 0)
-                diagnostics.AddMalformed(_source, _line, "srcaddr is not an IP address");
+                diagnostics.AddMalformed(_source, segment, _line, "srcaddr is not an IP address");
             return;
         }
         if (!selector.Internal.Contains(src))
@@ -65,7 +68,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         var startText = Field(line, fieldEnds, _start);
         if (!Utf8Parser.TryParse(startText, out long start, out int consumed) || consumed != startText.Length)
         {
-            diagnostics.AddMalformed(_source, _line, "start is not an integer (epoch seconds)");
+            diagnostics.AddMalformed(_source, segment, _line, "start is not an integer (epoch seconds)");
             return;
         }
         if (start < from || start >= to)

@@ -5,6 +5,7 @@ namespace FlowSpike.Aggregation;
 
 /// <summary>
 /// Scans inputs in parallel: each worker owns an accumulator and a read buffer, and the partials are merged at the end.
+/// Work items are whole files, or line-aligned segments of large plain-text files so one big file uses every core.
 /// </summary>
 public static class FlowScanner
 {
@@ -14,17 +15,16 @@ public static class FlowScanner
         var diagnostics = new ScanDiagnostics();
         var gate = new Lock();
         var selector = new BlockedOutboundSelector(options.Internal);
-        // Largest first, so one big file does not start last and leave the other cores idle.
-        var ordered = files.OrderByDescending(f => f.Length).ToList();
+        var items = Plan(files, options);
         try
         {
             Parallel.ForEach(
-                ordered,
+                items,
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellation },
                 () => new Worker(new ScanAccumulator(options.From, options.WindowSeconds, options.KeepDetails), new byte[options.BufferSize]),
-                (file, _, worker) =>
+                (item, _, worker) =>
                 {
-                    ScanOne(file, options, selector, worker);
+                    ScanOne(item, options, selector, worker);
                     return worker;
                 },
                 worker =>
@@ -44,13 +44,73 @@ public static class FlowScanner
         return new ScanResult(total, diagnostics);
     }
 
-    private static void ScanOne(InputFile file, ScanOptions options, BlockedOutboundSelector selector, Worker worker)
+    /// <summary>One unit of work: a whole input, or the lines starting in [Start, End) of a plain file.</summary>
+    private sealed record WorkItem(InputFile File, int Segment, long Start, long End, FlowLayout? Layout)
     {
-        using var stream = InputOpener.Open(file);
-        var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
-        TextFlowReader.Read(stream, file.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
-        worker.Accumulator.Diagnostics.Files++;
-        worker.Accumulator.Diagnostics.Bytes += Math.Max(0, file.Length);
+        public long Size => Layout is null ? File.Length : End - Start;
+    }
+
+    private static List<WorkItem> Plan(IReadOnlyList<InputFile> files, ScanOptions options)
+    {
+        var items = new List<WorkItem>();
+        foreach (var file in files)
+        {
+            if (options.Threads < 2 || file.IsStdin || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
+            {
+                items.Add(new WorkItem(file, 0, 0, long.MaxValue, null));
+                continue;
+            }
+            int segments = (int)Math.Ceiling(file.Length / (double)options.SegmentBytes);
+            long step = file.Length / segments;
+            for (int i = 0; i < segments; i++)
+                items.Add(new WorkItem(file, i, i * step, i == segments - 1 ? file.Length : (i + 1) * step, layout));
+        }
+        // Largest first, so one big item does not start last and leave the other cores idle.
+        items.Sort((a, b) => b.Size.CompareTo(a.Size));
+        return items;
+    }
+
+    private static bool IsPlainText(InputFile file, ScanOptions options, out FlowLayout layout)
+    {
+        layout = options.FallbackLayout;
+        using (InputOpener.Open(file, out bool compressed))
+        {
+            if (compressed)
+                return false; // inflate is sequential
+        }
+        using var raw = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        layout = TextFlowReader.LayoutOf(raw, file.Path, options.FallbackLayout);
+        return true;
+    }
+
+    private static void ScanOne(WorkItem item, ScanOptions options, BlockedOutboundSelector selector, Worker worker)
+    {
+        var diagnostics = worker.Accumulator.Diagnostics;
+        if (item.Layout is null)
+        {
+            using var stream = InputOpener.Open(item.File);
+            var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
+            TextFlowReader.Read(stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+            diagnostics.Files++;
+            diagnostics.Bytes += Math.Max(0, item.File.Length);
+            return;
+        }
+        using (var stream = new FileStream(item.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        {
+            var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To, item.Segment);
+            try
+            {
+                TextFlowReader.ReadSegment(stream, item.Start, item.End, item.File.Path, item.Layout, ref sink, options.Mode, worker.Buffer);
+            }
+            catch (IOException e)
+            {
+                throw new FlowInputException($"{item.File.Path}: read error ({e.Message})", e);
+            }
+            diagnostics.EndSegment(item.File.Path, item.Segment, sink.LastLine);
+        }
+        if (item.Segment == 0)
+            diagnostics.Files++;
+        diagnostics.Bytes += item.End - item.Start;
     }
 
     private sealed record Worker(ScanAccumulator Accumulator, byte[] Buffer);

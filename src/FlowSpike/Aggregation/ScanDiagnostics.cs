@@ -5,20 +5,36 @@ public sealed class ScanDiagnostics
 {
     public const int MaxSamples = 5;
 
+    private readonly List<MalformedSample> _samples = [];
+    private readonly Dictionary<(string Source, int Segment), long> _segmentLines = [];
+    private readonly Dictionary<(string Source, int Segment), int> _samplesPerSegment = [];
+    private List<string>? _located;
+
     public long Files { get; set; }
     public long Bytes { get; set; }
     public long Lines { get; set; }
     public long Counted { get; set; }
     public long Malformed { get; set; }
     public long OutOfRange { get; set; }
-    public List<string> MalformedSamples { get; } = [];
 
-    public void AddMalformed(string source, long line, string reason)
+    /// <summary>The first malformed lines, in file and line order, as "file:line: reason".</summary>
+    public IReadOnlyList<string> MalformedSamples => _located ??= Locate();
+
+    public void AddMalformed(string source, int segment, long line, string reason)
     {
         Malformed++;
-        if (MalformedSamples.Count < MaxSamples)
-            MalformedSamples.Add($"{source}:{line}: {reason}");
+        // Keep the first few of every segment, so the global first few survive whatever thread read which part.
+        var key = (source, segment);
+        int kept = _samplesPerSegment.GetValueOrDefault(key);
+        if (kept >= MaxSamples)
+            return;
+        _samplesPerSegment[key] = kept + 1;
+        _samples.Add(new MalformedSample(source, segment, line, reason));
+        _located = null;
     }
+
+    /// <summary>Records the last line number a segment of a split file reached, to turn its local numbers into file line numbers.</summary>
+    public void EndSegment(string source, int segment, long lastLine) => _segmentLines[(source, segment)] = lastLine;
 
     public void Merge(ScanDiagnostics other)
     {
@@ -28,10 +44,23 @@ public sealed class ScanDiagnostics
         Counted += other.Counted;
         Malformed += other.Malformed;
         OutOfRange += other.OutOfRange;
-        foreach (string s in other.MalformedSamples)
+        _samples.AddRange(other._samples);
+        foreach (var (k, v) in other._segmentLines)
+            _segmentLines[k] = v;
+        _located = null;
+    }
+
+    private List<string> Locate()
+    {
+        var located = new List<MalformedSample>(_samples.Count);
+        foreach (var s in _samples)
         {
-            if (MalformedSamples.Count < MaxSamples)
-                MalformedSamples.Add(s);
+            long line = s.Line;
+            for (int j = 0; j < s.Segment; j++)
+                line += _segmentLines.GetValueOrDefault((s.Source, j));
+            located.Add(s with { Line = line });
         }
+        located.Sort((a, b) => a.Source != b.Source ? string.CompareOrdinal(a.Source, b.Source) : a.Line.CompareTo(b.Line));
+        return [.. located.Take(MaxSamples).Select(s => s.ToString())];
     }
 }

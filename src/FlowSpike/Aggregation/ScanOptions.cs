@@ -17,4 +17,6 @@ public sealed record ScanOptions
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int BufferSize { get; init; } = TextFlowReader.DefaultBufferSize;
+    /// <summary>Plain files at least twice this size are read as line-aligned segments of about this size, in parallel.</summary>
+    public long SegmentBytes { get; init; } = 64L << 20;
 }

@@ -9,8 +9,12 @@ public static class InputOpener
 {
     private const int PeekBytes = 512;
 
-    public static Stream Open(InputFile file)
+    public static Stream Open(InputFile file) => Open(file, out _);
+
+    /// <summary>Opens the input; <paramref name="compressed"/> says whether its bytes are inflated on the way.</summary>
+    public static Stream Open(InputFile file, out bool compressed)
     {
+        compressed = false;
         Stream raw;
         try
         {
@@ -37,6 +41,7 @@ public static class InputOpener
                     throw new FlowInputException($"{file.Path}: corrupt gzip data ({e.Message})", e);
                 }
                 CheckText(inner.Head, file, "gzip content");
+                compressed = true;
                 return inner;
             }
             CheckText(peek.Head, file, "content");

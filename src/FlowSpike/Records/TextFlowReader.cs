@@ -2,18 +2,40 @@ namespace FlowSpike.Records;
 
 /// <summary>
 /// Streams a text flow log through the tokenizer in fixed-size chunks of whole lines, so memory stays bounded
-/// whatever the file size. The first line decides the layout: a header line names the fields, otherwise the fallback applies.
+/// whatever the file size. The first line decides the layout: a header line names the fields, otherwise the fallback
+/// applies. A large plain file can also be read as line-aligned segments: a segment owns the lines that start inside it.
 /// </summary>
 public static class TextFlowReader
 {
     public const int DefaultBufferSize = 1 << 20;
 
     public static void Read<TSink>(Stream stream, string source, FlowLayout fallback, ref TSink sink, TokenizerMode mode, byte[] buffer)
+        where TSink : struct, IFlowSink =>
+        ReadCore(stream, source, fallback, detectHeader: true, discardFirst: false, bufferOffset: 0, end: long.MaxValue, ref sink, mode, buffer);
+
+    /// <summary>
+    /// Reads the lines of a seekable stream that start in [start, end), with a layout already known (from the file's
+    /// header, which belongs to the segment at 0). Line numbers given to the sink count from the segment's first line.
+    /// </summary>
+    public static void ReadSegment<TSink>(Stream stream, long start, long end, string source, FlowLayout layout, ref TSink sink, TokenizerMode mode, byte[] buffer)
+        where TSink : struct, IFlowSink
+    {
+        if (start == 0)
+        {
+            ReadCore(stream, source, layout, detectHeader: true, discardFirst: false, bufferOffset: 0, end, ref sink, mode, buffer);
+            return;
+        }
+        // Start one byte early: if that byte is '\n', the line at `start` is ours; otherwise the partial line is not.
+        stream.Seek(start - 1, SeekOrigin.Begin);
+        ReadCore(stream, source, layout, detectHeader: false, discardFirst: true, bufferOffset: start - 1, end, ref sink, mode, buffer);
+    }
+
+    private static void ReadCore<TSink>(Stream stream, string source, FlowLayout layout, bool detectHeader, bool discardFirst, long bufferOffset, long end, ref TSink sink, TokenizerMode mode, byte[] buffer)
         where TSink : struct, IFlowSink
     {
         int filled = 0;
-        long lineNumber = 1; // number of the first line in the buffer
-        bool first = true;
+        long lineNumber = 1; // number of the first line at `pos` in the buffer
+        bool begun = false;
         bool skipping = false; // inside an overlong line
         while (true)
         {
@@ -25,15 +47,18 @@ public static class TextFlowReader
                 if (filled == buffer.Length)
                 {
                     // No room for the terminator: the last line fills the whole buffer and is overlong.
-                    sink.OnOverlongLine(lineNumber);
+                    if (!discardFirst && bufferOffset < end)
+                    {
+                        Begin(ref sink, ref begun, source, layout, 1);
+                        sink.OnOverlongLine(lineNumber);
+                    }
                     return;
                 }
                 buffer[filled++] = (byte)'\n';
             }
             if (filled == 0)
             {
-                if (first)
-                    sink.BeginSource(source, fallback, 1);
+                Begin(ref sink, ref begun, source, layout, 1);
                 return;
             }
             int lastNewline = buffer.AsSpan(0, filled).LastIndexOf((byte)'\n');
@@ -42,49 +67,70 @@ public static class TextFlowReader
                 if (filled < buffer.Length && !eof)
                     continue;
                 // A whole buffer without a newline: report once, then drop bytes until the next newline.
-                if (!skipping)
+                if (!skipping && !discardFirst)
                 {
-                    if (first)
-                    {
-                        sink.BeginSource(source, fallback, 1);
-                        first = false;
-                    }
+                    if (bufferOffset >= end)
+                        return;
+                    Begin(ref sink, ref begun, source, layout, 1);
                     sink.OnOverlongLine(lineNumber);
                     skipping = true;
                 }
+                bufferOffset += filled;
                 filled = 0;
                 continue;
             }
-            int start = 0;
-            if (skipping)
+            int pos = 0;
+            if (discardFirst || skipping)
             {
-                start = buffer.AsSpan(0, filled).IndexOf((byte)'\n') + 1;
-                lineNumber++;
-                skipping = false;
+                pos = buffer.AsSpan(0, filled).IndexOf((byte)'\n') + 1;
+                if (skipping)
+                    lineNumber++;
+                discardFirst = skipping = false;
             }
-            if (first)
+            if (!begun && bufferOffset + pos < end)
             {
-                first = false;
-                start = BeginWithLayout(buffer.AsSpan(start, lastNewline + 1 - start), source, fallback, ref sink, ref lineNumber) + start;
+                begun = true;
+                pos += BeginWithLayout(buffer.AsSpan(pos, lastNewline + 1 - pos), source, layout, detectHeader, ref sink, ref lineNumber);
             }
-            var chunk = buffer.AsSpan(start, lastNewline + 1 - start);
+            int stop = lastNewline + 1;
+            bool finished = false;
+            if (end != long.MaxValue && bufferOffset + stop > end)
+            {
+                // Keep only lines that start before `end`: up to the newline that ends the line holding byte end-1.
+                long relativeEnd = end - bufferOffset;
+                stop = relativeEnd <= pos ? pos : buffer.AsSpan((int)(relativeEnd - 1), filled - (int)(relativeEnd - 1)).IndexOf((byte)'\n') + (int)relativeEnd;
+                finished = true;
+            }
+            var chunk = buffer.AsSpan(pos, stop - pos);
             LineTokenizer.Tokenize(chunk, ref sink, mode);
             lineNumber += System.MemoryExtensions.Count(chunk, (byte)'\n');
+            if (finished)
+                return;
             int rest = filled - (lastNewline + 1);
             buffer.AsSpan(lastNewline + 1, rest).CopyTo(buffer);
+            bufferOffset += lastNewline + 1;
             filled = rest;
             if (eof && filled == 0)
                 return;
         }
     }
 
+    private static void Begin<TSink>(ref TSink sink, ref bool begun, string source, FlowLayout layout, long firstLine)
+        where TSink : struct, IFlowSink
+    {
+        if (begun)
+            return;
+        begun = true;
+        sink.BeginSource(source, layout, firstLine);
+    }
+
     /// <summary>Tells the sink the layout; returns how many bytes of a header line to skip.</summary>
-    private static int BeginWithLayout<TSink>(ReadOnlySpan<byte> chunk, string source, FlowLayout fallback, ref TSink sink, ref long lineNumber)
+    private static int BeginWithLayout<TSink>(ReadOnlySpan<byte> chunk, string source, FlowLayout fallback, bool detectHeader, ref TSink sink, ref long lineNumber)
         where TSink : struct, IFlowSink
     {
         int nl = chunk.IndexOf((byte)'\n');
         var firstLine = chunk[..nl];
-        if (!FlowLayout.LooksLikeHeader(firstLine))
+        if (!detectHeader || !FlowLayout.LooksLikeHeader(firstLine))
         {
             sink.BeginSource(source, fallback, 1);
             return 0;
@@ -94,6 +140,22 @@ public static class TextFlowReader
         lineNumber = 2;
         sink.BeginSource(source, layout!, 2);
         return nl + 1;
+    }
+
+    /// <summary>The layout a file's first line declares, or the fallback when it has no header; used to plan segments.</summary>
+    public static FlowLayout LayoutOf(Stream stream, string source, FlowLayout fallback)
+    {
+        var head = new byte[64 * 1024];
+        int filled = 0, n;
+        while (filled < head.Length && (n = ReadSome(stream, source, head, filled)) > 0)
+            filled += n;
+        int nl = head.AsSpan(0, filled).IndexOf((byte)'\n');
+        var line = nl < 0 ? head.AsSpan(0, filled) : head.AsSpan(0, nl);
+        if (!FlowLayout.LooksLikeHeader(line))
+            return fallback;
+        return FlowLayout.TryFromHeader(line, out var layout, out string? error)
+            ? layout!
+            : throw new FlowInputException($"{source}: line 1: unusable header: {error}");
     }
 
     private static int ReadSome(Stream stream, string source, byte[] buffer, int offset)
