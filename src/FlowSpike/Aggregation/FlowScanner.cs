@@ -15,6 +15,7 @@ public static class FlowScanner
         var diagnostics = new ScanDiagnostics();
         var gate = new Lock();
         var selector = new BlockedOutboundSelector(options.Internal);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var items = Plan(files, options);
         try
         {
@@ -41,6 +42,7 @@ public static class FlowScanner
         {
             throw first;
         }
+        diagnostics.Elapsed = clock.Elapsed;
         return new ScanResult(total, diagnostics);
     }
 

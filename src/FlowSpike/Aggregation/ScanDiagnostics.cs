@@ -16,6 +16,7 @@ public sealed class ScanDiagnostics
     public long Counted { get; set; }
     public long Malformed { get; set; }
     public long OutOfRange { get; set; }
+    public TimeSpan Elapsed { get; set; }
 
     /// <summary>The first malformed lines, in file and line order, as "file:line: reason".</summary>
     public IReadOnlyList<string> MalformedSamples => _located ??= Locate();

@@ -25,13 +25,13 @@ public static class InputSet
                 {
                     string full = Path.GetFullPath(f);
                     if (seen.Add(full))
-                        files.Add(new InputFile(f, new FileInfo(f).Length));
+                        files.Add(new InputFile(f, LengthOf(f)));
                 }
             }
             else if (File.Exists(input))
             {
                 if (seen.Add(Path.GetFullPath(input)))
-                    files.Add(new InputFile(input, new FileInfo(input).Length));
+                    files.Add(new InputFile(input, LengthOf(input)));
             }
             else
             {
@@ -39,5 +39,12 @@ public static class InputSet
             }
         }
         return files;
+    }
+
+    /// <summary>The size of the file a path leads to, following symbolic links.</summary>
+    private static long LengthOf(string path)
+    {
+        var info = new FileInfo(path);
+        return info.LinkTarget is null ? info.Length : info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target ? target.Length : info.Length;
     }
 }

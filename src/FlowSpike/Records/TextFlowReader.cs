@@ -7,7 +7,7 @@ namespace FlowSpike.Records;
 /// </summary>
 public static class TextFlowReader
 {
-    public const int DefaultBufferSize = 1 << 20;
+    public const int DefaultBufferSize = 1 << 17;
 
     public static void Read<TSink>(Stream stream, string source, FlowLayout fallback, ref TSink sink, TokenizerMode mode, byte[] buffer)
         where TSink : struct, IFlowSink =>
