@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using FlowSpike.Records;
 using FlowSpike.Selection;
 
@@ -40,17 +41,71 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount)
     {
         _line++;
-        var diagnostics = accumulator.Diagnostics;
-        diagnostics.Lines++;
-        if (fieldCount != _fieldCount)
+        accumulator.Diagnostics.Lines++;
+        if (fieldCount == _fieldCount)
         {
-            if (line.IsEmpty || (line.Length == 1 && line[0] == (byte)'\r'))
-                return;
-            diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found {fieldCount}");
+            Process(line, fieldEnds);
             return;
         }
+        // Off the fast path: tolerate runs of spaces or tabs between fields, as a whitespace split would.
+        var scratch = accumulator.Scratch(line.Length);
+        Span<int> ends = stackalloc int[FlowLayout.MaxFields];
+        int count = Normalize(line, scratch, ends, out int length);
+        if (count == 0)
+            return; // blank line
+        if (count != _fieldCount)
+        {
+            accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found {count}");
+            return;
+        }
+        Process(scratch.AsSpan(0, length), ends[..count]);
+    }
+
+    /// <summary>Copies the line with every run of blanks turned into one space; returns the field count.</summary>
+    private static int Normalize(ReadOnlySpan<byte> line, byte[] output, Span<int> ends, out int length)
+    {
+        int n = 0, fields = 0;
+        bool inField = false;
+        foreach (byte b in line)
+        {
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r')
+            {
+                if (inField)
+                {
+                    if (fields < ends.Length)
+                        ends[fields] = n;
+                    fields++;
+                    inField = false;
+                }
+                continue;
+            }
+            if (!inField && fields > 0)
+                output[n++] = (byte)' ';
+            output[n++] = b;
+            inField = true;
+        }
+        if (inField)
+        {
+            if (fields < ends.Length)
+                ends[fields] = n;
+            fields++;
+        }
+        length = n;
+        return fields;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Process(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds)
+    {
+        var diagnostics = accumulator.Diagnostics;
         if (!BlockedOutboundSelector.IsReject(Field(line, fieldEnds, _action)))
             return;
+        if (HasEmptyField(line, fieldEnds))
+        {
+            // A doubled or trailing blank: split on blank runs, this line has fewer fields than the layout.
+            diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
+            return;
+        }
         var srcText = Field(line, fieldEnds, _src);
         if (!Ipv4.TryParse(srcText, out uint src))
         {
@@ -84,6 +139,19 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             if (_iface >= 0)
                 accumulator.AddInterface(entry, Field(line, fieldEnds, _iface));
         }
+    }
+
+    private static bool HasEmptyField(ReadOnlySpan<byte> line, ReadOnlySpan<int> ends)
+    {
+        int begin = 0;
+        foreach (int end in ends)
+        {
+            if (end == begin)
+                return true;
+            begin = end + 1;
+        }
+        // A last field that is only the '\r' of a CRLF line is empty too.
+        return line.Length > 0 && line[^1] == (byte)'\r' && ends[^1] - (ends.Length > 1 ? ends[^2] + 1 : 0) == 1;
     }
 
     private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, ReadOnlySpan<int> ends, int index)

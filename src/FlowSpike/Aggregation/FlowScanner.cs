@@ -15,6 +15,9 @@ public static class FlowScanner
         var diagnostics = new ScanDiagnostics();
         var gate = new Lock();
         var selector = new BlockedOutboundSelector(options.Internal);
+        // Window indexes are kept in 32 bits of the accumulator's key.
+        if (options.To <= options.From || (options.To - options.From) / options.WindowSeconds >= uint.MaxValue)
+            throw new ArgumentException($"scan range [{options.From}, {options.To}) is empty or has too many windows of {options.WindowSeconds}s");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var items = Plan(files, options);
         try

@@ -17,7 +17,17 @@ internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDe
     private readonly ByteStringTable _interfaceNames = new();
     private readonly ByteStringTable _ipv6Names = new();
 
+    private byte[] _scratch = [];
+
     public ScanDiagnostics Diagnostics { get; } = new();
+
+    /// <summary>A reusable buffer for re-splitting an irregular line.</summary>
+    public byte[] Scratch(int length)
+    {
+        if (_scratch.Length < length)
+            _scratch = new byte[Math.Max(length, 256)];
+        return _scratch;
+    }
 
     public bool KeepDetails => keepDetails;
 
