@@ -66,6 +66,18 @@ internal static class CliOptions
         HelpName = "FORMAT",
     };
 
+    public static Option<string> InputFormat()
+    {
+        var o = new Option<string>("--input-format")
+        {
+            Description = "Force the input format instead of recognising it by content: text, json (CloudWatch Logs, Firehose) or parquet (S3 Parquet, Security Lake OCSF).",
+            DefaultValueFactory = _ => "auto",
+            HelpName = "FORMAT",
+        };
+        o.AcceptOnlyFromAmong("auto", "text", "json", "parquet");
+        return o;
+    }
+
     public static Option<int> Threads() => new("--threads")
     {
         Description = "Scan threads (default: all cores).",

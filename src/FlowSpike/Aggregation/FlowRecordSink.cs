@@ -97,31 +97,45 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Process(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds)
     {
-        var diagnostics = accumulator.Diagnostics;
         if (!BlockedOutboundSelector.IsReject(Field(line, fieldEnds, _action)))
             return;
         if (HasEmptyField(line, fieldEnds))
         {
             // A doubled or trailing blank: split on blank runs, this line has fewer fields than the layout.
-            diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
+            accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
             return;
         }
-        var srcText = Field(line, fieldEnds, _src);
+        var startText = Field(line, fieldEnds, _start);
+        long? start = Utf8Parser.TryParse(startText, out long t, out int consumed) && consumed == startText.Length ? t : null;
+        Select(Field(line, fieldEnds, _src), Field(line, fieldEnds, _dst), start, _iface >= 0 ? Field(line, fieldEnds, _iface) : default);
+    }
+
+    public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId)
+    {
+        _line++;
+        accumulator.Diagnostics.Lines++;
+        if (reject)
+            Select(src, dst, start, interfaceId);
+    }
+
+    /// <summary>SPEC section 1 on a REJECT record, then the count per (window, source).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, long? startValue, ReadOnlySpan<byte> interfaceId)
+    {
+        var diagnostics = accumulator.Diagnostics;
         if (!Ipv4.TryParse(srcText, out uint src))
         {
             // NODATA/SKIPDATA write '-', IPv6 sources are never internal by default: neither is malformed.
-            if (!(srcText.Length == 1 && srcText[0] == (byte)'-') && srcText.IndexOf((byte)':') < 0)
+            if (!srcText.IsEmpty && !(srcText.Length == 1 && srcText[0] == (byte)'-') && srcText.IndexOf((byte)':') < 0)
                 diagnostics.AddMalformed(_source, segment, _line, "srcaddr is not an IP address");
             return;
         }
         if (!selector.Internal.Contains(src))
             return;
-        var dstText = Field(line, fieldEnds, _dst);
         var kind = selector.ClassifyDestination(dstText, out uint dst);
         if (kind == DestinationKind.None)
             return;
-        var startText = Field(line, fieldEnds, _start);
-        if (!Utf8Parser.TryParse(startText, out long start, out int consumed) || consumed != startText.Length)
+        if (startValue is not { } start)
         {
             diagnostics.AddMalformed(_source, segment, _line, "start is not an integer (epoch seconds)");
             return;
@@ -136,8 +150,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         if (accumulator.KeepDetails)
         {
             accumulator.AddDestination(entry, kind, dst, dstText);
-            if (_iface >= 0)
-                accumulator.AddInterface(entry, Field(line, fieldEnds, _iface));
+            if (!interfaceId.IsEmpty)
+                accumulator.AddInterface(entry, interfaceId);
         }
     }
 

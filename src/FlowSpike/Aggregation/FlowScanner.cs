@@ -78,10 +78,10 @@ public static class FlowScanner
     private static bool IsPlainText(InputFile file, ScanOptions options, out FlowLayout layout)
     {
         layout = options.FallbackLayout;
-        using (InputOpener.Open(file, out bool compressed))
+        using (var input = InputOpener.Open(file, options.Format))
         {
-            if (compressed)
-                return false; // inflate is sequential
+            if (input.Compressed || input.Format != InputFormat.Text)
+                return false; // inflate is sequential, and only text splits at newlines
         }
         using var raw = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         layout = TextFlowReader.LayoutOf(raw, file.Path, options.FallbackLayout);
@@ -93,9 +93,20 @@ public static class FlowScanner
         var diagnostics = worker.Accumulator.Diagnostics;
         if (item.Layout is null)
         {
-            using var stream = InputOpener.Open(item.File);
+            using var input = InputOpener.Open(item.File, options.Format);
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
-            TextFlowReader.Read(stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+            switch (input.Format)
+            {
+                case InputFormat.Json:
+                    JsonFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                    break;
+                case InputFormat.Parquet:
+                    ParquetFlowReader.Read(input.Stream, item.File.Path, ref sink);
+                    break;
+                default:
+                    TextFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                    break;
+            }
             diagnostics.Files++;
             diagnostics.Bytes += Math.Max(0, item.File.Length);
             return;

@@ -14,6 +14,8 @@ public sealed record ScanOptions
     public bool KeepDetails { get; init; }
     /// <summary>The layout of files without a header line.</summary>
     public FlowLayout FallbackLayout { get; init; } = FlowLayout.Default;
+    /// <summary>Auto recognises each input by content.</summary>
+    public InputFormat Format { get; init; } = InputFormat.Auto;
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int BufferSize { get; init; } = TextFlowReader.DefaultBufferSize;

@@ -1,6 +1,8 @@
 namespace FlowSpike.Records;
 
-/// <summary>A line sink told which source and layout the following lines belong to.</summary>
+/// <summary>
+/// Receives what a reader finds: tokenized lines from text and JSON containers, or typed records from columnar ones.
+/// </summary>
 public interface IFlowSink : ILineSink
 {
     /// <summary>Called before the lines of a source; <paramref name="firstLine"/> is the 1-based number of its first data line.</summary>
@@ -8,4 +10,10 @@ public interface IFlowSink : ILineSink
 
     /// <summary>A line longer than the read buffer was skipped whole (lines are counted by the caller then).</summary>
     void OnOverlongLine(long lineNumber);
+
+    /// <summary>
+    /// One record from a columnar source, already typed. <paramref name="start"/> is null when the record has none;
+    /// empty spans stand for missing values.
+    /// </summary>
+    void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId);
 }

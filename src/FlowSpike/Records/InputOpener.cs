@@ -1,67 +1,82 @@
-
 namespace FlowSpike.Records;
 
 /// <summary>
-/// Opens an input and recognises its container by content, not by name: gzip is inflated in-process and streamed,
-/// and what is inside is checked for being text.
+/// Opens an input and recognises it by content, not by name: gzip (also gzip inside gzip, as Firehose can write) is
+/// inflated in-process and streamed, then the bytes tell Parquet, JSON or text apart.
 /// </summary>
 public static class InputOpener
 {
     private const int PeekBytes = 512;
+    private const int MaxGzipLayers = 3;
 
-    public static Stream Open(InputFile file) => Open(file, out _);
+    public static OpenedInput Open(InputFile file, InputFormat forced = InputFormat.Auto) =>
+        Open(file, file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path), forced);
 
-    /// <summary>Opens the input; <paramref name="compressed"/> says whether its bytes are inflated on the way.</summary>
-    public static Stream Open(InputFile file, out bool compressed)
+    /// <summary>Opens an already opened raw stream (for example an S3 object body) named <paramref name="file"/>.</summary>
+    public static OpenedInput Open(InputFile file, Stream raw, InputFormat forced = InputFormat.Auto)
     {
-        compressed = false;
-        Stream raw;
-        try
-        {
-            raw = file.IsStdin
-                ? Console.OpenStandardInput()
-                : new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FlowInputException($"{file.Path}: cannot be opened: {e.Message}", e);
-        }
         var peek = new PeekStream(raw, PeekBytes);
+        Stream current = peek;
+        bool compressed = false;
         try
         {
-            if (peek.Head is [0x1f, 0x8b, ..])
+            for (int layer = 0; layer < MaxGzipLayers && peek.Head is [0x1f, 0x8b, ..]; layer++)
             {
-                PeekStream inner;
                 try
                 {
-                    inner = new PeekStream(new VerifiedGzipStream(peek), PeekBytes);
+                    peek = new PeekStream(new VerifiedGzipStream(current), PeekBytes);
                 }
                 catch (InvalidDataException e)
                 {
                     throw new FlowInputException($"{file.Path}: corrupt gzip data ({e.Message})", e);
                 }
-                CheckText(inner.Head, file, "gzip content");
+                current = peek;
                 compressed = true;
-                return inner;
             }
-            CheckText(peek.Head, file, "content");
-            return peek;
+            var format = forced != InputFormat.Auto ? forced : Detect(peek.Head, file, compressed);
+            if (format != InputFormat.Parquet)
+                return new OpenedInput(current, format, compressed);
+            if (!compressed && !file.IsStdin && raw is FileStream)
+            {
+                // Parquet needs to seek: reopen the file itself.
+                current.Dispose();
+                return new OpenedInput(OpenFile(file.Path, sequential: false), format, compressed);
+            }
+            // A Parquet file inside gzip or on a pipe: spool it to a temporary file (bounded memory).
+            string temp = Path.Combine(Path.GetTempPath(), $"flowspike-{Environment.ProcessId}-{Guid.NewGuid():N}.parquet");
+            using (var spool = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                current.CopyTo(spool);
+            current.Dispose();
+            return new OpenedInput(new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read), format, compressed, temp);
         }
         catch
         {
-            peek.Dispose();
+            current.Dispose();
             throw;
         }
     }
 
-    private static void CheckText(ReadOnlySpan<byte> head, InputFile file, string what)
+    private static FileStream OpenFile(string path, bool sequential = true)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, sequential ? FileOptions.SequentialScan : FileOptions.RandomAccess);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FlowInputException($"{path}: cannot be opened: {e.Message}", e);
+        }
+    }
+
+    private static InputFormat Detect(ReadOnlySpan<byte> head, InputFile file, bool compressed)
     {
         if (head.StartsWith("PAR1"u8))
-            throw new FlowInputException($"{file.Path}: is a Parquet file; Parquet input is not supported by this build yet");
+            return InputFormat.Parquet;
         int first = head.IndexOfAnyExcept(" \t\r\n"u8);
         if (first >= 0 && head[first] is (byte)'{' or (byte)'[')
-            throw new FlowInputException($"{file.Path}: {what} is JSON (CloudWatch Logs or Firehose style); JSON input is not supported by this build yet");
+            return InputFormat.Json;
         if (head.Contains((byte)0))
-            throw new FlowInputException($"{file.Path}: {what} is binary; it is not a text flow log");
+            throw new FlowInputException($"{file.Path}: {(compressed ? "gzip content" : "content")} is binary and not a known flow log format (text, JSON, Parquet)");
+        return InputFormat.Text;
     }
 }

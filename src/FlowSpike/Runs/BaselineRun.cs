@@ -21,6 +21,7 @@ public static class BaselineRun
             WindowSeconds = spanSeconds,
             Internal = input.Internal,
             FallbackLayout = input.FallbackLayout,
+            Format = input.Format,
             Threads = input.Threads,
             Mode = input.Mode,
         });

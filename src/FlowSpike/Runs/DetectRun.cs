@@ -70,6 +70,7 @@ public static class DetectRun
             WindowSeconds = size,
             Internal = input.Internal,
             FallbackLayout = input.FallbackLayout,
+            Format = input.Format,
             Threads = input.Threads,
             Mode = input.Mode,
             KeepDetails = true,

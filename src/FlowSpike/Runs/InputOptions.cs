@@ -8,6 +8,7 @@ public sealed record InputOptions
 {
     public required IReadOnlyList<string> Inputs { get; init; }
     public FlowLayout FallbackLayout { get; init; } = FlowLayout.Default;
+    public InputFormat Format { get; init; } = InputFormat.Auto;
     public CidrSet Internal { get; init; } = CidrSet.Default;
     public int Threads { get; init; } = Environment.ProcessorCount;
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;

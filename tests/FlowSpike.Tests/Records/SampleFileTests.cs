@@ -59,14 +59,37 @@ public class SampleFileTests
         Assert.Contains("Transit Gateway", e.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("opentelemetry-collector-contrib/valid_vpc_flow_cw.json")]
-    [InlineData("opentelemetry-collector-contrib/valid_vpc_flow_cw_custom.json")]
-    public void CloudWatch_json_is_refused_by_name_until_json_readers_exist(string file)
+    [Fact]
+    public void CloudWatch_subscription_payload_is_read()
     {
-        var e = Assert.Throws<FlowInputException>(() => Scan.Files([Samples.Path_(file)]));
-        Assert.Contains(Path.GetFileName(file), e.Message, StringComparison.Ordinal);
-        Assert.Contains("JSON", e.Message, StringComparison.Ordinal);
+        var r = Scan.Files([Samples.Path_("opentelemetry-collector-contrib/valid_vpc_flow_cw.json")]);
+        Assert.Equal(2, r.Diagnostics.Lines);
+        Assert.Equal(0, r.Diagnostics.Malformed);
+        Assert.Equal(0, r.Diagnostics.Counted); // one ACCEPT, one REJECT between two internal addresses
+    }
+
+    [Fact]
+    public void CloudWatch_subscription_payload_counts_once_the_reject_goes_outside()
+    {
+        using var dir = new TempDir();
+        string text = File.ReadAllText(Samples.Path_("opentelemetry-collector-contrib/valid_vpc_flow_cw.json")).Replace("172.31.9.12", "198.51.100.7", StringComparison.Ordinal);
+        var r = Scan.Files([dir.Write("cw.json", text)]);
+        Assert.Equal(1, r.Diagnostics.Counted);
+        var (src, stats) = Assert.Single(Assert.Single(r.Partial.Windows).Value);
+        Assert.Equal("172.31.9.69", Selection.Ipv4.Format(src));
+        Assert.Equal(["eni-1235b8ca123456789"], stats.Interfaces!);
+    }
+
+    [Fact]
+    public void Custom_four_field_cloudwatch_format_is_reported_not_guessed()
+    {
+        // version interface-id srcaddr dstaddr: without --log-format the lines do not fit the default layout...
+        var r = Scan.Files([Samples.Path_("opentelemetry-collector-contrib/valid_vpc_flow_cw_custom.json")]);
+        Assert.Equal(2, r.Diagnostics.Malformed);
+        Assert.Contains("expected 14 fields, found 4", r.Diagnostics.MalformedSamples[0], StringComparison.Ordinal);
+        // ...and that layout cannot tell blocked traffic at all, which the format string check says.
+        Assert.False(FlowLayout.TryFromFormatString("${version} ${interface-id} ${srcaddr} ${dstaddr}", out _, out string? error));
+        Assert.Contains("action", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,128 @@
+using System.Text.Json;
+
+namespace FlowSpike.Records;
+
+/// <summary>
+/// Flow log records carried in JSON: `aws logs filter-log-events` / `get-log-events` output, CloudWatch Logs
+/// subscription payloads (DATA_MESSAGE; CONTROL_MESSAGE is ignored), and Firehose objects, newline-separated or
+/// concatenated. Every string property named "message" is one record in the layout given by --log-format (there is
+/// no header in these containers). Streams with bounded memory; records are numbered in order for error reports.
+/// </summary>
+public static class JsonFlowReader
+{
+    private const int MaxTokenBytes = 64 << 20;
+    private static readonly byte[] ControlPrefix = "CWL CONTROL MESSAGE"u8.ToArray();
+
+    public static void Read<TSink>(Stream stream, string source, FlowLayout layout, ref TSink sink, TokenizerMode mode, byte[] lineBuffer)
+        where TSink : struct, IFlowSink
+    {
+        sink.BeginSource(source, layout, 1);
+        var state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
+        byte[] json = new byte[1 << 16];
+        int filled = 0, lines = 0;
+        long recordNumber = 0, consumedTotal = 0;
+        bool control = false;
+        var property = Property.Other;
+        while (true)
+        {
+            int n = Fill(stream, source, json, filled);
+            bool eof = n == 0;
+            filled += n;
+            var reader = new Utf8JsonReader(json.AsSpan(0, filled), eof, state);
+            try
+            {
+                while (reader.Read())
+                {
+                    switch (reader.TokenType)
+                    {
+                        case JsonTokenType.StartObject when reader.CurrentDepth == 0:
+                            control = false;
+                            break;
+                        case JsonTokenType.PropertyName:
+                            property = reader.ValueTextEquals("message"u8) ? Property.Message
+                                : reader.CurrentDepth == 1 && reader.ValueTextEquals("messageType"u8) ? Property.MessageType
+                                : Property.Other;
+                            continue;
+                        case JsonTokenType.String when property == Property.MessageType:
+                            control = reader.ValueTextEquals("CONTROL_MESSAGE"u8);
+                            break;
+                        case JsonTokenType.String when property == Property.Message && !control:
+                            int length = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+                            if (lines + length + 1 > lineBuffer.Length)
+                            {
+                                Flush(lineBuffer, ref lines, ref sink, mode);
+                                if (length + 1 > lineBuffer.Length)
+                                {
+                                    sink.OnOverlongLine(++recordNumber);
+                                    break;
+                                }
+                            }
+                            int written = reader.CopyString(lineBuffer.AsSpan(lines));
+                            if (lineBuffer.AsSpan(lines, written).StartsWith(ControlPrefix))
+                                break;
+                            recordNumber++;
+                            lines += written;
+                            lineBuffer[lines++] = (byte)'\n';
+                            break;
+                    }
+                    property = Property.Other;
+                }
+            }
+            catch (JsonException e)
+            {
+                throw new FlowInputException($"{source}: invalid JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
+            }
+            state = reader.CurrentState;
+            int consumed = (int)reader.BytesConsumed;
+            consumedTotal += consumed;
+            json.AsSpan(consumed, filled - consumed).CopyTo(json);
+            filled -= consumed;
+            if (eof)
+            {
+                if (filled > 0 || reader.CurrentDepth > 0)
+                    throw new FlowInputException($"{source}: JSON ends in the middle of a value (truncated?)");
+                break;
+            }
+            if (consumed == 0 && filled == json.Length)
+            {
+                // One token (a long string) does not fit: grow, within reason.
+                if (json.Length >= MaxTokenBytes)
+                    throw new FlowInputException($"{source}: a JSON value near byte {consumedTotal} is larger than {MaxTokenBytes >> 20} MB");
+                Array.Resize(ref json, json.Length * 2);
+            }
+        }
+        Flush(lineBuffer, ref lines, ref sink, mode);
+    }
+
+    private enum Property
+    {
+        Other,
+        Message,
+        MessageType,
+    }
+
+    private static void Flush<TSink>(byte[] buffer, ref int length, ref TSink sink, TokenizerMode mode)
+        where TSink : struct, IFlowSink
+    {
+        if (length == 0)
+            return;
+        LineTokenizer.Tokenize(buffer.AsSpan(0, length), ref sink, mode);
+        length = 0;
+    }
+
+    private static int Fill(Stream stream, string source, byte[] buffer, int offset)
+    {
+        try
+        {
+            return stream.Read(buffer, offset, buffer.Length - offset);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FlowInputException($"{source}: corrupt compressed data ({e.Message})", e);
+        }
+        catch (IOException e)
+        {
+            throw new FlowInputException($"{source}: read error ({e.Message})", e);
+        }
+    }
+}
