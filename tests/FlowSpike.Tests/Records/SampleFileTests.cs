@@ -92,6 +92,26 @@ public class SampleFileTests
         Assert.Contains("action", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ocsf-1.1.0-vpc_flow-input0.parquet")]
+    [InlineData("ocsf-1.0.0-rc.2-example0.gz.parquet")]
+    public void Security_lake_ocsf_samples_are_mapped(string file)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "security_lake", file);
+        // With RFC1918 internal, the inbound REJECT from 1.2.3.4 does not count.
+        var r = Scan.Files([path]);
+        Assert.Equal((1, 0, 0), (r.Diagnostics.Lines, r.Diagnostics.Malformed, r.Diagnostics.Counted));
+        // Declare 1.0.0.0/8 internal and it is a blocked outbound record: this checks every mapped column.
+        r = Scan.Files([path], @internal: Selection.CidrSet.Parse(["1.0.0.0/8"]));
+        Assert.Equal(1, r.Diagnostics.Counted);
+        var (window, sources) = Assert.Single(r.Partial.Windows);
+        Assert.Equal(1649721600, window); // 1649721732000 ms, floored to the hour
+        var (src, stats) = Assert.Single(sources);
+        Assert.Equal("1.2.3.4", Selection.Ipv4.Format(src));
+        Assert.Equal(["172.31.2.52"], stats.Destinations!);
+        Assert.Equal(["eni-000000000000000000"], stats.Interfaces!);
+    }
+
     [Fact]
     public void Shipped_lookup_with_only_a_header_imports_as_empty()
     {
