@@ -9,6 +9,15 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# The S3 tests run against s3rver, an S3-compatible server from npm, on 127.0.0.1.
+if [ ! -f tests/s3rver/node_modules/s3rver/bin/s3rver.js ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; fi
+  fi
+  (cd tests/s3rver && npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null) || {
+    echo "test.sh: could not install s3rver with npm" >&2; echo "0 passed, 1 failed"; exit 1; }
+fi
+
 if ! dotnet build FlowSpike.slnx -c Release -nologo -v quiet; then
   echo "0 passed, 1 failed"
   exit 1

@@ -78,6 +78,12 @@ internal static class CliOptions
         return o;
     }
 
+    public static Option<string?> EndpointUrl() => new("--endpoint-url")
+    {
+        Description = "An S3-compatible endpoint for s3:// inputs (path-style addressing); default: AWS_ENDPOINT_URL or AWS itself.",
+        HelpName = "URL",
+    };
+
     public static Option<int> Threads() => new("--threads")
     {
         Description = "Scan threads (default: all cores).",

@@ -28,6 +28,7 @@ internal static class Commands
         public Option<string> State { get; } = CliOptions.State();
         public Option<string?> LogFormat { get; } = CliOptions.LogFormat();
         public Option<string> InputFormat { get; } = CliOptions.InputFormat();
+        public Option<string?> EndpointUrl { get; } = CliOptions.EndpointUrl();
         public Option<string[]> Internal { get; } = CliOptions.Cidrs("--internal", "Internal networks, replacing the RFC1918 default.");
         public Option<int> Threads { get; } = CliOptions.Threads();
         public Option<string?> Config { get; } = CliOptions.Config();
@@ -37,7 +38,7 @@ internal static class Commands
 
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Input, From, To, State, LogFormat, InputFormat, Internal, Threads, Config, Quiet })
+            foreach (var o in new Option[] { Input, From, To, State, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
                 c.Options.Add(o);
         }
 
@@ -60,6 +61,7 @@ internal static class Commands
                 Inputs = r.GetValue(Input) ?? [],
                 FallbackLayout = layout!,
                 Format = Enum.Parse<InputFormat>(r.GetValue(InputFormat)!, ignoreCase: true),
+                S3 = S3Settings.FromEnvironment(r.GetValue(EndpointUrl)),
                 Internal = ParseCidrs(nets, "--internal"),
                 Threads = threads,
             };

@@ -24,7 +24,8 @@ public static class FlowScanner
         {
             Parallel.ForEach(
                 items,
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellation },
+                // Remote objects wait on the network: download several per core.
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, items.Exists(i => i.File.IsRemote) ? Math.Max(options.Threads, options.RemoteConcurrency) : options.Threads), CancellationToken = cancellation },
                 () => new Worker(new ScanAccumulator(options.From, options.WindowSeconds, options.KeepDetails), new byte[options.BufferSize]),
                 (item, _, worker) =>
                 {
@@ -60,7 +61,7 @@ public static class FlowScanner
         var items = new List<WorkItem>();
         foreach (var file in files)
         {
-            if (options.Threads < 2 || file.IsStdin || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
+            if (options.Threads < 2 || file.IsStdin || file.IsRemote || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
             {
                 items.Add(new WorkItem(file, 0, 0, long.MaxValue, null));
                 continue;

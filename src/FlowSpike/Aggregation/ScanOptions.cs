@@ -18,6 +18,8 @@ public sealed record ScanOptions
     public InputFormat Format { get; init; } = InputFormat.Auto;
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
     public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Remote objects (S3) read at once.</summary>
+    public int RemoteConcurrency { get; init; } = 8;
     public int BufferSize { get; init; } = TextFlowReader.DefaultBufferSize;
     /// <summary>Plain files at least twice this size are read as line-aligned segments of about this size, in parallel.</summary>
     public long SegmentBytes { get; init; } = 64L << 20;

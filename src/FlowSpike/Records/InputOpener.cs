@@ -10,7 +10,7 @@ public static class InputOpener
     private const int MaxGzipLayers = 3;
 
     public static OpenedInput Open(InputFile file, InputFormat forced = InputFormat.Auto) =>
-        Open(file, file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path), forced);
+        Open(file, file.OpenRemote?.Invoke() ?? (file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path)), forced);
 
     /// <summary>Opens an already opened raw stream (for example an S3 object body) named <paramref name="file"/>.</summary>
     public static OpenedInput Open(InputFile file, Stream raw, InputFormat forced = InputFormat.Auto)

@@ -3,7 +3,14 @@ namespace FlowSpike.Records;
 /// <summary>Expands the user's --input arguments: files as given, directories recursively in ordinal order, "-" for stdin.</summary>
 public static class InputSet
 {
-    public static IReadOnlyList<InputFile> Expand(IEnumerable<string> inputs)
+    /// <summary>Delivery lags capture: records of an hour can sit in files stamped up to an hour later (or earlier).</summary>
+    public const long Slack = 3600;
+
+    /// <summary>
+    /// Expands inputs. For s3:// inputs, <paramref name="from"/> and <paramref name="to"/> prune the listing (with an
+    /// hour of slack either side for late delivery) and <paramref name="s3"/> says how to reach the store.
+    /// </summary>
+    public static IReadOnlyList<InputFile> Expand(IEnumerable<string> inputs, long? from = null, long? to = null, S3Settings? s3 = null)
     {
         var files = new List<InputFile>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -15,8 +22,19 @@ public static class InputSet
                     files.Add(new InputFile("-", -1));
                 continue;
             }
-            if (input.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-                throw new FlowInputException($"{input}: S3 input is not supported by this build yet; copy the objects locally (aws s3 sync) and pass the folder");
+            if (S3Uri.IsS3(input))
+            {
+                var uri = S3Uri.Parse(input);
+                var settings = s3 ?? S3Settings.FromEnvironment();
+                var client = settings.CreateClient();
+                foreach (var o in new S3Lister(client, settings.ListPageSize).List(uri, from - Slack, to + Slack))
+                {
+                    string path = uri.Key(o.Key);
+                    if (seen.Add(path))
+                        files.Add(new InputFile(path, o.Size) { OpenRemote = () => S3Lister.Open(client, uri.Bucket, o.Key), Version = o.ETag });
+                }
+                continue;
+            }
             if (Directory.Exists(input))
             {
                 var found = Directory.EnumerateFiles(input, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.Hidden })

@@ -13,7 +13,7 @@ public static class BaselineRun
     public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds, IRunLog log)
     {
         TimeRange.Validate(from, to, spanSeconds, "--span");
-        var files = InputSet.Expand(input.Inputs);
+        var files = InputSet.Expand(input.Inputs, from, to, input.S3);
         var scan = FlowScanner.Scan(files, new ScanOptions
         {
             From = from,

@@ -62,7 +62,7 @@ public static class DetectRun
         if (table.Count == 0)
             log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike baseline` first)");
 
-        var files = InputSet.Expand(input.Inputs);
+        var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3);
         var scan = FlowScanner.Scan(files, new ScanOptions
         {
             From = todo[0],

@@ -9,6 +9,8 @@ public sealed record InputOptions
     public required IReadOnlyList<string> Inputs { get; init; }
     public FlowLayout FallbackLayout { get; init; } = FlowLayout.Default;
     public InputFormat Format { get; init; } = InputFormat.Auto;
+    /// <summary>How to reach s3:// inputs; null reads the environment (AWS_ENDPOINT_URL, AWS_REGION, the credential chain).</summary>
+    public S3Settings? S3 { get; init; }
     public CidrSet Internal { get; init; } = CidrSet.Default;
     public int Threads { get; init; } = Environment.ProcessorCount;
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
