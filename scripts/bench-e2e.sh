@@ -44,6 +44,15 @@ if [ ! -f "$small/.done" ]; then
   touch "$small/.done"
 fi
 
+# Data set 4: the same kind of data as S3 Parquet delivery (gzip codec), for the Parquet reader's speed.
+parquet="$dir/parquet"
+if [ ! -f "$parquet/.done" ]; then
+  rm -rf "$parquet"
+  $fs synth --out "$parquet" --container parquet --target-size "${size_gb}GB" --hosts 2000 \
+    --records-per-host-hour 300 --spike-from-day 0 --spikes 2
+  touch "$parquet/.done"
+fi
+
 # Data set 3: the large set four times over (links), for peak memory at about 4x the size.
 x4="$dir/large-x4"
 if [ ! -d "$x4" ]; then
@@ -82,6 +91,10 @@ measure flowspike-small-1-thread $fs baseline --input "$small/AWSLogs" --from $f
 grep -h "scanned" "$dir/last.out" | sed 's/^/  /'
 measure gzipstream-inflate-1-thread $peer inflate 1 "$small/AWSLogs"
 sed 's/^/  /' "$dir/last.out"
+measure flowspike-parquet-1-thread $fs baseline --input "$parquet/AWSLogs" --from $from --to "$to" --state "$dir/pq1.db" --threads 1
+grep -h "scanned" "$dir/last.out" | sed 's/^/  /'
+measure flowspike-parquet $fs baseline --input "$parquet/AWSLogs" --from $from --to "$to" --state "$dir/pq.db" --threads "$threads"
+grep -h "scanned" "$dir/last.out" | sed 's/^/  /'
 measure state-write-1M-sources dotnet bench/FlowSpike.Bench/bin/Release/net10.0/FlowSpike.Bench.dll state-write 1000000
 sed 's/^/  /' "$dir/last.out"
 echo

@@ -24,9 +24,11 @@ internal static class SynthCommand
         var noGzip = new Option<bool>("--no-gzip") { Description = "Write plain .log files instead of .log.gz." };
         var filesPerHour = new Option<int>("--files-per-hour") { Description = "Files per hour and account.", DefaultValueFactory = _ => 1 };
         var rate = new Option<double>("--records-per-host-hour") { Description = "Average records (all kinds) per host-hour.", DefaultValueFactory = _ => 30 };
+        var container = new Option<string>("--container") { Description = "text (S3 gzip), cloudwatch (filter-log-events JSON), subscription (CloudWatch subscription payloads as Firehose writes them), firehose ({\"message\"} lines), parquet (S3 Parquet), ocsf (Security Lake).", DefaultValueFactory = _ => "text" };
+        container.AcceptOnlyFromAmong("text", "cloudwatch", "subscription", "firehose", "parquet", "ocsf");
         var target = new Option<string?>("--target-size") { Description = "Stop after about this much uncompressed text (e.g. 1GB, 200MB); overrides --days.", HelpName = "SIZE" };
         var cmd = new Command("synth", "Generate realistic synthetic VPC flow logs with injected spikes.");
-        foreach (var o in new Option[] { output, start, days, hosts, seed, spikes, spikeFromDay, layout, noGzip, filesPerHour, rate, target })
+        foreach (var o in new Option[] { output, start, days, hosts, seed, spikes, spikeFromDay, layout, noGzip, filesPerHour, rate, target, container })
             cmd.Options.Add(o);
         cmd.SetAction(r => Commands.Guard(() =>
         {
@@ -51,7 +53,8 @@ internal static class SynthCommand
                 RecordsPerHostHour = r.GetValue(rate),
                 TargetBytes = targetBytes,
             };
-            var result = Generate(options, r.GetValue(output)!);
+            var kind = Enum.Parse<FlowContainer>(r.GetValue(container)!, ignoreCase: true);
+            var result = kind == FlowContainer.Text ? Generate(options, r.GetValue(output)!) : GenerateIn(kind, options, r.GetValue(output)!);
             Console.Error.WriteLine($"flowspike: wrote {result.Files} file(s), {result.Records} record(s), {result.UncompressedBytes / 1e6:F1} MB uncompressed; labels in {result.LabelsPath}");
             return 0;
         }));
@@ -68,6 +71,25 @@ internal static class SynthCommand
         {
             throw new RunException(e.Message);
         }
+    }
+
+    /// <summary>Generates text, then rewrites every file into the container, keeping the S3-like tree and the labels.</summary>
+    private static SynthResult GenerateIn(FlowContainer container, SynthOptions options, string dir)
+    {
+        string staging = Path.Combine(dir, ".text-staging");
+        var result = Generate(options with { Gzip = false }, staging);
+        string logs = Path.Combine(staging, "AWSLogs");
+        foreach (string file in Directory.EnumerateFiles(logs, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(logs, file);
+            string target = Path.Combine(dir, "AWSLogs", relative[..relative.IndexOf(".log", StringComparison.Ordinal)] + FlowContainers.Extension(container));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            FlowContainers.Convert(file, target, container);
+        }
+        string labels = Path.Combine(dir, "labels.csv");
+        File.Copy(result.LabelsPath, labels, overwrite: true);
+        Directory.Delete(staging, recursive: true);
+        return result with { LabelsPath = labels };
     }
 
     private static bool TryParseSize(string text, out long bytes)
