@@ -78,6 +78,31 @@ public sealed class S3Tests : IClassFixture<S3Tests.Data>
     }
 
     [Fact]
+    public void Hive_hourly_layout_is_pruned_too()
+    {
+        using var dir = new TempDir();
+        for (int day = 1; day <= 5; day++)
+        {
+            for (int hour = 0; hour < 24; hour++)
+            {
+                string stamp = $"202610{day:D2}T{hour:D2}00Z";
+                dir.Write($"aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=10/day={day:D2}/hour={hour:D2}/111122223333_vpcflowlogs_us-east-1_fl-1_{stamp}_abcd.log.gz", "x");
+            }
+        }
+        _data.Server.Upload(dir.Path, "hive/AWSLogs/");
+        long t = new DateTimeOffset(2026, 10, 3, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var requests = _data.Server.Requests;
+        requests.Clear();
+        var files = InputSet.Expand([$"s3://{S3Server.Bucket}/hive/AWSLogs/"], t, t + 3600, _data.Server.Settings with { ListPageSize = 20 });
+        var lists = requests.Where(r => r.Contains("list-type=2", StringComparison.Ordinal)).ToList();
+        // The first page starts on day 1 and jumps to day=03/hour=09 (an hour of slack); that page reaches hour 12 and
+        // jumps past the date tree; the last request finds nothing. Unpruned, 120 keys at 20 a page would take 6.
+        Assert.Equal(3, lists.Count);
+        Assert.Contains(lists, r => r.Contains("start-after=hive/AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=10/day=03/hour=09", StringComparison.Ordinal));
+        Assert.Equal(["T0900Z", "T1000Z", "T1100Z"], files.Select(f => f.Path[(f.Path.IndexOf("T", f.Path.IndexOf("_20261003", StringComparison.Ordinal), StringComparison.Ordinal))..][..6]));
+    }
+
+    [Fact]
     public void Hive_and_security_lake_date_folders_are_recognised()
     {
         Assert.Equal(new DatePrefix(2026, 10, 8, 17),
