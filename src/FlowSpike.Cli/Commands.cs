@@ -16,13 +16,14 @@ internal static class Commands
         var root = new RootCommand("FlowSpike: finds internal hosts whose blocked outbound connections spike in AWS VPC Flow Logs (Splunk-exact by default).");
         root.Subcommands.Add(BaselineCommand());
         root.Subcommands.Add(DetectCommand());
+        root.Subcommands.Add(WatchCommand());
         root.Subcommands.Add(LookupCommand());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());
         return root;
     }
 
-    private sealed class Common
+    private sealed class Common(bool range = true)
     {
         public Option<string[]> Input { get; } = CliOptions.Inputs();
         public Option<string> State { get; } = CliOptions.State();
@@ -38,7 +39,12 @@ internal static class Commands
 
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Input, From, To, State, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
+            if (range)
+            {
+                c.Options.Add(From);
+                c.Options.Add(To);
+            }
+            foreach (var o in new Option[] { Input, State, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
                 c.Options.Add(o);
         }
 
@@ -100,20 +106,43 @@ internal static class Commands
         return cmd;
     }
 
+    /// <summary>What detect and watch share: the window, the seed's thresholds, the allowlists and the alert output.</summary>
+    private sealed class DetectionOptions
+    {
+        public Option<long> Window { get; } = CliOptions.Duration("--window", "Window size; each epoch-aligned window is one detection run.", "1h");
+        public Option<double> Deviation { get; } = new("--deviation-threshold") { Description = "Standard deviations above the mean (deviationThreshold).", DefaultValueFactory = _ => 3 };
+        public Option<long> DataPoints { get; } = new("--data-point-threshold") { Description = "Data points a host needs before it is scored (dataPointThreshold).", DefaultValueFactory = _ => 5 };
+        public Option<double> Weight { get; } = new("--weight") { Description = "Update weight W of the running mean and deviation (720 = 30 days of hours).", DefaultValueFactory = _ => 720 };
+        public Option<string[]> AllowSrc { get; } = CliOptions.Cidrs("--allow-src", "Suppress alerts from these sources (the baseline still learns).");
+        public Option<string[]> AllowDest { get; } = CliOptions.Cidrs("--allow-dest", "Suppress alerts whose blocked destinations all lie in these networks.");
+        public Option<string> Output { get; } = new("--out", "-o") { Description = "Alert output (JSON Lines), appended; - is stdout.", DefaultValueFactory = _ => "-", HelpName = "FILE" };
+
+        public void AddTo(Command c)
+        {
+            foreach (var o in new Option[] { Window, Deviation, DataPoints, Weight, AllowSrc, AllowDest, Output })
+                c.Options.Add(o);
+        }
+
+        public SpikeSettings Settings(ParseResult r)
+        {
+            var settings = new SpikeSettings { DeviationThreshold = r.GetValue(Deviation), DataPointThreshold = r.GetValue(DataPoints), Weight = r.GetValue(Weight) };
+            return settings.Validate() is { } bad ? throw new RunException(bad) : settings;
+        }
+
+        public AlertFilter Filter(ParseResult r, FlowSpikeConfig config) => new(
+            ParseCidrs(config.AllowSrc.Concat(r.GetValue(AllowSrc) ?? []), "--allow-src"),
+            ParseCidrs(config.AllowDest.Concat(r.GetValue(AllowDest) ?? []), "--allow-dest"));
+
+        public IAlertSink Sink(ParseResult r) => r.GetValue(Output) is "-" or null ? new TextWriterSink(Console.Out) : new JsonlFileSink(r.GetValue(Output)!);
+    }
+
     private static Command DetectCommand()
     {
         var common = new Common();
-        var window = CliOptions.Duration("--window", "Window size; each epoch-aligned window is one detection run.", "1h");
-        var deviation = new Option<double>("--deviation-threshold") { Description = "Standard deviations above the mean (deviationThreshold).", DefaultValueFactory = _ => 3 };
-        var dataPoints = new Option<long>("--data-point-threshold") { Description = "Data points a host needs before it is scored (dataPointThreshold).", DefaultValueFactory = _ => 5 };
-        var weight = new Option<double>("--weight") { Description = "Update weight W of the running mean and deviation (720 = 30 days of hours).", DefaultValueFactory = _ => 720 };
-        var allowSrc = CliOptions.Cidrs("--allow-src", "Suppress alerts from these sources (the baseline still learns).");
-        var allowDest = CliOptions.Cidrs("--allow-dest", "Suppress alerts whose blocked destinations all lie in these networks.");
-        var output = new Option<string>("--out", "-o") { Description = "Alert output (JSON Lines), appended; - is stdout.", DefaultValueFactory = _ => "-", HelpName = "FILE" };
+        var detection = new DetectionOptions();
         var cmd = new Command("detect", "Run the spike detection window by window, updating the baseline, and emit alerts.");
         common.AddTo(cmd);
-        foreach (var o in new Option[] { window, deviation, dataPoints, weight, allowSrc, allowDest, output })
-            cmd.Options.Add(o);
+        detection.AddTo(cmd);
         cmd.SetAction(r => Guard(() =>
         {
             var config = common.LoadConfig(r);
@@ -123,27 +152,63 @@ internal static class Commands
             {
                 From = r.GetValue(common.From),
                 To = r.GetValue(common.To),
-                WindowSeconds = r.GetValue(window),
-                Settings = new SpikeSettings
-                {
-                    DeviationThreshold = r.GetValue(deviation),
-                    DataPointThreshold = r.GetValue(dataPoints),
-                    Weight = r.GetValue(weight),
-                },
-                Filter = new AlertFilter(
-                    ParseCidrs(config.AllowSrc.Concat(r.GetValue(allowSrc) ?? []), "--allow-src"),
-                    ParseCidrs(config.AllowDest.Concat(r.GetValue(allowDest) ?? []), "--allow-dest")),
+                WindowSeconds = r.GetValue(detection.Window),
+                Settings = detection.Settings(r),
+                Filter = detection.Filter(r, config),
             };
             // Everything the user typed is checked before the state is opened.
             TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
-            if (request.Settings.Validate() is { } bad)
-                throw new RunException(bad);
-            string outPath = r.GetValue(output)!;
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!);
-            using IAlertSink sink = outPath == "-" ? new TextWriterSink(Console.Out) : new JsonlFileSink(outPath);
+            using var sink = detection.Sink(r);
             var result = DetectRun.Execute(store, input, request, sink, log);
             if (result.WindowsApplied > 0)
-                log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (outPath == "-" ? "" : $" written to {outPath}"));
+                log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) == "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command WatchCommand()
+    {
+        var common = new Common(range: false);
+        var detection = new DetectionOptions();
+        var lateness = CliOptions.Duration("--lateness", "How long after a window's end to wait for late files before closing it.", "10m");
+        var poll = CliOptions.Duration("--poll-interval", "How often to look for new files.", "30s");
+        var from = CliOptions.Time("--from", "First window when the state has no committed window yet (otherwise watch continues after it).");
+        from.Required = false;
+        var clock = new Option<string?>("--clock") { Description = "A file holding the current time (epoch seconds or ISO 8601), read at every poll, instead of the data's own time: for replays and tests.", HelpName = "FILE" };
+        var once = new Option<bool>("--once") { Description = "Process the files present, close what can be closed, and exit." };
+        var listen = new Option<string>("--listen") { Description = "Address for /healthz and /metrics (none to disable).", DefaultValueFactory = _ => "127.0.0.1:9464", HelpName = "HOST:PORT" };
+        var cmd = new Command("watch", "Run continuously: count new files exactly once as they arrive and close each window after its lateness, as detect would.");
+        common.AddTo(cmd);
+        detection.AddTo(cmd);
+        foreach (var o in new Option[] { lateness, poll, from, clock, once, listen })
+            cmd.Options.Add(o);
+        cmd.SetAction(r => Guard(() =>
+        {
+            var config = common.LoadConfig(r);
+            var input = common.InputOptions(r, config);
+            var log = new StderrLog(r.GetValue(common.Quiet));
+            var request = new Watch.WatchRequest
+            {
+                WindowSeconds = r.GetValue(detection.Window),
+                LatenessSeconds = r.GetValue(lateness),
+                PollInterval = TimeSpan.FromSeconds(r.GetValue(poll)),
+                From = r.GetResult(from) is null ? null : r.GetValue(from),
+                ClockFile = r.GetValue(clock),
+                Once = r.GetValue(once),
+                Settings = detection.Settings(r),
+                Filter = detection.Filter(r, config),
+            };
+            using var stop = new CancellationTokenSource();
+            // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.
+            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            var metrics = new Watch.WatchMetrics();
+            using var server = r.GetValue(listen) is "none" or null ? null : new Watch.MetricsServer(r.GetValue(listen)!, metrics);
+            using var store = SqliteStateStore.Open(r.GetValue(common.State)!);
+            using var sink = detection.Sink(r);
+            Watch.WatchRun.Execute(store, input, request, sink, log, metrics, stop.Token);
             return 0;
         }));
         return cmd;

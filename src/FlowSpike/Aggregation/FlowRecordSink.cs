@@ -140,9 +140,13 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             diagnostics.AddMalformed(_source, segment, _line, "start is not an integer (epoch seconds)");
             return;
         }
+        if (diagnostics.MaxStart is not { } max || start > max)
+            diagnostics.MaxStart = start;
         if (start < from || start >= to)
         {
             diagnostics.OutOfRange++;
+            if (start < from)
+                diagnostics.Early++;
             return;
         }
         diagnostics.Counted++;

@@ -16,6 +16,10 @@ public sealed class ScanDiagnostics
     public long Counted { get; set; }
     public long Malformed { get; set; }
     public long OutOfRange { get; set; }
+    /// <summary>Counted-kind records dated before the scan's range (in watch mode: late for a closed window).</summary>
+    public long Early { get; set; }
+    /// <summary>The latest start among the records that reached the time test, or null.</summary>
+    public long? MaxStart { get; set; }
     public TimeSpan Elapsed { get; set; }
 
     /// <summary>The first malformed lines, in file and line order, as "file:line: reason".</summary>
@@ -45,6 +49,9 @@ public sealed class ScanDiagnostics
         Counted += other.Counted;
         Malformed += other.Malformed;
         OutOfRange += other.OutOfRange;
+        Early += other.Early;
+        if (other.MaxStart is { } m && (MaxStart is null || m > MaxStart))
+            MaxStart = m;
         _samples.AddRange(other._samples);
         foreach (var (k, v) in other._segmentLines)
             _segmentLines[k] = v;

@@ -22,14 +22,7 @@ public static class DetectRun
         if (request.Settings.Validate() is { } bad)
             throw new RunException(bad);
 
-        // Deliver what a crashed run committed but did not get out.
-        var pending = store.PendingAlerts();
-        if (pending.Count > 0)
-        {
-            log.Info($"delivering {pending.Count} alert(s) committed by an earlier run");
-            sink.Deliver(pending);
-            store.MarkDelivered(pending.Select(p => p.Id).ToList());
-        }
+        WindowApplier.DeliverPending(store, sink, log);
 
         var info = store.Info;
         var applied = store.AppliedWindows(request.From, request.To);
@@ -77,30 +70,16 @@ public static class DetectRun
         }, cancellation);
         RunReport.Scan(scan.Diagnostics, log);
 
-        var model = new SplunkModel(request.Settings);
+        var applier = new WindowApplier(store, table, new SplunkModel(request.Settings), request.Filter, request.Settings, sink, size);
         int alerts = 0, suppressed = 0;
-        int delayMs = CommitDelayForTests();
         foreach (long w in todo)
         {
             cancellation.ThrowIfCancellationRequested();
-            var result = WindowStep.Apply(w, w + size, scan.Partial.SourcesIn(w), table, model, request.Filter, request.Settings);
-            var outbox = result.Alerts.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
-            store.CommitWindow(result, outbox, size);
-            if (outbox.Count > 0)
-            {
-                sink.Deliver(outbox);
-                store.MarkDelivered(outbox.Select(o => o.Id).ToList());
-            }
+            var result = applier.Apply(w, scan.Partial.SourcesIn(w));
             alerts += result.Alerts.Count;
             suppressed += result.Suppressed;
-            if (delayMs > 0)
-                Thread.Sleep(delayMs);
         }
         log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists");
         return new Result(todo.Count, skipped, alerts, suppressed, scan.Diagnostics);
     }
-
-    /// <summary>FLOWSPIKE_TEST_COMMIT_DELAY_MS slows each window down so crash tests can kill a run mid-way.</summary>
-    private static int CommitDelayForTests() =>
-        int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_COMMIT_DELAY_MS"), out int ms) ? ms : 0;
 }

@@ -1,3 +1,4 @@
+using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
 using FlowSpike.Detection;
 
@@ -26,6 +27,18 @@ public interface IStateStore : IDisposable
     void CommitWindow(WindowResult result, IReadOnlyList<PendingAlert> alerts, long windowSeconds);
 
     IReadOnlyList<PendingAlert> PendingAlerts();
+
+    /// <summary>Every input watch mode has seen, by path.</summary>
+    IReadOnlyDictionary<string, LedgerEntry> Ledger();
+
+    /// <summary>Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted once.</summary>
+    void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark);
+
+    /// <summary>Records a file that could not be read, so it is reported once and not retried for ever.</summary>
+    void RecordFailure(LedgerEntry entry);
+
+    /// <summary>The counts watch mode has gathered so far for an open window.</summary>
+    Dictionary<uint, SourceWindowStats> LoadPending(long windowStart);
 
     void MarkDelivered(IReadOnlyCollection<string> alertIds);
 }

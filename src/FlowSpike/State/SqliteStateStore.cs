@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
 using FlowSpike.Detection;
 using Microsoft.Data.Sqlite;
@@ -65,7 +66,8 @@ public sealed class SqliteStateStore : IStateStore
                 Long(meta, "committed_until"),
                 Long(meta, "baseline_from"),
                 Long(meta, "baseline_to"),
-                Long(meta, "window_seconds"));
+                Long(meta, "window_seconds"),
+                Long(meta, "watermark"));
         }
     }
 
@@ -103,6 +105,13 @@ public sealed class SqliteStateStore : IStateStore
         {
             Execute(tx, "DELETE FROM lookup");
             Execute(tx, "DELETE FROM applied_windows");
+            // Counts gathered by watch mode for windows the new baseline covers would be applied twice.
+            foreach (string table in new[] { "pending_counts", "pending_destinations", "pending_interfaces" })
+            {
+                using var clear = Command($"DELETE FROM {table} WHERE window_start < $to", tx);
+                clear.Parameters.AddWithValue("$to", to);
+                clear.ExecuteNonQuery();
+            }
             InsertRows(tx, rows);
             SetMeta(tx, "committed_until", to);
             SetMeta(tx, "baseline_from", from);
@@ -148,7 +157,119 @@ public sealed class SqliteStateStore : IStateStore
             }
             SetMeta(tx, "committed_until", Math.Max(committed, result.WindowEnd));
             SetMeta(tx, "window_seconds", windowSeconds);
+            // Watch mode's counts for this window are now in the lookup.
+            foreach (string table in new[] { "pending_counts", "pending_destinations", "pending_interfaces" })
+            {
+                using var clear = Command($"DELETE FROM {table} WHERE window_start = $w", tx);
+                clear.Parameters.AddWithValue("$w", result.WindowStart);
+                clear.ExecuteNonQuery();
+            }
         });
+    }
+
+    public IReadOnlyDictionary<string, LedgerEntry> Ledger()
+    {
+        using var cmd = Command("SELECT path, size, version, status, records, late, error FROM ledger");
+        using var reader = cmd.ExecuteReader();
+        var ledger = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            ledger[reader.GetString(0)] = new LedgerEntry(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt64(4), reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6));
+        }
+        return ledger;
+    }
+
+    public void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark) =>
+        InTransaction(tx =>
+        {
+            using (var add = Command("INSERT INTO pending_counts(window_start, src, count) VALUES ($w, $s, $c) ON CONFLICT(window_start, src) DO UPDATE SET count = count + excluded.count", tx))
+            using (var dst = Command("INSERT OR IGNORE INTO pending_destinations(window_start, src, destination) VALUES ($w, $s, $d)", tx))
+            using (var ifc = Command("INSERT OR IGNORE INTO pending_interfaces(window_start, src, interface) VALUES ($w, $s, $i)", tx))
+            {
+                var w = add.Parameters.Add("$w", SqliteType.Integer);
+                var s = add.Parameters.Add("$s", SqliteType.Integer);
+                var c = add.Parameters.Add("$c", SqliteType.Integer);
+                var dw = dst.Parameters.Add("$w", SqliteType.Integer);
+                var ds = dst.Parameters.Add("$s", SqliteType.Integer);
+                var dd = dst.Parameters.Add("$d", SqliteType.Text);
+                var iw = ifc.Parameters.Add("$w", SqliteType.Integer);
+                var isrc = ifc.Parameters.Add("$s", SqliteType.Integer);
+                var ii = ifc.Parameters.Add("$i", SqliteType.Text);
+                foreach (var (window, sources) in counts.Windows)
+                {
+                    foreach (var (src, stats) in sources)
+                    {
+                        w.Value = window;
+                        s.Value = (long)src;
+                        c.Value = stats.Count;
+                        add.ExecuteNonQuery();
+                        dw.Value = iw.Value = window;
+                        ds.Value = isrc.Value = (long)src;
+                        foreach (string d in stats.Destinations ?? [])
+                        {
+                            dd.Value = d;
+                            dst.ExecuteNonQuery();
+                        }
+                        foreach (string i in stats.Interfaces ?? [])
+                        {
+                            ii.Value = i;
+                            ifc.ExecuteNonQuery();
+                        }
+                    }
+                }
+            }
+            WriteLedger(tx, entry);
+            if (watermark is { } mark)
+                SetMeta(tx, "watermark", mark);
+        });
+
+    public void RecordFailure(LedgerEntry entry) => InTransaction(tx => WriteLedger(tx, entry));
+
+    public Dictionary<uint, SourceWindowStats> LoadPending(long windowStart)
+    {
+        var sources = new Dictionary<uint, SourceWindowStats>();
+        using (var cmd = Command("SELECT src, count FROM pending_counts WHERE window_start = $w"))
+        {
+            cmd.Parameters.AddWithValue("$w", windowStart);
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                sources[(uint)reader.GetInt64(0)] = new SourceWindowStats
+                {
+                    Count = reader.GetInt64(1),
+                    Destinations = new HashSet<string>(StringComparer.Ordinal),
+                    Interfaces = new HashSet<string>(StringComparer.Ordinal),
+                };
+            }
+        }
+        foreach (var (table, column) in new[] { ("pending_destinations", "destination"), ("pending_interfaces", "interface") })
+        {
+            using var cmd = Command($"SELECT src, {column} FROM {table} WHERE window_start = $w");
+            cmd.Parameters.AddWithValue("$w", windowStart);
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                if (!sources.TryGetValue((uint)reader.GetInt64(0), out var stats))
+                    continue;
+                (column == "destination" ? stats.Destinations! : stats.Interfaces!).Add(reader.GetString(1));
+            }
+        }
+        return sources;
+    }
+
+    private void WriteLedger(SqliteTransaction tx, LedgerEntry e)
+    {
+        using var cmd = Command("INSERT OR REPLACE INTO ledger(path, size, version, status, records, late, error, processed_at) VALUES ($p, $s, $v, $st, $r, $l, $e, $at)", tx);
+        cmd.Parameters.AddWithValue("$p", e.Path);
+        cmd.Parameters.AddWithValue("$s", e.Size);
+        cmd.Parameters.AddWithValue("$v", e.Version);
+        cmd.Parameters.AddWithValue("$st", e.Status);
+        cmd.Parameters.AddWithValue("$r", e.Records);
+        cmd.Parameters.AddWithValue("$l", e.Late);
+        cmd.Parameters.AddWithValue("$e", (object?)e.Error ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        cmd.ExecuteNonQuery();
     }
 
     public IReadOnlyList<PendingAlert> PendingAlerts()
@@ -196,6 +317,10 @@ public sealed class SqliteStateStore : IStateStore
                 Execute(tx, "CREATE TABLE applied_windows(window_start INTEGER PRIMARY KEY, window_end INTEGER NOT NULL, applied_at TEXT NOT NULL, sources INTEGER NOT NULL, records INTEGER NOT NULL, alerts INTEGER NOT NULL)");
                 Execute(tx, "CREATE TABLE alerts(id TEXT PRIMARY KEY, window_start INTEGER NOT NULL, body TEXT NOT NULL, delivered INTEGER NOT NULL)");
                 Execute(tx, "CREATE INDEX alerts_pending ON alerts(delivered, window_start)");
+                Execute(tx, "CREATE TABLE ledger(path TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, processed_at TEXT NOT NULL)");
+                Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
+                Execute(tx, "CREATE TABLE pending_destinations(window_start INTEGER NOT NULL, src INTEGER NOT NULL, destination TEXT NOT NULL, PRIMARY KEY(window_start, src, destination))");
+                Execute(tx, "CREATE TABLE pending_interfaces(window_start INTEGER NOT NULL, src INTEGER NOT NULL, interface TEXT NOT NULL, PRIMARY KEY(window_start, src, interface))");
                 SetMeta(tx, "schema_version", SchemaVersion);
                 SetMeta(tx, "model", model);
             });

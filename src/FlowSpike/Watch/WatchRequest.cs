@@ -1,0 +1,20 @@
+using FlowSpike.Alerts;
+using FlowSpike.Baseline;
+
+namespace FlowSpike.Watch;
+
+public sealed record WatchRequest
+{
+    public long WindowSeconds { get; init; } = 3600;
+    /// <summary>A window closes once the watermark passes its end plus this much.</summary>
+    public long LatenessSeconds { get; init; } = 600;
+    /// <summary>Where to start when the state has no committed mark yet.</summary>
+    public long? From { get; init; }
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>A file holding the current time in epoch seconds, read at every poll: lets tests and replays drive time.</summary>
+    public string? ClockFile { get; init; }
+    /// <summary>Process what is there, close what can be closed, and return.</summary>
+    public bool Once { get; init; }
+    public SpikeSettings Settings { get; init; } = SpikeSettings.Default;
+    public AlertFilter Filter { get; init; } = AlertFilter.None;
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using FlowSpike.Alerts;
+using FlowSpike.Aggregation;
+using FlowSpike.Baseline;
+using FlowSpike.Detection;
+using FlowSpike.Records;
+using FlowSpike.Runs;
+using FlowSpike.State;
+
+namespace FlowSpike.Watch;
+
+/// <summary>
+/// Runs unattended: finds new input files as they arrive, counts each one exactly once (its counts and its ledger
+/// entry commit together), and closes each window once the watermark has passed its end plus the allowed lateness,
+/// with the same window step as detect. Records for windows already closed are counted as late, never applied.
+/// </summary>
+public static class WatchRun
+{
+    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink, IRunLog log, WatchMetrics metrics, CancellationToken cancellation)
+    {
+        long size = request.WindowSeconds;
+        if (size <= 0)
+            throw new RunException("--window must be positive");
+        if (request.LatenessSeconds < 0)
+            throw new RunException("--lateness must not be negative");
+        if (request.Settings.Validate() is { } bad)
+            throw new RunException(bad);
+        long open = FirstOpenWindow(store.Info, request, log);
+
+        WindowApplier.DeliverPending(store, sink, log);
+        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup()), new SplunkModel(request.Settings), request.Filter, request.Settings, sink, size);
+        long watermark = store.Info.Watermark ?? long.MinValue;
+        metrics.CommittedUntil(open);
+        var lastSize = new Dictionary<string, long>(StringComparer.Ordinal);
+        var warnedChanged = new HashSet<string>(StringComparer.Ordinal);
+        log.Info($"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, lateness {request.LatenessSeconds}s");
+
+        while (!cancellation.IsCancellationRequested)
+        {
+            long? clock = ReadClock(request.ClockFile);
+            var ledger = store.Ledger();
+            foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3))
+            {
+                if (cancellation.IsCancellationRequested)
+                    break;
+                string version = file.Version ?? File.GetLastWriteTimeUtc(file.Path).Ticks.ToString(CultureInfo.InvariantCulture);
+                if (ledger.TryGetValue(file.Path, out var seen))
+                {
+                    bool same = seen.Size == file.Length && seen.Version == version;
+                    if (same || seen.Status != LedgerEntry.Failed)
+                    {
+                        if (!same && warnedChanged.Add(file.Path))
+                        {
+                            metrics.FileChanged();
+                            log.Warn($"{file.Path}: changed after it was counted; ignored (its first content stays counted once)");
+                        }
+                        continue;
+                    }
+                }
+                // A local file still being written grows between polls: take it once its size holds still.
+                if (!request.Once && !file.IsRemote && (!lastSize.TryGetValue(file.Path, out long previous) || previous != file.Length))
+                {
+                    lastSize[file.Path] = file.Length;
+                    continue;
+                }
+                watermark = CountFile(store, input, file, version, open, size, clock, watermark, metrics, log, cancellation);
+            }
+            if (clock is { } now)
+                watermark = now;
+            if (watermark != long.MinValue)
+                metrics.Watermark(watermark);
+            while (watermark != long.MinValue && open + size + request.LatenessSeconds <= watermark && !cancellation.IsCancellationRequested)
+            {
+                var result = applier.Apply(open, store.LoadPending(open));
+                metrics.WindowClosed(open + size, result.Alerts.Count);
+                log.Info($"window {TimeRange.Format(open)} closed: {result.ActiveSources} active host(s), {result.Alerts.Count} alert(s)");
+                open += size;
+            }
+            if (request.Once)
+                break;
+            cancellation.WaitHandle.WaitOne(request.PollInterval);
+        }
+        log.Info($"stopped; next window {TimeRange.Format(open)}");
+    }
+
+    private static long FirstOpenWindow(StateInfo info, WatchRequest request, IRunLog log)
+    {
+        long size = request.WindowSeconds;
+        if (info.CommittedUntil is not { } mark)
+        {
+            if (request.From is not { } from)
+                throw new RunException("the state has no committed window yet: run `flowspike baseline` first, or give --from");
+            TimeRange.Validate(from, from + size, size, "--window");
+            return from;
+        }
+        if (!WindowMath.IsAligned(mark, size))
+            throw new RunException($"the committed mark {TimeRange.Format(mark)} is not aligned to --window {size}s");
+        if (request.From is { } f)
+        {
+            TimeRange.Validate(f, f + size, size, "--window");
+            if (f < mark)
+                throw new RunException($"--from {TimeRange.Format(f)} is before the committed mark {TimeRange.Format(mark)}; applying it would reorder the baseline's history");
+            if (f > mark)
+            {
+                log.Warn($"gap: no window was applied between {TimeRange.Format(mark)} and {TimeRange.Format(f)}");
+                return f;
+            }
+        }
+        return mark;
+    }
+
+    private static long CountFile(IStateStore store, InputOptions input, InputFile file, string version, long open, long size, long? clock,
+        long watermark, WatchMetrics metrics, IRunLog log, CancellationToken cancellation)
+    {
+        ScanResult scan;
+        try
+        {
+            scan = FlowScanner.Scan([file], new ScanOptions
+            {
+                From = open,
+                To = open + size * (1L << 30),
+                WindowSeconds = size,
+                KeepDetails = true,
+                Internal = input.Internal,
+                FallbackLayout = input.FallbackLayout,
+                Format = input.Format,
+                Mode = input.Mode,
+                Threads = 1,
+            }, cancellation);
+        }
+        catch (FlowInputException e)
+        {
+            store.RecordFailure(new LedgerEntry(file.Path, file.Length, version, LedgerEntry.Failed, Error: e.Message));
+            metrics.FileFailed();
+            log.Warn(e.Message + " (recorded in the ledger; the other files go on)");
+            return watermark;
+        }
+        var d = scan.Diagnostics;
+        // The data's own time moves the watermark, but never past the clock: a record from the future must not close windows early.
+        long? candidate = d.MaxStart;
+        if (DatePrefix.FileStamp(Path.GetFileName(file.Path)) is { } stamp && (candidate is null || stamp > candidate))
+            candidate = stamp;
+        long cap = clock ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600;
+        if (candidate is { } c && Math.Min(c, cap) > watermark)
+            watermark = Math.Min(c, cap);
+        store.CommitFile(new LedgerEntry(file.Path, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early), scan.Partial,
+            watermark == long.MinValue ? null : watermark);
+        metrics.FileCounted(file.Length, d.Lines, d.Counted, d.Malformed, d.Early, d.Elapsed);
+        if (d.Early > 0)
+            log.Warn($"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not applied");
+        if (d.Malformed > 0)
+            log.Warn($"{file.Path}: {d.Malformed} malformed line(s) skipped; first: {d.MalformedSamples[0]}");
+        return watermark;
+    }
+
+    private static long? ReadClock(string? path)
+    {
+        if (path is null)
+            return null;
+        try
+        {
+            string text = File.ReadAllText(path).Trim();
+            return TimeRange.TryParseTime(text, out long t) ? t : throw new RunException($"--clock {path}: '{text}' is not a time");
+        }
+        catch (IOException e)
+        {
+            throw new RunException($"--clock {path}: cannot read ({e.Message})");
+        }
+    }
+}
