@@ -46,7 +46,7 @@ public sealed class SqliteStateStore : IStateStore
         {
             connection?.Dispose();
             stateLock.Dispose();
-            throw new StateException($"{path}: {Describe(e)}", e);
+            throw new StateException($"{path}: {Describe(e, full)}; the state is unchanged", e);
         }
         catch
         {
@@ -56,22 +56,23 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public StateInfo Info
+    public StateInfo Info => Read(InfoCore);
+
+    private StateInfo InfoCore()
     {
-        get
-        {
-            var meta = ReadMeta();
-            return new StateInfo(
-                meta.GetValueOrDefault("model", SplunkModel.ModelName),
-                Long(meta, "committed_until"),
-                Long(meta, "baseline_from"),
-                Long(meta, "baseline_to"),
-                Long(meta, "window_seconds"),
-                Long(meta, "watermark"));
-        }
+        var meta = ReadMeta();
+        return new StateInfo(
+            meta.GetValueOrDefault("model", SplunkModel.ModelName),
+            Long(meta, "committed_until"),
+            Long(meta, "baseline_from"),
+            Long(meta, "baseline_to"),
+            Long(meta, "window_seconds"),
+            Long(meta, "watermark"));
     }
 
-    public IReadOnlyList<BaselineRow> LoadLookup()
+    public IReadOnlyList<BaselineRow> LoadLookup() => Read(LoadLookupCore);
+
+    private List<BaselineRow> LoadLookupCore()
     {
         using var cmd = Command("SELECT src, latest_count, num_data_points, avg, stdev FROM lookup");
         using var reader = cmd.ExecuteReader();
@@ -88,7 +89,9 @@ public sealed class SqliteStateStore : IStateStore
         return rows;
     }
 
-    public IReadOnlySet<long> AppliedWindows(long from, long to)
+    public IReadOnlySet<long> AppliedWindows(long from, long to) => Read(() => AppliedWindowsCore(from, to));
+
+    private HashSet<long> AppliedWindowsCore(long from, long to)
     {
         using var cmd = Command("SELECT window_start FROM applied_windows WHERE window_start >= $from AND window_start < $to");
         cmd.Parameters.AddWithValue("$from", from);
@@ -167,7 +170,9 @@ public sealed class SqliteStateStore : IStateStore
         });
     }
 
-    public IReadOnlyDictionary<string, LedgerEntry> Ledger()
+    public IReadOnlyDictionary<string, LedgerEntry> Ledger() => Read(LedgerCore);
+
+    private Dictionary<string, LedgerEntry> LedgerCore()
     {
         using var cmd = Command("SELECT path, size, version, status, records, late, error FROM ledger");
         using var reader = cmd.ExecuteReader();
@@ -226,7 +231,9 @@ public sealed class SqliteStateStore : IStateStore
 
     public void RecordFailure(LedgerEntry entry) => InTransaction(tx => WriteLedger(tx, entry));
 
-    public Dictionary<uint, SourceWindowStats> LoadPending(long windowStart)
+    public Dictionary<uint, SourceWindowStats> LoadPending(long windowStart) => Read(() => LoadPendingCore(windowStart));
+
+    private Dictionary<uint, SourceWindowStats> LoadPendingCore(long windowStart)
     {
         var sources = new Dictionary<uint, SourceWindowStats>();
         using (var cmd = Command("SELECT src, count FROM pending_counts WHERE window_start = $w"))
@@ -272,7 +279,9 @@ public sealed class SqliteStateStore : IStateStore
         cmd.ExecuteNonQuery();
     }
 
-    public IReadOnlyList<PendingAlert> PendingAlerts()
+    public IReadOnlyList<PendingAlert> PendingAlerts() => Read(PendingAlertsCore);
+
+    private List<PendingAlert> PendingAlertsCore()
     {
         using var cmd = Command("SELECT id, window_start, body FROM alerts WHERE delivered = 0 ORDER BY window_start, rowid");
         using var reader = cmd.ExecuteReader();
@@ -388,7 +397,7 @@ public sealed class SqliteStateStore : IStateStore
         }
         catch (SqliteException e)
         {
-            throw new StateException($"{_path}: {Describe(e)}; the transaction was rolled back and the state is unchanged", e);
+            throw new StateException($"{_path}: {Describe(e, _path)}; the transaction was rolled back and the state is unchanged", e);
         }
     }
 
@@ -406,12 +415,39 @@ public sealed class SqliteStateStore : IStateStore
         return cmd;
     }
 
-    private static string Describe(SqliteException e) => e.SqliteErrorCode switch
+    /// <summary>Reads outside a transaction fail the same clear way.</summary>
+    private T Read<T>(Func<T> read)
     {
-        8 => "the state file is read-only",
+        try
+        {
+            return read();
+        }
+        catch (SqliteException e)
+        {
+            throw new StateException($"{_path}: {Describe(e, _path)}; the state is unchanged", e);
+        }
+    }
+
+    private static string Describe(SqliteException e, string path) => e.SqliteErrorCode switch
+    {
+        8 => "the state file or its folder is read-only",
         13 => "the disk is full",
+        10 when FreeBytes(path) is < (1 << 20) and var free => $"the disk is full ({free} bytes free)",
+        10 => "disk I/O error",
         26 => "the file is not a FlowSpike state (not an SQLite database)",
         14 => "the state file cannot be opened",
         _ => e.Message,
     };
+
+    private static long FreeBytes(string path)
+    {
+        try
+        {
+            return new DriveInfo(Path.GetDirectoryName(Path.GetFullPath(path))!).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return long.MaxValue;
+        }
+    }
 }
