@@ -30,6 +30,13 @@ summary() { grep -E "^\s+$1: [0-9]+" "$log" | tail -1 | grep -oE '[0-9]+$'; }
 passed=$(summary succeeded); failed=$(summary failed); skipped=$(summary skipped)
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
 rm -f "$log"
+
+# A short run of the kill -9 fault-injection script (the full one is scripts/fault-injection.sh --kills 20).
+if scripts/fault-injection.sh --kills 3 --days 4; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"

@@ -72,6 +72,11 @@ public static class JsonFlowReader
             {
                 throw new FlowInputException($"{source}: invalid JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
             }
+            catch (InvalidOperationException e)
+            {
+                // Invalid UTF-8 inside a string value.
+                throw new FlowInputException($"{source}: invalid text in JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
+            }
             state = reader.CurrentState;
             int consumed = (int)reader.BytesConsumed;
             consumedTotal += consumed;

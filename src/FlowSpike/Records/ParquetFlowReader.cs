@@ -26,8 +26,9 @@ public static class ParquetFlowReader
         {
             reader = ParquetReader.CreateAsync(seekable, leaveStreamOpen: true).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or ParquetException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
+            // Any failure of the Parquet library on this file means the file is unreadable, not that FlowSpike broke.
             throw new FlowInputException($"{source}: not a readable Parquet file ({e.Message})", e);
         }
         try
@@ -40,7 +41,7 @@ public static class ParquetFlowReader
                 ReadRowGroup(rowGroup, map, source, ref sink);
             }
         }
-        catch (Exception e) when (e is ParquetException or InvalidDataException or IOException or ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is not FlowInputException and not OperationCanceledException and not OutOfMemoryException)
         {
             throw new FlowInputException($"{source}: cannot read Parquet data ({e.Message})", e);
         }
