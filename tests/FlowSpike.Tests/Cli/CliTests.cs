@@ -143,4 +143,22 @@ public class CliTests
         Assert.Equal("", Run("--allow-dest", "203.0.113.9/32", "--allow-dest", "198.51.100.0/24"));
         Assert.Equal("10.0.0.5,10.0.0.6", Run("--allow-dest", "198.51.100.0/24"));
     }
+
+    [Fact]
+    public async Task Watch_stops_gracefully_on_sigterm()
+    {
+        using var dir = new TempDir();
+        string input = dir.File("incoming");
+        Directory.CreateDirectory(input);
+        var psi = Support.Cli.StartInfo(["watch", "--input", input, "--state", dir.File("s.db"), "--from", "2026-10-01T00:00:00Z", "--poll-interval", "1s", "--listen", "none"]);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            kill!.WaitForExit();
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(20)), "watch did not stop after SIGTERM");
+        Assert.Equal(0, p.ExitCode);
+        Assert.Contains("stopped; next window 2026-10-01T00:00:00Z", await stderr, StringComparison.Ordinal);
+    }
 }

@@ -78,6 +78,34 @@ public sealed class S3Tests : IClassFixture<S3Tests.Data>
     }
 
     [Fact]
+    public void Watch_over_s3_equals_detect()
+    {
+        using var dir = new TempDir();
+        string refState = dir.File("ref.db"), refAlerts = dir.File("ref.jsonl");
+        Pipeline.Baseline(refState, _data.Set.Logs, SynthData.From, SynthData.BaselineEnd);
+        Pipeline.Detect(refState, _data.Set.Logs, refAlerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End });
+
+        string state = dir.File("watch.db"), alerts = dir.File("watch.jsonl");
+        Pipeline.Baseline(state, _data.Set.Logs, SynthData.From, SynthData.BaselineEnd);
+        string clock = dir.Write("clock", (SynthData.End + 600).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var metrics = new FlowSpike.Watch.WatchMetrics();
+        using (var store = SqliteStateStore.Open(state))
+        using (var sink = new Alerts.JsonlFileSink(alerts))
+        {
+            FlowSpike.Watch.WatchRun.Execute(store, Inputs($"s3://{S3Server.Bucket}/flows/"), new FlowSpike.Watch.WatchRequest { Once = true, ClockFile = clock },
+                sink, NullRunLog.Instance, metrics, TestContext.Current.CancellationToken);
+            // Each object is in the ledger under its s3:// name with its ETag.
+            var ledger = store.Ledger();
+            Assert.True(ledger.Count > 0);
+            Assert.All(ledger.Values, e => Assert.StartsWith($"s3://{S3Server.Bucket}/flows/AWSLogs/", e.Path, StringComparison.Ordinal));
+            Assert.All(ledger.Values, e => Assert.False(string.IsNullOrEmpty(e.Version)));
+        }
+        Assert.Equal(72, metrics.WindowsClosed);
+        Assert.Equal(File.ReadAllText(refAlerts), File.ReadAllText(alerts));
+        Assert.Equal(LookupCsv.ToText(Pipeline.Lookup(refState)), LookupCsv.ToText(Pipeline.Lookup(state)));
+    }
+
+    [Fact]
     public void Hive_hourly_layout_is_pruned_too()
     {
         using var dir = new TempDir();
