@@ -25,7 +25,7 @@ public static class JsonFlowReader
         var property = Property.Other;
         while (true)
         {
-            int n = Fill(stream, source, json, filled);
+            int n = TextFlowReader.ReadSome(stream, source, json, filled);
             bool eof = n == 0;
             filled += n;
             var reader = new Utf8JsonReader(json.AsSpan(0, filled), eof, state);
@@ -113,21 +113,5 @@ public static class JsonFlowReader
             return;
         LineTokenizer.Tokenize(buffer.AsSpan(0, length), ref sink, mode);
         length = 0;
-    }
-
-    private static int Fill(Stream stream, string source, byte[] buffer, int offset)
-    {
-        try
-        {
-            return stream.Read(buffer, offset, buffer.Length - offset);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new FlowInputException($"{source}: corrupt compressed data ({e.Message})", e);
-        }
-        catch (IOException e)
-        {
-            throw new FlowInputException($"{source}: read error ({e.Message})", e);
-        }
     }
 }

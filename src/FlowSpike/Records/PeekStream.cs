@@ -1,7 +1,7 @@
 namespace FlowSpike.Records;
 
 /// <summary>A read-only stream that lets the opener look at the first bytes without seeking (stdin cannot seek).</summary>
-internal sealed class PeekStream : Stream
+internal sealed class PeekStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly byte[] _head;
@@ -34,18 +34,6 @@ internal sealed class PeekStream : Stream
         }
         return _inner.Read(buffer);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -4,7 +4,7 @@ namespace FlowSpike.Records;
 /// A forward-only reader that remembers the last bytes it handed out and can hand some of them out again.
 /// The gzip verifier needs it because the inflater reads past the end of a member.
 /// </summary>
-internal sealed class ReplayStream(Stream inner) : Stream
+internal sealed class ReplayStream(Stream inner) : ReadOnlyStream
 {
     private const int HistorySize = 1 << 16;
     private readonly byte[] _history = new byte[HistorySize];
@@ -62,8 +62,6 @@ internal sealed class ReplayStream(Stream inner) : Stream
         return n;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int ReadByte()
     {
         Span<byte> one = stackalloc byte[1];
@@ -86,16 +84,6 @@ internal sealed class ReplayStream(Stream inner) : Stream
             bytes = bytes[n..];
         }
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -158,7 +158,8 @@ public static class TextFlowReader
             : throw new FlowInputException($"{source}: line 1: unusable header: {error}");
     }
 
-    private static int ReadSome(Stream stream, string source, byte[] buffer, int offset)
+    /// <summary>Reads into the rest of <paramref name="buffer"/>; a decompression or I/O failure becomes an error naming the input.</summary>
+    internal static int ReadSome(Stream stream, string source, byte[] buffer, int offset)
     {
         try
         {

@@ -8,7 +8,7 @@ namespace FlowSpike.Records;
 /// Inflates gzip member by member and checks each member's CRC-32 and length trailer. The BCL's GZipStream ends
 /// silently on a truncated file, which would lose records without a word; this turns that into an error.
 /// </summary>
-internal sealed class VerifiedGzipStream(Stream compressed) : Stream
+internal sealed class VerifiedGzipStream(Stream compressed) : ReadOnlyStream
 {
     private readonly ReplayStream _source = new(compressed);
     private readonly Crc32 _crc = new();
@@ -38,8 +38,6 @@ internal sealed class VerifiedGzipStream(Stream compressed) : Stream
         }
         return 0;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     private bool StartMember()
     {
@@ -153,16 +151,6 @@ internal sealed class VerifiedGzipStream(Stream compressed) : Stream
         if (b < 0)
             throw new InvalidDataException("the gzip header is truncated");
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -14,17 +14,7 @@ public static class BaselineRun
     {
         TimeRange.Validate(from, to, spanSeconds, "--span");
         var files = InputSet.Expand(input.Inputs, from, to, input.S3);
-        var scan = FlowScanner.Scan(files, new ScanOptions
-        {
-            From = from,
-            To = to,
-            WindowSeconds = spanSeconds,
-            Internal = input.Internal,
-            FallbackLayout = input.FallbackLayout,
-            Format = input.Format,
-            Threads = input.Threads,
-            Mode = input.Mode,
-        });
+        var scan = FlowScanner.Scan(files, input.Scan(from, to, spanSeconds, keepDetails: false));
         RunReport.Scan(scan.Diagnostics, log);
         var rows = BaselineBuilder.Build(scan.Partial);
         store.ReplaceBaseline(rows.Values, from, to, spanSeconds);

@@ -56,18 +56,7 @@ public static class DetectRun
             log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike baseline` first)");
 
         var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3);
-        var scan = FlowScanner.Scan(files, new ScanOptions
-        {
-            From = todo[0],
-            To = request.To,
-            WindowSeconds = size,
-            Internal = input.Internal,
-            FallbackLayout = input.FallbackLayout,
-            Format = input.Format,
-            Threads = input.Threads,
-            Mode = input.Mode,
-            KeepDetails = true,
-        }, cancellation);
+        var scan = FlowScanner.Scan(files, input.Scan(todo[0], request.To, size, keepDetails: true), cancellation);
         RunReport.Scan(scan.Diagnostics, log);
 
         var applier = new WindowApplier(store, table, new SplunkModel(request.Settings), request.Filter, request.Settings, sink, size);

@@ -1,3 +1,4 @@
+using FlowSpike.Aggregation;
 using FlowSpike.Records;
 using FlowSpike.Selection;
 
@@ -14,4 +15,18 @@ public sealed record InputOptions
     public CidrSet Internal { get; init; } = CidrSet.Default;
     public int Threads { get; init; } = Environment.ProcessorCount;
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
+
+    /// <summary>The scan of these inputs over [from, to) in windows of <paramref name="windowSeconds"/>.</summary>
+    public ScanOptions Scan(long from, long to, long windowSeconds, bool keepDetails, int? threads = null) => new()
+    {
+        From = from,
+        To = to,
+        WindowSeconds = windowSeconds,
+        KeepDetails = keepDetails,
+        Internal = Internal,
+        FallbackLayout = FallbackLayout,
+        Format = Format,
+        Mode = Mode,
+        Threads = threads ?? Threads,
+    };
 }

@@ -115,18 +115,7 @@ public static class WatchRun
         ScanResult scan;
         try
         {
-            scan = FlowScanner.Scan([file], new ScanOptions
-            {
-                From = open,
-                To = open + size * (1L << 30),
-                WindowSeconds = size,
-                KeepDetails = true,
-                Internal = input.Internal,
-                FallbackLayout = input.FallbackLayout,
-                Format = input.Format,
-                Mode = input.Mode,
-                Threads = 1,
-            }, cancellation);
+            scan = FlowScanner.Scan([file], input.Scan(open, open + size * (1L << 30), size, keepDetails: true, threads: 1), cancellation);
         }
         catch (FlowInputException e)
         {
