@@ -106,7 +106,7 @@ internal static class Commands
         return cmd;
     }
 
-    /// <summary>What detect and watch share: the window, the seed's thresholds, the allowlists and the alert output.</summary>
+    /// <summary>What detect and watch share: the window, the seed's thresholds, the allowlists, suppression and the alert outputs.</summary>
     private sealed class DetectionOptions
     {
         public Option<long> Window { get; } = CliOptions.Duration("--window", "Window size; each epoch-aligned window is one detection run.", "1h");
@@ -115,25 +115,79 @@ internal static class Commands
         public Option<double> Weight { get; } = new("--weight") { Description = "Update weight W of the running mean and deviation (720 = 30 days of hours).", DefaultValueFactory = _ => 720 };
         public Option<string[]> AllowSrc { get; } = CliOptions.Cidrs("--allow-src", "Suppress alerts from these sources (the baseline still learns).");
         public Option<string[]> AllowDest { get; } = CliOptions.Cidrs("--allow-dest", "Suppress alerts whose blocked destinations all lie in these networks.");
-        public Option<string> Output { get; } = new("--out", "-o") { Description = "Alert output (JSON Lines), appended; - is stdout.", DefaultValueFactory = _ => "-", HelpName = "FILE" };
+        public Option<string?> Output { get; } = new("--out", "-o") { Description = "Alert output file, appended; - is stdout (the default when the config names no sinks).", HelpName = "FILE" };
+        public Option<string> Format { get; } = AlertFormatOption();
+        public Option<string?> Suppress { get; } = new("--suppress") { Description = "Throttle: after an alert, the same key stays quiet this long (the original rule: 4h per src_ip). Default: off, as the seed search.", HelpName = "DURATION" };
+        public Option<string> SuppressKey { get; } = SuppressKeyOption();
+        public Option<long> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report.", "90d");
+
+        private static Option<string> AlertFormatOption()
+        {
+            var o = new Option<string>("--format") { Description = "Alert format for --out: jsonl, ocsf (Detection Finding 2004), asff (Security Hub) or csv.", DefaultValueFactory = _ => "jsonl" };
+            o.AcceptOnlyFromAmong("jsonl", "ocsf", "asff", "csv");
+            return o;
+        }
+
+        private static Option<string> SuppressKeyOption()
+        {
+            var o = new Option<string>("--suppress-key") { Description = "What --suppress keys on: src_ip, or src_ip+resources.", DefaultValueFactory = _ => "src_ip" };
+            o.AcceptOnlyFromAmong("src_ip", "src_ip+resources");
+            return o;
+        }
 
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Window, Deviation, DataPoints, Weight, AllowSrc, AllowDest, Output })
+            foreach (var o in new Option[] { Window, Deviation, DataPoints, Weight, AllowSrc, AllowDest, Output, Format, Suppress, SuppressKey, HistoryRetention })
                 c.Options.Add(o);
         }
 
-        public SpikeSettings Settings(ParseResult r)
+        public AlertPolicy Policy(ParseResult r, FlowSpikeConfig config)
         {
             var settings = new SpikeSettings { DeviationThreshold = r.GetValue(Deviation), DataPointThreshold = r.GetValue(DataPoints), Weight = r.GetValue(Weight) };
-            return settings.Validate() is { } bad ? throw new RunException(bad) : settings;
+            if (settings.Validate() is { } bad)
+                throw new RunException(bad);
+            string? window = r.GetValue(Suppress) ?? config.Suppress.GetValueOrDefault("window");
+            long suppressSeconds = 0;
+            if (window is not null && !TimeRange.TryParseDuration(window, out suppressSeconds))
+                throw new RunException($"--suppress: '{window}' is not a duration (examples: 4h, 14400s)");
+            string key = r.GetResult(SuppressKey) is null ? config.Suppress.GetValueOrDefault("key") ?? "src_ip" : r.GetValue(SuppressKey)!;
+            return new AlertPolicy
+            {
+                Settings = settings,
+                Filter = new AlertFilter(
+                    ParseCidrs(config.AllowSrc.Concat(r.GetValue(AllowSrc) ?? []), "--allow-src"),
+                    ParseCidrs(config.AllowDest.Concat(r.GetValue(AllowDest) ?? []), "--allow-dest")),
+                Suppression = new Suppression(suppressSeconds, key == "src_ip+resources" ? SuppressionKey.SrcIpAndResources : SuppressionKey.SrcIp),
+                HistoryRetentionSeconds = r.GetValue(HistoryRetention),
+            };
         }
 
-        public AlertFilter Filter(ParseResult r, FlowSpikeConfig config) => new(
-            ParseCidrs(config.AllowSrc.Concat(r.GetValue(AllowSrc) ?? []), "--allow-src"),
-            ParseCidrs(config.AllowDest.Concat(r.GetValue(AllowDest) ?? []), "--allow-dest"));
-
-        public IAlertSink Sink(ParseResult r) => r.GetValue(Output) is "-" or null ? new TextWriterSink(Console.Out) : new JsonlFileSink(r.GetValue(Output)!);
+        /// <summary>The config's sinks, plus --out (or stdout when nothing else is configured).</summary>
+        public AlertDispatcher Dispatcher(ParseResult r, FlowSpikeConfig config, IRunLog log)
+        {
+            var asff = new AsffOptions
+            {
+                AwsAccountId = config.Asff.GetValueOrDefault("account") ?? "000000000000",
+                Region = config.Asff.GetValueOrDefault("region") ?? "us-east-1",
+                ProductArn = config.Asff.GetValueOrDefault("product_arn"),
+            };
+            var sinks = new List<IAlertSink>();
+            try
+            {
+                foreach (var spec in config.Sinks)
+                    sinks.Add(AlertSinks.Create(spec, asff));
+                string? output = r.GetValue(Output);
+                if (output is not null || sinks.Count == 0)
+                    sinks.Add(AlertSinks.Create(new SinkSpec("file", new Dictionary<string, string> { ["path"] = output ?? "-", ["format"] = r.GetValue(Format)! }), asff));
+            }
+            catch (ArgumentException e)
+            {
+                foreach (var s in sinks)
+                    s.Dispose();
+                throw new RunException(e.Message);
+            }
+            return new AlertDispatcher(sinks, log);
+        }
     }
 
     private static Command DetectCommand()
@@ -153,16 +207,15 @@ internal static class Commands
                 From = r.GetValue(common.From),
                 To = r.GetValue(common.To),
                 WindowSeconds = r.GetValue(detection.Window),
-                Settings = detection.Settings(r),
-                Filter = detection.Filter(r, config),
+                Policy = detection.Policy(r, config),
             };
             // Everything the user typed is checked before the state is opened.
             TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!);
-            using var sink = detection.Sink(r);
-            var result = DetectRun.Execute(store, input, request, sink, log);
+            using var dispatcher = detection.Dispatcher(r, config, log);
+            var result = DetectRun.Execute(store, input, request, dispatcher, log);
             if (result.WindowsApplied > 0)
-                log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) == "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
+                log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) is null or "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
             return 0;
         }));
         return cmd;
@@ -197,8 +250,7 @@ internal static class Commands
                 From = r.GetResult(from) is null ? null : r.GetValue(from),
                 ClockFile = r.GetValue(clock),
                 Once = r.GetValue(once),
-                Settings = detection.Settings(r),
-                Filter = detection.Filter(r, config),
+                Policy = detection.Policy(r, config),
             };
             using var stop = new CancellationTokenSource();
             // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.
@@ -207,8 +259,8 @@ internal static class Commands
             var metrics = new Watch.WatchMetrics();
             using var server = r.GetValue(listen) is "none" or null ? null : new Watch.MetricsServer(r.GetValue(listen)!, metrics);
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!);
-            using var sink = detection.Sink(r);
-            Watch.WatchRun.Execute(store, input, request, sink, log, metrics, stop.Token);
+            using var dispatcher = detection.Dispatcher(r, config, log);
+            Watch.WatchRun.Execute(store, input, request, dispatcher, log, metrics, stop.Token);
             return 0;
         }));
         return cmd;

@@ -44,7 +44,7 @@ internal static class DemoCommand
             log.Info($"$ flowspike baseline --input {input.Inputs[0]} --from {TimeRange.Format(start)} --to {TimeRange.Format(baselineEnd)} --state {statePath}");
             BaselineRun.Execute(store, input, start, baselineEnd, 3600, log);
             log.Info($"$ flowspike detect --input {input.Inputs[0]} --from {TimeRange.Format(baselineEnd)} --to {TimeRange.Format(end)} --state {statePath} --out {alertsPath}");
-            using var sink = new JsonlFileSink(alertsPath);
+            using var sink = new FileAlertSink(alertsPath);
             DetectRun.Execute(store, input, new DetectRequest { From = baselineEnd, To = end }, sink, log);
         }
 

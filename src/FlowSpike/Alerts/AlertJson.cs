@@ -35,6 +35,34 @@ public static class AlertJson
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>Reads back an alert written by <see cref="Serialize"/> (the outbox keeps this form).</summary>
+    public static Alert Parse(string body)
+    {
+        using var doc = JsonDocument.Parse(body);
+        var e = doc.RootElement;
+        static string[] Strings(JsonElement a) => [.. a.EnumerateArray().Select(x => x.GetString()!)];
+        return new Alert
+        {
+            WindowStart = ParseIso(e.GetProperty("window_start").GetString()!),
+            WindowEnd = ParseIso(e.GetProperty("window_end").GetString()!),
+            SrcIp = e.GetProperty("src_ip").GetString()!,
+            BlockedConnections = e.GetProperty("blocked_connections").GetInt64(),
+            BlockedDestIps = Strings(e.GetProperty("blocked_dest_ips")),
+            ResourceIds = Strings(e.GetProperty("resource_ids")),
+            LatestCount = e.GetProperty("latest_count").GetInt64(),
+            NumDataPoints = e.GetProperty("num_data_points").GetInt64(),
+            AvgBlockedConnections = e.GetProperty("avg_blocked_connections").GetDouble(),
+            StdevBlockedConnections = e.GetProperty("stdev_blocked_connections").GetDouble(),
+            Threshold = e.GetProperty("threshold").GetDouble(),
+            DeviationThreshold = e.GetProperty("deviation_threshold").GetDouble(),
+            DataPointThreshold = e.GetProperty("data_point_threshold").GetInt64(),
+            Model = e.GetProperty("model").GetString()!,
+        };
+    }
+
+    private static long ParseIso(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUnixTimeSeconds();
+
     public static string IsoTime(long epochSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(epochSeconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

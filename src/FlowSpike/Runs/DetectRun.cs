@@ -15,14 +15,18 @@ public static class DetectRun
 {
     public sealed record Result(int WindowsApplied, int WindowsSkipped, int Alerts, int Suppressed, ScanDiagnostics? Diagnostics);
 
-    public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, IAlertSink sink, IRunLog log, CancellationToken cancellation = default)
+    /// <summary>Runs with one sink (which the caller disposes).</summary>
+    public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, IAlertSink sink, IRunLog log, CancellationToken cancellation = default) =>
+        Execute(store, input, request, AlertDispatcher.Single(sink, log), log, cancellation);
+
+    public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, AlertDispatcher dispatcher, IRunLog log, CancellationToken cancellation = default)
     {
         long size = request.WindowSeconds;
         TimeRange.Validate(request.From, request.To, size, "--window");
-        if (request.Settings.Validate() is { } bad)
+        if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
 
-        WindowApplier.DeliverPending(store, sink, log);
+        dispatcher.DeliverPending(store);
 
         var info = store.Info;
         var applied = store.AppliedWindows(request.From, request.To);
@@ -59,16 +63,16 @@ public static class DetectRun
         var scan = FlowScanner.Scan(files, input.Scan(todo[0], request.To, size, keepDetails: true), cancellation);
         RunReport.Scan(scan.Diagnostics, log);
 
-        var applier = new WindowApplier(store, table, new SplunkModel(request.Settings), request.Filter, request.Settings, sink, size);
+        var applier = new WindowApplier(store, table, new SplunkModel(request.Policy.Settings), request.Policy, dispatcher, size);
         int alerts = 0, suppressed = 0;
         foreach (long w in todo)
         {
             cancellation.ThrowIfCancellationRequested();
-            var result = applier.Apply(w, scan.Partial.SourcesIn(w));
-            alerts += result.Alerts.Count;
-            suppressed += result.Suppressed;
+            var outcome = applier.Apply(w, scan.Partial.SourcesIn(w));
+            alerts += outcome.Delivered;
+            suppressed += outcome.Result.Suppressed + outcome.Suppressed;
         }
-        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists");
+        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists or throttling");
         return new Result(todo.Count, skipped, alerts, suppressed, scan.Diagnostics);
     }
 }

@@ -12,6 +12,11 @@ public sealed record FlowSpikeConfig
     public IReadOnlyList<string> AllowSrc { get; init; } = [];
     public IReadOnlyList<string> AllowDest { get; init; } = [];
     public string? LogFormat { get; init; }
+    public IReadOnlyList<Alerts.SinkSpec> Sinks { get; init; } = [];
+    /// <summary>The "suppress" object: "window" (a duration) and "key" (src_ip or src_ip+resources).</summary>
+    public IReadOnlyDictionary<string, string> Suppress { get; init; } = new Dictionary<string, string>();
+    /// <summary>The "asff" object: "account", "region", "product_arn".</summary>
+    public IReadOnlyDictionary<string, string> Asff { get; init; } = new Dictionary<string, string>();
 
     public static FlowSpikeConfig Load(string path)
     {
@@ -39,7 +44,10 @@ public sealed record FlowSpikeConfig
                     "allow_dest" => config with { AllowDest = Strings(p, path) },
                     "log_format" when p.Value.ValueKind == JsonValueKind.String => config with { LogFormat = p.Value.GetString() },
                     "log_format" => throw new RunException($"{path}: \"log_format\" must be a string"),
-                    _ => throw new RunException($"{path}: unknown key \"{p.Name}\" (known: internal, allow_src, allow_dest, log_format)"),
+                    "sinks" => config with { Sinks = SinkSpecs(p, path) },
+                    "suppress" => config with { Suppress = Settings(p.Value, path, "suppress") },
+                    "asff" => config with { Asff = Settings(p.Value, path, "asff") },
+                    _ => throw new RunException($"{path}: unknown key \"{p.Name}\" (known: internal, allow_src, allow_dest, log_format, sinks, suppress, asff)"),
                 };
             }
             return config;
@@ -48,6 +56,40 @@ public sealed record FlowSpikeConfig
         {
             throw new RunException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}");
         }
+    }
+
+    private static List<Alerts.SinkSpec> SinkSpecs(JsonProperty p, string path)
+    {
+        if (p.Value.ValueKind != JsonValueKind.Array)
+            throw new RunException($"{path}: \"sinks\" must be an array of objects");
+        var specs = new List<Alerts.SinkSpec>();
+        foreach (var item in p.Value.EnumerateArray())
+        {
+            var settings = Settings(item, path, "sinks[]");
+            if (!settings.TryGetValue("type", out string? type))
+                throw new RunException($"{path}: every sink needs a \"type\" (file, webhook, splunk_hec, securityhub)");
+            specs.Add(new Alerts.SinkSpec(type, settings));
+        }
+        return specs;
+    }
+
+    private static Dictionary<string, string> Settings(JsonElement value, string path, string what)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+            throw new RunException($"{path}: \"{what}\" must be an object");
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in value.EnumerateObject())
+        {
+            settings[p.Name] = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString()!,
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                JsonValueKind.Number => p.Value.GetRawText(),
+                _ => throw new RunException($"{path}: \"{what}.{p.Name}\" must be a string, number or boolean"),
+            };
+        }
+        return settings;
     }
 
     private static string[] Strings(JsonProperty p, string path)

@@ -7,37 +7,69 @@ using FlowSpike.State;
 namespace FlowSpike.Runs;
 
 /// <summary>
-/// Applies one window for detect and watch alike: the window step, one transaction with its alerts in the outbox,
-/// then delivery and the delivered mark.
+/// Applies one window for detect and watch alike: the window step, suppression, then one transaction with the rows,
+/// the alerts in the outbox, the suppression marks and the history; delivery follows the commit.
 /// </summary>
-internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpikeModel model, AlertFilter filter, SpikeSettings settings, IAlertSink sink, long windowSeconds)
+internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpikeModel model, AlertPolicy policy, AlertDispatcher dispatcher, long windowSeconds)
 {
     private readonly int _delayMs = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_COMMIT_DELAY_MS"), out int ms) ? ms : 0;
 
-    public WindowResult Apply(long windowStart, IReadOnlyDictionary<uint, SourceWindowStats> sources)
+    public WindowOutcome Apply(long windowStart, IReadOnlyDictionary<uint, SourceWindowStats> sources)
     {
-        var result = WindowStep.Apply(windowStart, windowStart + windowSeconds, sources, table, model, filter, settings);
-        var outbox = result.Alerts.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
-        store.CommitWindow(result, outbox, windowSeconds);
-        if (outbox.Count > 0)
+        var result = WindowStep.Apply(windowStart, windowStart + windowSeconds, sources, table, model, policy.Filter, policy.Settings);
+        var deliver = new List<Alert>(result.Alerts.Count);
+        var marks = new Dictionary<string, long>(StringComparer.Ordinal);
+        var suppressed = new HashSet<string>(StringComparer.Ordinal);
+        if (policy.Suppression.Enabled && result.Alerts.Count > 0)
         {
-            sink.Deliver(outbox);
-            store.MarkDelivered(outbox.Select(o => o.Id).ToList());
+            var quiet = store.SuppressedUntil([.. result.Alerts.Select(policy.Suppression.KeyOf)]);
+            foreach (var alert in result.Alerts)
+            {
+                string key = policy.Suppression.KeyOf(alert);
+                if ((quiet.TryGetValue(key, out long until) && alert.WindowStart < until) || (marks.TryGetValue(key, out until) && alert.WindowStart < until))
+                {
+                    suppressed.Add(alert.Id);
+                    continue;
+                }
+                marks[key] = alert.WindowStart + policy.Suppression.WindowSeconds;
+                deliver.Add(alert);
+            }
         }
+        else
+        {
+            deliver.AddRange(result.Alerts);
+        }
+        var outbox = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
+        store.CommitWindow(new WindowCommit
+        {
+            Result = result,
+            WindowSeconds = windowSeconds,
+            Alerts = outbox,
+            Sinks = dispatcher.Names,
+            Suppressions = marks,
+            History = policy.KeepHistory ? History(result, sources, suppressed) : null,
+            HistoryRetentionSeconds = policy.HistoryRetentionSeconds,
+        });
+        dispatcher.DeliverPending(store);
         // FLOWSPIKE_TEST_COMMIT_DELAY_MS slows each window down so crash tests can kill a run mid-way.
         if (_delayMs > 0)
             Thread.Sleep(_delayMs);
-        return result;
+        return new WindowOutcome(result, deliver.Count, suppressed.Count);
     }
 
-    /// <summary>Delivers what an earlier run committed but did not get out.</summary>
-    public static void DeliverPending(IStateStore store, IAlertSink sink, IRunLog log)
+    private List<HistoryRow> History(WindowResult result, IReadOnlyDictionary<uint, SourceWindowStats> sources, HashSet<string> suppressed)
     {
-        var pending = store.PendingAlerts();
-        if (pending.Count == 0)
-            return;
-        log.Info($"delivering {pending.Count} alert(s) committed by an earlier run");
-        sink.Deliver(pending);
-        store.MarkDelivered(pending.Select(p => p.Id).ToList());
+        var alertBySrc = result.Alerts.ToDictionary(a => a.SrcIp, StringComparer.Ordinal);
+        var rows = new List<HistoryRow>(sources.Count);
+        foreach (var row in result.ChangedRows)
+        {
+            if (row.LatestCount is not { } count)
+                continue;
+            bool spike = model.IsSpike(row, out double threshold);
+            string? alertId = spike && alertBySrc.TryGetValue(row.SrcIp, out var a) ? a.Id : null;
+            rows.Add(new HistoryRow(result.WindowStart, row.Src, count, row.Avg, row.Stdev, row.NumDataPoints,
+                double.IsNaN(threshold) ? null : threshold, spike, alertId, alertId is not null && suppressed.Contains(alertId)));
+        }
+        return rows;
     }
 }

@@ -1,6 +1,5 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
-using FlowSpike.Detection;
 
 namespace FlowSpike.State;
 
@@ -23,10 +22,20 @@ public interface IStateStore : IDisposable
     /// <summary>Replaces the lookup with imported rows; the committed mark is kept.</summary>
     void ImportLookup(IReadOnlyCollection<BaselineRow> rows);
 
-    /// <summary>Applies one window: the changed rows, the committed mark, and the alerts into the outbox.</summary>
-    void CommitWindow(WindowResult result, IReadOnlyList<PendingAlert> alerts, long windowSeconds);
+    /// <summary>Applies one window in one transaction (see <see cref="WindowCommit"/>).</summary>
+    void CommitWindow(WindowCommit commit);
 
-    IReadOnlyList<PendingAlert> PendingAlerts();
+    /// <summary>The time until which each of <paramref name="keys"/> is suppressed, for those that are.</summary>
+    IReadOnlyDictionary<string, long> SuppressedUntil(IReadOnlyCollection<string> keys);
+
+    /// <summary>A host's history, oldest first.</summary>
+    IReadOnlyList<HistoryRow> History(uint src, long from = long.MinValue, long to = long.MaxValue);
+
+    /// <summary>Every committed alert in the outbox (delivered or not), oldest first.</summary>
+    IReadOnlyList<PendingAlert> AllAlerts();
+
+    /// <summary>Alerts committed for <paramref name="sink"/> and not yet delivered to it, oldest first.</summary>
+    IReadOnlyList<PendingAlert> PendingAlerts(string sink);
 
     /// <summary>Every input watch mode has seen, by path.</summary>
     IReadOnlyDictionary<string, LedgerEntry> Ledger();
@@ -40,5 +49,5 @@ public interface IStateStore : IDisposable
     /// <summary>The counts watch mode has gathered so far for an open window.</summary>
     Dictionary<uint, SourceWindowStats> LoadPending(long windowStart);
 
-    void MarkDelivered(IReadOnlyCollection<string> alertIds);
+    void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
-using FlowSpike.Detection;
 using Microsoft.Data.Sqlite;
 
 namespace FlowSpike.State;
@@ -129,11 +128,23 @@ public sealed class SqliteStateStore : IStateStore
             InsertRows(tx, rows);
         });
 
-    public void CommitWindow(WindowResult result, IReadOnlyList<PendingAlert> alerts, long windowSeconds)
+    public void CommitWindow(WindowCommit commit)
     {
+        var result = commit.Result;
+        var alerts = commit.Alerts;
+        var sinks = commit.Sinks;
+        long windowSeconds = commit.WindowSeconds;
         long committed = Info.CommittedUntil ?? long.MinValue;
         InTransaction(tx =>
         {
+            WriteHistory(tx, commit);
+            foreach (var (key, until) in commit.Suppressions)
+            {
+                using var sup = Command("INSERT OR REPLACE INTO suppression(key, until) VALUES ($k, $u)", tx);
+                sup.Parameters.AddWithValue("$k", key);
+                sup.Parameters.AddWithValue("$u", until);
+                sup.ExecuteNonQuery();
+            }
             InsertRows(tx, result.ChangedRows);
             using (var mark = Command("INSERT INTO applied_windows(window_start, window_end, applied_at, sources, records, alerts) VALUES ($s, $e, $at, $src, $rec, $al)", tx))
             {
@@ -146,16 +157,25 @@ public sealed class SqliteStateStore : IStateStore
                 mark.ExecuteNonQuery();
             }
             using (var outbox = Command("INSERT OR IGNORE INTO alerts(id, window_start, body, delivered) VALUES ($id, $w, $body, 0)", tx))
+            using (var due = Command("INSERT OR IGNORE INTO deliveries(alert_id, sink, delivered) VALUES ($id, $sink, 0)", tx))
             {
                 var id = outbox.Parameters.Add("$id", SqliteType.Text);
                 var w = outbox.Parameters.Add("$w", SqliteType.Integer);
                 var body = outbox.Parameters.Add("$body", SqliteType.Text);
+                var dueId = due.Parameters.Add("$id", SqliteType.Text);
+                var dueSink = due.Parameters.Add("$sink", SqliteType.Text);
                 foreach (var alert in alerts)
                 {
                     id.Value = alert.Id;
                     w.Value = alert.WindowStart;
                     body.Value = alert.Body;
                     outbox.ExecuteNonQuery();
+                    foreach (string sink in sinks)
+                    {
+                        dueId.Value = alert.Id;
+                        dueSink.Value = sink;
+                        due.ExecuteNonQuery();
+                    }
                 }
             }
             SetMeta(tx, "committed_until", Math.Max(committed, result.WindowEnd));
@@ -169,6 +189,74 @@ public sealed class SqliteStateStore : IStateStore
             }
         });
     }
+
+    private void WriteHistory(SqliteTransaction tx, WindowCommit commit)
+    {
+        if (commit.History is null)
+            return;
+        using (var cmd = Command("INSERT OR REPLACE INTO history(window_start, src, count, avg, stdev, num_data_points, threshold, spike, alert_id, suppressed) VALUES ($w, $s, $c, $a, $sd, $n, $t, $sp, $id, $su)", tx))
+        {
+            var p = new[] { "$w", "$s", "$c", "$a", "$sd", "$n", "$t", "$sp", "$id", "$su" }.Select(n => cmd.Parameters.Add(n, SqliteType.Text)).ToArray();
+            cmd.Prepare();
+            foreach (var h in commit.History)
+            {
+                p[0].Value = h.WindowStart;
+                p[1].Value = (long)h.Src;
+                p[2].Value = h.Count;
+                p[3].Value = (object?)h.Avg ?? DBNull.Value;
+                p[4].Value = (object?)h.Stdev ?? DBNull.Value;
+                p[5].Value = (object?)h.NumDataPoints ?? DBNull.Value;
+                p[6].Value = h.Threshold is { } t && double.IsFinite(t) ? t : DBNull.Value;
+                p[7].Value = h.Spike ? 1 : 0;
+                p[8].Value = (object?)h.AlertId ?? DBNull.Value;
+                p[9].Value = h.Suppressed ? 1 : 0;
+                cmd.ExecuteNonQuery();
+            }
+        }
+        using var prune = Command("DELETE FROM history WHERE window_start < $cut", tx);
+        prune.Parameters.AddWithValue("$cut", commit.Result.WindowStart - commit.HistoryRetentionSeconds);
+        prune.ExecuteNonQuery();
+    }
+
+    public IReadOnlyDictionary<string, long> SuppressedUntil(IReadOnlyCollection<string> keys) => Read(() =>
+    {
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var cmd = Command("SELECT until FROM suppression WHERE key = $k");
+        var k = cmd.Parameters.Add("$k", SqliteType.Text);
+        foreach (string key in keys)
+        {
+            k.Value = key;
+            if (cmd.ExecuteScalar() is long until)
+                found[key] = until;
+        }
+        return found;
+    });
+
+    public IReadOnlyList<HistoryRow> History(uint src, long from = long.MinValue, long to = long.MaxValue) => Read(() =>
+    {
+        using var cmd = Command("SELECT window_start, count, avg, stdev, num_data_points, threshold, spike, alert_id, suppressed FROM history WHERE src = $s AND window_start >= $f AND window_start < $t ORDER BY window_start");
+        cmd.Parameters.AddWithValue("$s", (long)src);
+        cmd.Parameters.AddWithValue("$f", from);
+        cmd.Parameters.AddWithValue("$t", to);
+        using var r = cmd.ExecuteReader();
+        var rows = new List<HistoryRow>();
+        while (r.Read())
+        {
+            rows.Add(new HistoryRow(r.GetInt64(0), src, r.GetInt64(1), r.IsDBNull(2) ? null : r.GetDouble(2), r.IsDBNull(3) ? null : r.GetDouble(3),
+                r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.GetInt64(6) != 0, r.IsDBNull(7) ? null : r.GetString(7), r.GetInt64(8) != 0));
+        }
+        return (IReadOnlyList<HistoryRow>)rows;
+    });
+
+    public IReadOnlyList<PendingAlert> AllAlerts() => Read(() =>
+    {
+        using var cmd = Command("SELECT id, window_start, body FROM alerts ORDER BY window_start, rowid");
+        using var reader = cmd.ExecuteReader();
+        var list = new List<PendingAlert>();
+        while (reader.Read())
+            list.Add(new PendingAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        return (IReadOnlyList<PendingAlert>)list;
+    });
 
     public IReadOnlyDictionary<string, LedgerEntry> Ledger() => Read(LedgerCore);
 
@@ -279,11 +367,12 @@ public sealed class SqliteStateStore : IStateStore
         cmd.ExecuteNonQuery();
     }
 
-    public IReadOnlyList<PendingAlert> PendingAlerts() => Read(PendingAlertsCore);
+    public IReadOnlyList<PendingAlert> PendingAlerts(string sink) => Read(() => PendingAlertsCore(sink));
 
-    private List<PendingAlert> PendingAlertsCore()
+    private List<PendingAlert> PendingAlertsCore(string sink)
     {
-        using var cmd = Command("SELECT id, window_start, body FROM alerts WHERE delivered = 0 ORDER BY window_start, rowid");
+        using var cmd = Command("SELECT a.id, a.window_start, a.body FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.sink = $sink AND d.delivered = 0 ORDER BY a.window_start, a.rowid");
+        cmd.Parameters.AddWithValue("$sink", sink);
         using var reader = cmd.ExecuteReader();
         var list = new List<PendingAlert>();
         while (reader.Read())
@@ -291,10 +380,11 @@ public sealed class SqliteStateStore : IStateStore
         return list;
     }
 
-    public void MarkDelivered(IReadOnlyCollection<string> alertIds) =>
+    public void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds) =>
         InTransaction(tx =>
         {
-            using var cmd = Command("UPDATE alerts SET delivered = 1 WHERE id = $id", tx);
+            using var cmd = Command("UPDATE deliveries SET delivered = 1 WHERE alert_id = $id AND sink = $sink", tx);
+            cmd.Parameters.AddWithValue("$sink", sink);
             var id = cmd.Parameters.Add("$id", SqliteType.Text);
             foreach (string alertId in alertIds)
             {
@@ -326,6 +416,10 @@ public sealed class SqliteStateStore : IStateStore
                 Execute(tx, "CREATE TABLE applied_windows(window_start INTEGER PRIMARY KEY, window_end INTEGER NOT NULL, applied_at TEXT NOT NULL, sources INTEGER NOT NULL, records INTEGER NOT NULL, alerts INTEGER NOT NULL)");
                 Execute(tx, "CREATE TABLE alerts(id TEXT PRIMARY KEY, window_start INTEGER NOT NULL, body TEXT NOT NULL, delivered INTEGER NOT NULL)");
                 Execute(tx, "CREATE INDEX alerts_pending ON alerts(delivered, window_start)");
+                Execute(tx, "CREATE TABLE suppression(key TEXT PRIMARY KEY, until INTEGER NOT NULL)");
+                Execute(tx, "CREATE TABLE history(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, avg REAL, stdev REAL, num_data_points INTEGER, threshold REAL, spike INTEGER NOT NULL, alert_id TEXT, suppressed INTEGER NOT NULL, PRIMARY KEY(src, window_start))");
+                Execute(tx, "CREATE INDEX history_window ON history(window_start)");
+                Execute(tx, "CREATE TABLE deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, delivered INTEGER NOT NULL, PRIMARY KEY(sink, alert_id))");
                 Execute(tx, "CREATE TABLE ledger(path TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, processed_at TEXT NOT NULL)");
                 Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
                 Execute(tx, "CREATE TABLE pending_destinations(window_start INTEGER NOT NULL, src INTEGER NOT NULL, destination TEXT NOT NULL, PRIMARY KEY(window_start, src, destination))");

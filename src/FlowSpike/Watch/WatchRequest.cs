@@ -1,6 +1,3 @@
-using FlowSpike.Alerts;
-using FlowSpike.Baseline;
-
 namespace FlowSpike.Watch;
 
 public sealed record WatchRequest
@@ -15,6 +12,5 @@ public sealed record WatchRequest
     public string? ClockFile { get; init; }
     /// <summary>Process what is there, close what can be closed, and return.</summary>
     public bool Once { get; init; }
-    public SpikeSettings Settings { get; init; } = SpikeSettings.Default;
-    public AlertFilter Filter { get; init; } = AlertFilter.None;
+    public Runs.AlertPolicy Policy { get; init; } = new();
 }

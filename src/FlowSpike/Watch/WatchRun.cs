@@ -16,19 +16,23 @@ namespace FlowSpike.Watch;
 /// </summary>
 public static class WatchRun
 {
-    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink, IRunLog log, WatchMetrics metrics, CancellationToken cancellation)
+    /// <summary>Runs with one sink (which the caller disposes).</summary>
+    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink, IRunLog log, WatchMetrics metrics, CancellationToken cancellation) =>
+        Execute(store, input, request, AlertDispatcher.Single(sink, log), log, metrics, cancellation);
+
+    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, AlertDispatcher dispatcher, IRunLog log, WatchMetrics metrics, CancellationToken cancellation)
     {
         long size = request.WindowSeconds;
         if (size <= 0)
             throw new RunException("--window must be positive");
         if (request.LatenessSeconds < 0)
             throw new RunException("--lateness must not be negative");
-        if (request.Settings.Validate() is { } bad)
+        if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
         long open = FirstOpenWindow(store.Info, request, log);
 
-        WindowApplier.DeliverPending(store, sink, log);
-        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup()), new SplunkModel(request.Settings), request.Filter, request.Settings, sink, size);
+        dispatcher.DeliverPending(store);
+        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup()), new SplunkModel(request.Policy.Settings), request.Policy, dispatcher, size);
         long watermark = store.Info.Watermark ?? long.MinValue;
         metrics.CommittedUntil(open);
         var lastSize = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -71,11 +75,13 @@ public static class WatchRun
                 metrics.Watermark(watermark);
             while (watermark != long.MinValue && open + size + request.LatenessSeconds <= watermark && !cancellation.IsCancellationRequested)
             {
-                var result = applier.Apply(open, store.LoadPending(open));
-                metrics.WindowClosed(open + size, result.Alerts.Count);
-                log.Info($"window {TimeRange.Format(open)} closed: {result.ActiveSources} active host(s), {result.Alerts.Count} alert(s)");
+                var outcome = applier.Apply(open, store.LoadPending(open));
+                metrics.WindowClosed(open + size, outcome.Delivered);
+                log.Info($"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), {outcome.Delivered} alert(s)");
                 open += size;
             }
+            // Retry sinks that were down, even when no window closed.
+            dispatcher.DeliverPending(store);
             if (request.Once)
                 break;
             cancellation.WaitHandle.WaitOne(request.PollInterval);

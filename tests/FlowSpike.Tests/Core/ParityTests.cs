@@ -64,7 +64,7 @@ public class ParityTests
         var settings = new SpikeSettings { DeviationThreshold = deviation, DataPointThreshold = dataPoints, Weight = weight };
 
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd, span);
-        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, WindowSeconds = window, Settings = settings });
+        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, WindowSeconds = window, Policy = new AlertPolicy { Settings = settings } });
 
         var lookup = ReferenceSpec.Baseline(set.Records, SynthData.From, SynthData.BaselineEnd, span);
         var expected = ReferenceSpec.Detect(lookup, set.Records, SynthData.BaselineEnd, SynthData.End, window, deviation, dataPoints, weight);
@@ -83,7 +83,7 @@ public class ParityTests
         var filter = new AlertFilter(CidrSetOf(allowSrc), CidrSetOf([]));
 
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
-        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, Filter = filter });
+        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, Policy = new AlertPolicy { Filter = filter } });
 
         var lookup = ReferenceSpec.Baseline(set.Records, SynthData.From, SynthData.BaselineEnd, 3600);
         var expected = ReferenceSpec.Detect(lookup, set.Records, SynthData.BaselineEnd, SynthData.End, 3600, allowSrc: allowSrc);

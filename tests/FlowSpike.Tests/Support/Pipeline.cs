@@ -19,7 +19,7 @@ public static class Pipeline
     public static DetectRun.Result Detect(string state, string input, string alertsPath, DetectRequest request, TokenizerMode? mode = null, FlowLayout? layout = null)
     {
         using var store = SqliteStateStore.Open(state);
-        using var sink = new JsonlFileSink(alertsPath);
+        using var sink = new FileAlertSink(alertsPath);
         return DetectRun.Execute(store, Inputs(input, mode, layout), request, sink, NullRunLog.Instance);
     }
 

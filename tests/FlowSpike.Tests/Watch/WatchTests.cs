@@ -32,7 +32,7 @@ public class WatchTests
         string clockFile = dir.Write("clock", clock.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var metrics = new WatchMetrics();
         using var store = SqliteStateStore.Open(state);
-        using var sink = new JsonlFileSink(alerts);
+        using var sink = new FileAlertSink(alerts);
         WatchRun.Execute(store, new InputOptions { Inputs = [input] }, new WatchRequest { Once = true, ClockFile = clockFile, LatenessSeconds = 600 },
             sink, NullRunLog.Instance, metrics, TestContext.Current.CancellationToken);
         return metrics;

@@ -1,0 +1,9 @@
+namespace FlowSpike.Alerts;
+
+public enum SuppressionKey
+{
+    /// <summary>One host.</summary>
+    SrcIp,
+    /// <summary>One host on one set of interfaces.</summary>
+    SrcIpAndResources,
+}
