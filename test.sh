@@ -18,6 +18,11 @@ if [ ! -f tests/s3rver/node_modules/s3rver/bin/s3rver.js ]; then
     echo "test.sh: could not install s3rver with npm" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The report test opens the HTML report in Debian's Chromium.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq chromium >/dev/null 2>&1 || echo "test.sh: could not install chromium" >&2
+fi
+
 if ! dotnet build FlowSpike.slnx -c Release -nologo -v quiet; then
   echo "0 passed, 1 failed"
   exit 1

@@ -18,6 +18,8 @@ internal static class Commands
         root.Subcommands.Add(DetectCommand());
         root.Subcommands.Add(WatchCommand());
         root.Subcommands.Add(LookupCommand());
+        root.Subcommands.Add(ReportCommands.Explain());
+        root.Subcommands.Add(ReportCommands.Report());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());
         return root;

@@ -65,7 +65,12 @@ internal static class DemoCommand
         }
         Console.WriteLine();
         Console.WriteLine($"{alerts.Count} alert(s); {found} of {synth.Spikes.Count} injected spikes found; {alerts.Count - found} other alert(s).");
-        Console.WriteLine($"Alerts (JSON Lines): {alertsPath}   State: {statePath}   Lookup: flowspike lookup export --state {statePath}");
+        string reportPath = Path.Combine(dir, "report.html");
+        using (var store = SqliteStateStore.Open(statePath))
+            File.WriteAllText(reportPath, Reports.HtmlReport.Render(store));
+        Console.WriteLine($"Alerts (JSON Lines): {alertsPath}   State: {statePath}   Report: {reportPath}");
+        if (alerts.Count > 0)
+            Console.WriteLine($"Explain a host: ./flowspike explain --state {statePath} --src {alerts[0].GetProperty("src_ip").GetString()}");
         return 0;
     }
 }

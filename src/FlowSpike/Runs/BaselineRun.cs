@@ -10,6 +10,8 @@ public static class BaselineRun
 {
     public sealed record Result(int Hosts, long Buckets, ScanDiagnostics Diagnostics);
 
+    public const long MaxHistoryBuckets = 2_000_000;
+
     public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds, IRunLog log)
     {
         TimeRange.Validate(from, to, spanSeconds, "--span");
@@ -17,8 +19,23 @@ public static class BaselineRun
         var scan = FlowScanner.Scan(files, input.Scan(from, to, spanSeconds, keepDetails: false));
         RunReport.Scan(scan.Diagnostics, log);
         var rows = BaselineBuilder.Build(scan.Partial);
-        store.ReplaceBaseline(rows.Values, from, to, spanSeconds);
         long buckets = scan.Partial.Windows.Values.Sum(w => (long)w.Count);
+        // The buckets also start each host's history (explain and report chart them), unless there are too many to keep.
+        List<HistoryRow>? history = null;
+        if (buckets <= MaxHistoryBuckets)
+        {
+            history = new List<HistoryRow>((int)buckets);
+            foreach (var (bucket, sources) in scan.Partial.Windows)
+            {
+                foreach (var (src, stats) in sources)
+                    history.Add(new HistoryRow(bucket, src, stats.Count, null, null, null, null, false, null, false));
+            }
+        }
+        else
+        {
+            log.Info($"{buckets} host-buckets are more than the {MaxHistoryBuckets} kept as history; history starts with detection");
+        }
+        store.ReplaceBaseline(rows.Values, from, to, spanSeconds, history);
         log.Info($"baseline: {rows.Count} hosts from {buckets} host-buckets in {TimeRange.Format(from)} .. {TimeRange.Format(to)}; committed mark set to {TimeRange.Format(to)}");
         return new Result(rows.Count, buckets, scan.Diagnostics);
     }

@@ -102,9 +102,19 @@ public sealed class SqliteStateStore : IStateStore
         return set;
     }
 
-    public void ReplaceBaseline(IReadOnlyCollection<BaselineRow> rows, long from, long to, long spanSeconds) =>
+    public void ReplaceBaseline(IReadOnlyCollection<BaselineRow> rows, long from, long to, long spanSeconds, IReadOnlyList<HistoryRow>? history = null) =>
         InTransaction(tx =>
         {
+            if (history is not null)
+            {
+                using (var clear = Command("DELETE FROM history WHERE window_start >= $f AND window_start < $t", tx))
+                {
+                    clear.Parameters.AddWithValue("$f", from);
+                    clear.Parameters.AddWithValue("$t", to);
+                    clear.ExecuteNonQuery();
+                }
+                InsertHistory(tx, history);
+            }
             Execute(tx, "DELETE FROM lookup");
             Execute(tx, "DELETE FROM applied_windows");
             // Counts gathered by watch mode for windows the new baseline covers would be applied twice.
@@ -194,11 +204,19 @@ public sealed class SqliteStateStore : IStateStore
     {
         if (commit.History is null)
             return;
+        InsertHistory(tx, commit.History);
+        using var prune = Command("DELETE FROM history WHERE window_start < $cut", tx);
+        prune.Parameters.AddWithValue("$cut", commit.Result.WindowStart - commit.HistoryRetentionSeconds);
+        prune.ExecuteNonQuery();
+    }
+
+    private void InsertHistory(SqliteTransaction tx, IReadOnlyList<HistoryRow> history)
+    {
         using (var cmd = Command("INSERT OR REPLACE INTO history(window_start, src, count, avg, stdev, num_data_points, threshold, spike, alert_id, suppressed) VALUES ($w, $s, $c, $a, $sd, $n, $t, $sp, $id, $su)", tx))
         {
             var p = new[] { "$w", "$s", "$c", "$a", "$sd", "$n", "$t", "$sp", "$id", "$su" }.Select(n => cmd.Parameters.Add(n, SqliteType.Text)).ToArray();
             cmd.Prepare();
-            foreach (var h in commit.History)
+            foreach (var h in history)
             {
                 p[0].Value = h.WindowStart;
                 p[1].Value = (long)h.Src;
@@ -213,9 +231,6 @@ public sealed class SqliteStateStore : IStateStore
                 cmd.ExecuteNonQuery();
             }
         }
-        using var prune = Command("DELETE FROM history WHERE window_start < $cut", tx);
-        prune.Parameters.AddWithValue("$cut", commit.Result.WindowStart - commit.HistoryRetentionSeconds);
-        prune.ExecuteNonQuery();
     }
 
     public IReadOnlyDictionary<string, long> SuppressedUntil(IReadOnlyCollection<string> keys) => Read(() =>

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using FlowSpike.Alerts;
+using FlowSpike.Reports;
+using FlowSpike.Runs;
+using FlowSpike.Selection;
+using FlowSpike.State;
+
+namespace FlowSpike.Cli;
+
+/// <summary>`flowspike explain` (one host in the terminal) and `flowspike report` (every alert in one HTML file).</summary>
+internal static class ReportCommands
+{
+    public static Command Explain()
+    {
+        var state = CliOptions.State();
+        var src = new Option<string>("--src") { Description = "The host (IPv4) to explain.", Required = true, HelpName = "IP" };
+        var days = new Option<int>("--days") { Description = "How far back to show.", DefaultValueFactory = _ => 14 };
+        var width = new Option<int>("--width") { Description = "Columns of the chart.", DefaultValueFactory = _ => 96 };
+        var cmd = new Command("explain", "Show a host's recent blocked outbound counts against its threshold, its alerts and top destinations.") { state, src, days, width };
+        cmd.SetAction(r => Commands.Guard(() =>
+        {
+            string ip = r.GetValue(src)!;
+            if (!Ipv4.TryParse(ip, out uint address))
+                throw new RunException($"--src: '{ip}' is not an IPv4 address");
+            using var store = SqliteStateStore.Open(r.GetValue(state)!);
+            long to = store.Info.CommittedUntil ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            long from = to - r.GetValue(days) * 86400L;
+            var story = HostStory.Load(store, address, from, to);
+            Console.Write(Render(story, from, to, Math.Clamp(r.GetValue(width), 20, 400)));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>The terminal text of explain: counts folded into at most <paramref name="width"/> columns (the highest count of each).</summary>
+    public static string Render(HostStory story, long from, long to, int width)
+    {
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        w.Write(story.SrcIp);
+        w.WriteLine(story.Lookup is { } l
+            ? $": latestCount {Show(l.LatestCount)}, numDataPoints {Show(l.NumDataPoints)}, avg {Show(l.Avg)}, stdev {Show(l.Stdev)}"
+            : ": not in the lookup");
+        var counts = story.Counts(from, to);
+        if (counts.Length == 0 || story.History.Count == 0)
+        {
+            w.WriteLine("no blocked outbound records in the history for this span");
+        }
+        else
+        {
+            int columns = Math.Min(width, counts.Length);
+            var folded = new long[columns];
+            var above = new bool[columns];
+            var spikes = story.History.Where(h => h.Spike).Select(h => (h.WindowStart - from) / story.WindowSeconds).ToHashSet();
+            for (int i = 0; i < counts.Length; i++)
+            {
+                int c = (int)((long)i * columns / counts.Length);
+                folded[c] = Math.Max(folded[c], counts[i]);
+                above[c] |= spikes.Contains(i);
+            }
+            w.WriteLine($"{AlertJson.IsoTime(from)} .. {AlertJson.IsoTime(to)}, {counts.Length} windows of {story.WindowSeconds / 60} min, highest {counts.Max()}; ^ marks windows above the threshold");
+            w.WriteLine(Sparkline.Render(folded));
+            w.WriteLine(Sparkline.Markers(above));
+        }
+        w.WriteLine($"alerts: {story.Alerts.Count}");
+        foreach (var a in story.Alerts.TakeLast(10))
+            w.WriteLine($"  {AlertJson.IsoTime(a.WindowStart)}  {a.BlockedConnections,6} blocked  threshold {a.Threshold,8:F2}  {a.UniqueDestConnections} destination(s)");
+        if (story.TopDestinations.Count > 0)
+            w.WriteLine("top blocked destinations: " + string.Join(", ", story.TopDestinations.Select(d => $"{d.Value} ({d.Alerts})")));
+        if (story.TopInterfaces.Count > 0)
+            w.WriteLine("interfaces: " + string.Join(", ", story.TopInterfaces.Select(d => d.Value)));
+        return w.ToString();
+    }
+
+    private static string Show(long? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "null";
+
+    private static string Show(double? v) => v?.ToString("F2", CultureInfo.InvariantCulture) ?? "null";
+
+    public static Command Report()
+    {
+        var state = CliOptions.State();
+        var output = new Option<string>("--out", "-o") { Description = "The HTML file to write.", DefaultValueFactory = _ => "report.html", HelpName = "FILE" };
+        var days = new Option<int>("--days") { Description = "How many days before each alert its chart shows.", DefaultValueFactory = _ => 14 };
+        var cmd = new Command("report", "Write one self-contained HTML file explaining every alert (works offline).") { state, output, days };
+        cmd.SetAction(r => Commands.Guard(() =>
+        {
+            using var store = SqliteStateStore.Open(r.GetValue(state)!);
+            string html = HtmlReport.Render(store, r.GetValue(days) * 86400L);
+            string path = r.GetValue(output)!;
+            string tmp = path + ".tmp";
+            File.WriteAllText(tmp, html);
+            File.Move(tmp, path, overwrite: true);
+            Console.Error.WriteLine($"flowspike: wrote {path} ({html.Length / 1024} KB)");
+            return 0;
+        }));
+        return cmd;
+    }
+}
