@@ -72,6 +72,7 @@ internal static class Commands
                 S3 = S3Settings.FromEnvironment(r.GetValue(EndpointUrl)),
                 Internal = ParseCidrs(nets, "--internal"),
                 Threads = threads,
+                Progress = new Aggregation.ScanProgress(),
             };
         }
     }
@@ -102,7 +103,8 @@ internal static class Commands
             var log = new StderrLog(r.GetValue(common.Quiet));
             TimeRange.Validate(r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), "--span");
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!);
-            BaselineRun.Execute(store, input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), log);
+            using (ProgressLine.Start(input.Progress!, r.GetValue(common.Quiet)))
+                BaselineRun.Execute(store, input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), log);
             return 0;
         }));
         return cmd;
@@ -215,7 +217,9 @@ internal static class Commands
             TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!);
             using var dispatcher = detection.Dispatcher(r, config, log);
-            var result = DetectRun.Execute(store, input, request, dispatcher, log);
+            DetectRun.Result result;
+            using (ProgressLine.Start(input.Progress!, r.GetValue(common.Quiet)))
+                result = DetectRun.Execute(store, input, request, dispatcher, log);
             if (result.WindowsApplied > 0)
                 log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) is null or "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
             return 0;

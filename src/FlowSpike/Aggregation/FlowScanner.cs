@@ -20,6 +20,11 @@ public static class FlowScanner
             throw new ArgumentException($"scan range [{options.From}, {options.To}) is empty or has too many windows of {options.WindowSeconds}s");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var items = Plan(files, options);
+        if (options.Progress is { } progress)
+        {
+            progress.TotalItems = items.Count;
+            progress.TotalBytes = items.Sum(i => Math.Max(0, i.Size == long.MaxValue ? 0 : i.Size));
+        }
         try
         {
             Parallel.ForEach(
@@ -29,7 +34,11 @@ public static class FlowScanner
                 () => new Worker(new ScanAccumulator(options.From, options.WindowSeconds, options.KeepDetails), new byte[options.BufferSize]),
                 (item, _, worker) =>
                 {
+                    long lines = worker.Accumulator.Diagnostics.Lines;
                     ScanOne(item, options, selector, worker);
+                    if (ReadDelayForTests > 0)
+                        Thread.Sleep(ReadDelayForTests);
+                    options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Accumulator.Diagnostics.Lines - lines);
                     return worker;
                 },
                 worker =>
@@ -131,4 +140,7 @@ public static class FlowScanner
     }
 
     private sealed record Worker(ScanAccumulator Accumulator, byte[] Buffer);
+
+    /// <summary>FLOWSPIKE_TEST_READ_DELAY_MS slows each file down so a test can watch the progress display.</summary>
+    private static readonly int ReadDelayForTests = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_READ_DELAY_MS"), out int ms) ? ms : 0;
 }

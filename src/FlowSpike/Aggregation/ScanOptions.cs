@@ -23,4 +23,6 @@ public sealed record ScanOptions
     public int BufferSize { get; init; } = TextFlowReader.DefaultBufferSize;
     /// <summary>Plain files at least twice this size are read as line-aligned segments of about this size, in parallel.</summary>
     public long SegmentBytes { get; init; } = 64L << 20;
+    /// <summary>Counters to update as work finishes, for a progress display; null for none.</summary>
+    public ScanProgress? Progress { get; init; }
 }

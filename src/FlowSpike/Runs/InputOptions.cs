@@ -15,6 +15,8 @@ public sealed record InputOptions
     public CidrSet Internal { get; init; } = CidrSet.Default;
     public int Threads { get; init; } = Environment.ProcessorCount;
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
+    /// <summary>Counters a progress display reads while scans run.</summary>
+    public ScanProgress? Progress { get; init; }
 
     /// <summary>The scan of these inputs over [from, to) in windows of <paramref name="windowSeconds"/>.</summary>
     public ScanOptions Scan(long from, long to, long windowSeconds, bool keepDetails, int? threads = null) => new()
@@ -28,5 +30,6 @@ public sealed record InputOptions
         Format = Format,
         Mode = Mode,
         Threads = threads ?? Threads,
+        Progress = Progress,
     };
 }

@@ -161,4 +161,26 @@ public class CliTests
         Assert.Equal(0, p.ExitCode);
         Assert.Contains("stopped; next window 2026-10-01T00:00:00Z", await stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Progress_shows_on_a_terminal_and_stays_quiet_in_a_pipe()
+    {
+        var set = SynthData.Get(FlowSpike.Synthesis.SynthLayout.DefaultWithHeader);
+        using var dir = new TempDir();
+        string[] args = ["baseline", "--input", set.Logs, "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-08T00:00:00Z", "--state", dir.File("s.db"), "--threads", "1"];
+        var piped = Support.Cli.RunWith(args, env: new Dictionary<string, string> { ["FLOWSPIKE_TEST_COMMIT_DELAY_MS"] = "0" });
+        Assert.Equal(0, piped.ExitCode);
+        Assert.DoesNotContain("\r", piped.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("scanning ", piped.Stderr, StringComparison.Ordinal);
+
+        // script(1) gives the command a terminal; slow the reads down enough for a few progress updates.
+        string command = string.Join(' ', new[] { "dotnet", Support.Cli.Dll }.Concat(args).Select(a => "'" + a + "'"));
+        var psi = new System.Diagnostics.ProcessStartInfo("script", ["-qec", command, "/dev/null"]) { RedirectStandardOutput = true, UseShellExecute = false };
+        psi.Environment["FLOWSPIKE_TEST_READ_DELAY_MS"] = "2";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string screen = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+        Assert.Matches("scanning \\d+/\\d+ files, \\d+/\\d+ MB, [0-9.]+ M records/s, ETA", screen);
+    }
 }
