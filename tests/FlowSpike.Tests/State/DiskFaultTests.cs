@@ -41,7 +41,7 @@ public sealed class DiskFaultTests : IDisposable
     public void A_full_disk_fails_the_window_cleanly_and_a_rerun_completes()
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
-        Mount("4m");
+        Mount("16m");
         string state = Path.Combine(_mount, "s.db");
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
         string before = LookupCsv.ToText(Pipeline.Lookup(state));
@@ -78,7 +78,7 @@ public sealed class DiskFaultTests : IDisposable
     public void A_read_only_disk_is_a_clear_error_and_the_state_is_untouched()
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
-        Mount("8m");
+        Mount("16m");
         string state = Path.Combine(_mount, "s.db");
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
         string before = LookupCsv.ToText(Pipeline.Lookup(state));
