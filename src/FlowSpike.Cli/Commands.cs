@@ -123,7 +123,7 @@ internal static class Commands
         public Option<string> Format { get; } = AlertFormatOption();
         public Option<string?> Suppress { get; } = new("--suppress") { Description = "Throttle: after an alert, the same key stays quiet this long (the original rule: 4h per src_ip). Default: off, as the seed search.", HelpName = "DURATION" };
         public Option<string> SuppressKey { get; } = SuppressKeyOption();
-        public Option<long> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report.", "90d");
+        public Option<long> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large windows).", "90d");
 
         private static Option<string> AlertFormatOption()
         {
@@ -163,6 +163,7 @@ internal static class Commands
                     ParseCidrs(config.AllowDest.Concat(r.GetValue(AllowDest) ?? []), "--allow-dest")),
                 Suppression = new Suppression(suppressSeconds, key == "src_ip+resources" ? SuppressionKey.SrcIpAndResources : SuppressionKey.SrcIp),
                 HistoryRetentionSeconds = r.GetValue(HistoryRetention),
+                KeepHistory = r.GetValue(HistoryRetention) > 0,
             };
         }
 
@@ -252,7 +253,7 @@ internal static class Commands
             {
                 WindowSeconds = r.GetValue(detection.Window),
                 LatenessSeconds = r.GetValue(lateness),
-                PollInterval = TimeSpan.FromSeconds(r.GetValue(poll)),
+                PollInterval = TimeSpan.FromSeconds(Math.Max(1, r.GetValue(poll))),
                 From = r.GetResult(from) is null ? null : r.GetValue(from),
                 ClockFile = r.GetValue(clock),
                 Once = r.GetValue(once),

@@ -32,7 +32,7 @@ public static class TimeRange
         string number = unit == 0 ? text : text[..^1];
         if (unit == 0)
             unit = 1;
-        if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n <= 0 || n > long.MaxValue / unit)
+        if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 0 || n > long.MaxValue / unit)
             return false;
         seconds = n * unit;
         return true;

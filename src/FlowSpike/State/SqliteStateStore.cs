@@ -205,6 +205,9 @@ public sealed class SqliteStateStore : IStateStore
         if (commit.History is null)
             return;
         InsertHistory(tx, commit.History);
+        // History is keyed by host for explain and report; pruning by time scans it, so do it once a day.
+        if (commit.Result.WindowStart % 86400 != 0 && commit.WindowSeconds < 86400)
+            return;
         using var prune = Command("DELETE FROM history WHERE window_start < $cut", tx);
         prune.Parameters.AddWithValue("$cut", commit.Result.WindowStart - commit.HistoryRetentionSeconds);
         prune.ExecuteNonQuery();
@@ -214,7 +217,8 @@ public sealed class SqliteStateStore : IStateStore
     {
         using (var cmd = Command("INSERT OR REPLACE INTO history(window_start, src, count, avg, stdev, num_data_points, threshold, spike, alert_id, suppressed) VALUES ($w, $s, $c, $a, $sd, $n, $t, $sp, $id, $su)", tx))
         {
-            var p = new[] { "$w", "$s", "$c", "$a", "$sd", "$n", "$t", "$sp", "$id", "$su" }.Select(n => cmd.Parameters.Add(n, SqliteType.Text)).ToArray();
+            var types = new[] { SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Integer, SqliteType.Real, SqliteType.Integer, SqliteType.Text, SqliteType.Integer };
+            var p = new[] { "$w", "$s", "$c", "$a", "$sd", "$n", "$t", "$sp", "$id", "$su" }.Select((n, i) => cmd.Parameters.Add(n, types[i])).ToArray();
             cmd.Prepare();
             foreach (var h in history)
             {
@@ -432,8 +436,7 @@ public sealed class SqliteStateStore : IStateStore
                 Execute(tx, "CREATE TABLE alerts(id TEXT PRIMARY KEY, window_start INTEGER NOT NULL, body TEXT NOT NULL, delivered INTEGER NOT NULL)");
                 Execute(tx, "CREATE INDEX alerts_pending ON alerts(delivered, window_start)");
                 Execute(tx, "CREATE TABLE suppression(key TEXT PRIMARY KEY, until INTEGER NOT NULL)");
-                Execute(tx, "CREATE TABLE history(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, avg REAL, stdev REAL, num_data_points INTEGER, threshold REAL, spike INTEGER NOT NULL, alert_id TEXT, suppressed INTEGER NOT NULL, PRIMARY KEY(src, window_start))");
-                Execute(tx, "CREATE INDEX history_window ON history(window_start)");
+                Execute(tx, "CREATE TABLE history(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, avg REAL, stdev REAL, num_data_points INTEGER, threshold REAL, spike INTEGER NOT NULL, alert_id TEXT, suppressed INTEGER NOT NULL, PRIMARY KEY(src, window_start)) WITHOUT ROWID");
                 Execute(tx, "CREATE TABLE deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, delivered INTEGER NOT NULL, PRIMARY KEY(sink, alert_id))");
                 Execute(tx, "CREATE TABLE ledger(path TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, processed_at TEXT NOT NULL)");
                 Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
