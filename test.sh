@@ -18,6 +18,11 @@ if [ ! -f tests/s3rver/node_modules/s3rver/bin/s3rver.js ]; then
     echo "test.sh: could not install s3rver with npm" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# libdeflate (Debian's libdeflate0) inflates small gzip files fast; FlowSpike streams without it.
+if ! ldconfig -p 2>/dev/null | grep -q libdeflate.so.0 && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq libdeflate0 >/dev/null 2>&1 || echo "test.sh: could not install libdeflate0" >&2
+fi
+
 # The report test opens the HTML report in Debian's Chromium.
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq chromium >/dev/null 2>&1 || echo "test.sh: could not install chromium" >&2

@@ -88,7 +88,7 @@ public static class FlowScanner
     private static bool IsPlainText(InputFile file, ScanOptions options, out FlowLayout layout)
     {
         layout = options.FallbackLayout;
-        using (var input = InputOpener.Open(file, options.Format))
+        using (var input = InputOpener.Open(file, options.Format, options.InflateWhole))
         {
             if (input.Compressed || input.Format != InputFormat.Text)
                 return false; // inflate is sequential, and only text splits at newlines
@@ -103,7 +103,7 @@ public static class FlowScanner
         var diagnostics = worker.Accumulator.Diagnostics;
         if (item.Layout is null)
         {
-            using var input = InputOpener.Open(item.File, options.Format);
+            using var input = InputOpener.Open(item.File, options.Format, options.InflateWhole);
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
             switch (input.Format)
             {

@@ -25,4 +25,6 @@ public sealed record ScanOptions
     public long SegmentBytes { get; init; } = 64L << 20;
     /// <summary>Counters to update as work finishes, for a progress display; null for none.</summary>
     public ScanProgress? Progress { get; init; }
+    /// <summary>Inflate small gzip files whole with libdeflate (null: the default, FLOWSPIKE_INFLATE) or always stream.</summary>
+    public bool? InflateWhole { get; init; }
 }

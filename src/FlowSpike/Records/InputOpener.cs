@@ -9,12 +9,13 @@ public static class InputOpener
     private const int PeekBytes = 512;
     private const int MaxGzipLayers = 3;
 
-    public static OpenedInput Open(InputFile file, InputFormat forced = InputFormat.Auto) =>
-        Open(file, file.OpenRemote?.Invoke() ?? (file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path)), forced);
+    public static OpenedInput Open(InputFile file, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null) =>
+        Open(file, file.OpenRemote?.Invoke() ?? (file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path)), forced, inflateWhole);
 
     /// <summary>Opens an already opened raw stream (for example an S3 object body) named <paramref name="file"/>.</summary>
-    public static OpenedInput Open(InputFile file, Stream raw, InputFormat forced = InputFormat.Auto)
+    public static OpenedInput Open(InputFile file, Stream raw, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null)
     {
+        bool whole = (inflateWhole ?? WholeFileInflate) && LibDeflate.Available;
         var peek = new PeekStream(raw, PeekBytes);
         Stream current = peek;
         bool compressed = false;
@@ -24,7 +25,17 @@ public static class InputOpener
             {
                 try
                 {
-                    peek = new PeekStream(new VerifiedGzipStream(current), PeekBytes);
+                    // A small local file inflates fastest whole; anything else streams.
+                    var wholeStream = layer == 0 && raw is FileStream && file.Length is > 0 and <= LibDeflate.MaxCompressedBytes && whole
+                        ? InflateWhole(peek, file)
+                        : null;
+                    if (wholeStream is null && layer == 0 && raw is FileStream && current is PeekStream { Consumed: true })
+                    {
+                        // Too large to inflate whole after all: start again from the file, streaming.
+                        current.Dispose();
+                        current = new PeekStream(OpenFile(file.Path), PeekBytes);
+                    }
+                    peek = new PeekStream(wholeStream ?? new VerifiedGzipStream(current), PeekBytes);
                 }
                 catch (InvalidDataException e)
                 {
@@ -53,6 +64,26 @@ public static class InputOpener
         {
             current.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Off with FLOWSPIKE_INFLATE=stream, or where libdeflate is missing: the streaming inflater's twin path.</summary>
+    public static bool WholeFileInflate { get; } =
+        LibDeflate.Available && !string.Equals(Environment.GetEnvironmentVariable("FLOWSPIKE_INFLATE"), "stream", StringComparison.OrdinalIgnoreCase);
+
+    private static Stream? InflateWhole(PeekStream compressed, InputFile file)
+    {
+        byte[] input = System.Buffers.ArrayPool<byte>.Shared.Rent((int)file.Length);
+        try
+        {
+            int read = 0, n;
+            while (read < input.Length && (n = compressed.Read(input.AsSpan(read))) > 0)
+                read += n;
+            return LibDeflate.TryInflate(input.AsSpan(0, read), out byte[] output, out int length) ? new PooledBufferStream(output, length) : null;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(input);
         }
     }
 

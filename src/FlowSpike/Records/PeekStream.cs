@@ -23,8 +23,12 @@ internal sealed class PeekStream : ReadOnlyStream
 
     public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
 
+    /// <summary>Whether anything was read through it (so it cannot be read again from the start).</summary>
+    public bool Consumed { get; private set; }
+
     public override int Read(Span<byte> buffer)
     {
+        Consumed = true;
         if (_headPos < _headLength)
         {
             int n = Math.Min(buffer.Length, _headLength - _headPos);

@@ -74,18 +74,22 @@ public class ReaderFaultTests
         Assert.Contains(":3: line too long", Assert.Single(r.Diagnostics.MalformedSamples), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Gzip_files_are_recognised_by_content_not_name()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Gzip_files_are_recognised_by_content_not_name(bool inflateWhole)
     {
         using var dir = new TempDir();
         string path = dir.File("no-extension");
         using (var gz = new GZipStream(File.Create(path), CompressionLevel.Fastest))
             gz.Write(Encoding.ASCII.GetBytes(new FlowLines().Add(T, "10.0.0.1", "8.8.8.8", count: 5).ToString()));
-        Assert.Equal(5, Scan.Files([path]).Diagnostics.Counted);
+        Assert.Equal(5, Scan.Files([path], inflateWhole: inflateWhole).Diagnostics.Counted);
     }
 
-    [Fact]
-    public void A_truncated_gzip_is_an_error_that_names_the_file()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_truncated_gzip_is_an_error_that_names_the_file(bool inflateWhole)
     {
         using var dir = new TempDir();
         var lines = new FlowLines();
@@ -97,7 +101,7 @@ public class ReaderFaultTests
             gz.Write(Encoding.ASCII.GetBytes(lines.ToString()));
         string path = dir.File("cut.log.gz");
         File.WriteAllBytes(path, ms.ToArray()[..(int)(ms.Length / 2)]);
-        var e = Assert.Throws<FlowInputException>(() => Scan.Files([path]));
+        var e = Assert.Throws<FlowInputException>(() => Scan.Files([path], inflateWhole: inflateWhole));
         Assert.Contains("cut.log.gz", e.Message, StringComparison.Ordinal);
     }
 
@@ -109,28 +113,32 @@ public class ReaderFaultTests
         return ms.ToArray();
     }
 
-    [Fact]
-    public void Concatenated_gzip_members_and_zero_padding_are_read_whole()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Concatenated_gzip_members_and_zero_padding_are_read_whole(bool inflateWhole)
     {
         using var dir = new TempDir();
         string path = dir.File("multi.gz");
         byte[] first = Gzip(new FlowLines().Add(T, "10.0.0.1", "8.8.8.8", count: 3).ToString());
         byte[] second = Gzip(new FlowLines(header: false).Add(T, "10.0.0.2", "8.8.8.8", count: 4).ToString());
         File.WriteAllBytes(path, [.. first, .. second, .. new byte[100]]);
-        var r = Scan.Files([path]);
+        var r = Scan.Files([path], inflateWhole: inflateWhole);
         Assert.Equal(7, r.Diagnostics.Counted);
         Assert.Equal(0, r.Diagnostics.Malformed);
     }
 
-    [Fact]
-    public void A_gzip_with_a_wrong_checksum_is_an_error()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_gzip_with_a_wrong_checksum_is_an_error(bool inflateWhole)
     {
         using var dir = new TempDir();
         byte[] data = Gzip(new FlowLines().Add(T, "10.0.0.1", "8.8.8.8", count: 3).ToString());
         data[^8] ^= 0xff; // corrupt the CRC-32 in the trailer
         string path = dir.File("crc.gz");
         File.WriteAllBytes(path, data);
-        var e = Assert.Throws<FlowInputException>(() => Scan.Files([path]));
+        var e = Assert.Throws<FlowInputException>(() => Scan.Files([path], inflateWhole: inflateWhole));
         Assert.Contains("crc.gz", e.Message, StringComparison.Ordinal);
         Assert.Contains("truncated or corrupt", e.Message, StringComparison.Ordinal);
     }
