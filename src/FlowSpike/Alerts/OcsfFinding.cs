@@ -118,30 +118,11 @@ public static class OcsfFinding
             w.WriteEndArray();
 
             w.WriteStartArray("observables");
-            w.WriteStartObject();
-            w.WriteString("name", "src_ip");
-            w.WriteNumber("type_id", 2);
-            w.WriteString("type", "IP Address");
-            w.WriteString("value", alert.SrcIp);
-            w.WriteEndObject();
+            Observable(w, "src_ip", 2, "IP Address", alert.SrcIp);
             foreach (string dst in alert.BlockedDestIps)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", "blocked_dest_ip");
-                w.WriteNumber("type_id", 2);
-                w.WriteString("type", "IP Address");
-                w.WriteString("value", dst);
-                w.WriteEndObject();
-            }
+                Observable(w, "blocked_dest_ip", 2, "IP Address", dst);
             foreach (string eni in alert.ResourceIds)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", "resource_id");
-                w.WriteNumber("type_id", 10);
-                w.WriteString("type", "Resource UID");
-                w.WriteString("value", eni);
-                w.WriteEndObject();
-            }
+                Observable(w, "resource_id", 10, "Resource UID", eni);
             w.WriteEndArray();
 
             w.WriteStartObject("unmapped");
@@ -151,6 +132,16 @@ public static class OcsfFinding
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Observable(Utf8JsonWriter w, string name, int typeId, string type, string value)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", name);
+        w.WriteNumber("type_id", typeId);
+        w.WriteString("type", type);
+        w.WriteString("value", value);
+        w.WriteEndObject();
     }
 
     private static void Pattern(Utf8JsonWriter w, string parameter, string type, string pattern, (string Value, long? Count)[] observations, Alert alert)
