@@ -5,9 +5,12 @@ public interface ISpikeModel
 {
     string Name { get; }
 
-    /// <summary>The row after a window. <paramref name="stored"/> is null for a host not in the lookup; <paramref name="latestCount"/> is null for a silent host.</summary>
-    BaselineRow Update(BaselineRow? stored, uint src, long? latestCount);
+    /// <summary>Whether every host in the lookup is stepped each window, silent ones included (they get a null count).</summary>
+    bool UpdatesSilentHosts { get; }
 
-    /// <summary>Tests the updated row; <paramref name="threshold"/> is the level the count had to exceed (NaN when the row cannot be scored).</summary>
-    bool IsSpike(in BaselineRow row, out double threshold);
+    /// <summary>
+    /// One window for one host: <paramref name="stored"/> is null for a host not in the lookup, <paramref name="latestCount"/>
+    /// null for a silent host. Returns the row to store and the test's outcome.
+    /// </summary>
+    ModelStep Step(BaselineRow? stored, uint src, long? latestCount);
 }

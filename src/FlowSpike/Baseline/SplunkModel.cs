@@ -10,6 +10,16 @@ public sealed class SplunkModel(SpikeSettings settings) : ISpikeModel
 
     public string Name => ModelName;
 
+    public bool UpdatesSilentHosts => false;
+
+    /// <summary>The seed's order: the count enters the baseline first, then the updated row is tested.</summary>
+    public ModelStep Step(BaselineRow? stored, uint src, long? latestCount)
+    {
+        var updated = Update(stored, src, latestCount);
+        bool spike = IsSpike(updated, out double threshold);
+        return new ModelStep(updated, spike, threshold);
+    }
+
     public SpikeSettings Settings { get; } = settings;
 
     public BaselineRow Update(BaselineRow? stored, uint src, long? latestCount)

@@ -11,4 +11,8 @@ public sealed record WindowResult(
     IReadOnlyList<Alert> Alerts,
     int ActiveSources,
     long CountedRecords,
-    int Suppressed);
+    int Suppressed)
+{
+    /// <summary>The test's outcome for every active host.</summary>
+    public IReadOnlyList<HostScore> Scores { get; init; } = [];
+}

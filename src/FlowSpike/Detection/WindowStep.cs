@@ -23,26 +23,30 @@ public static class WindowStep
         var alerts = new List<Alert>();
         int suppressed = 0;
         long counted = 0;
-        // Hosts silent now whose latestCount was set: only that field changes (to null).
-        foreach (uint src in table.SourcesWithLatest)
+        // Hosts silent now: in the seed's model only those whose latestCount was set change (it becomes null);
+        // a model that learns from quiet windows steps every host.
+        IEnumerable<uint> silent = model.UpdatesSilentHosts ? [.. table.Rows.Select(r => r.Src)] : table.SourcesWithLatest;
+        foreach (uint src in silent)
         {
             if (sources.ContainsKey(src))
                 continue;
             table.TryGet(src, out var row);
-            var updated = model.Update(row, src, null);
+            var updated = model.Step(row, src, null).Updated;
             table.Set(updated);
             changed.Add(updated);
         }
+        var scores = new List<HostScore>(sources.Count);
         var withLatest = new HashSet<uint>(sources.Count);
         foreach (var (src, stats) in sources)
         {
             counted += stats.Count;
             BaselineRow? stored = table.TryGet(src, out var row) ? row : null;
-            var updated = model.Update(stored, src, stats.Count);
+            var (updated, spike, threshold) = model.Step(stored, src, stats.Count);
             table.Set(updated);
             changed.Add(updated);
             withLatest.Add(src);
-            if (!model.IsSpike(updated, out double threshold))
+            scores.Add(new HostScore(src, stats.Count, spike, threshold));
+            if (!spike)
                 continue;
             var alert = new Alert
             {
@@ -68,7 +72,7 @@ public static class WindowStep
         }
         table.ReplaceSourcesWithLatest(withLatest);
         alerts.Sort((a, b) => string.CompareOrdinal(a.SrcIp, b.SrcIp));
-        return new WindowResult(windowStart, windowEnd, changed, alerts, sources.Count, counted, suppressed);
+        return new WindowResult(windowStart, windowEnd, changed, alerts, sources.Count, counted, suppressed) { Scores = scores };
     }
 
     private static string[] Sorted(HashSet<string>? values)

@@ -57,19 +57,18 @@ internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpi
         return new WindowOutcome(result, deliver.Count, suppressed.Count);
     }
 
-    private List<HistoryRow> History(WindowResult result, IReadOnlyDictionary<uint, SourceWindowStats> sources, HashSet<string> suppressed)
+    private static List<HistoryRow> History(WindowResult result, IReadOnlyDictionary<uint, SourceWindowStats> sources, HashSet<string> suppressed)
     {
         var alertBySrc = result.Alerts.ToDictionary(a => a.SrcIp, StringComparer.Ordinal);
-        var rows = new List<HistoryRow>(sources.Count);
-        foreach (var row in result.ChangedRows)
+        var rows = result.ChangedRows.ToDictionary(r => r.Src);
+        var history = new List<HistoryRow>(sources.Count);
+        foreach (var score in result.Scores)
         {
-            if (row.LatestCount is not { } count)
-                continue;
-            bool spike = model.IsSpike(row, out double threshold);
-            string? alertId = spike && alertBySrc.TryGetValue(row.SrcIp, out var a) ? a.Id : null;
-            rows.Add(new HistoryRow(result.WindowStart, row.Src, count, row.Avg, row.Stdev, row.NumDataPoints,
-                double.IsNaN(threshold) ? null : threshold, spike, alertId, alertId is not null && suppressed.Contains(alertId)));
+            var row = rows[score.Src];
+            string? alertId = score.Spike && alertBySrc.TryGetValue(row.SrcIp, out var a) ? a.Id : null;
+            history.Add(new HistoryRow(result.WindowStart, score.Src, score.Count, row.Avg, row.Stdev, row.NumDataPoints,
+                double.IsNaN(score.Threshold) ? null : score.Threshold, score.Spike, alertId, alertId is not null && suppressed.Contains(alertId)));
         }
-        return rows;
+        return history;
     }
 }

@@ -1,0 +1,4 @@
+namespace FlowSpike.Baseline;
+
+/// <summary>A model's verdict on one host in one window: the updated row, whether it spiked, and the level it had to exceed (NaN when not scored).</summary>
+public readonly record struct ModelStep(BaselineRow Updated, bool Spike, double Threshold);
