@@ -97,5 +97,12 @@ internal static class CliOptions
         HelpName = "FILE",
     };
 
+    public static Option<string> Model()
+    {
+        var o = new Option<string>("--model") { Description = "splunk (the seed, exact; the default) or recommended (zero-filled quiet windows, test before update, new hosts learn, Poisson floor). A state keeps its model.", DefaultValueFactory = _ => "splunk" };
+        o.AcceptOnlyFromAmong("splunk", "recommended");
+        return o;
+    }
+
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Print only warnings and errors on stderr." };
 }

@@ -20,6 +20,7 @@ internal static class Commands
         root.Subcommands.Add(LookupCommand());
         root.Subcommands.Add(ReportCommands.Explain());
         root.Subcommands.Add(ReportCommands.Report());
+        root.Subcommands.Add(EvaluateCommand());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());
         return root;
@@ -36,6 +37,7 @@ internal static class Commands
         public Option<int> Threads { get; } = CliOptions.Threads();
         public Option<string?> Config { get; } = CliOptions.Config();
         public Option<bool> Quiet { get; } = CliOptions.Quiet();
+        public Option<string> Model { get; } = CliOptions.Model();
         public Option<long> From { get; } = CliOptions.Time("--from", "Start of the range (inclusive, aligned).");
         public Option<long> To { get; } = CliOptions.Time("--to", "End of the range (exclusive, aligned).");
 
@@ -46,7 +48,7 @@ internal static class Commands
                 c.Options.Add(From);
                 c.Options.Add(To);
             }
-            foreach (var o in new Option[] { Input, State, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
+            foreach (var o in new Option[] { Input, State, Model, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
                 c.Options.Add(o);
         }
 
@@ -102,9 +104,10 @@ internal static class Commands
             var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
             TimeRange.Validate(r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), "--span");
-            using var store = SqliteStateStore.Open(r.GetValue(common.State)!);
+            string model = r.GetValue(common.Model)!;
+            using var store = SqliteStateStore.Open(r.GetValue(common.State)!, model);
             using (ProgressLine.Start(input.Progress!, r.GetValue(common.Quiet)))
-                BaselineRun.Execute(store, input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), log);
+                BaselineRun.Execute(store, input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), log, model);
             return 0;
         }));
         return cmd;
@@ -212,11 +215,11 @@ internal static class Commands
                 From = r.GetValue(common.From),
                 To = r.GetValue(common.To),
                 WindowSeconds = r.GetValue(detection.Window),
-                Policy = detection.Policy(r, config),
+                Policy = detection.Policy(r, config) with { Model = r.GetValue(common.Model)! },
             };
             // Everything the user typed is checked before the state is opened.
             TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
-            using var store = SqliteStateStore.Open(r.GetValue(common.State)!);
+            using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model);
             using var dispatcher = detection.Dispatcher(r, config, log);
             DetectRun.Result result;
             using (ProgressLine.Start(input.Progress!, r.GetValue(common.Quiet)))
@@ -257,7 +260,7 @@ internal static class Commands
                 From = r.GetResult(from) is null ? null : r.GetValue(from),
                 ClockFile = r.GetValue(clock),
                 Once = r.GetValue(once),
-                Policy = detection.Policy(r, config),
+                Policy = detection.Policy(r, config) with { Model = r.GetValue(common.Model)! },
             };
             using var stop = new CancellationTokenSource();
             // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.
@@ -265,9 +268,41 @@ internal static class Commands
             using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             var metrics = new Watch.WatchMetrics();
             using var server = r.GetValue(listen) is "none" or null ? null : new Watch.MetricsServer(r.GetValue(listen)!, metrics);
-            using var store = SqliteStateStore.Open(r.GetValue(common.State)!);
+            using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model);
             using var dispatcher = detection.Dispatcher(r, config, log);
             Watch.WatchRun.Execute(store, input, request, dispatcher, log, metrics, stop.Token);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command EvaluateCommand()
+    {
+        var common = new Common(range: false);
+        var labels = new Option<string>("--labels") { Description = "The labelled spikes (labels.csv from flowspike synth).", Required = true, HelpName = "FILE" };
+        var baselineFrom = CliOptions.Time("--baseline-from", "Start of the baseline range.");
+        var baselineTo = CliOptions.Time("--baseline-to", "End of the baseline range, where detection starts.");
+        var to = CliOptions.Time("--to", "End of detection.");
+        var window = CliOptions.Duration("--window", "Window (and baseline bucket) size.", "1h");
+        var models = new Option<string[]>("--models") { Description = "Models to compare.", DefaultValueFactory = _ => ["splunk", "recommended"], AllowMultipleArgumentsPerToken = true };
+        var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table." };
+        var cmd = new Command("evaluate", "Compare models on labelled data: precision, recall, F1, alerts per 1,000 host-hours, delay.");
+        common.AddTo(cmd);
+        foreach (var o in new Option[] { labels, baselineFrom, baselineTo, to, window, models, markdown })
+            cmd.Options.Add(o);
+        cmd.SetAction(r => Guard(() =>
+        {
+            var input = common.InputOptions(r, common.LoadConfig(r));
+            var log = new StderrLog(r.GetValue(common.Quiet));
+            var rows = Evaluation.Run(input, Evaluation.ReadLabels(r.GetValue(labels)!), r.GetValue(baselineFrom), r.GetValue(baselineTo), r.GetValue(to), r.GetValue(window), r.GetValue(models)!, log);
+            if (r.GetValue(markdown))
+            {
+                Console.Write(Evaluation.Markdown(rows));
+                return 0;
+            }
+            Console.WriteLine($"{"model",-12} {"alerts",6} {"true",5} {"false",5} {"missed",6} {"prec",5} {"recall",6} {"F1",5} {"/1k host-h",10} {"delay",5}");
+            foreach (var x in rows)
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{x.Model,-12} {x.Alerts,6} {x.TruePositives,5} {x.FalsePositives,5} {x.Missed,6} {x.Precision,5:F2} {x.Recall,6:F2} {x.F1,5:F2} {x.AlertsPer1000HostHours,10:F2} {x.MeanDelayWindows,5:F1}"));
             return 0;
         }));
         return cmd;

@@ -35,6 +35,38 @@ public static class BaselineBuilder
         return rows;
     }
 
+    /// <summary>
+    /// The recommended model's baseline: every bucket from a host's first appearance to the end of the range is a data
+    /// point, quiet ones counting 0.
+    /// </summary>
+    public static Dictionary<uint, BaselineRow> BuildZeroFilled(WindowPartial buckets, long to)
+    {
+        long size = buckets.WindowSeconds;
+        var first = new Dictionary<uint, long>();
+        var acc = new Dictionary<uint, Moments>();
+        foreach (var (bucket, sources) in buckets.Windows)
+        {
+            foreach (var (src, stats) in sources)
+            {
+                first[src] = first.TryGetValue(src, out long f) ? Math.Min(f, bucket) : bucket;
+                acc.TryGetValue(src, out var m);
+                m.Sum += stats.Count;
+                m.SumSquares += (Int128)stats.Count * stats.Count;
+                acc[src] = m;
+            }
+        }
+        var last = buckets.SourcesIn(to - size);
+        var rows = new Dictionary<uint, BaselineRow>(acc.Count);
+        foreach (var (src, m) in acc)
+        {
+            // Buckets since the host was first seen, quiet ones included (they add 0 to the sums).
+            var all = m with { N = (to - first[src]) / size };
+            long? latest = last.TryGetValue(src, out var stats) ? stats.Count : null;
+            rows[src] = new BaselineRow(src, latest, all.N, (double)all.Sum / all.N, SampleStdev(all));
+        }
+        return rows;
+    }
+
     /// <summary>Counts are integers, so the variance numerator n*Σx² - (Σx)² is computed exactly and divided once.</summary>
     private static double SampleStdev(Moments m)
     {

@@ -11,4 +11,13 @@ public sealed record AlertPolicy
     public Suppression Suppression { get; init; } = Suppression.None;
     public bool KeepHistory { get; init; } = true;
     public long HistoryRetentionSeconds { get; init; } = 90 * 86400L;
+    /// <summary>splunk (the seed, exact) or recommended.</summary>
+    public string Model { get; init; } = SplunkModel.ModelName;
+
+    public ISpikeModel CreateModel() => Model switch
+    {
+        SplunkModel.ModelName => new SplunkModel(Settings),
+        RecommendedModel.ModelName => new RecommendedModel(new RecommendedSettings { DeviationThreshold = Settings.DeviationThreshold }),
+        _ => throw new RunException($"--model: unknown model '{Model}' (known: splunk, recommended)"),
+    };
 }

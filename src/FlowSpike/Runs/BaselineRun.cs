@@ -12,13 +12,13 @@ public static class BaselineRun
 
     public const long MaxHistoryBuckets = 2_000_000;
 
-    public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds, IRunLog log)
+    public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds, IRunLog log, string model = SplunkModel.ModelName)
     {
         TimeRange.Validate(from, to, spanSeconds, "--span");
         var files = InputSet.Expand(input.Inputs, from, to, input.S3);
         var scan = FlowScanner.Scan(files, input.Scan(from, to, spanSeconds, keepDetails: false));
         RunReport.Scan(scan.Diagnostics, log);
-        var rows = BaselineBuilder.Build(scan.Partial);
+        var rows = model == RecommendedModel.ModelName ? BaselineBuilder.BuildZeroFilled(scan.Partial, to) : BaselineBuilder.Build(scan.Partial);
         long buckets = scan.Partial.Windows.Values.Sum(w => (long)w.Count);
         // The buckets also start each host's history (explain and report chart them), unless there are too many to keep.
         List<HistoryRow>? history = null;

@@ -1,6 +1,5 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
 using FlowSpike.Records;
 using FlowSpike.State;
@@ -63,7 +62,7 @@ public static class DetectRun
         var scan = FlowScanner.Scan(files, input.Scan(todo[0], request.To, size, keepDetails: true), cancellation);
         RunReport.Scan(scan.Diagnostics, log);
 
-        var applier = new WindowApplier(store, table, new SplunkModel(request.Policy.Settings), request.Policy, dispatcher, size);
+        var applier = new WindowApplier(store, table, request.Policy.CreateModel(), request.Policy, dispatcher, size);
         int alerts = 0, suppressed = 0;
         foreach (long w in todo)
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using FlowSpike.Alerts;
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
 using FlowSpike.Records;
 using FlowSpike.Runs;
@@ -32,7 +31,7 @@ public static class WatchRun
         long open = FirstOpenWindow(store.Info, request, log);
 
         dispatcher.DeliverPending(store);
-        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup()), new SplunkModel(request.Policy.Settings), request.Policy, dispatcher, size);
+        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup()), request.Policy.CreateModel(), request.Policy, dispatcher, size);
         long watermark = store.Info.Watermark ?? long.MinValue;
         metrics.CommittedUntil(open);
         var lastSize = new Dictionary<string, long>(StringComparer.Ordinal);

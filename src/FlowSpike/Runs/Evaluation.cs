@@ -1,0 +1,88 @@
+using System.Globalization;
+using FlowSpike.Alerts;
+using FlowSpike.State;
+
+namespace FlowSpike.Runs;
+
+/// <summary>
+/// Runs several models over the same data (a baseline, then detection) and scores their alerts against labelled
+/// spikes: precision, recall, F1, alerts per 1,000 host-hours, and detection delay.
+/// </summary>
+public static class Evaluation
+{
+    public sealed record Label(string SrcIp, long WindowStart, long WindowEnd);
+
+    public sealed record Row(string Model, int Alerts, int TruePositives, int FalsePositives, int Missed, double Precision, double Recall, double F1, double AlertsPer1000HostHours, double MeanDelayWindows);
+
+    public static List<Label> ReadLabels(string path)
+    {
+        var labels = new List<Label>();
+        foreach (string line in File.ReadLines(path).Skip(1))
+        {
+            var f = line.Split(',');
+            if (f.Length < 3 || !TimeRange.TryParseTime(f[1], out long start) || !TimeRange.TryParseTime(f[2], out long end))
+                throw new RunException($"{path}: bad label line '{line}' (expected src_ip,window_start,window_end,...)");
+            labels.Add(new Label(f[0], start, end));
+        }
+        return labels;
+    }
+
+    public static List<Row> Run(InputOptions input, IReadOnlyList<Label> labels, long baselineFrom, long baselineTo, long to, long window, IEnumerable<string> models, IRunLog log)
+    {
+        var rows = new List<Row>();
+        string dir = Path.Combine(Path.GetTempPath(), "flowspike-evaluate-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            foreach (string model in models)
+            {
+                string statePath = Path.Combine(dir, model + ".db");
+                var sink = new CollectingSink();
+                int hosts;
+                using (var store = SqliteStateStore.Open(statePath, model))
+                {
+                    BaselineRun.Execute(store, input, baselineFrom, baselineTo, window, NullRunLog.Instance, model);
+                    DetectRun.Execute(store, input, new DetectRequest { From = baselineTo, To = to, WindowSeconds = window, Policy = new AlertPolicy { Model = model, KeepHistory = false } }, sink, NullRunLog.Instance);
+                    hosts = store.LoadLookup().Count;
+                }
+                rows.Add(Score(model, sink.Alerts, labels, hosts * ((to - baselineTo) / (double)window), window));
+                log.Info($"{model}: {sink.Alerts.Count} alert(s)");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        return rows;
+    }
+
+    public static Row Score(string model, IReadOnlyList<Alert> alerts, IReadOnlyList<Label> labels, double hostWindows, long window)
+    {
+        // An alert is true when it names a labelled host in a window overlapping the labelled spike.
+        bool Matches(Alert a, Label l) => a.SrcIp == l.SrcIp && a.WindowStart < l.WindowEnd && a.WindowEnd > l.WindowStart;
+        int tp = alerts.Count(a => labels.Any(l => Matches(a, l)));
+        var found = labels.Where(l => alerts.Any(a => Matches(a, l))).ToList();
+        double precision = alerts.Count == 0 ? 0 : tp / (double)alerts.Count;
+        double recall = labels.Count == 0 ? 0 : found.Count / (double)labels.Count;
+        double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        double delay = found.Count == 0 ? double.NaN : found.Average(l => (alerts.Where(a => Matches(a, l)).Min(a => a.WindowStart) - Math.Max(l.WindowStart, 0)) / (double)window);
+        return new Row(model, alerts.Count, tp, alerts.Count - tp, labels.Count - found.Count, precision, recall, f1,
+            hostWindows <= 0 ? 0 : alerts.Count * 1000.0 / hostWindows, Math.Max(0, delay));
+    }
+
+    public static string Markdown(IReadOnlyList<Row> rows)
+    {
+        var sb = new System.Text.StringBuilder("| model | alerts | true | false | missed | precision | recall | F1 | alerts per 1,000 host-hours | delay (windows) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        foreach (var r in rows)
+            sb.Append(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Alerts} | {r.TruePositives} | {r.FalsePositives} | {r.Missed} | {r.Precision:F2} | {r.Recall:F2} | {r.F1:F2} | {r.AlertsPer1000HostHours:F2} | {r.MeanDelayWindows:F1} |\n");
+        return sb.ToString();
+    }
+
+    private sealed class CollectingSink : IAlertSink
+    {
+        public List<Alert> Alerts { get; } = [];
+        public string Name => "evaluation";
+        public void Deliver(IReadOnlyList<PendingAlert> alerts) => Alerts.AddRange(alerts.Select(a => AlertJson.Parse(a.Body)));
+        public void Dispose() { }
+    }
+}
