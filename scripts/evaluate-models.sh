@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Regenerates the evaluation table in docs/models.md: synthesizes the benchmark (the demo's data set and a larger
+# one), runs `flowspike evaluate`, and replaces the text between the EVALUATION markers.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null
+fs=(dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll)
+dir=$(mktemp -d /tmp/flowspike-evaluate.XXXXXX)
+table=""
+for spec in "demo:--seed 42 --hosts 40" "larger:--seed 7 --hosts 300 --spikes 20"; do
+  name=${spec%%:*}; args=${spec#*:}
+  # shellcheck disable=SC2086
+  "${fs[@]}" synth --out "$dir/$name" --days 10 --spike-from-day 7 $args 2>/dev/null
+  rows=$("${fs[@]}" evaluate --input "$dir/$name/AWSLogs" --labels "$dir/$name/labels.csv" \
+    --baseline-from 2026-10-01T00:00:00Z --baseline-to 2026-10-08T00:00:00Z --to 2026-10-11T00:00:00Z --markdown -q)
+  table+=$'\n'"**$name** (\`flowspike synth --days 10 --spike-from-day 7 $args\`):"$'\n\n'"$rows"$'\n'
+done
+python3 - "$table" <<'PY'
+import sys, re
+table = sys.argv[1]
+path = "docs/models.md"
+text = open(path).read()
+text = re.sub(r"(<!-- EVALUATION -->).*?(<!-- /EVALUATION -->)", lambda m: m.group(1) + "\n" + table.strip() + "\n" + m.group(2), text, flags=re.S)
+open(path, "w").write(text)
+PY
+rm -rf "$dir"
+echo "docs/models.md updated"

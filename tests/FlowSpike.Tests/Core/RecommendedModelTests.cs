@@ -1,0 +1,138 @@
+using FlowSpike.Aggregation;
+using FlowSpike.Baseline;
+using FlowSpike.Runs;
+using FlowSpike.State;
+using FlowSpike.Synthesis;
+using FlowSpike.Tests.Support;
+
+namespace FlowSpike.Tests.Core;
+
+/// <summary>The recommended model's math, each rule on its own, and its effect on the synthetic benchmark.</summary>
+public class RecommendedModelTests
+{
+    private static readonly RecommendedModel Model = new(new RecommendedSettings());
+
+    [Fact]
+    public void Poisson_tail_matches_hand_computed_values()
+    {
+        // P(X >= 0) = 1; P(X >= 1 | 2) = 1 - e^-2; P(X >= 3 | 1) = 1 - e^-1 (1 + 1 + 1/2).
+        Assert.Equal(1.0, RecommendedModel.PoissonUpperTail(0, 3));
+        Assert.Equal(1 - Math.Exp(-2), RecommendedModel.PoissonUpperTail(1, 2), 12);
+        Assert.Equal(1 - Math.Exp(-1) * 2.5, RecommendedModel.PoissonUpperTail(3, 1), 12);
+        // Far in the tail: P(X >= 20 | 1) = e^-1 (1/20! + 1/21! + ...), summed here directly.
+        double factorial = Enumerable.Range(1, 20).Aggregate(1.0, (f, i) => f * i), tail = 0;
+        for (int i = 20; i < 40; i++)
+        {
+            tail += Math.Exp(-1) / factorial;
+            factorial *= i + 1;
+        }
+        Assert.Equal(tail, RecommendedModel.PoissonUpperTail(20, 1), tail * 1e-10);
+    }
+
+    [Fact]
+    public void Log_factorial_is_exact_then_stirling()
+    {
+        Assert.Equal(Math.Log(120), RecommendedModel.LogFactorial(5), 12);
+        double exact = Enumerable.Range(1, 1000).Sum(i => Math.Log(i));
+        Assert.Equal(exact, RecommendedModel.LogFactorial(1000), 9);
+    }
+
+    [Fact]
+    public void A_new_host_learns_with_a_running_mean()
+    {
+        var step = Model.Step(null, 1, 4);
+        Assert.Equal(new BaselineRow(1, 4, 1, 4, 0), step.Updated);
+        Assert.False(step.Spike);
+        step = Model.Step(step.Updated, 1, 8); // running mean of 4 and 8
+        Assert.Equal(6, step.Updated.Avg);
+        Assert.Equal(2, step.Updated.NumDataPoints);
+    }
+
+    [Fact]
+    public void Quiet_windows_count_as_zero()
+    {
+        var row = new BaselineRow(1, 3, 200, 2.0, 1.0);
+        var step = Model.Step(row, 1, null);
+        Assert.Null(step.Updated.LatestCount);
+        Assert.Equal(201, step.Updated.NumDataPoints);
+        Assert.Equal(2.0 + (0 - 2.0) / 168, step.Updated.Avg!.Value, 12);
+    }
+
+    [Fact]
+    public void The_count_is_tested_before_it_enters_the_baseline()
+    {
+        var row = new BaselineRow(1, 3, 200, 2.0, 1.0);
+        var step = Model.Step(row, 1, 40);
+        // Against the stored baseline: threshold max(2 + 3·1, 10 − 1) = 9.
+        Assert.Equal(9, step.Threshold);
+        Assert.True(step.Spike);
+        Assert.True(step.Updated.Avg > 2.0);
+    }
+
+    [Theory]
+    [InlineData(9, false)]   // below the minimum count
+    [InlineData(10, true)]
+    public void A_minimum_count_stops_low_rate_noise(long count, bool spike)
+    {
+        // A quiet host (mean 0.1, stdev 0.3): the seed's threshold would be 1.0.
+        var row = new BaselineRow(1, 0, 500, 0.1, 0.3);
+        Assert.Equal(spike, Model.Step(row, 1, count).Spike);
+    }
+
+    [Fact]
+    public void The_poisson_floor_stops_busy_hosts_noise()
+    {
+        // Mean 100, a tiny deviation: 131 is above avg + 3·stdev but not unlikely under Poisson(100) (p ≈ 0.002).
+        var row = new BaselineRow(1, 100, 500, 100, 10);
+        Assert.False(Model.Step(row, 1, 131).Spike);
+        Assert.True(Model.Step(row, 1, 160).Spike);
+    }
+
+    [Fact]
+    public void Hosts_are_not_scored_before_a_day_of_windows()
+    {
+        var row = new BaselineRow(1, 0, 23, 0.5, 0.5);
+        Assert.False(Model.Step(row, 1, 500).Spike);
+        Assert.True(Model.Step(row with { NumDataPoints = 24 }, 1, 500).Spike);
+    }
+
+    [Fact]
+    public void Zero_filled_baseline_counts_every_bucket_since_first_seen()
+    {
+        var partial = new WindowPartial(3600);
+        partial.GetWindow(0)[7] = new SourceWindowStats { Count = 6 };
+        partial.GetWindow(3 * 3600)[7] = new SourceWindowStats { Count = 2 };
+        partial.GetWindow(2 * 3600)[8] = new SourceWindowStats { Count = 5 };
+        var rows = BaselineBuilder.BuildZeroFilled(partial, 4 * 3600);
+        // Host 7: buckets 6, 0, 0, 2 → mean 2, sample variance (16 + 4 + 4 + 0) / 3 = 8.
+        Assert.Equal(new BaselineRow(7, 2, 4, 2, Math.Sqrt(8)), rows[7]);
+        // Host 8: first seen in bucket 2: buckets 5, 0 → mean 2.5, variance 12.5; silent in the last bucket.
+        Assert.Equal(new BaselineRow(8, null, 2, 2.5, Math.Sqrt(12.5)), rows[8]);
+    }
+
+    [Fact]
+    public void A_state_keeps_its_model()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("s.db");
+        using (SqliteStateStore.Open(path, RecommendedModel.ModelName))
+        {
+        }
+        var e = Assert.Throws<StateException>(() => SqliteStateStore.Open(path, SplunkModel.ModelName));
+        Assert.Contains("model 'recommended'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void On_the_synthetic_benchmark_recommended_has_half_the_false_alerts_at_equal_recall()
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        var labels = Evaluation.ReadLabels(set.Result.LabelsPath);
+        var rows = Evaluation.Run(new InputOptions { Inputs = [set.Logs] }, labels, SynthData.From, SynthData.BaselineEnd, SynthData.End, 3600,
+            ["splunk", "recommended"], NullRunLog.Instance).ToDictionary(r => r.Model);
+        var splunk = rows["splunk"];
+        var recommended = rows["recommended"];
+        Assert.True(splunk.FalsePositives > 0, "the benchmark should show the seed's false alerts");
+        Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives, $"false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");
+        Assert.True(recommended.Recall >= splunk.Recall, $"recall: recommended {recommended.Recall}, splunk {splunk.Recall}");
+    }
+}
