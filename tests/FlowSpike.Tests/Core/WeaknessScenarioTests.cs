@@ -1,0 +1,87 @@
+using FlowSpike.Alerts;
+using FlowSpike.Runs;
+using FlowSpike.State;
+using FlowSpike.Tests.Support;
+
+namespace FlowSpike.Tests.Core;
+
+/// <summary>
+/// The seed's known weaknesses, one hand-made scenario each, run through both models. Each scenario's expectations
+/// follow from the rules in docs/models.md, not from the code's output.
+/// </summary>
+public class WeaknessScenarioTests
+{
+    private const long T0 = 1_790_812_800; // 2026-10-01T00:00:00Z
+    private const int BaselineHours = 7 * 24;
+
+    private static List<string> Run(string model, FlowLines lines, int detectHours, TempDir dir)
+    {
+        string input = dir.Write($"{model}.log", lines.ToString());
+        string state = dir.File($"{model}.db"), alerts = dir.File($"{model}.jsonl");
+        using (var store = SqliteStateStore.Open(state, model))
+            BaselineRun.Execute(store, new InputOptions { Inputs = [input] }, T0, T0 + BaselineHours * 3600L, 3600, NullRunLog.Instance, model);
+        using (var store = SqliteStateStore.Open(state, model))
+        using (var sink = new FileAlertSink(alerts))
+        {
+            DetectRun.Execute(store, new InputOptions { Inputs = [input] },
+                new DetectRequest { From = T0 + BaselineHours * 3600L, To = T0 + (BaselineHours + detectHours) * 3600L, Policy = new AlertPolicy { Model = model } },
+                sink, NullRunLog.Instance);
+        }
+        return [.. File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l)).Select(a => $"{(a.WindowStart - T0) / 3600}/{a.SrcIp}")];
+    }
+
+    [Fact]
+    public void A_noisy_low_rate_host_pages_the_seed_but_not_recommended()
+    {
+        // One or two blocked connections every third hour (mean 1.5, deviation 0.5 over active hours), and four
+        // twice during detection: the seed's threshold there is about 3.
+        var lines = new FlowLines();
+        for (int h = 0; h < BaselineHours + 72; h += 3)
+        {
+            bool four = h == BaselineHours + 30 || h == BaselineHours + 60;
+            lines.Add(T0 + h * 3600L, "10.0.0.9", "198.51.100.9", count: four ? 4 : 1 + (h / 3) % 2);
+        }
+        using var dir = new TempDir();
+        Assert.NotEmpty(Run("splunk", lines, 72, dir));
+        Assert.Empty(Run("recommended", lines, 72, dir));
+    }
+
+    [Fact]
+    public void A_new_host_that_starts_beaconing_is_caught_only_by_recommended()
+    {
+        // The host appears after the baseline, blocks a couple of connections an hour for two days, then beacons.
+        var lines = new FlowLines();
+        for (int h = BaselineHours; h < BaselineHours + 48; h++)
+            lines.Add(T0 + h * 3600L, "10.0.0.77", "198.51.100.1", count: 2);
+        lines.Add(T0 + (BaselineHours + 48) * 3600L, "10.0.0.77", "203.0.113.66", count: 80);
+        using var dir = new TempDir();
+        Assert.Empty(Run("splunk", lines, 49, dir)); // never seeded, never scored
+        Assert.Equal([$"{BaselineHours + 48}/10.0.0.77"], Run("recommended", lines, 49, dir));
+    }
+
+    [Fact]
+    public void A_host_back_from_days_of_silence_at_its_usual_rate_is_no_spike()
+    {
+        // 20 an hour, silent for three days, then 20 an hour again.
+        var lines = new FlowLines();
+        for (int h = 0; h < BaselineHours; h++)
+            lines.Add(T0 + h * 3600L, "10.0.0.5", "198.51.100.5", count: 18 + h % 5);
+        for (int h = BaselineHours + 72; h < BaselineHours + 96; h++)
+            lines.Add(T0 + h * 3600L, "10.0.0.5", "198.51.100.5", count: 20);
+        using var dir = new TempDir();
+        Assert.Empty(Run("splunk", lines, 96, dir));
+        Assert.Empty(Run("recommended", lines, 96, dir));
+    }
+
+    [Fact]
+    public void A_real_spike_on_a_busy_host_is_caught_by_both()
+    {
+        var lines = new FlowLines();
+        for (int h = 0; h < BaselineHours + 24; h++)
+            lines.Add(T0 + h * 3600L, "10.0.0.6", "198.51.100.6", count: h == BaselineHours + 12 ? 200 : 18 + h % 5);
+        using var dir = new TempDir();
+        string expected = $"{BaselineHours + 12}/10.0.0.6";
+        Assert.Equal([expected], Run("splunk", lines, 24, dir));
+        Assert.Equal([expected], Run("recommended", lines, 24, dir));
+    }
+}
