@@ -126,6 +126,7 @@ internal static class Commands
         public Option<string> Format { get; } = AlertFormatOption();
         public Option<string?> Suppress { get; } = new("--suppress") { Description = "Throttle: after an alert, the same key stays quiet this long (the original rule: 4h per src_ip). Default: off, as the seed search.", HelpName = "DURATION" };
         public Option<string> SuppressKey { get; } = SuppressKeyOption();
+        public Option<double?> RolloutShare { get; } = new("--rollout-share") { Description = "Annotate alerts as a likely policy change when at least 3 hosts and this share of an account's active hosts spike together (default: off; 0.25 with --model recommended; 0 turns it off).", HelpName = "SHARE" };
         public Option<long> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large windows).", "90d");
 
         private static Option<string> AlertFormatOption()
@@ -144,12 +145,13 @@ internal static class Commands
 
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Window, Deviation, DataPoints, Weight, AllowSrc, AllowDest, Output, Format, Suppress, SuppressKey, HistoryRetention })
+            foreach (var o in new Option[] { Window, Deviation, DataPoints, Weight, AllowSrc, AllowDest, Output, Format, Suppress, SuppressKey, RolloutShare, HistoryRetention })
                 c.Options.Add(o);
         }
 
-        public AlertPolicy Policy(ParseResult r, FlowSpikeConfig config)
+        public AlertPolicy Policy(ParseResult r, FlowSpikeConfig config, string model)
         {
+            double? share = r.GetValue(RolloutShare) ?? (model == RecommendedModel.ModelName ? 0.25 : null);
             var settings = new SpikeSettings { DeviationThreshold = r.GetValue(Deviation), DataPointThreshold = r.GetValue(DataPoints), Weight = r.GetValue(Weight) };
             if (settings.Validate() is { } bad)
                 throw new RunException(bad);
@@ -167,6 +169,8 @@ internal static class Commands
                 Suppression = new Suppression(suppressSeconds, key == "src_ip+resources" ? SuppressionKey.SrcIpAndResources : SuppressionKey.SrcIp),
                 HistoryRetentionSeconds = r.GetValue(HistoryRetention),
                 KeepHistory = r.GetValue(HistoryRetention) > 0,
+                Model = model,
+                Rollout = share is > 0 ? new RolloutAwareness(share.Value) : null,
             };
         }
 
@@ -215,7 +219,7 @@ internal static class Commands
                 From = r.GetValue(common.From),
                 To = r.GetValue(common.To),
                 WindowSeconds = r.GetValue(detection.Window),
-                Policy = detection.Policy(r, config) with { Model = r.GetValue(common.Model)! },
+                Policy = detection.Policy(r, config, r.GetValue(common.Model)!),
             };
             // Everything the user typed is checked before the state is opened.
             TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
@@ -260,7 +264,7 @@ internal static class Commands
                 From = r.GetResult(from) is null ? null : r.GetValue(from),
                 ClockFile = r.GetValue(clock),
                 Once = r.GetValue(once),
-                Policy = detection.Policy(r, config) with { Model = r.GetValue(common.Model)! },
+                Policy = detection.Policy(r, config, r.GetValue(common.Model)!),
             };
             using var stop = new CancellationTokenSource();
             // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.

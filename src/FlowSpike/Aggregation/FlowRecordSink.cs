@@ -14,7 +14,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     private string _source = "";
     private long _line;
     private int _fieldCount;
-    private int _src, _dst, _start, _action, _iface;
+    private int _src, _dst, _start, _action, _iface, _account;
 
     public void BeginSource(string source, FlowLayout layout, long firstLine)
     {
@@ -26,6 +26,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         _start = layout.Start;
         _action = layout.Action;
         _iface = layout.InterfaceId;
+        _account = layout.AccountId;
     }
 
     /// <summary>The number of the last line seen (header included).</summary>
@@ -107,20 +108,21 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         }
         var startText = Field(line, fieldEnds, _start);
         long? start = Utf8Parser.TryParse(startText, out long t, out int consumed) && consumed == startText.Length ? t : null;
-        Select(Field(line, fieldEnds, _src), Field(line, fieldEnds, _dst), start, _iface >= 0 ? Field(line, fieldEnds, _iface) : default);
+        Select(Field(line, fieldEnds, _src), Field(line, fieldEnds, _dst), start, _iface >= 0 ? Field(line, fieldEnds, _iface) : default,
+            _account >= 0 ? Field(line, fieldEnds, _account) : default);
     }
 
-    public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId)
+    public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account)
     {
         _line++;
         accumulator.Diagnostics.Lines++;
         if (reject)
-            Select(src, dst, start, interfaceId);
+            Select(src, dst, start, interfaceId, account);
     }
 
     /// <summary>SPEC section 1 on a REJECT record, then the count per (window, source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, long? startValue, ReadOnlySpan<byte> interfaceId)
+    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account)
     {
         var diagnostics = accumulator.Diagnostics;
         if (!Ipv4.TryParse(srcText, out uint src))
@@ -156,6 +158,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             accumulator.AddDestination(entry, kind, dst, dstText);
             if (!interfaceId.IsEmpty)
                 accumulator.AddInterface(entry, interfaceId);
+            if (!account.IsEmpty && !(account.Length == 1 && account[0] == (byte)'-'))
+                accumulator.AddAccount(entry, account);
         }
     }
 

@@ -16,6 +16,8 @@ internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDe
     private readonly HashSet<(int Entry, int Interface)> _interfaces = [];
     private readonly ByteStringTable _interfaceNames = new();
     private readonly ByteStringTable _ipv6Names = new();
+    private readonly HashSet<(int Entry, int Account)> _accounts = [];
+    private readonly ByteStringTable _accountNames = new();
 
     private byte[] _scratch = [];
 
@@ -56,6 +58,9 @@ internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDe
     public void AddInterface(int entry, ReadOnlySpan<byte> interfaceId) =>
         _interfaces.Add((entry, _interfaceNames.GetOrAdd(interfaceId)));
 
+    public void AddAccount(int entry, ReadOnlySpan<byte> account) =>
+        _accounts.Add((entry, _accountNames.GetOrAdd(account)));
+
     public WindowPartial ToPartial()
     {
         var partial = new WindowPartial(windowSeconds);
@@ -69,6 +74,7 @@ internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDe
             {
                 s.Destinations = new HashSet<string>(StringComparer.Ordinal);
                 s.Interfaces = new HashSet<string>(StringComparer.Ordinal);
+                s.Accounts = new HashSet<string>(StringComparer.Ordinal);
             }
             stats[i] = s;
             partial.GetWindow(windowStart)[(uint)key] = s;
@@ -90,6 +96,8 @@ internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDe
         }
         foreach (var (entry, iface) in _interfaces)
             stats[entry].Interfaces!.Add(_interfaceNames.GetString(iface));
+        foreach (var (entry, account) in _accounts)
+            stats[entry].Accounts!.Add(_accountNames.GetString(account));
         return partial;
     }
 }

@@ -6,6 +6,8 @@ public sealed class SourceWindowStats
     public long Count { get; set; }
     public HashSet<string>? Destinations { get; set; }
     public HashSet<string>? Interfaces { get; set; }
+    /// <summary>The AWS accounts the records came from (for rollout awareness).</summary>
+    public HashSet<string>? Accounts { get; set; }
 
     public void Merge(SourceWindowStats other)
     {
@@ -14,5 +16,7 @@ public sealed class SourceWindowStats
             (Destinations ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(other.Destinations);
         if (other.Interfaces is not null)
             (Interfaces ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(other.Interfaces);
+        if (other.Accounts is not null)
+            (Accounts ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(other.Accounts);
     }
 }

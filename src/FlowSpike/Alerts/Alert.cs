@@ -21,6 +21,9 @@ public sealed record Alert
     public required double DeviationThreshold { get; init; }
     public required long DataPointThreshold { get; init; }
 
+    /// <summary>Context added after the test, such as a likely policy rollout; empty in the seed's mode.</summary>
+    public IReadOnlyList<string> Annotations { get; init; } = [];
+
     public long UniqueDestConnections => BlockedDestIps.Count;
 
     /// <summary>Stable per (window, source), so a re-delivered alert can be recognised downstream.</summary>

@@ -30,6 +30,8 @@ public static class AlertJson
             w.WriteNumber("deviation_threshold", alert.DeviationThreshold);
             w.WriteNumber("data_point_threshold", alert.DataPointThreshold);
             w.WriteString("model", alert.Model);
+            if (alert.Annotations.Count > 0)
+                WriteArray(w, "annotations", alert.Annotations);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -57,6 +59,7 @@ public static class AlertJson
             DeviationThreshold = e.GetProperty("deviation_threshold").GetDouble(),
             DataPointThreshold = e.GetProperty("data_point_threshold").GetInt64(),
             Model = e.GetProperty("model").GetString()!,
+            Annotations = e.TryGetProperty("annotations", out var notes) ? Strings(notes) : [],
         };
     }
 

@@ -13,6 +13,8 @@ public sealed record AlertPolicy
     public long HistoryRetentionSeconds { get; init; } = 90 * 86400L;
     /// <summary>splunk (the seed, exact) or recommended.</summary>
     public string Model { get; init; } = SplunkModel.ModelName;
+    /// <summary>Annotates alerts when many hosts of one account spike together; null is off (the seed's mode).</summary>
+    public RolloutAwareness? Rollout { get; init; }
 
     public ISpikeModel CreateModel() => Model switch
     {

@@ -17,6 +17,8 @@ internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpi
     public WindowOutcome Apply(long windowStart, IReadOnlyDictionary<uint, SourceWindowStats> sources)
     {
         var result = WindowStep.Apply(windowStart, windowStart + windowSeconds, sources, table, model, policy.Filter, policy.Settings);
+        if (policy.Rollout is { } rollout)
+            result = result with { Alerts = rollout.Annotate(result.Alerts, sources) };
         var deliver = new List<Alert>(result.Alerts.Count);
         var marks = new Dictionary<string, long>(StringComparer.Ordinal);
         var suppressed = new HashSet<string>(StringComparer.Ordinal);

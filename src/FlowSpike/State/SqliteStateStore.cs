@@ -118,7 +118,7 @@ public sealed class SqliteStateStore : IStateStore
             Execute(tx, "DELETE FROM lookup");
             Execute(tx, "DELETE FROM applied_windows");
             // Counts gathered by watch mode for windows the new baseline covers would be applied twice.
-            foreach (string table in new[] { "pending_counts", "pending_destinations", "pending_interfaces" })
+            foreach (string table in new[] { "pending_counts", "pending_destinations", "pending_interfaces", "pending_accounts" })
             {
                 using var clear = Command($"DELETE FROM {table} WHERE window_start < $to", tx);
                 clear.Parameters.AddWithValue("$to", to);
@@ -191,7 +191,7 @@ public sealed class SqliteStateStore : IStateStore
             SetMeta(tx, "committed_until", Math.Max(committed, result.WindowEnd));
             SetMeta(tx, "window_seconds", windowSeconds);
             // Watch mode's counts for this window are now in the lookup.
-            foreach (string table in new[] { "pending_counts", "pending_destinations", "pending_interfaces" })
+            foreach (string table in new[] { "pending_counts", "pending_destinations", "pending_interfaces", "pending_accounts" })
             {
                 using var clear = Command($"DELETE FROM {table} WHERE window_start = $w", tx);
                 clear.Parameters.AddWithValue("$w", result.WindowStart);
@@ -298,7 +298,11 @@ public sealed class SqliteStateStore : IStateStore
             using (var add = Command("INSERT INTO pending_counts(window_start, src, count) VALUES ($w, $s, $c) ON CONFLICT(window_start, src) DO UPDATE SET count = count + excluded.count", tx))
             using (var dst = Command("INSERT OR IGNORE INTO pending_destinations(window_start, src, destination) VALUES ($w, $s, $d)", tx))
             using (var ifc = Command("INSERT OR IGNORE INTO pending_interfaces(window_start, src, interface) VALUES ($w, $s, $i)", tx))
+            using (var acc = Command("INSERT OR IGNORE INTO pending_accounts(window_start, src, account) VALUES ($w, $s, $a)", tx))
             {
+                var aw = acc.Parameters.Add("$w", SqliteType.Integer);
+                var asrc = acc.Parameters.Add("$s", SqliteType.Integer);
+                var aa = acc.Parameters.Add("$a", SqliteType.Text);
                 var w = add.Parameters.Add("$w", SqliteType.Integer);
                 var s = add.Parameters.Add("$s", SqliteType.Integer);
                 var c = add.Parameters.Add("$c", SqliteType.Integer);
@@ -328,6 +332,13 @@ public sealed class SqliteStateStore : IStateStore
                             ii.Value = i;
                             ifc.ExecuteNonQuery();
                         }
+                        aw.Value = window;
+                        asrc.Value = (long)src;
+                        foreach (string a in stats.Accounts ?? [])
+                        {
+                            aa.Value = a;
+                            acc.ExecuteNonQuery();
+                        }
                     }
                 }
             }
@@ -354,10 +365,11 @@ public sealed class SqliteStateStore : IStateStore
                     Count = reader.GetInt64(1),
                     Destinations = new HashSet<string>(StringComparer.Ordinal),
                     Interfaces = new HashSet<string>(StringComparer.Ordinal),
+                    Accounts = new HashSet<string>(StringComparer.Ordinal),
                 };
             }
         }
-        foreach (var (table, column) in new[] { ("pending_destinations", "destination"), ("pending_interfaces", "interface") })
+        foreach (var (table, column) in new[] { ("pending_destinations", "destination"), ("pending_interfaces", "interface"), ("pending_accounts", "account") })
         {
             using var cmd = Command($"SELECT src, {column} FROM {table} WHERE window_start = $w");
             cmd.Parameters.AddWithValue("$w", windowStart);
@@ -366,7 +378,7 @@ public sealed class SqliteStateStore : IStateStore
             {
                 if (!sources.TryGetValue((uint)reader.GetInt64(0), out var stats))
                     continue;
-                (column == "destination" ? stats.Destinations! : stats.Interfaces!).Add(reader.GetString(1));
+                (column switch { "destination" => stats.Destinations!, "interface" => stats.Interfaces!, _ => stats.Accounts! }).Add(reader.GetString(1));
             }
         }
         return sources;
@@ -441,6 +453,7 @@ public sealed class SqliteStateStore : IStateStore
                 Execute(tx, "CREATE TABLE ledger(path TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, processed_at TEXT NOT NULL)");
                 Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
                 Execute(tx, "CREATE TABLE pending_destinations(window_start INTEGER NOT NULL, src INTEGER NOT NULL, destination TEXT NOT NULL, PRIMARY KEY(window_start, src, destination))");
+                Execute(tx, "CREATE TABLE pending_accounts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, account TEXT NOT NULL, PRIMARY KEY(window_start, src, account))");
                 Execute(tx, "CREATE TABLE pending_interfaces(window_start INTEGER NOT NULL, src INTEGER NOT NULL, interface TEXT NOT NULL, PRIMARY KEY(window_start, src, interface))");
                 SetMeta(tx, "schema_version", SchemaVersion);
                 SetMeta(tx, "model", model);

@@ -84,4 +84,34 @@ public class WeaknessScenarioTests
         Assert.Equal([expected], Run("splunk", lines, 24, dir));
         Assert.Equal([expected], Run("recommended", lines, 24, dir));
     }
+
+    [Fact]
+    public void Many_hosts_of_one_account_spiking_together_are_annotated_as_a_likely_policy_change()
+    {
+        // Account A: eight hosts at a steady rate; a new block policy makes five of them spike in the same hour.
+        // Account B: one host spikes alone in that hour.
+        const int rolloutHour = BaselineHours + 10;
+        var lines = new FlowLines();
+        for (int h = 0; h < BaselineHours + 24; h++)
+        {
+            for (int i = 1; i <= 8; i++)
+                lines.Add(T0 + h * 3600L, $"10.1.0.{i}", "198.51.100.1", count: h == rolloutHour && i <= 5 ? 90 : 10 + (h + i) % 4, account: "111111111111");
+            lines.Add(T0 + h * 3600L, "10.2.0.1", "198.51.100.2", count: h == rolloutHour ? 90 : 10 + h % 4, account: "222222222222");
+        }
+        using var dir = new TempDir();
+        string input = dir.Write("f.log", lines.ToString());
+        string state = dir.File("s.db"), alerts = dir.File("a.jsonl");
+        Pipeline.Baseline(state, input, T0, T0 + BaselineHours * 3600L);
+        Pipeline.Detect(state, input, alerts, new DetectRequest
+        {
+            From = T0 + BaselineHours * 3600L,
+            To = T0 + (BaselineHours + 24) * 3600L,
+            Policy = new AlertPolicy { Rollout = new RolloutAwareness(0.25) },
+        });
+        var byHost = File.ReadAllLines(alerts).Select(AlertJson.Parse).ToDictionary(a => a.SrcIp);
+        Assert.Equal(["10.1.0.1", "10.1.0.2", "10.1.0.3", "10.1.0.4", "10.1.0.5", "10.2.0.1"], byHost.Keys.Order(StringComparer.Ordinal));
+        for (int i = 1; i <= 5; i++)
+            Assert.Equal(["likely policy change: 5 of 8 active hosts in account 111111111111 spiked in this window"], byHost[$"10.1.0.{i}"].Annotations);
+        Assert.Empty(byHost["10.2.0.1"].Annotations);
+    }
 }

@@ -14,10 +14,10 @@ public sealed class FlowLines
             _text.Append(Header).Append('\n');
     }
 
-    public FlowLines Add(long start, string src, string dst, string action = "REJECT", string iface = "eni-0a1b2c3d4e5f60001", int count = 1)
+    public FlowLines Add(long start, string src, string dst, string action = "REJECT", string iface = "eni-0a1b2c3d4e5f60001", int count = 1, string account = "123456789012")
     {
         for (int i = 0; i < count; i++)
-            _text.Append($"2 123456789012 {iface} {src} {dst} {40000 + i % 20000} 443 6 1 40 {start + i % 60} {start + i % 60 + 5} {action} OK\n");
+            _text.Append($"2 {account} {iface} {src} {dst} {40000 + i % 20000} 443 6 1 40 {start + i % 60} {start + i % 60 + 5} {action} OK\n");
         return this;
     }
 
