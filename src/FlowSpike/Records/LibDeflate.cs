@@ -11,10 +11,10 @@ namespace FlowSpike.Records;
 internal static unsafe partial class LibDeflate
 {
     /// <summary>Compressed files up to this size are inflated whole.</summary>
-    public const int MaxCompressedBytes = 32 << 20;
+    public const int MaxCompressedBytes = 8 << 20;
 
     /// <summary>The inflated content of one file may use up to this much memory; beyond it, streaming takes over.</summary>
-    public const int MaxInflatedBytes = 128 << 20;
+    public const int MaxInflatedBytes = 64 << 20;
 
     private const string Library = "libdeflate.so.0";
     private static readonly bool Loaded = NativeLibrary.TryLoad(Library, typeof(LibDeflate).Assembly, null, out _);
