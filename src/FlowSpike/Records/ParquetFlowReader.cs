@@ -16,7 +16,7 @@ public static class ParquetFlowReader
     private sealed record Mapping(
         DataField Src, DataField Dst, DataField Start, long StartDivisor,
         DataField? Action, DataField? Disposition, DataField? DispositionId, DataField? ActivityId, DataField? ActionId,
-        DataField? Interface, DataField? Interface2, DataField? Account, string Kind);
+        DataField? Interface, DataField? Interface2, DataField? Account);
 
     public static void Read<TSink>(Stream seekable, string source, ref TSink sink)
         where TSink : struct, IFlowSink
@@ -69,7 +69,7 @@ public static class ParquetFlowReader
             if (disposition is null && dispositionId is null && activity is null && actionId is null)
                 throw Missing(source, "OCSF", "disposition, disposition_id, activity_id or action_id");
             return new Mapping(ocsfSrc, dst, time, 1000, null, disposition, dispositionId, activity, actionId,
-                Get("src_endpoint.interface_uid"), Get("dst_endpoint.interface_uid"), Get("cloud.account.uid") ?? Get("cloud.account_uid"), "OCSF");
+                Get("src_endpoint.interface_uid"), Get("dst_endpoint.interface_uid"), Get("cloud.account.uid") ?? Get("cloud.account_uid"));
         }
         if (Get("tgw_id") is not null)
             throw new FlowInputException($"{source}: this is a Transit Gateway flow log (it has tgw_id), not a VPC flow log");
@@ -80,7 +80,7 @@ public static class ParquetFlowReader
             Get("start") ?? throw Missing(source, "VPC flow log", "start"),
             1,
             Get("action") ?? throw Missing(source, "VPC flow log", "action"),
-            null, null, null, null, Get("interface_id"), null, Get("account_id"), "VPC");
+            null, null, null, null, Get("interface_id"), null, Get("account_id"));
     }
 
     private static FlowInputException Missing(string source, string kind, string column) =>
