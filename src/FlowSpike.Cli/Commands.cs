@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using FlowSpike.Alerts;
 using FlowSpike.Baseline;
 using FlowSpike.Records;
@@ -11,9 +12,14 @@ namespace FlowSpike.Cli;
 /// <summary>The command tree. Each action parses its options, calls the library, and prints.</summary>
 internal static class Commands
 {
-    public static RootCommand Build()
+    public static Command Build()
     {
-        var root = new RootCommand("FlowSpike: finds internal hosts whose blocked outbound connections spike in AWS VPC Flow Logs (Splunk-exact by default).");
+        // A plain command named flowspike, not RootCommand, so help shows the tool's name rather than the assembly's.
+        var root = new Command("flowspike", "FlowSpike: finds internal hosts whose blocked outbound connections spike in AWS VPC Flow Logs (Splunk-exact by default).")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(BaselineCommand());
         root.Subcommands.Add(DetectCommand());
         root.Subcommands.Add(WatchCommand());
