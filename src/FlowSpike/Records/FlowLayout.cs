@@ -51,6 +51,16 @@ public sealed class FlowLayout
         return true;
     }
 
+    /// <summary>The layout a file's first line declares, or null when it is no header; an unusable header is an error naming the file.</summary>
+    public static FlowLayout? FromFirstLine(ReadOnlySpan<byte> line, string source)
+    {
+        if (!LooksLikeHeader(line))
+            return null;
+        return TryFromHeader(line, out var layout, out string? error)
+            ? layout
+            : throw new FlowInputException($"{source}: line 1: unusable header: {error}");
+    }
+
     /// <summary>Builds the layout of a header line; the error says what makes it unusable.</summary>
     public static bool TryFromHeader(ReadOnlySpan<byte> line, out FlowLayout? layout, out string? error)
     {

@@ -130,15 +130,13 @@ public static class TextFlowReader
     {
         int nl = chunk.IndexOf((byte)'\n');
         var firstLine = chunk[..nl];
-        if (!detectHeader || !FlowLayout.LooksLikeHeader(firstLine))
+        if (!detectHeader || FlowLayout.FromFirstLine(firstLine, source) is not { } layout)
         {
             sink.BeginSource(source, fallback, 1);
             return 0;
         }
-        if (!FlowLayout.TryFromHeader(firstLine, out var layout, out string? error))
-            throw new FlowInputException($"{source}: line 1: unusable header: {error}");
         lineNumber = 2;
-        sink.BeginSource(source, layout!, 2);
+        sink.BeginSource(source, layout, 2);
         return nl + 1;
     }
 
@@ -151,11 +149,7 @@ public static class TextFlowReader
             filled += n;
         int nl = head.AsSpan(0, filled).IndexOf((byte)'\n');
         var line = nl < 0 ? head.AsSpan(0, filled) : head.AsSpan(0, nl);
-        if (!FlowLayout.LooksLikeHeader(line))
-            return fallback;
-        return FlowLayout.TryFromHeader(line, out var layout, out string? error)
-            ? layout!
-            : throw new FlowInputException($"{source}: line 1: unusable header: {error}");
+        return FlowLayout.FromFirstLine(line, source) ?? fallback;
     }
 
     /// <summary>Reads into the rest of <paramref name="buffer"/>; a decompression or I/O failure becomes an error naming the input.</summary>

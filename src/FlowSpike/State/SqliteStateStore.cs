@@ -13,6 +13,16 @@ public sealed class SqliteStateStore : IStateStore
 {
     public const int SchemaVersion = 1;
 
+    /// <summary>The detail sets watch mode keeps per (window, source) until the window closes: one table each.</summary>
+    private static readonly (string Table, string Column, Func<SourceWindowStats, HashSet<string>?> Get)[] PendingDetails =
+    [
+        ("pending_destinations", "destination", s => s.Destinations),
+        ("pending_interfaces", "interface", s => s.Interfaces),
+        ("pending_accounts", "account", s => s.Accounts),
+    ];
+
+    private static readonly string[] PendingTables = ["pending_counts", .. PendingDetails.Select(d => d.Table)];
+
     private readonly string _path;
     private readonly SqliteConnection _connection;
     private readonly StateLock _lock;
@@ -118,7 +128,7 @@ public sealed class SqliteStateStore : IStateStore
             Execute(tx, "DELETE FROM lookup");
             Execute(tx, "DELETE FROM applied_windows");
             // Counts gathered by watch mode for windows the new baseline covers would be applied twice.
-            foreach (string table in new[] { "pending_counts", "pending_destinations", "pending_interfaces", "pending_accounts" })
+            foreach (string table in PendingTables)
             {
                 using var clear = Command($"DELETE FROM {table} WHERE window_start < $to", tx);
                 clear.Parameters.AddWithValue("$to", to);
@@ -191,7 +201,7 @@ public sealed class SqliteStateStore : IStateStore
             SetMeta(tx, "committed_until", Math.Max(committed, result.WindowEnd));
             SetMeta(tx, "window_seconds", windowSeconds);
             // Watch mode's counts for this window are now in the lookup.
-            foreach (string table in new[] { "pending_counts", "pending_destinations", "pending_interfaces", "pending_accounts" })
+            foreach (string table in PendingTables)
             {
                 using var clear = Command($"DELETE FROM {table} WHERE window_start = $w", tx);
                 clear.Parameters.AddWithValue("$w", result.WindowStart);
@@ -295,57 +305,48 @@ public sealed class SqliteStateStore : IStateStore
     public void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark) =>
         InTransaction(tx =>
         {
-            using (var add = Command("INSERT INTO pending_counts(window_start, src, count) VALUES ($w, $s, $c) ON CONFLICT(window_start, src) DO UPDATE SET count = count + excluded.count", tx))
-            using (var dst = Command("INSERT OR IGNORE INTO pending_destinations(window_start, src, destination) VALUES ($w, $s, $d)", tx))
-            using (var ifc = Command("INSERT OR IGNORE INTO pending_interfaces(window_start, src, interface) VALUES ($w, $s, $i)", tx))
-            using (var acc = Command("INSERT OR IGNORE INTO pending_accounts(window_start, src, account) VALUES ($w, $s, $a)", tx))
+            using (var add = Command("INSERT INTO pending_counts(window_start, src, count) VALUES ($w, $s, $v) ON CONFLICT(window_start, src) DO UPDATE SET count = count + excluded.count", tx))
             {
-                var aw = acc.Parameters.Add("$w", SqliteType.Integer);
-                var asrc = acc.Parameters.Add("$s", SqliteType.Integer);
-                var aa = acc.Parameters.Add("$a", SqliteType.Text);
-                var w = add.Parameters.Add("$w", SqliteType.Integer);
-                var s = add.Parameters.Add("$s", SqliteType.Integer);
-                var c = add.Parameters.Add("$c", SqliteType.Integer);
-                var dw = dst.Parameters.Add("$w", SqliteType.Integer);
-                var ds = dst.Parameters.Add("$s", SqliteType.Integer);
-                var dd = dst.Parameters.Add("$d", SqliteType.Text);
-                var iw = ifc.Parameters.Add("$w", SqliteType.Integer);
-                var isrc = ifc.Parameters.Add("$s", SqliteType.Integer);
-                var ii = ifc.Parameters.Add("$i", SqliteType.Text);
-                foreach (var (window, sources) in counts.Windows)
+                var details = PendingDetails.Select(d => Command($"INSERT OR IGNORE INTO {d.Table}(window_start, src, {d.Column}) VALUES ($w, $s, $v)", tx)).ToArray();
+                try
                 {
-                    foreach (var (src, stats) in sources)
+                    var addParameters = Parameters(add, SqliteType.Integer);
+                    var detailParameters = details.Select(d => Parameters(d, SqliteType.Text)).ToArray();
+                    foreach (var (window, sources) in counts.Windows)
                     {
-                        w.Value = window;
-                        s.Value = (long)src;
-                        c.Value = stats.Count;
-                        add.ExecuteNonQuery();
-                        dw.Value = iw.Value = window;
-                        ds.Value = isrc.Value = (long)src;
-                        foreach (string d in stats.Destinations ?? [])
+                        foreach (var (src, stats) in sources)
                         {
-                            dd.Value = d;
-                            dst.ExecuteNonQuery();
-                        }
-                        foreach (string i in stats.Interfaces ?? [])
-                        {
-                            ii.Value = i;
-                            ifc.ExecuteNonQuery();
-                        }
-                        aw.Value = window;
-                        asrc.Value = (long)src;
-                        foreach (string a in stats.Accounts ?? [])
-                        {
-                            aa.Value = a;
-                            acc.ExecuteNonQuery();
+                            Run(add, addParameters, window, src, stats.Count);
+                            for (int i = 0; i < details.Length; i++)
+                            {
+                                foreach (string value in PendingDetails[i].Get(stats) ?? [])
+                                    Run(details[i], detailParameters[i], window, src, value);
+                            }
                         }
                     }
+                }
+                finally
+                {
+                    foreach (var d in details)
+                        d.Dispose();
                 }
             }
             WriteLedger(tx, entry);
             if (watermark is { } mark)
                 SetMeta(tx, "watermark", mark);
         });
+
+    /// <summary>The ($w, $s, $v) parameters of a pending-table insert.</summary>
+    private static SqliteParameter[] Parameters(SqliteCommand cmd, SqliteType valueType) =>
+        [cmd.Parameters.Add("$w", SqliteType.Integer), cmd.Parameters.Add("$s", SqliteType.Integer), cmd.Parameters.Add("$v", valueType)];
+
+    private static void Run(SqliteCommand cmd, SqliteParameter[] p, long window, uint src, object value)
+    {
+        p[0].Value = window;
+        p[1].Value = (long)src;
+        p[2].Value = value;
+        cmd.ExecuteNonQuery();
+    }
 
     public void RecordFailure(LedgerEntry entry) => InTransaction(tx => WriteLedger(tx, entry));
 
@@ -369,7 +370,7 @@ public sealed class SqliteStateStore : IStateStore
                 };
             }
         }
-        foreach (var (table, column) in new[] { ("pending_destinations", "destination"), ("pending_interfaces", "interface"), ("pending_accounts", "account") })
+        foreach (var (table, column, get) in PendingDetails)
         {
             using var cmd = Command($"SELECT src, {column} FROM {table} WHERE window_start = $w");
             cmd.Parameters.AddWithValue("$w", windowStart);
@@ -378,7 +379,7 @@ public sealed class SqliteStateStore : IStateStore
             {
                 if (!sources.TryGetValue((uint)reader.GetInt64(0), out var stats))
                     continue;
-                (column switch { "destination" => stats.Destinations!, "interface" => stats.Interfaces!, _ => stats.Accounts! }).Add(reader.GetString(1));
+                get(stats)!.Add(reader.GetString(1));
             }
         }
         return sources;
@@ -452,9 +453,8 @@ public sealed class SqliteStateStore : IStateStore
                 Execute(tx, "CREATE TABLE deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, delivered INTEGER NOT NULL, PRIMARY KEY(sink, alert_id))");
                 Execute(tx, "CREATE TABLE ledger(path TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, processed_at TEXT NOT NULL)");
                 Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
-                Execute(tx, "CREATE TABLE pending_destinations(window_start INTEGER NOT NULL, src INTEGER NOT NULL, destination TEXT NOT NULL, PRIMARY KEY(window_start, src, destination))");
-                Execute(tx, "CREATE TABLE pending_accounts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, account TEXT NOT NULL, PRIMARY KEY(window_start, src, account))");
-                Execute(tx, "CREATE TABLE pending_interfaces(window_start INTEGER NOT NULL, src INTEGER NOT NULL, interface TEXT NOT NULL, PRIMARY KEY(window_start, src, interface))");
+                foreach (var (table, column, _) in PendingDetails)
+                    Execute(tx, $"CREATE TABLE {table}(window_start INTEGER NOT NULL, src INTEGER NOT NULL, {column} TEXT NOT NULL, PRIMARY KEY(window_start, src, {column}))");
                 SetMeta(tx, "schema_version", SchemaVersion);
                 SetMeta(tx, "model", model);
             });

@@ -75,11 +75,9 @@ public static class FlowContainers
         bool first = true;
         while ((line = reader.ReadLine()) is not null)
         {
-            if (first && FlowLayout.LooksLikeHeader(Encoding.ASCII.GetBytes(line)))
+            if (first && FlowLayout.FromFirstLine(Encoding.ASCII.GetBytes(line), path) is { } header)
             {
-                if (!FlowLayout.TryFromHeader(Encoding.ASCII.GetBytes(line), out var l, out string? error))
-                    throw new FlowInputException($"{path}: {error}");
-                layout = l!;
+                layout = header;
                 first = false;
                 continue;
             }
