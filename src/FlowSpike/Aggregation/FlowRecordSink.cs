@@ -106,10 +106,9 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
             return;
         }
-        var startText = Field(line, fieldEnds, _start);
-        long? start = Utf8Parser.TryParse(startText, out long t, out int consumed) && consumed == startText.Length ? t : null;
-        Select(Field(line, fieldEnds, _src), Field(line, fieldEnds, _dst), start, _iface >= 0 ? Field(line, fieldEnds, _iface) : default,
-            _account >= 0 ? Field(line, fieldEnds, _account) : default);
+        // start stays text until the record passes the address tests: most REJECTs are inbound and never need it.
+        Select(Field(line, fieldEnds, _src), Field(line, fieldEnds, _dst), Field(line, fieldEnds, _start), null,
+            _iface >= 0 ? Field(line, fieldEnds, _iface) : default, _account >= 0 ? Field(line, fieldEnds, _account) : default);
     }
 
     public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account)
@@ -117,12 +116,12 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         _line++;
         accumulator.Diagnostics.Lines++;
         if (reject)
-            Select(src, dst, start, interfaceId, account);
+            Select(src, dst, default, start, interfaceId, account, typed: true);
     }
 
     /// <summary>SPEC section 1 on a REJECT record, then the count per (window, source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account)
+    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, bool typed = false)
     {
         var diagnostics = accumulator.Diagnostics;
         if (!Ipv4.TryParse(srcText, out uint src))
@@ -137,7 +136,19 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         var kind = selector.ClassifyDestination(dstText, out uint dst);
         if (kind == DestinationKind.None)
             return;
-        if (startValue is not { } start)
+        // The start is typed (columnar readers) or still text (text readers), parsed only now that it is needed.
+        long start;
+        bool hasStart;
+        if (typed)
+        {
+            hasStart = startValue.HasValue;
+            start = startValue.GetValueOrDefault();
+        }
+        else
+        {
+            hasStart = Utf8Parser.TryParse(startText, out start, out int consumed) && consumed == startText.Length;
+        }
+        if (!hasStart)
         {
             diagnostics.AddMalformed(_source, segment, _line, "start is not an integer (epoch seconds)");
             return;
