@@ -48,20 +48,17 @@ internal static class DemoCommand
             DetectRun.Execute(store, input, new DetectRequest { From = baselineEnd, To = end }, sink, log);
         }
 
-        var alerts = File.ReadAllLines(alertsPath).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var alerts = File.ReadAllLines(alertsPath).Select(AlertJson.Parse).ToList();
         var injected = synth.Spikes.ToDictionary(s => (s.SrcIp, s.WindowStart.ToUnixTimeSeconds()), s => s);
         Console.WriteLine();
         Console.WriteLine($"{"window (UTC)",-20} {"src_ip",-15} {"blocked",7} {"avg",7} {"threshold",9} {"dests",5}  injected?");
         int found = 0;
         foreach (var a in alerts)
         {
-            string src = a.GetProperty("src_ip").GetString()!;
-            string window = a.GetProperty("window_start").GetString()!;
-            long ws = DateTimeOffset.Parse(window, CultureInfo.InvariantCulture).ToUnixTimeSeconds();
-            bool isInjected = injected.ContainsKey((src, ws));
+            bool isInjected = injected.ContainsKey((a.SrcIp, a.WindowStart));
             found += isInjected ? 1 : 0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{window[..16],-20} {src,-15} {a.GetProperty("blocked_connections").GetInt64(),7} {a.GetProperty("avg_blocked_connections").GetDouble(),7:F2} {a.GetProperty("threshold").GetDouble(),9:F2} {a.GetProperty("unique_dest_connections").GetInt64(),5}  {(isInjected ? "yes" : "-")}"));
+                $"{AlertJson.IsoTime(a.WindowStart)[..16],-20} {a.SrcIp,-15} {a.BlockedConnections,7} {a.AvgBlockedConnections,7:F2} {a.Threshold,9:F2} {a.UniqueDestConnections,5}  {(isInjected ? "yes" : "-")}"));
         }
         Console.WriteLine();
         Console.WriteLine($"{alerts.Count} alert(s); {found} of {synth.Spikes.Count} injected spikes found; {alerts.Count - found} other alert(s).");
@@ -70,7 +67,7 @@ internal static class DemoCommand
             File.WriteAllText(reportPath, Reports.HtmlReport.Render(store));
         Console.WriteLine($"Alerts (JSON Lines): {alertsPath}   State: {statePath}   Report: {reportPath}");
         if (alerts.Count > 0)
-            Console.WriteLine($"Explain a host: ./flowspike explain --state {statePath} --src {alerts[0].GetProperty("src_ip").GetString()}");
+            Console.WriteLine($"Explain a host: ./flowspike explain --state {statePath} --src {alerts[0].SrcIp}");
         return 0;
     }
 }
