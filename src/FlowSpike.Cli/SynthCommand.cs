@@ -78,14 +78,7 @@ internal static class SynthCommand
     {
         string staging = Path.Combine(dir, ".text-staging");
         var result = Generate(options with { Gzip = false }, staging);
-        string logs = Path.Combine(staging, "AWSLogs");
-        foreach (string file in Directory.EnumerateFiles(logs, "*", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(logs, file);
-            string target = Path.Combine(dir, "AWSLogs", relative[..relative.IndexOf(".log", StringComparison.Ordinal)] + FlowContainers.Extension(container));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            FlowContainers.Convert(file, target, container);
-        }
+        FlowContainers.ConvertTree(Path.Combine(staging, "AWSLogs"), Path.Combine(dir, "AWSLogs"), container);
         string labels = Path.Combine(dir, "labels.csv");
         File.Copy(result.LabelsPath, labels, overwrite: true);
         Directory.Delete(staging, recursive: true);

@@ -25,6 +25,19 @@ public static class FlowContainers
         _ => throw new ArgumentOutOfRangeException(nameof(container)),
     };
 
+    /// <summary>Converts every text file under <paramref name="sourceDir"/> into <paramref name="container"/>, keeping the tree (names get the container's extension).</summary>
+    public static void ConvertTree(string sourceDir, string targetDir, FlowContainer container)
+    {
+        foreach (string file in Directory.EnumerateFiles(sourceDir, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(sourceDir, file);
+            int stem = relative.IndexOf(".log", StringComparison.Ordinal);
+            string target = Path.Combine(targetDir, (stem < 0 ? relative : relative[..stem]) + Extension(container));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            Convert(file, target, container);
+        }
+    }
+
     /// <summary>Converts one text file (header line or default format) into <paramref name="container"/> at <paramref name="outputPath"/>.</summary>
     public static void Convert(string textPath, string outputPath, FlowContainer container)
     {

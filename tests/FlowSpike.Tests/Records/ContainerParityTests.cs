@@ -30,13 +30,7 @@ public class ContainerParityTests
         Assert.NotEmpty(expected.Alerts);
 
         string converted = dir.File("converted");
-        foreach (string file in Directory.EnumerateFiles(set.Logs, "*", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(set.Logs, file);
-            string target = Path.Combine(converted, relative[..relative.IndexOf(".log", StringComparison.Ordinal)] + FlowContainers.Extension(container));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            FlowContainers.Convert(file, target, container);
-        }
+        FlowContainers.ConvertTree(set.Logs, converted, container);
         var actual = Run(converted, dir, container.ToString());
         Assert.Equal(expected.Lookup, actual.Lookup);
         Assert.Equal(expected.Alerts, actual.Alerts);
