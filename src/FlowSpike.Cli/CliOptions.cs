@@ -99,8 +99,8 @@ internal static class CliOptions
 
     public static Option<string> Model()
     {
-        var o = new Option<string>("--model") { Description = "splunk (the seed, exact; the default) or recommended (zero-filled quiet windows, test before update, new hosts learn, Poisson floor). A state keeps its model.", DefaultValueFactory = _ => "splunk" };
-        o.AcceptOnlyFromAmong("splunk", "recommended");
+        var o = new Option<string>("--model") { Description = "splunk (the seed, exact; the default), recommended (quiet windows count, test before update, new hosts learn, count floor and Poisson tail, hour-of-week profile) or robust (median and MAD of the last week). A state keeps its model; see docs/models.md.", DefaultValueFactory = _ => "splunk" };
+        o.AcceptOnlyFromAmong([.. FlowSpike.Baseline.SpikeModels.Names]);
         return o;
     }
 

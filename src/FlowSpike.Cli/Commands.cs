@@ -294,7 +294,7 @@ internal static class Commands
         var baselineTo = CliOptions.Time("--baseline-to", "End of the baseline range, where detection starts.");
         var to = CliOptions.Time("--to", "End of detection.");
         var window = CliOptions.Duration("--window", "Window (and baseline bucket) size.", "1h");
-        var models = new Option<string[]>("--models") { Description = "Models to compare.", DefaultValueFactory = _ => ["splunk", "recommended"], AllowMultipleArgumentsPerToken = true };
+        var models = new Option<string[]>("--models") { Description = "Models to compare.", DefaultValueFactory = _ => [.. FlowSpike.Baseline.SpikeModels.Names], AllowMultipleArgumentsPerToken = true };
         var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table." };
         var cmd = new Command("evaluate", "Compare models on labelled data: precision, recall, F1, alerts per 1,000 host-hours, delay.");
         common.AddTo(cmd);

@@ -36,34 +36,19 @@ public static class BaselineBuilder
     }
 
     /// <summary>
-    /// The recommended model's baseline: every bucket from a host's first appearance to the end of the range is a data
-    /// point, quiet ones counting 0.
+    /// The baseline of a model that learns on its own (recommended, robust): the buckets of [from, to) stepped through
+    /// the model in time order, exactly as detection would, without alerting. A host starts at its first bucket; quiet
+    /// buckets after it are steps with no count.
     /// </summary>
-    public static Dictionary<uint, BaselineRow> BuildZeroFilled(WindowPartial buckets, long to)
+    public static Dictionary<uint, BaselineRow> Replay(WindowPartial buckets, long from, long to, ISpikeModel model)
     {
+        var table = new Detection.BaselineTable([]);
         long size = buckets.WindowSeconds;
-        var first = new Dictionary<uint, long>();
-        var acc = new Dictionary<uint, Moments>();
-        foreach (var (bucket, sources) in buckets.Windows)
-        {
-            foreach (var (src, stats) in sources)
-            {
-                first[src] = first.TryGetValue(src, out long f) ? Math.Min(f, bucket) : bucket;
-                acc.TryGetValue(src, out var m);
-                m.Sum += stats.Count;
-                m.SumSquares += (Int128)stats.Count * stats.Count;
-                acc[src] = m;
-            }
-        }
-        var last = buckets.SourcesIn(to - size);
-        var rows = new Dictionary<uint, BaselineRow>(acc.Count);
-        foreach (var (src, m) in acc)
-        {
-            // Buckets since the host was first seen, quiet ones included (they add 0 to the sums).
-            var all = m with { N = (to - first[src]) / size };
-            long? latest = last.TryGetValue(src, out var stats) ? stats.Count : null;
-            rows[src] = new BaselineRow(src, latest, all.N, (double)all.Sum / all.N, SampleStdev(all));
-        }
+        for (long bucket = from; bucket < to; bucket += size)
+            Detection.WindowStep.Apply(bucket, bucket + size, buckets.SourcesIn(bucket), table, model, Alerts.AlertFilter.None, SpikeSettings.Default);
+        var rows = new Dictionary<uint, BaselineRow>(table.Count);
+        foreach (var row in table.Rows)
+            rows[row.Src] = row;
         return rows;
     }
 

@@ -10,7 +10,8 @@ public interface ISpikeModel
 
     /// <summary>
     /// One window for one host: <paramref name="stored"/> is null for a host not in the lookup, <paramref name="latestCount"/>
-    /// null for a silent host. Returns the row to store and the test's outcome.
+    /// null for a silent host; <paramref name="windowStart"/> (epoch seconds) places the window in the week.
+    /// Returns the row to store and the test's outcome.
     /// </summary>
-    ModelStep Step(BaselineRow? stored, uint src, long? latestCount);
+    ModelStep Step(BaselineRow? stored, uint src, long? latestCount, long windowStart);
 }

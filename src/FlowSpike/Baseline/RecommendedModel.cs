@@ -8,7 +8,10 @@ namespace FlowSpike.Baseline;
 /// <item>new hosts learn on their own (a running mean until the weight is reached), so no separate baseline run is needed;</item>
 /// <item>a count-aware floor: a spike needs at least <see cref="RecommendedSettings.MinCount"/> records and a Poisson
 /// upper-tail probability below <see cref="RecommendedSettings.TailProbability"/> at the host's mean, so Poisson noise
-/// of low-rate hosts is not reported.</item>
+/// of low-rate hosts is not reported;</item>
+/// <item>hour-of-week seasonality: the tail test uses the larger of the host's mean and its <see cref="SeasonalProfile"/>
+/// expectation for this hour, so a nightly job that always blocks 60 connections at 02:00 stops paging after a night.
+/// A spike does not enter the profile.</item>
 /// </list>
 /// The lookup keeps the seed's columns; numDataPoints counts every window since the host was first seen.
 /// </summary>
@@ -22,24 +25,27 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 
     public RecommendedSettings Settings { get; } = settings;
 
-    public ModelStep Step(BaselineRow? stored, uint src, long? latestCount)
+    public ModelStep Step(BaselineRow? stored, uint src, long? latestCount, long windowStart)
     {
         long count = latestCount ?? 0;
-        if (stored is not { Avg: { } avg, Stdev: { } stdev, NumDataPoints: { } points })
+        if (stored is not { Avg: { } avg, Stdev: { } stdev, NumDataPoints: { } points } row)
         {
             // First sight (or a row imported without statistics): it starts learning now.
-            return new ModelStep(new BaselineRow(src, latestCount, 1, count, 0), false, double.NaN);
+            byte[]? first = Settings.Seasonal ? SeasonalProfile.Update([], windowStart, count) : null;
+            return new ModelStep(new BaselineRow(src, latestCount, 1, count, 0, first), false, double.NaN);
         }
         double threshold = Math.Max(avg + Settings.DeviationThreshold * stdev, Settings.MinCount - 1);
+        double seasonal = Settings.Seasonal ? SeasonalProfile.Expected(row.ModelState, windowStart) : 0;
         bool spike = points >= Settings.MinDataPoints
             && count >= Settings.MinCount
             && count > threshold
-            && PoissonUpperTail(count, Math.Max(avg, Settings.MinRate)) < Settings.TailProbability;
+            && PoissonUpperTail(count, Math.Max(Math.Max(avg, seasonal), Settings.MinRate)) < Settings.TailProbability;
         // A running mean while young, an exponentially weighted one afterwards.
         double w = Math.Min(Settings.Weight, points + 1);
         double newAvg = avg + (count - avg) / w;
         double inner = (stdev * stdev * (w - 1) + (count - newAvg) * (count - avg)) / w;
-        var updated = new BaselineRow(src, latestCount, points + 1, newAvg, Math.Sqrt(Math.Max(0, inner)));
+        byte[]? profile = !Settings.Seasonal ? null : spike ? row.ModelState : SeasonalProfile.Update(row.ModelState, windowStart, count);
+        var updated = new BaselineRow(src, latestCount, points + 1, newAvg, Math.Sqrt(Math.Max(0, inner)), profile);
         return new ModelStep(updated, spike, threshold);
     }
 

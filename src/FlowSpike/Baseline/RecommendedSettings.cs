@@ -15,4 +15,6 @@ public sealed record RecommendedSettings
     public double MinRate { get; init; } = 0.5;
     /// <summary>Weight of the running mean and deviation: a week of hours.</summary>
     public double Weight { get; init; } = 168;
+    /// <summary>Test against the hour-of-week profile too (<see cref="SeasonalProfile"/>).</summary>
+    public bool Seasonal { get; init; } = true;
 }

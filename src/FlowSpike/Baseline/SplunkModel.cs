@@ -13,7 +13,7 @@ public sealed class SplunkModel(SpikeSettings settings) : ISpikeModel
     public bool UpdatesSilentHosts => false;
 
     /// <summary>The seed's order: the count enters the baseline first, then the updated row is tested.</summary>
-    public ModelStep Step(BaselineRow? stored, uint src, long? latestCount)
+    public ModelStep Step(BaselineRow? stored, uint src, long? latestCount, long windowStart)
     {
         var updated = Update(stored, src, latestCount);
         bool spike = IsSpike(updated, out double threshold);

@@ -31,7 +31,7 @@ public static class WindowStep
             if (sources.ContainsKey(src))
                 continue;
             table.TryGet(src, out var row);
-            var updated = model.Step(row, src, null).Updated;
+            var updated = model.Step(row, src, null, windowStart).Updated;
             table.Set(updated);
             changed.Add(updated);
         }
@@ -41,7 +41,7 @@ public static class WindowStep
         {
             counted += stats.Count;
             BaselineRow? stored = table.TryGet(src, out var row) ? row : null;
-            var (updated, spike, threshold) = model.Step(stored, src, stats.Count);
+            var (updated, spike, threshold) = model.Step(stored, src, stats.Count, windowStart);
             table.Set(updated);
             changed.Add(updated);
             withLatest.Add(src);

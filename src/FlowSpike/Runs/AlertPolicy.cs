@@ -11,15 +11,12 @@ public sealed record AlertPolicy
     public Suppression Suppression { get; init; } = Suppression.None;
     public bool KeepHistory { get; init; } = true;
     public long HistoryRetentionSeconds { get; init; } = 90 * 86400L;
-    /// <summary>splunk (the seed, exact) or recommended.</summary>
+    /// <summary>splunk (the seed, exact), recommended or robust.</summary>
     public string Model { get; init; } = SplunkModel.ModelName;
     /// <summary>Annotates alerts when many hosts of one account spike together; null is off (the seed's mode).</summary>
     public RolloutAwareness? Rollout { get; init; }
 
-    public ISpikeModel CreateModel() => Model switch
-    {
-        SplunkModel.ModelName => new SplunkModel(Settings),
-        RecommendedModel.ModelName => new RecommendedModel(new RecommendedSettings { DeviationThreshold = Settings.DeviationThreshold }),
-        _ => throw new RunException($"--model: unknown model '{Model}' (known: splunk, recommended)"),
-    };
+    public ISpikeModel CreateModel() => SpikeModels.IsKnown(Model)
+        ? SpikeModels.Create(Model, Settings)
+        : throw new RunException($"--model: unknown model '{Model}' (known: {string.Join(", ", SpikeModels.Names)})");
 }

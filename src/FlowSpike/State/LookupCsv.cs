@@ -12,13 +12,19 @@ public static class LookupCsv
 {
     public const string Header = "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections";
 
+    /// <summary>Models beyond the seed add their per-host state (base64), so an export imports back whole.</summary>
+    public const string StateColumn = "modelState";
+
     private static readonly string[] Columns = Header.Split(',');
 
     public static void Write(IEnumerable<BaselineRow> rows, TextWriter writer)
     {
+        var ordered = rows.Select(r => (Ip: r.SrcIp, Row: r)).OrderBy(r => r.Ip, StringComparer.Ordinal).ToList();
+        bool withState = ordered.Exists(r => r.Row.ModelState is not null);
         writer.Write(Header);
+        if (withState)
+            writer.Write("," + StateColumn);
         writer.Write('\n');
-        var ordered = rows.Select(r => (Ip: r.SrcIp, Row: r)).OrderBy(r => r.Ip, StringComparer.Ordinal);
         foreach (var (ip, row) in ordered)
         {
             writer.Write(ip);
@@ -30,6 +36,11 @@ public static class LookupCsv
             writer.Write(Format(row.Avg));
             writer.Write(',');
             writer.Write(Format(row.Stdev));
+            if (withState)
+            {
+                writer.Write(',');
+                writer.Write(row.ModelState is { } state ? Convert.ToBase64String(state) : "");
+            }
             writer.Write('\n');
         }
     }
@@ -56,7 +67,7 @@ public static class LookupCsv
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < names.Count; i++)
         {
-            if (!Columns.Contains(names[i]))
+            if (!Columns.Contains(names[i]) && names[i] != StateColumn)
                 throw new FormatException($"{source}: line 1: unknown column '{names[i]}'; expected the columns {Header}");
             if (!position.TryAdd(names[i], i))
                 throw new FormatException($"{source}: line 1: column '{names[i]}' appears twice");
@@ -86,7 +97,8 @@ public static class LookupCsv
                 ParseLong(f[position["latestCount"]], "latestCount", source, lineNumber),
                 ParseLong(f[position["numDataPoints"]], "numDataPoints", source, lineNumber),
                 ParseDouble(f[position["avgBlockedConnections"]], "avgBlockedConnections", source, lineNumber),
-                ParseDouble(f[position["stdevBlockedConnections"]], "stdevBlockedConnections", source, lineNumber)));
+                ParseDouble(f[position["stdevBlockedConnections"]], "stdevBlockedConnections", source, lineNumber),
+                position.TryGetValue(StateColumn, out int stateAt) ? ParseState(f[stateAt], source, lineNumber) : null));
         }
         return rows;
     }
@@ -101,6 +113,20 @@ public static class LookupCsv
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= 0 && d == Math.Floor(d) && d < 9e15)
             return (long)d;
         throw new FormatException($"{source}: line {line}: {column} '{text}' is not a non-negative whole number");
+    }
+
+    private static byte[]? ParseState(string text, string source, int line)
+    {
+        if (text.Length == 0)
+            return null;
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw new FormatException($"{source}: line {line}: {StateColumn} is not base64");
+        }
     }
 
     private static double? ParseDouble(string text, string column, string source, int line)

@@ -11,7 +11,7 @@ namespace FlowSpike.State;
 /// </summary>
 public sealed class SqliteStateStore : IStateStore
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>The detail sets watch mode keeps per (window, source) until the window closes: one table each.</summary>
     private static readonly (string Table, string Column, Func<SourceWindowStats, HashSet<string>?> Get)[] PendingDetails =
@@ -83,7 +83,7 @@ public sealed class SqliteStateStore : IStateStore
 
     private List<BaselineRow> LoadLookupCore()
     {
-        using var cmd = Command("SELECT src, latest_count, num_data_points, avg, stdev FROM lookup");
+        using var cmd = Command("SELECT src, latest_count, num_data_points, avg, stdev, model_state FROM lookup");
         using var reader = cmd.ExecuteReader();
         var rows = new List<BaselineRow>();
         while (reader.Read())
@@ -93,7 +93,8 @@ public sealed class SqliteStateStore : IStateStore
                 reader.IsDBNull(1) ? null : reader.GetInt64(1),
                 reader.IsDBNull(2) ? null : reader.GetInt64(2),
                 reader.IsDBNull(3) ? null : reader.GetDouble(3),
-                reader.IsDBNull(4) ? null : reader.GetDouble(4)));
+                reader.IsDBNull(4) ? null : reader.GetDouble(4),
+                reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5)));
         }
         return rows;
     }
@@ -444,7 +445,7 @@ public sealed class SqliteStateStore : IStateStore
             InTransaction(tx =>
             {
                 Execute(tx, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-                Execute(tx, "CREATE TABLE lookup(src INTEGER PRIMARY KEY, latest_count INTEGER, num_data_points INTEGER, avg REAL, stdev REAL)");
+                Execute(tx, "CREATE TABLE lookup(src INTEGER PRIMARY KEY, latest_count INTEGER, num_data_points INTEGER, avg REAL, stdev REAL, model_state BLOB)");
                 Execute(tx, "CREATE TABLE applied_windows(window_start INTEGER PRIMARY KEY, window_end INTEGER NOT NULL, applied_at TEXT NOT NULL, sources INTEGER NOT NULL, records INTEGER NOT NULL, alerts INTEGER NOT NULL)");
                 Execute(tx, "CREATE TABLE alerts(id TEXT PRIMARY KEY, window_start INTEGER NOT NULL, body TEXT NOT NULL, delivered INTEGER NOT NULL)");
                 Execute(tx, "CREATE INDEX alerts_pending ON alerts(delivered, window_start)");
@@ -464,6 +465,16 @@ public sealed class SqliteStateStore : IStateStore
         long version = Long(meta, "schema_version") ?? 0;
         if (version > SchemaVersion)
             throw new StateException($"{_path}: the state was written by a newer FlowSpike (schema version {version}; this build knows {SchemaVersion}); it is left untouched");
+        if (version == 1)
+        {
+            // Version 2 added per-host model state (seasonal profiles, recent counts).
+            InTransaction(tx =>
+            {
+                Execute(tx, "ALTER TABLE lookup ADD COLUMN model_state BLOB");
+                SetMeta(tx, "schema_version", SchemaVersion);
+            });
+            version = SchemaVersion;
+        }
         if (version < SchemaVersion)
             throw new StateException($"{_path}: unknown state schema version {version}");
         string stored = meta.GetValueOrDefault("model", SplunkModel.ModelName);
@@ -486,12 +497,13 @@ public sealed class SqliteStateStore : IStateStore
 
     private void InsertRows(SqliteTransaction tx, IEnumerable<BaselineRow> rows)
     {
-        using var cmd = Command("INSERT OR REPLACE INTO lookup(src, latest_count, num_data_points, avg, stdev) VALUES ($src, $l, $n, $a, $s)", tx);
+        using var cmd = Command("INSERT OR REPLACE INTO lookup(src, latest_count, num_data_points, avg, stdev, model_state) VALUES ($src, $l, $n, $a, $s, $m)", tx);
         var src = cmd.Parameters.Add("$src", SqliteType.Integer);
         var l = cmd.Parameters.Add("$l", SqliteType.Integer);
         var n = cmd.Parameters.Add("$n", SqliteType.Integer);
         var a = cmd.Parameters.Add("$a", SqliteType.Real);
         var s = cmd.Parameters.Add("$s", SqliteType.Real);
+        var m = cmd.Parameters.Add("$m", SqliteType.Blob);
         cmd.Prepare();
         foreach (var row in rows)
         {
@@ -500,6 +512,7 @@ public sealed class SqliteStateStore : IStateStore
             n.Value = (object?)row.NumDataPoints ?? DBNull.Value;
             a.Value = (object?)row.Avg ?? DBNull.Value;
             s.Value = (object?)row.Stdev ?? DBNull.Value;
+            m.Value = (object?)row.ModelState ?? DBNull.Value;
             cmd.ExecuteNonQuery();
         }
     }

@@ -12,6 +12,9 @@ public class RecommendedModelTests
 {
     private static readonly RecommendedModel Model = new(new RecommendedSettings());
 
+    // Monday 2026-10-05 00:00 UTC.
+    private const long T0 = 1_791_158_400;
+
     [Fact]
     public void Poisson_tail_matches_hand_computed_values()
     {
@@ -40,10 +43,10 @@ public class RecommendedModelTests
     [Fact]
     public void A_new_host_learns_with_a_running_mean()
     {
-        var step = Model.Step(null, 1, 4);
-        Assert.Equal(new BaselineRow(1, 4, 1, 4, 0), step.Updated);
+        var step = Model.Step(null, 1, 4, T0);
+        Assert.Equal(new BaselineRow(1, 4, 1, 4, 0), step.Updated with { ModelState = null });
         Assert.False(step.Spike);
-        step = Model.Step(step.Updated, 1, 8); // running mean of 4 and 8
+        step = Model.Step(step.Updated, 1, 8, T0); // running mean of 4 and 8
         Assert.Equal(6, step.Updated.Avg);
         Assert.Equal(2, step.Updated.NumDataPoints);
     }
@@ -52,7 +55,7 @@ public class RecommendedModelTests
     public void Quiet_windows_count_as_zero()
     {
         var row = new BaselineRow(1, 3, 200, 2.0, 1.0);
-        var step = Model.Step(row, 1, null);
+        var step = Model.Step(row, 1, null, T0);
         Assert.Null(step.Updated.LatestCount);
         Assert.Equal(201, step.Updated.NumDataPoints);
         Assert.Equal(2.0 + (0 - 2.0) / 168, step.Updated.Avg!.Value, 12);
@@ -62,7 +65,7 @@ public class RecommendedModelTests
     public void The_count_is_tested_before_it_enters_the_baseline()
     {
         var row = new BaselineRow(1, 3, 200, 2.0, 1.0);
-        var step = Model.Step(row, 1, 40);
+        var step = Model.Step(row, 1, 40, T0);
         // Against the stored baseline: threshold max(2 + 3·1, 10 − 1) = 9.
         Assert.Equal(9, step.Threshold);
         Assert.True(step.Spike);
@@ -76,7 +79,7 @@ public class RecommendedModelTests
     {
         // A quiet host (mean 0.1, stdev 0.3): the seed's threshold would be 1.0.
         var row = new BaselineRow(1, 0, 500, 0.1, 0.3);
-        Assert.Equal(spike, Model.Step(row, 1, count).Spike);
+        Assert.Equal(spike, Model.Step(row, 1, count, T0).Spike);
     }
 
     [Fact]
@@ -84,30 +87,82 @@ public class RecommendedModelTests
     {
         // Mean 100, a tiny deviation: 131 is above avg + 3·stdev but not unlikely under Poisson(100) (p ≈ 0.002).
         var row = new BaselineRow(1, 100, 500, 100, 10);
-        Assert.False(Model.Step(row, 1, 131).Spike);
-        Assert.True(Model.Step(row, 1, 160).Spike);
+        Assert.False(Model.Step(row, 1, 131, T0).Spike);
+        Assert.True(Model.Step(row, 1, 160, T0).Spike);
     }
 
     [Fact]
     public void Hosts_are_not_scored_before_a_day_of_windows()
     {
         var row = new BaselineRow(1, 0, 23, 0.5, 0.5);
-        Assert.False(Model.Step(row, 1, 500).Spike);
-        Assert.True(Model.Step(row with { NumDataPoints = 24 }, 1, 500).Spike);
+        Assert.False(Model.Step(row, 1, 500, T0).Spike);
+        Assert.True(Model.Step(row with { NumDataPoints = 24 }, 1, 500, T0).Spike);
     }
 
     [Fact]
-    public void Zero_filled_baseline_counts_every_bucket_since_first_seen()
+    public void The_baseline_replays_every_bucket_since_first_seen()
     {
         var partial = new WindowPartial(3600);
-        partial.GetWindow(0)[7] = new SourceWindowStats { Count = 6 };
-        partial.GetWindow(3 * 3600)[7] = new SourceWindowStats { Count = 2 };
-        partial.GetWindow(2 * 3600)[8] = new SourceWindowStats { Count = 5 };
-        var rows = BaselineBuilder.BuildZeroFilled(partial, 4 * 3600);
-        // Host 7: buckets 6, 0, 0, 2 → mean 2, sample variance (16 + 4 + 4 + 0) / 3 = 8.
-        Assert.Equal(new BaselineRow(7, 2, 4, 2, Math.Sqrt(8)), rows[7]);
-        // Host 8: first seen in bucket 2: buckets 5, 0 → mean 2.5, variance 12.5; silent in the last bucket.
-        Assert.Equal(new BaselineRow(8, null, 2, 2.5, Math.Sqrt(12.5)), rows[8]);
+        partial.GetWindow(T0)[7] = new SourceWindowStats { Count = 6 };
+        partial.GetWindow(T0 + 3 * 3600)[7] = new SourceWindowStats { Count = 2 };
+        partial.GetWindow(T0 + 2 * 3600)[8] = new SourceWindowStats { Count = 5 };
+        var rows = BaselineBuilder.Replay(partial, T0, T0 + 4 * 3600, Model);
+        // Host 7: buckets 6, 0, 0, 2 → running mean 2, population variance (16 + 4 + 4 + 0) / 4 = 6.
+        Assert.Equal(2, rows[7].LatestCount);
+        Assert.Equal(4, rows[7].NumDataPoints);
+        Assert.Equal(2, rows[7].Avg!.Value, 12);
+        Assert.Equal(Math.Sqrt(6), rows[7].Stdev!.Value, 12);
+        // Host 8: first seen in bucket 2: buckets 5, 0 → mean 2.5, variance 6.25; silent in the last bucket.
+        Assert.Null(rows[8].LatestCount);
+        Assert.Equal(2, rows[8].NumDataPoints);
+        Assert.Equal(2.5, rows[8].Avg!.Value, 12);
+        Assert.Equal(2.5, rows[8].Stdev!.Value, 12);
+    }
+
+    [Fact]
+    public void A_nightly_job_is_learned_by_the_hour_of_week_profile()
+    {
+        // One blocked connection an hour, and 60 every night at 02:00 (a backup job hitting a blocked endpoint).
+        static long CountAt(long t) => (t / 3600) % 24 == 2 ? 60 : 1;
+        var seasonal = Model;
+        var flat = new RecommendedModel(new RecommendedSettings { Seasonal = false });
+        BaselineRow? withProfile = null, without = null;
+        int seasonalSpikes = 0, flatSpikes = 0;
+        for (long t = T0; t < T0 + 4 * 86400; t += 3600)
+        {
+            var a = seasonal.Step(withProfile, 1, CountAt(t), t);
+            var b = flat.Step(without, 1, CountAt(t), t);
+            withProfile = a.Updated;
+            without = b.Updated;
+            seasonalSpikes += a.Spike ? 1 : 0;
+            flatSpikes += b.Spike ? 1 : 0;
+        }
+        // Scored from the second day on: without the profile each later night pages (mean ≈ 3.5, stdev ≈ 11.6,
+        // threshold ≈ 38 < 60); with it, 02:00 expects 60 after the first night and never pages.
+        Assert.Equal(3, flatSpikes);
+        Assert.Equal(0, seasonalSpikes);
+    }
+
+    [Fact]
+    public void The_profile_backs_off_to_the_hour_of_day_until_two_weeks_are_seen()
+    {
+        var profile = SeasonalProfile.Empty();
+        Assert.Equal(0, SeasonalProfile.SlotOf(T0));
+        Assert.Equal(72, SeasonalProfile.SlotOf(0)); // 1970-01-01 was a Thursday
+        Assert.Equal(0, SeasonalProfile.Expected(profile, T0 + 5 * 3600));
+        profile = SeasonalProfile.Update(profile, T0 + 5 * 3600, 10);             // Monday 05:00
+        profile = SeasonalProfile.Update(profile, T0 + 86400 + 5 * 3600, 20);     // Tuesday 05:00
+        // Wednesday 05:00 was never seen: the mean of the 05:00 slots seen, (10 + 20) / 2.
+        Assert.Equal(15, SeasonalProfile.Expected(profile, T0 + 2 * 86400 + 5 * 3600));
+        // Monday 05:00 with one week only backs off too; with a second week it is the slot's own running mean.
+        Assert.Equal(15, SeasonalProfile.Expected(profile, T0 + 7 * 86400 + 5 * 3600));
+        profile = SeasonalProfile.Update(profile, T0 + 7 * 86400 + 5 * 3600, 30);
+        Assert.Equal(20, SeasonalProfile.Expected(profile, T0 + 14 * 86400 + 5 * 3600));
+        // The slot weight caps at 4 weeks: the fifth observation moves the mean by a quarter of its distance.
+        for (int week = 2; week < 4; week++)
+            profile = SeasonalProfile.Update(profile, T0 + week * 7 * 86400 + 5 * 3600, 20);
+        profile = SeasonalProfile.Update(profile, T0 + 4 * 7 * 86400 + 5 * 3600, 60);
+        Assert.Equal(20 + (60 - 20) / 4.0, SeasonalProfile.Expected(profile, T0 + 5 * 3600), 5);
     }
 
     [Fact]
