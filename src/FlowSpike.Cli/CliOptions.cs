@@ -104,5 +104,16 @@ internal static class CliOptions
         return o;
     }
 
+    public static Option<string?> Entity()
+    {
+        var o = new Option<string?>("--entity")
+        {
+            Description = "What a baseline is kept for: src_ip (the seed), account+vpc+src_ip (overlapping private ranges stay apart) or interface (the ENI). A state keeps its entity; the default is the state's, src_ip for a new one.",
+            HelpName = "KEY",
+        };
+        o.AcceptOnlyFromAmong("src_ip", "account+vpc+src_ip", "interface");
+        return o;
+    }
+
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Print only warnings and errors on stderr." };
 }

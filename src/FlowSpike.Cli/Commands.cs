@@ -44,6 +44,12 @@ internal static class Commands
         public Option<string?> Config { get; } = CliOptions.Config();
         public Option<bool> Quiet { get; } = CliOptions.Quiet();
         public Option<string> Model { get; } = CliOptions.Model();
+        public Option<string?> Entity { get; } = CliOptions.Entity();
+        public Option<bool?> Ipv6 { get; } = new("--ipv6")
+        {
+            Description = "Count IPv6 sources in fc00::/7 (unique local) and any IPv6 --internal networks as internal. Off in the splunk model (the seed ignores IPv6), on in the others; --ipv6 false turns it off.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         public Option<long> From { get; } = CliOptions.Time("--from", "Start of the range (inclusive, aligned).");
         public Option<long> To { get; } = CliOptions.Time("--to", "End of the range (exclusive, aligned).");
 
@@ -54,9 +60,13 @@ internal static class Commands
                 c.Options.Add(From);
                 c.Options.Add(To);
             }
-            foreach (var o in new Option[] { Input, State, Model, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
+            foreach (var o in new Option[] { Input, State, Model, Entity, Ipv6, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
                 c.Options.Add(o);
         }
+
+        /// <summary>The entity keying asked for; null keeps a state's own (src_ip for a new state).</summary>
+        public EntityKind? EntityKind(ParseResult r) =>
+            r.GetValue(Entity) is { } name ? (EntityRegistry.TryParseKind(name, out var kind) ? kind : throw new RunException($"--entity: unknown '{name}'")) : null;
 
         public FlowSpikeConfig LoadConfig(ParseResult r) =>
             r.GetValue(Config) is { } path ? FlowSpikeConfig.Load(path) : new FlowSpikeConfig();
@@ -69,6 +79,9 @@ internal static class Commands
                 throw new RunException($"--log-format: {error}");
             var cli = r.GetValue(Internal) ?? [];
             var nets = cli.Length > 0 ? cli : config.Internal.Count > 0 ? config.Internal : CidrSet.Rfc1918;
+            var internalNets = ParseCidrs(nets, "--internal", allowIpv6: true);
+            if (r.GetValue(Ipv6) ?? r.GetValue(Model) != Baseline.SplunkModel.ModelName)
+                internalNets = internalNets.WithUniqueLocal();
             int threads = r.GetValue(Threads);
             if (threads < 1)
                 throw new RunException($"--threads must be at least 1 (got {threads})");
@@ -78,23 +91,31 @@ internal static class Commands
                 FallbackLayout = layout!,
                 Format = Enum.Parse<InputFormat>(r.GetValue(InputFormat)!, ignoreCase: true),
                 S3 = S3Settings.FromEnvironment(r.GetValue(EndpointUrl)),
-                Internal = ParseCidrs(nets, "--internal"),
+                Internal = internalNets,
                 Threads = threads,
                 Progress = new Aggregation.ScanProgress(),
             };
         }
     }
 
-    public static CidrSet ParseCidrs(IEnumerable<string> cidrs, string option)
+    public static CidrSet ParseCidrs(IEnumerable<string> cidrs, string option, bool allowIpv6 = false)
     {
         var list = new List<Ipv4Cidr>();
+        var v6 = new List<Ipv6Cidr>();
         foreach (string c in cidrs)
         {
+            if (allowIpv6 && c.Contains(':', StringComparison.Ordinal))
+            {
+                if (!Ipv6Cidr.TryParse(c, out var cidr6, out string? error6))
+                    throw new RunException($"{option}: {error6}");
+                v6.Add(cidr6);
+                continue;
+            }
             if (!Ipv4Cidr.TryParse(c, out var cidr, out string? error))
                 throw new RunException($"{option}: {error}");
             list.Add(cidr);
         }
-        return new CidrSet(list);
+        return new CidrSet(list, v6);
     }
 
     private static Command BaselineCommand()
@@ -111,7 +132,7 @@ internal static class Commands
             var log = new StderrLog(r.GetValue(common.Quiet));
             TimeRange.Validate(r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), "--span");
             string model = r.GetValue(common.Model)!;
-            using var store = SqliteStateStore.Open(r.GetValue(common.State)!, model);
+            using var store = SqliteStateStore.Open(r.GetValue(common.State)!, model, common.EntityKind(r));
             using (ProgressLine.Start(input.Progress!, r.GetValue(common.Quiet)))
                 BaselineRun.Execute(store, input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), log, model);
             return 0;
@@ -229,7 +250,7 @@ internal static class Commands
             };
             // Everything the user typed is checked before the state is opened.
             TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
-            using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model);
+            using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model, common.EntityKind(r));
             using var dispatcher = detection.Dispatcher(r, config, log);
             DetectRun.Result result;
             using (ProgressLine.Start(input.Progress!, r.GetValue(common.Quiet)))
@@ -278,7 +299,7 @@ internal static class Commands
             using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             var metrics = new Watch.WatchMetrics();
             using var server = r.GetValue(listen) is "none" or null ? null : new Watch.MetricsServer(r.GetValue(listen)!, metrics);
-            using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model);
+            using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model, common.EntityKind(r));
             using var dispatcher = detection.Dispatcher(r, config, log);
             Watch.WatchRun.Execute(store, input, request, dispatcher, log, metrics, stop.Token);
             return 0;
@@ -332,7 +353,7 @@ internal static class Commands
             string outPath = r.GetValue(output)!;
             if (outPath == "-")
             {
-                LookupCsv.Write(rows, Console.Out);
+                LookupCsv.Write(rows, Console.Out, store.Entities);
                 Console.Out.Flush();
             }
             else
@@ -340,7 +361,7 @@ internal static class Commands
                 // Write beside the target and rename, so a reader never sees half a file.
                 string tmp = outPath + ".tmp";
                 using (var w = new StreamWriter(tmp))
-                    LookupCsv.Write(rows, w);
+                    LookupCsv.Write(rows, w, store.Entities);
                 File.Move(tmp, outPath, overwrite: true);
                 Console.Error.WriteLine($"flowspike: exported {rows.Count} row(s) to {outPath}");
             }
@@ -354,10 +375,11 @@ internal static class Commands
         {
             string path = r.GetValue(csv)!;
             List<BaselineRow> rows;
+            using var store = SqliteStateStore.Open(r.GetValue(importState)!);
             try
             {
                 using var reader = new StreamReader(path);
-                rows = LookupCsv.Read(reader, path);
+                rows = LookupCsv.Read(reader, path, store.Entities);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -367,7 +389,6 @@ internal static class Commands
             {
                 throw new RunException(e.Message + "; nothing was imported");
             }
-            using var store = SqliteStateStore.Open(r.GetValue(importState)!);
             store.ImportLookup(rows);
             Console.Error.WriteLine($"flowspike: imported {rows.Count} row(s) from {path}");
             return 0;

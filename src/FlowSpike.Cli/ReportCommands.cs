@@ -3,7 +3,6 @@ using System.Globalization;
 using FlowSpike.Alerts;
 using FlowSpike.Reports;
 using FlowSpike.Runs;
-using FlowSpike.Selection;
 using FlowSpike.State;
 
 namespace FlowSpike.Cli;
@@ -14,16 +13,18 @@ internal static class ReportCommands
     public static Command Explain()
     {
         var state = CliOptions.State();
-        var src = new Option<string>("--src") { Description = "The host (IPv4) to explain.", Required = true, HelpName = "IP" };
+        var src = new Option<string>("--src") { Description = "The host to explain: its address, or its entity name with --entity.", Required = true, HelpName = "IP" };
         var days = new Option<int>("--days") { Description = "How far back to show.", DefaultValueFactory = _ => 14 };
         var width = new Option<int>("--width") { Description = "Columns of the chart.", DefaultValueFactory = _ => 96 };
         var cmd = new Command("explain", "Show a host's recent blocked outbound counts against its threshold, its alerts and top destinations.") { state, src, days, width };
         cmd.SetAction(r => Commands.Guard(() =>
         {
             string ip = r.GetValue(src)!;
-            if (!Ipv4.TryParse(ip, out uint address))
-                throw new RunException($"--src: '{ip}' is not an IPv4 address");
             using var store = SqliteStateStore.Open(r.GetValue(state)!);
+            if (!store.Entities.TryGetKey(ip, out uint address))
+                throw new RunException(store.Entities.IsIpv4Keyed && !ip.Contains(':', StringComparison.Ordinal)
+                    ? $"--src: '{ip}' is not an IPv4 address"
+                    : $"--src: '{ip}' is not a host this state has seen");
             long to = store.Info.CommittedUntil ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             long from = to - r.GetValue(days) * 86400L;
             var story = HostStory.Load(store, address, from, to);

@@ -34,6 +34,19 @@ internal sealed class ByteStringTable
         }
     }
 
+    public bool TryGet(ReadOnlySpan<byte> value, out int id)
+    {
+        ulong hash = Hash(value);
+        while (_byHash.TryGetValue(hash, out id))
+        {
+            var (offset, length) = _entries[id];
+            if (_arena.AsSpan(offset, length).SequenceEqual(value))
+                return true;
+            hash++;
+        }
+        return false;
+    }
+
     public string GetString(int id)
     {
         var (offset, length) = _entries[id];

@@ -14,7 +14,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     private string _source = "";
     private long _line;
     private int _fieldCount;
-    private int _src, _dst, _start, _action, _iface, _account;
+    private int _src, _dst, _start, _action, _iface, _account, _vpc;
 
     public void BeginSource(string source, FlowLayout layout, long firstLine)
     {
@@ -27,6 +27,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         _action = layout.Action;
         _iface = layout.InterfaceId;
         _account = layout.AccountId;
+        _vpc = layout.VpcId;
     }
 
     /// <summary>The number of the last line seen (header included).</summary>
@@ -108,31 +109,45 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         }
         // start stays text until the record passes the address tests: most REJECTs are inbound and never need it.
         Select(Field(line, fieldEnds, _src), Field(line, fieldEnds, _dst), Field(line, fieldEnds, _start), null,
-            _iface >= 0 ? Field(line, fieldEnds, _iface) : default, _account >= 0 ? Field(line, fieldEnds, _account) : default);
+            _iface >= 0 ? Field(line, fieldEnds, _iface) : default, _account >= 0 ? Field(line, fieldEnds, _account) : default,
+            _vpc >= 0 ? Field(line, fieldEnds, _vpc) : default);
     }
 
-    public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account)
+    public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
     {
         _line++;
         accumulator.Diagnostics.Lines++;
         if (reject)
-            Select(src, dst, default, start, interfaceId, account, typed: true);
+            Select(src, dst, default, start, interfaceId, account, vpc, typed: true);
     }
 
     /// <summary>SPEC section 1 on a REJECT record, then the count per (window, source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, bool typed = false)
+    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, bool typed = false)
     {
         var diagnostics = accumulator.Diagnostics;
+        UInt128 src6 = 0;
         if (!Ipv4.TryParse(srcText, out uint src))
         {
             // NODATA/SKIPDATA write '-', IPv6 sources are never internal by default: neither is malformed.
-            if (!srcText.IsEmpty && !(srcText.Length == 1 && srcText[0] == (byte)'-') && srcText.IndexOf((byte)':') < 0)
+            bool colon = srcText.IndexOf((byte)':') >= 0;
+            if (!srcText.IsEmpty && !(srcText.Length == 1 && srcText[0] == (byte)'-') && !colon)
                 diagnostics.AddMalformed(_source, segment, _line, "srcaddr is not an IP address");
+            // Beyond the seed: IPv6 sources inside IPv6 internal networks count.
+            if (!colon || !selector.Internal.HasIpv6 || accumulator.Entities is null)
+                return;
+            if (!Ipv6.TryParse(srcText, out src6))
+            {
+                diagnostics.AddMalformed(_source, segment, _line, "srcaddr is not an IP address");
+                return;
+            }
+            if (!selector.Internal.Contains(src6))
+                return;
+        }
+        else if (!selector.Internal.Contains(src))
+        {
             return;
         }
-        if (!selector.Internal.Contains(src))
-            return;
         var kind = selector.ClassifyDestination(dstText, out uint dst);
         if (kind == DestinationKind.None)
             return;
@@ -162,8 +177,17 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
                 diagnostics.Early++;
             return;
         }
+        uint key = src;
+        if (accumulator.Entities is { IsIpv4Keyed: false } || src6 != 0)
+        {
+            if (!TryEntityKey(srcText, src6, interfaceId, account, vpc, out key))
+            {
+                diagnostics.AddMalformed(_source, segment, _line, "no interface-id to key the record by (--entity interface)");
+                return;
+            }
+        }
         diagnostics.Counted++;
-        int entry = accumulator.Add(start, src);
+        int entry = accumulator.Add(start, key);
         if (accumulator.KeepDetails)
         {
             accumulator.AddDestination(entry, kind, dst, dstText);
@@ -172,6 +196,62 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             if (!account.IsEmpty && !(account.Length == 1 && account[0] == (byte)'-'))
                 accumulator.AddAccount(entry, account);
         }
+    }
+
+    /// <summary>
+    /// The key of a record's entity beyond the seed's IPv4 source: an IPv6 source, an account/VPC/address triple, or an
+    /// interface. Looked up by local bytes first, so only a thread's first sight of an entity builds its name.
+    /// </summary>
+    private readonly bool TryEntityKey(ReadOnlySpan<byte> srcText, UInt128 src6, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, out uint key)
+    {
+        var kind = accumulator.Entities!.Kind;
+        if (kind == EntityKind.Interface)
+        {
+            if (interfaceId.IsEmpty || (interfaceId.Length == 1 && interfaceId[0] == (byte)'-'))
+            {
+                key = 0;
+                return false;
+            }
+            if (!accumulator.TryEntityKey(interfaceId, out key))
+                key = accumulator.AddEntity(interfaceId, System.Text.Encoding.ASCII.GetString(interfaceId));
+            return true;
+        }
+        // The local bytes: [account] '/' [vpc] '/' address; an IPv6 address as its 16 raw bytes after a marker.
+        Span<byte> local = stackalloc byte[256];
+        int n = 0;
+        if (kind == EntityKind.AccountVpcSrcIp)
+        {
+            n = Append(local, n, account.IsEmpty ? "-"u8 : account);
+            local[n++] = (byte)'/';
+            n = Append(local, n, vpc.IsEmpty ? "-"u8 : vpc);
+            local[n++] = (byte)'/';
+        }
+        if (src6 != 0)
+        {
+            local[n++] = 0;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(local[n..], src6);
+            n += 16;
+        }
+        else
+        {
+            n = Append(local, n, srcText);
+        }
+        if (accumulator.TryEntityKey(local[..n], out key))
+            return true;
+        string address = src6 != 0 ? Ipv6Cidr.Format(src6) : System.Text.Encoding.ASCII.GetString(srcText);
+        string name = kind == EntityKind.AccountVpcSrcIp
+            ? $"{(account.IsEmpty ? "-" : System.Text.Encoding.ASCII.GetString(account))}/{(vpc.IsEmpty ? "-" : System.Text.Encoding.ASCII.GetString(vpc))}/{address}"
+            : address;
+        key = accumulator.AddEntity(local[..n], name);
+        return true;
+    }
+
+    private static int Append(Span<byte> to, int at, ReadOnlySpan<byte> value)
+    {
+        // Account and VPC ids are short; a longer value is cut rather than overflowing (it still keys consistently).
+        var part = value[..Math.Min(value.Length, 100)];
+        part.CopyTo(to[at..]);
+        return at + part.Length;
     }
 
     private static bool HasEmptyField(ReadOnlySpan<byte> line, ReadOnlySpan<int> ends)

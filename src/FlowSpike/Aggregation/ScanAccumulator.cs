@@ -7,8 +7,10 @@ namespace FlowSpike.Aggregation;
 /// One thread's counts per (window, source), keyed by a single 64-bit integer, plus the details alerts need.
 /// Turned into a <see cref="WindowPartial"/> once the thread is done.
 /// </summary>
-internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDetails)
+internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDetails, EntityRegistry? entities = null)
 {
+    private readonly ByteStringTable _entityNames = new();
+    private readonly List<uint> _entityKeys = [];
     private readonly Dictionary<ulong, int> _index = [];
     private readonly List<long> _counts = [];
     private readonly List<ulong> _keys = [];
@@ -33,9 +35,33 @@ internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDe
 
     public bool KeepDetails => keepDetails;
 
+    public EntityRegistry? Entities => entities;
+
+    /// <summary>The key of an entity this thread has seen, by its local bytes (no allocation).</summary>
+    public bool TryEntityKey(ReadOnlySpan<byte> local, out uint key)
+    {
+        if (_entityNames.TryGet(local, out int id))
+        {
+            key = _entityKeys[id];
+            return true;
+        }
+        key = 0;
+        return false;
+    }
+
+    /// <summary>Numbers a new entity in the shared registry under its display name, once per thread.</summary>
+    public uint AddEntity(ReadOnlySpan<byte> local, string name)
+    {
+        uint key = entities!.GetOrAdd(name);
+        _entityNames.GetOrAdd(local);
+        _entityKeys.Add(key);
+        return key;
+    }
+
     /// <summary>Counts one record; returns the entry so details can be attached.</summary>
     public int Add(long start, uint src)
     {
+        // src is an IPv4 address or, beyond the seed's keying, an entity key.
         ulong window = (ulong)((start - from) / windowSeconds);
         ulong key = (window << 32) | src;
         ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, key, out bool exists);

@@ -8,7 +8,14 @@ public sealed record Alert
 {
     public required long WindowStart { get; init; }
     public required long WindowEnd { get; init; }
+    /// <summary>The source address (with `--entity interface`, the interface id).</summary>
     public required string SrcIp { get; init; }
+
+    /// <summary>With `--entity` beyond src_ip, the baseline's entity ("account/vpc/address" or an interface id); else null.</summary>
+    public string? Entity { get; init; }
+
+    /// <summary>What the baseline belongs to: the entity, or the source address in the seed's keying.</summary>
+    public string Host => Entity ?? SrcIp;
     public required long BlockedConnections { get; init; }
     public required IReadOnlyList<string> BlockedDestIps { get; init; }
     public required IReadOnlyList<string> ResourceIds { get; init; }
@@ -24,8 +31,11 @@ public sealed record Alert
     /// <summary>Context added after the test, such as a likely policy rollout; empty in the seed's mode.</summary>
     public IReadOnlyList<string> Annotations { get; init; } = [];
 
+    /// <summary>The AWS accounts the window's records came from; used for rollout awareness, not serialised.</summary>
+    public IReadOnlyList<string> Accounts { get; init; } = [];
+
     public long UniqueDestConnections => BlockedDestIps.Count;
 
     /// <summary>Stable per (window, source), so a re-delivered alert can be recognised downstream.</summary>
-    public string Id => $"{WindowStart}-{SrcIp}";
+    public string Id => $"{WindowStart}-{Host}";
 }

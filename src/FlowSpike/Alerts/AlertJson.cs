@@ -18,6 +18,8 @@ public static class AlertJson
             w.WriteString("window_start", IsoTime(alert.WindowStart));
             w.WriteString("window_end", IsoTime(alert.WindowEnd));
             w.WriteString("src_ip", alert.SrcIp);
+            if (alert.Entity is not null)
+                w.WriteString("entity", alert.Entity);
             w.WriteNumber("blocked_connections", alert.BlockedConnections);
             w.WriteNumber("unique_dest_connections", alert.UniqueDestConnections);
             WriteArray(w, "blocked_dest_ips", alert.BlockedDestIps);
@@ -48,6 +50,7 @@ public static class AlertJson
             WindowStart = ParseIso(e.GetProperty("window_start").GetString()!),
             WindowEnd = ParseIso(e.GetProperty("window_end").GetString()!),
             SrcIp = e.GetProperty("src_ip").GetString()!,
+            Entity = e.TryGetProperty("entity", out var entity) ? entity.GetString() : null,
             BlockedConnections = e.GetProperty("blocked_connections").GetInt64(),
             BlockedDestIps = Strings(e.GetProperty("blocked_dest_ips")),
             ResourceIds = Strings(e.GetProperty("resource_ids")),

@@ -67,7 +67,10 @@ public static class AsffFinding
             w.WriteEndArray();
             w.WriteStartObject("Network");
             w.WriteString("Direction", "OUT");
-            w.WriteString("SourceIpV4", alert.SrcIp);
+            if (Selection.Ipv4.TryParse(alert.SrcIp, out _))
+                w.WriteString("SourceIpV4", alert.SrcIp);
+            else if (alert.SrcIp.Contains(':', StringComparison.Ordinal))
+                w.WriteString("SourceIpV6", alert.SrcIp);
             if (alert.BlockedDestIps.FirstOrDefault(d => !d.Contains(':')) is { } first)
                 w.WriteString("DestinationIpV4", first);
             w.WriteEndObject();

@@ -85,8 +85,8 @@ public static class OcsfFinding
             w.WriteStartObject();
             w.WriteStartArray("analysis_targets");
             w.WriteStartObject();
-            w.WriteString("name", alert.SrcIp);
-            w.WriteString("type", "src_ip");
+            w.WriteString("name", alert.Host);
+            w.WriteString("type", alert.Entity is null ? "src_ip" : "entity");
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteStartArray("anomalies");
@@ -104,8 +104,10 @@ public static class OcsfFinding
             w.WriteStartArray("resources");
             w.WriteStartObject();
             w.WriteString("type", "Host");
-            w.WriteString("ip", alert.SrcIp);
-            w.WriteString("name", alert.SrcIp);
+            bool isIp = System.Net.IPAddress.TryParse(alert.SrcIp, out _);
+            if (isIp)
+                w.WriteString("ip", alert.SrcIp);
+            w.WriteString("name", alert.Host);
             w.WriteEndObject();
             foreach (string eni in alert.ResourceIds)
             {
@@ -118,7 +120,8 @@ public static class OcsfFinding
             w.WriteEndArray();
 
             w.WriteStartArray("observables");
-            Observable(w, "src_ip", 2, "IP Address", alert.SrcIp);
+            if (isIp)
+                Observable(w, "src_ip", 2, "IP Address", alert.SrcIp);
             foreach (string dst in alert.BlockedDestIps)
                 Observable(w, "blocked_dest_ip", 2, "IP Address", dst);
             foreach (string eni in alert.ResourceIds)

@@ -1,5 +1,4 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Selection;
 
 namespace FlowSpike.Alerts;
 
@@ -20,11 +19,11 @@ public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3)
             foreach (string account in stats.Accounts ?? [])
                 active[account] = active.GetValueOrDefault(account) + 1;
         }
-        var accountsOf = new Dictionary<string, IReadOnlyCollection<string>>(StringComparer.Ordinal);
+        var accountsOf = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var spiking = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var alert in alerts)
         {
-            IReadOnlyCollection<string> accounts = Ipv4.TryParse(alert.SrcIp, out uint src) && sources.TryGetValue(src, out var s) && s.Accounts is { } a ? a : [];
+            var accounts = alert.Accounts;
             accountsOf[alert.Id] = accounts;
             foreach (string account in accounts)
                 spiking[account] = spiking.GetValueOrDefault(account) + 1;

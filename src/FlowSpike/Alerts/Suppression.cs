@@ -13,7 +13,7 @@ public sealed record Suppression(long WindowSeconds, SuppressionKey Key = Suppre
 
     public string KeyOf(Alert alert) => Key switch
     {
-        SuppressionKey.SrcIpAndResources => $"{alert.SrcIp}|{string.Join(',', alert.ResourceIds)}",
-        _ => alert.SrcIp,
+        SuppressionKey.SrcIpAndResources => $"{alert.Host}|{string.Join(',', alert.ResourceIds)}",
+        _ => alert.Host,
     };
 }

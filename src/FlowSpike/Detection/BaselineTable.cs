@@ -11,8 +11,9 @@ public sealed class BaselineTable
     private readonly Dictionary<uint, BaselineRow> _rows;
     private HashSet<uint> _withLatest;
 
-    public BaselineTable(IEnumerable<BaselineRow> rows)
+    public BaselineTable(IEnumerable<BaselineRow> rows, Selection.EntityRegistry? names = null)
     {
+        Names = names ?? new Selection.EntityRegistry(Selection.EntityKind.SrcIp);
         _rows = [];
         _withLatest = [];
         foreach (var row in rows)
@@ -24,6 +25,9 @@ public sealed class BaselineTable
     }
 
     public int Count => _rows.Count;
+
+    /// <summary>Names keys in alerts: IPv4 sources by address, other entities by the state's registry.</summary>
+    public Selection.EntityRegistry Names { get; }
 
     public IEnumerable<BaselineRow> Rows => _rows.Values;
 

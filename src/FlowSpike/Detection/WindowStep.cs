@@ -48,11 +48,14 @@ public static class WindowStep
             scores.Add(new HostScore(src, stats.Count, spike, threshold));
             if (!spike)
                 continue;
+            string name = table.Names.NameOf(src);
             var alert = new Alert
             {
                 WindowStart = windowStart,
                 WindowEnd = windowEnd,
-                SrcIp = updated.SrcIp,
+                SrcIp = table.Names.Kind == Selection.EntityKind.AccountVpcSrcIp ? Selection.EntityRegistry.AddressOf(name) : name,
+                Entity = table.Names.IsIpv4Keyed ? null : name,
+                Accounts = Sorted(stats.Accounts),
                 BlockedConnections = stats.Count,
                 BlockedDestIps = Sorted(stats.Destinations),
                 ResourceIds = Sorted(stats.Interfaces),
@@ -71,7 +74,7 @@ public static class WindowStep
                 alerts.Add(alert);
         }
         table.ReplaceSourcesWithLatest(withLatest);
-        alerts.Sort((a, b) => string.CompareOrdinal(a.SrcIp, b.SrcIp));
+        alerts.Sort((a, b) => string.CompareOrdinal(a.Host, b.Host));
         return new WindowResult(windowStart, windowEnd, changed, alerts, sources.Count, counted, suppressed) { Scores = scores };
     }
 

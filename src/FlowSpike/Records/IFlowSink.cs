@@ -15,5 +15,5 @@ public interface IFlowSink : ILineSink
     /// One record from a columnar source, already typed. <paramref name="start"/> is null when the record has none;
     /// empty spans stand for missing values.
     /// </summary>
-    void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account);
+    void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc);
 }

@@ -16,7 +16,7 @@ public static class ParquetFlowReader
     private sealed record Mapping(
         DataField Src, DataField Dst, DataField Start, long StartDivisor,
         DataField? Action, DataField? Disposition, DataField? DispositionId, DataField? ActivityId, DataField? ActionId,
-        DataField? Interface, DataField? Interface2, DataField? Account);
+        DataField? Interface, DataField? Interface2, DataField? Account, DataField? Vpc);
 
     public static void Read<TSink>(Stream seekable, string source, ref TSink sink)
         where TSink : struct, IFlowSink
@@ -69,7 +69,8 @@ public static class ParquetFlowReader
             if (disposition is null && dispositionId is null && activity is null && actionId is null)
                 throw Missing(source, "OCSF", "disposition, disposition_id, activity_id or action_id");
             return new Mapping(ocsfSrc, dst, time, 1000, null, disposition, dispositionId, activity, actionId,
-                Get("src_endpoint.interface_uid"), Get("dst_endpoint.interface_uid"), Get("cloud.account.uid") ?? Get("cloud.account_uid"));
+                Get("src_endpoint.interface_uid"), Get("dst_endpoint.interface_uid"), Get("cloud.account.uid") ?? Get("cloud.account_uid"),
+                Get("src_endpoint.vpc_uid"));
         }
         if (Get("tgw_id") is not null)
             throw new FlowInputException($"{source}: this is a Transit Gateway flow log (it has tgw_id), not a VPC flow log");
@@ -80,7 +81,7 @@ public static class ParquetFlowReader
             Get("start") ?? throw Missing(source, "VPC flow log", "start"),
             1,
             Get("action") ?? throw Missing(source, "VPC flow log", "action"),
-            null, null, null, null, Get("interface_id"), null, Get("account_id"));
+            null, null, null, null, Get("interface_id"), null, Get("account_id"), Get("vpc_id"));
     }
 
     private static FlowInputException Missing(string source, string kind, string column) =>
@@ -101,7 +102,8 @@ public static class ParquetFlowReader
         using var iface = StringColumn.Read(rowGroup, map.Interface, rows);
         using var iface2 = StringColumn.Read(rowGroup, map.Interface2, rows);
         using var account = StringColumn.Read(rowGroup, map.Account, rows);
-        Span<byte> srcBytes = stackalloc byte[64], dstBytes = stackalloc byte[64], ifaceBytes = stackalloc byte[128], word = stackalloc byte[16], accountBytes = stackalloc byte[32];
+        using var vpc = StringColumn.Read(rowGroup, map.Vpc, rows);
+        Span<byte> srcBytes = stackalloc byte[64], dstBytes = stackalloc byte[64], ifaceBytes = stackalloc byte[128], word = stackalloc byte[16], accountBytes = stackalloc byte[32], vpcBytes = stackalloc byte[64];
         for (int i = 0; i < rows; i++)
         {
             bool reject;
@@ -119,7 +121,8 @@ public static class ParquetFlowReader
             var ifaceSpan = f > 0 ? ifaceBytes[..f] : f2 > 0 ? ifaceBytes[..f2] : default;
             long? startValue = start.Next() is { } v ? FloorDiv(v, map.StartDivisor) : null;
             int acct = account.Next(accountBytes);
-            sink.OnRecord(reject, srcBytes[..Math.Max(s, 0)], dstBytes[..Math.Max(t, 0)], startValue, ifaceSpan, accountBytes[..Math.Max(acct, 0)]);
+            int vp = vpc.Next(vpcBytes);
+            sink.OnRecord(reject, srcBytes[..Math.Max(s, 0)], dstBytes[..Math.Max(t, 0)], startValue, ifaceSpan, accountBytes[..Math.Max(acct, 0)], vpcBytes[..Math.Max(vp, 0)]);
         }
     }
 

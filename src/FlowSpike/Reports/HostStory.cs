@@ -19,9 +19,9 @@ public sealed record HostStory(
 {
     public static HostStory Load(IStateStore store, uint src, long from, long to)
     {
-        string ip = Selection.Ipv4.Format(src);
+        string ip = store.Entities.NameOf(src);
         var lookup = store.LoadLookup().Where(r => r.Src == src).Select(r => (BaselineRow?)r).FirstOrDefault();
-        var alerts = store.AllAlerts().Select(p => AlertJson.Parse(p.Body)).Where(a => a.SrcIp == ip && a.WindowStart >= from && a.WindowStart < to).ToList();
+        var alerts = store.AllAlerts().Select(p => AlertJson.Parse(p.Body)).Where(a => a.Host == ip && a.WindowStart >= from && a.WindowStart < to).ToList();
         return FromParts(ip, lookup, store.Info.WindowSeconds ?? 3600, store.History(src, from, to), alerts);
     }
 

@@ -36,7 +36,7 @@ public static class HtmlReport
         foreach (var a in alerts)
         {
             sb.Append("<tr><td>").Append(E(AlertJson.IsoTime(a.WindowStart)[..16].Replace('T', ' '))).Append("</td><td><a href=\"#").Append(Anchor(a)).Append("\">")
-              .Append(E(a.SrcIp)).Append("</a></td><td class=\"num\">").Append(a.BlockedConnections).Append("</td><td class=\"num\">")
+              .Append(E(a.Host)).Append("</a></td><td class=\"num\">").Append(a.BlockedConnections).Append("</td><td class=\"num\">")
               .Append(F(a.AvgBlockedConnections)).Append(" ± ").Append(F(a.StdevBlockedConnections)).Append("</td><td class=\"num\">").Append(F(a.Threshold))
               .Append("</td><td class=\"num\">").Append(a.UniqueDestConnections).Append("</td><td>").Append(E(string.Join(", ", a.ResourceIds))).Append("</td></tr>");
         }
@@ -46,14 +46,14 @@ public static class HtmlReport
 
         foreach (var a in detailed)
         {
-            Selection.Ipv4.TryParse(a.SrcIp, out uint src);
+            store.Entities.TryGetKey(a.Host, out uint src);
             long from = a.WindowStart - lookbackSeconds;
             var history = store.History(src, from, a.WindowEnd);
             // Start the chart where the host's history starts, not in empty time before the data.
             if (history.Count > 0)
                 from = Math.Max(from, history[0].WindowStart);
-            var story = HostStory.FromParts(a.SrcIp, null, window, history, [a]);
-            sb.Append("<section class=\"alert\" id=\"").Append(Anchor(a)).Append("\"><h3>").Append(E(a.SrcIp)).Append(" · ")
+            var story = HostStory.FromParts(a.Host, null, window, history, [a]);
+            sb.Append("<section class=\"alert\" id=\"").Append(Anchor(a)).Append("\"><h3>").Append(E(a.Host)).Append(" · ")
               .Append(E(AlertJson.IsoTime(a.WindowStart))).Append("</h3><p>").Append(E(OcsfFinding.Description(a))).Append("</p>")
               .Append(HostChart(story, from, a.WindowEnd, a)).Append("<div class=\"cols\"><div><h4>Top blocked destinations</h4><ol>");
             foreach (string d in a.BlockedDestIps.Take(10))

@@ -16,7 +16,7 @@ public static class BaselineRun
     {
         TimeRange.Validate(from, to, spanSeconds, "--span");
         var files = InputSet.Expand(input.Inputs, from, to, input.S3);
-        var scan = FlowScanner.Scan(files, input.Scan(from, to, spanSeconds, keepDetails: false));
+        var scan = FlowScanner.Scan(files, input.Scan(from, to, spanSeconds, keepDetails: false, entities: store.Entities));
         RunReport.Scan(scan.Diagnostics, log);
         var rows = model == SplunkModel.ModelName
             ? BaselineBuilder.Build(scan.Partial)

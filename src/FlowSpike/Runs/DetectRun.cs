@@ -54,12 +54,12 @@ public static class DetectRun
         if (info.CommittedUntil is { } committed && todo[0] > committed)
             log.Warn($"gap: no window was applied between {TimeRange.Format(committed)} and {TimeRange.Format(todo[0])}");
 
-        var table = new BaselineTable(store.LoadLookup());
+        var table = new BaselineTable(store.LoadLookup(), store.Entities);
         if (table.Count == 0)
             log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike baseline` first)");
 
         var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3);
-        var scan = FlowScanner.Scan(files, input.Scan(todo[0], request.To, size, keepDetails: true), cancellation);
+        var scan = FlowScanner.Scan(files, input.Scan(todo[0], request.To, size, keepDetails: true, entities: store.Entities), cancellation);
         RunReport.Scan(scan.Diagnostics, log);
 
         var applier = new WindowApplier(store, table, request.Policy.CreateModel(), request.Policy, dispatcher, size);

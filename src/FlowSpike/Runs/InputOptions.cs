@@ -18,9 +18,17 @@ public sealed record InputOptions
     /// <summary>Counters a progress display reads while scans run.</summary>
     public ScanProgress? Progress { get; init; }
 
-    /// <summary>The scan of these inputs over [from, to) in windows of <paramref name="windowSeconds"/>.</summary>
-    public ScanOptions Scan(long from, long to, long windowSeconds, bool keepDetails, int? threads = null) => new()
+    /// <summary>
+    /// The scan of these inputs over [from, to) in windows of <paramref name="windowSeconds"/>. <paramref name="entities"/>
+    /// (a state's registry) is used only when keys go beyond IPv4 sources, so the seed's mode keeps its fast path.
+    /// </summary>
+    public ScanOptions Scan(long from, long to, long windowSeconds, bool keepDetails, int? threads = null, EntityRegistry? entities = null)
     {
+        if (entities is { IsIpv4Keyed: true } && Internal.HasIpv6 && Internal.ReachesReserved())
+            throw new RunException($"--internal: {Internal} reaches into 240.0.0.0/4, where IPv6 sources are numbered; leave it out to count IPv6 sources");
+        return new()
+        {
+        Entities = entities is { IsIpv4Keyed: true } && !Internal.HasIpv6 ? null : entities,
         From = from,
         To = to,
         WindowSeconds = windowSeconds,
@@ -31,5 +39,6 @@ public sealed record InputOptions
         Mode = Mode,
         Threads = threads ?? Threads,
         Progress = Progress,
-    };
+        };
+    }
 }

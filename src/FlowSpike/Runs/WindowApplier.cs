@@ -59,15 +59,15 @@ internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpi
         return new WindowOutcome(result, deliver.Count, suppressed.Count);
     }
 
-    private static List<HistoryRow> History(WindowResult result, IReadOnlyDictionary<uint, SourceWindowStats> sources, HashSet<string> suppressed)
+    private List<HistoryRow> History(WindowResult result, IReadOnlyDictionary<uint, SourceWindowStats> sources, HashSet<string> suppressed)
     {
-        var alertBySrc = result.Alerts.ToDictionary(a => a.SrcIp, StringComparer.Ordinal);
+        var alertBySrc = result.Alerts.ToDictionary(a => a.Host, StringComparer.Ordinal);
         var rows = result.ChangedRows.ToDictionary(r => r.Src);
         var history = new List<HistoryRow>(sources.Count);
         foreach (var score in result.Scores)
         {
             var row = rows[score.Src];
-            string? alertId = score.Spike && alertBySrc.TryGetValue(row.SrcIp, out var a) ? a.Id : null;
+            string? alertId = score.Spike && alertBySrc.TryGetValue(table.Names.NameOf(score.Src), out var a) ? a.Id : null;
             history.Add(new HistoryRow(result.WindowStart, score.Src, score.Count, row.Avg, row.Stdev, row.NumDataPoints,
                 double.IsNaN(score.Threshold) ? null : score.Threshold, score.Spike, alertId, alertId is not null && suppressed.Contains(alertId)));
         }

@@ -1,7 +1,8 @@
 namespace FlowSpike.Selection;
 
 /// <summary>
-/// SPEC section 1: REJECT, IPv4 source inside an internal network, destination a valid IP outside them.
+/// SPEC section 1: REJECT, IPv4 source inside an internal network, destination a valid IP outside them. With IPv6
+/// internal networks (beyond the seed), IPv6 sources inside them count too and IPv6 destinations inside them do not.
 /// Works on the raw field bytes so the scan never builds strings.
 /// </summary>
 public sealed class BlockedOutboundSelector(CidrSet internalNetworks)
@@ -16,6 +17,8 @@ public sealed class BlockedOutboundSelector(CidrSet internalNetworks)
     {
         if (Ipv4.TryParse(dst, out ipv4))
             return Internal.Contains(ipv4) ? DestinationKind.None : DestinationKind.Ipv4;
-        return Ipv6.TryParse(dst, out _) ? DestinationKind.Ipv6 : DestinationKind.None;
+        if (!Ipv6.TryParse(dst, out var v6))
+            return DestinationKind.None;
+        return Internal.HasIpv6 && Internal.Contains(v6) ? DestinationKind.None : DestinationKind.Ipv6;
     }
 }

@@ -11,6 +11,12 @@ public interface IStateStore : IDisposable
 {
     StateInfo Info { get; }
 
+    /// <summary>
+    /// Names of the hosts beyond IPv4 sources (IPv6 sources, account/VPC/address triples, interfaces). Scans add to it;
+    /// every write transaction stores what was added first, so no stored row names an unknown key.
+    /// </summary>
+    Selection.EntityRegistry Entities { get; }
+
     IReadOnlyList<BaselineRow> LoadLookup();
 
     /// <summary>The window starts in [from, to) that were applied by detection since the last baseline.</summary>

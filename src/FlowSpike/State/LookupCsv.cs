@@ -17,9 +17,10 @@ public static class LookupCsv
 
     private static readonly string[] Columns = Header.Split(',');
 
-    public static void Write(IEnumerable<BaselineRow> rows, TextWriter writer)
+    /// <summary>Writes the rows sorted by name; <paramref name="names"/> names keys beyond IPv4 sources.</summary>
+    public static void Write(IEnumerable<BaselineRow> rows, TextWriter writer, EntityRegistry? names = null)
     {
-        var ordered = rows.Select(r => (Ip: r.SrcIp, Row: r)).OrderBy(r => r.Ip, StringComparer.Ordinal).ToList();
+        var ordered = rows.Select(r => (Ip: names is null ? r.SrcIp : names.NameOf(r.Src), Row: r)).OrderBy(r => r.Ip, StringComparer.Ordinal).ToList();
         bool withState = ordered.Exists(r => r.Row.ModelState is not null);
         writer.Write(Header);
         if (withState)
@@ -45,10 +46,10 @@ public static class LookupCsv
         }
     }
 
-    public static string ToText(IEnumerable<BaselineRow> rows)
+    public static string ToText(IEnumerable<BaselineRow> rows, EntityRegistry? names = null)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        Write(rows, writer);
+        Write(rows, writer, names);
         return writer.ToString();
     }
 
@@ -57,8 +58,11 @@ public static class LookupCsv
     /// <summary>Shortest round-trip text; whole numbers have no decimal point.</summary>
     public static string Format(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 
-    /// <summary>Parses a lookup file; a bad row throws a <see cref="FormatException"/> naming its line.</summary>
-    public static List<BaselineRow> Read(TextReader reader, string source)
+    /// <summary>
+    /// Parses a lookup file; a bad row throws a <see cref="FormatException"/> naming its line. With a state's
+    /// <paramref name="entities"/>, names beyond IPv4 sources (IPv6 sources, entities) are numbered in it.
+    /// </summary>
+    public static List<BaselineRow> Read(TextReader reader, string source, EntityRegistry? entities = null)
     {
         string? header = reader.ReadLine();
         if (header is null)
@@ -88,8 +92,10 @@ public static class LookupCsv
             if (f.Count != names.Count)
                 throw new FormatException($"{source}: line {lineNumber}: expected {names.Count} fields, found {f.Count}");
             string ip = f[position["src_ip"]];
-            if (!Ipv4.TryParse(ip, out uint src))
-                throw new FormatException($"{source}: line {lineNumber}: src_ip '{ip}' is not an IPv4 address");
+            if (!TryKey(ip, entities, out uint src))
+                throw new FormatException(entities is { IsIpv4Keyed: false }
+                    ? $"{source}: line {lineNumber}: src_ip '{ip}' is empty"
+                    : $"{source}: line {lineNumber}: src_ip '{ip}' is not an IP address");
             if (!seen.Add(src))
                 throw new FormatException($"{source}: line {lineNumber}: src_ip {ip} appears twice");
             rows.Add(new BaselineRow(
@@ -113,6 +119,24 @@ public static class LookupCsv
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= 0 && d == Math.Floor(d) && d < 9e15)
             return (long)d;
         throw new FormatException($"{source}: line {line}: {column} '{text}' is not a non-negative whole number");
+    }
+
+    private static bool TryKey(string name, EntityRegistry? entities, out uint key)
+    {
+        if ((entities is null || entities.IsIpv4Keyed) && Ipv4.TryParse(name, out key))
+            return true;
+        key = 0;
+        if (entities is null || name.Length == 0)
+            return false;
+        if (!entities.IsIpv4Keyed)
+        {
+            key = entities.GetOrAdd(name);
+            return true;
+        }
+        if (!Ipv6Cidr.TryParse(name, out var v6, out _) || v6.PrefixLength != 128)
+            return false;
+        key = entities.GetOrAdd(Ipv6Cidr.Format(v6.Network));
+        return true;
     }
 
     private static byte[]? ParseState(string text, string source, int line)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
+using FlowSpike.Selection;
 using Microsoft.Data.Sqlite;
 
 namespace FlowSpike.State;
@@ -34,8 +35,12 @@ public sealed class SqliteStateStore : IStateStore
         _lock = stateLock;
     }
 
-    /// <summary>Opens or creates the state, taking the process lock. <paramref name="model"/> must match a state's stored model.</summary>
-    public static SqliteStateStore Open(string path, string model = SplunkModel.ModelName)
+    /// <summary>
+    /// Opens or creates the state, taking the process lock. <paramref name="model"/> must match a state's stored model (null:
+    /// whatever it has; splunk for a new one), and
+    /// <paramref name="entity"/> its entity keying (null: whatever the state has; src_ip for a new one).
+    /// </summary>
+    public static SqliteStateStore Open(string path, string? model = null, EntityKind? entity = null)
     {
         string full = Path.GetFullPath(path);
         string? dir = Path.GetDirectoryName(full);
@@ -48,7 +53,7 @@ public sealed class SqliteStateStore : IStateStore
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
             connection.Open();
             var store = new SqliteStateStore(path, connection, stateLock);
-            store.Initialise(model);
+            store.Initialise(model, entity);
             return store;
         }
         catch (SqliteException e)
@@ -66,6 +71,8 @@ public sealed class SqliteStateStore : IStateStore
     }
 
     public StateInfo Info => Read(InfoCore);
+
+    public EntityRegistry Entities { get; private set; } = new(EntityKind.SrcIp);
 
     private StateInfo InfoCore()
     {
@@ -432,7 +439,7 @@ public sealed class SqliteStateStore : IStateStore
         _lock.Dispose();
     }
 
-    private void Initialise(string model)
+    private void Initialise(string? model, EntityKind? entity)
     {
         Execute(null, "PRAGMA journal_mode=WAL");
         Execute(null, "PRAGMA synchronous=FULL");
@@ -456,9 +463,12 @@ public sealed class SqliteStateStore : IStateStore
                 Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
                 foreach (var (table, column, _) in PendingDetails)
                     Execute(tx, $"CREATE TABLE {table}(window_start INTEGER NOT NULL, src INTEGER NOT NULL, {column} TEXT NOT NULL, PRIMARY KEY(window_start, src, {column}))");
+                Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
                 SetMeta(tx, "schema_version", SchemaVersion);
-                SetMeta(tx, "model", model);
+                SetMeta(tx, "model", model ?? SplunkModel.ModelName);
+                SetMeta(tx, "entity", EntityRegistry.NameOf(entity ?? DefaultEntity(model)));
             });
+            Entities = new EntityRegistry(entity ?? DefaultEntity(model));
             return;
         }
         var meta = ReadMeta();
@@ -471,6 +481,7 @@ public sealed class SqliteStateStore : IStateStore
             InTransaction(tx =>
             {
                 Execute(tx, "ALTER TABLE lookup ADD COLUMN model_state BLOB");
+                Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
                 SetMeta(tx, "schema_version", SchemaVersion);
             });
             version = SchemaVersion;
@@ -478,9 +489,23 @@ public sealed class SqliteStateStore : IStateStore
         if (version < SchemaVersion)
             throw new StateException($"{_path}: unknown state schema version {version}");
         string stored = meta.GetValueOrDefault("model", SplunkModel.ModelName);
-        if (!string.Equals(stored, model, StringComparison.Ordinal))
+        if (model is not null && !string.Equals(stored, model, StringComparison.Ordinal))
             throw new StateException($"{_path}: the state was built with model '{stored}', not '{model}'; use a separate state per model");
+        string storedEntity = meta.GetValueOrDefault("entity", "src_ip");
+        if (!EntityRegistry.TryParseKind(storedEntity, out var kind))
+            throw new StateException($"{_path}: unknown entity keying '{storedEntity}' in the state");
+        if (entity is { } wanted && wanted != kind)
+            throw new StateException($"{_path}: the state keys baselines by '{storedEntity}', not '{EntityRegistry.NameOf(wanted)}'; use a separate state per entity");
+        Entities = new EntityRegistry(kind);
+        using var cmd = Command("SELECT key, name FROM entities ORDER BY key");
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+            Entities.Load((uint)reader.GetInt64(0), reader.GetString(1));
     }
+
+    /// <summary>The seed keys by source address; the models beyond it keep overlapping private ranges apart.</summary>
+    public static EntityKind DefaultEntity(string? model) =>
+        model is null or SplunkModel.ModelName ? EntityKind.SrcIp : EntityKind.AccountVpcSrcIp;
 
     private Dictionary<string, string> ReadMeta()
     {
@@ -517,6 +542,25 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    /// <summary>Stores the entity names scans added since the last commit; returns how many are stored then.</summary>
+    private int SaveEntities(SqliteTransaction tx)
+    {
+        var unsaved = Entities.Unsaved();
+        if (unsaved.Count == 0)
+            return Entities.Saved;
+        using var cmd = Command("INSERT OR IGNORE INTO entities(key, name) VALUES ($k, $n)", tx);
+        var k = cmd.Parameters.Add("$k", SqliteType.Integer);
+        var n = cmd.Parameters.Add("$n", SqliteType.Text);
+        cmd.Prepare();
+        foreach (var (key, name) in unsaved)
+        {
+            k.Value = (long)key;
+            n.Value = name;
+            cmd.ExecuteNonQuery();
+        }
+        return Entities.Saved + unsaved.Count;
+    }
+
     private void SetMeta(SqliteTransaction tx, string key, object value)
     {
         using var cmd = Command("INSERT OR REPLACE INTO meta(key, value) VALUES ($k, $v)", tx);
@@ -531,7 +575,9 @@ public sealed class SqliteStateStore : IStateStore
         {
             using var tx = _connection.BeginTransaction();
             work(tx);
+            int saved = SaveEntities(tx);
             tx.Commit();
+            Entities.MarkSaved(saved);
         }
         catch (SqliteException e)
         {

@@ -31,7 +31,7 @@ public static class WatchRun
         long open = FirstOpenWindow(store.Info, request, log);
 
         dispatcher.DeliverPending(store);
-        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup()), request.Policy.CreateModel(), request.Policy, dispatcher, size);
+        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities), request.Policy.CreateModel(), request.Policy, dispatcher, size);
         long watermark = store.Info.Watermark ?? long.MinValue;
         metrics.CommittedUntil(open);
         var lastSize = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -120,7 +120,7 @@ public static class WatchRun
         ScanResult scan;
         try
         {
-            scan = FlowScanner.Scan([file], input.Scan(open, open + size * (1L << 30), size, keepDetails: true, threads: 1), cancellation);
+            scan = FlowScanner.Scan([file], input.Scan(open, open + size * (1L << 30), size, keepDetails: true, threads: 1, entities: store.Entities), cancellation);
         }
         catch (FlowInputException e)
         {
