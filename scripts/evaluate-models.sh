@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates the evaluation table in docs/models.md: synthesizes the benchmark (the demo's data set and a larger
-# one), runs `flowspike evaluate`, and replaces the text between the EVALUATION markers.
+# Regenerates the evaluation tables in docs/models.md: synthesizes the benchmark (the demo's data set and a larger
+# one) and one scenario per weakness of the seed, runs `flowspike evaluate` on each, and replaces the text between
+# the EVALUATION markers.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -15,6 +16,12 @@ for spec in "demo:--seed 42 --hosts 40" "larger:--seed 7 --hosts 300 --spikes 20
   rows=$("${fs[@]}" evaluate --input "$dir/$name/AWSLogs" --labels "$dir/$name/labels.csv" \
     --baseline-from 2026-10-01T00:00:00Z --baseline-to 2026-10-08T00:00:00Z --to 2026-10-11T00:00:00Z --markdown -q)
   table+=$'\n'"**$name** (\`flowspike synth --days 10 --spike-from-day 7 $args\`):"$'\n\n'"$rows"$'\n'
+done
+for name in noisy-low-rate quiet-days overlapping-ips new-host daily-cycle ipv6; do
+  "${fs[@]}" synth --scenario "$name" --out "$dir/$name" 2>/dev/null
+  rows=$("${fs[@]}" evaluate --input "$dir/$name/flows.log" --labels "$dir/$name/labels.csv" \
+    --baseline-from 2026-10-01T00:00:00Z --baseline-to 2026-10-08T00:00:00Z --to 2026-10-11T00:00:00Z --markdown -q)
+  table+=$'\n'"**scenario $name** (\`flowspike synth --scenario $name\`):"$'\n\n'"$rows"$'\n'
 done
 python3 - "$table" <<'PY'
 import sys, re

@@ -153,6 +153,7 @@ internal static class Commands
         public Option<string> Format { get; } = AlertFormatOption();
         public Option<string?> Suppress { get; } = new("--suppress") { Description = "Throttle: after an alert, the same key stays quiet this long (the original rule: 4h per src_ip). Default: off, as the seed search.", HelpName = "DURATION" };
         public Option<string> SuppressKey { get; } = SuppressKeyOption();
+        public Option<bool> RolloutGroup { get; } = new("--rollout-group") { Description = "Raise one alert per account for a likely policy change (listing its hosts in grouped_hosts) instead of one per host." };
         public Option<double?> RolloutShare { get; } = new("--rollout-share") { Description = "Annotate alerts as a likely policy change when at least 3 hosts and this share of an account's active hosts spike together (default: off; 0.25 with --model recommended; 0 turns it off).", HelpName = "SHARE" };
         public Option<long> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large windows).", "90d");
 
@@ -172,7 +173,7 @@ internal static class Commands
 
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Window, Deviation, DataPoints, Weight, AllowSrc, AllowDest, Output, Format, Suppress, SuppressKey, RolloutShare, HistoryRetention })
+            foreach (var o in new Option[] { Window, Deviation, DataPoints, Weight, AllowSrc, AllowDest, Output, Format, Suppress, SuppressKey, RolloutShare, RolloutGroup, HistoryRetention })
                 c.Options.Add(o);
         }
 
@@ -197,7 +198,7 @@ internal static class Commands
                 HistoryRetentionSeconds = r.GetValue(HistoryRetention),
                 KeepHistory = r.GetValue(HistoryRetention) > 0,
                 Model = model,
-                Rollout = share is > 0 ? new RolloutAwareness(share.Value) : null,
+                Rollout = share is > 0 ? new RolloutAwareness(share.Value, Group: r.GetValue(RolloutGroup)) : null,
             };
         }
 

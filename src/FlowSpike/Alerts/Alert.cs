@@ -31,6 +31,9 @@ public sealed record Alert
     /// <summary>Context added after the test, such as a likely policy rollout; empty in the seed's mode.</summary>
     public IReadOnlyList<string> Annotations { get; init; } = [];
 
+    /// <summary>With rollout grouping, the hosts this one alert stands for (itself included); empty otherwise.</summary>
+    public IReadOnlyList<string> GroupedHosts { get; init; } = [];
+
     /// <summary>The AWS accounts the window's records came from; used for rollout awareness, not serialised.</summary>
     public IReadOnlyList<string> Accounts { get; init; } = [];
 

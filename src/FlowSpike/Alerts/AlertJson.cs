@@ -34,6 +34,8 @@ public static class AlertJson
             w.WriteString("model", alert.Model);
             if (alert.Annotations.Count > 0)
                 WriteArray(w, "annotations", alert.Annotations);
+            if (alert.GroupedHosts.Count > 0)
+                WriteArray(w, "grouped_hosts", alert.GroupedHosts);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -63,6 +65,7 @@ public static class AlertJson
             DataPointThreshold = e.GetProperty("data_point_threshold").GetInt64(),
             Model = e.GetProperty("model").GetString()!,
             Annotations = e.TryGetProperty("annotations", out var notes) ? Strings(notes) : [],
+            GroupedHosts = e.TryGetProperty("grouped_hosts", out var grouped) ? Strings(grouped) : [],
         };
     }
 

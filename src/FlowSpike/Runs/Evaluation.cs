@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowSpike.Alerts;
+using FlowSpike.Baseline;
 using FlowSpike.State;
 
 namespace FlowSpike.Runs;
@@ -10,19 +11,22 @@ namespace FlowSpike.Runs;
 /// </summary>
 public static class Evaluation
 {
-    public sealed record Label(string SrcIp, long WindowStart, long WindowEnd);
+    /// <summary>A labelled spike; <paramref name="Account"/> (optional) tells apart the same address in two accounts.</summary>
+    public sealed record Label(string SrcIp, long WindowStart, long WindowEnd, string? Account = null);
 
     public sealed record Row(string Model, int Alerts, int TruePositives, int FalsePositives, int Missed, double Precision, double Recall, double F1, double AlertsPer1000HostHours, double MeanDelayWindows);
 
     public static List<Label> ReadLabels(string path)
     {
         var labels = new List<Label>();
-        foreach (string line in File.ReadLines(path).Skip(1))
+        var lines = File.ReadAllLines(path);
+        int accountAt = lines.Length == 0 ? -1 : Array.IndexOf(lines[0].Split(','), "account");
+        foreach (string line in lines.Skip(1))
         {
             var f = line.Split(',');
             if (f.Length < 3 || !TimeRange.TryParseTime(f[1], out long start) || !TimeRange.TryParseTime(f[2], out long end))
                 throw new RunException($"{path}: bad label line '{line}' (expected src_ip,window_start,window_end,...)");
-            labels.Add(new Label(f[0], start, end));
+            labels.Add(new Label(f[0], start, end, accountAt >= 0 && accountAt < f.Length && f[accountAt].Length > 0 ? f[accountAt] : null));
         }
         return labels;
     }
@@ -39,10 +43,12 @@ public static class Evaluation
                 string statePath = Path.Combine(dir, model + ".db");
                 var sink = new CollectingSink();
                 int hosts;
+                // Each model with its own defaults: the models beyond the seed count IPv6 unique local sources.
+                var modelInput = model == SplunkModel.ModelName ? input : input with { Internal = input.Internal.WithUniqueLocal() };
                 using (var store = SqliteStateStore.Open(statePath, model))
                 {
-                    BaselineRun.Execute(store, input, baselineFrom, baselineTo, window, NullRunLog.Instance, model);
-                    DetectRun.Execute(store, input, new DetectRequest { From = baselineTo, To = to, WindowSeconds = window, Policy = new AlertPolicy { Model = model, KeepHistory = false } }, sink, NullRunLog.Instance);
+                    BaselineRun.Execute(store, modelInput, baselineFrom, baselineTo, window, NullRunLog.Instance, model);
+                    DetectRun.Execute(store, modelInput, new DetectRequest { From = baselineTo, To = to, WindowSeconds = window, Policy = new AlertPolicy { Model = model, KeepHistory = false } }, sink, NullRunLog.Instance);
                     hosts = store.LoadLookup().Count;
                 }
                 rows.Add(Score(model, sink.Alerts, labels, hosts * ((to - baselineTo) / (double)window), window));
@@ -58,8 +64,10 @@ public static class Evaluation
 
     public static Row Score(string model, IReadOnlyList<Alert> alerts, IReadOnlyList<Label> labels, double hostWindows, long window)
     {
-        // An alert is true when it names a labelled host in a window overlapping the labelled spike.
-        bool Matches(Alert a, Label l) => a.SrcIp == l.SrcIp && a.WindowStart < l.WindowEnd && a.WindowEnd > l.WindowStart;
+        // An alert is true when it names a labelled host in a window overlapping the labelled spike; an alert keyed by
+        // account must also name the labelled account (one keyed by address alone cannot tell them apart).
+        bool Matches(Alert a, Label l) => a.SrcIp == l.SrcIp && a.WindowStart < l.WindowEnd && a.WindowEnd > l.WindowStart
+            && (l.Account is null || a.Entity is null || a.Entity.StartsWith(l.Account + "/", StringComparison.Ordinal));
         int tp = alerts.Count(a => labels.Any(l => Matches(a, l)));
         var found = labels.Where(l => alerts.Any(a => Matches(a, l))).ToList();
         double precision = alerts.Count == 0 ? 0 : tp / (double)alerts.Count;
@@ -74,7 +82,7 @@ public static class Evaluation
     {
         var sb = new System.Text.StringBuilder("| model | alerts | true | false | missed | precision | recall | F1 | alerts per 1,000 host-hours | delay (windows) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var r in rows)
-            sb.Append(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Alerts} | {r.TruePositives} | {r.FalsePositives} | {r.Missed} | {r.Precision:F2} | {r.Recall:F2} | {r.F1:F2} | {r.AlertsPer1000HostHours:F2} | {r.MeanDelayWindows:F1} |\n");
+            sb.Append(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Alerts} | {r.TruePositives} | {r.FalsePositives} | {r.Missed} | {r.Precision:F2} | {r.Recall:F2} | {r.F1:F2} | {r.AlertsPer1000HostHours:F2} | {(double.IsNaN(r.MeanDelayWindows) ? "n/a" : r.MeanDelayWindows.ToString("F1", CultureInfo.InvariantCulture))} |\n");
         return sb.ToString();
     }
 

@@ -61,7 +61,13 @@ internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpi
 
     private List<HistoryRow> History(WindowResult result, IReadOnlyDictionary<uint, SourceWindowStats> sources, HashSet<string> suppressed)
     {
-        var alertBySrc = result.Alerts.ToDictionary(a => a.Host, StringComparer.Ordinal);
+        // A grouped rollout alert stands for each of its hosts.
+        var alertBySrc = new Dictionary<string, Alert>(StringComparer.Ordinal);
+        foreach (var a in result.Alerts)
+        {
+            foreach (string host in a.GroupedHosts.Count > 0 ? a.GroupedHosts : [a.Host])
+                alertBySrc[host] = a;
+        }
         var rows = result.ChangedRows.ToDictionary(r => r.Src);
         var history = new List<HistoryRow>(sources.Count);
         foreach (var score in result.Scores)

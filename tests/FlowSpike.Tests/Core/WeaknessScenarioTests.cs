@@ -14,20 +14,71 @@ public class WeaknessScenarioTests
     private const long T0 = 1_790_812_800; // 2026-10-01T00:00:00Z
     private const int BaselineHours = 7 * 24;
 
-    private static List<string> Run(string model, FlowLines lines, int detectHours, TempDir dir)
+    private static List<string> Run(string model, FlowLines lines, int detectHours, TempDir dir) =>
+        [.. RunAlerts(model, lines, detectHours, dir).Select(a => $"{(a.WindowStart - T0) / 3600}/{a.SrcIp}")];
+
+    private static List<Alert> RunAlerts(string model, FlowLines lines, int detectHours, TempDir dir)
     {
         string input = dir.Write($"{model}.log", lines.ToString());
         string state = dir.File($"{model}.db"), alerts = dir.File($"{model}.jsonl");
+        // Each model with its own defaults, as the CLI sets them: the models beyond the seed count IPv6 unique local sources.
+        var inputs = new InputOptions { Inputs = [input], Internal = model == "splunk" ? Selection.CidrSet.Default : Selection.CidrSet.Default.WithUniqueLocal() };
         using (var store = SqliteStateStore.Open(state, model))
-            BaselineRun.Execute(store, new InputOptions { Inputs = [input] }, T0, T0 + BaselineHours * 3600L, 3600, NullRunLog.Instance, model);
+            BaselineRun.Execute(store, inputs, T0, T0 + BaselineHours * 3600L, 3600, NullRunLog.Instance, model);
         using (var store = SqliteStateStore.Open(state, model))
         using (var sink = new FileAlertSink(alerts))
         {
-            DetectRun.Execute(store, new InputOptions { Inputs = [input] },
+            DetectRun.Execute(store, inputs,
                 new DetectRequest { From = T0 + BaselineHours * 3600L, To = T0 + (BaselineHours + detectHours) * 3600L, Policy = new AlertPolicy { Model = model } },
                 sink, NullRunLog.Instance);
         }
-        return [.. File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l)).Select(a => $"{(a.WindowStart - T0) / 3600}/{a.SrcIp}")];
+        return [.. File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l))];
+    }
+
+    [Fact]
+    public void The_same_address_in_two_accounts_hides_a_spike_from_the_seed_but_not_from_recommended()
+    {
+        // Account A's 10.0.0.5 is a busy, erratic server (10 to 60 an hour); account B's 10.0.0.5 blocks one an hour
+        // and then 31 in one hour. Merged (the seed's key) that hour is 40 + 31 = 71, under the merged threshold
+        // (mean ≈ 36 + 3 x 14.7 ≈ 80); apart, B's 31 is far above its mean of 1.
+        const int spikeHour = BaselineHours + 12;
+        var lines = new FlowLines();
+        for (int h = 0; h < BaselineHours + 24; h++)
+        {
+            lines.Add(T0 + h * 3600L, "10.0.0.5", "198.51.100.1", count: 10 + h * 37 % 51, account: "111111111111");
+            lines.Add(T0 + h * 3600L, "10.0.0.5", "198.51.100.2", count: h == spikeHour ? 31 : 1, account: "222222222222");
+        }
+        using var dir = new TempDir();
+        Assert.Equal(40, 10 + spikeHour * 37 % 51);
+        Assert.Empty(Run("splunk", lines, 24, dir));
+        var alert = Assert.Single(RunAlerts("recommended", lines, 24, dir));
+        Assert.Equal(("10.0.0.5", "222222222222/-/10.0.0.5", 31L), (alert.SrcIp, alert.Entity, alert.BlockedConnections));
+        Assert.Equal(T0 + spikeHour * 3600L, alert.WindowStart);
+    }
+
+    [Fact]
+    public void A_nightly_job_pages_the_seed_every_night_but_not_recommended()
+    {
+        // One blocked connection an hour, and 60 at 02:00 every night. The seed's baseline: mean (23 + 60) / 24 ≈ 3.5,
+        // deviation ≈ 11.8; each detection night the updated threshold is ≈ 3.5 + 3 x 12 ≈ 40 < 60.
+        var lines = new FlowLines();
+        for (int h = 0; h < BaselineHours + 72; h++)
+            lines.Add(T0 + h * 3600L, "10.0.0.8", "198.51.100.8", count: h % 24 == 2 ? 60 : 1);
+        using var dir = new TempDir();
+        Assert.Equal([$"{BaselineHours + 2}/10.0.0.8", $"{BaselineHours + 26}/10.0.0.8", $"{BaselineHours + 50}/10.0.0.8"], Run("splunk", lines, 72, dir));
+        Assert.Empty(Run("recommended", lines, 72, dir));
+    }
+
+    [Fact]
+    public void An_ipv6_host_is_invisible_to_the_seed_and_caught_by_recommended()
+    {
+        var lines = new FlowLines();
+        for (int h = 0; h < BaselineHours + 24; h++)
+            lines.Add(T0 + h * 3600L, "fd00::5", "2001:db8::1", count: h == BaselineHours + 5 ? 70 : 2);
+        using var dir = new TempDir();
+        Assert.Empty(Run("splunk", lines, 24, dir));
+        var alert = Assert.Single(RunAlerts("recommended", lines, 24, dir));
+        Assert.Equal(("fd00::5", "123456789012/-/fd00::5", 70L), (alert.SrcIp, alert.Entity, alert.BlockedConnections));
     }
 
     [Fact]
@@ -113,5 +164,22 @@ public class WeaknessScenarioTests
         for (int i = 1; i <= 5; i++)
             Assert.Equal(["likely policy change: 5 of 8 active hosts in account 111111111111 spiked in this window"], byHost[$"10.1.0.{i}"].Annotations);
         Assert.Empty(byHost["10.2.0.1"].Annotations);
+
+        // Grouped: one alert for the account's rollout, naming its five hosts and summing their counts.
+        string grouped = dir.File("grouped.jsonl");
+        using (var store = SqliteStateStore.Open(dir.File("g.db")))
+            BaselineRun.Execute(store, new InputOptions { Inputs = [input] }, T0, T0 + BaselineHours * 3600L, 3600, NullRunLog.Instance);
+        Pipeline.Detect(dir.File("g.db"), input, grouped, new DetectRequest
+        {
+            From = T0 + BaselineHours * 3600L,
+            To = T0 + (BaselineHours + 24) * 3600L,
+            Policy = new AlertPolicy { Rollout = new RolloutAwareness(0.25, Group: true) },
+        });
+        var groupedAlerts = File.ReadAllLines(grouped).Select(AlertJson.Parse).ToList();
+        Assert.Equal(2, groupedAlerts.Count);
+        var rollout = groupedAlerts.Single(a => a.GroupedHosts.Count > 0);
+        Assert.Equal(["10.1.0.1", "10.1.0.2", "10.1.0.3", "10.1.0.4", "10.1.0.5"], rollout.GroupedHosts);
+        Assert.Equal(5 * 90, rollout.BlockedConnections);
+        Assert.Equal("10.2.0.1", groupedAlerts.Single(a => a.GroupedHosts.Count == 0).SrcIp);
     }
 }

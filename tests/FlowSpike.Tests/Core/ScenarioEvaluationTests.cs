@@ -1,0 +1,31 @@
+using FlowSpike.Runs;
+using FlowSpike.Synthesis;
+using FlowSpike.Tests.Support;
+
+namespace FlowSpike.Tests.Core;
+
+/// <summary>
+/// Issue 7's bar on each weakness scenario `flowspike synth --scenario` writes: the recommended model raises at most
+/// half the seed's false alerts, at equal or better recall.
+/// </summary>
+public class ScenarioEvaluationTests
+{
+    public static TheoryData<string> Scenarios => [.. WeaknessScenario.Names];
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void Recommended_halves_the_false_alerts_at_equal_or_better_recall(string scenario)
+    {
+        using var dir = new TempDir();
+        int labelled = WeaknessScenario.Write(scenario, dir.Path);
+        var labels = Evaluation.ReadLabels(dir.File("labels.csv"));
+        Assert.Equal(labelled, labels.Count);
+        long start = WeaknessScenario.Start.ToUnixTimeSeconds();
+        var rows = Evaluation.Run(new InputOptions { Inputs = [dir.File("flows.log")] }, labels, start, start + 7 * 86400, start + 10 * 86400, 3600,
+            ["splunk", "recommended"], NullRunLog.Instance).ToDictionary(r => r.Model);
+        var (splunk, recommended) = (rows["splunk"], rows["recommended"]);
+        Assert.True(splunk.FalsePositives + splunk.Missed > 0, $"{scenario}: the seed should show its weakness");
+        Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives, $"{scenario}: false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");
+        Assert.True(recommended.Recall >= splunk.Recall, $"{scenario}: recall: recommended {recommended.Recall}, splunk {splunk.Recall}");
+    }
+}
