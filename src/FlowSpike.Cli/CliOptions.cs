@@ -108,7 +108,7 @@ internal static class CliOptions
     {
         var o = new Option<string?>("--entity")
         {
-            Description = "What a baseline is kept for: src_ip (the seed), account+vpc+src_ip (overlapping private ranges stay apart) or interface (the ENI). A state keeps its entity; the default is the state's, src_ip for a new one.",
+            Description = "What a baseline is kept for: src_ip (the seed), account+vpc+src_ip (overlapping private ranges stay apart) or interface (the ENI). A state keeps its entity; the default is the state's, and for a new one src_ip with the splunk model, account+vpc+src_ip with the others.",
             HelpName = "KEY",
         };
         o.AcceptOnlyFromAmong("src_ip", "account+vpc+src_ip", "interface");

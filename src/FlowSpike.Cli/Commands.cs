@@ -45,6 +45,41 @@ internal static class Commands
         public Option<bool> Quiet { get; } = CliOptions.Quiet();
         public Option<string> Model { get; } = CliOptions.Model();
         public Option<string?> Entity { get; } = CliOptions.Entity();
+        public Option<bool?> ZeroFill { get; } = Rule("--zero-fill", "Quiet windows are data points with count 0.");
+        public Option<bool?> TestFirst { get; } = Rule("--test-first", "Test the count against the baseline before it enters it.");
+        public Option<bool?> AutoLearn { get; } = Rule("--auto-learn", "Hosts not in the baseline learn on first sight, with no separate baseline run.");
+        public Option<bool?> Seasonal { get; } = Rule("--seasonal", "Test against the host's hour-of-week profile too (recommended model).");
+        public Option<long?> MinCount { get; } = new("--min-count") { Description = "The fewest blocked records that can be a spike (recommended and robust models; default 10).", HelpName = "N" };
+        public Option<double?> TailProbability { get; } = new("--tail-probability") { Description = "A count this unlikely under Poisson noise at the host's rate is a spike (recommended and robust models; default 1e-4).", HelpName = "P" };
+
+        private static Option<bool?> Rule(string name, string description) =>
+            new(name) { Description = description + " A rule of the recommended and robust models, on by default there; --" + name[2..] + " false turns it off.", Arity = ArgumentArity.ZeroOrOne };
+
+        /// <summary>The rules of the models beyond the seed, from the options; refused with the splunk model, which has none.</summary>
+        public RecommendedSettings? Rules(ParseResult r)
+        {
+            var given = new Option[] { ZeroFill, TestFirst, AutoLearn, Seasonal, MinCount, TailProbability }.Where(o => r.GetResult(o) is not null).ToList();
+            if (r.GetValue(Model) == SplunkModel.ModelName)
+            {
+                return given.Count == 0 ? null
+                    : throw new RunException($"{given[0].Name} is a rule of the recommended and robust models; the splunk model is the seed's, exactly");
+            }
+            var rules = new RecommendedSettings();
+            rules = rules with
+            {
+                ZeroFill = r.GetValue(ZeroFill) ?? rules.ZeroFill,
+                TestFirst = r.GetValue(TestFirst) ?? rules.TestFirst,
+                AutoLearn = r.GetValue(AutoLearn) ?? rules.AutoLearn,
+                Seasonal = r.GetValue(Seasonal) ?? rules.Seasonal,
+                MinCount = r.GetValue(MinCount) ?? rules.MinCount,
+                TailProbability = r.GetValue(TailProbability) ?? rules.TailProbability,
+            };
+            if (rules.MinCount < 1)
+                throw new RunException($"--min-count must be at least 1 (got {rules.MinCount})");
+            if (!(rules.TailProbability is > 0 and <= 1))
+                throw new RunException($"--tail-probability must be in (0, 1] (got {rules.TailProbability})");
+            return rules;
+        }
         public Option<bool?> Ipv6 { get; } = new("--ipv6")
         {
             Description = "Count IPv6 sources in fc00::/7 (unique local) and any IPv6 --internal networks as internal. Off in the splunk model (the seed ignores IPv6), on in the others; --ipv6 false turns it off.",
@@ -60,7 +95,7 @@ internal static class Commands
                 c.Options.Add(From);
                 c.Options.Add(To);
             }
-            foreach (var o in new Option[] { Input, State, Model, Entity, Ipv6, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
+            foreach (var o in new Option[] { Input, State, Model, Entity, Ipv6, ZeroFill, TestFirst, AutoLearn, Seasonal, MinCount, TailProbability, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
                 c.Options.Add(o);
         }
 
@@ -134,7 +169,7 @@ internal static class Commands
             string model = r.GetValue(common.Model)!;
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!, model, common.EntityKind(r));
             using (ProgressLine.Start(input.Progress!, r.GetValue(common.Quiet)))
-                BaselineRun.Execute(store, input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), log, model);
+                BaselineRun.Execute(store, input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), log, model, common.Rules(r));
             return 0;
         }));
         return cmd;
@@ -247,7 +282,7 @@ internal static class Commands
                 From = r.GetValue(common.From),
                 To = r.GetValue(common.To),
                 WindowSeconds = r.GetValue(detection.Window),
-                Policy = detection.Policy(r, config, r.GetValue(common.Model)!),
+                Policy = detection.Policy(r, config, r.GetValue(common.Model)!) with { Rules = common.Rules(r) },
             };
             // Everything the user typed is checked before the state is opened.
             TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
@@ -292,7 +327,7 @@ internal static class Commands
                 From = r.GetResult(from) is null ? null : r.GetValue(from),
                 ClockFile = r.GetValue(clock),
                 Once = r.GetValue(once),
-                Policy = detection.Policy(r, config, r.GetValue(common.Model)!),
+                Policy = detection.Policy(r, config, r.GetValue(common.Model)!) with { Rules = common.Rules(r) },
             };
             using var stop = new CancellationTokenSource();
             // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.

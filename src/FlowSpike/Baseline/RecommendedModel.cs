@@ -21,31 +21,41 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 
     public string Name => ModelName;
 
-    public bool UpdatesSilentHosts => true;
+    public bool UpdatesSilentHosts => Settings.ZeroFill;
 
     public RecommendedSettings Settings { get; } = settings;
 
     public ModelStep Step(BaselineRow? stored, uint src, long? latestCount, long windowStart)
     {
+        if (latestCount is null && !Settings.ZeroFill)
+        {
+            // Without zero-fill a silent window is no data point; only latestCount is blanked, as in the seed.
+            return new ModelStep((stored ?? new BaselineRow(src, null, null, null, null)) with { LatestCount = null }, false, double.NaN);
+        }
         long count = latestCount ?? 0;
         if (stored is not { Avg: { } avg, Stdev: { } stdev, NumDataPoints: { } points } row)
         {
-            // First sight (or a row imported without statistics): it starts learning now.
+            // First sight (or a row imported without statistics): it starts learning now, or waits for a baseline.
+            if (!Settings.AutoLearn)
+                return new ModelStep(stored ?? new BaselineRow(src, latestCount, null, null, null), false, double.NaN);
             byte[]? first = Settings.Seasonal ? SeasonalProfile.Update([], windowStart, count) : null;
             return new ModelStep(new BaselineRow(src, latestCount, 1, count, 0, first), false, double.NaN);
         }
-        double threshold = Math.Max(avg + Settings.DeviationThreshold * stdev, Settings.MinCount - 1);
-        double seasonal = Settings.Seasonal ? SeasonalProfile.Expected(row.ModelState, windowStart) : 0;
-        bool spike = points >= Settings.MinDataPoints
-            && count >= Settings.MinCount
-            && count > threshold
-            && PoissonUpperTail(count, Math.Max(Math.Max(avg, seasonal), Settings.MinRate)) < Settings.TailProbability;
         // A running mean while young, an exponentially weighted one afterwards.
         double w = Math.Min(Settings.Weight, points + 1);
         double newAvg = avg + (count - avg) / w;
         double inner = (stdev * stdev * (w - 1) + (count - newAvg) * (count - avg)) / w;
+        double newStdev = Math.Sqrt(Math.Max(0, inner));
+        // Tested against the stored baseline, or (without test-first) against the updated one, as the seed does.
+        var (testAvg, testStdev, testPoints) = Settings.TestFirst ? (avg, stdev, points) : (newAvg, newStdev, points + 1);
+        double threshold = Math.Max(testAvg + Settings.DeviationThreshold * testStdev, Settings.MinCount - 1);
+        double seasonal = Settings.Seasonal ? SeasonalProfile.Expected(row.ModelState, windowStart) : 0;
+        bool spike = testPoints >= Settings.MinDataPoints
+            && count >= Settings.MinCount
+            && count > threshold
+            && PoissonUpperTail(count, Math.Max(Math.Max(testAvg, seasonal), Settings.MinRate)) < Settings.TailProbability;
         byte[]? profile = !Settings.Seasonal ? null : spike ? row.ModelState : SeasonalProfile.Update(row.ModelState, windowStart, count);
-        var updated = new BaselineRow(src, latestCount, points + 1, newAvg, Math.Sqrt(Math.Max(0, inner)), profile);
+        var updated = new BaselineRow(src, latestCount, points + 1, newAvg, newStdev, profile);
         return new ModelStep(updated, spike, threshold);
     }
 

@@ -1,8 +1,17 @@
 namespace FlowSpike.Baseline;
 
-/// <summary>The recommended model's knobs (see <see cref="RecommendedModel"/>); the defaults are the recommendation.</summary>
+/// <summary>
+/// The recommended model's rules, each a named option (see <see cref="RecommendedModel"/> and docs/models.md); the
+/// defaults are the recommendation. The robust model shares the floor, the tail and the learning rules.
+/// </summary>
 public sealed record RecommendedSettings
 {
+    /// <summary>A silent window is a data point with count 0 (`--zero-fill`).</summary>
+    public bool ZeroFill { get; init; } = true;
+    /// <summary>The count is tested against the stored baseline before it enters it (`--test-first`).</summary>
+    public bool TestFirst { get; init; } = true;
+    /// <summary>A host not in the baseline starts learning on first sight (`--auto-learn`); otherwise it waits, as in the seed.</summary>
+    public bool AutoLearn { get; init; } = true;
     /// <summary>Standard deviations above the mean, as in the seed.</summary>
     public double DeviationThreshold { get; init; } = 3;
     /// <summary>Windows a host must have been seen (quiet ones included) before it is scored: a day of hours.</summary>

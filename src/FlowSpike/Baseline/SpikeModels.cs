@@ -7,12 +7,15 @@ public static class SpikeModels
 
     public static bool IsKnown(string name) => Names.Contains(name);
 
-    /// <summary>A model with the seed's deviation threshold carried over; the other knobs are each model's own.</summary>
-    public static ISpikeModel Create(string name, SpikeSettings settings) => name switch
+    /// <summary>
+    /// A model with the seed's deviation threshold carried over; <paramref name="rules"/> tunes the models beyond the seed
+    /// (null: the recommendation).
+    /// </summary>
+    public static ISpikeModel Create(string name, SpikeSettings settings, RecommendedSettings? rules = null) => name switch
     {
         SplunkModel.ModelName => new SplunkModel(settings),
-        RecommendedModel.ModelName => new RecommendedModel(new RecommendedSettings { DeviationThreshold = settings.DeviationThreshold }),
-        RobustModel.ModelName => new RobustModel(new RecommendedSettings { DeviationThreshold = settings.DeviationThreshold }),
+        RecommendedModel.ModelName => new RecommendedModel((rules ?? new RecommendedSettings()) with { DeviationThreshold = settings.DeviationThreshold }),
+        RobustModel.ModelName => new RobustModel((rules ?? new RecommendedSettings()) with { DeviationThreshold = settings.DeviationThreshold }),
         _ => throw new ArgumentException($"--model: unknown model '{name}' (known: {string.Join(", ", Names)})", nameof(name)),
     };
 }

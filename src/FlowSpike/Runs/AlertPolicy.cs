@@ -16,7 +16,10 @@ public sealed record AlertPolicy
     /// <summary>Annotates alerts when many hosts of one account spike together; null is off (the seed's mode).</summary>
     public RolloutAwareness? Rollout { get; init; }
 
+    /// <summary>The rules of the models beyond the seed (null: the recommendation); the splunk model has none.</summary>
+    public RecommendedSettings? Rules { get; init; }
+
     public ISpikeModel CreateModel() => SpikeModels.IsKnown(Model)
-        ? SpikeModels.Create(Model, Settings)
+        ? SpikeModels.Create(Model, Settings, Rules)
         : throw new RunException($"--model: unknown model '{Model}' (known: {string.Join(", ", SpikeModels.Names)})");
 }

@@ -12,7 +12,7 @@ public static class BaselineRun
 
     public const long MaxHistoryBuckets = 2_000_000;
 
-    public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds, IRunLog log, string model = SplunkModel.ModelName)
+    public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds, IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null)
     {
         TimeRange.Validate(from, to, spanSeconds, "--span");
         var files = InputSet.Expand(input.Inputs, from, to, input.S3);
@@ -20,7 +20,7 @@ public static class BaselineRun
         RunReport.Scan(scan.Diagnostics, log);
         var rows = model == SplunkModel.ModelName
             ? BaselineBuilder.Build(scan.Partial)
-            : BaselineBuilder.Replay(scan.Partial, from, to, SpikeModels.Create(model, SpikeSettings.Default));
+            : BaselineBuilder.Replay(scan.Partial, from, to, SpikeModels.Create(model, SpikeSettings.Default, rules is null ? null : rules with { AutoLearn = true }));
         long buckets = scan.Partial.Windows.Values.Sum(w => (long)w.Count);
         // The buckets also start each host's history (explain and report chart them), unless there are too many to keep.
         List<HistoryRow>? history = null;

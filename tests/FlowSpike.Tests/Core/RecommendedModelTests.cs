@@ -100,6 +100,40 @@ public class RecommendedModelTests
     }
 
     [Fact]
+    public void Without_zero_fill_a_silent_window_is_no_data_point()
+    {
+        var model = new RecommendedModel(new RecommendedSettings { ZeroFill = false });
+        Assert.False(model.UpdatesSilentHosts);
+        var row = new BaselineRow(1, 3, 200, 2.0, 1.0);
+        Assert.Equal(row with { LatestCount = null }, model.Step(row, 1, null, T0).Updated);
+    }
+
+    [Fact]
+    public void Without_test_first_the_count_enters_the_baseline_before_the_test()
+    {
+        var model = new RecommendedModel(new RecommendedSettings { TestFirst = false, Seasonal = false });
+        var row = new BaselineRow(1, 3, 200, 2.0, 1.0);
+        var step = model.Step(row, 1, 40, T0);
+        // Updated: avg 2 + 38/168; variance (1·167 + (40 − avg')(40 − 2)) / 168; threshold avg' + 3·stdev'.
+        double avg = 2 + 38.0 / 168;
+        double stdev = Math.Sqrt((167 + (40 - avg) * 38) / 168);
+        Assert.Equal(avg + 3 * stdev, step.Threshold, 12);
+        Assert.True(step.Spike);
+        // The same count tested first faces the stored threshold max(2 + 3, 9) = 9.
+        Assert.Equal(9, Model.Step(row, 1, 40, T0).Threshold);
+    }
+
+    [Fact]
+    public void Without_auto_learn_a_new_host_waits_for_a_baseline_as_in_the_seed()
+    {
+        var model = new RecommendedModel(new RecommendedSettings { AutoLearn = false });
+        var step = model.Step(null, 1, 500, T0);
+        Assert.Equal(new BaselineRow(1, 500, null, null, null), step.Updated);
+        Assert.False(step.Spike);
+        Assert.False(model.Step(step.Updated, 1, 500, T0 + 3600).Spike);
+    }
+
+    [Fact]
     public void The_baseline_replays_every_bucket_since_first_seen()
     {
         var partial = new WindowPartial(3600);
