@@ -347,9 +347,10 @@ internal static class Commands
     {
         var common = new Common(range: false);
         var labels = new Option<string>("--labels") { Description = "The labelled spikes (labels.csv from flowspike synth).", Required = true, HelpName = "FILE" };
-        var baselineFrom = CliOptions.Time("--baseline-from", "Start of the baseline range.");
-        var baselineTo = CliOptions.Time("--baseline-to", "End of the baseline range, where detection starts.");
-        var to = CliOptions.Time("--to", "End of detection.");
+        var baselineFrom = CliOptions.Time("--baseline-from", "Start of the baseline range (default: the data's first window).");
+        var baselineTo = CliOptions.Time("--baseline-to", "End of the baseline range, where detection starts (default: the UTC day of the first labelled spike).");
+        var to = CliOptions.Time("--to", "End of detection (default: the end of the data's last window).");
+        baselineFrom.Required = baselineTo.Required = to.Required = false;
         var window = CliOptions.Duration("--window", "Window (and baseline bucket) size.", "1h");
         var models = new Option<string[]>("--models") { Description = "Models to compare.", DefaultValueFactory = _ => [.. FlowSpike.Baseline.SpikeModels.Names], AllowMultipleArgumentsPerToken = true };
         var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table." };
@@ -361,7 +362,13 @@ internal static class Commands
         {
             var input = common.InputOptions(r, common.LoadConfig(r));
             var log = new StderrLog(r.GetValue(common.Quiet));
-            var rows = Evaluation.Run(input, Evaluation.ReadLabels(r.GetValue(labels)!), r.GetValue(baselineFrom), r.GetValue(baselineTo), r.GetValue(to), r.GetValue(window), r.GetValue(models)!, log);
+            var labelled = Evaluation.ReadLabels(r.GetValue(labels)!);
+            long size = r.GetValue(window);
+            var range = Evaluation.InferRange(input, labelled, size);
+            long? Given(Option<long> o) => r.GetResult(o) is null ? null : r.GetValue(o);
+            long bFrom = Given(baselineFrom) ?? range.BaselineFrom, bTo = Given(baselineTo) ?? range.BaselineTo, end = Given(to) ?? range.To;
+            log.Info($"evaluate: baseline {TimeRange.Format(bFrom)} .. {TimeRange.Format(bTo)}, detection to {TimeRange.Format(end)}");
+            var rows = Evaluation.Run(input, labelled, bFrom, bTo, end, size, r.GetValue(models)!, log);
             if (r.GetValue(markdown))
             {
                 Console.Write(Evaluation.Markdown(rows));

@@ -78,6 +78,28 @@ public static class Evaluation
             hostWindows <= 0 ? 0 : alerts.Count * 1000.0 / hostWindows, Math.Max(0, delay));
     }
 
+    /// <summary>
+    /// The default ranges of an evaluation: the baseline from the data's first window to the UTC day of the first
+    /// labelled spike, detection from there to the end of the data's last window.
+    /// </summary>
+    public static (long BaselineFrom, long BaselineTo, long To) InferRange(InputOptions input, IReadOnlyList<Label> labels, long window)
+    {
+        var files = Records.InputSet.Expand(input.Inputs, long.MinValue, long.MaxValue, input.S3);
+        // Windows counted from 2000-01-01 keep the window index within 32 bits for any hourly or coarser data.
+        const long Epoch2000 = 946_684_800;
+        var scan = Aggregation.FlowScanner.Scan(files, input.Scan(Epoch2000, Epoch2000 + window * (uint.MaxValue - 1L), window, keepDetails: false));
+        if (scan.Partial.Windows.Count == 0)
+            throw new RunException("evaluate: no blocked outbound records in the input; give --baseline-from, --baseline-to and --to");
+        long first = scan.Partial.Windows.Keys.Min(), last = scan.Partial.Windows.Keys.Max() + window;
+        if (labels.Count == 0)
+            throw new RunException("evaluate: no labelled spikes; give --baseline-to");
+        long firstSpike = labels.Min(l => l.WindowStart);
+        long day = firstSpike - (((firstSpike % 86400) + 86400) % 86400);
+        if (day <= first)
+            throw new RunException($"evaluate: the first labelled spike ({TimeRange.Format(firstSpike)}) leaves no baseline before it; give --baseline-to");
+        return (first, day, last);
+    }
+
     public static string Markdown(IReadOnlyList<Row> rows)
     {
         var sb = new System.Text.StringBuilder("| model | alerts | true | false | missed | precision | recall | F1 | alerts per 1,000 host-hours | delay (windows) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");

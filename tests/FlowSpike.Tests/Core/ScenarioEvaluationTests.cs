@@ -28,4 +28,16 @@ public class ScenarioEvaluationTests
         Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives, $"{scenario}: false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");
         Assert.True(recommended.Recall >= splunk.Recall, $"{scenario}: recall: recommended {recommended.Recall}, splunk {splunk.Recall}");
     }
+
+    [Fact]
+    public void Evaluate_infers_its_ranges_from_the_data_and_the_labels()
+    {
+        using var dir = new TempDir();
+        WeaknessScenario.Write("noisy-low-rate", dir.Path);
+        var labels = Evaluation.ReadLabels(dir.File("labels.csv"));
+        // Data from 2026-10-01T00 to the end of 2026-10-10; the first labelled spike is on 2026-10-08.
+        Assert.Equal("2026-10-08", DateTimeOffset.FromUnixTimeSeconds(labels.Min(l => l.WindowStart)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        long start = WeaknessScenario.Start.ToUnixTimeSeconds();
+        Assert.Equal((start, start + 7 * 86400, start + 10 * 86400), Evaluation.InferRange(new InputOptions { Inputs = [dir.File("flows.log")] }, labels, 3600));
+    }
 }
