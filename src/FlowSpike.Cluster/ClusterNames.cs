@@ -1,0 +1,15 @@
+namespace FlowSpike.Cluster;
+
+/// <summary>Names shared by silos and clients.</summary>
+public static class ClusterNames
+{
+    /// <summary>The grain storage provider every FlowSpike grain persists to.</summary>
+    public const string Storage = "flowspike";
+
+    public const string DefaultClusterId = "flowspike";
+
+    public const string ServiceId = "flowspike";
+
+    /// <summary>Source shards a new state gets unless told otherwise.</summary>
+    public const int DefaultShards = 16;
+}
