@@ -26,6 +26,8 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
     public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds, string model, CancellationToken cancellation = default)
     {
         TimeRange.Validate(from, to, spanSeconds, "--span");
+        await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
+        _watch = watch;
         var meta = await StateGrain.Get();
         int shards = ShardCount(meta);
         var job = ScanJobs.From(input, from, to, spanSeconds, keepDetails: false, shards);
@@ -33,8 +35,8 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         var clock = Stopwatch.StartNew();
         var baseline = new BaselineJob { RunId = Guid.NewGuid().ToString("N"), From = from, To = to, SpanSeconds = spanSeconds, Model = model, TaskIds = [.. tasks.Select(t => t.Id)] };
         var hosts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
-            ClusterRetry.Run(() => Shard(s).Baseline(baseline), $"baseline of shard {s}", log, cancellation)));
-        await ClusterRetry.Run(() => StateGrain.Baselined(model, shards, from, to), "state record", log, cancellation);
+            ClusterRetry.Run(() => Shard(s).Baseline(baseline), $"baseline of shard {s}", log, cancellation, _watch)));
+        await ClusterRetry.Run(() => StateGrain.Baselined(model, shards, from, to), "state record", log, cancellation, _watch);
         await ForgetAsync(tasks);
         log.Info($"baseline: {hosts.Sum()} hosts over {shards} shards in {TimeRange.Format(from)} .. {TimeRange.Format(to)}; committed mark set to {TimeRange.Format(to)}");
         return scan with { ShardTime = clock.Elapsed, Hosts = hosts.Sum() };
@@ -44,6 +46,8 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
     {
         long size = request.WindowSeconds;
         TimeRange.Validate(request.From, request.To, size, "--window");
+        await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
+        _watch = watch;
         var policy = request.Policy;
         if (policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
@@ -104,7 +108,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         {
             cancellation.ThrowIfCancellationRequested();
             var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
-                ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}", log, cancellation)));
+                ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}", log, cancellation, _watch)));
             // The local step sorts a window's alerts by source address; the shards' alerts merge into that order.
             var bodies = parts.SelectMany(p => p.Alerts).Select(b => (Alert: AlertJson.Parse(b), Body: b))
                 .OrderBy(a => a.Alert.SrcIp, StringComparer.Ordinal).ToList();
@@ -114,7 +118,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
                 foreach (var sink in sinks)
                     sink.Deliver(pending);
             }
-            await ClusterRetry.Run(() => StateGrain.Applied(w, size), "state record", log, cancellation);
+            await ClusterRetry.Run(() => StateGrain.Applied(w, size), "state record", log, cancellation, _watch);
             alerts += pending.Count;
             suppressed += parts.Sum(p => p.Suppressed);
         }
@@ -130,9 +134,11 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         if (meta.Shards == 0)
             return [];
         var parts = await Task.WhenAll(Enumerable.Range(0, meta.Shards).Select(s =>
-            ClusterRetry.Run(() => Shard(s).Rows(), $"rows of shard {s}", log, cancellation)));
+            ClusterRetry.Run(() => Shard(s).Rows(), $"rows of shard {s}", log, cancellation, _watch)));
         return [.. parts.SelectMany(p => p).Select(r => r.ToRow())];
     }
+
+    private MembershipWatch? _watch;
 
     private IStateGrain StateGrain => grains.GetGrain<IStateGrain>(stateName);
 
@@ -161,7 +167,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         await Parallel.ForEachAsync(Enumerable.Range(0, tasks.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Concurrency), CancellationToken = cancellation }, async (i, ct) =>
         {
             var task = tasks[i];
-            reports[i] = await ClusterRetry.Run(() => grains.GetGrain<IScanTaskGrain>(task.Id).Run(job, task), $"scan of {task.Path}", log, ct);
+            reports[i] = await ClusterRetry.Run(() => grains.GetGrain<IScanTaskGrain>(task.Id).Run(job, task), $"scan of {task.Path}", log, ct, _watch);
         });
         var elapsed = clock.Elapsed;
         long bytes = reports.Sum(r => r.Bytes), lines = reports.Sum(r => r.Lines), counted = reports.Sum(r => r.Counted), malformed = reports.Sum(r => r.Malformed);

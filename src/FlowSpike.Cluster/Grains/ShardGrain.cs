@@ -16,6 +16,9 @@ namespace FlowSpike.Cluster.Grains;
 public sealed class ShardGrain(
     [PersistentState("shard", ClusterNames.Storage)] IPersistentState<ShardState> state) : Grain, IShardGrain
 {
+    /// <summary>FLOWSPIKE_TEST_WINDOW_DELAY_MS slows each window between its step and its write, so a kill can land in between.</summary>
+    private static readonly int WindowDelayForTests = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_WINDOW_DELAY_MS"), out int ms) ? ms : 0;
+
     private string? _cachedRun;
     private WindowPartial? _cached;
 
@@ -31,7 +34,7 @@ public sealed class ShardGrain(
         state.State.BaselineRunId = job.RunId;
         state.State.LastApplied = null;
         state.State.Applied = [];
-        await state.WriteStateAsync();
+        await WriteOrReload();
         return rows.Count;
     }
 
@@ -54,11 +57,27 @@ public sealed class ShardGrain(
         foreach (var row in result.ChangedRows)
             state.State.Rows[row.Src] = RowState.From(row);
         var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed, result.ActiveSources, result.CountedRecords);
+        if (WindowDelayForTests > 0)
+            await Task.Delay(WindowDelayForTests);
         state.State.LastApplied = window;
         state.State.Applied[window] = outcome;
         // Persisted before answering: an acknowledged window survives this silo.
-        await state.WriteStateAsync();
+        await WriteOrReload();
         return outcome;
+    }
+
+    /// <summary>A failed write leaves memory ahead of storage: drop this activation so the next call reloads what was stored.</summary>
+    private async Task WriteOrReload()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     public Task<RowState[]> Rows() => Task.FromResult(state.State.Rows.Values.ToArray());
