@@ -1,0 +1,74 @@
+using FlowSpike.Alerts;
+using FlowSpike.Baseline;
+using FlowSpike.Cluster;
+using FlowSpike.Runs;
+using FlowSpike.State;
+using FlowSpike.Synthesis;
+using FlowSpike.Tests.Support;
+
+namespace FlowSpike.Tests.Cluster;
+
+/// <summary>Baseline and detect on the test cluster give byte for byte the alerts and lookup of the local pipeline.</summary>
+public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    [Theory]
+    [InlineData(SplunkModel.ModelName, 16)]
+    [InlineData(SplunkModel.ModelName, 3)]
+    [InlineData(RecommendedModel.ModelName, 7)]
+    public async Task ClusterRunMatchesLocalRun(string model, int shards)
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        using var dir = new TempDir();
+        var input = new InputOptions { Inputs = [set.Logs], Threads = 2 };
+        var request = new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, Policy = new AlertPolicy { Model = model, KeepHistory = false } };
+
+        var (localAlerts, localLookup) = Local(dir, input, request, model);
+
+        string state = $"parity-{model}-{shards}";
+        var coordinator = new ClusterCoordinator(fixture.Grains, state, NullRunLog.Instance) { Shards = shards };
+        await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, model, TestContext.Current.CancellationToken);
+        string clusterPath = dir.File("cluster.jsonl");
+        using (var sink = new FileAlertSink(clusterPath))
+            await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
+        string clusterLookup = LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken));
+
+        Assert.NotEmpty(localAlerts);
+        Assert.Equal(localAlerts, await File.ReadAllTextAsync(clusterPath, TestContext.Current.CancellationToken));
+        Assert.Equal(localLookup, clusterLookup);
+    }
+
+    [Fact]
+    public async Task SecondDetectOverTheSameRangeAppliesNothingAndWritesNothing()
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        using var dir = new TempDir();
+        var input = new InputOptions { Inputs = [set.Logs], Threads = 2 };
+        var request = new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.BaselineEnd + 86400, Policy = new AlertPolicy { KeepHistory = false } };
+        var coordinator = new ClusterCoordinator(fixture.Grains, "rerun", NullRunLog.Instance);
+        await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, SplunkModel.ModelName, TestContext.Current.CancellationToken);
+        string path = dir.File("alerts.jsonl");
+        ClusterRunResult first, second;
+        using (var sink = new FileAlertSink(path))
+            first = await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
+        string lookup = LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken));
+        string alerts = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+        using (var sink = new FileAlertSink(path))
+            second = await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
+
+        Assert.Equal(24, first.WindowsApplied);
+        Assert.Equal(0, second.WindowsApplied);
+        Assert.Equal(24, second.WindowsSkipped);
+        Assert.Equal(alerts, await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+        Assert.Equal(lookup, LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
+    }
+
+    private static (string Alerts, string Lookup) Local(TempDir dir, InputOptions input, DetectRequest request, string model)
+    {
+        string alerts = dir.File("local.jsonl");
+        using var store = SqliteStateStore.Open(dir.File("local.db"), model);
+        BaselineRun.Execute(store, input, SynthData.From, SynthData.BaselineEnd, 3600, NullRunLog.Instance, model);
+        using (var sink = new FileAlertSink(alerts))
+            DetectRun.Execute(store, input, request, sink, NullRunLog.Instance);
+        return (File.ReadAllText(alerts), LookupCsv.ToText(store.LoadLookup()));
+    }
+}
