@@ -38,7 +38,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             ClusterRetry.Run(() => Shard(s).Baseline(baseline), $"baseline of shard {s}", log, cancellation, _watch)));
         await ClusterRetry.Run(() => StateGrain.Baselined(model, shards, from, to), "state record", log, cancellation, _watch);
         await ForgetAsync(tasks);
-        log.Info($"baseline: {hosts.Sum()} hosts over {shards} shards in {TimeRange.Format(from)} .. {TimeRange.Format(to)}; committed mark set to {TimeRange.Format(to)}");
+        log.Info($"baseline: {hosts.Sum()} hosts over {shards} shards in {TimeRange.Format(from)} .. {TimeRange.Format(to)} (shards took {clock.Elapsed.TotalSeconds:F2} s); committed mark set to {TimeRange.Format(to)}");
         return scan with { ShardTime = clock.Elapsed, Hosts = hosts.Sum() };
     }
 
@@ -123,7 +123,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             suppressed += parts.Sum(p => p.Suppressed);
         }
         await ForgetAsync(tasks);
-        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists");
+        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
         return scan with { ShardTime = clock.Elapsed, WindowsApplied = todo.Count, WindowsSkipped = skipped, Alerts = alerts, Suppressed = suppressed };
     }
 
