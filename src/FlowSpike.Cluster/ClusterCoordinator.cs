@@ -51,10 +51,6 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         var policy = request.Policy;
         if (policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
-        if (policy.Rollout is not null)
-            throw new RunException("--rollout-share is not supported on the cluster yet (it is on by default with --model recommended: pass --rollout-share 0)");
-        if (policy.Suppression.Enabled)
-            throw new RunException("--suppress is not supported on the cluster yet");
 
         var meta = await StateGrain.Get();
         if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
@@ -110,20 +106,31 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
                 ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}", log, cancellation, _watch)));
             // The local step sorts a window's alerts by source address; the shards' alerts merge into that order.
-            var bodies = parts.SelectMany(p => p.Alerts).Select(b => (Alert: AlertJson.Parse(b), Body: b))
-                .OrderBy(a => a.Alert.SrcIp, StringComparer.Ordinal).ToList();
-            var pending = bodies.Select(a => new PendingAlert(a.Alert.Id, a.Alert.WindowStart, a.Body)).ToList();
+            IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a => a.SrcIp, StringComparer.Ordinal)];
+            if (policy.Rollout is { } rollout)
+            {
+                var active = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var (account, n) in parts.SelectMany(p => p.ActiveByAccount))
+                    active[account] = active.GetValueOrDefault(account) + n;
+                var accountsOf = parts.SelectMany(p => p.AlertAccounts).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+                merged = rollout.Annotate(merged, active, a => accountsOf[a.Id]);
+            }
+            var (deliver, marks, held) = policy.Suppression.Select(merged, meta.Quiet);
+            var pending = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
             if (pending.Count > 0)
             {
                 foreach (var sink in sinks)
                     sink.Deliver(pending);
             }
-            await ClusterRetry.Run(() => StateGrain.Applied(w, size), "state record", log, cancellation, _watch);
+            await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks), "state record", log, cancellation, _watch);
+            foreach (var (key, until) in marks)
+                meta.Quiet[key] = until;
+            suppressed += held.Count;
             alerts += pending.Count;
             suppressed += parts.Sum(p => p.Suppressed);
         }
         await ForgetAsync(tasks);
-        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
+        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists or throttling; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
         return scan with { ShardTime = clock.Elapsed, WindowsApplied = todo.Count, WindowsSkipped = skipped, Alerts = alerts, Suppressed = suppressed };
     }
 

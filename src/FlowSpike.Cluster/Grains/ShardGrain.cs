@@ -33,14 +33,14 @@ public sealed class ShardGrain(
         state.State.Rows = rows.ToDictionary(kv => kv.Key, kv => RowState.From(kv.Value));
         state.State.BaselineRunId = job.RunId;
         state.State.LastApplied = null;
-        state.State.Applied = [];
+        state.State.LastResult = null;
         await WriteOrReload();
         return rows.Count;
     }
 
     public async Task<WindowShardResult> ApplyWindow(DetectJob job, long window)
     {
-        if (state.State.Applied.TryGetValue(window, out var done))
+        if (state.State.LastApplied == window && state.State.LastResult is { } done)
             return done;
         if (state.State.LastApplied is { } last && window <= last)
             throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()}: window {window} comes before the last applied window {last}");
@@ -53,14 +53,17 @@ public sealed class ShardGrain(
         var model = new AlertPolicy { Settings = settings, Model = job.Model }.CreateModel();
         var filter = new AlertFilter(CidrSet.Parse(job.AllowSrc), CidrSet.Parse(job.AllowDest));
         var table = new BaselineTable(state.State.Rows.Values.Select(r => r.ToRow()));
-        var result = WindowStep.Apply(window, window + job.WindowSeconds, _cached.SourcesIn(window), table, model, filter, settings);
+        var sources = _cached.SourcesIn(window);
+        var result = WindowStep.Apply(window, window + job.WindowSeconds, sources, table, model, filter, settings);
         foreach (var row in result.ChangedRows)
             state.State.Rows[row.Src] = RowState.From(row);
-        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed, result.ActiveSources, result.CountedRecords);
+        var accounts = result.Alerts.ToDictionary(a => a.Id, a => Ipv4.TryParse(a.SrcIp, out uint src) && sources.TryGetValue(src, out var s) && s.Accounts is { } set ? [.. set] : Array.Empty<string>(), StringComparer.Ordinal);
+        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed, result.ActiveSources, result.CountedRecords,
+            RolloutAwareness.ActiveByAccount(sources.Values), accounts);
         if (WindowDelayForTests > 0)
             await Task.Delay(WindowDelayForTests);
         state.State.LastApplied = window;
-        state.State.Applied[window] = outcome;
+        state.State.LastResult = outcome;
         // Persisted before answering: an acknowledged window survives this silo.
         await WriteOrReload();
         return outcome;

@@ -17,10 +17,12 @@ public sealed class StateGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task Applied(long window, long windowSeconds)
+    public async Task Applied(long window, long windowSeconds, Dictionary<string, long> marks)
     {
         if (!state.State.Applied.Add(window))
             return;
+        foreach (var (key, until) in marks)
+            state.State.Quiet[key] = until;
         state.State.CommittedUntil = Math.Max(state.State.CommittedUntil ?? long.MinValue, window + windowSeconds);
         await state.WriteStateAsync();
     }

@@ -12,19 +12,30 @@ namespace FlowSpike.Tests.Cluster;
 public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     [Theory]
-    [InlineData(SplunkModel.ModelName, 16)]
-    [InlineData(SplunkModel.ModelName, 3)]
-    [InlineData(RecommendedModel.ModelName, 7)]
-    public async Task ClusterRunMatchesLocalRun(string model, int shards)
+    [InlineData(SplunkModel.ModelName, 16, false, 0)]
+    [InlineData(SplunkModel.ModelName, 3, false, 0)]
+    [InlineData(SplunkModel.ModelName, 5, false, 14400)]
+    [InlineData(RecommendedModel.ModelName, 7, false, 0)]
+    [InlineData(SplunkModel.ModelName, 4, true, 0)]
+    [InlineData(RecommendedModel.ModelName, 1, true, 7200)]
+    public async Task ClusterRunMatchesLocalRun(string model, int shards, bool rollout, long suppressSeconds)
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
         var input = new InputOptions { Inputs = [set.Logs], Threads = 2 };
-        var request = new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, Policy = new AlertPolicy { Model = model, KeepHistory = false } };
+        var policy = new AlertPolicy
+        {
+            Model = model,
+            KeepHistory = false,
+            // Thresholds at their floor, so every alert is annotated with its account's active hosts, summed over shards.
+            Rollout = rollout ? new RolloutAwareness(0, 1) : null,
+            Suppression = new Suppression(suppressSeconds),
+        };
+        var request = new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, Policy = policy };
 
         var (localAlerts, localLookup) = Local(dir, input, request, model);
 
-        string state = $"parity-{model}-{shards}";
+        string state = $"parity-{model}-{shards}-{rollout}-{suppressSeconds}";
         var coordinator = new ClusterCoordinator(fixture.Grains, state, NullRunLog.Instance) { Shards = shards };
         await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, model, TestContext.Current.CancellationToken);
         string clusterPath = dir.File("cluster.jsonl");
@@ -33,6 +44,7 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         string clusterLookup = LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken));
 
         Assert.NotEmpty(localAlerts);
+        Assert.Equal(rollout, localAlerts.Contains("\"annotations\"", StringComparison.Ordinal));
         Assert.Equal(localAlerts, await File.ReadAllTextAsync(clusterPath, TestContext.Current.CancellationToken));
         Assert.Equal(localLookup, clusterLookup);
     }
