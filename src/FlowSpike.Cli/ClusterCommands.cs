@@ -182,9 +182,11 @@ internal static class ClusterCommands
         {
             return action();
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException || ClusterRetry.IsTransient(e))
+        catch (Exception e) when (e is OrleansException or TimeoutException or StackExchange.Redis.RedisException || ClusterRetry.IsTransient(e))
         {
-            throw new RunException($"cluster: {e.GetType().Name}: {e.Message}");
+            throw new RunException($"cluster: {e.GetType().Name}: {FirstLine(e.Message)}");
         }
     });
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0];
 }
