@@ -10,8 +10,8 @@ using FlowSpike.State;
 namespace FlowSpike.Cluster;
 
 /// <summary>
-/// Runs baseline and detect on a cluster with the local commands' semantics: inputs become scan tasks spread over the
-/// silos, the results go to the shard grains that hold the baselines, and the coordinator closes each window in time
+/// Runs baseline and detect on a cluster with the local commands' semantics: inputs become scan tasks that the workers
+/// on every silo pull from a queue, the results go to the shard grains that hold the baselines, and the coordinator closes each window in time
 /// order, delivering its alerts before it records the window as applied. Every step is idempotent, so a call that
 /// failed because a silo died is simply repeated.
 /// </summary>
@@ -19,9 +19,6 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
 {
     /// <summary>Shards of a new state; an existing state keeps its count.</summary>
     public int Shards { get; init; } = ClusterNames.DefaultShards;
-
-    /// <summary>Scan tasks in flight at once; each silo runs as many as it has scan slots and queues the rest.</summary>
-    public int Concurrency { get; init; } = 64;
 
     public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds, string model, CancellationToken cancellation = default)
     {
@@ -170,12 +167,31 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         int silos = hosts.Count;
         log.Info($"scanning {tasks.Count} object(s) on {silos} silo(s)");
         var clock = Stopwatch.StartNew();
-        var reports = new ScanReport[tasks.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, tasks.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Concurrency), CancellationToken = cancellation }, async (i, ct) =>
+        // The workers on every silo pull from this queue; the coordinator only waits for it to drain.
+        string queueId = Guid.NewGuid().ToString("N");
+        var queue = grains.GetGrain<IScanQueueGrain>(queueId);
+        var registry = grains.GetGrain<IScanRegistryGrain>(ClusterNames.Registry);
+        await ClusterRetry.Run(() => queue.Enqueue(job, [.. tasks]), "scan queue", log, cancellation, _watch);
+        await ClusterRetry.Run(() => registry.Open(queueId), "scan registry", log, cancellation, _watch);
+        ScanReport[] reports;
+        try
         {
-            var task = tasks[i];
-            reports[i] = await ClusterRetry.Run(() => grains.GetGrain<IScanTaskGrain>(task.Id).Run(job, task), $"scan of {task.Path}", log, ct, _watch);
-        });
+            while (true)
+            {
+                var status = await ClusterRetry.Run(() => queue.Status(), "scan queue", log, cancellation, _watch);
+                if (status.Error is { } error)
+                    throw new RunException(error);
+                if (status.Done >= status.Total)
+                    break;
+                await Task.Delay(50, cancellation);
+            }
+            reports = await ClusterRetry.Run(() => queue.Reports(), "scan queue", log, cancellation, _watch);
+        }
+        finally
+        {
+            await ClusterRetry.Run(() => registry.Closed(queueId), "scan registry", log, CancellationToken.None, _watch);
+            await ClusterRetry.Run(() => queue.Close(), "scan queue", log, CancellationToken.None, _watch);
+        }
         var elapsed = clock.Elapsed;
         long bytes = reports.Sum(r => r.Bytes), lines = reports.Sum(r => r.Lines), counted = reports.Sum(r => r.Counted), malformed = reports.Sum(r => r.Malformed);
         double seconds = Math.Max(elapsed.TotalSeconds, 1e-6);

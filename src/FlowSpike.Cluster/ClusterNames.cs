@@ -10,6 +10,9 @@ public static class ClusterNames
 
     public const string ServiceId = "flowspike";
 
+    /// <summary>Key of the one registry grain that lists the open scan queues.</summary>
+    public const string Registry = "scan-queues";
+
     /// <summary>Source shards a new state gets unless told otherwise.</summary>
     public const int DefaultShards = 16;
 }

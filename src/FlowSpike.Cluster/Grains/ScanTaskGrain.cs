@@ -5,8 +5,11 @@ using Orleans.Placement;
 
 namespace FlowSpike.Cluster.Grains;
 
-/// <summary>Scans one input object with <see cref="FlowScanner"/> (single-threaded: the cluster runs many tasks at once) and persists the result before answering.</summary>
-[RandomPlacement]
+/// <summary>
+/// Scans one input object with <see cref="FlowScanner"/> (single-threaded: the cluster runs many tasks at once) and
+/// persists the result before answering. Placed on the silo whose worker pulled the task, so the scan runs there.
+/// </summary>
+[PreferLocalPlacement]
 public sealed class ScanTaskGrain(
     [PersistentState("task", ClusterNames.Storage)] IPersistentState<ScanTaskState> state,
     ScanSlots slots) : Grain, IScanTaskGrain

@@ -15,6 +15,7 @@ public static class FlowSpikeSilo
     public static ISiloBuilder AddFlowSpike(this ISiloBuilder silo, int scanSlots)
     {
         silo.Services.AddSingleton(new ScanSlots(scanSlots));
+        silo.Services.AddHostedService<ScanWorker>();
         return silo;
     }
 

@@ -96,4 +96,26 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         Assert.Equal(local.Values.OrderBy(r => r.Src).Select(RowState.From), (await shard.Rows()).OrderBy(r => r.Src));
         Assert.Equal(rows.OrderBy(r => r.Src), (await shard.Rows()).OrderBy(r => r.Src));
     }
+
+    [Fact]
+    public async Task TasksLeasedToASiloThatIsNotActiveAreOfferedAgain()
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        var input = new InputOptions { Inputs = [set.Logs] };
+        var job = ScanJobs.From(input, SynthData.From, SynthData.End, 3600, keepDetails: false, shards: 2);
+        var tasks = InputSet.Expand([set.Logs]).Take(3).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).ToArray();
+        // Not registered, so the test silos' workers leave this queue alone.
+        var queue = fixture.Grains.GetGrain<IScanQueueGrain>("lease-test");
+        await queue.Enqueue(job, tasks);
+        var gone = SiloAddress.New(System.Net.IPAddress.Loopback, 1, 1);
+
+        var first = await queue.Take(gone, 2);
+        var status = await queue.Status();
+        var again = await queue.Take(gone, 3);
+
+        Assert.Equal(2, first!.Tasks.Length);
+        Assert.Equal(new QueueStatus(3, 0, 0, null), status);
+        Assert.Equal(3, again!.Tasks.Length);
+        Assert.Equal(tasks.Select(t => t.Id).Order(), again.Tasks.Select(t => t.Id).Order());
+    }
 }

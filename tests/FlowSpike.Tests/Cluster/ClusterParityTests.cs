@@ -1,6 +1,8 @@
+using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
 using FlowSpike.Baseline;
 using FlowSpike.Cluster;
+using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Synthesis;
@@ -72,6 +74,25 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         Assert.Equal(24, second.WindowsSkipped);
         Assert.Equal(alerts, await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
         Assert.Equal(lookup, LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
+    public async Task UnreadableObjectStopsTheRunWithItsNameLikeALocalRun()
+    {
+        using var dir = new TempDir();
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        var good = InputSet.Expand([set.Logs])[0].Path;
+        File.Copy(good, dir.File("good.log.gz"));
+        // A gzip header followed by garbage: the reader's CRC and format checks reject it.
+        await File.WriteAllBytesAsync(dir.File("bad.log.gz"), [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7], TestContext.Current.CancellationToken);
+        var input = new InputOptions { Inputs = [dir.Path] };
+        var local = Assert.Throws<FlowInputException>(() => FlowScanner.Scan(InputSet.Expand([dir.Path]), input.Scan(SynthData.From, SynthData.BaselineEnd, 3600, false), TestContext.Current.CancellationToken));
+        var coordinator = new ClusterCoordinator(fixture.Grains, "unreadable", NullRunLog.Instance);
+
+        var e = await Assert.ThrowsAsync<RunException>(() => coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, SplunkModel.ModelName, TestContext.Current.CancellationToken));
+
+        Assert.Contains("bad.log.gz", e.Message, StringComparison.Ordinal);
+        Assert.Contains(local.Message, e.Message, StringComparison.Ordinal);
     }
 
     private static (string Alerts, string Lookup) Local(TempDir dir, InputOptions input, DetectRequest request, string model)
