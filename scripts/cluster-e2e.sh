@@ -65,7 +65,8 @@ sleep "${kill_after:-3}"
 victim=${pids[$((silos - 1))]}
 if kill -0 "$detect" 2>/dev/null; then
   kill -9 "$victim"; wait "$victim" 2>/dev/null
-  echo "cluster-e2e: killed silo $silos (pid $victim) with SIGKILL $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s into detect" >&2
+  if grep -q "scanned" "$dir/detect.log"; then phase="while the shards closed windows"; else phase="during the scan"; fi
+  echo "cluster-e2e: killed silo $silos (pid $victim) with SIGKILL $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s into detect, $phase" >&2
 else
   echo "cluster-e2e: detect finished before the kill; use --kill-after or a larger input" >&2
 fi
