@@ -53,10 +53,13 @@ public static class ScanJobs
         if (!S3Uri.IsS3(task.Path))
             return new InputFile(task.Path, task.Length);
         var uri = S3Uri.Parse(task.Path);
-        var client = S3Settings.FromEnvironment(job.S3EndpointUrl) with { Region = job.S3Region };
-        var s3 = client.CreateClient();
+        // The silo's own credential chain: no secret travels with a job or lands in the cluster's storage.
+        var s3 = S3Clients.GetOrAdd((job.S3EndpointUrl, job.S3Region), k => (S3Settings.FromEnvironment(k.Endpoint) with { Region = k.Region ?? S3Settings.FromEnvironment().Region }).CreateClient());
         return new InputFile(task.Path, task.Length) { OpenRemote = () => S3Lister.Open(s3, uri.Bucket, uri.Prefix) };
     }
+
+    /// <summary>One client per endpoint and region per silo: clients pool their connections.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string? Endpoint, string? Region), Amazon.S3.AmazonS3Client> S3Clients = new();
 
     /// <summary>A task id that is the same for the same job settings and object, so retries and reruns never count an object twice.</summary>
     public static string TaskId(ScanJob job, InputFile file)
