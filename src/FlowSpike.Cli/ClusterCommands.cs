@@ -124,6 +124,8 @@ internal static class ClusterCommands
                 Policy = detection.Policy(r, config, r.GetValue(common.Model)!),
             };
             TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
+            if (r.GetResult(detection.HistoryRetention) is { Implicit: false })
+                log.Warn("--history-retention: the cluster keeps no per-host history yet (explain and report read a local state)");
             var sinks = detection.Sinks(r, config);
             try
             {
