@@ -109,8 +109,8 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
                 var active = new Dictionary<string, int>(StringComparer.Ordinal);
                 foreach (var (account, n) in parts.SelectMany(p => p.ActiveByAccount))
                     active[account] = active.GetValueOrDefault(account) + n;
-                var accountsOf = parts.SelectMany(p => p.AlertAccounts).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-                merged = rollout.Annotate(merged, active, a => accountsOf[a.Id]);
+                var alerting = parts.SelectMany(p => p.AlertAccounts).ToDictionary(kv => kv.Key, kv => kv.Value);
+                merged = rollout.Annotate(merged, RolloutView.Sources(active, alerting));
             }
             var (deliver, marks, held) = policy.Suppression.Select(merged, meta.Quiet);
             var pending = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();

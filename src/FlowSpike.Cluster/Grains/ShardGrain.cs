@@ -57,9 +57,19 @@ public sealed class ShardGrain(
         var result = WindowStep.Apply(window, window + job.WindowSeconds, sources, table, model, filter, settings);
         foreach (var row in result.ChangedRows)
             state.State.Rows[row.Src] = RowState.From(row);
-        var accounts = result.Alerts.ToDictionary(a => a.Id, a => Ipv4.TryParse(a.SrcIp, out uint src) && sources.TryGetValue(src, out var s) && s.Accounts is { } set ? [.. set] : Array.Empty<string>(), StringComparer.Ordinal);
-        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed, result.ActiveSources, result.CountedRecords,
-            RolloutAwareness.ActiveByAccount(sources.Values), accounts);
+        var active = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var stats in sources.Values)
+        {
+            foreach (string account in stats.Accounts ?? [])
+                active[account] = active.GetValueOrDefault(account) + 1;
+        }
+        var alerting = new Dictionary<uint, string[]>();
+        foreach (var alert in result.Alerts)
+        {
+            if (Ipv4.TryParse(alert.SrcIp, out uint src) && sources.TryGetValue(src, out var s))
+                alerting[src] = [.. s.Accounts ?? []];
+        }
+        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed, result.ActiveSources, result.CountedRecords, active, alerting);
         if (WindowDelayForTests > 0)
             await Task.Delay(WindowDelayForTests);
         state.State.LastApplied = window;

@@ -14,32 +14,17 @@ public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3)
     {
         if (alerts.Count < MinHosts)
             return alerts;
-        return Annotate(alerts, ActiveByAccount(sources.Values),
-            alert => Ipv4.TryParse(alert.SrcIp, out uint src) && sources.TryGetValue(src, out var s) && s.Accounts is { } a ? a : []);
-    }
-
-    /// <summary>Active hosts per account. Counts over disjoint sets of sources add up, so the parts of a window can be counted apart.</summary>
-    public static Dictionary<string, int> ActiveByAccount(IEnumerable<SourceWindowStats> sources)
-    {
         var active = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var stats in sources)
+        foreach (var stats in sources.Values)
         {
             foreach (string account in stats.Accounts ?? [])
                 active[account] = active.GetValueOrDefault(account) + 1;
         }
-        return active;
-    }
-
-    /// <summary>The annotation from each account's active hosts and each alert's accounts, for callers that hold a window's sources in parts.</summary>
-    public IReadOnlyList<Alert> Annotate(IReadOnlyList<Alert> alerts, IReadOnlyDictionary<string, int> active, Func<Alert, IReadOnlyCollection<string>> accountsOfAlert)
-    {
-        if (alerts.Count < MinHosts)
-            return alerts;
         var accountsOf = new Dictionary<string, IReadOnlyCollection<string>>(StringComparer.Ordinal);
         var spiking = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var alert in alerts)
         {
-            var accounts = accountsOfAlert(alert);
+            IReadOnlyCollection<string> accounts = Ipv4.TryParse(alert.SrcIp, out uint src) && sources.TryGetValue(src, out var s) && s.Accounts is { } a ? a : [];
             accountsOf[alert.Id] = accounts;
             foreach (string account in accounts)
                 spiking[account] = spiking.GetValueOrDefault(account) + 1;
