@@ -9,6 +9,11 @@ public sealed class ScanQueueGrain(
     /// <summary>A lease this old is offered again even if its silo looks alive (a stuck worker must not stall the run).</summary>
     private static readonly TimeSpan LeaseLimit = TimeSpan.FromMinutes(10);
 
+    /// <summary>A queue whose coordinator has not asked for its status this long was abandoned: it leaves the registry.</summary>
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+
+    private DateTime _lastStatus = DateTime.UtcNow;
+
     private readonly Dictionary<string, ScanReport> _done = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (SiloAddress Silo, DateTime At)> _leases = new(StringComparer.Ordinal);
     private int _next;
@@ -23,10 +28,16 @@ public sealed class ScanQueueGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<ScanLease?> Take(SiloAddress silo, int max)
+    public async Task<ScanLease?> Take(SiloAddress silo, int max)
     {
+        if (DateTime.UtcNow - _lastStatus > AbandonedAfter)
+        {
+            // Its coordinator is gone; a rerun makes a new queue (and finds the finished tasks' results stored).
+            await GrainFactory.GetGrain<IScanRegistryGrain>(ClusterNames.Registry).Closed(this.GetPrimaryKeyString());
+            return null;
+        }
         if (state.State.Job is not { } job || max < 1 || _error is not null)
-            return Task.FromResult<ScanLease?>(null);
+            return null;
         Reclaim();
         var taken = new List<ScanTask>(max);
         var tasks = state.State.Tasks;
@@ -41,7 +52,7 @@ public sealed class ScanQueueGrain(
         }
         if (taken.Count > 0)
             _next = (Array.IndexOf(tasks, taken[^1]) + 1) % tasks.Length;
-        return Task.FromResult(taken.Count == 0 ? null : new ScanLease(job, [.. taken]));
+        return taken.Count == 0 ? null : new ScanLease(job, [.. taken]);
     }
 
     public Task Complete(string taskId, ScanReport report)
@@ -60,6 +71,7 @@ public sealed class ScanQueueGrain(
 
     public Task<QueueStatus> Status()
     {
+        _lastStatus = DateTime.UtcNow;
         Reclaim();
         return Task.FromResult(new QueueStatus(state.State.Tasks.Length, _done.Count, _leases.Count, _error));
     }
