@@ -95,6 +95,44 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         Assert.Contains(local.Message, e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CoordinatorThatStopsMidRunAndIsRerunDeliversEveryAlertOnce()
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        using var dir = new TempDir();
+        var input = new InputOptions { Inputs = [set.Logs], Threads = 2 };
+        var request = new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, Policy = new AlertPolicy { KeepHistory = false } };
+        var (localAlerts, localLookup) = Local(dir, input, request, SplunkModel.ModelName);
+        var coordinator = new ClusterCoordinator(fixture.Grains, "stopped", NullRunLog.Instance);
+        await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, SplunkModel.ModelName, TestContext.Current.CancellationToken);
+        string path = dir.File("cluster.jsonl");
+
+        // The third delivery fails after the shards applied its window: the run stops as a crashed coordinator would.
+        using (var sink = new FailingSink(new FileAlertSink(path), failAt: 3))
+            await Assert.ThrowsAsync<IOException>(() => coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken));
+        using (var sink = new FileAlertSink(path))
+            await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
+
+        Assert.Equal(localAlerts, await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+        Assert.Equal(localLookup, LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
+    }
+
+    private sealed class FailingSink(IAlertSink inner, int failAt) : IAlertSink
+    {
+        private int _calls;
+
+        public string Name => inner.Name;
+
+        public void Deliver(IReadOnlyList<PendingAlert> alerts)
+        {
+            if (++_calls == failAt)
+                throw new IOException("sink down");
+            inner.Deliver(alerts);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+
     private static (string Alerts, string Lookup) Local(TempDir dir, InputOptions input, DetectRequest request, string model)
     {
         string alerts = dir.File("local.jsonl");
