@@ -3,10 +3,10 @@
 # of detect, then compares the alerts and the exported lookup with a local run on the same input.
 # Prints "cluster: identical" or the differences.
 # Usage: scripts/cluster-e2e.sh --input DIR --from T --to T --baseline-from T [detect options...]
-#        [--silos N] [--kill-after SECONDS] [--redis-port P] [--keep]
+#        [--silos N] [--kill-in detect|baseline] [--kill-after SECONDS] [--redis-port P] [--keep]
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-input=""; from=""; to=""; bfrom=""; silos=3; kill_after=""; port=6392; keep=0; extra=(); model=()
+input=""; from=""; to=""; bfrom=""; silos=3; kill_after=""; kill_in=detect; port=6392; keep=0; extra=(); model=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --input) input=$2; shift 2 ;;
@@ -15,6 +15,7 @@ while [ $# -gt 0 ]; do
     --baseline-from) bfrom=$2; shift 2 ;;
     --silos) silos=$2; shift 2 ;;
     --kill-after) kill_after=$2; shift 2 ;;
+    --kill-in) kill_in=$2; shift 2 ;;
     --redis-port) port=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --model) model=(--model "$2"); extra+=("$1" "$2"); shift 2 ;;
@@ -55,24 +56,38 @@ for _ in $(seq 300); do
 done
 [ "$(grep -l 'joined cluster' "$dir"/silo*.log 2>/dev/null | wc -l)" -ge "$silos" ] || { echo "cluster-e2e: silos did not start" >&2; cat "$dir"/silo*.log >&2; exit 1; }
 
-"${fs[@]}" cluster baseline "${cluster[@]}" --input "$input" --from "$bfrom" --to "$from" --state e2e "${model[@]}" 2> "$dir/baseline.log" \
-  || { echo "cluster-e2e: cluster baseline failed" >&2; cat "$dir/baseline.log" >&2; exit 1; }
-start=$(date +%s.%N)
-"${fs[@]}" cluster detect "${cluster[@]}" --input "$input" --from "$from" --to "$to" --state e2e --out "$dir/cluster.jsonl" "${extra[@]}" 2> "$dir/detect.log" &
-detect=$!
-# The last silo dies mid-run: by default half-way through a detect run of this size.
-sleep "${kill_after:-3}"
-victim=${pids[$((silos - 1))]}
-if kill -0 "$detect" 2>/dev/null; then
-  kill -9 "$victim"; wait "$victim" 2>/dev/null
-  if grep -q "scanned" "$dir/detect.log"; then phase="while the shards closed windows"; else phase="during the scan"; fi
-  echo "cluster-e2e: killed silo $silos (pid $victim) with SIGKILL $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s into detect, $phase" >&2
+# Runs "$@" (a cluster command logging to $1.log) in the background and kills the last silo mid-run.
+run_and_kill() {
+  local name=$1; shift
+  local start; start=$(date +%s.%N)
+  "$@" 2> "$dir/$name.log" &
+  local run=$!
+  sleep "${kill_after:-3}"
+  local victim=${pids[$((silos - 1))]}
+  if kill -0 "$run" 2>/dev/null; then
+    kill -9 "$victim"; wait "$victim" 2>/dev/null
+    local phase="during the scan"
+    if grep -q "scanned" "$dir/$name.log"; then
+      if [ "$name" = detect ]; then phase="while the shards closed windows"; else phase="while the shards built the baseline"; fi
+    fi
+    echo "cluster-e2e: killed silo $silos (pid $victim) with SIGKILL $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s into $name, $phase" >&2
+  else
+    echo "cluster-e2e: $name finished before the kill; use --kill-after or a larger input" >&2
+  fi
+  wait "$run" || { echo "cluster-e2e: cluster $name failed" >&2; cat "$dir/$name.log" >&2; exit 1; }
+}
+baseline_cmd=("${fs[@]}" cluster baseline "${cluster[@]}" --input "$input" --from "$bfrom" --to "$from" --state e2e "${model[@]}")
+detect_cmd=("${fs[@]}" cluster detect "${cluster[@]}" --input "$input" --from "$from" --to "$to" --state e2e --out "$dir/cluster.jsonl" "${extra[@]}")
+if [ "$kill_in" = baseline ]; then
+  run_and_kill baseline "${baseline_cmd[@]}"
+  "${detect_cmd[@]}" 2> "$dir/detect.log" || { echo "cluster-e2e: cluster detect failed" >&2; cat "$dir/detect.log" >&2; exit 1; }
 else
-  echo "cluster-e2e: detect finished before the kill; use --kill-after or a larger input" >&2
+  "${baseline_cmd[@]}" 2> "$dir/baseline.log" || { echo "cluster-e2e: cluster baseline failed" >&2; cat "$dir/baseline.log" >&2; exit 1; }
+  run_and_kill detect "${detect_cmd[@]}"
 fi
-wait "$detect" || { echo "cluster-e2e: cluster detect failed" >&2; cat "$dir/detect.log" >&2; exit 1; }
+grep -E "scanned|baseline:" "$dir/baseline.log" | sed "s/^/cluster-e2e: baseline: /" >&2
 grep -E "scanned|applied" "$dir/detect.log" | sed "s/^/cluster-e2e: detect: /" >&2
-echo "cluster-e2e: detect: $(grep -c retrying "$dir/detect.log") call(s) repeated after the kill" >&2
+echo "cluster-e2e: $(cat "$dir/baseline.log" "$dir/detect.log" | grep -c retrying) call(s) repeated after the kill" >&2
 "${fs[@]}" cluster lookup export "${cluster[@]}" --state e2e --out "$dir/cluster.csv" 2>/dev/null || { echo "cluster-e2e: export failed" >&2; exit 1; }
 
 # The same run, locally.
