@@ -28,6 +28,11 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq chromium >/dev/null 2>&1 || echo "test.sh: could not install chromium" >&2
 fi
 
+# The cluster's end-to-end run uses Debian's redis-server, started on 127.0.0.1 by scripts/cluster-e2e.sh.
+if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq redis-server >/dev/null 2>&1 || echo "test.sh: could not install redis-server" >&2
+fi
+
 if ! dotnet build FlowSpike.slnx -c Release -nologo -v quiet; then
   echo "0 passed, 1 failed"
   exit 1
@@ -47,6 +52,22 @@ if scripts/fault-injection.sh --kills 3 --days 4; then
 else
   failed=$((failed + 1)); status=1
 fi
+# The cluster end to end on the demo data set: 3 silos on Redis, one killed with SIGKILL mid-detect, compared with a
+# local run (the larger runs are in docs/scale.md).
+e2e_data="$(mktemp -d /tmp/flowspike-e2e-data.XXXXXX)"
+e2e_out=""
+if dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll synth --out "$e2e_data" --days 10 --spike-from-day 7 --seed 42 --hosts 40 >/dev/null 2>&1; then
+  e2e_out="$(scripts/cluster-e2e.sh --input "$e2e_data/AWSLogs" --from 2026-10-08T00:00:00Z --to 2026-10-11T00:00:00Z \
+    --baseline-from 2026-10-01T00:00:00Z 2>&1 | grep -v retrying)"
+  echo "$e2e_out"
+fi
+if grep -qx "cluster: identical" <<< "$e2e_out"; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: cluster end to end FAILED" >&2
+  failed=$((failed + 1)); status=1
+fi
+rm -rf "$e2e_data"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"

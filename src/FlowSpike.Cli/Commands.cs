@@ -29,10 +29,11 @@ internal static class Commands
         root.Subcommands.Add(EvaluateCommand());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());
+        root.Subcommands.Add(ClusterCommands.Build());
         return root;
     }
 
-    private sealed class Common(bool range = true)
+    internal sealed class Common(bool range = true)
     {
         public Option<string[]> Input { get; } = CliOptions.Inputs();
         public Option<string> State { get; } = CliOptions.State();
@@ -176,7 +177,7 @@ internal static class Commands
     }
 
     /// <summary>What detect and watch share: the window, the seed's thresholds, the allowlists, suppression and the alert outputs.</summary>
-    private sealed class DetectionOptions
+    internal sealed class DetectionOptions
     {
         public Option<long> Window { get; } = CliOptions.Duration("--window", "Window size; each epoch-aligned window is one detection run.", "1h");
         public Option<double> Deviation { get; } = new("--deviation-threshold") { Description = "Standard deviations above the mean (deviationThreshold).", DefaultValueFactory = _ => 3 };
@@ -238,7 +239,10 @@ internal static class Commands
         }
 
         /// <summary>The config's sinks, plus --out (or stdout when nothing else is configured).</summary>
-        public AlertDispatcher Dispatcher(ParseResult r, FlowSpikeConfig config, IRunLog log)
+        public AlertDispatcher Dispatcher(ParseResult r, FlowSpikeConfig config, IRunLog log) => new(Sinks(r, config), log);
+
+        /// <summary>The sinks themselves, for callers that deliver without a state's outbox (the cluster).</summary>
+        public List<IAlertSink> Sinks(ParseResult r, FlowSpikeConfig config)
         {
             var asff = new AsffOptions
             {
@@ -261,7 +265,7 @@ internal static class Commands
                     s.Dispose();
                 throw new RunException(e.Message);
             }
-            return new AlertDispatcher(sinks, log);
+            return sinks;
         }
     }
 

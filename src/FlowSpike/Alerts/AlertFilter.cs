@@ -10,6 +10,10 @@ public sealed class AlertFilter(CidrSet allowSources, CidrSet allowDestinations)
 {
     public static AlertFilter None { get; } = new(CidrSet.Empty, CidrSet.Empty);
 
+    public CidrSet AllowSources => allowSources;
+
+    public CidrSet AllowDestinations => allowDestinations;
+
     public bool Suppresses(Alert alert)
     {
         if (!allowSources.IsEmpty && Ipv4.TryParse(alert.SrcIp, out uint src) && allowSources.Contains(src))

@@ -16,4 +16,32 @@ public sealed record Suppression(long WindowSeconds, SuppressionKey Key = Suppre
         SuppressionKey.SrcIpAndResources => $"{alert.Host}|{string.Join(',', alert.ResourceIds)}",
         _ => alert.Host,
     };
+
+    /// <summary>
+    /// One window's throttling: an alert goes out unless its key is quiet, by a stored mark (<paramref name="quiet"/>)
+    /// or by an earlier alert of the same window. Returns the alerts to deliver, the new marks and the ids held back.
+    /// </summary>
+    public (List<Alert> Deliver, Dictionary<string, long> Marks, HashSet<string> Suppressed) Select(IReadOnlyList<Alert> alerts, IReadOnlyDictionary<string, long> quiet)
+    {
+        var deliver = new List<Alert>(alerts.Count);
+        var marks = new Dictionary<string, long>(StringComparer.Ordinal);
+        var suppressed = new HashSet<string>(StringComparer.Ordinal);
+        if (!Enabled)
+        {
+            deliver.AddRange(alerts);
+            return (deliver, marks, suppressed);
+        }
+        foreach (var alert in alerts)
+        {
+            string key = KeyOf(alert);
+            if ((quiet.TryGetValue(key, out long until) && alert.WindowStart < until) || (marks.TryGetValue(key, out until) && alert.WindowStart < until))
+            {
+                suppressed.Add(alert.Id);
+                continue;
+            }
+            marks[key] = alert.WindowStart + WindowSeconds;
+            deliver.Add(alert);
+        }
+        return (deliver, marks, suppressed);
+    }
 }

@@ -19,28 +19,10 @@ internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpi
         var result = WindowStep.Apply(windowStart, windowStart + windowSeconds, sources, table, model, policy.Filter, policy.Settings);
         if (policy.Rollout is { } rollout)
             result = result with { Alerts = rollout.Annotate(result.Alerts, sources) };
-        var deliver = new List<Alert>(result.Alerts.Count);
-        var marks = new Dictionary<string, long>(StringComparer.Ordinal);
-        var suppressed = new HashSet<string>(StringComparer.Ordinal);
-        if (policy.Suppression.Enabled && result.Alerts.Count > 0)
-        {
-            var quiet = store.SuppressedUntil([.. result.Alerts.Select(policy.Suppression.KeyOf)]);
-            foreach (var alert in result.Alerts)
-            {
-                string key = policy.Suppression.KeyOf(alert);
-                if ((quiet.TryGetValue(key, out long until) && alert.WindowStart < until) || (marks.TryGetValue(key, out until) && alert.WindowStart < until))
-                {
-                    suppressed.Add(alert.Id);
-                    continue;
-                }
-                marks[key] = alert.WindowStart + policy.Suppression.WindowSeconds;
-                deliver.Add(alert);
-            }
-        }
-        else
-        {
-            deliver.AddRange(result.Alerts);
-        }
+        var quiet = policy.Suppression.Enabled && result.Alerts.Count > 0
+            ? store.SuppressedUntil([.. result.Alerts.Select(policy.Suppression.KeyOf)])
+            : new Dictionary<string, long>();
+        var (deliver, marks, suppressed) = policy.Suppression.Select(result.Alerts, quiet);
         var outbox = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
         store.CommitWindow(new WindowCommit
         {

@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Net;
+using FlowSpike.Cluster;
+using FlowSpike.Cluster.Hosting;
+using FlowSpike.Runs;
+using FlowSpike.State;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowSpike.Cli;
+
+/// <summary>
+/// `flowspike cluster ...`: a silo, and baseline / detect / lookup export run on the cluster with the local commands'
+/// options. --state names the state held by the cluster instead of a SQLite file.
+/// </summary>
+internal static class ClusterCommands
+{
+    public static Command Build()
+    {
+        var cluster = new Command("cluster", "Run on a Microsoft Orleans cluster: silos scan the inputs in parallel and hold the baselines in shards (Redis membership and state).");
+        cluster.Subcommands.Add(Silo());
+        cluster.Subcommands.Add(Baseline());
+        cluster.Subcommands.Add(Detect());
+        var lookup = new Command("lookup", "The lookup held by the cluster.");
+        lookup.Subcommands.Add(Export());
+        cluster.Subcommands.Add(lookup);
+        return cluster;
+    }
+
+    private sealed class Connection
+    {
+        public Option<string> Clustering { get; } = new("--clustering") { Description = "Where membership and grain state live: redis://HOST:PORT.", Required = true, HelpName = "URI" };
+        public Option<string> ClusterId { get; } = new("--cluster-id") { Description = "The cluster to join.", DefaultValueFactory = _ => ClusterNames.DefaultClusterId, HelpName = "ID" };
+
+        public void AddTo(Command c)
+        {
+            c.Options.Add(Clustering);
+            c.Options.Add(ClusterId);
+        }
+
+        public ClusterConnection Parse(ParseResult r) => ClusterConnection.Parse(r.GetValue(Clustering)!, r.GetValue(ClusterId)!);
+    }
+
+    private static Command Silo()
+    {
+        var connection = new Connection();
+        var address = new Option<string>("--address") { Description = "Address to listen on and advertise.", DefaultValueFactory = _ => "127.0.0.1", HelpName = "IP" };
+        var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic.", DefaultValueFactory = _ => 11111, HelpName = "PORT" };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to.", DefaultValueFactory = _ => 30000, HelpName = "PORT" };
+        var slots = new Option<int>("--scan-slots") { Description = "Scan tasks this silo runs at once (default: its cores).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" };
+        var cmd = new Command("silo", "Start a silo and serve until SIGTERM or Ctrl-C.");
+        connection.AddTo(cmd);
+        foreach (var o in new Option[] { address, siloPort, gatewayPort, slots })
+            cmd.Options.Add(o);
+        cmd.SetAction(r => Run(() =>
+        {
+            if (!IPAddress.TryParse(r.GetValue(address), out var ip))
+                throw new RunException($"--address: '{r.GetValue(address)}' is not an IP address");
+            var settings = new SiloSettings
+            {
+                Connection = connection.Parse(r),
+                Address = ip,
+                SiloPort = r.GetValue(siloPort),
+                GatewayPort = r.GetValue(gatewayPort),
+                ScanSlots = Math.Max(1, r.GetValue(slots)),
+            };
+            using var stop = new CancellationTokenSource();
+            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            FlowSpikeSilo.RunAsync(settings, stop.Token).GetAwaiter().GetResult();
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Option<int> ShardsOption() => new("--shards") { Description = "Source shards of a new cluster state (an existing state keeps its count).", DefaultValueFactory = _ => ClusterNames.DefaultShards, HelpName = "N" };
+
+    private static Command Baseline()
+    {
+        var common = new Commands.Common();
+        var connection = new Connection();
+        var span = CliOptions.Duration("--span", "Bucket size (epoch-aligned).", "1h");
+        var shards = ShardsOption();
+        var cmd = new Command("baseline", "The baseline command, run on the cluster: replaces the cluster state's lookup.");
+        common.AddTo(cmd);
+        connection.AddTo(cmd);
+        cmd.Options.Add(span);
+        cmd.Options.Add(shards);
+        cmd.SetAction(r => Run(() =>
+        {
+            var config = common.LoadConfig(r);
+            var input = common.InputOptions(r, config);
+            var log = new StderrLog(r.GetValue(common.Quiet));
+            TimeRange.Validate(r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), "--span");
+            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
+            var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(common.State)!, log) { Shards = r.GetValue(shards) };
+            coordinator.BaselineAsync(input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), r.GetValue(common.Model)!).GetAwaiter().GetResult();
+            host.StopAsync().GetAwaiter().GetResult();
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Detect()
+    {
+        var common = new Commands.Common();
+        var detection = new Commands.DetectionOptions();
+        var connection = new Connection();
+        var shards = ShardsOption();
+        var cmd = new Command("detect", "The detect command, run on the cluster: closes each window in order and writes the same alerts.");
+        common.AddTo(cmd);
+        detection.AddTo(cmd);
+        connection.AddTo(cmd);
+        cmd.Options.Add(shards);
+        cmd.SetAction(r => Run(() =>
+        {
+            var config = common.LoadConfig(r);
+            var input = common.InputOptions(r, config);
+            var log = new StderrLog(r.GetValue(common.Quiet));
+            var request = new DetectRequest
+            {
+                From = r.GetValue(common.From),
+                To = r.GetValue(common.To),
+                WindowSeconds = r.GetValue(detection.Window),
+                Policy = detection.Policy(r, config, r.GetValue(common.Model)!),
+            };
+            TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
+            if (r.GetResult(detection.HistoryRetention) is { Implicit: false })
+                log.Warn("--history-retention: the cluster keeps no per-host history yet (explain and report read a local state)");
+            var sinks = detection.Sinks(r, config);
+            try
+            {
+                using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
+                var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(common.State)!, log) { Shards = r.GetValue(shards) };
+                var result = coordinator.DetectAsync(input, request, sinks).GetAwaiter().GetResult();
+                if (result.WindowsApplied > 0)
+                    log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) is null or "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
+                host.StopAsync().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                foreach (var sink in sinks)
+                    sink.Dispose();
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Export()
+    {
+        var connection = new Connection();
+        var state = CliOptions.State();
+        var output = new Option<string>("--out", "-o") { Description = "CSV output; - is stdout.", DefaultValueFactory = _ => "-", HelpName = "FILE" };
+        var cmd = new Command("export", "Write the cluster state's lookup as Splunk CSV.") { state, output };
+        connection.AddTo(cmd);
+        cmd.SetAction(r => Run(() =>
+        {
+            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
+            var rows = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(state)!, new StderrLog(false)).LookupAsync().GetAwaiter().GetResult();
+            string outPath = r.GetValue(output)!;
+            if (outPath == "-")
+            {
+                LookupCsv.Write(rows, Console.Out);
+                Console.Out.Flush();
+            }
+            else
+            {
+                string tmp = outPath + ".tmp";
+                using (var w = new StreamWriter(tmp))
+                    LookupCsv.Write(rows, w);
+                File.Move(tmp, outPath, overwrite: true);
+                Console.Error.WriteLine($"flowspike: exported {rows.Count} row(s) to {outPath}");
+            }
+            host.StopAsync().GetAwaiter().GetResult();
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Like <see cref="Commands.Guard"/>, and a cluster that cannot be reached is one line too.</summary>
+    private static int Run(Func<int> action) => Commands.Guard(() =>
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or StackExchange.Redis.RedisException || ClusterRetry.IsTransient(e))
+        {
+            throw new RunException($"cluster: {e.GetType().Name}: {FirstLine(e.Message)}");
+        }
+    });
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0];
+}

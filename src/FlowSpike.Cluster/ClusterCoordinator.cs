@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using FlowSpike.Alerts;
+using FlowSpike.Baseline;
+using FlowSpike.Cluster.Grains;
+using FlowSpike.Cluster.Wire;
+using FlowSpike.Records;
+using FlowSpike.Runs;
+using FlowSpike.State;
+
+namespace FlowSpike.Cluster;
+
+/// <summary>
+/// Runs baseline and detect on a cluster with the local commands' semantics: inputs become scan tasks that the workers
+/// on every silo pull from a queue, the results go to the shard grains that hold the baselines, and the coordinator closes each window in time
+/// order, delivering its alerts before it records the window as applied. Every step is idempotent, so a call that
+/// failed because a silo died is simply repeated.
+/// </summary>
+public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, IRunLog log)
+{
+    /// <summary>Shards of a new state; an existing state keeps its count.</summary>
+    public int Shards { get; init; } = ClusterNames.DefaultShards;
+
+    public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds, string model, CancellationToken cancellation = default)
+    {
+        TimeRange.Validate(from, to, spanSeconds, "--span");
+        await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
+        _watch = watch;
+        var meta = await StateGrain.Get();
+        int shards = ShardCount(meta);
+        var job = ScanJobs.From(input, from, to, spanSeconds, keepDetails: false, shards);
+        var (tasks, scan) = await ScanAsync(input, job, cancellation);
+        var clock = Stopwatch.StartNew();
+        var baseline = new BaselineJob { RunId = Guid.NewGuid().ToString("N"), From = from, To = to, SpanSeconds = spanSeconds, Model = model, TaskIds = [.. tasks.Select(t => t.Id)] };
+        var hosts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
+            ClusterRetry.Run(() => Shard(s).Baseline(baseline), $"baseline of shard {s}", log, cancellation, _watch)));
+        await ClusterRetry.Run(() => StateGrain.Baselined(model, shards, from, to), "state record", log, cancellation, _watch);
+        await ForgetAsync(tasks);
+        log.Info($"baseline: {hosts.Sum()} hosts over {shards} shards in {TimeRange.Format(from)} .. {TimeRange.Format(to)} (shards took {clock.Elapsed.TotalSeconds:F2} s); committed mark set to {TimeRange.Format(to)}");
+        return scan with { ShardTime = clock.Elapsed, Hosts = hosts.Sum() };
+    }
+
+    public async Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request, IReadOnlyList<IAlertSink> sinks, CancellationToken cancellation = default)
+    {
+        long size = request.WindowSeconds;
+        TimeRange.Validate(request.From, request.To, size, "--window");
+        await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
+        _watch = watch;
+        var policy = request.Policy;
+        if (policy.Settings.Validate() is { } bad)
+            throw new RunException(bad);
+
+        var meta = await StateGrain.Get();
+        if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
+            throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not '{policy.Model}'; use a separate state per model");
+        var todo = new List<long>();
+        int skipped = 0;
+        foreach (long w in Aggregation.WindowMath.Starts(request.From, request.To, size))
+        {
+            if (meta.Applied.Contains(w))
+            {
+                skipped++;
+                continue;
+            }
+            if (meta.CommittedUntil is { } mark && w < mark)
+                throw new RunException(
+                    $"window {TimeRange.Format(w)} was never applied and starts before the committed mark {TimeRange.Format(mark)}; " +
+                    "applying it now would reorder the baseline's history (start --from at or after the mark)");
+            todo.Add(w);
+        }
+        if (skipped > 0)
+            log.Info($"{skipped} window(s) in the range were already committed; skipped");
+        if (todo.Count == 0)
+        {
+            log.Info($"nothing to do: every window in {TimeRange.Format(request.From)} .. {TimeRange.Format(request.To)} is already committed");
+            return new ClusterRunResult { WindowsSkipped = skipped };
+        }
+        if (meta.CommittedUntil is { } committed && todo[0] > committed)
+            log.Warn($"gap: no window was applied between {TimeRange.Format(committed)} and {TimeRange.Format(todo[0])}");
+        if (meta.Model is null)
+            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike cluster baseline` first)");
+
+        int shards = ShardCount(meta);
+        var job = ScanJobs.From(input, todo[0], request.To, size, keepDetails: true, shards);
+        var (tasks, scan) = await ScanAsync(input, job, cancellation);
+
+        var detect = new DetectJob
+        {
+            RunId = Guid.NewGuid().ToString("N"),
+            WindowSeconds = size,
+            Model = policy.Model,
+            DeviationThreshold = policy.Settings.DeviationThreshold,
+            DataPointThreshold = policy.Settings.DataPointThreshold,
+            Weight = policy.Settings.Weight,
+            AllowSrc = [.. policy.Filter.AllowSources.Networks.Select(n => n.ToString())],
+            AllowDest = [.. policy.Filter.AllowDestinations.Networks.Select(n => n.ToString())],
+            TaskIds = [.. tasks.Select(t => t.Id)],
+        };
+        var clock = Stopwatch.StartNew();
+        int alerts = 0, suppressed = 0;
+        foreach (long w in todo)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
+                ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}", log, cancellation, _watch)));
+            // The local step sorts a window's alerts by source address; the shards' alerts merge into that order.
+            IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a => a.SrcIp, StringComparer.Ordinal)];
+            if (policy.Rollout is { } rollout)
+            {
+                var active = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var (account, n) in parts.SelectMany(p => p.ActiveByAccount))
+                    active[account] = active.GetValueOrDefault(account) + n;
+                var alerting = parts.SelectMany(p => p.AlertAccounts).ToDictionary(kv => kv.Key, kv => kv.Value);
+                merged = rollout.Annotate(merged, RolloutView.Sources(active, alerting));
+            }
+            var (deliver, marks, held) = policy.Suppression.Select(merged, meta.Quiet);
+            var pending = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
+            if (pending.Count > 0)
+            {
+                foreach (var sink in sinks)
+                    sink.Deliver(pending);
+            }
+            await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks), "state record", log, cancellation, _watch);
+            foreach (var (key, until) in marks)
+                meta.Quiet[key] = until;
+            suppressed += held.Count;
+            alerts += pending.Count;
+            suppressed += parts.Sum(p => p.Suppressed);
+        }
+        await ForgetAsync(tasks);
+        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists or throttling; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
+        return scan with { ShardTime = clock.Elapsed, WindowsApplied = todo.Count, WindowsSkipped = skipped, Alerts = alerts, Suppressed = suppressed };
+    }
+
+    /// <summary>Every shard's rows: the lookup, as <c>lookup export</c> writes it.</summary>
+    public async Task<IReadOnlyList<BaselineRow>> LookupAsync(CancellationToken cancellation = default)
+    {
+        var meta = await StateGrain.Get();
+        if (meta.Shards == 0)
+            return [];
+        var parts = await Task.WhenAll(Enumerable.Range(0, meta.Shards).Select(s =>
+            ClusterRetry.Run(() => Shard(s).Rows(), $"rows of shard {s}", log, cancellation, _watch)));
+        return [.. parts.SelectMany(p => p).Select(r => r.ToRow())];
+    }
+
+    private MembershipWatch? _watch;
+
+    private IStateGrain StateGrain => grains.GetGrain<IStateGrain>(stateName);
+
+    private IShardGrain Shard(int shard) => grains.GetGrain<IShardGrain>($"{stateName}/{shard}");
+
+    private int ShardCount(StateMeta meta)
+    {
+        if (meta.Shards > 0 && Shards != meta.Shards && Shards != ClusterNames.DefaultShards)
+            throw new RunException($"cluster state '{stateName}' has {meta.Shards} shards; --shards {Shards} cannot change that");
+        return meta.Shards > 0 ? meta.Shards : Shards;
+    }
+
+    private async Task<(List<ScanTask> Tasks, ClusterRunResult Result)> ScanAsync(InputOptions input, ScanJob job, CancellationToken cancellation)
+    {
+        if (input.Inputs.Contains("-"))
+            throw new RunException("--input -: standard input cannot be scanned on a cluster; give files, folders or s3:// prefixes");
+        var files = InputSet.Expand(input.Inputs, job.From, job.To, input.S3);
+        var tasks = files.Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).DistinctBy(t => t.Id).ToList();
+        // Large objects first, so one big object does not start last and leave the other silos idle.
+        tasks.Sort((a, b) => b.Length.CompareTo(a.Length));
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        int silos = hosts.Count;
+        log.Info($"scanning {tasks.Count} object(s) on {silos} silo(s)");
+        var clock = Stopwatch.StartNew();
+        // The workers on every silo pull from this queue; the coordinator only waits for it to drain.
+        string queueId = Guid.NewGuid().ToString("N");
+        var queue = grains.GetGrain<IScanQueueGrain>(queueId);
+        var registry = grains.GetGrain<IScanRegistryGrain>(ClusterNames.Registry);
+        await ClusterRetry.Run(() => queue.Enqueue(job, [.. tasks]), "scan queue", log, cancellation, _watch);
+        await ClusterRetry.Run(() => registry.Open(queueId), "scan registry", log, cancellation, _watch);
+        ScanReport[] reports;
+        try
+        {
+            while (true)
+            {
+                var status = await ClusterRetry.Run(() => queue.Status(), "scan queue", log, cancellation, _watch);
+                if (status.Error is { } error)
+                    throw new RunException(error);
+                if (status.Done >= status.Total)
+                    break;
+                await Task.Delay(50, cancellation);
+            }
+            reports = await ClusterRetry.Run(() => queue.Reports(), "scan queue", log, cancellation, _watch);
+        }
+        finally
+        {
+            await ClusterRetry.Run(() => registry.Closed(queueId), "scan registry", log, CancellationToken.None, _watch);
+            await ClusterRetry.Run(() => queue.Close(), "scan queue", log, CancellationToken.None, _watch);
+        }
+        var elapsed = clock.Elapsed;
+        long bytes = reports.Sum(r => r.Bytes), lines = reports.Sum(r => r.Lines), counted = reports.Sum(r => r.Counted), malformed = reports.Sum(r => r.Malformed);
+        double seconds = Math.Max(elapsed.TotalSeconds, 1e-6);
+        var perSilo = reports.GroupBy(r => r.Silo).Select(g => $"{g.Count()} on {g.Key}").Order(StringComparer.Ordinal);
+        log.Info($"scanned {tasks.Count} file(s), {lines} line(s) in {seconds:F2} s ({bytes / 1e6 / seconds:F0} MB/s of input); {counted} blocked outbound record(s) counted; tasks: {string.Join(", ", perSilo)}");
+        if (malformed > 0)
+        {
+            log.Warn($"{malformed} malformed line(s) skipped; first ones:");
+            foreach (string s in reports.SelectMany(r => r.MalformedSamples).Take(Aggregation.ScanDiagnostics.MaxSamples))
+                log.Warn("  " + s);
+        }
+        return (tasks, new ClusterRunResult { Tasks = tasks.Count, Bytes = bytes, Lines = lines, Counted = counted, Silos = silos, ScanTime = elapsed });
+    }
+
+    /// <summary>Task results are only needed until the shards have taken them; losing this cleanup costs storage, not correctness.</summary>
+    private async Task ForgetAsync(List<ScanTask> tasks)
+    {
+        try
+        {
+            foreach (var batch in tasks.Chunk(256))
+                await Task.WhenAll(batch.Select(t => grains.GetGrain<IScanTaskGrain>(t.Id).Forget()));
+        }
+        catch (Exception e) when (ClusterRetry.IsTransient(e))
+        {
+            log.Warn($"could not drop every scan task's stored result ({e.GetType().Name}); they only use storage");
+        }
+    }
+}

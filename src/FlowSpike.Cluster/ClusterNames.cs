@@ -1,0 +1,18 @@
+namespace FlowSpike.Cluster;
+
+/// <summary>Names shared by silos and clients.</summary>
+public static class ClusterNames
+{
+    /// <summary>The grain storage provider every FlowSpike grain persists to.</summary>
+    public const string Storage = "flowspike";
+
+    public const string DefaultClusterId = "flowspike";
+
+    public const string ServiceId = "flowspike";
+
+    /// <summary>Key of the one registry grain that lists the open scan queues.</summary>
+    public const string Registry = "scan-queues";
+
+    /// <summary>Source shards a new state gets unless told otherwise.</summary>
+    public const int DefaultShards = 16;
+}

@@ -1,0 +1,11 @@
+namespace FlowSpike.Cluster.Grains;
+
+/// <summary>The scan queues open now (one grain, key <see cref="ClusterNames.Registry"/>): the workers look here for work.</summary>
+public interface IScanRegistryGrain : IGrainWithStringKey
+{
+    Task Open(string queue);
+
+    Task Closed(string queue);
+
+    Task<string[]> Queues();
+}

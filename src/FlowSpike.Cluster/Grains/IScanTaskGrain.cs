@@ -1,0 +1,19 @@
+using FlowSpike.Cluster.Wire;
+
+namespace FlowSpike.Cluster.Grains;
+
+/// <summary>
+/// One input object of one job, keyed by its task id. <see cref="Run"/> scans it once with the local fast path and
+/// persists the result split by shard before it answers, so a retry on another silo finds the result or redoes the
+/// same deterministic scan; the shards read their slices from here.
+/// </summary>
+public interface IScanTaskGrain : IGrainWithStringKey
+{
+    Task<ScanReport> Run(ScanJob job, ScanTask task);
+
+    /// <summary>This task's cells for one shard; fails if the task has not run.</summary>
+    Task<SourceStats[]> Slice(int shard);
+
+    /// <summary>Drops the stored result once the job no longer needs it.</summary>
+    Task Forget();
+}

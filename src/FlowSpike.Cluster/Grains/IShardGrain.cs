@@ -1,0 +1,18 @@
+using FlowSpike.Cluster.Wire;
+
+namespace FlowSpike.Cluster.Grains;
+
+/// <summary>
+/// The baselines of the sources of one shard of one state (key "state/shard"). Windows are applied in time order and
+/// each exactly once: the result of an applied window is persisted with the rows, and a repeated call returns it.
+/// </summary>
+public interface IShardGrain : IGrainWithStringKey
+{
+    /// <summary>Replaces the shard's rows with the baseline of the given scan tasks; a repeat of the same run is a no-op.</summary>
+    Task<int> Baseline(BaselineJob job);
+
+    /// <summary>Closes one window for this shard's sources with the library's window step.</summary>
+    Task<WindowShardResult> ApplyWindow(DetectJob job, long window);
+
+    Task<RowState[]> Rows();
+}

@@ -1,0 +1,11 @@
+using FlowSpike.Cluster.Wire;
+
+namespace FlowSpike.Cluster.Grains;
+
+/// <summary>A scan task's persisted result: its report and its cells per shard.</summary>
+[GenerateSerializer]
+public sealed class ScanTaskState
+{
+    [Id(0)] public ScanReport? Report { get; set; }
+    [Id(1)] public SourceStats[][] Slices { get; set; } = [];
+}

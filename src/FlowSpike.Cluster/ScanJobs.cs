@@ -1,0 +1,75 @@
+using FlowSpike.Aggregation;
+using FlowSpike.Cluster.Wire;
+using FlowSpike.Records;
+using FlowSpike.Runs;
+using FlowSpike.Selection;
+
+namespace FlowSpike.Cluster;
+
+/// <summary>Turns the local run's options into a <see cref="ScanJob"/> and back, so a silo scans exactly as the local command would.</summary>
+public static class ScanJobs
+{
+    public static ScanJob From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails, int shards)
+    {
+        string? format = input.FallbackLayout == FlowLayout.Default ? null : string.Join(' ', input.FallbackLayout.Names.Select(n => "${" + n + "}"));
+        if (format is not null && (!FlowLayout.TryFromFormatString(format, out var back, out _) || !back!.Names.SequenceEqual(input.FallbackLayout.Names)))
+            throw new RunException("--log-format: this layout cannot be sent to the cluster");
+        return new ScanJob
+        {
+            From = from,
+            To = to,
+            WindowSeconds = windowSeconds,
+            KeepDetails = keepDetails,
+            Internal = [.. input.Internal.Networks.Select(n => n.ToString())],
+            LogFormat = format,
+            InputFormat = input.Format.ToString(),
+            S3EndpointUrl = input.S3?.EndpointUrl,
+            S3Region = input.S3?.Region,
+            Shards = shards,
+        };
+    }
+
+    /// <summary>The options of a single-threaded local scan: the cluster's parallelism is many tasks at once.</summary>
+    public static ScanOptions Options(ScanJob job)
+    {
+        var layout = FlowLayout.Default;
+        if (job.LogFormat is not null && !FlowLayout.TryFromFormatString(job.LogFormat, out layout, out string? error))
+            throw new RunException($"--log-format: {error}");
+        return new ScanOptions
+        {
+            From = job.From,
+            To = job.To,
+            WindowSeconds = job.WindowSeconds,
+            KeepDetails = job.KeepDetails,
+            Internal = CidrSet.Parse(job.Internal),
+            FallbackLayout = layout!,
+            Format = Enum.Parse<InputFormat>(job.InputFormat, ignoreCase: true),
+            Threads = 1,
+        };
+    }
+
+    public static InputFile Input(ScanJob job, ScanTask task)
+    {
+        if (!S3Uri.IsS3(task.Path))
+            return new InputFile(task.Path, task.Length);
+        var uri = S3Uri.Parse(task.Path);
+        // The silo's own credential chain: no secret travels with a job or lands in the cluster's storage.
+        var s3 = S3Clients.GetOrAdd((job.S3EndpointUrl, job.S3Region), k => (S3Settings.FromEnvironment(k.Endpoint) with { Region = k.Region ?? S3Settings.FromEnvironment().Region }).CreateClient());
+        return new InputFile(task.Path, task.Length) { OpenRemote = () => S3Lister.Open(s3, uri.Bucket, uri.Prefix) };
+    }
+
+    /// <summary>One client per endpoint and region per silo: clients pool their connections.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string? Endpoint, string? Region), Amazon.S3.AmazonS3Client> S3Clients = new();
+
+    /// <summary>A task id that is the same for the same job settings and object, so retries and reruns never count an object twice.</summary>
+    public static string TaskId(ScanJob job, InputFile file)
+    {
+        string stamp = file.Version ?? (file.IsRemote || file.IsStdin ? "" : File.GetLastWriteTimeUtc(file.Path).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string identity = string.Join('\n', job.From, job.To, job.WindowSeconds, job.KeepDetails, string.Join(',', job.Internal), job.LogFormat, job.InputFormat, job.Shards,
+            Path.GetFullPath(file.Path), file.Length, stamp);
+        if (S3Uri.IsS3(file.Path))
+            identity = identity.Replace(Path.GetFullPath(file.Path), file.Path, StringComparison.Ordinal);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identity));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+}

@@ -1,0 +1,14 @@
+namespace FlowSpike.Cluster.Wire;
+
+/// <summary>One baseline invocation as the shards see it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BaselineJob
+{
+    /// <summary>Unique per invocation: a retried call with the same id is a no-op.</summary>
+    [Id(0)] public required string RunId { get; init; }
+    [Id(1)] public required long From { get; init; }
+    [Id(2)] public required long To { get; init; }
+    [Id(3)] public required long SpanSeconds { get; init; }
+    [Id(4)] public required string Model { get; init; }
+    [Id(5)] public required string[] TaskIds { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace FlowSpike.Cluster.Wire;
+
+/// <summary>What the cluster knows of one named state: its model and shard count, the committed mark, the windows applied since the baseline, and the suppression marks.</summary>
+[GenerateSerializer]
+public sealed class StateMeta
+{
+    [Id(0)] public string? Model { get; set; }
+    [Id(1)] public int Shards { get; set; }
+    [Id(2)] public long? CommittedUntil { get; set; }
+    [Id(3)] public SortedSet<long> Applied { get; set; } = [];
+    [Id(4)] public long? BaselineFrom { get; set; }
+    /// <summary>Suppression keys and the time until which they stay quiet (--suppress).</summary>
+    [Id(5)] public Dictionary<string, long> Quiet { get; set; } = new(StringComparer.Ordinal);
+}
