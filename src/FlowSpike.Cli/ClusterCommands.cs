@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Net;
 using FlowSpike.Cluster;
 using FlowSpike.Cluster.Hosting;
+using FlowSpike.Baseline;
 using FlowSpike.Runs;
+using FlowSpike.Selection;
 using FlowSpike.State;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -88,7 +90,7 @@ internal static class ClusterCommands
         cmd.SetAction(r => Run(() =>
         {
             var config = common.LoadConfig(r);
-            var input = common.InputOptions(r, config);
+            var input = ClusterInput(common, r, common.InputOptions(r, config));
             var log = new StderrLog(r.GetValue(common.Quiet));
             TimeRange.Validate(r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), "--span");
             using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
@@ -98,6 +100,22 @@ internal static class ClusterCommands
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// The cluster keys baselines by source address and has no entity registry yet, so it refuses what needs one
+    /// (other entities, IPv6 sources) and runs the models with their default rules.
+    /// </summary>
+    private static InputOptions ClusterInput(Commands.Common common, ParseResult r, InputOptions input)
+    {
+        if (common.EntityKind(r) is { } kind && kind != EntityKind.SrcIp)
+            throw new RunException($"--entity {EntityRegistry.NameOf(kind)}: the cluster keys baselines by src_ip only (run it locally for other entities)");
+        if (common.Rules(r) is { } rules && rules != new RecommendedSettings())
+            throw new RunException("the cluster runs the models with their default rules; --zero-fill, --test-first, --auto-learn, --seasonal, --min-count and --tail-probability are local options for now");
+        if (r.GetValue(common.Ipv6) == true || input.Internal.Ipv6Networks.Any(n => n != Ipv6Cidr.UniqueLocal))
+            throw new RunException("IPv6 sources need an entity registry, which the cluster does not have yet; run IPv6 detection locally");
+        // The models beyond the seed turn IPv6 on by default; on the cluster it stays off.
+        return input with { Internal = new CidrSet(input.Internal.Networks) };
     }
 
     private static Command Detect()
@@ -114,7 +132,7 @@ internal static class ClusterCommands
         cmd.SetAction(r => Run(() =>
         {
             var config = common.LoadConfig(r);
-            var input = common.InputOptions(r, config);
+            var input = ClusterInput(common, r, common.InputOptions(r, config));
             var log = new StderrLog(r.GetValue(common.Quiet));
             var request = new DetectRequest
             {

@@ -5,6 +5,7 @@ using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
 using FlowSpike.Records;
 using FlowSpike.Runs;
+using FlowSpike.Selection;
 using FlowSpike.State;
 
 namespace FlowSpike.Cluster;
@@ -110,6 +111,8 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
                 foreach (var (account, n) in parts.SelectMany(p => p.ActiveByAccount))
                     active[account] = active.GetValueOrDefault(account) + n;
                 var alerting = parts.SelectMany(p => p.AlertAccounts).ToDictionary(kv => kv.Key, kv => kv.Value);
+                // An alert's accounts do not travel in its JSON; the shards report them beside it.
+                merged = [.. merged.Select(a => Ipv4.TryParse(a.SrcIp, out uint src) && alerting.TryGetValue(src, out var accounts) ? a with { Accounts = accounts } : a)];
                 merged = rollout.Annotate(merged, RolloutView.Sources(active, alerting));
             }
             var (deliver, marks, held) = policy.Suppression.Select(merged, meta.Quiet);

@@ -29,7 +29,10 @@ public sealed class ShardGrain(
         if (state.State.BaselineRunId == job.RunId)
             return state.State.Rows.Count;
         var buckets = await Gather(job.TaskIds, job.SpanSeconds);
-        var rows = job.Model == RecommendedModel.ModelName ? BaselineBuilder.BuildZeroFilled(buckets, job.To) : BaselineBuilder.Build(buckets);
+        // The same builders as a local baseline: the seed's support search, or a replay through a learning model.
+        var rows = job.Model == SplunkModel.ModelName
+            ? BaselineBuilder.Build(buckets)
+            : BaselineBuilder.Replay(buckets, job.From, job.To, SpikeModels.Create(job.Model, SpikeSettings.Default));
         state.State.Rows = rows.ToDictionary(kv => kv.Key, kv => RowState.From(kv.Value));
         state.State.BaselineRunId = job.RunId;
         state.State.LastApplied = null;

@@ -136,7 +136,8 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
     private static (string Alerts, string Lookup) Local(TempDir dir, InputOptions input, DetectRequest request, string model)
     {
         string alerts = dir.File("local.jsonl");
-        using var store = SqliteStateStore.Open(dir.File("local.db"), model);
+        // The cluster keys baselines by source address only; the local run is asked for the same.
+        using var store = SqliteStateStore.Open(dir.File("local.db"), model, Selection.EntityKind.SrcIp);
         BaselineRun.Execute(store, input, SynthData.From, SynthData.BaselineEnd, 3600, NullRunLog.Instance, model);
         using (var sink = new FileAlertSink(alerts))
             DetectRun.Execute(store, input, request, sink, NullRunLog.Instance);
