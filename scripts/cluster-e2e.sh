@@ -90,10 +90,9 @@ grep -E "scanned|applied" "$dir/detect.log" | sed "s/^/cluster-e2e: detect: /" >
 echo "cluster-e2e: $(cat "$dir/baseline.log" "$dir/detect.log" | grep -c retrying) call(s) repeated after the kill" >&2
 "${fs[@]}" cluster lookup export "${cluster[@]}" --state e2e --out "$dir/cluster.csv" 2>/dev/null || { echo "cluster-e2e: export failed" >&2; exit 1; }
 
-# The same run, locally, keyed as the cluster keys (by source address, IPv4 only).
-keys=(--entity src_ip --ipv6 false)
-"${fs[@]}" baseline --input "$input" --from "$bfrom" --to "$from" --state "$dir/local.db" -q "${model[@]}" "${keys[@]}" || exit 1
-"${fs[@]}" detect --input "$input" --from "$from" --to "$to" --state "$dir/local.db" --out "$dir/local.jsonl" -q "${extra[@]}" "${keys[@]}" || exit 1
+# The same run, locally.
+"${fs[@]}" baseline --input "$input" --from "$bfrom" --to "$from" --state "$dir/local.db" -q "${model[@]}" || exit 1
+"${fs[@]}" detect --input "$input" --from "$from" --to "$to" --state "$dir/local.db" --out "$dir/local.jsonl" -q "${extra[@]}" || exit 1
 touch "$dir/local.jsonl" "$dir/cluster.jsonl"
 "${fs[@]}" lookup export --state "$dir/local.db" --out "$dir/local.csv" 2> "$dir/export.log" || { echo "cluster-e2e: local lookup export failed: $(tail -1 "$dir/export.log")" >&2; exit 1; }
 

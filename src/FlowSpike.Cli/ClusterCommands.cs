@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Net;
 using FlowSpike.Cluster;
 using FlowSpike.Cluster.Hosting;
-using FlowSpike.Baseline;
 using FlowSpike.Runs;
-using FlowSpike.Selection;
 using FlowSpike.State;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -90,32 +88,16 @@ internal static class ClusterCommands
         cmd.SetAction(r => Run(() =>
         {
             var config = common.LoadConfig(r);
-            var input = ClusterInput(common, r, common.InputOptions(r, config));
+            var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
             TimeRange.Validate(r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), "--span");
             using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
-            var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(common.State)!, log) { Shards = r.GetValue(shards) };
-            coordinator.BaselineAsync(input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), r.GetValue(common.Model)!).GetAwaiter().GetResult();
+            var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(common.State)!, log) { Shards = r.GetValue(shards), Entity = common.EntityKind(r) };
+            coordinator.BaselineAsync(input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), r.GetValue(common.Model)!, rules: common.Rules(r)).GetAwaiter().GetResult();
             host.StopAsync().GetAwaiter().GetResult();
             return 0;
         }));
         return cmd;
-    }
-
-    /// <summary>
-    /// The cluster keys baselines by source address and has no entity registry yet, so it refuses what needs one
-    /// (other entities, IPv6 sources) and runs the models with their default rules.
-    /// </summary>
-    private static InputOptions ClusterInput(Commands.Common common, ParseResult r, InputOptions input)
-    {
-        if (common.EntityKind(r) is { } kind && kind != EntityKind.SrcIp)
-            throw new RunException($"--entity {EntityRegistry.NameOf(kind)}: the cluster keys baselines by src_ip only (run it locally for other entities)");
-        if (common.Rules(r) is { } rules && rules != new RecommendedSettings())
-            throw new RunException("the cluster runs the models with their default rules; --zero-fill, --test-first, --auto-learn, --seasonal, --min-count and --tail-probability are local options for now");
-        if (r.GetValue(common.Ipv6) == true || input.Internal.Ipv6Networks.Any(n => n != Ipv6Cidr.UniqueLocal))
-            throw new RunException("IPv6 sources need an entity registry, which the cluster does not have yet; run IPv6 detection locally");
-        // The models beyond the seed turn IPv6 on by default; on the cluster it stays off.
-        return input with { Internal = new CidrSet(input.Internal.Networks) };
     }
 
     private static Command Detect()
@@ -132,14 +114,14 @@ internal static class ClusterCommands
         cmd.SetAction(r => Run(() =>
         {
             var config = common.LoadConfig(r);
-            var input = ClusterInput(common, r, common.InputOptions(r, config));
+            var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
             var request = new DetectRequest
             {
                 From = r.GetValue(common.From),
                 To = r.GetValue(common.To),
                 WindowSeconds = r.GetValue(detection.Window),
-                Policy = detection.Policy(r, config, r.GetValue(common.Model)!),
+                Policy = detection.Policy(r, config, r.GetValue(common.Model)!) with { Rules = common.Rules(r) },
             };
             TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
             if (r.GetResult(detection.HistoryRetention) is { Implicit: false })
@@ -148,7 +130,7 @@ internal static class ClusterCommands
             try
             {
                 using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
-                var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(common.State)!, log) { Shards = r.GetValue(shards) };
+                var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(common.State)!, log) { Shards = r.GetValue(shards), Entity = common.EntityKind(r) };
                 var result = coordinator.DetectAsync(input, request, sinks).GetAwaiter().GetResult();
                 if (result.WindowsApplied > 0)
                     log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) is null or "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
@@ -174,18 +156,18 @@ internal static class ClusterCommands
         cmd.SetAction(r => Run(() =>
         {
             using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
-            var rows = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(state)!, new StderrLog(false)).LookupAsync().GetAwaiter().GetResult();
+            var (rows, names) = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(state)!, new StderrLog(false)).LookupAsync().GetAwaiter().GetResult();
             string outPath = r.GetValue(output)!;
             if (outPath == "-")
             {
-                LookupCsv.Write(rows, Console.Out);
+                LookupCsv.Write(rows, Console.Out, names);
                 Console.Out.Flush();
             }
             else
             {
                 string tmp = outPath + ".tmp";
                 using (var w = new StreamWriter(tmp))
-                    LookupCsv.Write(rows, w);
+                    LookupCsv.Write(rows, w, names);
                 File.Move(tmp, outPath, overwrite: true);
                 Console.Error.WriteLine($"flowspike: exported {rows.Count} row(s) to {outPath}");
             }

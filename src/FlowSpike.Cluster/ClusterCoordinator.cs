@@ -21,20 +21,48 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
     /// <summary>Shards of a new state; an existing state keeps its count.</summary>
     public int Shards { get; init; } = ClusterNames.DefaultShards;
 
-    public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds, string model, CancellationToken cancellation = default)
+    /// <summary>The entity keying asked for (--entity); null keeps the state's, or the model's default for a new state.</summary>
+    public EntityKind? Entity { get; init; }
+
+    /// <summary>The state's entity keying: as a local state, it is fixed by its first baseline and refused if asked otherwise.</summary>
+    private EntityKind EntityOf(StateMeta meta, string model)
+    {
+        if (meta.Entity is { } stored)
+        {
+            if (!EntityRegistry.TryParseKind(stored, out var kind))
+                throw new RunException($"cluster state '{stateName}': unknown entity keying '{stored}'");
+            if (Entity is { } wanted && wanted != kind)
+                throw new RunException($"cluster state '{stateName}': the state keys baselines by '{stored}', not '{EntityRegistry.NameOf(wanted)}'; use a separate state per entity");
+            return kind;
+        }
+        return Entity ?? SqliteStateStore.DefaultEntity(model);
+    }
+
+    public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds, string model, CancellationToken cancellation = default, RecommendedSettings? rules = null)
     {
         TimeRange.Validate(from, to, spanSeconds, "--span");
         await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
         _watch = watch;
         var meta = await StateGrain.Get();
         int shards = ShardCount(meta);
-        var job = ScanJobs.From(input, from, to, spanSeconds, keepDetails: false, shards);
+        var entity = EntityOf(meta, model);
+        var job = ScanJobs.From(input, from, to, spanSeconds, keepDetails: false, shards, entity);
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
         var clock = Stopwatch.StartNew();
-        var baseline = new BaselineJob { RunId = Guid.NewGuid().ToString("N"), From = from, To = to, SpanSeconds = spanSeconds, Model = model, TaskIds = [.. tasks.Select(t => t.Id)] };
+        var baseline = new BaselineJob
+        {
+            RunId = Guid.NewGuid().ToString("N"),
+            From = from,
+            To = to,
+            SpanSeconds = spanSeconds,
+            Model = model,
+            TaskIds = [.. tasks.Select(t => t.Id)],
+            Entity = job.Entity,
+            Rules = RuleSet.From(rules),
+        };
         var hosts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
             ClusterRetry.Run(() => Shard(s).Baseline(baseline), $"baseline of shard {s}", log, cancellation, _watch)));
-        await ClusterRetry.Run(() => StateGrain.Baselined(model, shards, from, to), "state record", log, cancellation, _watch);
+        await ClusterRetry.Run(() => StateGrain.Baselined(model, job.Entity, shards, from, to), "state record", log, cancellation, _watch);
         await ForgetAsync(tasks);
         log.Info($"baseline: {hosts.Sum()} hosts over {shards} shards in {TimeRange.Format(from)} .. {TimeRange.Format(to)} (shards took {clock.Elapsed.TotalSeconds:F2} s); committed mark set to {TimeRange.Format(to)}");
         return scan with { ShardTime = clock.Elapsed, Hosts = hosts.Sum() };
@@ -81,7 +109,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike cluster baseline` first)");
 
         int shards = ShardCount(meta);
-        var job = ScanJobs.From(input, todo[0], request.To, size, keepDetails: true, shards);
+        var job = ScanJobs.From(input, todo[0], request.To, size, keepDetails: true, shards, EntityOf(meta, policy.Model));
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
 
         var detect = new DetectJob
@@ -95,6 +123,8 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             AllowSrc = [.. policy.Filter.AllowSources.Networks.Select(n => n.ToString())],
             AllowDest = [.. policy.Filter.AllowDestinations.Networks.Select(n => n.ToString())],
             TaskIds = [.. tasks.Select(t => t.Id)],
+            Entity = job.Entity,
+            Rules = RuleSet.From(policy.Rules),
         };
         var clock = Stopwatch.StartNew();
         int alerts = 0, suppressed = 0;
@@ -103,17 +133,20 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             cancellation.ThrowIfCancellationRequested();
             var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
                 ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}", log, cancellation, _watch)));
-            // The local step sorts a window's alerts by source address; the shards' alerts merge into that order.
-            IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a => a.SrcIp, StringComparer.Ordinal)];
+            // The local step sorts a window's alerts by host; the shards' alerts merge into that order.
+            IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a => a.Host, StringComparer.Ordinal)];
             if (policy.Rollout is { } rollout)
             {
                 var active = new Dictionary<string, int>(StringComparer.Ordinal);
                 foreach (var (account, n) in parts.SelectMany(p => p.ActiveByAccount))
                     active[account] = active.GetValueOrDefault(account) + n;
-                var alerting = parts.SelectMany(p => p.AlertAccounts).ToDictionary(kv => kv.Key, kv => kv.Value);
-                // An alert's accounts do not travel in its JSON; the shards report them beside it.
-                merged = [.. merged.Select(a => Ipv4.TryParse(a.SrcIp, out uint src) && alerting.TryGetValue(src, out var accounts) ? a with { Accounts = accounts } : a)];
-                merged = rollout.Annotate(merged, RolloutView.Sources(active, alerting));
+                var alerting = parts.SelectMany(p => p.AlertAccounts).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+                // An alert's accounts do not travel in its JSON; the shards report them beside it, by host.
+                merged = [.. merged.Select(a => alerting.TryGetValue(a.Host, out var accounts) ? a with { Accounts = accounts } : a)];
+                var byKey = new Dictionary<uint, string[]>(alerting.Count);
+                foreach (var accounts in alerting.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value))
+                    byKey[(uint)byKey.Count] = accounts;
+                merged = rollout.Annotate(merged, RolloutView.Sources(active, byKey));
             }
             var (deliver, marks, held) = policy.Suppression.Select(merged, meta.Quiet);
             var pending = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
@@ -134,15 +167,21 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         return scan with { ShardTime = clock.Elapsed, WindowsApplied = todo.Count, WindowsSkipped = skipped, Alerts = alerts, Suppressed = suppressed };
     }
 
-    /// <summary>Every shard's rows: the lookup, as <c>lookup export</c> writes it.</summary>
-    public async Task<IReadOnlyList<BaselineRow>> LookupAsync(CancellationToken cancellation = default)
+    /// <summary>
+    /// Every shard's rows: the lookup, as <c>lookup export</c> writes it. Hosts beyond IPv4 sources are numbered afresh
+    /// in the returned registry (each shard numbers its own), which names them for <see cref="LookupCsv.Write"/>.
+    /// </summary>
+    public async Task<(IReadOnlyList<BaselineRow> Rows, EntityRegistry Names)> LookupAsync(CancellationToken cancellation = default)
     {
         var meta = await StateGrain.Get();
+        var names = new EntityRegistry(meta.Entity is { } e && EntityRegistry.TryParseKind(e, out var kind) ? kind : EntityKind.SrcIp);
         if (meta.Shards == 0)
-            return [];
+            return ([], names);
         var parts = await Task.WhenAll(Enumerable.Range(0, meta.Shards).Select(s =>
             ClusterRetry.Run(() => Shard(s).Rows(), $"rows of shard {s}", log, cancellation, _watch)));
-        return [.. parts.SelectMany(p => p).Select(r => r.ToRow())];
+        var rows = parts.SelectMany(p => p).OrderBy(r => r.Name ?? "", StringComparer.Ordinal)
+            .Select(r => r.Name is null ? r.ToRow() : r.ToRow() with { Src = names.GetOrAdd(r.Name) }).ToList();
+        return (rows, names);
     }
 
     private MembershipWatch? _watch;

@@ -1,15 +1,31 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Selection;
 
 namespace FlowSpike.Cluster;
 
-/// <summary>Splits a scan's <see cref="WindowPartial"/> by source shard for the wire, and merges slices back with the library's own merge.</summary>
+/// <summary>
+/// Splits a scan's <see cref="WindowPartial"/> by source shard for the wire, and merges slices back with the library's own
+/// merge. IPv4 sources travel as their address; other hosts by name, numbered again in the shard's own registry.
+/// </summary>
 public static class PartialCodec
 {
     /// <summary>The shard that owns a source: a multiplicative hash, so neighbouring addresses spread evenly.</summary>
     public static int ShardOf(uint src, int shards) => (int)((src * 2654435761u) % (uint)shards);
 
-    public static SourceStats[][] Split(WindowPartial partial, int shards)
+    /// <summary>The shard that owns a named host (FNV-1a: the same in every process).</summary>
+    public static int ShardOf(string name, int shards)
+    {
+        uint h = 2166136261;
+        foreach (char c in name)
+            h = (h ^ c) * 16777619;
+        return ShardOf(h, shards);
+    }
+
+    /// <summary>Whether a key is a number in <paramref name="names"/> rather than an IPv4 address.</summary>
+    public static bool IsNamed(EntityRegistry? names, uint key) => names is not null && (!names.IsIpv4Keyed || key >= names.FirstKey);
+
+    public static SourceStats[][] Split(WindowPartial partial, int shards, EntityRegistry? names = null)
     {
         var lists = new List<SourceStats>[shards];
         for (int i = 0; i < shards; i++)
@@ -17,13 +33,20 @@ public static class PartialCodec
         foreach (var (window, sources) in partial.Windows)
         {
             foreach (var (src, s) in sources)
-                lists[ShardOf(src, shards)].Add(new SourceStats(window, src, s.Count, ToArray(s.Destinations), ToArray(s.Interfaces), ToArray(s.Accounts)));
+            {
+                string? name = IsNamed(names, src) ? names!.NameOf(src) : null;
+                int shard = name is null ? ShardOf(src, shards) : ShardOf(name, shards);
+                lists[shard].Add(new SourceStats(window, name is null ? src : 0, s.Count, ToArray(s.Destinations), ToArray(s.Interfaces), ToArray(s.Accounts), name));
+            }
         }
         return [.. lists.Select(l => l.ToArray())];
     }
 
-    /// <summary>Adds a slice into <paramref name="into"/> through <see cref="WindowPartial.Merge"/>, the same merge threads use locally.</summary>
-    public static void MergeInto(WindowPartial into, IEnumerable<SourceStats> slice)
+    /// <summary>
+    /// Adds a slice into <paramref name="into"/> through <see cref="WindowPartial.Merge"/>, the same merge threads use
+    /// locally; named hosts get their number in <paramref name="names"/>.
+    /// </summary>
+    public static void MergeInto(WindowPartial into, IEnumerable<SourceStats> slice, EntityRegistry? names = null)
     {
         var part = new WindowPartial(into.WindowSeconds);
         foreach (var s in slice)
@@ -36,10 +59,12 @@ public static class PartialCodec
                 Interfaces = ToSet(s.Interfaces),
                 Accounts = ToSet(s.Accounts),
             };
-            if (window.TryGetValue(s.Src, out var existing))
+            uint key = s.Name is null ? s.Src
+                : (names ?? throw new InvalidOperationException($"host '{s.Name}' is named but the shard has no entity registry")).GetOrAdd(s.Name);
+            if (window.TryGetValue(key, out var existing))
                 existing.Merge(stats);
             else
-                window[s.Src] = stats;
+                window[key] = stats;
         }
         into.Merge(part);
     }

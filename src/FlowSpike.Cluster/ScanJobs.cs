@@ -9,7 +9,7 @@ namespace FlowSpike.Cluster;
 /// <summary>Turns the local run's options into a <see cref="ScanJob"/> and back, so a silo scans exactly as the local command would.</summary>
 public static class ScanJobs
 {
-    public static ScanJob From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails, int shards)
+    public static ScanJob From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails, int shards, EntityKind entity = EntityKind.SrcIp)
     {
         string? format = input.FallbackLayout == FlowLayout.Default ? null : string.Join(' ', input.FallbackLayout.Names.Select(n => "${" + n + "}"));
         if (format is not null && (!FlowLayout.TryFromFormatString(format, out var back, out _) || !back!.Names.SequenceEqual(input.FallbackLayout.Names)))
@@ -20,12 +20,13 @@ public static class ScanJobs
             To = to,
             WindowSeconds = windowSeconds,
             KeepDetails = keepDetails,
-            Internal = [.. input.Internal.Networks.Select(n => n.ToString())],
+            Internal = [.. input.Internal.Networks.Select(n => n.ToString()), .. input.Internal.Ipv6Networks.Select(n => n.ToString())],
             LogFormat = format,
             InputFormat = input.Format.ToString(),
             S3EndpointUrl = input.S3?.EndpointUrl,
             S3Region = input.S3?.Region,
             Shards = shards,
+            Entity = EntityRegistry.NameOf(entity),
         };
     }
 
@@ -35,13 +36,18 @@ public static class ScanJobs
         var layout = FlowLayout.Default;
         if (job.LogFormat is not null && !FlowLayout.TryFromFormatString(job.LogFormat, out layout, out string? error))
             throw new RunException($"--log-format: {error}");
+        if (!EntityRegistry.TryParseKind(job.Entity, out var kind))
+            throw new RunException($"unknown entity keying '{job.Entity}'");
+        var internalNets = CidrSet.Parse(job.Internal);
         return new ScanOptions
         {
+            // A task numbers the hosts beyond IPv4 sources on its own; they leave it by name (PartialCodec).
+            Entities = kind == EntityKind.SrcIp && !internalNets.HasIpv6 ? null : new EntityRegistry(kind),
             From = job.From,
             To = job.To,
             WindowSeconds = job.WindowSeconds,
             KeepDetails = job.KeepDetails,
-            Internal = CidrSet.Parse(job.Internal),
+            Internal = internalNets,
             FallbackLayout = layout!,
             Format = Enum.Parse<InputFormat>(job.InputFormat, ignoreCase: true),
             Threads = 1,
@@ -65,7 +71,7 @@ public static class ScanJobs
     public static string TaskId(ScanJob job, InputFile file)
     {
         string stamp = file.Version ?? (file.IsRemote || file.IsStdin ? "" : File.GetLastWriteTimeUtc(file.Path).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        string identity = string.Join('\n', job.From, job.To, job.WindowSeconds, job.KeepDetails, string.Join(',', job.Internal), job.LogFormat, job.InputFormat, job.Shards,
+        string identity = string.Join('\n', job.From, job.To, job.WindowSeconds, job.KeepDetails, string.Join(',', job.Internal), job.LogFormat, job.InputFormat, job.Shards, job.Entity,
             Path.GetFullPath(file.Path), file.Length, stamp);
         if (S3Uri.IsS3(file.Path))
             identity = identity.Replace(Path.GetFullPath(file.Path), file.Path, StringComparison.Ordinal);

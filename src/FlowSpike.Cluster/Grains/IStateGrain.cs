@@ -8,7 +8,7 @@ public interface IStateGrain : IGrainWithStringKey
     Task<StateMeta> Get();
 
     /// <summary>After every shard took the baseline: the mark moves to its end and the applied windows are forgotten.</summary>
-    Task Baselined(string model, int shards, long from, long to);
+    Task Baselined(string model, string entity, int shards, long from, long to);
 
     /// <summary>After every shard applied the window and its alerts were delivered; <paramref name="marks"/> are its new suppression marks.</summary>
     Task Applied(long window, long windowSeconds, Dictionary<string, long> marks);

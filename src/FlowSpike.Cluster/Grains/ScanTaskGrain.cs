@@ -32,7 +32,7 @@ public sealed class ScanTaskGrain(
             slots.Gate.Release();
         }
         var d = scan.Diagnostics;
-        state.State.Slices = PartialCodec.Split(scan.Partial, job.Shards);
+        state.State.Slices = PartialCodec.Split(scan.Partial, job.Shards, options.Entities);
         state.State.Report = new ScanReport(d.Bytes, d.Lines, d.Counted, d.Malformed, [.. d.MalformedSamples], d.Elapsed.TotalSeconds, RuntimeIdentity);
         await state.WriteStateAsync();
         return state.State.Report;

@@ -21,6 +21,7 @@ public sealed class ShardGrain(
 
     private string? _cachedRun;
     private WindowPartial? _cached;
+    private EntityRegistry? _names;
 
     private int Shard => int.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf('/') + 1), CultureInfo.InvariantCulture);
 
@@ -28,12 +29,20 @@ public sealed class ShardGrain(
     {
         if (state.State.BaselineRunId == job.RunId)
             return state.State.Rows.Count;
-        var buckets = await Gather(job.TaskIds, job.SpanSeconds);
+        // A new baseline starts the shard's names afresh, as it replaces every row.
+        state.State.Entity = job.Entity;
+        state.State.Names = [];
+        _names = null;
+        _cachedRun = null;
+        var names = Names();
+        var buckets = await Gather(job.TaskIds, job.SpanSeconds, names);
         // The same builders as a local baseline: the seed's support search, or a replay through a learning model.
+        var rules = job.Rules?.ToSettings();
         var rows = job.Model == SplunkModel.ModelName
             ? BaselineBuilder.Build(buckets)
-            : BaselineBuilder.Replay(buckets, job.From, job.To, SpikeModels.Create(job.Model, SpikeSettings.Default));
+            : BaselineBuilder.Replay(buckets, job.From, job.To, SpikeModels.Create(job.Model, SpikeSettings.Default, rules is null ? null : rules with { AutoLearn = true }));
         state.State.Rows = rows.ToDictionary(kv => kv.Key, kv => RowState.From(kv.Value));
+        SaveNames(names);
         state.State.BaselineRunId = job.RunId;
         state.State.LastApplied = null;
         state.State.LastResult = null;
@@ -47,15 +56,18 @@ public sealed class ShardGrain(
             return done;
         if (state.State.LastApplied is { } last && window <= last)
             throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()}: window {window} comes before the last applied window {last}");
+        if (state.State.Rows.Count == 0 && state.State.Names.Count == 0)
+            state.State.Entity = job.Entity;
+        var names = Names();
         if (_cachedRun != job.RunId || _cached is null)
         {
-            _cached = await Gather(job.TaskIds, job.WindowSeconds);
+            _cached = await Gather(job.TaskIds, job.WindowSeconds, names);
             _cachedRun = job.RunId;
         }
         var settings = new SpikeSettings { DeviationThreshold = job.DeviationThreshold, DataPointThreshold = job.DataPointThreshold, Weight = job.Weight };
-        var model = new AlertPolicy { Settings = settings, Model = job.Model }.CreateModel();
+        var model = new AlertPolicy { Settings = settings, Model = job.Model, Rules = job.Rules?.ToSettings() }.CreateModel();
         var filter = new AlertFilter(CidrSet.Parse(job.AllowSrc), CidrSet.Parse(job.AllowDest));
-        var table = new BaselineTable(state.State.Rows.Values.Select(r => r.ToRow()));
+        var table = new BaselineTable(state.State.Rows.Values.Select(r => r.ToRow()), names);
         var sources = _cached.SourcesIn(window);
         var result = WindowStep.Apply(window, window + job.WindowSeconds, sources, table, model, filter, settings);
         foreach (var row in result.ChangedRows)
@@ -66,12 +78,10 @@ public sealed class ShardGrain(
             foreach (string account in stats.Accounts ?? [])
                 active[account] = active.GetValueOrDefault(account) + 1;
         }
-        var alerting = new Dictionary<uint, string[]>();
+        var alerting = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var alert in result.Alerts)
-        {
-            if (Ipv4.TryParse(alert.SrcIp, out uint src) && sources.TryGetValue(src, out var s))
-                alerting[src] = [.. s.Accounts ?? []];
-        }
+            alerting[alert.Host] = [.. alert.Accounts];
+        SaveNames(names);
         var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed, result.ActiveSources, result.CountedRecords, active, alerting);
         if (WindowDelayForTests > 0)
             await Task.Delay(WindowDelayForTests);
@@ -96,10 +106,36 @@ public sealed class ShardGrain(
         }
     }
 
-    public Task<RowState[]> Rows() => Task.FromResult(state.State.Rows.Values.ToArray());
+    /// <summary>The rows, hosts beyond IPv4 sources with their names (their numbers are this shard's own).</summary>
+    public Task<RowState[]> Rows()
+    {
+        var names = Names();
+        return Task.FromResult(state.State.Rows.Values.Select(r => PartialCodec.IsNamed(names, r.Src) ? r with { Name = names.NameOf(r.Src) } : r).ToArray());
+    }
+
+    /// <summary>The shard's entity registry, restored from its state once per activation.</summary>
+    private EntityRegistry Names()
+    {
+        if (_names is not null)
+            return _names;
+        if (!EntityRegistry.TryParseKind(state.State.Entity, out var kind))
+            throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()}: unknown entity keying '{state.State.Entity}'");
+        var names = new EntityRegistry(kind);
+        for (int i = 0; i < state.State.Names.Count; i++)
+            names.Load(names.FirstKey + (uint)i, state.State.Names[i]);
+        return _names = names;
+    }
+
+    /// <summary>Names go into the state with the rows that use them, in the same write.</summary>
+    private void SaveNames(EntityRegistry names)
+    {
+        foreach (var (_, name) in names.Unsaved())
+            state.State.Names.Add(name);
+        names.MarkSaved(names.Count);
+    }
 
     /// <summary>Reads this shard's slice of every task result and merges them with the library's merge.</summary>
-    private async Task<WindowPartial> Gather(string[] taskIds, long windowSeconds)
+    private async Task<WindowPartial> Gather(string[] taskIds, long windowSeconds, EntityRegistry names)
     {
         int shard = Shard;
         var partial = new WindowPartial(windowSeconds);
@@ -108,7 +144,7 @@ public sealed class ShardGrain(
             var slices = await Task.WhenAll(batch.Select(id =>
                 ClusterRetry.Run(() => GrainFactory.GetGrain<IScanTaskGrain>(id).Slice(shard), $"slice of task {id}")));
             foreach (var slice in slices)
-                PartialCodec.MergeInto(partial, slice);
+                PartialCodec.MergeInto(partial, slice, names);
         }
         return partial;
     }

@@ -13,4 +13,7 @@ public sealed class ShardState
     [Id(1)] public string? BaselineRunId { get; set; }
     [Id(2)] public long? LastApplied { get; set; }
     [Id(3)] public WindowShardResult? LastResult { get; set; }
+    /// <summary>The shard's entity keying and the names of its hosts beyond IPv4 sources, in key order.</summary>
+    [Id(4)] public string Entity { get; set; } = "src_ip";
+    [Id(5)] public List<string> Names { get; set; } = [];
 }

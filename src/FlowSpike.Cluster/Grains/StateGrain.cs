@@ -7,9 +7,10 @@ public sealed class StateGrain(
 {
     public Task<StateMeta> Get() => Task.FromResult(state.State);
 
-    public async Task Baselined(string model, int shards, long from, long to)
+    public async Task Baselined(string model, string entity, int shards, long from, long to)
     {
         state.State.Model = model;
+        state.State.Entity = entity;
         state.State.Shards = shards;
         state.State.BaselineFrom = from;
         state.State.CommittedUntil = to;

@@ -11,4 +11,7 @@ public sealed record BaselineJob
     [Id(3)] public required long SpanSeconds { get; init; }
     [Id(4)] public required string Model { get; init; }
     [Id(5)] public required string[] TaskIds { get; init; }
+    [Id(6)] public string Entity { get; init; } = "src_ip";
+    /// <summary>The rules of the models beyond the seed; null is the recommendation.</summary>
+    [Id(7)] public RuleSet? Rules { get; init; }
 }

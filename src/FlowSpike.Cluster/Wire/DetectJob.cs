@@ -15,4 +15,7 @@ public sealed record DetectJob
     [Id(7)] public string[] AllowDest { get; init; } = [];
     /// <summary>The scan tasks whose results hold this run's windows.</summary>
     [Id(8)] public required string[] TaskIds { get; init; }
+    [Id(9)] public string Entity { get; init; } = "src_ip";
+    /// <summary>The rules of the models beyond the seed; null is the recommendation.</summary>
+    [Id(10)] public RuleSet? Rules { get; init; }
 }

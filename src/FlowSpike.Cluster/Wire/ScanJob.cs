@@ -18,4 +18,6 @@ public sealed record ScanJob
     [Id(8)] public string? S3Region { get; init; }
     /// <summary>How many source shards the results are split into.</summary>
     [Id(9)] public required int Shards { get; init; }
+    /// <summary>The state's entity keying (src_ip, account+vpc+src_ip, interface): hosts beyond IPv4 sources travel by name.</summary>
+    [Id(10)] public string Entity { get; init; } = "src_ip";
 }

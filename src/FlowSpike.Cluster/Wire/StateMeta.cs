@@ -11,4 +11,6 @@ public sealed class StateMeta
     [Id(4)] public long? BaselineFrom { get; set; }
     /// <summary>Suppression keys and the time until which they stay quiet (--suppress).</summary>
     [Id(5)] public Dictionary<string, long> Quiet { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The entity keying (src_ip, account+vpc+src_ip, interface), set by the baseline.</summary>
+    [Id(6)] public string? Entity { get; set; }
 }

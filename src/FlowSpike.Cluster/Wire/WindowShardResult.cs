@@ -2,7 +2,7 @@ namespace FlowSpike.Cluster.Wire;
 
 /// <summary>
 /// One shard's part of a closed window: its alerts as JSON Lines bodies, its counts for the summary, and what rollout
-/// awareness needs across shards (active hosts per account, and the accounts of each alerting host).
+/// awareness needs across shards (active hosts per account, and the accounts of each alerting host by its name).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WindowShardResult(
@@ -11,4 +11,4 @@ public sealed record WindowShardResult(
     [property: Id(2)] int ActiveSources,
     [property: Id(3)] long Counted,
     [property: Id(4)] Dictionary<string, int> ActiveByAccount,
-    [property: Id(5)] Dictionary<uint, string[]> AlertAccounts);
+    [property: Id(5)] Dictionary<string, string[]> AlertAccounts);

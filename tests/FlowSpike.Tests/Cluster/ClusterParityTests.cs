@@ -20,8 +20,11 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
     [InlineData(RecommendedModel.ModelName, 7, false, 0)]
     [InlineData(SplunkModel.ModelName, 4, true, 0)]
     [InlineData(RecommendedModel.ModelName, 1, true, 7200)]
-    public async Task ClusterRunMatchesLocalRun(string model, int shards, bool rollout, long suppressSeconds)
+    [InlineData(RecommendedModel.ModelName, 6, true, 0, "account+vpc+src_ip")]
+    [InlineData(SplunkModel.ModelName, 5, false, 0, "interface")]
+    public async Task ClusterRunMatchesLocalRun(string model, int shards, bool rollout, long suppressSeconds, string entity = "src_ip")
     {
+        Assert.True(Selection.EntityRegistry.TryParseKind(entity, out var kind));
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
         var input = new InputOptions { Inputs = [set.Logs], Threads = 2 };
@@ -35,15 +38,15 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         };
         var request = new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, Policy = policy };
 
-        var (localAlerts, localLookup) = Local(dir, input, request, model);
+        var (localAlerts, localLookup) = Local(dir, input, request, model, kind);
 
-        string state = $"parity-{model}-{shards}-{rollout}-{suppressSeconds}";
-        var coordinator = new ClusterCoordinator(fixture.Grains, state, NullRunLog.Instance) { Shards = shards };
+        string state = $"parity-{model}-{shards}-{rollout}-{suppressSeconds}-{entity}";
+        var coordinator = new ClusterCoordinator(fixture.Grains, state, NullRunLog.Instance) { Shards = shards, Entity = kind };
         await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, model, TestContext.Current.CancellationToken);
         string clusterPath = dir.File("cluster.jsonl");
         using (var sink = new FileAlertSink(clusterPath))
             await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
-        string clusterLookup = LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken));
+        string clusterLookup = Csv(await coordinator.LookupAsync(TestContext.Current.CancellationToken));
 
         Assert.NotEmpty(localAlerts);
         Assert.Equal(rollout, localAlerts.Contains("\"annotations\"", StringComparison.Ordinal));
@@ -64,7 +67,7 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         ClusterRunResult first, second;
         using (var sink = new FileAlertSink(path))
             first = await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
-        string lookup = LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken));
+        string lookup = Csv(await coordinator.LookupAsync(TestContext.Current.CancellationToken));
         string alerts = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
         using (var sink = new FileAlertSink(path))
             second = await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
@@ -73,7 +76,7 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         Assert.Equal(0, second.WindowsApplied);
         Assert.Equal(24, second.WindowsSkipped);
         Assert.Equal(alerts, await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
-        Assert.Equal(lookup, LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
+        Assert.Equal(lookup, Csv(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
     }
 
     [Fact]
@@ -102,7 +105,7 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         using var dir = new TempDir();
         var input = new InputOptions { Inputs = [set.Logs], Threads = 2 };
         var request = new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, Policy = new AlertPolicy { KeepHistory = false } };
-        var (localAlerts, localLookup) = Local(dir, input, request, SplunkModel.ModelName);
+        var (localAlerts, localLookup) = Local(dir, input, request, SplunkModel.ModelName, Selection.EntityKind.SrcIp);
         var coordinator = new ClusterCoordinator(fixture.Grains, "stopped", NullRunLog.Instance);
         await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, SplunkModel.ModelName, TestContext.Current.CancellationToken);
         string path = dir.File("cluster.jsonl");
@@ -114,7 +117,7 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
             await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
 
         Assert.Equal(localAlerts, await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
-        Assert.Equal(localLookup, LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
+        Assert.Equal(localLookup, Csv(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
     }
 
     private sealed class FailingSink(IAlertSink inner, int failAt) : IAlertSink
@@ -133,14 +136,50 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         public void Dispose() => inner.Dispose();
     }
 
-    private static (string Alerts, string Lookup) Local(TempDir dir, InputOptions input, DetectRequest request, string model)
+    private static string Csv((IReadOnlyList<BaselineRow> Rows, Selection.EntityRegistry Names) lookup) => LookupCsv.ToText(lookup.Rows, lookup.Names);
+
+    /// <summary>Hosts beyond IPv4 sources (entities, IPv6 sources) are numbered per task and per shard, and named alike.</summary>
+    [Theory]
+    [InlineData("overlapping-ips", 4)]
+    [InlineData("ipv6", 3)]
+    public async Task ScenarioWithTheRecommendedDefaultsMatchesLocalRun(string scenario, int shards)
+    {
+        using var dir = new TempDir();
+        WeaknessScenario.Write(scenario, dir.Path);
+        long start = WeaknessScenario.Start.ToUnixTimeSeconds();
+        // The recommended model's defaults, as the CLI sets them: account+vpc+src_ip keys, IPv6 unique local sources.
+        var input = new InputOptions { Inputs = [dir.File("flows.log")], Threads = 2, Internal = Selection.CidrSet.Default.WithUniqueLocal() };
+        var policy = new AlertPolicy { Model = RecommendedModel.ModelName, KeepHistory = false, Rollout = new RolloutAwareness(0.25) };
+        var request = new DetectRequest { From = start + 7 * 86400, To = start + 10 * 86400, Policy = policy };
+        string localAlerts = dir.File("local.jsonl");
+        string localLookup;
+        using (var store = SqliteStateStore.Open(dir.File("local.db"), RecommendedModel.ModelName))
+        {
+            BaselineRun.Execute(store, input, start, start + 7 * 86400, 3600, NullRunLog.Instance, RecommendedModel.ModelName);
+            using (var sink = new FileAlertSink(localAlerts))
+                DetectRun.Execute(store, input, request, sink, NullRunLog.Instance, TestContext.Current.CancellationToken);
+            localLookup = LookupCsv.ToText(store.LoadLookup(), store.Entities);
+        }
+        var coordinator = new ClusterCoordinator(fixture.Grains, $"scenario-{scenario}", NullRunLog.Instance) { Shards = shards };
+        await coordinator.BaselineAsync(input, start, start + 7 * 86400, 3600, RecommendedModel.ModelName, TestContext.Current.CancellationToken);
+        string clusterAlerts = dir.File("cluster.jsonl");
+        using (var sink = new FileAlertSink(clusterAlerts))
+            await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
+
+        string expected = await File.ReadAllTextAsync(localAlerts, TestContext.Current.CancellationToken);
+        Assert.Contains("\"entity\":", expected, StringComparison.Ordinal);
+        Assert.Equal(3, expected.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(expected, await File.ReadAllTextAsync(clusterAlerts, TestContext.Current.CancellationToken));
+        Assert.Equal(localLookup, Csv(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
+    }
+
+    private static (string Alerts, string Lookup) Local(TempDir dir, InputOptions input, DetectRequest request, string model, Selection.EntityKind entity)
     {
         string alerts = dir.File("local.jsonl");
-        // The cluster keys baselines by source address only; the local run is asked for the same.
-        using var store = SqliteStateStore.Open(dir.File("local.db"), model, Selection.EntityKind.SrcIp);
+        using var store = SqliteStateStore.Open(dir.File("local.db"), model, entity);
         BaselineRun.Execute(store, input, SynthData.From, SynthData.BaselineEnd, 3600, NullRunLog.Instance, model);
         using (var sink = new FileAlertSink(alerts))
             DetectRun.Execute(store, input, request, sink, NullRunLog.Instance);
-        return (File.ReadAllText(alerts), LookupCsv.ToText(store.LoadLookup()));
+        return (File.ReadAllText(alerts), LookupCsv.ToText(store.LoadLookup(), store.Entities));
     }
 }

@@ -33,6 +33,6 @@ public sealed class ClusterS3Tests(ClusterFixture fixture, S3Tests.Data data) : 
 
         Assert.True(result.Tasks > 10);
         Assert.Equal(await File.ReadAllTextAsync(localAlerts, TestContext.Current.CancellationToken), await File.ReadAllTextAsync(clusterAlerts, TestContext.Current.CancellationToken));
-        Assert.Equal(LookupCsv.ToText(Pipeline.Lookup(dir.File("local.db"))), LookupCsv.ToText(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
+        Assert.Equal(LookupCsv.ToText(Pipeline.Lookup(dir.File("local.db"))), LookupCsv.ToText((await coordinator.LookupAsync(TestContext.Current.CancellationToken)).Rows));
     }
 }
