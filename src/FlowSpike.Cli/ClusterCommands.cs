@@ -116,14 +116,7 @@ internal static class ClusterCommands
             var config = common.LoadConfig(r);
             var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
-            var request = new DetectRequest
-            {
-                From = r.GetValue(common.From),
-                To = r.GetValue(common.To),
-                WindowSeconds = r.GetValue(detection.Window),
-                Policy = detection.Policy(r, config, r.GetValue(common.Model)!) with { Rules = common.Rules(r) },
-            };
-            TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
+            var request = detection.Request(r, common, config);
             if (r.GetResult(detection.HistoryRetention) is { Implicit: false })
                 log.Warn("--history-retention: the cluster keeps no per-host history yet (explain and report read a local state)");
             var sinks = detection.Sinks(r, config);

@@ -213,6 +213,20 @@ internal static class Commands
                 c.Options.Add(o);
         }
 
+        /// <summary>The detect request the options describe, checked: local and cluster detect take the same.</summary>
+        public DetectRequest Request(ParseResult r, Common common, FlowSpikeConfig config)
+        {
+            var request = new DetectRequest
+            {
+                From = r.GetValue(common.From),
+                To = r.GetValue(common.To),
+                WindowSeconds = r.GetValue(Window),
+                Policy = Policy(r, config, r.GetValue(common.Model)!) with { Rules = common.Rules(r) },
+            };
+            TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
+            return request;
+        }
+
         public AlertPolicy Policy(ParseResult r, FlowSpikeConfig config, string model)
         {
             double? share = r.GetValue(RolloutShare) ?? (model == RecommendedModel.ModelName ? 0.25 : null);
@@ -281,15 +295,8 @@ internal static class Commands
             var config = common.LoadConfig(r);
             var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
-            var request = new DetectRequest
-            {
-                From = r.GetValue(common.From),
-                To = r.GetValue(common.To),
-                WindowSeconds = r.GetValue(detection.Window),
-                Policy = detection.Policy(r, config, r.GetValue(common.Model)!) with { Rules = common.Rules(r) },
-            };
             // Everything the user typed is checked before the state is opened.
-            TimeRange.Validate(request.From, request.To, request.WindowSeconds, "--window");
+            var request = detection.Request(r, common, config);
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model, common.EntityKind(r));
             using var dispatcher = detection.Dispatcher(r, config, log);
             DetectRun.Result result;

@@ -81,30 +81,9 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         var meta = await StateGrain.Get();
         if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
             throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not '{policy.Model}'; use a separate state per model");
-        var todo = new List<long>();
-        int skipped = 0;
-        foreach (long w in Aggregation.WindowMath.Starts(request.From, request.To, size))
-        {
-            if (meta.Applied.Contains(w))
-            {
-                skipped++;
-                continue;
-            }
-            if (meta.CommittedUntil is { } mark && w < mark)
-                throw new RunException(
-                    $"window {TimeRange.Format(w)} was never applied and starts before the committed mark {TimeRange.Format(mark)}; " +
-                    "applying it now would reorder the baseline's history (start --from at or after the mark)");
-            todo.Add(w);
-        }
-        if (skipped > 0)
-            log.Info($"{skipped} window(s) in the range were already committed; skipped");
+        var todo = WindowPlan.Todo(request, meta.Applied.Contains, meta.CommittedUntil, log, out int skipped);
         if (todo.Count == 0)
-        {
-            log.Info($"nothing to do: every window in {TimeRange.Format(request.From)} .. {TimeRange.Format(request.To)} is already committed");
             return new ClusterRunResult { WindowsSkipped = skipped };
-        }
-        if (meta.CommittedUntil is { } committed && todo[0] > committed)
-            log.Warn($"gap: no window was applied between {TimeRange.Format(committed)} and {TimeRange.Format(todo[0])}");
         if (meta.Model is null)
             log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike cluster baseline` first)");
 

@@ -27,17 +27,13 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 
     public ModelStep Step(BaselineRow? stored, uint src, long? latestCount, long windowStart)
     {
-        if (latestCount is null && !Settings.ZeroFill)
-        {
-            // Without zero-fill a silent window is no data point; only latestCount is blanked, as in the seed.
-            return new ModelStep((stored ?? new BaselineRow(src, null, null, null, null)) with { LatestCount = null }, false, double.NaN);
-        }
+        bool known = stored is { Avg: not null, Stdev: not null, NumDataPoints: not null };
+        if (Settings.PassOver(stored, src, latestCount, known) is { } passed)
+            return passed;
         long count = latestCount ?? 0;
         if (stored is not { Avg: { } avg, Stdev: { } stdev, NumDataPoints: { } points } row)
         {
-            // First sight (or a row imported without statistics): it starts learning now, or waits for a baseline.
-            if (!Settings.AutoLearn)
-                return new ModelStep(stored ?? new BaselineRow(src, latestCount, null, null, null), false, double.NaN);
+            // First sight (or a row imported without statistics): it starts learning now.
             byte[]? first = Settings.Seasonal ? SeasonalProfile.Update([], windowStart, count) : null;
             return new ModelStep(new BaselineRow(src, latestCount, 1, count, 0, first), false, double.NaN);
         }

@@ -24,6 +24,19 @@ public sealed record RecommendedSettings
     public double MinRate { get; init; } = 0.5;
     /// <summary>Weight of the running mean and deviation: a week of hours.</summary>
     public double Weight { get; init; } = 168;
+    /// <summary>
+    /// The step of a window the learning rules pass over: without zero-fill a silent window only blanks latestCount (as
+    /// in the seed), and without auto-learn a host the model does not know yet waits for a baseline. Null otherwise.
+    /// </summary>
+    public ModelStep? PassOver(BaselineRow? stored, uint src, long? latestCount, bool known)
+    {
+        if (latestCount is null && !ZeroFill)
+            return new ModelStep((stored ?? new BaselineRow(src, null, null, null, null)) with { LatestCount = null }, false, double.NaN);
+        if (!known && !AutoLearn)
+            return new ModelStep(stored ?? new BaselineRow(src, latestCount, null, null, null), false, double.NaN);
+        return null;
+    }
+
     /// <summary>Test against the hour-of-week profile too (<see cref="SeasonalProfile"/>).</summary>
     public bool Seasonal { get; init; } = true;
 }

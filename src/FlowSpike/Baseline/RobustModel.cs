@@ -28,10 +28,8 @@ public sealed class RobustModel(RecommendedSettings settings) : ISpikeModel
     /// <summary>Always tests before the update: a median that already holds the count is no test.</summary>
     public ModelStep Step(BaselineRow? stored, uint src, long? latestCount, long windowStart)
     {
-        if (latestCount is null && !Settings.ZeroFill)
-            return new ModelStep((stored ?? new BaselineRow(src, null, null, null, null)) with { LatestCount = null }, false, double.NaN);
-        if (stored is null && !Settings.AutoLearn)
-            return new ModelStep(new BaselineRow(src, latestCount, null, null, null), false, double.NaN);
+        if (Settings.PassOver(stored, src, latestCount, known: stored is not null) is { } passed)
+            return passed;
         long count = latestCount ?? 0;
         var recent = Recent(stored?.ModelState);
         bool spike = false;

@@ -29,30 +29,9 @@ public static class DetectRun
 
         var info = store.Info;
         var applied = store.AppliedWindows(request.From, request.To);
-        var todo = new List<long>();
-        int skipped = 0;
-        foreach (long w in WindowMath.Starts(request.From, request.To, size))
-        {
-            if (applied.Contains(w))
-            {
-                skipped++;
-                continue;
-            }
-            if (info.CommittedUntil is { } mark && w < mark)
-                throw new RunException(
-                    $"window {TimeRange.Format(w)} was never applied and starts before the committed mark {TimeRange.Format(mark)}; " +
-                    "applying it now would reorder the baseline's history (start --from at or after the mark)");
-            todo.Add(w);
-        }
-        if (skipped > 0)
-            log.Info($"{skipped} window(s) in the range were already committed; skipped");
+        var todo = WindowPlan.Todo(request, applied.Contains, info.CommittedUntil, log, out int skipped);
         if (todo.Count == 0)
-        {
-            log.Info($"nothing to do: every window in {TimeRange.Format(request.From)} .. {TimeRange.Format(request.To)} is already committed");
             return new Result(0, skipped, 0, 0, null);
-        }
-        if (info.CommittedUntil is { } committed && todo[0] > committed)
-            log.Warn($"gap: no window was applied between {TimeRange.Format(committed)} and {TimeRange.Format(todo[0])}");
 
         var table = new BaselineTable(store.LoadLookup(), store.Entities);
         if (table.Count == 0)
