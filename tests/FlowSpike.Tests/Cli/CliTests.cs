@@ -18,6 +18,19 @@ public class CliTests
     }
 
     [Fact]
+    public void The_demo_finds_every_injected_spike_with_both_models()
+    {
+        using var dir = new TempDir();
+        var r = Support.Cli.Run("demo", "--dir", dir.File("demo"));
+        Assert.Equal(0, r.ExitCode);
+        var summaries = r.Stdout.Split('\n').Where(l => l.Contains("injected spikes found", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, summaries.Count);
+        Assert.All(summaries, l => Assert.Contains("4 of 4 injected spikes found", l, StringComparison.Ordinal));
+        Assert.StartsWith("With --model recommended", summaries[1], StringComparison.Ordinal);
+        Assert.True(File.Exists(dir.File("demo/report.html")));
+    }
+
+    [Fact]
     public void Misaligned_from_is_a_one_line_error_and_no_state_is_created()
     {
         using var dir = new TempDir();
