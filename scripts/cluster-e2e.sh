@@ -34,8 +34,13 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null
-  if [ "$keep" -eq 0 ]; then rm -rf "$dir"; else echo "cluster-e2e: kept $dir" >&2; fi
+  if [ -f "$dir/redis.pid" ]; then
+    local rp; rp=$(cat "$dir/redis.pid")
+    kill "$rp" 2>/dev/null
+    # Redis is not our child: wait for it to exit, so it is not writing its log while the folder goes.
+    for _ in $(seq 50); do kill -0 "$rp" 2>/dev/null || break; sleep 0.1; done
+  fi
+  if [ "$keep" -eq 0 ]; then rm -rf "$dir" 2>/dev/null || { sleep 0.5; rm -rf "$dir"; }; else echo "cluster-e2e: kept $dir" >&2; fi
 }
 trap cleanup EXIT
 
