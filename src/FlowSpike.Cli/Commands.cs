@@ -116,7 +116,7 @@ internal static class Commands
             var cli = r.GetValue(Internal) ?? [];
             var nets = cli.Length > 0 ? cli : config.Internal.Count > 0 ? config.Internal : CidrSet.Rfc1918;
             var internalNets = ParseCidrs(nets, "--internal", allowIpv6: true);
-            if (r.GetValue(Ipv6) ?? r.GetValue(Model) != Baseline.SplunkModel.ModelName)
+            if (r.GetValue(Ipv6) ?? SpikeModels.CountsIpv6(r.GetValue(Model)!))
                 internalNets = internalNets.WithUniqueLocal();
             int threads = r.GetValue(Threads);
             if (threads < 1)
@@ -229,7 +229,7 @@ internal static class Commands
 
         public AlertPolicy Policy(ParseResult r, FlowSpikeConfig config, string model)
         {
-            double? share = r.GetValue(RolloutShare) ?? (model == RecommendedModel.ModelName ? 0.25 : null);
+            double? share = r.GetValue(RolloutShare) ?? SpikeModels.DefaultRolloutShare(model);
             var settings = new SpikeSettings { DeviationThreshold = r.GetValue(Deviation), DataPointThreshold = r.GetValue(DataPoints), Weight = r.GetValue(Weight) };
             if (settings.Validate() is { } bad)
                 throw new RunException(bad);

@@ -71,12 +71,13 @@ internal static class DemoCommand
 
         // The same data through the recommended model, with its defaults as the CLI sets them.
         string recommendedState = Path.Combine(dir, "recommended.db"), recommendedAlerts = Path.Combine(dir, "recommended.jsonl");
-        var recommendedInput = input with { Internal = input.Internal.WithUniqueLocal() };
-        using (var store = SqliteStateStore.Open(recommendedState, Baseline.RecommendedModel.ModelName))
+        const string Recommended = Baseline.RecommendedModel.ModelName;
+        var recommendedInput = input.ForModel(Recommended);
+        using (var store = SqliteStateStore.Open(recommendedState, Recommended))
         {
-            BaselineRun.Execute(store, recommendedInput, start, baselineEnd, 3600, NullRunLog.Instance, Baseline.RecommendedModel.ModelName);
+            BaselineRun.Execute(store, recommendedInput, start, baselineEnd, 3600, NullRunLog.Instance, Recommended);
             using var sink = new FileAlertSink(recommendedAlerts);
-            DetectRun.Execute(store, recommendedInput, new DetectRequest { From = baselineEnd, To = end, Policy = new AlertPolicy { Model = Baseline.RecommendedModel.ModelName, Rollout = new RolloutAwareness() } }, sink, NullRunLog.Instance);
+            DetectRun.Execute(store, recommendedInput, new DetectRequest { From = baselineEnd, To = end, Policy = new AlertPolicy { Model = Recommended, Rollout = new RolloutAwareness(Baseline.SpikeModels.DefaultRolloutShare(Recommended)!.Value) } }, sink, NullRunLog.Instance);
         }
         var better = File.ReadAllLines(recommendedAlerts).Select(AlertJson.Parse).ToList();
         int betterFound = better.Count(a => injected.ContainsKey((a.SrcIp, a.WindowStart)));

@@ -35,7 +35,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
                 throw new RunException($"cluster state '{stateName}': the state keys baselines by '{stored}', not '{EntityRegistry.NameOf(wanted)}'; use a separate state per entity");
             return kind;
         }
-        return Entity ?? SqliteStateStore.DefaultEntity(model);
+        return Entity ?? SpikeModels.DefaultEntity(model);
     }
 
     public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds, string model, CancellationToken cancellation = default, RecommendedSettings? rules = null)
@@ -122,10 +122,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
                 var alerting = parts.SelectMany(p => p.AlertAccounts).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
                 // An alert's accounts do not travel in its JSON; the shards report them beside it, by host.
                 merged = [.. merged.Select(a => alerting.TryGetValue(a.Host, out var accounts) ? a with { Accounts = accounts } : a)];
-                var byKey = new Dictionary<uint, string[]>(alerting.Count);
-                foreach (var accounts in alerting.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value))
-                    byKey[(uint)byKey.Count] = accounts;
-                merged = rollout.Annotate(merged, RolloutView.Sources(active, byKey));
+                merged = rollout.Annotate(merged, active);
             }
             var (deliver, marks, held) = policy.Suppression.Select(merged, meta.Quiet);
             var pending = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();

@@ -72,12 +72,7 @@ public sealed class ShardGrain(
         var result = WindowStep.Apply(window, window + job.WindowSeconds, sources, table, model, filter, settings);
         foreach (var row in result.ChangedRows)
             state.State.Rows[row.Src] = RowState.From(row);
-        var active = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var stats in sources.Values)
-        {
-            foreach (string account in stats.Accounts ?? [])
-                active[account] = active.GetValueOrDefault(account) + 1;
-        }
+        var active = RolloutAwareness.ActiveHosts(sources.Values);
         var alerting = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var alert in result.Alerts)
             alerting[alert.Host] = [.. alert.Accounts];

@@ -10,23 +10,34 @@ namespace FlowSpike.Alerts;
 /// </summary>
 public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3, bool Group = false)
 {
-    public IReadOnlyList<Alert> Annotate(IReadOnlyList<Alert> alerts, IReadOnlyDictionary<uint, SourceWindowStats> sources)
+    /// <summary>Annotates (or groups) a window's alerts, given every source active in the window.</summary>
+    public IReadOnlyList<Alert> Annotate(IReadOnlyList<Alert> alerts, IReadOnlyDictionary<uint, SourceWindowStats> sources) =>
+        alerts.Count < MinHosts ? alerts : Annotate(alerts, ActiveHosts(sources.Values));
+
+    /// <summary>
+    /// Active hosts per AWS account in a window, the share's denominator. Counts of disjoint sets of hosts add up, so
+    /// cluster shards count their own and the coordinator sums them.
+    /// </summary>
+    public static Dictionary<string, int> ActiveHosts(IEnumerable<SourceWindowStats> sources)
     {
-        if (alerts.Count < MinHosts)
-            return alerts;
         var active = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var stats in sources.Values)
+        foreach (var stats in sources)
         {
             foreach (string account in stats.Accounts ?? [])
                 active[account] = active.GetValueOrDefault(account) + 1;
         }
-        var accountsOf = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        return active;
+    }
+
+    /// <summary>Annotates (or groups) a window's alerts, given the window's active hosts per account.</summary>
+    public IReadOnlyList<Alert> Annotate(IReadOnlyList<Alert> alerts, IReadOnlyDictionary<string, int> active)
+    {
+        if (alerts.Count < MinHosts)
+            return alerts;
         var spiking = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var alert in alerts)
         {
-            var accounts = alert.Accounts;
-            accountsOf[alert.Id] = accounts;
-            foreach (string account in accounts)
+            foreach (string account in alert.Accounts)
                 spiking[account] = spiking.GetValueOrDefault(account) + 1;
         }
         var rolled = spiking.Where(kv => kv.Value >= MinHosts && kv.Value >= Share * active.GetValueOrDefault(kv.Key, int.MaxValue))
@@ -35,7 +46,7 @@ public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3, boo
             return alerts;
         var annotated = alerts.Select(a =>
         {
-            var notes = accountsOf[a.Id].Where(rolled.ContainsKey).Order(StringComparer.Ordinal)
+            var notes = a.Accounts.Where(rolled.ContainsKey).Order(StringComparer.Ordinal)
                 .Select(acc => $"likely policy change: {rolled[acc]} of {active[acc]} active hosts in account {acc} spiked in this window").ToList();
             return notes.Count == 0 ? a : a with { Annotations = [.. a.Annotations, .. notes] };
         }).ToList();

@@ -7,6 +7,19 @@ public static class SpikeModels
 
     public static bool IsKnown(string name) => Names.Contains(name);
 
+    // Each model's defaults beyond its math, stated once: the seed keys by address, ignores IPv6 and annotates
+    // nothing; the models beyond it keep overlapping private ranges apart and count IPv6 unique local sources.
+
+    /// <summary>The entity keying of a new state built with this model (null: the seed's).</summary>
+    public static Selection.EntityKind DefaultEntity(string? model) =>
+        model is null or SplunkModel.ModelName ? Selection.EntityKind.SrcIp : Selection.EntityKind.AccountVpcSrcIp;
+
+    /// <summary>Whether IPv6 unique local sources (fc00::/7) are internal unless `--ipv6` says otherwise.</summary>
+    public static bool CountsIpv6(string model) => model != SplunkModel.ModelName;
+
+    /// <summary>The rollout share unless `--rollout-share` says otherwise; null is off.</summary>
+    public static double? DefaultRolloutShare(string model) => model == RecommendedModel.ModelName ? 0.25 : null;
+
     /// <summary>
     /// A model with the seed's deviation threshold carried over; <paramref name="rules"/> tunes the models beyond the seed
     /// (null: the recommendation).

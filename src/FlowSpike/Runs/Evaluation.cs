@@ -1,6 +1,5 @@
 using System.Globalization;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.State;
 
 namespace FlowSpike.Runs;
@@ -44,7 +43,7 @@ public static class Evaluation
                 var sink = new CollectingSink();
                 int hosts;
                 // Each model with its own defaults: the models beyond the seed count IPv6 unique local sources.
-                var modelInput = model == SplunkModel.ModelName ? input : input with { Internal = input.Internal.WithUniqueLocal() };
+                var modelInput = input.ForModel(model);
                 using (var store = SqliteStateStore.Open(statePath, model))
                 {
                     BaselineRun.Execute(store, modelInput, baselineFrom, baselineTo, window, NullRunLog.Instance, model);

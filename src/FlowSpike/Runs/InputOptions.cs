@@ -1,4 +1,5 @@
 using FlowSpike.Aggregation;
+using FlowSpike.Baseline;
 using FlowSpike.Records;
 using FlowSpike.Selection;
 
@@ -17,6 +18,10 @@ public sealed record InputOptions
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
     /// <summary>Counters a progress display reads while scans run.</summary>
     public ScanProgress? Progress { get; init; }
+
+    /// <summary>These inputs with a model's defaults: the models beyond the seed count IPv6 unique local sources.</summary>
+    public InputOptions ForModel(string model) =>
+        SpikeModels.CountsIpv6(model) ? this with { Internal = Internal.WithUniqueLocal() } : this;
 
     /// <summary>
     /// The scan of these inputs over [from, to) in windows of <paramref name="windowSeconds"/>. <paramref name="entities"/>

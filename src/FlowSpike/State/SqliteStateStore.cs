@@ -466,9 +466,9 @@ public sealed class SqliteStateStore : IStateStore
                 Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
                 SetMeta(tx, "schema_version", SchemaVersion);
                 SetMeta(tx, "model", model ?? SplunkModel.ModelName);
-                SetMeta(tx, "entity", EntityRegistry.NameOf(entity ?? DefaultEntity(model)));
+                SetMeta(tx, "entity", EntityRegistry.NameOf(entity ?? SpikeModels.DefaultEntity(model)));
             });
-            Entities = new EntityRegistry(entity ?? DefaultEntity(model));
+            Entities = new EntityRegistry(entity ?? SpikeModels.DefaultEntity(model));
             return;
         }
         var meta = ReadMeta();
@@ -502,10 +502,6 @@ public sealed class SqliteStateStore : IStateStore
         while (reader.Read())
             Entities.Load((uint)reader.GetInt64(0), reader.GetString(1));
     }
-
-    /// <summary>The seed keys by source address; the models beyond it keep overlapping private ranges apart.</summary>
-    public static EntityKind DefaultEntity(string? model) =>
-        model is null or SplunkModel.ModelName ? EntityKind.SrcIp : EntityKind.AccountVpcSrcIp;
 
     private Dictionary<string, string> ReadMeta()
     {

@@ -148,7 +148,7 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         WeaknessScenario.Write(scenario, dir.Path);
         long start = WeaknessScenario.Start.ToUnixTimeSeconds();
         // The recommended model's defaults, as the CLI sets them: account+vpc+src_ip keys, IPv6 unique local sources.
-        var input = new InputOptions { Inputs = [dir.File("flows.log")], Threads = 2, Internal = Selection.CidrSet.Default.WithUniqueLocal() };
+        var input = new InputOptions { Inputs = [dir.File("flows.log")], Threads = 2 }.ForModel(RecommendedModel.ModelName);
         var policy = new AlertPolicy { Model = RecommendedModel.ModelName, KeepHistory = false, Rollout = new RolloutAwareness(0.25) };
         var request = new DetectRequest { From = start + 7 * 86400, To = start + 10 * 86400, Policy = policy };
         string localAlerts = dir.File("local.jsonl");

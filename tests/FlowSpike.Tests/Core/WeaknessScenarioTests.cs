@@ -22,7 +22,7 @@ public class WeaknessScenarioTests
         string input = dir.Write($"{model}.log", lines.ToString());
         string state = dir.File($"{model}.db"), alerts = dir.File($"{model}.jsonl");
         // Each model with its own defaults, as the CLI sets them: the models beyond the seed count IPv6 unique local sources.
-        var inputs = new InputOptions { Inputs = [input], Internal = model == "splunk" ? Selection.CidrSet.Default : Selection.CidrSet.Default.WithUniqueLocal() };
+        var inputs = new InputOptions { Inputs = [input] }.ForModel(model);
         using (var store = SqliteStateStore.Open(state, model))
             BaselineRun.Execute(store, inputs, T0, T0 + BaselineHours * 3600L, 3600, NullRunLog.Instance, model);
         using (var store = SqliteStateStore.Open(state, model))
