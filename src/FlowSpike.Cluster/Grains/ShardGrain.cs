@@ -36,11 +36,7 @@ public sealed class ShardGrain(
         _cachedRun = null;
         var names = Names();
         var buckets = await Gather(job.TaskIds, job.SpanSeconds, names);
-        // The same builders as a local baseline: the seed's support search, or a replay through a learning model.
-        var rules = job.Rules?.ToSettings();
-        var rows = job.Model == SplunkModel.ModelName
-            ? BaselineBuilder.Build(buckets)
-            : BaselineBuilder.Replay(buckets, job.From, job.To, SpikeModels.Create(job.Model, SpikeSettings.Default, rules is null ? null : rules with { AutoLearn = true }));
+        var rows = BaselineBuilder.For(job.Model, buckets, job.From, job.To, job.Rules?.ToSettings());
         state.State.Rows = rows.ToDictionary(kv => kv.Key, kv => RowState.From(kv.Value));
         SaveNames(names);
         state.State.BaselineRunId = job.RunId;

@@ -36,6 +36,16 @@ public static class BaselineBuilder
     }
 
     /// <summary>
+    /// A model's baseline of the buckets in [from, to): the seed's support search for the splunk model, a replay for the
+    /// models that learn on their own. The baseline seeds every host it saw, so <paramref name="rules"/>' auto-learn does
+    /// not apply to it. Local runs and cluster shards build alike.
+    /// </summary>
+    public static Dictionary<uint, BaselineRow> For(string model, WindowPartial buckets, long from, long to, RecommendedSettings? rules = null) =>
+        model == SplunkModel.ModelName
+            ? Build(buckets)
+            : Replay(buckets, from, to, SpikeModels.Create(model, SpikeSettings.Default, rules is null ? null : rules with { AutoLearn = true }));
+
+    /// <summary>
     /// The baseline of a model that learns on its own (recommended, robust): the buckets of [from, to) stepped through
     /// the model in time order, exactly as detection would, without alerting. A host starts at its first bucket; quiet
     /// buckets after it are steps with no count.

@@ -18,9 +18,7 @@ public static class BaselineRun
         var files = InputSet.Expand(input.Inputs, from, to, input.S3);
         var scan = FlowScanner.Scan(files, input.Scan(from, to, spanSeconds, keepDetails: false, entities: store.Entities));
         RunReport.Scan(scan.Diagnostics, log);
-        var rows = model == SplunkModel.ModelName
-            ? BaselineBuilder.Build(scan.Partial)
-            : BaselineBuilder.Replay(scan.Partial, from, to, SpikeModels.Create(model, SpikeSettings.Default, rules is null ? null : rules with { AutoLearn = true }));
+        var rows = BaselineBuilder.For(model, scan.Partial, from, to, rules);
         long buckets = scan.Partial.Windows.Values.Sum(w => (long)w.Count);
         // The buckets also start each host's history (explain and report chart them), unless there are too many to keep.
         List<HistoryRow>? history = null;
