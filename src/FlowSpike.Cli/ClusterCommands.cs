@@ -119,22 +119,13 @@ internal static class ClusterCommands
             var request = detection.Request(r, common, config);
             if (r.GetResult(detection.HistoryRetention) is { Implicit: false })
                 log.Warn("--history-retention: the cluster keeps no per-host history yet (explain and report read a local state)");
-            var sinks = detection.Sinks(r, config);
-            try
-            {
-                using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
-                var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(common.State)!, log) { Shards = r.GetValue(shards), Entity = common.EntityKind(r) };
-                var result = coordinator.DetectAsync(input, request, sinks).GetAwaiter().GetResult();
-                if (result.WindowsApplied > 0)
-                    log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) is null or "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
-                host.StopAsync().GetAwaiter().GetResult();
-            }
-            finally
-            {
-                foreach (var sink in sinks)
-                    sink.Dispose();
-            }
-            return 0;
+            using var dispatcher = detection.Dispatcher(r, config, log);
+            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
+            var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(),
+                r.GetValue(common.State)!, log) { Shards = r.GetValue(shards), Entity = common.EntityKind(r) };
+            var result = coordinator.DetectAsync(input, request, dispatcher).GetAwaiter().GetResult();
+            host.StopAsync().GetAwaiter().GetResult();
+            return Commands.DetectSummary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
         }));
         return cmd;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using FlowSpike.Alerts;
 using FlowSpike.Baseline;
+using FlowSpike.Delivery;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
@@ -253,10 +254,10 @@ internal static class Commands
         }
 
         /// <summary>The config's sinks, plus --out (or stdout when nothing else is configured).</summary>
-        public AlertDispatcher Dispatcher(ParseResult r, FlowSpikeConfig config, IRunLog log) => new(Sinks(r, config), log);
+        public AlertDispatcher Dispatcher(ParseResult r, FlowSpikeConfig config, IRunLog log) =>
+            new(Sinks(r, config, log), log);
 
-        /// <summary>The sinks themselves, for callers that deliver without a state's outbox (the cluster).</summary>
-        public List<IAlertSink> Sinks(ParseResult r, FlowSpikeConfig config)
+        private List<IAlertSink> Sinks(ParseResult r, FlowSpikeConfig config, IRunLog log)
         {
             var asff = new AsffOptions
             {
@@ -268,10 +269,10 @@ internal static class Commands
             try
             {
                 foreach (var spec in config.Sinks)
-                    sinks.Add(AlertSinks.Create(spec, asff));
+                    sinks.Add(AlertSinks.Create(spec, asff, warn: log.Warn));
                 string? output = r.GetValue(Output);
                 if (output is not null || sinks.Count == 0)
-                    sinks.Add(AlertSinks.Create(new SinkSpec("file", new Dictionary<string, string> { ["path"] = output ?? "-", ["format"] = r.GetValue(Format)! }), asff));
+                    sinks.Add(AlertSinks.Create(new SinkSpec("file", new Dictionary<string, string> { ["path"] = output ?? "-", ["format"] = r.GetValue(Format)! }), asff, warn: log.Warn));
             }
             catch (ArgumentException e)
             {
@@ -302,9 +303,7 @@ internal static class Commands
             DetectRun.Result result;
             using (ProgressLine.Start(input.Progress!, r.GetValue(common.Quiet)))
                 result = DetectRun.Execute(store, input, request, dispatcher, log);
-            if (result.WindowsApplied > 0)
-                log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) is null or "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
-            return 0;
+            return DetectSummary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
         }));
         return cmd;
     }
@@ -451,6 +450,29 @@ internal static class Commands
         lookup.Subcommands.Add(export);
         lookup.Subcommands.Add(import);
         return lookup;
+    }
+
+    /// <summary>Exit code of a detect whose windows committed but some of whose alerts a sink has not taken yet.</summary>
+    public const int ExitHeld = 3;
+
+    /// <summary>
+    /// The closing lines of a detect: what each sink received, and what is still held. Held alerts make the exit
+    /// code 3, so a scheduler sees that delivery is behind although every window committed.
+    /// </summary>
+    public static int DetectSummary(IRunLog log, int windows, int alerts, int held, AlertDispatcher dispatcher)
+    {
+        if (windows > 0)
+            log.Info($"{alerts} alert(s) over {windows} window(s)");
+        foreach (var (sink, n) in dispatcher.Delivered)
+        {
+            if (n > 0 && sink != "stdout")
+                log.Info($"{n} alert(s) written to {sink}");
+        }
+        if (held == 0)
+            return 0;
+        log.Warn($"{held} alert delivery(ies) held in the state for a sink that is down or rejected them; " +
+            "they are sent by the next run");
+        return ExitHeld;
     }
 
     /// <summary>User mistakes and unreadable inputs become one line on stderr and exit code 1, never a stack trace.</summary>

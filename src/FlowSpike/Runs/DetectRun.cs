@@ -1,5 +1,5 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Alerts;
+using FlowSpike.Delivery;
 using FlowSpike.Detection;
 using FlowSpike.Records;
 using FlowSpike.State;
@@ -12,7 +12,9 @@ namespace FlowSpike.Runs;
 /// </summary>
 public static class DetectRun
 {
-    public sealed record Result(int WindowsApplied, int WindowsSkipped, int Alerts, int Suppressed, ScanDiagnostics? Diagnostics);
+    /// <param name="Held">Alerts committed but not yet delivered to every sink (a sink is down or rejected them).</param>
+    public sealed record Result(int WindowsApplied, int WindowsSkipped, int Alerts, int Suppressed,
+        ScanDiagnostics? Diagnostics, int Held = 0);
 
     /// <summary>Runs with one sink (which the caller disposes).</summary>
     public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, IAlertSink sink, IRunLog log, CancellationToken cancellation = default) =>
@@ -25,13 +27,14 @@ public static class DetectRun
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
 
+        dispatcher.Check();
         dispatcher.DeliverPending(store);
 
         var info = store.Info;
         var applied = store.AppliedWindows(request.From, request.To);
         var todo = WindowPlan.Todo(request, applied.Contains, info.CommittedUntil, log, out int skipped);
         if (todo.Count == 0)
-            return new Result(0, skipped, 0, 0, null);
+            return new Result(0, skipped, 0, 0, null, dispatcher.DeliverPending(store, force: true));
 
         var table = new BaselineTable(store.LoadLookup(), store.Entities);
         if (table.Count == 0)
@@ -51,6 +54,7 @@ public static class DetectRun
             suppressed += outcome.Result.Suppressed + outcome.Suppressed;
         }
         log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists or throttling");
-        return new Result(todo.Count, skipped, alerts, suppressed, scan.Diagnostics);
+        int held = dispatcher.DeliverPending(store, force: true);
+        return new Result(todo.Count, skipped, alerts, suppressed, scan.Diagnostics, held);
     }
 }

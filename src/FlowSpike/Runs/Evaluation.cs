@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowSpike.Alerts;
+using FlowSpike.Delivery;
 using FlowSpike.State;
 
 namespace FlowSpike.Runs;
@@ -111,7 +112,8 @@ public static class Evaluation
     {
         public List<Alert> Alerts { get; } = [];
         public string Name => "evaluation";
-        public void Deliver(IReadOnlyList<PendingAlert> alerts) => Alerts.AddRange(alerts.Select(a => AlertJson.Parse(a.Body)));
+        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) =>
+            Alerts.AddRange(alerts.Select(a => AlertJson.Parse(a.Body)));
         public void Dispose() { }
     }
 }

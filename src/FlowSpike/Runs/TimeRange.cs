@@ -51,4 +51,13 @@ public static class TimeRange
     }
 
     public static string Format(long epochSeconds) => Alerts.AlertJson.IsoTime(epochSeconds);
+
+    /// <summary>The largest whole unit: "1d", "4h", "90m", "45s".</summary>
+    public static string FormatDuration(long seconds) => seconds switch
+    {
+        > 0 when seconds % 86400 == 0 => $"{seconds / 86400}d",
+        > 0 when seconds % 3600 == 0 => $"{seconds / 3600}h",
+        > 0 when seconds % 60 == 0 => $"{seconds / 60}m",
+        _ => $"{seconds}s",
+    };
 }

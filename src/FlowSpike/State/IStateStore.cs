@@ -7,7 +7,7 @@ namespace FlowSpike.State;
 /// Durable state: the lookup, the committed windows, and the alert outbox. Every mutation is one transaction, so a
 /// crash leaves either the whole window applied or none of it.
 /// </summary>
-public interface IStateStore : IDisposable
+public interface IStateStore : IOutbox, IDisposable
 {
     StateInfo Info { get; }
 
@@ -40,8 +40,6 @@ public interface IStateStore : IDisposable
     /// <summary>Every committed alert in the outbox (delivered or not), oldest first.</summary>
     IReadOnlyList<PendingAlert> AllAlerts();
 
-    /// <summary>Alerts committed for <paramref name="sink"/> and not yet delivered to it, oldest first.</summary>
-    IReadOnlyList<PendingAlert> PendingAlerts(string sink);
 
     /// <summary>Every input watch mode has seen, by path.</summary>
     IReadOnlyDictionary<string, LedgerEntry> Ledger();
@@ -54,6 +52,4 @@ public interface IStateStore : IDisposable
 
     /// <summary>The counts watch mode has gathered so far for an open window.</summary>
     Dictionary<uint, SourceWindowStats> LoadPending(long windowStart);
-
-    void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds);
 }

@@ -12,7 +12,7 @@ namespace FlowSpike.State;
 /// </summary>
 public sealed class SqliteStateStore : IStateStore
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>The detail sets watch mode keeps per (window, source) until the window closes: one table each.</summary>
     private static readonly (string Table, string Column, Func<SourceWindowStats, HashSet<string>?> Get)[] PendingDetails =
@@ -407,23 +407,32 @@ public sealed class SqliteStateStore : IStateStore
         cmd.ExecuteNonQuery();
     }
 
-    public IReadOnlyList<PendingAlert> PendingAlerts(string sink) => Read(() => PendingAlertsCore(sink));
+    public IReadOnlyList<PendingAlert> PendingAlerts(string sink, long? now = null) =>
+        Read(() => PendingAlertsCore(sink, now));
 
-    private List<PendingAlert> PendingAlertsCore(string sink)
+    private List<PendingAlert> PendingAlertsCore(string sink, long? now)
     {
-        using var cmd = Command("SELECT a.id, a.window_start, a.body FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.sink = $sink AND d.delivered = 0 ORDER BY a.window_start, a.rowid");
+        using var cmd = Command(
+            "SELECT a.id, a.window_start, a.body, d.attempts FROM deliveries d JOIN alerts a ON a.id = d.alert_id " +
+            "WHERE d.sink = $sink AND d.delivered = 0 AND ($now IS NULL OR d.retry_at IS NULL OR d.retry_at <= $now) " +
+            "ORDER BY a.window_start, a.rowid");
         cmd.Parameters.AddWithValue("$sink", sink);
+        cmd.Parameters.AddWithValue("$now", (object?)now ?? DBNull.Value);
         using var reader = cmd.ExecuteReader();
         var list = new List<PendingAlert>();
         while (reader.Read())
-            list.Add(new PendingAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        {
+            list.Add(new PendingAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2),
+                (int)reader.GetInt64(3)));
+        }
         return list;
     }
 
     public void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds) =>
         InTransaction(tx =>
         {
-            using var cmd = Command("UPDATE deliveries SET delivered = 1 WHERE alert_id = $id AND sink = $sink", tx);
+            using var cmd = Command(
+                "UPDATE deliveries SET delivered = 1, retry_at = NULL WHERE alert_id = $id AND sink = $sink", tx);
             cmd.Parameters.AddWithValue("$sink", sink);
             var id = cmd.Parameters.Add("$id", SqliteType.Text);
             foreach (string alertId in alertIds)
@@ -432,6 +441,49 @@ public sealed class SqliteStateStore : IStateStore
                 cmd.ExecuteNonQuery();
             }
         });
+
+    public void MarkRejected(string sink, string alertId, string reason, long retryAt) =>
+        InTransaction(tx =>
+        {
+            using var cmd = Command(
+                "UPDATE deliveries SET attempts = attempts + 1, retry_at = $at, last_error = $e " +
+                "WHERE alert_id = $id AND sink = $sink AND delivered = 0", tx);
+            cmd.Parameters.AddWithValue("$sink", sink);
+            cmd.Parameters.AddWithValue("$id", alertId);
+            cmd.Parameters.AddWithValue("$at", retryAt);
+            cmd.Parameters.AddWithValue("$e", reason);
+            cmd.ExecuteNonQuery();
+        });
+
+    public IReadOnlyCollection<string> SinksWithPending() => Read(() =>
+    {
+        using var cmd = Command("SELECT DISTINCT sink FROM deliveries WHERE delivered = 0 ORDER BY sink");
+        using var reader = cmd.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+            names.Add(reader.GetString(0));
+        return (IReadOnlyCollection<string>)names;
+    });
+
+    public int MovePending(string from, string to)
+    {
+        int moved = 0;
+        InTransaction(tx =>
+        {
+            // An alert the new sink already holds keeps its own row; the old sink's copy goes.
+            using (var move = Command(
+                "UPDATE OR IGNORE deliveries SET sink = $to WHERE sink = $from AND delivered = 0", tx))
+            {
+                move.Parameters.AddWithValue("$from", from);
+                move.Parameters.AddWithValue("$to", to);
+                moved = move.ExecuteNonQuery();
+            }
+            using var drop = Command("DELETE FROM deliveries WHERE sink = $from AND delivered = 0", tx);
+            drop.Parameters.AddWithValue("$from", from);
+            drop.ExecuteNonQuery();
+        });
+        return moved;
+    }
 
     public void Dispose()
     {
@@ -458,7 +510,8 @@ public sealed class SqliteStateStore : IStateStore
                 Execute(tx, "CREATE INDEX alerts_pending ON alerts(delivered, window_start)");
                 Execute(tx, "CREATE TABLE suppression(key TEXT PRIMARY KEY, until INTEGER NOT NULL)");
                 Execute(tx, "CREATE TABLE history(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, avg REAL, stdev REAL, num_data_points INTEGER, threshold REAL, spike INTEGER NOT NULL, alert_id TEXT, suppressed INTEGER NOT NULL, PRIMARY KEY(src, window_start)) WITHOUT ROWID");
-                Execute(tx, "CREATE TABLE deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, delivered INTEGER NOT NULL, PRIMARY KEY(sink, alert_id))");
+                Execute(tx, "CREATE TABLE deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, delivered INTEGER NOT NULL, " +
+                    "attempts INTEGER NOT NULL DEFAULT 0, retry_at INTEGER, last_error TEXT, PRIMARY KEY(sink, alert_id))");
                 Execute(tx, "CREATE TABLE ledger(path TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, processed_at TEXT NOT NULL)");
                 Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
                 foreach (var (table, column, _) in PendingDetails)
@@ -482,6 +535,19 @@ public sealed class SqliteStateStore : IStateStore
             {
                 Execute(tx, "ALTER TABLE lookup ADD COLUMN model_state BLOB");
                 Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+                SetMeta(tx, "schema_version", 2);
+            });
+            version = 2;
+        }
+        if (version == 2)
+        {
+            // Version 3 tracks each sink's rejections per alert, and names sinks without their secrets.
+            InTransaction(tx =>
+            {
+                Execute(tx, "ALTER TABLE deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0");
+                Execute(tx, "ALTER TABLE deliveries ADD COLUMN retry_at INTEGER");
+                Execute(tx, "ALTER TABLE deliveries ADD COLUMN last_error TEXT");
+                RedactSinkNames(tx);
                 SetMeta(tx, "schema_version", SchemaVersion);
             });
             version = SchemaVersion;
@@ -501,6 +567,31 @@ public sealed class SqliteStateStore : IStateStore
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
             Entities.Load((uint)reader.GetInt64(0), reader.GetString(1));
+    }
+
+    /// <summary>Sink names stored by older versions could hold a webhook's token; keep only the redacted form.</summary>
+    private void RedactSinkNames(SqliteTransaction tx)
+    {
+        var names = new List<string>();
+        using (var list = Command("SELECT DISTINCT sink FROM deliveries", tx))
+        using (var reader = list.ExecuteReader())
+        {
+            while (reader.Read())
+                names.Add(reader.GetString(0));
+        }
+        foreach (string name in names)
+        {
+            string redacted = SinkName.Redact(name);
+            if (redacted == name)
+                continue;
+            using var rename = Command("UPDATE OR IGNORE deliveries SET sink = $to WHERE sink = $from", tx);
+            rename.Parameters.AddWithValue("$from", name);
+            rename.Parameters.AddWithValue("$to", redacted);
+            rename.ExecuteNonQuery();
+            using var drop = Command("DELETE FROM deliveries WHERE sink = $from", tx);
+            drop.Parameters.AddWithValue("$from", name);
+            drop.ExecuteNonQuery();
+        }
     }
 
     private Dictionary<string, string> ReadMeta()

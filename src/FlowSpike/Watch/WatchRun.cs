@@ -1,5 +1,5 @@
 using System.Globalization;
-using FlowSpike.Alerts;
+using FlowSpike.Delivery;
 using FlowSpike.Aggregation;
 using FlowSpike.Detection;
 using FlowSpike.Records;

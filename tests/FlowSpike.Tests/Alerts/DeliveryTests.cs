@@ -49,8 +49,9 @@ public class DeliveryTests
             Detect(state, set, H(0), H(24), sink);
         Assert.NotEmpty(server.Refused);
         Assert.Empty(server.Accepted);
+        string name = new WebhookSink(new Uri(server.Url + "hook"), Fast()).Name;
         using (var store = SqliteStateStore.Open(state))
-            Assert.NotEmpty(store.PendingAlerts("webhook:" + server.Url + "hook"));
+            Assert.NotEmpty(store.PendingAlerts(name));
 
         up = true;
         using (var sink = new WebhookSink(new Uri(server.Url + "hook"), Fast()))
@@ -58,7 +59,7 @@ public class DeliveryTests
         var delivered = server.Accepted.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("alert_id").GetString()!).ToList();
         Assert.Equal(expected, delivered);
         using (var store = SqliteStateStore.Open(state))
-            Assert.Empty(store.PendingAlerts("webhook:" + server.Url + "hook"));
+            Assert.Empty(store.PendingAlerts(name));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using FlowSpike.Alerts;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;

@@ -1,36 +1,45 @@
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace FlowSpike.Alerts;
+namespace FlowSpike.Delivery;
 
-/// <summary>POSTs with retries and exponential backoff; gives up with a <see cref="SinkException"/> so the alerts stay in the outbox.</summary>
+/// <summary>
+/// POSTs with retries and exponential backoff. An outage ends in a <see cref="SinkException"/>; a refusal of the
+/// request itself in a <see cref="SinkRejectedException"/>. Messages never quote the URL, which may hold a token.
+/// </summary>
 public sealed class HttpDelivery(HttpClient client, int attempts = 4, TimeSpan? firstDelay = null)
 {
     private readonly TimeSpan _firstDelay = firstDelay ?? TimeSpan.FromSeconds(1);
 
     public void Post(Uri url, string body, string contentType, IReadOnlyDictionary<string, string>? headers = null)
     {
-        Exception? last = null;
+        string? last = null;
         var delay = _firstDelay;
         for (int attempt = 1; attempt <= Math.Max(1, attempts); attempt++)
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, url)
+                {
+                    Content = new StringContent(body, Encoding.UTF8),
+                };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
                 foreach (var (k, v) in headers ?? new Dictionary<string, string>())
                     request.Headers.TryAddWithoutValidation(k, v);
                 using var response = client.Send(request);
                 if (response.IsSuccessStatusCode)
                     return;
-                last = new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
-                // A client error other than throttling will not heal by retrying.
-                if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                int status = (int)response.StatusCode;
+                last = $"HTTP {status} {response.ReasonPhrase}";
+                if (status is 400 or 413 or 415 or 422)
+                    throw new SinkRejectedException(last);
+                // Other client errors (401, 403, 404) are the sink's configuration: retrying at once will not help.
+                if (status is >= 400 and < 500 and not 408 and not 429)
                     break;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
             {
-                last = e;
+                last = Scrub(e.Message, url);
             }
             if (attempt < attempts)
             {
@@ -38,6 +47,8 @@ public sealed class HttpDelivery(HttpClient client, int attempts = 4, TimeSpan? 
                 delay *= 2;
             }
         }
-        throw new SinkException($"{url}: {last?.Message}", last);
+        throw new SinkException(last ?? "no response");
     }
+
+    private static string Scrub(string message, Uri url) => State.SinkName.Scrub(message, url, "the URL");
 }

@@ -1,4 +1,4 @@
-namespace FlowSpike.Alerts;
+namespace FlowSpike.Runs;
 
 /// <summary>
 /// One delivery target from the config file: type file (path, format), webhook (url, slack), splunk_hec (url, token,
