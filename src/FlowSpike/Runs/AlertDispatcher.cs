@@ -109,8 +109,11 @@ public sealed class AlertDispatcher : IDisposable
                 Reject(outbox, sink, suspect, error, now);
             suspect = null;
         }
-        // The last alert failed and nothing after it could tell the sink from the alert: hold it, uncharged.
-        if (suspect is not null)
+        // The last alert failed and nothing after it could tell the sink from the alert: one already found at fault
+        // is charged again; otherwise it is held uncharged, as in an outage.
+        if (suspect is { Attempts: > 0 })
+            Reject(outbox, sink, suspect, error, now);
+        else if (suspect is not null)
             sinkDown = true;
         int held = outbox.PendingAlerts(sink.Name).Count;
         if (sinkDown)

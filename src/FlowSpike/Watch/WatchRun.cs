@@ -30,6 +30,7 @@ public static class WatchRun
             throw new RunException(bad);
         long open = FirstOpenWindow(store.Info, request, log);
 
+        dispatcher.Check();
         dispatcher.DeliverPending(store);
         var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities), request.Policy.CreateModel(), request.Policy, dispatcher, size);
         long watermark = store.Info.Watermark ?? long.MinValue;
