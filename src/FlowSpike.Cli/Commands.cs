@@ -31,6 +31,7 @@ internal static class Commands
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());
         root.Subcommands.Add(ClusterCommands.Build());
+        root.Subcommands.Add(CompletionCommand.Build(root));
         return root;
     }
 

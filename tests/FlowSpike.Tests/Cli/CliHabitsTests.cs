@@ -1,0 +1,82 @@
+using System.Diagnostics;
+
+namespace FlowSpike.Tests.Cli;
+
+/// <summary>What a shell user expects: completion that loads and completes, and short usage errors.</summary>
+public class CliHabitsTests
+{
+    /// <summary>Sources the generated script in a real bash, then asks it to complete the given words.</summary>
+    private static string Complete(params string[] words)
+    {
+        string script = Support.Cli.Run("completion", "bash").Stdout;
+        string file = Path.Combine(Path.GetTempPath(), $"flowspike-completion-{Guid.NewGuid():N}.bash");
+        File.WriteAllText(file, script);
+        try
+        {
+            string array = string.Join(' ', words.Select(w => $"'{w}'"));
+            var psi = new ProcessStartInfo("bash")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add($"source '{file}' && complete -p flowspike >/dev/null && COMP_WORDS=({array}) && " +
+                $"COMP_CWORD={words.Length - 1} && _flowspike && echo \"${{COMPREPLY[*]}}\"");
+            using var p = Process.Start(psi)!;
+            string output = p.StandardOutput.ReadToEnd();
+            string error = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, error);
+            return output.Trim();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Bash_completion_loads_and_completes_commands_options_and_values()
+    {
+        Assert.Equal("detect", Complete("flowspike", "det"));
+        Assert.Equal("--format", Complete("flowspike", "detect", "--form"));
+        Assert.Equal("ocsf", Complete("flowspike", "detect", "--format", "o"));
+        Assert.Equal("detect", Complete("flowspike", "cluster", "det"));
+        Assert.Contains("--window", Complete("flowspike", "watch", "--w").Split(' '));
+        Assert.Equal("splunk", Complete("flowspike", "baseline", "--model", "sp"));
+    }
+
+    [Theory]
+    [InlineData("zsh", "bashcompinit")]
+    [InlineData("fish", "complete -c flowspike -n '__fish_seen_subcommand_from detect' -l format -x -a 'asff csv jsonl ocsf'")]
+    public void Zsh_and_fish_scripts_cover_the_same_tree(string shell, string expected)
+    {
+        var r = Support.Cli.Run("completion", shell);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains(expected, r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_typo_is_one_line_with_the_nearest_option_and_a_help_hint()
+    {
+        var r = Support.Cli.Run("detect", "--windw", "1h");
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["flowspike: error: unknown option '--windw'; did you mean --window?",
+            "Try 'flowspike detect --help' for the options."], lines);
+        Assert.Equal("", r.Stdout);
+    }
+
+    [Fact]
+    public void A_bad_value_and_an_unknown_command_are_one_line_each()
+    {
+        var bad = Support.Cli.Run("detect", "--input", "x", "--from", "0", "--to", "3600", "--format", "xml");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal(2, bad.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("'xml' not recognized", bad.Stderr, StringComparison.Ordinal);
+        var unknown = Support.Cli.Run("detcet");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.StartsWith("flowspike: error: unknown command 'detcet'", unknown.Stderr, StringComparison.Ordinal);
+    }
+}
