@@ -32,7 +32,30 @@ internal static class Commands
         root.Subcommands.Add(SynthCommand.Build());
         root.Subcommands.Add(ClusterCommands.Build());
         root.Subcommands.Add(CompletionCommand.Build(root));
+        ConfigureHelp(root);
         return root;
+    }
+
+    /// <summary>Help wraps to the terminal: COLUMNS, else the console's width, else 100.</summary>
+    private static void ConfigureHelp(Command root)
+    {
+        if (root.Options.OfType<HelpOption>().Single().Action is HelpAction help)
+            help.MaxWidth = HelpWidth();
+    }
+
+    private static int HelpWidth()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns >= 40)
+            return columns;
+        try
+        {
+            if (!Console.IsOutputRedirected && Console.WindowWidth >= 40)
+                return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+        }
+        return 100;
     }
 
     internal sealed class Common(bool range = true)
@@ -181,7 +204,7 @@ internal static class Commands
     /// <summary>What detect and watch share: the window, the seed's thresholds, the allowlists, suppression and the alert outputs.</summary>
     internal sealed class DetectionOptions
     {
-        public Option<long> Window { get; } = CliOptions.Duration("--window", "Window size; each epoch-aligned window is one detection run.", "1h");
+        public Option<CliDuration> Window { get; } = CliOptions.Duration("--window", "Window size; each epoch-aligned window is one detection run.", "1h");
         public Option<double> Deviation { get; } = new("--deviation-threshold") { Description = "Standard deviations above the mean (deviationThreshold).", DefaultValueFactory = _ => 3 };
         public Option<long> DataPoints { get; } = new("--data-point-threshold") { Description = "Data points a host needs before it is scored (dataPointThreshold).", DefaultValueFactory = _ => 5 };
         public Option<double> Weight { get; } = new("--weight") { Description = "Update weight W of the running mean and deviation (720 = 30 days of hours).", DefaultValueFactory = _ => 720 };
@@ -193,7 +216,7 @@ internal static class Commands
         public Option<string> SuppressKey { get; } = SuppressKeyOption();
         public Option<bool> RolloutGroup { get; } = new("--rollout-group") { Description = "Raise one alert per account for a likely policy change (listing its hosts in grouped_hosts) instead of one per host." };
         public Option<double?> RolloutShare { get; } = new("--rollout-share") { Description = "Annotate alerts as a likely policy change when at least 3 hosts and this share of an account's active hosts spike together (default: off; 0.25 with --model recommended; 0 turns it off).", HelpName = "SHARE" };
-        public Option<long> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large windows).", "90d");
+        public Option<CliDuration> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large windows).", "90d");
 
         private static Option<string> AlertFormatOption()
         {

@@ -79,4 +79,18 @@ public class CliHabitsTests
         Assert.Equal(2, unknown.ExitCode);
         Assert.StartsWith("flowspike: error: unknown command 'detcet'", unknown.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Help_wraps_to_the_terminal_and_shows_durations_as_people_write_them()
+    {
+        var r = Support.Cli.RunWith(["watch", "--help"], env: new Dictionary<string, string> { ["COLUMNS"] = "72" });
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stdout.Split('\n');
+        Assert.All(lines, l => Assert.True(l.Length <= 72, $"{l.Length} columns: {l}"));
+        string text = string.Join(' ', lines.Select(l => l.Trim()));
+        Assert.Contains("[default: 1h]", text, StringComparison.Ordinal);
+        Assert.Contains("[default: 10m]", text, StringComparison.Ordinal);
+        Assert.Contains("[default: 90d]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("[default: 3600]", text, StringComparison.Ordinal);
+    }
 }
