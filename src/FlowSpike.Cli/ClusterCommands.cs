@@ -153,7 +153,7 @@ internal static class ClusterCommands
                 using (var w = new StreamWriter(tmp))
                     LookupCsv.Write(rows, w, names);
                 File.Move(tmp, outPath, overwrite: true);
-                Console.Error.WriteLine($"flowspike: exported {rows.Count} row(s) to {outPath}");
+                StderrLog.Result($"exported {rows.Count} row(s) to {outPath}");
             }
             host.StopAsync().GetAwaiter().GetResult();
             return 0;

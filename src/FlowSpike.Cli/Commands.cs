@@ -20,6 +20,7 @@ internal static class Commands
         {
             new HelpOption(),
             new VersionOption(),
+            LogJson,
         };
         root.Subcommands.Add(BaselineCommand());
         root.Subcommands.Add(DetectCommand());
@@ -35,6 +36,13 @@ internal static class Commands
         ConfigureHelp(root);
         return root;
     }
+
+    /// <summary>--log-json, on every command: notes as JSON lines on stderr for log shippers.</summary>
+    public static readonly Option<bool> LogJson = new("--log-json")
+    {
+        Description = "Write notes, warnings and errors to stderr as JSON lines (time, level, message).",
+        Recursive = true,
+    };
 
     /// <summary>Help wraps to the terminal: COLUMNS, else the console's width, else 100.</summary>
     private static void ConfigureHelp(Command root)
@@ -440,7 +448,7 @@ internal static class Commands
                 using (var w = new StreamWriter(tmp))
                     LookupCsv.Write(rows, w, store.Entities);
                 File.Move(tmp, outPath, overwrite: true);
-                Console.Error.WriteLine($"flowspike: exported {rows.Count} row(s) to {outPath}");
+                StderrLog.Result($"exported {rows.Count} row(s) to {outPath}");
             }
             return 0;
         }));
@@ -467,7 +475,7 @@ internal static class Commands
                 throw new RunException(e.Message + "; nothing was imported");
             }
             store.ImportLookup(rows);
-            Console.Error.WriteLine($"flowspike: imported {rows.Count} row(s) from {path}");
+            StderrLog.Result($"imported {rows.Count} row(s) from {path}");
             return 0;
         }));
 
@@ -509,7 +517,7 @@ internal static class Commands
         catch (Exception e) when (e is RunException or FlowInputException or StateException or IOException or UnauthorizedAccessException)
         {
             Console.Out.Flush();
-            Console.Error.WriteLine($"flowspike: error: {e.Message}");
+            StderrLog.Error(e.Message);
             return 1;
         }
     }

@@ -91,7 +91,7 @@ internal static class ReportCommands
             string tmp = path + ".tmp";
             File.WriteAllText(tmp, html);
             File.Move(tmp, path, overwrite: true);
-            Console.Error.WriteLine($"flowspike: wrote {path} ({html.Length / 1024} KB)");
+            StderrLog.Result($"wrote {path} ({html.Length / 1024} KB)");
             return 0;
         }));
         return cmd;

@@ -21,7 +21,7 @@ internal static class UsageError
             message = $"unknown option '{unknown}'; did you mean {near}?";
         else if (unknown is not null && !unknown.StartsWith('-') && command.Subcommands.Count > 0)
             message = $"unknown command '{unknown}' (commands: {string.Join(", ", command.Subcommands.Select(s => s.Name))})";
-        Console.Error.WriteLine($"flowspike: error: {message.TrimEnd('.')}");
+        StderrLog.Error(message.TrimEnd('.'));
         Console.Error.WriteLine($"Try '{Path(parse)} --help' for the options.");
         return ExitCode;
     }

@@ -93,4 +93,29 @@ public class CliHabitsTests
         Assert.Contains("[default: 90d]", text, StringComparison.Ordinal);
         Assert.DoesNotContain("[default: 3600]", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Log_json_writes_one_object_a_line_with_time_level_and_message()
+    {
+        using var dir = new Support.TempDir();
+        string input = dir.Write("f.log", new Support.FlowLines().Add(1_790_812_800, "10.0.0.1", "8.8.8.8").ToString());
+        var ok = Support.Cli.Run("baseline", "--log-json", "--input", input, "--from", "2026-10-01T00:00:00Z",
+            "--to", "2026-10-01T01:00:00Z", "--state", dir.File("s.db"));
+        Assert.True(ok.ExitCode == 0, ok.Stderr);
+        var lines = ok.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        foreach (string line in lines)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            Assert.True(DateTimeOffset.TryParse(doc.RootElement.GetProperty("time").GetString(), out _));
+            Assert.Contains(doc.RootElement.GetProperty("level").GetString(), new[] { "info", "warning", "error" });
+            Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("message").GetString()));
+        }
+        var bad = Support.Cli.Run("detect", "--log-json", "--input", dir.File("missing.log"), "--from", "0",
+            "--to", "3600", "--state", dir.File("t.db"));
+        Assert.Equal(1, bad.ExitCode);
+        using var error = System.Text.Json.JsonDocument.Parse(bad.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Equal("error", error.RootElement.GetProperty("level").GetString());
+        Assert.Contains("missing.log", error.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }
