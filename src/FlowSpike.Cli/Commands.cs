@@ -354,7 +354,12 @@ internal static class Commands
         var cmd = new Command("watch", "Run continuously: count new files exactly once as they arrive and close each window after its lateness, as detect would.");
         common.AddTo(cmd);
         detection.AddTo(cmd);
-        foreach (var o in new Option[] { lateness, poll, from, clock, once, listen })
+        var otlp = new Option<string?>("--otlp-endpoint")
+        {
+            Description = "Also push metrics over OTLP/HTTP to this collector (default: OTEL_EXPORTER_OTLP_ENDPOINT).",
+            HelpName = "URL",
+        };
+        foreach (var o in new Option[] { lateness, poll, from, clock, once, listen, otlp })
             cmd.Options.Add(o);
         cmd.SetAction(r => Guard(() =>
         {
@@ -375,8 +380,8 @@ internal static class Commands
             // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.
             using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-            var metrics = new Watch.WatchMetrics();
-            using var server = r.GetValue(listen) is "none" or null ? null : new Watch.MetricsServer(r.GetValue(listen)!, metrics);
+            using var metrics = new Watch.WatchMetrics();
+            using var server = MetricsEndpoint.Start(r.GetValue(listen), r.GetValue(otlp));
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model, common.EntityKind(r));
             using var dispatcher = detection.Dispatcher(r, config, log);
             Watch.WatchRun.Execute(store, input, request, dispatcher, log, metrics, stop.Token);
