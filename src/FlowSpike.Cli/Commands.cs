@@ -296,14 +296,23 @@ internal static class Commands
         var cmd = new Command("detect", "Run the spike detection window by window, updating the baseline, and emit alerts.");
         common.AddTo(cmd);
         detection.AddTo(cmd);
+        var allowSpanMismatch = new Option<bool>("--allow-span-mismatch")
+        {
+            Description = "Detect with a --window other than the baseline's --span (the seed allows it; refused by default).",
+        };
         cmd.Options.Add(detection.AllowEmptyWindows);
+        cmd.Options.Add(allowSpanMismatch);
         cmd.SetAction(r => Guard(() =>
         {
             var config = common.LoadConfig(r);
             var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
             // Everything the user typed is checked before the state is opened.
-            var request = detection.Request(r, common, config) with { AllowEmptyWindows = r.GetValue(detection.AllowEmptyWindows) };
+            var request = detection.Request(r, common, config) with
+            {
+                AllowEmptyWindows = r.GetValue(detection.AllowEmptyWindows),
+                AllowSpanMismatch = r.GetValue(allowSpanMismatch),
+            };
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model, common.EntityKind(r));
             using var dispatcher = detection.Dispatcher(r, config, log);
             DetectRun.Result result;

@@ -22,12 +22,19 @@ public static class BaselineRun
         InputCheck.RequireRecords(files, scan.Diagnostics, input);
         RunReport.Scan(scan.Diagnostics, log);
         var rows = BaselineBuilder.For(model, scan.Partial, from, to, rules);
-        // A baseline of nothing would wipe the lookup: a wrong range or input, most likely.
+        // A baseline of nothing over a range with no data is a wrong range or input; over a lookup it would wipe it.
         if (rows.Count == 0)
         {
             long inRange = scan.Diagnostics.RecordsByWindow.Values.Sum();
-            throw new RunException($"no blocked outbound records from internal hosts in {TimeRange.Format(from)} .. {TimeRange.Format(to)} " +
-                $"({scan.Diagnostics.Parsed} flow-log record(s) read, {inRange} in the range); the lookup is unchanged");
+            int existing = store.LoadLookup().Count;
+            string what = $"no blocked outbound records from internal hosts in {TimeRange.Format(from)} .. {TimeRange.Format(to)} " +
+                $"({scan.Diagnostics.Parsed} flow-log record(s) read, {inRange} in the range)";
+            if (inRange == 0 || existing > 0)
+            {
+                throw new RunException(what + (existing > 0 ? $"; replacing the lookup of {existing} host(s) with nothing is refused" : "") +
+                    "; the lookup is unchanged");
+            }
+            log.Warn(what + "; the baseline is empty");
         }
         long buckets = scan.Partial.Windows.Values.Sum(w => (long)w.Count);
         // The buckets also start each host's history (explain and report chart them), unless there are too many to keep.

@@ -12,4 +12,10 @@ public sealed record DetectRequest
     /// not committed: the run stops before it and fails naming it, and a later run with the data applies it.
     /// </summary>
     public bool AllowEmptyWindows { get; init; }
+
+    /// <summary>
+    /// Detect with a window other than the baseline's span (the seed allows it; its counts then compare buckets of
+    /// different sizes). Without it such a request is refused.
+    /// </summary>
+    public bool AllowSpanMismatch { get; init; }
 }

@@ -26,7 +26,8 @@ public static class DetectRun
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
         var info = store.Info;
-        RefuseOtherSpan(info, size);
+        if (!request.AllowSpanMismatch)
+            RefuseOtherSpan(info, size);
 
         dispatcher.DeliverPending(store);
 
@@ -74,7 +75,7 @@ public static class DetectRun
         if (info.BaselineSpanSeconds is { } span && span != size)
         {
             throw new RunException($"--window {size}s differs from the state's baseline span of {span}s; use --window {span}s, " +
-                $"or rebuild the baseline with --span {size}s");
+                $"rebuild the baseline with --span {size}s, or give --allow-span-mismatch");
         }
     }
 

@@ -574,7 +574,7 @@ public sealed class SqliteStateStore : IStateStore
         }
         if (tables.Count == 0)
             return true;
-        bool ours = tables.Contains("meta") && tables.Contains("lookup") && tables.Contains("applied_windows");
+        bool ours = tables.Contains("meta") && tables.Contains("lookup");
         if (ours)
         {
             using var cmd = Command("SELECT count(*) FROM meta WHERE key = 'schema_version'");
