@@ -194,7 +194,8 @@ internal static class Commands
         /// <summary>Local detect and watch only (added by those commands).</summary>
         public Option<bool> AllowEmptyWindows { get; } = new("--allow-empty-windows")
         {
-            Description = "Windows with no flow-log record at all are quiet, not missing data: commit (detect) or close (watch) them. " +
+            Description = "Windows with no flow-log record at all are quiet, not missing data: commit (detect) " +
+                "or close (watch) them. " +
                 "Without it detect stops before such a window and fails naming it, and watch holds it open.",
         };
         public Option<long> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large windows).", "90d");
@@ -298,7 +299,8 @@ internal static class Commands
         detection.AddTo(cmd);
         var allowSpanMismatch = new Option<bool>("--allow-span-mismatch")
         {
-            Description = "Detect with a --window other than the baseline's --span (the seed allows it; refused by default).",
+            Description = "Detect with a --window other than the baseline's --span (the seed allows it; " +
+                "refused by default).",
         };
         cmd.Options.Add(detection.AllowEmptyWindows);
         cmd.Options.Add(allowSpanMismatch);

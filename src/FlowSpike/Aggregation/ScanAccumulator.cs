@@ -113,7 +113,10 @@ internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDe
     public void FlushMarks()
     {
         if (_markRun > 0)
-            Diagnostics.RecordsByWindow[_markFrom] = Diagnostics.RecordsByWindow.GetValueOrDefault(_markFrom) + _markRun;
+        {
+            var counts = Diagnostics.RecordsByWindow;
+            counts[_markFrom] = counts.GetValueOrDefault(_markFrom) + _markRun;
+        }
         _markRun = 0;
         _markFrom = long.MaxValue;
         _markTo = long.MinValue;

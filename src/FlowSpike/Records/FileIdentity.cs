@@ -19,7 +19,7 @@ public static partial class FileIdentity
         Other,
     }
 
-    /// <summary>The real path of <paramref name="path"/>, or null with the reason (a dangling link is Missing).</summary>
+    /// <summary>The real path of <paramref name="path"/>, or null and why (a dangling link is Missing).</summary>
     public static string? TryResolve(string path, out Failure failure)
     {
         failure = Failure.None;

@@ -43,7 +43,8 @@ public static class InputSet
             {
                 throw new FlowInputException(failure == FileIdentity.Failure.Loop
                     ? $"{input}: a loop of symbolic links"
-                    : $"{input}: no such file or directory" + (IsLink(input) ? " (a symbolic link to a missing target)" : ""));
+                    : $"{input}: no such file or directory"
+                        + (IsLink(input) ? " (a symbolic link to a missing target)" : ""));
             }
             if (Directory.Exists(real))
             {
@@ -64,8 +65,8 @@ public static class InputSet
     }
 
     /// <summary>
-    /// Every file under a folder, with its real path. Symbolic links are followed once: a folder reached again (a link to
-    /// one of the input's own folders, or a loop back to a parent) is not walked twice, and a dangling link is a warning.
+    /// Every file under a folder, with its real path. Symbolic links are followed once: a folder reached again (a link
+    /// to one of the input's own folders, or a loop back to a parent) is not walked twice; a dangling link is a warning.
     /// </summary>
     private static void Walk(string root, string realRoot, HashSet<string> folders, List<(string, string)> found,
         Action<string>? warn)

@@ -57,7 +57,8 @@ public static class InputSniffer
         bool ocsf = json.IndexOf("\"class_uid\""u8) >= 0;
         if (message is null)
         {
-            return ocsf ? "it looks like OCSF JSON, not VPC flow logs (FlowSpike reads OCSF from Security Lake's Parquet files)"
+            return ocsf
+                ? "it looks like OCSF JSON, not VPC flow logs (FlowSpike reads OCSF from Security Lake's Parquet files)"
                 : "it looks like JSON with no CloudWatch Logs \"message\" field holding flow-log lines";
         }
         string m = message.TrimStart();
@@ -73,13 +74,14 @@ public static class InputSniffer
 
     private static string? FirstMessage(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true }));
+        var options = new JsonReaderOptions { AllowMultipleValues = true };
+        var reader = new Utf8JsonReader(json, isFinalBlock: false, new JsonReaderState(options));
         try
         {
             while (reader.Read())
             {
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("message"u8) && reader.Read()
-                    && reader.TokenType == JsonTokenType.String)
+                bool message = reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("message"u8);
+                if (message && reader.Read() && reader.TokenType == JsonTokenType.String)
                     return reader.GetString();
             }
         }

@@ -11,7 +11,8 @@ public static class TerminalText
 {
     public static string Strip(string text)
     {
-        if (!text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') && !text.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
+        var span = text.AsSpan();
+        if (!span.ContainsAnyInRange('\u0000', '\u001f') && !span.ContainsAnyInRange('\u007f', '\u009f'))
             return text;
         var b = new StringBuilder(text.Length);
         for (int i = 0; i < text.Length; i++)

@@ -27,12 +27,13 @@ public static class BaselineRun
         {
             long inRange = scan.Diagnostics.RecordsByWindow.Values.Sum();
             int existing = store.LoadLookup().Count;
-            string what = $"no blocked outbound records from internal hosts in {TimeRange.Format(from)} .. {TimeRange.Format(to)} " +
+            string what = "no blocked outbound records from internal hosts in " +
+                $"{TimeRange.Format(from)} .. {TimeRange.Format(to)} " +
                 $"({scan.Diagnostics.Parsed} flow-log record(s) read, {inRange} in the range)";
             if (inRange == 0 || existing > 0)
             {
-                throw new RunException(what + (existing > 0 ? $"; replacing the lookup of {existing} host(s) with nothing is refused" : "") +
-                    "; the lookup is unchanged");
+                string wipe = existing > 0 ? $"; replacing the lookup of {existing} host(s) with nothing is refused" : "";
+                throw new RunException(what + wipe + "; the lookup is unchanged");
             }
             log.Warn(what + "; the baseline is empty");
         }

@@ -47,7 +47,8 @@ public static class DetectRun
         RunReport.Scan(scan.Diagnostics, log);
 
         // A window without a single flow-log record is a gap in the data, not a quiet hour, unless the user says so.
-        var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !scan.Diagnostics.RecordsByWindow.ContainsKey(w)).ToList();
+        var present = scan.Diagnostics.RecordsByWindow;
+        var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !present.ContainsKey(w)).ToList();
         var apply = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
 
         var applier = new WindowApplier(store, table, request.Policy.CreateModel(), request.Policy, dispatcher, size);
@@ -61,7 +62,8 @@ public static class DetectRun
         }
         if (apply.Count > 0)
         {
-            log.Info($"applied {apply.Count} window(s) {TimeRange.Format(apply[0])} .. {TimeRange.Format(apply[^1] + size)}: " +
+            log.Info($"applied {apply.Count} window(s) " +
+                $"{TimeRange.Format(apply[0])} .. {TimeRange.Format(apply[^1] + size)}: " +
                 $"{alerts} alert(s), {suppressed} suppressed by allowlists or throttling");
         }
         if (empty.Count > 0)
@@ -69,12 +71,13 @@ public static class DetectRun
         return new Result(todo.Count, skipped, alerts, suppressed, scan.Diagnostics);
     }
 
-    /// <summary>A detect window must be the baseline's bucket: a count over 2h against an hourly mean is no test.</summary>
+    /// <summary>A detect window must be the baseline's bucket: 2h counts against an hourly mean test nothing.</summary>
     public static void RefuseOtherSpan(StateInfo info, long size)
     {
         if (info.BaselineSpanSeconds is { } span && span != size)
         {
-            throw new RunException($"--window {size}s differs from the state's baseline span of {span}s; use --window {span}s, " +
+            throw new RunException($"--window {size}s differs from the state's baseline span of {span}s; " +
+                $"use --window {span}s, " +
                 $"rebuild the baseline with --span {size}s, or give --allow-span-mismatch");
         }
     }
@@ -83,7 +86,7 @@ public static class DetectRun
     {
         string names = string.Join(", ", empty.Take(5).Select(TimeRange.Format)) + (empty.Count > 5 ? ", ..." : "");
         return new RunException($"{empty.Count} window(s) of {size}s had no flow-log records at all: {names}; " +
-            $"{held} window(s) from {TimeRange.Format(empty[0])} on were not committed (a gap in the inputs?). Rerun with " +
-            "the data, or with --allow-empty-windows if the silence is real");
+            $"{held} window(s) from {TimeRange.Format(empty[0])} on were not committed (a gap in the inputs?). " +
+            "Rerun with the data, or with --allow-empty-windows if the silence is real");
     }
 }

@@ -15,8 +15,8 @@ public static class InputCheck
     {
         if (files.Count == 0)
         {
-            throw new FlowInputException(
-                $"{string.Join(", ", input.Inputs)}: no input files found (an empty folder, or a prefix or date that matches nothing?)");
+            throw new FlowInputException($"{string.Join(", ", input.Inputs)}: no input files found " +
+                "(an empty folder, or a prefix or date that matches nothing?)");
         }
     }
 

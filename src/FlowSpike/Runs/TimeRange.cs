@@ -12,7 +12,7 @@ public static class TimeRange
     /// <summary>ISO 8601 UTC ("2026-10-01T00:00:00Z") or epoch seconds.</summary>
     public static bool TryParseTime(string text, out long epochSeconds) => TryParseTime(text, out epochSeconds, out _);
 
-    /// <summary>As <see cref="TryParseTime(string, out long)"/>, saying what is wrong (epoch milliseconds, say).</summary>
+    /// <summary>As <see cref="TryParseTime(string, out long)"/>, saying what is wrong (epoch milliseconds...).</summary>
     public static bool TryParseTime(string text, out long epochSeconds, out string? error)
     {
         text = text.Trim();
@@ -23,7 +23,8 @@ public static class TimeRange
                 return true;
             long seconds = epochSeconds / 1000;
             error = Math.Abs(seconds) <= MaxEpochSeconds
-                ? $"'{text}' looks like epoch milliseconds; give epoch seconds ({seconds}) or ISO 8601 UTC ({Format(seconds)})"
+                ? $"'{text}' looks like epoch milliseconds; give epoch seconds ({seconds}) " +
+                    $"or ISO 8601 UTC ({Format(seconds)})"
                 : $"'{text}' is not a time (epoch seconds this large are past the year 5000)";
             epochSeconds = 0;
             return false;
@@ -76,8 +77,8 @@ public static class TimeRange
         long current = now ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (to > current + size)
         {
-            throw new RunException($"{option} {Format(to)} is in the future (now is {Format(current)}; at most one window ahead is " +
-                "accepted): windows that have not happened cannot be committed");
+            throw new RunException($"{option} {Format(to)} is in the future (now is {Format(current)}; " +
+                "at most one window ahead is accepted): windows that have not happened cannot be committed");
         }
     }
 

@@ -47,11 +47,13 @@ public interface IStateStore : IDisposable
     IReadOnlyDictionary<string, LedgerEntry> Ledger();
 
     /// <summary>
-    /// Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted once.
-    /// <paramref name="records"/> counts the file's flow-log records of any kind per window start, so a window with data
-    /// is told from one with none. Ledger entries are keyed by the file's identity (<see cref="Records.InputFile.Identity"/>).
+    /// Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted
+    /// once. <paramref name="records"/> counts the file's flow-log records of any kind per window start, so a window
+    /// with data is told from one with none. Ledger entries are keyed by the file's identity
+    /// (<see cref="Records.InputFile.Identity"/>).
     /// </summary>
-    void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark, IReadOnlyDictionary<long, long>? records = null);
+    void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark,
+        IReadOnlyDictionary<long, long>? records = null);
 
     /// <summary>Whether watch mode has counted any flow-log record (of any kind) for an open window.</summary>
     bool HasRecords(long windowStart);

@@ -22,9 +22,10 @@ public sealed class SqliteStateStore : IStateStore
         ("pending_accounts", "account", s => s.Accounts),
     ];
 
-    private static readonly string[] PendingTables = ["pending_counts", "pending_windows", .. PendingDetails.Select(d => d.Table)];
+    private static readonly string[] PendingTables =
+        ["pending_counts", "pending_windows", .. PendingDetails.Select(d => d.Table)];
 
-    /// <summary>Watch mode's windows that have any flow-log record (blocked outbound or not), so silence is told from data.</summary>
+    /// <summary>Watch mode's windows with any flow-log record (blocked outbound or not): silence told from data.</summary>
     private const string PendingWindowsTable =
         "CREATE TABLE IF NOT EXISTS pending_windows(window_start INTEGER PRIMARY KEY, records INTEGER NOT NULL)";
 
@@ -46,7 +47,8 @@ public sealed class SqliteStateStore : IStateStore
     /// With <paramref name="mustExist"/> (read-only commands) a missing state is an error and nothing is created.
     /// Another application's SQLite file is refused before anything is written to it.
     /// </summary>
-    public static SqliteStateStore Open(string path, string? model = null, EntityKind? entity = null, bool mustExist = false)
+    public static SqliteStateStore Open(string path, string? model = null, EntityKind? entity = null,
+        bool mustExist = false)
     {
         string real = RealPath(path, mustExist);
         var stateLock = StateLock.Acquire(real, path, create: !mustExist);
@@ -54,7 +56,8 @@ public sealed class SqliteStateStore : IStateStore
         try
         {
             var mode = mustExist ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate;
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = real, Mode = mode, Pooling = false }.ToString());
+            var settings = new SqliteConnectionStringBuilder { DataSource = real, Mode = mode, Pooling = false };
+            connection = new SqliteConnection(settings.ToString());
             connection.Open();
             var store = new SqliteStateStore(path, connection, stateLock);
             store.Initialise(model, entity, new FileInfo(real).Length == 0, mustExist);
@@ -74,7 +77,7 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    /// <summary>The state's real path: the same file however it is spelled (relative, through a symlinked folder).</summary>
+    /// <summary>The state's real path: the same file however spelled (relative, through a symlinked folder).</summary>
     private static string RealPath(string path, bool mustExist)
     {
         string full = Path.GetFullPath(path);
@@ -83,7 +86,8 @@ public sealed class SqliteStateStore : IStateStore
         if (failure == Records.FileIdentity.Failure.Loop)
             throw new StateException($"{path}: a loop of symbolic links");
         if (mustExist)
-            throw new StateException($"{path}: no such state (run `flowspike baseline` or `detect` to create one); nothing was created");
+            throw new StateException($"{path}: no such state (run `flowspike baseline` or `detect` to create one); " +
+                "nothing was created");
         string? dir = Path.GetDirectoryName(full);
         if (dir is null)
             return full;
@@ -342,12 +346,14 @@ public sealed class SqliteStateStore : IStateStore
         return ledger;
     }
 
-    public void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark, IReadOnlyDictionary<long, long>? records = null) =>
+    public void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark,
+        IReadOnlyDictionary<long, long>? records = null) =>
         InTransaction(tx =>
         {
             if (records is { Count: > 0 })
             {
-                using var present = Command("INSERT INTO pending_windows(window_start, records) VALUES ($w, $n) ON CONFLICT(window_start) DO UPDATE SET records = records + excluded.records", tx);
+                using var present = Command("INSERT INTO pending_windows(window_start, records) VALUES ($w, $n) " +
+                    "ON CONFLICT(window_start) DO UPDATE SET records = records + excluded.records", tx);
                 var w = present.Parameters.Add("$w", SqliteType.Integer);
                 var n = present.Parameters.Add("$n", SqliteType.Integer);
                 foreach (var (window, count) in records)
@@ -402,7 +408,8 @@ public sealed class SqliteStateStore : IStateStore
 
     public bool HasRecords(long windowStart) => Read(() =>
     {
-        using var cmd = Command("SELECT EXISTS(SELECT 1 FROM pending_windows WHERE window_start = $w) OR EXISTS(SELECT 1 FROM pending_counts WHERE window_start = $w)");
+        using var cmd = Command("SELECT EXISTS(SELECT 1 FROM pending_windows WHERE window_start = $w) " +
+            "OR EXISTS(SELECT 1 FROM pending_counts WHERE window_start = $w)");
         cmd.Parameters.AddWithValue("$w", windowStart);
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
     });
@@ -583,7 +590,8 @@ public sealed class SqliteStateStore : IStateStore
         if (!ours)
         {
             string shown = "tables " + string.Join(", ", tables.Take(5)) + (tables.Count > 5 ? ", ..." : "");
-            throw new StateException($"{_path}: an SQLite database of another application ({shown}; no FlowSpike meta table), not a FlowSpike state; it is left untouched");
+            throw new StateException($"{_path}: an SQLite database of another application ({shown}; " +
+                "no FlowSpike meta table), not a FlowSpike state; it is left untouched");
         }
         return false;
     }

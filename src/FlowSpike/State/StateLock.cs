@@ -17,8 +17,10 @@ public sealed class StateLock : IDisposable
         _stateFile = stateFile;
     }
 
-    /// <summary>Takes the lock of the state at <paramref name="realPath"/> (already resolved); creates the state file when
-    /// <paramref name="create"/>, else requires it.</summary>
+    /// <summary>
+    /// Takes the lock of the state at <paramref name="realPath"/> (already resolved); creates the state file when
+    /// <paramref name="create"/>, else requires it.
+    /// </summary>
     public static StateLock Acquire(string realPath, string shown, bool create = true)
     {
         string lockPath = realPath + ".lock";
@@ -47,13 +49,15 @@ public sealed class StateLock : IDisposable
         }
         catch (IOException e) when (IsSharingViolation(e))
         {
-            throw new StateException($"{shown}: the state is in use by another flowspike process (lock {lockPath} is held); wait for it to finish", e);
+            throw new StateException($"{shown}: the state is in use by another flowspike process " +
+                $"(lock {lockPath} is held); wait for it to finish", e);
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new StateException($"{shown}: cannot lock {path}: {e.Message}", e);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException)
+        catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException
+            or FileNotFoundException)
         {
             throw new StateException($"{shown}: cannot lock {path}: {e.Message}", e);
         }

@@ -75,7 +75,8 @@ public sealed class MetricsServer : IDisposable
         bool loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
             || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
         return loopback ? null
-            : $"--listen {hostPort} is not a loopback address: /metrics and /healthz are open to the network without authentication";
+            : $"--listen {hostPort} is not a loopback address: /metrics and /healthz are open to the network " +
+                "without authentication";
     }
 
     public void Dispose()

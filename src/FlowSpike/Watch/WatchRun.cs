@@ -1,5 +1,5 @@
-using FlowSpike.Alerts;
 using FlowSpike.Aggregation;
+using FlowSpike.Alerts;
 using FlowSpike.Detection;
 using FlowSpike.Records;
 using FlowSpike.Runs;
@@ -14,6 +14,9 @@ namespace FlowSpike.Watch;
 /// </summary>
 public static class WatchRun
 {
+    /// <summary>How many polls the files present at start may hold window closes while their size settles.</summary>
+    public const int StartupPolls = 10;
+
     /// <summary>Runs with one sink (which the caller disposes).</summary>
     public static void Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink, IRunLog log, WatchMetrics metrics, CancellationToken cancellation) =>
         Execute(store, input, request, AlertDispatcher.Single(sink, log), log, metrics, cancellation);
@@ -43,6 +46,8 @@ public static class WatchRun
                 log.Warn(message);
         }
         long heldWarned = long.MinValue;
+        var startup = new HashSet<string>(StringComparer.Ordinal);
+        int polls = 0;
         var aliases = LegacyAliases(store.Ledger());
         log.Info($"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, lateness {request.LatenessSeconds}s");
 
@@ -50,11 +55,12 @@ public static class WatchRun
         {
             long? clock = ReadClock(request.ClockFile);
             var ledger = store.Ledger();
-            bool deferred = false;
+            var listed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3, WarnOnce))
             {
                 if (cancellation.IsCancellationRequested)
                     break;
+                listed.Add(file.Identity);
                 string version = file.Version ?? FileIdentity.Version(file.Identity);
                 // By what the file is (its real path), and for rows written before identities by how it was spelled.
                 if (ledger.TryGetValue(file.Identity, out var seen) || ledger.TryGetValue(file.Path, out seen)
@@ -72,28 +78,36 @@ public static class WatchRun
                     }
                 }
                 // A local file still being written grows between polls: take it once its size holds still.
-                if (!request.Once && !file.IsRemote && (!lastSize.TryGetValue(file.Identity, out long previous) || previous != file.Length))
+                bool settled = lastSize.TryGetValue(file.Identity, out long previous) && previous == file.Length;
+                if (!request.Once && !file.IsRemote && !settled)
                 {
                     lastSize[file.Identity] = file.Length;
-                    deferred = true;
+                    if (polls == 0)
+                        startup.Add(file.Identity);
                     continue;
                 }
+                startup.Remove(file.Identity);
                 watermark = CountFile(store, input, file, version, open, size, clock, watermark, metrics, log, cancellation);
             }
             if (clock is { } now)
                 watermark = now;
             if (watermark != long.MinValue)
                 metrics.Watermark(watermark);
-            // Files waiting for their size to settle may hold records of the windows due to close: close nothing yet.
-            while (!deferred && watermark != long.MinValue && open + size + request.LatenessSeconds <= watermark && !cancellation.IsCancellationRequested)
+            // The files that were there when watch started are counted before any window closes (their size must settle
+            // first); a file that keeps growing holds closes for at most StartupPolls polls.
+            startup.IntersectWith(listed);
+            bool startupCounted = startup.Count == 0 || polls >= StartupPolls;
+            polls++;
+            while (startupCounted && watermark != long.MinValue && open + size + request.LatenessSeconds <= watermark
+                && !cancellation.IsCancellationRequested)
             {
                 if (!request.AllowEmptyWindows && !store.HasRecords(open))
                 {
                     if (heldWarned != open)
                     {
                         heldWarned = open;
-                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, and the windows " +
-                            "after it wait (--allow-empty-windows closes such windows as quiet)");
+                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, " +
+                            "and the windows after it wait (--allow-empty-windows closes such windows as quiet)");
                     }
                     break;
                 }
@@ -151,7 +165,8 @@ public static class WatchRun
         }
         catch (FlowInputException e)
         {
-            store.RecordFailure(new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed, Error: e.Message));
+            store.RecordFailure(
+                new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed, Error: e.Message));
             metrics.FileFailed();
             log.Warn(e.Message + " (recorded in the ledger; the other files go on)");
             return watermark;
@@ -164,8 +179,8 @@ public static class WatchRun
         long cap = clock ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600;
         if (candidate is { } c && Math.Min(c, cap) > watermark)
             watermark = Math.Min(c, cap);
-        store.CommitFile(new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early), scan.Partial,
-            watermark == long.MinValue ? null : watermark, d.RecordsByWindow);
+        var entry = new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early);
+        store.CommitFile(entry, scan.Partial, watermark == long.MinValue ? null : watermark, d.RecordsByWindow);
         metrics.FileCounted(file.Length, d.Lines, d.Counted, d.Malformed, d.Early, d.Elapsed);
         if (d.Early > 0)
             log.Warn($"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not applied");
@@ -176,8 +191,8 @@ public static class WatchRun
 
     /// <summary>
     /// Ledger rows written before identities keyed a file by its spelling (relative, or through a symlink). Each such
-    /// row that still leads to a file is found by the file's real path too: real path to the row's key. Resolved once per
-    /// run; rows written since are keyed by identity already.
+    /// row that still leads to a file is found by the file's real path too: real path to the row's key. Resolved once
+    /// per run; rows written since are keyed by identity already.
     /// </summary>
     private static Dictionary<string, string> LegacyAliases(IReadOnlyDictionary<string, LedgerEntry> rows)
     {

@@ -23,14 +23,19 @@ internal static class FaultData
     /// <summary>The start of hour <paramref name="hour"/> after T0.</summary>
     public static long H(int hour) => T0 + hour * 3600L;
 
-    public static string Iso(long t) => DateTimeOffset.FromUnixTimeSeconds(t).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    public static string Iso(long t) =>
+        DateTimeOffset.FromUnixTimeSeconds(t).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    /// <summary>The flow log of one hour: 4-6 blocked outbound records per host (60 for the spiking one), two accepted.</summary>
+    /// <summary>One hour's flow log: 4-6 blocked outbound records a host (60 for the spiking one).</summary>
+
     public static string Hour(int hour, string? spikeHost = null, string iface = "eni-0a1b2c3d4e5f60001")
     {
         var lines = new FlowLines();
         foreach (string host in Hosts)
-            lines.Add(H(hour) + 60, host, "203.0.113.9", count: host == spikeHost ? 60 : 4 + (hour + host[^1]) % 3, iface: iface);
+        {
+            int count = host == spikeHost ? 60 : 4 + (hour + host[^1]) % 3;
+            lines.Add(H(hour) + 60, host, "203.0.113.9", count: count, iface: iface);
+        }
         lines.Add(H(hour) + 120, "10.0.0.1", "10.0.0.2", action: "ACCEPT", count: 2);
         return lines.ToString();
     }
@@ -57,12 +62,13 @@ internal static class FaultData
     {
         string logs = WriteHours(dir.File("baseline-logs"), 0, 24);
         string state = dir.File(name);
-        var r = Support.Cli.Run("baseline", "--input", logs, "--from", BaselineFrom, "--to", BaselineTo, "--state", state, "-q");
+        var r = Support.Cli.Run("baseline", "--input", logs, "--from", BaselineFrom, "--to", BaselineTo,
+            "--state", state, "-q");
         Assert.True(r.ExitCode == 0, r.Stderr);
         return state;
     }
 
-    /// <summary>The flowspike error lines of a run's stderr; the run must print exactly one, and no stack trace.</summary>
+    /// <summary>The error line of a run's stderr: the run must print exactly one, and no stack trace.</summary>
     public static string OneError(Support.Cli.Outcome r)
     {
         Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
@@ -74,8 +80,7 @@ internal static class FaultData
     /// <summary>Every row of every table of a state, as text: equal dumps mean an unchanged state.</summary>
     public static string Dump(string state)
     {
-        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = state, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        c.Open();
+        using var c = ReadOnly(state);
         var tables = new List<string>();
         using (var cmd = c.CreateCommand())
         {
@@ -93,7 +98,11 @@ internal static class FaultData
             using var r = cmd.ExecuteReader();
             var rows = new List<string>();
             while (r.Read())
-                rows.Add(string.Join('|', Enumerable.Range(0, r.FieldCount).Select(i => Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture))));
+            {
+                var values = Enumerable.Range(0, r.FieldCount)
+                    .Select(i => Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture));
+                rows.Add(string.Join('|', values));
+            }
             rows.Sort(StringComparer.Ordinal);
             foreach (string row in rows)
                 text.Append(row).Append('\n');
@@ -104,8 +113,7 @@ internal static class FaultData
     /// <summary>One query's single value.</summary>
     public static string Scalar(string state, string sql)
     {
-        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = state, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        c.Open();
+        using var c = ReadOnly(state);
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
         return Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
@@ -114,8 +122,7 @@ internal static class FaultData
     /// <summary>The applied windows of a state, as ISO times.</summary>
     public static List<string> Applied(string state)
     {
-        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = state, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        c.Open();
+        using var c = ReadOnly(state);
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT window_start FROM applied_windows ORDER BY window_start";
         using var r = cmd.ExecuteReader();
@@ -127,13 +134,30 @@ internal static class FaultData
 
     /// <summary>The lookup as "src avg stdev n latest" lines, sorted.</summary>
     public static string Lookup(string state) =>
-        string.Join('\n', Pipeline.Lookup(state).Select(r => $"{r.Src} {r.Avg:R} {r.Stdev:R} {r.NumDataPoints} {r.LatestCount}").Order(StringComparer.Ordinal));
+        string.Join('\n', Pipeline.Lookup(state)
+            .Select(r => $"{r.Src} {r.Avg:R} {r.Stdev:R} {r.NumDataPoints} {r.LatestCount}")
+            .Order(StringComparer.Ordinal));
+
+    private static SqliteConnection ReadOnly(string state)
+    {
+        var settings = new SqliteConnectionStringBuilder
+        {
+            DataSource = state,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        };
+
+        var c = new SqliteConnection(settings.ToString());
+        c.Open();
+        return c;
+    }
 
     public static string Hash(string file) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
 
     /// <summary>The files in a folder (names only), sorted.</summary>
     public static List<string> Files(string folder) =>
-        [.. Directory.EnumerateFileSystemEntries(folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+        [.. Directory.EnumerateFileSystemEntries(folder).Select(f => Path.GetFileName(f))
+            .Order(StringComparer.Ordinal)];
 
     /// <summary>Runs the CLI in <paramref name="cwd"/> (for relative paths).</summary>
     public static Support.Cli.Outcome RunIn(string cwd, params string[] args)

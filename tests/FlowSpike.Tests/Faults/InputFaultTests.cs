@@ -12,7 +12,10 @@ public class InputFaultTests
     private static readonly string DetectFrom = Iso(H(24)), DetectTo = Iso(H(30));
 
     private static Support.Cli.Outcome Detect(string input, string state, string alerts, params string[] more) =>
-        Support.Cli.RunWith(["detect", "--input", input, "--from", DetectFrom, "--to", DetectTo, "--state", state, "--out", alerts, "-q", .. more]);
+        Support.Cli.RunWith(
+            ["detect", "--input", input, "--from", DetectFrom, "--to", DetectTo, "--state", state, "--out", alerts,
+                "-q", .. more]);
+
 
     [Fact]
     public void C1_detect_over_an_empty_folder_fails_and_the_state_is_unchanged()
@@ -43,7 +46,8 @@ public class InputFaultTests
         Assert.Equal(1, r.ExitCode);
         string error = OneError(r);
         Assert.Contains(notes, error, StringComparison.Ordinal);
-        Assert.Contains("no line has the 14 space-separated fields of the default format (the first line has 4)", error, StringComparison.Ordinal);
+        Assert.Contains("no line has the 14 space-separated fields of the default format (the first line has 4)",
+            error, StringComparison.Ordinal);
         Assert.Equal(before, Dump(state));
     }
 
@@ -55,7 +59,13 @@ public class InputFaultTests
         string before = Dump(state);
         // What `aws logs filter-log-events` prints for a log group that receives OCSF (Security Lake style) events.
         var events = Enumerable.Range(0, 20).Select(i =>
-            $$"""{"logStreamName":"s","timestamp":{{(H(24) + i) * 1000}},"message":"{\"class_uid\":4001,\"activity_id\":6,\"src_endpoint\":{\"ip\":\"10.0.0.1\"},\"dst_endpoint\":{\"ip\":\"203.0.113.9\"},\"time\":{{(H(24) + i) * 1000}}}","eventId":"{{i}}"}""");
+        {
+            long ms = (H(24) + i) * 1000;
+            string ocsf = """{"class_uid":4001,"activity_id":6,"src_endpoint":{"ip":"10.0.0.1"},""" +
+                "\"dst_endpoint\":{\"ip\":\"203.0.113.9\"},\"time\":" + ms + "}";
+            string message = System.Text.Json.JsonSerializer.Serialize(ocsf);
+            return $$"""{"logStreamName":"s","timestamp":{{ms}},"message":{{message}},"eventId":"{{i}}"}""";
+        });
         string file = dir.Write("cw/events.json", "{\"events\":[" + string.Join(",", events) + "]}");
 
         var r = Detect(dir.File("cw"), state, dir.File("alerts.jsonl"));
@@ -63,7 +73,8 @@ public class InputFaultTests
         Assert.Equal(1, r.ExitCode);
         string error = OneError(r);
         Assert.Contains(file, error, StringComparison.Ordinal);
-        Assert.Contains("looks like CloudWatch Logs events whose message is OCSF JSON", error, StringComparison.Ordinal);
+        Assert.Contains("looks like CloudWatch Logs events whose message is OCSF JSON",
+            error, StringComparison.Ordinal);
         Assert.DoesNotContain("malformed", r.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, Dump(state));
     }
@@ -75,7 +86,8 @@ public class InputFaultTests
         string state = BaselineState(dir);
         string before = Dump(state);
         string logs = WriteHours(dir.File("logs"), 24, 30);
-        string csv = dir.Write("logs/export.csv", "srcaddr,dstaddr,start,action\n10.0.0.1,203.0.113.9,1790899200,REJECT\n");
+        string csv = dir.Write("logs/export.csv",
+            "srcaddr,dstaddr,start,action\n10.0.0.1,203.0.113.9,1790899200,REJECT\n");
 
         var r = Detect(logs, state, dir.File("alerts.jsonl"));
 
@@ -100,13 +112,17 @@ public class InputFaultTests
         string logs = WriteHours(dir.File("logs"), 24, 30, spikeHour: 29, skip: [25, 26, 27]);
         File.WriteAllText(Path.Combine(logs, "h025.log"), AcceptOnly(25));
         var env = new Dictionary<string, string> { ["FLOWSPIKE_SIMD"] = simd };
-        string[] args = ["detect", "--input", logs, "--from", DetectFrom, "--to", DetectTo, "--state", state, "--out", dir.File("a.jsonl"), "-q"];
+        string[] args =
+            ["detect", "--input", logs, "--from", DetectFrom, "--to", DetectTo, "--state", state,
+                "--out", dir.File("a.jsonl"), "-q"];
 
         var r = Support.Cli.RunWith(args, env: env);
 
         Assert.Equal(1, r.ExitCode);
         string error = OneError(r);
-        Assert.Contains("2 window(s) of 3600s had no flow-log records at all: 2026-10-02T02:00:00Z, 2026-10-02T03:00:00Z", error, StringComparison.Ordinal);
+        Assert.Contains("2 window(s) of 3600s had no flow-log records at all: " +
+            "2026-10-02T02:00:00Z, 2026-10-02T03:00:00Z",
+            error, StringComparison.Ordinal);
         Assert.Contains("--allow-empty-windows", error, StringComparison.Ordinal);
         // The windows before the gap commit, the accept-only one included; nothing from the gap on.
         Assert.Equal(["2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"], Applied(state));
@@ -121,11 +137,14 @@ public class InputFaultTests
         string reference = BaselineState(dir, "ref.db");
         string refLogs = WriteHours(dir.File("ref-logs"), 24, 30, spikeHour: 29, skip: [25]);
         File.WriteAllText(Path.Combine(refLogs, "h025.log"), AcceptOnly(25));
-        var rr = Support.Cli.Run("detect", "--input", refLogs, "--from", DetectFrom, "--to", DetectTo, "--state", reference, "--out", dir.File("ref.jsonl"), "-q");
+        var rr = Support.Cli.Run("detect", "--input", refLogs, "--from", DetectFrom, "--to", DetectTo,
+            "--state", reference, "--out", dir.File("ref.jsonl"), "-q");
         Assert.True(rr.ExitCode == 0, rr.Stderr);
         Assert.Equal(Lookup(reference), Lookup(state));
-        var alerts = Pipeline.ReadAlerts(dir.File("a.jsonl")).Select(a => a.GetProperty("src_ip").GetString() + "@" + a.GetProperty("window_start").GetString()).ToList();
-        Assert.Equal(Pipeline.ReadAlerts(dir.File("ref.jsonl")).Select(a => a.GetProperty("src_ip").GetString() + "@" + a.GetProperty("window_start").GetString()), alerts);
+        static List<string> Keys(string file) => [.. Pipeline.ReadAlerts(file)
+            .Select(a => a.GetProperty("src_ip").GetString() + "@" + a.GetProperty("window_start").GetString())];
+        var alerts = Keys(dir.File("a.jsonl"));
+        Assert.Equal(Keys(dir.File("ref.jsonl")), alerts);
         Assert.Single(alerts);
     }
 
@@ -152,10 +171,14 @@ public class InputFaultTests
         Assert.Equal("3", Scalar(state, "SELECT count(*) FROM lookup"));
 
         // The month typed wrong: the logs are of October, the range is September.
-        var r = Support.Cli.Run("baseline", "--input", dir.File("baseline-logs"), "--from", "2026-09-01T00:00:00Z", "--to", "2026-09-02T00:00:00Z", "--state", state, "-q");
+        var r = Support.Cli.Run("baseline", "--input", dir.File("baseline-logs"), "--from", "2026-09-01T00:00:00Z",
+            "--to", "2026-09-02T00:00:00Z", "--state", state, "-q");
 
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("no blocked outbound records from internal hosts in 2026-09-01T00:00:00Z .. 2026-09-02T00:00:00Z", OneError(r), StringComparison.Ordinal);
+        Assert.Contains("no blocked outbound records from internal hosts in " +
+            "2026-09-01T00:00:00Z .. 2026-09-02T00:00:00Z",
+
+            OneError(r), StringComparison.Ordinal);
         Assert.Equal(before, Dump(state));
     }
 
@@ -168,7 +191,8 @@ public class InputFaultTests
         long next = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 3600 + 3) * 3600;
         string logs = WriteHours(dir.File("logs"), 24, 30);
 
-        var r = Support.Cli.Run("detect", "--input", logs, "--from", DetectFrom, "--to", Iso(next), "--state", state, "--allow-empty-windows", "-q");
+        var r = Support.Cli.Run("detect", "--input", logs, "--from", DetectFrom, "--to", Iso(next), "--state", state,
+            "-q");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"--to {Iso(next)} is in the future", OneError(r), StringComparison.Ordinal);
@@ -186,7 +210,8 @@ public class InputFaultTests
         var r = Detect(logs, state, dir.File("a.jsonl"), "--window", "2h");
 
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("--window 7200s differs from the state's baseline span of 3600s", OneError(r), StringComparison.Ordinal);
+        Assert.Contains("--window 7200s differs from the state's baseline span of 3600s",
+            OneError(r), StringComparison.Ordinal);
         Assert.Equal(before, Dump(state));
     }
 
@@ -197,7 +222,10 @@ public class InputFaultTests
     {
         using var dir = new TempDir();
         string logs = WriteHours(dir.File("logs"), 24, 30);
-        var args = new List<string> { "detect", "--input", logs, "--from", DetectFrom, "--to", DetectTo, "--state", dir.File("s.db") };
+        var args = new List<string>
+        {
+            "detect", "--input", logs, "--from", DetectFrom, "--to", DetectTo, "--state", dir.File("s.db"),
+        };
         args[args.IndexOf(option) + 1] = value;
 
         var r = Support.Cli.RunWith(args);
@@ -205,7 +233,8 @@ public class InputFaultTests
         Assert.NotEqual(0, r.ExitCode);
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Single(lines);
-        Assert.Contains($"{option}: '{value}' looks like epoch milliseconds; give epoch seconds ({seconds})", lines[0], StringComparison.Ordinal);
+        Assert.Contains($"{option}: '{value}' looks like epoch milliseconds; give epoch seconds ({seconds})",
+            lines[0], StringComparison.Ordinal);
         Assert.False(File.Exists(dir.File("s.db")));
     }
 

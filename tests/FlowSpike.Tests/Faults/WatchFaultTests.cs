@@ -14,13 +14,16 @@ public class WatchFaultTests
     private static string Clock(TempDir dir, long t) => dir.Write("clock", t.ToString(CultureInfo.InvariantCulture));
 
     private static string[] Watch(string input, string state, string clock, string alerts, params string[] more) =>
-        ["watch", "--input", input, "--state", state, "--clock", clock, "--out", alerts, "--listen", "none", "-q", .. more];
+        ["watch", "--input", input, "--state", state, "--clock", clock, "--out", alerts, "--listen", "none", "-q",
+            .. more];
 
     /// <summary>What detect commits for the same files over hours [from, to) on a fresh baseline.</summary>
-    private static (string Lookup, string Alerts) Reference(TempDir dir, string logs, int from, int to, params string[] more)
+    private static (string Lookup, string Alerts) Reference(TempDir dir, string logs, int from, int to,
+        params string[] more)
     {
         string reference = BaselineState(dir, "ref.db");
-        var r = Support.Cli.RunWith(["detect", "--input", logs, "--from", Iso(H(from)), "--to", Iso(H(to)), "--state", reference, "--out", dir.File("ref.jsonl"), "-q", .. more]);
+        var r = Support.Cli.RunWith(["detect", "--input", logs, "--from", Iso(H(from)), "--to", Iso(H(to)),
+            "--state", reference, "--out", dir.File("ref.jsonl"), "-q", .. more]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         return (Lookup(reference), File.ReadAllText(dir.File("ref.jsonl")));
     }
@@ -60,7 +63,9 @@ public class WatchFaultTests
         {
             c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "UPDATE ledger SET path = 'in/' || replace(path, rtrim(path, replace(path, '/', '')), '')";
+            // 'in/' and the file's name (what follows the last '/').
+            cmd.CommandText = "UPDATE ledger SET path = 'in/' || " +
+                "replace(path, rtrim(path, replace(path, '/', '')), '')";
             Assert.Equal(2, cmd.ExecuteNonQuery());
         }
         Assert.Equal("in/h024.log", Scalar(state, "SELECT min(path) FROM ledger"));
@@ -82,10 +87,12 @@ public class WatchFaultTests
         var r = Support.Cli.RunWith(Watch(logs, state, Clock(dir, H(28) + 600), dir.File("a.jsonl"), "--once"));
 
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Contains("window 2026-10-02T02:00:00Z has no flow-log records yet; it is held open", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("window 2026-10-02T02:00:00Z has no flow-log records yet; it is held open",
+            r.Stderr, StringComparison.Ordinal);
         Assert.Equal(["2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"], Applied(state));
 
-        r = Support.Cli.RunWith(Watch(logs, state, Clock(dir, H(28) + 600), dir.File("a.jsonl"), "--once", "--allow-empty-windows"));
+        r = Support.Cli.RunWith(
+            Watch(logs, state, Clock(dir, H(28) + 600), dir.File("a.jsonl"), "--once", "--allow-empty-windows"));
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal(4, Applied(state).Count);
         var (lookup, alerts) = Reference(dir, logs, 24, 28, "--allow-empty-windows");
@@ -103,12 +110,16 @@ public class WatchFaultTests
         Assert.True(early.ExitCode == 0, early.Stderr);
         // More of hour 24 arrives while no watch runs; then a continuous watch starts when the window is due.
         File.WriteAllText(Path.Combine(logs, "h024-more.log"), Hour(24, "10.0.0.2"));
-        using var watch = Process.Start(Support.Cli.StartInfo(Watch(logs, state, Clock(dir, H(25) + 600), dir.File("a.jsonl"), "--poll-interval", "1s")))!;
+        var continuous = Watch(logs, state, Clock(dir, H(25) + 600), dir.File("a.jsonl"), "--poll-interval", "1s");
+        using var watch = Process.Start(Support.Cli.StartInfo(continuous))!;
         try
         {
             var until = DateTime.UtcNow.AddMinutes(1);
-            while (Scalar(state, "SELECT count(*) FROM applied_windows") != "1" && DateTime.UtcNow < until)
+            // The window commits, then its alert is delivered from the outbox: wait for both.
+            while ((Scalar(state, "SELECT count(*) FROM applied_windows") != "1" || !File.Exists(dir.File("a.jsonl"))
+                || new FileInfo(dir.File("a.jsonl")).Length == 0) && DateTime.UtcNow < until)
                 Thread.Sleep(200);
+            Thread.Sleep(500);
         }
         finally
         {
@@ -133,7 +144,9 @@ public class WatchFaultTests
         probe.Start();
         int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        string[] args = ["watch", "--input", logs, "--state", state, "--clock", Clock(dir, H(24) + 60), "--out", dir.File("a.jsonl"), "--once", "-q"];
+        string[] args = ["watch", "--input", logs, "--state", state, "--clock", Clock(dir, H(24) + 60),
+            "--out", dir.File("a.jsonl"), "--once", "-q"];
+
 
         var open = Support.Cli.RunWith([.. args, "--listen", $"0.0.0.0:{port}"]);
         var local = Support.Cli.RunWith([.. args, "--listen", $"127.0.0.1:{port}"]);
