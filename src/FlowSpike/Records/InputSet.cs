@@ -66,7 +66,8 @@ public static class InputSet
 
     /// <summary>
     /// Every file under a folder, with its real path. Symbolic links are followed once: a folder reached again (a link
-    /// to one of the input's own folders, or a loop back to a parent) is not walked twice; a dangling link is a warning.
+    /// to one of the input's own folders, or a loop back to a parent) is not walked twice; a dangling link and a loop
+    /// are warnings.
     /// </summary>
     private static void Walk(string root, string realRoot, HashSet<string> folders, List<(string, string)> found,
         Action<string>? warn)
@@ -104,6 +105,8 @@ public static class InputSet
                     // A folder already walked (or being walked: a loop) is not walked again.
                     if (folders.Add(real))
                         pending.Push((spelled, real));
+                    else if (IsWithin(realDir, real))
+                        warn?.Invoke($"{spelled}: a symbolic link back to {real}, a folder it is in (a loop); skipped");
                 }
                 else
                 {
@@ -112,6 +115,10 @@ public static class InputSet
             }
         }
     }
+
+    /// <summary>Whether <paramref name="dir"/> is <paramref name="folder"/> or inside it.</summary>
+    private static bool IsWithin(string dir, string folder) =>
+        dir == folder || dir.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static bool IsLink(string path)
     {
