@@ -32,7 +32,8 @@ public static class FlowScanner
                 // Remote objects wait on the network: download several per core.
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, items.Exists(i => i.File.IsRemote) ? Math.Max(options.Threads, options.RemoteConcurrency) : options.Threads), CancellationToken = cancellation },
                 () => new Worker(
-                    new ScanAccumulator(options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
+                    new ScanAccumulator(
+                        options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
                     new byte[options.BufferSize]),
                 (item, _, worker) =>
                 {

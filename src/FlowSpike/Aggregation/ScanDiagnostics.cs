@@ -25,7 +25,7 @@ public sealed class ScanDiagnostics
     /// <summary>Lines (or typed records) that parsed as flow-log records, whatever their action or address.</summary>
     public long Parsed { get; set; }
 
-    /// <summary>Flow-log records of any kind per window start, within the scan's range: silence told from data.</summary>
+    /// <summary>Flow-log records of any kind per window start within the scan's range: silence told from data.</summary>
     public Dictionary<long, long> RecordsByWindow { get; } = [];
 
     /// <summary>Lines read and lines that parsed, per input (by its path as given).</summary>

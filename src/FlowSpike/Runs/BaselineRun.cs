@@ -32,7 +32,9 @@ public static class BaselineRun
                 $"({scan.Diagnostics.Parsed} flow-log record(s) read, {inRange} in the range)";
             if (inRange == 0 || existing > 0)
             {
-                string wipe = existing > 0 ? $"; replacing the lookup of {existing} host(s) with nothing is refused" : "";
+                string wipe = existing > 0
+                    ? $"; replacing the lookup of {existing} host(s) with nothing is refused"
+                    : "";
                 throw new RunException(what + wipe + "; the lookup is unchanged");
             }
             log.Warn(what + "; the baseline is empty");

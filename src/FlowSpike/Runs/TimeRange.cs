@@ -12,7 +12,7 @@ public static class TimeRange
     /// <summary>ISO 8601 UTC ("2026-10-01T00:00:00Z") or epoch seconds.</summary>
     public static bool TryParseTime(string text, out long epochSeconds) => TryParseTime(text, out epochSeconds, out _);
 
-    /// <summary>As <see cref="TryParseTime(string, out long)"/>, saying what is wrong (epoch milliseconds...).</summary>
+    /// <summary>As <see cref="TryParseTime(string, out long)"/>, saying what is wrong (such as milliseconds).</summary>
     public static bool TryParseTime(string text, out long epochSeconds, out string? error)
     {
         text = text.Trim();

@@ -25,7 +25,7 @@ public sealed class SqliteStateStore : IStateStore
     private static readonly string[] PendingTables =
         ["pending_counts", "pending_windows", .. PendingDetails.Select(d => d.Table)];
 
-    /// <summary>Watch mode's windows with any flow-log record (blocked outbound or not): silence told from data.</summary>
+    /// <summary>Watch mode's windows with any flow-log record (blocked outbound or not), told from silence.</summary>
     private const string PendingWindowsTable =
         "CREATE TABLE IF NOT EXISTS pending_windows(window_start INTEGER PRIMARY KEY, records INTEGER NOT NULL)";
 
@@ -186,7 +186,8 @@ public sealed class SqliteStateStore : IStateStore
                 using var count = Command("SELECT count(*) FROM lookup", tx);
                 long existing = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
                 if (existing > 0)
-                    throw new StateException($"{_path}: the lookup to import has no rows; importing it would empty a lookup of {existing} row(s); nothing was imported");
+                    throw new StateException($"{_path}: the lookup to import has no rows; importing it would empty " +
+                        $"a lookup of {existing} row(s); nothing was imported");
             }
             Execute(tx, "DELETE FROM lookup");
             InsertRows(tx, rows);

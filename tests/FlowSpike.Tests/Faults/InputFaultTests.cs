@@ -256,7 +256,8 @@ public class InputFaultTests
 
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("gone.log: a symbolic link to a missing target; skipped", r.Stderr, StringComparison.Ordinal);
-        var loop = r.Stderr.Split('\n').Single(l => l.Contains("/up: a symbolic link back to ", StringComparison.Ordinal));
+        var loop = r.Stderr.Split('\n')
+            .Single(l => l.Contains("/up: a symbolic link back to ", StringComparison.Ordinal));
         Assert.EndsWith("a folder it is in (a loop); skipped", loop.TrimEnd(), StringComparison.Ordinal);
         Assert.Equal(Lookup(reference), Lookup(state));
         Assert.Equal(File.ReadAllText(dir.File("ref.jsonl")), File.ReadAllText(dir.File("a.jsonl")));
