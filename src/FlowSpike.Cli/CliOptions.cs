@@ -30,9 +30,9 @@ internal static class CliOptions
         CustomParser = r =>
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (TimeRange.TryParseTime(text, out long t))
+            if (TimeRange.TryParseTime(text, out long t, out string? error))
                 return t;
-            r.AddError($"{name}: '{text}' is not a time (use ISO 8601 UTC such as 2026-10-01T00:00:00Z, or epoch seconds)");
+            r.AddError($"{name}: {error}");
             return 0;
         },
     };

@@ -224,6 +224,13 @@ internal static class Commands
         public Option<string> SuppressKey { get; } = SuppressKeyOption();
         public Option<bool> RolloutGroup { get; } = new("--rollout-group") { Description = "Raise one alert per account for a likely policy change (listing its hosts in grouped_hosts) instead of one per host." };
         public Option<double?> RolloutShare { get; } = new("--rollout-share") { Description = "Annotate alerts as a likely policy change when at least 3 hosts and this share of an account's active hosts spike together (default: off; 0.25 with --model recommended; 0 turns it off).", HelpName = "SHARE" };
+        /// <summary>Local detect and watch only (added by those commands).</summary>
+        public Option<bool> AllowEmptyWindows { get; } = new("--allow-empty-windows")
+        {
+            Description = "Windows with no flow-log record at all are quiet, not missing data: commit (detect) " +
+                "or close (watch) them. " +
+                "Without it detect stops before such a window and fails naming it, and watch holds it open.",
+        };
         public Option<CliDuration> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large windows).", "90d");
 
         private static Option<string> AlertFormatOption()
@@ -323,13 +330,24 @@ internal static class Commands
         var cmd = new Command("detect", "Run the spike detection window by window, updating the baseline, and emit alerts.");
         common.AddTo(cmd);
         detection.AddTo(cmd);
+        var allowSpanMismatch = new Option<bool>("--allow-span-mismatch")
+        {
+            Description = "Detect with a --window other than the baseline's --span (the seed allows it; " +
+                "refused by default).",
+        };
+        cmd.Options.Add(detection.AllowEmptyWindows);
+        cmd.Options.Add(allowSpanMismatch);
         cmd.SetAction(r => Guard(() =>
         {
             var config = common.LoadConfig(r);
             var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
             // Everything the user typed is checked before the state is opened.
-            var request = detection.Request(r, common, config);
+            var request = detection.Request(r, common, config) with
+            {
+                AllowEmptyWindows = r.GetValue(detection.AllowEmptyWindows),
+                AllowSpanMismatch = r.GetValue(allowSpanMismatch),
+            };
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model, common.EntityKind(r));
             using var dispatcher = detection.Dispatcher(r, config, log);
             DetectRun.Result result;
@@ -359,7 +377,7 @@ internal static class Commands
             Description = "Also push metrics over OTLP/HTTP to this collector (default: OTEL_EXPORTER_OTLP_ENDPOINT).",
             HelpName = "URL",
         };
-        foreach (var o in new Option[] { lateness, poll, from, clock, once, listen, otlp })
+        foreach (var o in new Option[] { lateness, poll, from, clock, once, listen, otlp, detection.AllowEmptyWindows })
             cmd.Options.Add(o);
         cmd.SetAction(r => Guard(() =>
         {
@@ -374,6 +392,7 @@ internal static class Commands
                 From = r.GetResult(from) is null ? null : r.GetValue(from),
                 ClockFile = r.GetValue(clock),
                 Once = r.GetValue(once),
+                AllowEmptyWindows = r.GetValue(detection.AllowEmptyWindows),
                 Policy = detection.Policy(r, config, r.GetValue(common.Model)!) with { Rules = common.Rules(r) },
             };
             using var stop = new CancellationTokenSource();
@@ -381,6 +400,8 @@ internal static class Commands
             using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             using var metrics = new Watch.WatchMetrics();
+            if (MetricsEndpoint.Exposure(r.GetValue(listen)!) is { } exposed)
+                log.Warn(exposed);
             using var server = MetricsEndpoint.Start(r.GetValue(listen), r.GetValue(otlp));
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model, common.EntityKind(r));
             using var dispatcher = detection.Dispatcher(r, config, log);
@@ -438,7 +459,7 @@ internal static class Commands
         var export = new Command("export", "Write the lookup as Splunk CSV.") { state, output };
         export.SetAction(r => Guard(() =>
         {
-            using var store = SqliteStateStore.Open(r.GetValue(state)!);
+            using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
             var rows = store.LoadLookup();
             string outPath = r.GetValue(output)!;
             if (outPath == "-")

@@ -102,6 +102,23 @@ internal sealed class MetricsEndpoint : IDisposable
         }
     }
 
+    /// <summary>
+    /// A warning when <paramref name="hostPort"/> serves beyond this machine: the metrics name files, hosts and counts,
+    /// and nothing authenticates a reader. Null for a loopback address (or "none").
+    /// </summary>
+    public static string? Exposure(string hostPort)
+    {
+        if (hostPort == "none")
+            return null;
+        int colon = hostPort.LastIndexOf(':');
+        string host = (colon > 0 ? hostPort[..colon] : hostPort).Trim('[', ']');
+        bool loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+        return loopback ? null
+            : $"--listen {hostPort} is not a loopback address: /metrics and /healthz are open to the network " +
+                "without authentication";
+    }
+
     public void Dispose()
     {
         _health?.Close();
