@@ -87,7 +87,7 @@ public static class DetectRun
         }
     }
 
-    private static RunException EmptyWindows(List<long> empty, int held, long size)
+    public static RunException EmptyWindows(List<long> empty, int held, long size)
     {
         string names = string.Join(", ", empty.Take(5).Select(TimeRange.Format)) + (empty.Count > 5 ? ", ..." : "");
         return new RunException($"{empty.Count} window(s) of {size}s had no flow-log records at all: {names}; " +

@@ -231,10 +231,12 @@ public class InputFaultTests
         var r = Support.Cli.RunWith(args);
 
         Assert.NotEqual(0, r.ExitCode);
+        // One error line; a usage error adds only the --help hint after it.
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Single(lines);
+        Assert.Equal(2, lines.Length);
         Assert.Contains($"{option}: '{value}' looks like epoch milliseconds; give epoch seconds ({seconds})",
             lines[0], StringComparison.Ordinal);
+        Assert.Equal("Try 'flowspike detect --help' for the options.", lines[1]);
         Assert.False(File.Exists(dir.File("s.db")));
     }
 
