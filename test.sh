@@ -54,7 +54,7 @@ else
 fi
 # The cluster end to end on the demo data set: 3 silos on Redis, one killed with SIGKILL mid-detect, compared with a
 # local run (the larger runs are in docs/scale.md).
-e2e_data="$(mktemp -d /tmp/flowspike-e2e-data.XXXXXX)"
+e2e_data="$(mktemp -d -t flowspike-e2e-data.XXXXXX)"
 e2e_out=""
 if dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll synth --out "$e2e_data" --days 10 --spike-from-day 7 --seed 42 --hosts 40 >/dev/null 2>&1; then
   e2e_out="$(scripts/cluster-e2e.sh --input "$e2e_data/AWSLogs" --from 2026-10-08T00:00:00Z --to 2026-10-11T00:00:00Z \

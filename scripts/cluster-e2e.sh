@@ -29,7 +29,7 @@ command -v redis-server >/dev/null || { echo "cluster-e2e: redis-server is requi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null || { echo "cluster-e2e: build failed" >&2; exit 1; }
 fs=(dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll)
-dir=$(mktemp -d /tmp/flowspike-cluster-e2e.XXXXXX)
+dir=$(mktemp -d -t flowspike-cluster-e2e.XXXXXX)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done

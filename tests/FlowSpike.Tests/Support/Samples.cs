@@ -1,25 +1,37 @@
 namespace FlowSpike.Tests.Support;
 
-/// <summary>The real public fixtures in shared/samples/third_party, found from the repository or CI clone.</summary>
+/// <summary>
+/// The third-party fixtures in tests/Fixtures of this repository (see tests/Fixtures/SOURCES.md), found by walking
+/// up from the test binary to the folder that holds FlowSpike.slnx. Nothing outside the repository is read.
+/// </summary>
 public static class Samples
 {
-    public static string Dir
-    {
-        get
-        {
-            var d = new DirectoryInfo(AppContext.BaseDirectory);
-            while (d is not null)
-            {
-                foreach (string candidate in new[] { Path.Combine(d.FullName, "shared", "samples", "third_party"), Path.Combine(d.FullName, "..", "shared", "samples", "third_party") })
-                {
-                    if (Directory.Exists(candidate))
-                        return Path.GetFullPath(candidate);
-                }
-                d = d.Parent;
-            }
-            throw new DirectoryNotFoundException("shared/samples/third_party not found beside the repository");
-        }
-    }
+    private static readonly Lazy<string> FixturesRoot = new(FindFixtures);
+
+    /// <summary>tests/Fixtures of the repository the tests were built from.</summary>
+    public static string Fixtures => FixturesRoot.Value;
+
+    /// <summary>tests/Fixtures/third_party: flow log samples from other projects.</summary>
+    public static string Dir => Path.Combine(Fixtures, "third_party");
+
+    /// <summary>tests/Fixtures/schemas: the OCSF schema sources and the Security Hub API model.</summary>
+    public static string Schemas => Path.Combine(Fixtures, "schemas");
 
     public static string Path_(string relative) => Path.Combine(Dir, relative);
+
+    private static string FindFixtures()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "FlowSpike.slnx")))
+            {
+                string fixtures = Path.Combine(d.FullName, "tests", "Fixtures");
+                return Directory.Exists(fixtures)
+                    ? fixtures
+                    : throw new DirectoryNotFoundException($"{fixtures} is missing from the repository");
+            }
+        }
+        throw new DirectoryNotFoundException(
+            $"no FlowSpike.slnx above {AppContext.BaseDirectory}: run the tests from a clone of the repository");
+    }
 }
