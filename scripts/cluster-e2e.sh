@@ -5,7 +5,7 @@
 # Usage: scripts/cluster-e2e.sh --input DIR --from T --to T --baseline-from T [detect options...]
 #        [--silos N] [--kill-in detect|baseline] [--kill-after SECONDS] [--redis-port P] [--keep]
 set -uo pipefail
-cd "$(dirname "$(readlink -f "$0")")/.."
+cd "$(dirname "$(readlink -f "$0")")/.." || exit 1
 input=""; from=""; to=""; bfrom=""; silos=3; kill_after=""; kill_in=detect; port=6392; keep=0; extra=(); model=()
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -3,7 +3,7 @@
 # command on the same input. Prints one Markdown row per run: silos, scan seconds, MB/s of input, shard seconds.
 # Usage: scripts/cluster-scale.sh --input DIR --from T --to T [--silos "1 2 3"] [--repeat R] [--redis-port P]
 set -uo pipefail
-cd "$(dirname "$(readlink -f "$0")")/.."
+cd "$(dirname "$(readlink -f "$0")")/.." || exit 1
 input=""; from=""; to=""; counts="1 2 3"; repeat=2; port=6393
 while [ $# -gt 0 ]; do
   case "$1" in

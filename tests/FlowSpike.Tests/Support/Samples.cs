@@ -6,10 +6,13 @@ namespace FlowSpike.Tests.Support;
 /// </summary>
 public static class Samples
 {
-    private static readonly Lazy<string> FixturesRoot = new(FindFixtures);
+    private static readonly Lazy<string> Root = new(FindRoot);
 
-    /// <summary>tests/Fixtures of the repository the tests were built from.</summary>
-    public static string Fixtures => FixturesRoot.Value;
+    /// <summary>The repository the tests were built from (the folder holding FlowSpike.slnx).</summary>
+    public static string RepositoryRoot => Root.Value;
+
+    /// <summary>tests/Fixtures of the repository.</summary>
+    public static string Fixtures => Path.Combine(RepositoryRoot, "tests", "Fixtures");
 
     /// <summary>tests/Fixtures/third_party: flow log samples from other projects.</summary>
     public static string Dir => Path.Combine(Fixtures, "third_party");
@@ -19,16 +22,15 @@ public static class Samples
 
     public static string Path_(string relative) => Path.Combine(Dir, relative);
 
-    private static string FindFixtures()
+    private static string FindRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
             if (File.Exists(Path.Combine(d.FullName, "FlowSpike.slnx")))
             {
-                string fixtures = Path.Combine(d.FullName, "tests", "Fixtures");
-                return Directory.Exists(fixtures)
-                    ? fixtures
-                    : throw new DirectoryNotFoundException($"{fixtures} is missing from the repository");
+                return Directory.Exists(Path.Combine(d.FullName, "tests", "Fixtures"))
+                    ? d.FullName
+                    : throw new DirectoryNotFoundException($"tests/Fixtures is missing from the repository {d.FullName}");
             }
         }
         throw new DirectoryNotFoundException(
