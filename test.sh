@@ -68,6 +68,25 @@ else
   failed=$((failed + 1)); status=1
 fi
 rm -rf "$e2e_data"
+
+# Release and deployment recipes (README: "Releases and deployment"). scripts/check-deploy.sh prints one
+# "check NAME: ok|FAILED" line per check of deploy/ and the scripts, each counted here; then the linux-x64 release is
+# published and run in a chroot without .NET by scripts/release-check.sh, one more.
+deploy_out="$(scripts/check-deploy.sh --install 2>&1)"
+echo "$deploy_out"
+deploy_ok=$(grep -c '^check .*: ok$' <<< "$deploy_out")
+deploy_bad=$(grep -c '^check .*: FAILED$' <<< "$deploy_out")
+passed=$((passed + deploy_ok)); failed=$((failed + deploy_bad))
+if [ "$deploy_bad" -gt 0 ] || [ "$deploy_ok" -eq 0 ]; then status=1; fi
+release_dir="$(mktemp -d -t flowspike-release.XXXXXX)"
+if scripts/publish.sh --rid linux-x64 --out "$release_dir" &&
+   scripts/release-check.sh "$release_dir"/flowspike-*-linux-x64/flowspike; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: release check FAILED" >&2
+  failed=$((failed + 1)); status=1
+fi
+rm -rf "$release_dir"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"

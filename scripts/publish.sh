@@ -4,8 +4,8 @@
 #
 # Usage: scripts/publish.sh [--rid RID]... [--aot] [--out DIR]
 #   --rid RID   linux-x64 and/or linux-arm64 (default: both)
-#   --aot       Native AOT instead of ReadyToRun (host RID only; needs clang; see docs/release.md for why the
-#               release is ReadyToRun)
+#   --aot       Native AOT instead of ReadyToRun (this machine's RID only; needs clang; builds with trim and AOT
+#               warnings, so the release is ReadyToRun: see README, "Releases and deployment")
 #   --out DIR   where the release goes (default: artifacts/release)
 # Writes DIR/flowspike-VERSION-RID/flowspike (+ README.md) and DIR/flowspike-VERSION-RID.tar.gz, and prints each
 # binary's size and `flowspike --version` when the RID runs here.
@@ -65,6 +65,8 @@ for rid in "${rids[@]}"; do
   fi
   mkdir -p "$out/$name"
   mv "$stage/FlowSpike.Cli" "$out/$name/flowspike"
+  # Native AOT leaves its native SQLite library beside the binary; the single file carries it inside.
+  find "$stage" -maxdepth 1 -name '*.so' -exec cp {} "$out/$name/" \;
   cp README.md "$out/$name/"
   tar -C "$out" -czf "$out/$name.tar.gz" "$name"
   size=$(stat -c %s "$out/$name/flowspike")
