@@ -4,6 +4,7 @@
 #   shell scripts     shellcheck on every script: scripts/, deploy/, test.sh, flowspike, .ci/run (warnings and errors)
 #   systemd-verify    systemd-analyze verify on deploy/systemd/flowspike-watch.service
 #   systemd-security  systemd-analyze security --offline: exposure at most 2.0 of 10 (--threshold is in tenths)
+#   systemd-syscalls  every system call that synth and `watch --once` make (strace) passes the unit's SystemCallFilter
 #   dockerfile        dockerfilelint on deploy/Dockerfile, plus: multi-stage, chiseled or distroless runtime, non-root
 #   yamllint          the Kubernetes manifests in deploy/kubernetes/
 #   kubernetes        kubernetes-models validates each manifest object (deploy/checks/check-kubernetes.mjs)
@@ -15,6 +16,7 @@ if [ "${1:-}" = "--install" ]; then
   missing=()
   command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
   command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
+  command -v strace >/dev/null 2>&1 || missing+=(strace)
   if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
     { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; } >/dev/null 2>&1 ||
       echo "check-deploy.sh: could not install ${missing[*]} with apt" >&2
@@ -77,6 +79,48 @@ systemd_security() {
   systemd-analyze security --offline=yes --threshold=20 --no-pager "$tmp/flowspike-watch.service" | tail -1
 }
 
+# The names in a system call group, groups expanded (systemd-analyze syscall-filter @group).
+syscalls_of() {
+  local line
+  while read -r line; do
+    case "$line" in
+      ''|'#'*) ;;
+      @*) syscalls_of "$line" ;;
+      *) echo "$line" ;;
+    esac
+  done < <(systemd-analyze syscall-filter "$1" | tail -n +2)
+}
+systemd_syscalls() {
+  need strace || return 1
+  local dll=src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll
+  [ -f "$dll" ] || { echo "$dll is missing: build first"; return 1; }
+  local filter group
+  : > "$tmp/allowed"; : > "$tmp/denied"
+  while read -r filter; do
+    for group in ${filter#SystemCallFilter=}; do
+      case "$group" in
+        '~'*) syscalls_of "${group#'~'}" >> "$tmp/denied" ;;
+        @*) syscalls_of "$group" >> "$tmp/allowed" ;;
+        *) echo "$group" >> "$tmp/allowed" ;;
+      esac
+    done
+  done < <(sed -n 's/^SystemCallFilter=//p' "$unit" | sed 's/^/SystemCallFilter=/')
+  sort -u "$tmp/allowed" > "$tmp/a"; sort -u "$tmp/denied" > "$tmp/d"; comm -23 "$tmp/a" "$tmp/d" > "$tmp/permitted"
+  [ -s "$tmp/permitted" ] || { echo "no system calls permitted by $unit"; return 1; }
+  dotnet "$dll" synth --out "$tmp/data" --days 2 --hosts 5 --spike-from-day 1 >/dev/null 2>&1 || return 1
+  # watch serves /healthz and /metrics while it runs, so the trace covers the HTTP listener too.
+  strace -f -qq -o "$tmp/trace" dotnet "$dll" watch --once --from 2026-10-02T00:00:00Z --input "$tmp/data/AWSLogs" \
+    --state "$tmp/w.db" --out "$tmp/w.jsonl" --listen "127.0.0.1:$((20000 + $$ % 20000))" >/dev/null 2>&1 ||
+    { echo "watch --once failed"; return 1; }
+  sed -nE 's/^[0-9]+ +([a-z_0-9]+)\(.*/\1/p; s/^[0-9]+ +<\.\.\. ([a-z_0-9]+) resumed>.*/\1/p' "$tmp/trace" | sort -u \
+    > "$tmp/used"
+  # fchown: SQLite hands a new journal to the database's owner only when it runs as root, and ignores a refusal; the
+  # service never runs as root (DynamicUser).
+  local refused; refused=$(comm -23 "$tmp/used" "$tmp/permitted" | grep -vx fchown)
+  [ -z "$refused" ] || { echo "the unit's SystemCallFilter refuses:" $refused; return 1; }
+  echo "$(wc -l < "$tmp/used") system calls used, all permitted"
+}
+
 dockerfile() {
   local lint=deploy/checks/node_modules/.bin/dockerfilelint file=deploy/Dockerfile
   [ -x "$lint" ] || { echo "dockerfilelint is not installed (scripts/check-deploy.sh --install)"; return 1; }
@@ -107,6 +151,7 @@ kubernetes() {
 run shellcheck shell_scripts
 run systemd-verify systemd_verify
 run systemd-security systemd_security
+run systemd-syscalls systemd_syscalls
 run dockerfile dockerfile
 run yamllint yaml_lint
 run kubernetes kubernetes
