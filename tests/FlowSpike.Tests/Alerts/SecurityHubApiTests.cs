@@ -14,8 +14,7 @@ namespace FlowSpike.Tests.Alerts;
 public sealed class SecurityHubApiTests : IDisposable
 {
     private const string AccessKey = "AKIDFLOWSPIKETEST", SecretKey = "flowspike/test/secret/key";
-    private static readonly ApiModel Model = new(Path.Combine(Samples.Dir, "..", "..", "schemas", "asff",
-        "securityhub-service-2.json"));
+    private static readonly ApiModel Model = new(Path.Combine(Samples.Schemas, "asff", "securityhub-service-2.json"));
 
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly ConcurrentDictionary<string, int> _imported = new();
