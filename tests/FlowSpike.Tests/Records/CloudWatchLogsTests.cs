@@ -81,6 +81,13 @@ public sealed class CloudWatchLogsTests
             long to = DateTimeOffset.Parse(DeliveryFaultData.To, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds();
             Assert.All(ranges, r => Assert.Equal(((from - 3600) * 1000, (to + 3600) * 1000 - 1), r));
             Assert.Equal("/test/vpc-flow-logs", JsonDocument.Parse(server.Accepted.First().Body).RootElement.GetProperty("logGroupName").GetString());
+            // The IAM policy for this mode allows exactly the operations called: logs:FilterLogEvents.
+            var called = server.Accepted.Select(r => "logs:" + r.Headers["x-amz-target"].Split('.')[1]).ToHashSet();
+            using var policy = JsonDocument.Parse(File.ReadAllText(Path.Combine(Samples.RepositoryRoot, "deploy", "iam",
+                "cloudwatch-logs-input.json")));
+            var allowed = policy.RootElement.GetProperty("Statement").EnumerateArray()
+                .Select(st => st.GetProperty("Action").GetString()!).ToHashSet();
+            Assert.Equal(allowed.Order(), called.Order());
         }
     }
 
