@@ -125,6 +125,22 @@ public static class FlowScanner
     private static void ScanOne(WorkItem item, ScanOptions options, BlockedOutboundSelector selector, Worker worker)
     {
         var diagnostics = worker.Accumulator.Diagnostics;
+        if (item.Layout is null && (options.SmallFileReads ?? SmallFileReader.Enabled)
+            && worker.Files.TryOpenText(item.File, options.Format, (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available) is { } text)
+        {
+            var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
+            try
+            {
+                TextFlowReader.Read(text, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+            }
+            finally
+            {
+                worker.Files.Trim();
+            }
+            diagnostics.Files++;
+            diagnostics.Bytes += Math.Max(0, item.File.Length);
+            return;
+        }
         if (item.Layout is null)
         {
             using var input = InputOpener.Open(item.File, options.Format, options.InflateWhole);
@@ -163,7 +179,10 @@ public static class FlowScanner
         diagnostics.Bytes += item.End - item.Start;
     }
 
-    private sealed record Worker(ScanAccumulator Accumulator, byte[] Buffer);
+    private sealed record Worker(ScanAccumulator Accumulator, byte[] Buffer)
+    {
+        public SmallFileReader Files { get; } = new();
+    }
 
     /// <summary>FLOWSPIKE_TEST_READ_DELAY_MS slows each file down so a test can watch the progress display.</summary>
     private static readonly int ReadDelayForTests = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_READ_DELAY_MS"), out int ms) ? ms : 0;

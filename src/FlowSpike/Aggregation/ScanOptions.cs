@@ -32,4 +32,9 @@ public sealed record ScanOptions
     public ScanProgress? Progress { get; init; }
     /// <summary>Inflate small gzip files whole with libdeflate (null: the default, FLOWSPIKE_INFLATE) or always stream.</summary>
     public bool? InflateWhole { get; init; }
+    /// <summary>
+    /// Read small local files whole into each worker's kept buffers (null: the default, on unless
+    /// FLOWSPIKE_SMALL_FILES=off) or always through the general opener.
+    /// </summary>
+    public bool? SmallFileReads { get; init; }
 }
