@@ -7,15 +7,18 @@
 # plus one small file (start-up), one thread against two, and the peak RSS of every run. Every cell checks that both
 # tools report the same hosts, host-buckets and counted records, and prints DuckDB's time over FlowSpike's.
 # Data sets are generated once into $BENCH_DIR (default /tmp/flowspike-bench/matrix) and kept in the page cache.
-# Usage: scripts/bench-e2e.sh [--quick] [--threads N] [--dir DIR] [--only PATTERN]
+# Usage: scripts/bench-e2e.sh [--quick] [--r2r] [--threads N] [--dir DIR] [--only PATTERN]
 #   --quick   about a quarter of the data (300 MB large sets, 960 small files); the default takes a few minutes
 #   --only    run only the cells whose name matches the grep pattern (data sets are still generated as needed)
+#   --r2r     run both tools as self-contained ReadyToRun publishes (as release packaging builds FlowSpike) instead of
+#             `dotnet X.dll` (as ./flowspike runs it); published once per commit into DIR/publish-COMMIT
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-threads=$(nproc); dir=${BENCH_DIR:-/tmp/flowspike-bench/matrix}; quick=0; only=.
+threads=$(nproc); dir=${BENCH_DIR:-/tmp/flowspike-bench/matrix}; quick=0; only=.; r2r=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
+    --r2r) r2r=1; shift ;;
     --threads) threads=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
@@ -34,6 +37,18 @@ dotnet build bench/FlowSpike.Bench -c Release -nologo -v quiet >/dev/null
 fs="dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll"
 peer="dotnet bench/FlowSpike.Peer/bin/Release/net10.0/FlowSpike.Peer.dll"
 gen="dotnet bench/FlowSpike.Bench/bin/Release/net10.0/FlowSpike.Bench.dll"
+if [ "$r2r" = 1 ]; then
+  pub="$dir/publish-$(git rev-parse --short HEAD)"
+  if [ ! -x "$pub/fs/FlowSpike.Cli" ] || [ ! -x "$pub/peer/FlowSpike.Peer" ]; then
+    rid="linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
+    dotnet publish src/FlowSpike.Cli -c Release -r "$rid" --self-contained -p:PublishSingleFile=true -p:PublishReadyToRun=true \
+      -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -o "$pub/fs" -nologo -v quiet >/dev/null
+    dotnet publish bench/FlowSpike.Peer -c Release -r "$rid" --self-contained -p:PublishReadyToRun=true -p:DebugType=none \
+      -o "$pub/peer" -nologo -v quiet >/dev/null
+  fi
+  fs="$pub/fs/FlowSpike.Cli"; peer="$pub/peer/FlowSpike.Peer"
+  $fs --version >/dev/null # the first run of a single-file app unpacks its native libraries
+fi
 from=2026-10-01T00:00:00Z; from_s=1790812800
 to_s=$((from_s + 4 * 86400)); to=$(date -u -d "@$to_s" +%Y-%m-%dT%H:%M:%SZ)
 mkdir -p "$dir"
@@ -52,7 +67,7 @@ large_set() { # share
   if [ ! -f "$out/.done" ]; then
     rm -rf "$out" "$out-src"
     $fs synth --out "$out-src" --layout no-header --no-gzip --target-size "${large_mb}MB" --hosts 2000 \
-      --records-per-host-hour 300 --spike-from-day 0 --spikes 2 --reject-share "$1" 2>/dev/null
+      --records-per-host-hour 300 --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 || { cat "$dir/synth.log" >&2; exit 1; }
     mkdir -p "$out"
     find "$out-src/AWSLogs" -name '*.log' | sort > "$out.list"
     split -n l/4 "$out.list" "$out.part."
@@ -69,7 +84,7 @@ small_set() { # share
   if [ ! -f "$out/.done" ]; then
     rm -rf "$out"
     $fs synth --out "$out" --days "$small_days" --spike-from-day 0 --hosts 200 --records-per-host-hour 60 \
-      --files-per-hour "$small_fph" --reject-share "$1" 2>/dev/null
+      --files-per-hour "$small_fph" --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 || { cat "$dir/synth.log" >&2; exit 1; }
     share_of "$out/AWSLogs" zcat
     touch "$out/.done"
   fi
@@ -81,7 +96,7 @@ parquet_set() { # share
   if [ ! -f "$out/.done" ]; then
     rm -rf "$out"
     $fs synth --out "$out" --container parquet --target-size "${parquet_mb}MB" --hosts 2000 \
-      --records-per-host-hour 300 --spike-from-day 0 --spikes 2 --reject-share "$1" 2>/dev/null
+      --records-per-host-hour 300 --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 || { cat "$dir/synth.log" >&2; exit 1; }
     touch "$out/.done"
   fi
 }
@@ -132,12 +147,12 @@ row() { # cell share
     "$(wall "duck-$1")" "$(rss "duck-$1")" "$(awk -v a="$(wall "duck-$1")" -v b="$(wall "fs-$1")" 'BEGIN { print a / b }')" "$same"
   echo "$1 $(awk -v a="$(wall "duck-$1")" -v b="$(wall "fs-$1")" 'BEGIN { printf "%.2f", a / b }')" >> "$dir/ratios"
 }
-want() { grep -qE -- "$only" <<< "$1"; }
+want() { local n; for n; do grep -qE -- "$only" <<< "$n" && return 0; done; return 1; }
 : > "$dir/ratios"
 
 for share in 0 0.3 0.6; do
-  if want "large-text-$share|parquet-$share|scaling"; then large_set $share; fi
-  if want "small-gzip-$share|one-small-file"; then small_set $share; fi
+  if want "large-text-$share" "parquet-$share" scaling; then large_set $share; fi
+  if want "small-gzip-$share" one-small-file; then small_set $share; fi
   cell="large-text-$share"
   if want "$cell"; then
     cat "$dir/large-$share"/*.log > /dev/null
@@ -193,6 +208,7 @@ if want "scaling"; then
   done
   echo
 fi
+echo "build: $([ "$r2r" = 1 ] && echo "self-contained ReadyToRun publishes" || echo "dotnet X.dll (JIT), as ./flowspike runs")"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; threads=$threads; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 size_mb() { if [ -e "$1" ]; then echo $(( $(du -sb --apparent-size "$1" | cut -f1) / 1000000 )); else echo "-"; fi; }
 echo "large text: 4 files, $(size_mb "$dir/large-0.6") MB per set; small gzip: $(find "$dir/small-0.6/AWSLogs" -name '*.gz' 2>/dev/null | wc -l)" \

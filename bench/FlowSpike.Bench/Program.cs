@@ -11,5 +11,11 @@ if (args is ["hosts", var dir, var hosts, var mb, var share, var files])
     var inv = System.Globalization.CultureInfo.InvariantCulture;
     return HostsGenerator.Run(dir, int.Parse(hosts, inv), int.Parse(mb, inv), double.Parse(share, inv), int.Parse(files, inv));
 }
+// `scan-rate THREADS REPEATS PATH...`: the in-process scan rate, for per-thread figures.
+if (args is ["scan-rate", var t, var repeats, .. var paths])
+{
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    return ScanRate.Run(int.Parse(t, inv), int.Parse(repeats, inv), paths);
+}
 BenchmarkSwitcher.FromAssembly(typeof(ParserBenchmarks).Assembly).Run(args);
 return 0;
