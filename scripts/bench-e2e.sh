@@ -10,15 +10,17 @@
 # Usage: scripts/bench-e2e.sh [--quick] [--r2r] [--threads N] [--dir DIR] [--only PATTERN]
 #   --quick   about a quarter of the data (300 MB large sets, 960 small files); the default takes a few minutes
 #   --only    run only the cells whose name matches the grep pattern (data sets are still generated as needed)
+#   --prepare only generate the data sets (so a later run measures on a quiet machine)
 #   --r2r     run both tools as self-contained ReadyToRun publishes (as release packaging builds FlowSpike) instead of
 #             `dotnet X.dll` (as ./flowspike runs it); published once per commit into DIR/publish-COMMIT
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-threads=$(nproc); dir=${BENCH_DIR:-/tmp/flowspike-bench/matrix}; quick=0; only=.; r2r=0
+threads=$(nproc); dir=${BENCH_DIR:-/tmp/flowspike-bench/matrix}; quick=0; only=.; r2r=0; prepare=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
     --r2r) r2r=1; shift ;;
+    --prepare) prepare=1; shift ;;
     --threads) threads=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
@@ -120,6 +122,11 @@ measure() { # label, command...: "wall rss_mb" in $dir/$label.time, the command'
 }
 wall() { cut -d' ' -f1 "$dir/$1.time"; }
 rss() { cut -d' ' -f2 "$dir/$1.time"; }
+if [ "$prepare" = 1 ]; then
+  for share in 0 0.3 0.6; do large_set $share; small_set $share; parquet_set $share; done
+  for hosts in 80 2000 50000 1000000; do hosts_set $hosts; done
+  echo "data sets ready in $dir"; exit 0
+fi
 rm -rf "$dir/state"; mkdir -p "$dir/state"
 
 # One FlowSpike run: prints nothing, leaves "hosts buckets records" in $dir/$label.counts and the scan line.

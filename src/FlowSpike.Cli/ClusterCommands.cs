@@ -111,12 +111,22 @@ internal static class ClusterCommands
         detection.AddTo(cmd);
         connection.AddTo(cmd);
         cmd.Options.Add(shards);
+        var allowSpanMismatch = new Option<bool>("--allow-span-mismatch")
+        {
+            Description = "Detect with a --window other than the baseline's --span (refused by default).",
+        };
+        cmd.Options.Add(detection.AllowEmptyWindows);
+        cmd.Options.Add(allowSpanMismatch);
         cmd.SetAction(r => Run(() =>
         {
             var config = common.LoadConfig(r);
             var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
-            var request = detection.Request(r, common, config);
+            var request = detection.Request(r, common, config) with
+            {
+                AllowEmptyWindows = r.GetValue(detection.AllowEmptyWindows),
+                AllowSpanMismatch = r.GetValue(allowSpanMismatch),
+            };
             if (r.GetResult(detection.HistoryRetention) is { Implicit: false })
                 log.Warn("--history-retention: the cluster keeps no per-host history yet (explain and report read a local state)");
             using var dispatcher = detection.Dispatcher(r, config, log);
@@ -153,7 +163,7 @@ internal static class ClusterCommands
                 using (var w = new StreamWriter(tmp))
                     LookupCsv.Write(rows, w, names);
                 File.Move(tmp, outPath, overwrite: true);
-                Console.Error.WriteLine($"flowspike: exported {rows.Count} row(s) to {outPath}");
+                StderrLog.Result($"exported {rows.Count} row(s) to {outPath}");
             }
             host.StopAsync().GetAwaiter().GetResult();
             return 0;

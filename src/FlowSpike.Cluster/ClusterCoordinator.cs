@@ -63,7 +63,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         };
         var hosts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
             ClusterRetry.Run(() => Shard(s).Baseline(baseline), $"baseline of shard {s}", log, cancellation, _watch)));
-        await ClusterRetry.Run(() => StateGrain.Baselined(model, job.Entity, shards, from, to), "state record", log, cancellation, _watch);
+        await ClusterRetry.Run(() => StateGrain.Baselined(model, job.Entity, shards, from, to, spanSeconds), "state record", log, cancellation, _watch);
         await ForgetAsync(tasks);
         log.Info($"baseline: {hosts.Sum()} hosts over {shards} shards in {TimeRange.Format(from)} .. {TimeRange.Format(to)} (shards took {clock.Elapsed.TotalSeconds:F2} s); committed mark set to {TimeRange.Format(to)}");
         return scan with { ShardTime = clock.Elapsed, Hosts = hosts.Sum() };
@@ -94,6 +94,8 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         var outbox = new ClusterOutbox(StateGrain, log, _watch);
         await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
         var meta = await StateGrain.Get();
+        if (!request.AllowSpanMismatch)
+            DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null, meta.BaselineSpanSeconds), size);
         if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
             throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not '{policy.Model}'; use a separate state per model");
         var todo = WindowPlan.Todo(request, meta.Applied.Contains, meta.CommittedUntil, log, out int skipped);
@@ -111,6 +113,9 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         int shards = ShardCount(meta);
         var job = ScanJobs.From(input, todo[0], request.To, size, keepDetails: true, shards, EntityOf(meta, policy.Model));
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
+        // As locally: a window without a single flow-log record is a gap in the data, unless the user says so.
+        var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !_present.ContainsKey(w)).ToList();
+        var apply = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
 
         var detect = new DetectJob
         {
@@ -128,7 +133,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         };
         var clock = Stopwatch.StartNew();
         int alerts = 0, suppressed = 0;
-        foreach (long w in todo)
+        foreach (long w in apply)
         {
             cancellation.ThrowIfCancellationRequested();
             var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
@@ -157,8 +162,15 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         }
         int stillHeld = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), cancellation);
         await ForgetAsync(tasks);
-        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists or throttling; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
-        return scan with { ShardTime = clock.Elapsed, WindowsApplied = todo.Count, WindowsSkipped = skipped, Alerts = alerts, Suppressed = suppressed, Held = stillHeld };
+        if (apply.Count > 0)
+        {
+            log.Info($"applied {apply.Count} window(s) {TimeRange.Format(apply[0])} .. " +
+                $"{TimeRange.Format(apply[^1] + size)}: {alerts} alert(s), {suppressed} suppressed by allowlists or " +
+                $"throttling; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
+        }
+        if (empty.Count > 0)
+            throw DetectRun.EmptyWindows(empty, todo.Count - apply.Count, size);
+        return scan with { ShardTime = clock.Elapsed, WindowsApplied = apply.Count, WindowsSkipped = skipped, Alerts = alerts, Suppressed = suppressed, Held = stillHeld };
     }
 
     /// <summary>
@@ -179,6 +191,9 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
     }
 
     private MembershipWatch? _watch;
+
+    /// <summary>Flow-log records of any kind per window, from the last scan's reports.</summary>
+    private Dictionary<long, long> _present = [];
 
     /// <summary>Active hosts per account over every shard: shards count disjoint hosts, so the counts add up.</summary>
     private static Dictionary<string, int> ActiveByAccount(WindowShardResult[] parts)
@@ -235,6 +250,9 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
                 await Task.Delay(50, cancellation);
             }
             reports = await ClusterRetry.Run(() => queue.Reports(), "scan queue", log, cancellation, _watch);
+            _present = [];
+            foreach (var (w, n) in reports.SelectMany(r => r.RecordsByWindow ?? []))
+                _present[w] = _present.GetValueOrDefault(w) + n;
         }
         finally
         {

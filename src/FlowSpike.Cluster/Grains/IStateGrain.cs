@@ -11,7 +11,7 @@ public interface IStateGrain : IGrainWithStringKey
     Task<StateMeta> Get();
 
     /// <summary>After every shard took the baseline: the mark moves to its end and the applied windows are forgotten.</summary>
-    Task Baselined(string model, string entity, int shards, long from, long to);
+    Task Baselined(string model, string entity, int shards, long from, long to, long spanSeconds);
 
     /// <summary>
     /// After every shard applied the window: records it as applied with its new suppression marks and its alerts in

@@ -7,8 +7,9 @@ public sealed class StateGrain(
 {
     public Task<StateMeta> Get() => Task.FromResult(state.State);
 
-    public async Task Baselined(string model, string entity, int shards, long from, long to)
+    public async Task Baselined(string model, string entity, int shards, long from, long to, long spanSeconds)
     {
+        state.State.BaselineSpanSeconds = spanSeconds;
         state.State.Model = model;
         state.State.Entity = entity;
         state.State.Shards = shards;

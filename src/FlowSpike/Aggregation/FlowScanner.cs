@@ -26,9 +26,13 @@ public static class FlowScanner
         int threads = Math.Max(1, items.Exists(i => i.File.IsRemote) ? Math.Max(options.Threads, options.RemoteConcurrency) : options.Threads);
         var workers = new Worker[Math.Max(1, Math.Min(threads, items.Count))];
         for (int w = 0; w < workers.Length; w++)
-            workers[w] = new Worker(new ScanAccumulator(options.From, options.WindowSeconds, options.KeepDetails, options.Entities), new byte[options.BufferSize]);
+            workers[w] = new Worker(
+                new ScanAccumulator(options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
+                new byte[options.BufferSize]);
         RunWorkers(items, workers, options, selector, cancellation);
         // Merge the workers' numeric tables, then build the one partial.
+        foreach (var worker in workers)
+            worker.Accumulator.FlushMarks();
         var first = workers[0].Accumulator;
         for (int w = 1; w < workers.Length; w++)
             first.MergeFrom(workers[w].Accumulator);
@@ -54,8 +58,10 @@ public static class FlowScanner
                 while (failures.IsEmpty && !cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < items.Count)
                 {
                     var item = items[i];
-                    long lines = worker.Accumulator.Diagnostics.Lines;
+                    long lines = worker.Accumulator.Diagnostics.Lines, parsed = worker.Accumulator.Diagnostics.Parsed;
                     ScanOne(item, options, selector, worker);
+                    worker.Accumulator.Diagnostics.AddFile(item.File.Path, worker.Accumulator.Diagnostics.Lines - lines,
+                        worker.Accumulator.Diagnostics.Parsed - parsed);
                     if (ReadDelayForTests > 0)
                         Thread.Sleep(ReadDelayForTests);
                     options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Accumulator.Diagnostics.Lines - lines);

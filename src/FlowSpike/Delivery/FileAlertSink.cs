@@ -68,6 +68,8 @@ public sealed class FileAlertSink : IAlertSink
         }
     }
 
+    public void Ready() => Open();
+
     public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
     {
         if (alerts.Count == 0)
@@ -97,8 +99,9 @@ public sealed class FileAlertSink : IAlertSink
             _stream = new FileStream(_path!, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
             RepairTornLine(_stream);
             _tail = "\n" + ReadTail(_stream);
-            _headerDue = _format == AlertFormat.Csv && _stream.Length == 0;
             _stream.Seek(0, SeekOrigin.End);
+            if (_format == AlertFormat.Csv && _stream.Length == 0)
+                Append(AlertCsv.Header + "\n");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -29,6 +29,12 @@ public interface IAlertSink : IDisposable
     /// </summary>
     bool Independent => false;
 
+    /// <summary>Makes the destination exist once a run delivers (an alert file with no alert yet is empty, not
+    /// missing); called before each delivery attempt.</summary>
+    void Ready()
+    {
+    }
+
     /// <summary>Checks, before a run changes anything, that the sink can be written; throws if not.</summary>
     void Check()
     {

@@ -63,6 +63,14 @@ public sealed class AlertDispatcher : IDisposable
         long now = nowMs / 1000;
         if (!force && _down.TryGetValue(sink.Name, out var down) && nowMs < down.Until)
             return outbox.PendingAlerts(sink.Name).Count;
+        try
+        {
+            sink.Ready();
+        }
+        catch (Exception e) when (IsDeliveryFailure(e))
+        {
+            // Found again by the delivery attempt below, which holds the alerts and says why.
+        }
         var due = outbox.PendingAlerts(sink.Name, now);
         if (due.Count == 0)
             return outbox.PendingAlerts(sink.Name).Count;

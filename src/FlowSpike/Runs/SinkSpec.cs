@@ -2,7 +2,7 @@ namespace FlowSpike.Runs;
 
 /// <summary>
 /// One delivery target from the config file: type file (path, format), webhook (url, slack), splunk_hec (url, token,
-/// sourcetype, index) or securityhub (dir).
+/// sourcetype, index) or securityhub (region and endpoint for the API, or dir for request files).
 /// </summary>
 public sealed record SinkSpec(string Type, IReadOnlyDictionary<string, string> Settings)
 {

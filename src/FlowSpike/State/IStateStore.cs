@@ -44,8 +44,17 @@ public interface IStateStore : IOutbox, IDisposable
     /// <summary>Every input watch mode has seen, by path.</summary>
     IReadOnlyDictionary<string, LedgerEntry> Ledger();
 
-    /// <summary>Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted once.</summary>
-    void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark);
+    /// <summary>
+    /// Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted
+    /// once. <paramref name="records"/> counts the file's flow-log records of any kind per window start, so a window
+    /// with data is told from one with none. Ledger entries are keyed by the file's identity
+    /// (<see cref="Records.InputFile.Identity"/>).
+    /// </summary>
+    void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark,
+        IReadOnlyDictionary<long, long>? records = null);
+
+    /// <summary>Whether watch mode has counted any flow-log record (of any kind) for an open window.</summary>
+    bool HasRecords(long windowStart);
 
     /// <summary>Records a file that could not be read, so it is reported once and not retried for ever.</summary>
     void RecordFailure(LedgerEntry entry);

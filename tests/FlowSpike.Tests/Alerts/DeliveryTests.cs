@@ -105,14 +105,15 @@ public class DeliveryTests
         Pipeline.Baseline(state, input, T0, T0 + 10 * 3600);
         var policy = new AlertPolicy { Suppression = new Suppression(14400) };
         // One run per hour: every run is a restart, so the suppression must come from the state.
+        // Hours 13-15 and 17 have no record at all: declared quiet.
         for (int h = 10; h < 18; h++)
-            Pipeline.Detect(state, input, alerts, new DetectRequest { From = T0 + h * 3600, To = T0 + (h + 1) * 3600, Policy = policy });
+            Pipeline.Detect(state, input, alerts, new DetectRequest { From = T0 + h * 3600, To = T0 + (h + 1) * 3600, Policy = policy, AllowEmptyWindows = true });
         // 10 alerts and quiets the host until 14:00; 11 and 12 are held back; 16 alerts again.
         Assert.Equal([$"{T0 + 10 * 3600}-10.0.0.5", $"{T0 + 16 * 3600}-10.0.0.5"], File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l).Id));
         // Without suppression all four fire.
         string state2 = dir.File("s2.db"), alerts2 = dir.File("a2.jsonl");
         Pipeline.Baseline(state2, input, T0, T0 + 10 * 3600);
-        Pipeline.Detect(state2, input, alerts2, new DetectRequest { From = T0 + 10 * 3600, To = T0 + 18 * 3600 });
+        Pipeline.Detect(state2, input, alerts2, new DetectRequest { From = T0 + 10 * 3600, To = T0 + 18 * 3600, AllowEmptyWindows = true });
         Assert.Equal(4, File.ReadAllLines(alerts2).Length);
         // The suppressed spikes are still in the host's history (which has a row for each window the host was active).
         using var store = SqliteStateStore.Open(state);
