@@ -6,7 +6,7 @@
 #   cardinality  80 to 1,000,000 internal sources (bench `hosts` generator, 30% REJECTs)
 # plus one small file (start-up), one thread against two, and the peak RSS of every run. Every cell checks that both
 # tools report the same hosts, host-buckets and counted records, and prints DuckDB's time over FlowSpike's.
-# Data sets are generated once into $BENCH_DIR (default /tmp/flowspike-bench/matrix) and kept in the page cache.
+# Data sets are generated once into $BENCH_DIR (default ~/.cache/flowspike-bench/matrix) and kept in the page cache.
 # Usage: scripts/bench-e2e.sh [--quick] [--r2r] [--threads N] [--dir DIR] [--only PATTERN]
 #   --quick   about a quarter of the data (300 MB large sets, 960 small files); the default takes a few minutes
 #   --only    run only the cells whose name matches the grep pattern (data sets are still generated as needed)
@@ -15,7 +15,7 @@
 #             `dotnet X.dll` (as ./flowspike runs it); published once per commit into DIR/publish-COMMIT
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-threads=$(nproc); dir=${BENCH_DIR:-/tmp/flowspike-bench/matrix}; quick=0; only=.; r2r=0; prepare=0
+threads=$(nproc); dir=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/flowspike-bench/matrix}; quick=0; only=.; r2r=0; prepare=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;

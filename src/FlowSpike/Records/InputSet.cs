@@ -25,6 +25,13 @@ public static class InputSet
                     files.Add(new InputFile("-", -1));
                 continue;
             }
+            if (CloudWatchLogsSource.IsCloudWatch(input))
+            {
+                var group = CloudWatchLogsSource.Input(input, from, to);
+                if (seen.Add(group.Identity))
+                    files.Add(group);
+                continue;
+            }
             if (S3Uri.IsS3(input))
             {
                 var uri = S3Uri.Parse(input);

@@ -608,9 +608,14 @@ public sealed class SqliteStateStore : IStateStore
             // Version 3 tracks each sink's rejections per alert, and names sinks without their secrets.
             InTransaction(tx =>
             {
-                Execute(tx, "ALTER TABLE deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0");
-                Execute(tx, "ALTER TABLE deliveries ADD COLUMN retry_at INTEGER");
-                Execute(tx, "ALTER TABLE deliveries ADD COLUMN last_error TEXT");
+                Execute(tx, "CREATE TABLE IF NOT EXISTS deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, " +
+                    "delivered INTEGER NOT NULL, PRIMARY KEY(sink, alert_id))");
+                foreach (var (column, type) in new[] { ("attempts", "INTEGER NOT NULL DEFAULT 0"), ("retry_at", "INTEGER"),
+                    ("last_error", "TEXT") })
+                {
+                    if (!HasColumn(tx, "deliveries", column))
+                        Execute(tx, $"ALTER TABLE deliveries ADD COLUMN {column} {type}");
+                }
                 RedactSinkNames(tx);
                 SetMeta(tx, "schema_version", SchemaVersion);
             });
@@ -631,6 +636,13 @@ public sealed class SqliteStateStore : IStateStore
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
             Entities.Load((uint)reader.GetInt64(0), reader.GetString(1));
+    }
+
+    private bool HasColumn(SqliteTransaction tx, string table, string column)
+    {
+        using var cmd = Command($"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $c", tx);
+        cmd.Parameters.AddWithValue("$c", column);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>Sink names stored by older versions could hold a webhook's token; keep only the redacted form.</summary>

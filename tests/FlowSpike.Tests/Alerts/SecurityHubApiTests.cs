@@ -14,8 +14,7 @@ namespace FlowSpike.Tests.Alerts;
 public sealed class SecurityHubApiTests : IDisposable
 {
     private const string AccessKey = "AKIDFLOWSPIKETEST", SecretKey = "flowspike/test/secret/key";
-    private static readonly ApiModel Model = new(Path.Combine(Samples.Dir, "..", "..", "schemas", "asff",
-        "securityhub-service-2.json"));
+    private static readonly ApiModel Model = new(Path.Combine(Samples.Schemas, "asff", "securityhub-service-2.json"));
 
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly ConcurrentDictionary<string, int> _imported = new();
@@ -94,6 +93,13 @@ public sealed class SecurityHubApiTests : IDisposable
         Assert.Empty(_problems);
         Assert.Equal(DeliveryFaultData.ExpectedIds.Select(AsffFinding.Id).Order(), _imported.Keys.Order());
         Assert.All(_imported.Values, n => Assert.Equal(1, n));
+        // The IAM policy for the sink allows exactly the operation called.
+        var called = _server.Accepted.Select(r => "securityhub:" + Model.RestOperation(r.Method, r.Path)).ToHashSet();
+        using var policy = JsonDocument.Parse(File.ReadAllText(Path.Combine(Samples.RepositoryRoot, "deploy", "iam",
+            "security-hub-sink.json")));
+        var allowed = policy.RootElement.GetProperty("Statement").EnumerateArray()
+            .Select(st => st.GetProperty("Action").GetString()!).ToHashSet();
+        Assert.Equal(allowed.Order(), called.Order());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using FlowSpike.Baseline;
@@ -21,20 +20,9 @@ public sealed class DeliveryFaultTests : IDisposable
     public void Dispose()
     {
         if (_mounted)
-            Run("umount", _mount);
+            Support.Shell.Run("umount", _mount);
         if (Directory.Exists(_mount))
             Directory.Delete(_mount, recursive: true);
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in args)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} failed: {err}");
     }
 
     private static string Config(TempDir dir, params object[] sinks) =>
@@ -48,7 +36,7 @@ public sealed class DeliveryFaultTests : IDisposable
         using var dir = new TempDir();
         var data = new DeliveryFaultData(dir);
         Directory.CreateDirectory(_mount);
-        Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", _mount);
+        Support.Shell.Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", _mount);
         _mounted = true;
         // Fill the disk, then free one page: OCSF lines are about 2 KB each, so four of them do not fit.
         string filler = Path.Combine(_mount, "filler");
