@@ -7,19 +7,16 @@
 # plus one small file (start-up), one thread against two, and the peak RSS of every run. Every cell checks that both
 # tools report the same hosts, host-buckets and counted records, and prints DuckDB's time over FlowSpike's.
 # Data sets are generated once into $BENCH_DIR (default ~/.cache/flowspike-bench/matrix) and kept in the page cache.
-# Usage: scripts/bench-e2e.sh [--quick] [--r2r] [--threads N] [--dir DIR] [--only PATTERN]
+# Usage: scripts/bench-e2e.sh [--quick] [--prepare] [--threads N] [--dir DIR] [--only PATTERN]
 #   --quick   about a quarter of the data (300 MB large sets, 960 small files); the default takes a few minutes
 #   --only    run only the cells whose name matches the grep pattern (data sets are still generated as needed)
 #   --prepare only generate the data sets (so a later run measures on a quiet machine)
-#   --r2r     run both tools as self-contained ReadyToRun publishes (as release packaging builds FlowSpike) instead of
-#             `dotnet X.dll` (as ./flowspike runs it); published once per commit into DIR/publish-COMMIT
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-threads=$(nproc); dir=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/flowspike-bench/matrix}; quick=0; only=.; r2r=0; prepare=0
+threads=$(nproc); dir=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/flowspike-bench/matrix}; quick=0; only=.; prepare=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
-    --r2r) r2r=1; shift ;;
     --prepare) prepare=1; shift ;;
     --threads) threads=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
@@ -39,18 +36,6 @@ dotnet build bench/FlowSpike.Bench -c Release -nologo -v quiet >/dev/null
 fs="dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll"
 peer="dotnet bench/FlowSpike.Peer/bin/Release/net10.0/FlowSpike.Peer.dll"
 gen="dotnet bench/FlowSpike.Bench/bin/Release/net10.0/FlowSpike.Bench.dll"
-if [ "$r2r" = 1 ]; then
-  pub="$dir/publish-$(git rev-parse --short HEAD)"
-  if [ ! -x "$pub/fs/FlowSpike.Cli" ] || [ ! -x "$pub/peer/FlowSpike.Peer" ]; then
-    rid="linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
-    dotnet publish src/FlowSpike.Cli -c Release -r "$rid" --self-contained -p:PublishSingleFile=true -p:PublishReadyToRun=true \
-      -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -o "$pub/fs" -nologo -v quiet >/dev/null
-    dotnet publish bench/FlowSpike.Peer -c Release -r "$rid" --self-contained -p:PublishReadyToRun=true -p:DebugType=none \
-      -o "$pub/peer" -nologo -v quiet >/dev/null
-  fi
-  fs="$pub/fs/FlowSpike.Cli"; peer="$pub/peer/FlowSpike.Peer"
-  $fs --version >/dev/null # the first run of a single-file app unpacks its native libraries
-fi
 from=2026-10-01T00:00:00Z; from_s=1790812800
 to_s=$((from_s + 4 * 86400)); to=$(date -u -d "@$to_s" +%Y-%m-%dT%H:%M:%SZ)
 mkdir -p "$dir"
@@ -215,8 +200,8 @@ if want "scaling"; then
   done
   echo
 fi
-echo "build: $([ "$r2r" = 1 ] && echo "self-contained ReadyToRun publishes" || echo "dotnet X.dll (JIT), as ./flowspike runs")"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; threads=$threads; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "build: dotnet X.dll (JIT) for both tools, as ./flowspike runs"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; threads=$threads; load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 size_mb() { if [ -e "$1" ]; then echo $(( $(du -sb --apparent-size "$1" | cut -f1) / 1000000 )); else echo "-"; fi; }
 echo "large text: 4 files, $(size_mb "$dir/large-0.6") MB per set; small gzip: $(find "$dir/small-0.6/AWSLogs" -name '*.gz' 2>/dev/null | wc -l)" \
   "files, $(size_mb "$dir/small-0.6/AWSLogs") MB compressed per set; Parquet: $(size_mb "$dir/parquet-0.6/AWSLogs") MB per set;" \

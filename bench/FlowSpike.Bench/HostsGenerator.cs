@@ -21,7 +21,8 @@ public static class HostsGenerator
         var line = new StringBuilder(160);
         for (int f = 0; f < files; f++)
         {
-            using var writer = new StreamWriter(Path.Combine(dir, $"part{f}.log"), false, new UTF8Encoding(false), 1 << 20);
+            using var writer = new StreamWriter(
+                Path.Combine(dir, $"part{f}.log"), false, new UTF8Encoding(false), 1 << 20);
             long written = 0;
             int host = f;
             while (written < target)
@@ -36,8 +37,10 @@ public static class HostsGenerator
                     : 0x0A000001u + (uint)rng.Next(hosts);
                 (uint s, uint d) = outbound ? (src, peer) : (peer, src);
                 line.Clear();
-                line.Append(CultureInfo.InvariantCulture,
-                    $"2 123456789012 eni-{host:x8} {Ip(s)} {Ip(d)} {32768 + rng.Next(28000)} 443 6 {1 + rng.Next(3)} {60 + rng.Next(900)} {start} {start + rng.Next(60)} {(reject ? "REJECT" : "ACCEPT")} OK\n");
+                string action = reject ? "REJECT" : "ACCEPT";
+                line.Append(CultureInfo.InvariantCulture, $"2 123456789012 eni-{host:x8} {Ip(s)} {Ip(d)} ");
+                line.Append(CultureInfo.InvariantCulture, $"{32768 + rng.Next(28000)} 443 6 {1 + rng.Next(3)} {60 + rng.Next(900)} ");
+                line.Append(CultureInfo.InvariantCulture, $"{start} {start + rng.Next(60)} {action} OK\n");
                 writer.Write(line);
                 written += line.Length;
             }

@@ -14,7 +14,13 @@ public static class ScanRate
     {
         var files = InputSet.Expand(paths);
         long bytes = files.Sum(f => f.Length);
-        var options = new ScanOptions { From = HostsGenerator.From, To = HostsGenerator.From + 4 * 86400, WindowSeconds = 3600, Threads = threads };
+        var options = new ScanOptions
+        {
+            From = HostsGenerator.From,
+            To = HostsGenerator.From + 4 * 86400,
+            WindowSeconds = 3600,
+            Threads = threads,
+        };
         FlowScanner.Scan(files, options);
         double best = double.MaxValue;
         long counted = 0, lines = 0;
@@ -29,7 +35,9 @@ public static class ScanRate
         }
         double mbps = bytes / 1e6 / best;
         Console.WriteLine(System.FormattableString.Invariant(
-            $"scan-rate threads={threads} MB={bytes / 1e6:F0} lines={lines} counted={counted} best={best:F3}s {mbps:F0} MB/s ({mbps / threads:F0} MB/s per thread) gen0={GC.CollectionCount(0) - gcs}"));
+            $"scan-rate threads={threads} MB={bytes / 1e6:F0} lines={lines} counted={counted} best={best:F3}s ")
+            + System.FormattableString.Invariant(
+                $"{mbps:F0} MB/s ({mbps / threads:F0} MB/s per thread) gen0={GC.CollectionCount(0) - gcs}"));
         return 0;
     }
 }

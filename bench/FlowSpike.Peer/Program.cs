@@ -5,7 +5,7 @@ using DuckDB.NET.Data;
 
 // The benchmark peers, run as separate processes by scripts/bench-e2e.sh:
 //   duckdb GLOB HEADER THREADS FROM TO   the baseline support search as DuckDB SQL, explicit schema
-//   duckdb-parquet GLOB THREADS FROM TO  the same over Parquet files (flow log columns as S3 Parquet delivery names them)
+//   duckdb-parquet GLOB THREADS FROM TO  the same over Parquet files (columns as S3 Parquet delivery names them)
 //   inflate THREADS FILE...              bare GZipStream inflate of the files, discarding the output
 if (args.Length < 2)
 {
@@ -37,7 +37,8 @@ string glob = args[1];
 int at = parquet ? 2 : 3;
 bool header = !parquet && bool.Parse(args[2]);
 int duckThreads = int.Parse(args[at], CultureInfo.InvariantCulture);
-long from = long.Parse(args[at + 1], CultureInfo.InvariantCulture), to = long.Parse(args[at + 2], CultureInfo.InvariantCulture);
+long from = long.Parse(args[at + 1], CultureInfo.InvariantCulture);
+long to = long.Parse(args[at + 2], CultureInfo.InvariantCulture);
 using var connection = new DuckDBConnection("Data Source=:memory:");
 connection.Open();
 void Exec(string sql)
@@ -54,7 +55,8 @@ Exec("CREATE MACRO internal(i) AS (i >> 24 = 10) OR (i >> 20 = 2753) OR (i >> 16
 string columns = "{'version':'VARCHAR','account_id':'VARCHAR','interface_id':'VARCHAR','srcaddr':'VARCHAR','dstaddr':'VARCHAR','srcport':'VARCHAR','dstport':'VARCHAR','protocol':'VARCHAR','packets':'VARCHAR','bytes':'VARCHAR','start':'VARCHAR','end':'VARCHAR','action':'VARCHAR','log_status':'VARCHAR'}";
 string source = parquet
     ? $"read_parquet('{glob}')"
-    : $"read_csv('{glob}', delim = ' ', header = {(header ? "true" : "false")}, columns = {columns}, auto_detect = false, quote = '', escape = '', ignore_errors = true)";
+    : $"read_csv('{glob}', delim = ' ', header = {(header ? "true" : "false")}, columns = {columns}, "
+        + "auto_detect = false, quote = '', escape = '', ignore_errors = true)";
 string sql = $@"
 WITH rec AS (
   SELECT ip4(srcaddr) AS s, ip4(dstaddr) AS d, dstaddr, TRY_CAST(start AS BIGINT) AS t

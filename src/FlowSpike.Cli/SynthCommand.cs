@@ -24,7 +24,11 @@ internal static class SynthCommand
         var noGzip = new Option<bool>("--no-gzip") { Description = "Write plain .log files instead of .log.gz." };
         var filesPerHour = new Option<int>("--files-per-hour") { Description = "Files per hour and account.", DefaultValueFactory = _ => 1 };
         var rate = new Option<double>("--records-per-host-hour") { Description = "Average records (all kinds) per host-hour.", DefaultValueFactory = _ => 30 };
-        var rejectShare = new Option<double?>("--reject-share") { Description = "Benchmarks: the share (0 to 1) of noise records that are REJECTs, about half of them blocked outbound.", HelpName = "SHARE" };
+        var rejectShare = new Option<double?>("--reject-share")
+        {
+            Description = "Benchmarks: the share (0 to 1) of noise records that are REJECTs, about half of them blocked outbound.",
+            HelpName = "SHARE",
+        };
         var container = new Option<string>("--container") { Description = "text (S3 gzip), cloudwatch (filter-log-events JSON), subscription (CloudWatch subscription payloads as Firehose writes them), firehose ({\"message\"} lines), parquet (S3 Parquet), ocsf (Security Lake).", DefaultValueFactory = _ => "text" };
         container.AcceptOnlyFromAmong("text", "cloudwatch", "subscription", "firehose", "parquet", "ocsf");
         var target = new Option<string?>("--target-size") { Description = "Stop after about this much uncompressed text (e.g. 1GB, 200MB); overrides --days.", HelpName = "SIZE" };

@@ -18,7 +18,7 @@ internal sealed class CountTable
     private int _shift;
     private int _count;
     private ulong[] _entryKeys;
-    /// <summary>The high part of counts that passed <see cref="uint.MaxValue"/>, by entry (practically never used).</summary>
+    /// <summary>The high part of counts past <see cref="uint.MaxValue"/>, by entry (practically never used).</summary>
     private Dictionary<int, long>? _overflow;
 
     public CountTable(int capacity = 1024)

@@ -23,11 +23,14 @@ public static class FlowScanner
             progress.TotalBytes = items.Sum(i => Math.Max(0, i.Size == long.MaxValue ? 0 : i.Size));
         }
         // Remote objects wait on the network: download several per core.
-        int threads = Math.Max(1, items.Exists(i => i.File.IsRemote) ? Math.Max(options.Threads, options.RemoteConcurrency) : options.Threads);
+        int threads = Math.Max(1, items.Exists(i => i.File.IsRemote)
+            ? Math.Max(options.Threads, options.RemoteConcurrency)
+            : options.Threads);
         var workers = new Worker[Math.Max(1, Math.Min(threads, items.Count))];
         for (int w = 0; w < workers.Length; w++)
             workers[w] = new Worker(
-                new ScanAccumulator(options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
+                new ScanAccumulator(
+                    options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
                 new byte[options.BufferSize]);
         RunWorkers(items, workers, options, selector, cancellation);
         // Merge the workers' numeric tables, then build the one partial.
@@ -46,7 +49,9 @@ public static class FlowScanner
     /// One long-lived thread per worker (the caller's thread is the first), each taking the next item from a shared
     /// counter: no task replication, so each worker keeps its accumulator and buffers for the whole scan.
     /// </summary>
-    private static void RunWorkers(List<WorkItem> items, Worker[] workers, ScanOptions options, BlockedOutboundSelector selector, CancellationToken cancellation)
+    private static void RunWorkers(
+        List<WorkItem> items, Worker[] workers, ScanOptions options, BlockedOutboundSelector selector,
+        CancellationToken cancellation)
     {
         int next = -1;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
@@ -55,7 +60,8 @@ public static class FlowScanner
             try
             {
                 int i;
-                while (failures.IsEmpty && !cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < items.Count)
+                while (failures.IsEmpty && !cancellation.IsCancellationRequested
+                    && (i = Interlocked.Increment(ref next)) < items.Count)
                 {
                     var item = items[i];
                     long lines = worker.Accumulator.Diagnostics.Lines, parsed = worker.Accumulator.Diagnostics.Parsed;
@@ -132,12 +138,15 @@ public static class FlowScanner
     {
         var diagnostics = worker.Accumulator.Diagnostics;
         if (item.Layout is null && (options.SmallFileReads ?? SmallFileReader.Enabled)
-            && worker.Files.TryOpenText(item.File, options.Format, (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available) is { } text)
+            && worker.Files.TryOpenText(
+                item.File, options.Format, (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available)
+                is { } text)
         {
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
             try
             {
-                TextFlowReader.Read(text, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                TextFlowReader.Read(
+                    text, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
             }
             finally
             {

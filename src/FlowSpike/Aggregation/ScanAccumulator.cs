@@ -185,7 +185,9 @@ internal sealed class ScanAccumulator
     public ulong WindowOf(long start)
     {
         ulong n = (ulong)(start - _from);
-        return n <= uint.MaxValue && _windowReciprocal != 0 ? Math.BigMul(n, _windowReciprocal, out _) : n / (ulong)_windowSeconds;
+        return n <= uint.MaxValue && _windowReciprocal != 0
+            ? Math.BigMul(n, _windowReciprocal, out _)
+            : n / (ulong)_windowSeconds;
     }
 
     /// <summary>Counts one record; returns the entry so details can be attached.</summary>
@@ -206,7 +208,7 @@ internal sealed class ScanAccumulator
     public void AddAccount(int entry, ReadOnlySpan<byte> account) =>
         _accounts.Add(((ulong)entry << 32) | (uint)_accountNames.GetOrAdd(account));
 
-    /// <summary>Adds another worker's counts and details to this one (same range and windows); the other is spent.</summary>
+    /// <summary>Adds another worker's counts and details to this one (same range and windows).</summary>
     public void MergeFrom(ScanAccumulator other)
     {
         var counts = other._table.Counts();
@@ -272,13 +274,13 @@ internal sealed class ScanAccumulator
         var (destinationStart, destinations) = Rows(_destinations, entries, 33);
         var (interfaceStart, interfaceValues) = Rows(_interfaces, entries, 32);
         var (accountStart, accountValues) = Rows(_accounts, entries, 32);
-        return new ScanDetails(destinationStart, destinations, interfaceStart, ToInts(interfaceValues), accountStart, ToInts(accountValues),
-            _ipv6Names, _interfaceNames, _accountNames);
+        return new ScanDetails(destinationStart, destinations, interfaceStart, ToInts(interfaceValues), accountStart,
+            ToInts(accountValues), _ipv6Names, _interfaceNames, _accountNames);
     }
 
     private static int[] ToInts(ulong[] values) => Array.ConvertAll(values, v => (int)v);
 
-    /// <summary>A counting sort of packed (entry, value) pairs into compressed rows: row e is values[start[e]..start[e+1]).</summary>
+    /// <summary>A counting sort of packed (entry, value) pairs into rows: row e is values[start[e]..start[e+1]).</summary>
     private static (int[] Start, ulong[] Values) Rows(LongSet set, int entries, int shift)
     {
         var start = new int[entries + 1];

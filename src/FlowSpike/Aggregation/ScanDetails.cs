@@ -8,7 +8,8 @@ namespace FlowSpike.Aggregation;
 /// demand. Immutable once built, so any thread may read it.
 /// </summary>
 internal sealed class ScanDetails(
-    int[] destinationStart, ulong[] destinations, int[] interfaceStart, int[] interfaces, int[] accountStart, int[] accounts,
+    int[] destinationStart, ulong[] destinations, int[] interfaceStart, int[] interfaces, int[] accountStart,
+    int[] accounts,
     ByteStringTable ipv6Names, ByteStringTable interfaceNames, ByteStringTable accountNames)
 {
     public int DestinationCount(int entry) => destinationStart[entry + 1] - destinationStart[entry];

@@ -7,7 +7,8 @@ namespace FlowSpike.Records;
 /// <summary>
 /// A flow record's start or end field (epoch seconds as decimal text) to a number. Ten digits (every date from
 /// 2001 to 2286) take a branch-light path: two 8-byte loads, one digit check and multiply-shift combining; anything
-/// else, and every text under FLOWSPIKE_SIMD=scalar, goes to <see cref="Utf8Parser"/>, the twin the tests compare it with.
+/// else, and every text under FLOWSPIKE_SIMD=scalar, goes to <see cref="Utf8Parser"/>, the twin the tests compare
+/// it with.
 /// </summary>
 public static class EpochSeconds
 {
@@ -15,7 +16,9 @@ public static class EpochSeconds
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> text, out long value) =>
-        UseBranchLight && text.Length == 10 ? TryParseTenDigits(text, out value) || TryParseScalar(text, out value) : TryParseScalar(text, out value);
+        UseBranchLight && text.Length == 10
+            ? TryParseTenDigits(text, out value) || TryParseScalar(text, out value)
+            : TryParseScalar(text, out value);
 
     /// <summary>The twin: the whole text must be one integer.</summary>
     public static bool TryParseScalar(ReadOnlySpan<byte> text, out long value) =>
@@ -40,11 +43,12 @@ public static class EpochSeconds
 
     /// <summary>Every byte of the word is '0'..'9'.</summary>
     private static bool AllDigits(ulong word) =>
-        // High nibble 3, and still 3 after adding 6: '0'..'9'. A carry between bytes needs a byte the first test refuses.
+        // High nibble 3, and still 3 after adding 6: '0'..'9'. A carry between bytes needs a byte the first test
+        // refuses.
         (word & 0xF0F0F0F0F0F0F0F0UL) == 0x3030303030303030UL
         && ((word + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) == 0x3030303030303030UL;
 
-    /// <summary>Eight digit values (first digit in the lowest byte) to their number, in three multiply-shift steps.</summary>
+    /// <summary>Eight digit values (first digit in the lowest byte) to their number, by multiply-shift steps.</summary>
     private static ulong EightDigits(ulong digits)
     {
         digits = (digits * 10) + (digits >> 8);

@@ -55,7 +55,9 @@ internal static unsafe partial class LibDeflate
     // Start from the last member's stated size (exact for the usual single-member file), then grow.
     private static int FirstGuess(ReadOnlySpan<byte> compressed)
     {
-        int guess = compressed.Length >= 4 ? (int)Math.Min(BitConverter.ToUInt32(compressed[^4..]), (uint)MaxInflatedBytes) : 0;
+        int guess = compressed.Length >= 4
+            ? (int)Math.Min(BitConverter.ToUInt32(compressed[^4..]), (uint)MaxInflatedBytes)
+            : 0;
         return Math.Max(guess + 1, compressed.Length * 4);
     }
 

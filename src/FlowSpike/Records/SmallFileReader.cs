@@ -20,7 +20,8 @@ internal sealed class SmallFileReader
 
     /// <summary>FLOWSPIKE_SMALL_FILES=off sends every file through <see cref="InputOpener"/> (the twin path).</summary>
     public static bool Enabled { get; } =
-        !string.Equals(Environment.GetEnvironmentVariable("FLOWSPIKE_SMALL_FILES"), "off", StringComparison.OrdinalIgnoreCase);
+        !string.Equals(
+            Environment.GetEnvironmentVariable("FLOWSPIKE_SMALL_FILES"), "off", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The text content of <paramref name="file"/>, or null when it must take the general path.</summary>
     public Stream? TryOpenText(InputFile file, InputFormat forced, bool inflateWhole)
@@ -79,7 +80,7 @@ internal sealed class SmallFileReader
         _stream.Reset([], 0);
     }
 
-    /// <summary>What <see cref="InputOpener"/> would call text: not Parquet, not JSON, no NUL in the first bytes.</summary>
+    /// <summary>What <see cref="InputOpener"/> calls text: not Parquet, not JSON, no NUL in the first bytes.</summary>
     private static bool IsText(ReadOnlySpan<byte> head)
     {
         if (head.StartsWith("PAR1"u8) || head.Contains((byte)0))

@@ -14,19 +14,20 @@ public static class Ipv4
 {
     /// <summary>Whether <see cref="TryParse(ReadOnlySpan{byte}, out uint)"/> takes the branch-light path.</summary>
     public static bool BranchLight { get; } = Vector128.IsHardwareAccelerated
-        && Records.LineTokenizer.ChooseMode(Environment.GetEnvironmentVariable("FLOWSPIKE_SIMD")) != Records.TokenizerMode.Scalar;
+        && Records.LineTokenizer.ChooseMode(Environment.GetEnvironmentVariable("FLOWSPIKE_SIMD"))
+            != Records.TokenizerMode.Scalar;
 
     private static readonly bool UseBranchLight = BranchLight;
 
-    /// <summary>Parses exactly four dot-separated decimal octets (0..255, 1 to 3 digits each, no leading zero).</summary>
+    /// <summary>Parses exactly four dot-separated decimal octets (0..255, 1 to 3 digits, no leading zero).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> s, out uint value) =>
         UseBranchLight ? TryParseBranchLight(s, out value) : TryParseScalar(s, out value);
 
     /// <summary>
-    /// The branch-light path: the text (7 to 15 bytes) is copied behind three '0' bytes into a 32-byte stack buffer, one
-    /// vector compare gives the dot positions and checks every other byte is a digit, and each octet is the sum of its
-    /// last three digits weighted by its length, so nothing branches on the digits themselves.
+    /// The branch-light path: the text (7 to 15 bytes) is copied behind three '0' bytes into a 32-byte stack buffer,
+    /// one vector compare gives the dot positions and checks every other byte is a digit, and each octet is the sum of
+    /// its last three digits weighted by its length, so nothing branches on the digits themselves.
     /// </summary>
     public static bool TryParseBranchLight(ReadOnlySpan<byte> s, out uint value)
     {
@@ -43,7 +44,8 @@ public static class Ipv4
         var text = Vector128.LoadUnsafe(ref b, 3);
         uint inText = (1u << length) - 1;
         uint dots = Vector128.Equals(text, Vector128.Create((byte)'.')).ExtractMostSignificantBits() & inText;
-        uint digits = Vector128.LessThan(text - Vector128.Create((byte)'0'), Vector128.Create((byte)10)).ExtractMostSignificantBits();
+        uint digits = Vector128.LessThan(text - Vector128.Create((byte)'0'), Vector128.Create((byte)10))
+            .ExtractMostSignificantBits();
         if (((dots | digits) & inText) != inText || BitOperations.PopCount(dots) != 3)
             return false;
         int p1 = BitOperations.TrailingZeroCount(dots);

@@ -399,7 +399,8 @@ internal sealed class SynthRun
 
     /// <summary>Benchmark mix: a REJECT with probability <paramref name="share"/> (55% of them blocked outbound),
     /// otherwise the default mix of the other kinds.</summary>
-    private void FillNoiseWithRejectShare(ref SynthRecord r, SynthHost host, List<SynthHost> hosts, Random rng, double share)
+    private void FillNoiseWithRejectShare(
+        ref SynthRecord r, SynthHost host, List<SynthHost> hosts, Random rng, double share)
     {
         if (rng.NextDouble() < share)
         {
