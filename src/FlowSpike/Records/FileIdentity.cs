@@ -5,8 +5,8 @@ namespace FlowSpike.Records;
 /// <summary>
 /// What a local file is, not how it was spelled: its real path (absolute, every symbolic link resolved, no "." or
 /// ".."), found with the C library's realpath on Unix. The ledger, the dedup of inputs and the state lock key on it,
-/// with the file's size and modification time as its version. Hard links are distinct paths and so distinct files
-/// (FlowSpike does not read inode numbers: .NET has no portable stat).
+/// with the file's size and modification time as its version. Within one run, inputs are also told apart by device
+/// and inode (Linux statx, whose layout is the same on every architecture), so two hard links to one file count once.
 /// </summary>
 public static partial class FileIdentity
 {
@@ -78,6 +78,33 @@ public static partial class FileIdentity
             return null;
         }
     }
+
+    /// <summary>"DEV:INO" of a file on Linux, or null where statx is not available (the real path then serves).</summary>
+    public static string? DeviceAndInode(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+            return null;
+        Span<byte> buffer = stackalloc byte[256];
+        try
+        {
+            // AT_FDCWD, flags 0 (follow links), mask STATX_INO.
+            if (Statx(-100, path, 0, 0x100, ref MemoryMarshal.GetReference(buffer)) != 0)
+                return null;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+        // struct statx: stx_mask at 0, stx_ino at 32, stx_dev_major at 136, stx_dev_minor at 140.
+        if ((BitConverter.ToUInt32(buffer) & 0x100) == 0)
+            return null;
+        ulong inode = BitConverter.ToUInt64(buffer[32..]);
+        uint major = BitConverter.ToUInt32(buffer[136..]), minor = BitConverter.ToUInt32(buffer[140..]);
+        return $"{major}.{minor}:{inode}";
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Statx(int directory, string path, int flags, uint mask, ref byte buffer);
 
     [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial IntPtr RealPath(string path, IntPtr resolved);

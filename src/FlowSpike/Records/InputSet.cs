@@ -3,6 +3,10 @@ namespace FlowSpike.Records;
 /// <summary>Expands the user's --input arguments: files as given, directories recursively in ordinal order, "-" for stdin.</summary>
 public static class InputSet
 {
+    /// <summary>A hard link to a file already taken is the same file: false for it.</summary>
+    private static bool NewFile(string path, HashSet<string> inodes) =>
+        FileIdentity.DeviceAndInode(path) is not { } inode || inodes.Add(inode);
+
     /// <summary>Delivery lags capture: records of an hour can sit in files stamped up to an hour later (or earlier).</summary>
     public const long Slack = 3600;
 
@@ -17,6 +21,7 @@ public static class InputSet
         // Inputs are deduplicated by what they are (real path, or bucket and key), not by how they were spelled.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var folders = new HashSet<string>(StringComparer.Ordinal);
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
         foreach (string input in inputs)
         {
             if (input == "-")
@@ -59,11 +64,11 @@ public static class InputSet
                 Walk(input, real, folders, found, warn);
                 foreach (var (spelled, path) in found.OrderBy(f => f.Spelled, StringComparer.Ordinal))
                 {
-                    if (seen.Add(path))
+                    if (seen.Add(path) && NewFile(path, inodes))
                         files.Add(new InputFile(spelled, new FileInfo(path).Length) { Identity = path });
                 }
             }
-            else if (seen.Add(real))
+            else if (seen.Add(real) && NewFile(real, inodes))
             {
                 files.Add(new InputFile(input, new FileInfo(real).Length) { Identity = real });
             }
