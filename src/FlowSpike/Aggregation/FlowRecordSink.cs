@@ -5,7 +5,7 @@ using FlowSpike.Selection;
 namespace FlowSpike.Aggregation;
 
 /// <summary>
-/// The hot path after tokenizing: select blocked outbound records (SPEC section 1) and count them per (window, source).
+/// The hot path after tokenizing: select blocked outbound records (docs/spec.md §1) and count them per (window, source).
 /// A struct so the tokenizer's loop is specialised and inlined for it.
 /// </summary>
 internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to, int segment = 0) : IFlowSink
@@ -126,7 +126,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             Select(src, dst, default, start, interfaceId, account, vpc, typed: true);
     }
 
-    /// <summary>SPEC section 1 on a REJECT record, then the count per (window, source).</summary>
+    /// <summary>docs/spec.md §1 on a REJECT record, then the count per (window, source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, bool typed = false)
     {

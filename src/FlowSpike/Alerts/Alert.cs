@@ -1,7 +1,7 @@
 namespace FlowSpike.Alerts;
 
 /// <summary>
-/// One spiking host in one window, with the evidence the seed's final stats produce (SPEC 3.5) and the updated
+/// One spiking host in one window, with the evidence the seed's final stats produce (docs/spec.md §3.5) and the updated
 /// baseline values the test used.
 /// </summary>
 public sealed record Alert

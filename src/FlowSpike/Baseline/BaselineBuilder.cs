@@ -3,7 +3,7 @@ using FlowSpike.Aggregation;
 namespace FlowSpike.Baseline;
 
 /// <summary>
-/// The support search (SPEC section 2): per source over its non-empty buckets, the number of buckets, the latest
+/// The support search (docs/spec.md §2): per source over its non-empty buckets, the number of buckets, the latest
 /// bucket's count, the mean and the sample standard deviation (0 for a single bucket).
 /// </summary>
 public static class BaselineBuilder

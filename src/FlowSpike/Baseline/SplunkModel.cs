@@ -1,7 +1,7 @@
 namespace FlowSpike.Baseline;
 
 /// <summary>
-/// The seed's statistics, exactly (SPEC section 3): an exponentially weighted mean and deviation with weight W,
+/// The seed's statistics, exactly (docs/spec.md §3): an exponentially weighted mean and deviation with weight W,
 /// the current count folded in before it is tested, and SPL null semantics throughout.
 /// </summary>
 public sealed class SplunkModel(SpikeSettings settings) : ISpikeModel

@@ -4,7 +4,7 @@ namespace FlowSpike.Detection;
 
 /// <summary>
 /// The lookup held in memory during a run. It remembers which rows have a non-null latestCount, because the next
-/// window must blank those (SPEC 3.3) and only they and the active hosts change.
+/// window must blank those (docs/spec.md §3.3) and only they and the active hosts change.
 /// </summary>
 public sealed class BaselineTable
 {

@@ -5,7 +5,7 @@ using FlowSpike.Baseline;
 namespace FlowSpike.Detection;
 
 /// <summary>
-/// One run of the detection (SPEC section 3) for one window: update every affected row with the model, test it,
+/// One run of the detection (docs/spec.md §3) for one window: update every affected row with the model, test it,
 /// and build alerts for the spiking hosts. Local runs, watch mode and the cluster all call this.
 /// </summary>
 public static class WindowStep

@@ -5,7 +5,7 @@ using FlowSpike.Selection;
 namespace FlowSpike.State;
 
 /// <summary>
-/// The Splunk lookup CSV (SPEC section 5). Export writes the table order with nulls as empty fields and doubles in
+/// The Splunk lookup CSV (docs/spec.md §5). Export writes the table order with nulls as empty fields and doubles in
 /// shortest round-trip form; import matches columns by name and validates every row before anything is replaced.
 /// </summary>
 public static class LookupCsv

@@ -5,7 +5,7 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;
 
-/// <summary>SPEC 3.3: SPL nulls. Unseeded hosts are never scored; silent hosts keep their statistics.</summary>
+/// <summary>docs/spec.md §3.3: SPL nulls. Unseeded hosts are never scored; silent hosts keep their statistics.</summary>
 public class NullSemanticsTests
 {
     private const long T0 = 1_790_812_800;

@@ -9,7 +9,7 @@ using FlowSpike.Tests.Support;
 namespace FlowSpike.Tests.Core;
 
 /// <summary>
-/// The production pipeline against the plain reference implementation of SPEC, on synthetic data with noise and
+/// The production pipeline against the plain reference implementation of docs/spec.md, on synthetic data with noise and
 /// injected spikes, for every layout and every tokenizer path.
 /// </summary>
 public class ParityTests

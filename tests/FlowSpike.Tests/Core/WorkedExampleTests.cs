@@ -4,7 +4,7 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;
 
-/// <summary>SPEC section 4, with the expected numbers taken from the SPEC text, through files, state and alerts.</summary>
+/// <summary>docs/spec.md §4, with the expected numbers taken from the docs/spec.md text, through files, state and alerts.</summary>
 public class WorkedExampleTests
 {
     private const long T0 = 1_790_812_800; // 2026-10-01T00:00:00Z

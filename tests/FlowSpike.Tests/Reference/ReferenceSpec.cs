@@ -1,4 +1,4 @@
-// Plain reference implementation of docs/semantics.md, written from the spec alone.
+// Plain reference implementation of docs/spec.md, written from the spec alone.
 // It is deliberately simple (strings, Split, LINQ, Dictionary) so that it is easy to check by eye;
 // the tests compare the fast production code against it. Speed is not a goal here.
 
@@ -112,7 +112,7 @@ public static class ReferenceSpec
     }
 
     // ------------------------------------------------------------------------------------------
-    // SPEC 1: which records count
+    // docs/spec.md §1: which records count
     // ------------------------------------------------------------------------------------------
 
     public static bool Counts(RefRecord r, IReadOnlyList<string>? internalCidrs = null)
@@ -208,7 +208,7 @@ public static class ReferenceSpec
     }
 
     // ------------------------------------------------------------------------------------------
-    // SPEC 2: the baseline
+    // docs/spec.md §2: the baseline
     // ------------------------------------------------------------------------------------------
 
     public static Dictionary<string, RefRow> Baseline(IEnumerable<RefRecord> records, long from, long to, long span, IReadOnlyList<string>? internalCidrs = null)
@@ -255,7 +255,7 @@ public static class ReferenceSpec
     }
 
     // ------------------------------------------------------------------------------------------
-    // SPEC 3: the detection, one run per window
+    // docs/spec.md §3: the detection, one run per window
     // ------------------------------------------------------------------------------------------
 
     public static List<RefAlert> Detect(Dictionary<string, RefRow> lookup, IEnumerable<RefRecord> records, long from, long to, long window,
@@ -332,7 +332,7 @@ public static class ReferenceSpec
         return alerts;
     }
 
-    /// <summary>SPEC 3.2, with SPL null semantics: any arithmetic with a null operand is null.</summary>
+    /// <summary>docs/spec.md §3.2, with SPL null semantics: any arithmetic with a null operand is null.</summary>
     private static RefRow UpdateRow(string src, long? latestCount, RefRow? old, double weight)
     {
         // "fields - latestCount": the stored latestCount is dropped; only the other columns are merged.
@@ -358,7 +358,7 @@ public static class ReferenceSpec
             Stdev: newStdev ?? stdev);
     }
 
-    /// <summary>SPEC 3.4: latestCount &gt; avg + k*stdev AND numDataPoints &gt; threshold; false if anything is null.</summary>
+    /// <summary>docs/spec.md §3.4: latestCount &gt; avg + k*stdev AND numDataPoints &gt; threshold; false if anything is null.</summary>
     private static bool IsSpike(RefRow row, double deviationThreshold, long dataPointThreshold)
     {
         if (row.LatestCount == null || row.Avg == null || row.Stdev == null || row.NumDataPoints == null)
@@ -374,7 +374,7 @@ public static class ReferenceSpec
     }
 
     // ------------------------------------------------------------------------------------------
-    // SPEC 5: lookup CSV export
+    // docs/spec.md §5: lookup CSV export
     // ------------------------------------------------------------------------------------------
 
     public static string ExportCsv(IReadOnlyDictionary<string, RefRow> lookup)

@@ -3,7 +3,7 @@ using FlowSpike.State;
 
 namespace FlowSpike.Tests.State;
 
-/// <summary>SPEC section 5.</summary>
+/// <summary>docs/spec.md §5.</summary>
 public class LookupCsvTests
 {
     private static readonly BaselineRow[] Rows =
