@@ -1,23 +1,35 @@
 namespace FlowSpike.Baseline;
 
 /// <summary>
-/// The recommended model (`--model recommended`), built to fix the seed's statistical weaknesses on its own data:
+/// The recommended model (`--model recommended`): a count model per host, calibrated so that a tail probability of
+/// P means about P false alerts per host-hour whatever the host's behaviour (docs/models.md has the table).
 /// <list type="bullet">
-/// <item>quiet windows are data points with a count of 0, so a host that blocks a little, rarely, gets a low mean;</item>
-/// <item>the count is tested against the baseline before it enters it, so a spike cannot raise its own bar;</item>
-/// <item>new hosts learn on their own (a running mean until the weight is reached), so no separate baseline run is needed;</item>
-/// <item>a count-aware floor: a spike needs at least <see cref="RecommendedSettings.MinCount"/> records and a Poisson
-/// upper-tail probability below <see cref="RecommendedSettings.TailProbability"/> at the host's mean, so Poisson noise
-/// of low-rate hosts is not reported;</item>
-/// <item>hour-of-week seasonality: the tail test uses the larger of the host's mean and its <see cref="SeasonalProfile"/>
-/// expectation for this hour, so a nightly job that always blocks 60 connections at 02:00 stops paging after a night.
-/// A spike does not enter the profile.</item>
+/// <item>Expectation for this hour: the host's hour-of-week profile, shrunk towards its weekday/weekend hour, its hour
+/// of day and its overall mean (each level weighs its observations against one of the level above), times a
+/// short-memory level ratio (a day of windows) that follows trends and level shifts.</item>
+/// <item>Dispersion: a negative binomial whose α is fitted by moments to the host's own out-of-sample residuals.</item>
+/// <item>Activity apart from level: a host active in fewer than 70% of its windows is also tested as a hurdle,
+/// P(active) · P(count | active), the active counts a shifted negative binomial fitted by moments.</item>
+/// <item>Normal bursts: windows far above expectation (ratio ≥ 2.5) are a burst component with its own share and a
+/// log-normal size; the tail is the mixture (1 − q) · count tail + q · burst tail.</item>
+/// <item>New hosts: until a day of windows is seen, the count is tested against a population prior of new hosts (a
+/// negative binomial with mean <see cref="RecommendedSettings.NewHostRate"/> and α = 1) blended with what the host
+/// has shown so far, so a host that appears already beaconing is flagged in its first window.</item>
 /// </list>
-/// The lookup keeps the seed's columns; numDataPoints counts every window since the host was first seen.
+/// The count is tested before it enters the state; a spike enters it clipped to the expectation + 3 deviations.
 /// </summary>
 public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 {
     public const string ModelName = "recommended";
+
+    /// <summary>Windows whose count has a tail below this under the host's count model are bursts.</summary>
+    public const double BurstTail = 1e-3;
+
+    /// <summary>Below this share of active windows a host is also tested as intermittent.</summary>
+    public const double IntermittentBelow = 0.7;
+
+    /// <summary>Dispersion of the new-host prior: the population of new hosts is wide.</summary>
+    public const double NewHostDispersion = 1.0;
 
     public string Name => ModelName;
 
@@ -31,66 +43,195 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         if (Settings.PassOver(stored, src, latestCount, known) is { } passed)
             return passed;
         long count = latestCount ?? 0;
-        if (stored is not { Avg: { } avg, Stdev: { } stdev, NumDataPoints: { } points } row)
+        var (state, avg, stdev, points) = stored is { Avg: { } a, Stdev: { } s, NumDataPoints: { } p } row
+            ? (Upgrade(HostState.Read(row.ModelState), a, s), a, s, p)
+            : (new HostState(), 0.0, 0.0, 0L);
+        var evidence = Score(state, avg, points, count, windowStart);
+        bool spike = IsSpike(evidence, count);
+        var (tested, testedAvg, testedPoints) = (state, avg, points);
+        if (!Settings.TestFirst)
         {
-            // First sight (or a row imported without statistics): it starts learning now.
-            byte[]? first = Settings.Seasonal ? SeasonalProfile.Update([], windowStart, count) : null;
-            return new ModelStep(new BaselineRow(src, latestCount, 1, count, 0, first), false, double.NaN);
+            // The seed's order: the count enters first, then the updated state is tested.
+            var (after, afterAvg, _) = Update(state, avg, stdev, points, count, windowStart, spike: false, evidence);
+            (tested, testedAvg, testedPoints) = (after, afterAvg, points + 1);
+            evidence = Score(tested, testedAvg, testedPoints, count, windowStart);
+            spike = IsSpike(evidence, count);
         }
-        // A running mean while young, an exponentially weighted one afterwards.
+        var (updated, newAvg, newStdev) = Update(state, avg, stdev, points, count, windowStart, spike, evidence);
+        double threshold = spike ? CriticalCount(tested, evidence, testedAvg, testedPoints, windowStart) - 1 : evidence.ApproximateThreshold;
+        var newRow = new BaselineRow(src, latestCount, points + 1, newAvg, newStdev, updated.Write());
+        return new ModelStep(newRow, spike, threshold) { Evidence = spike ? evidence with { Threshold = threshold } : null };
+    }
+
+    private bool IsSpike(SpikeEvidence e, long count) =>
+        count >= Settings.MinCount && count > e.Expected && e.TailProbability < Settings.TailProbability;
+
+    /// <summary>A state stored before the count model's scalars existed starts them from the row's mean and deviation.</summary>
+    private static HostState Upgrade(HostState s, double avg, double stdev)
+    {
+        if (s.HasScalars)
+            return s;
+        s.Active = avg > 0 ? Math.Min(1, avg) : 0;
+        s.PosMean = Math.Max(avg, 1);
+        s.PosSquare = s.PosMean * s.PosMean + stdev * stdev;
+        s.RecentCount = s.RecentExpected = avg;
+        s.HasScalars = true;
+        return s;
+    }
+
+    /// <summary>The expectation for this hour before the level ratio: the shrunk hour-of-week profile, or the mean.</summary>
+    public double Seasonal(HostState s, double avg, long windowStart) =>
+        Settings.Seasonal ? SeasonalProfile.Shrunk(s.Profile, windowStart, avg) : avg;
+
+    /// <summary>The short-memory level ratio: recent counts over recent expectations, with a prior of 2 counts.</summary>
+    private static double LevelRatio(HostState s) =>
+        Math.Clamp((24 * s.RecentCount + 2) / (24 * s.RecentExpected + 2), 0.25, 4);
+
+    /// <summary>The negative binomial dispersion fitted by moments to the residuals: (E(c − e)² − E e) / E e².</summary>
+    public static double Dispersion(HostState s) =>
+        s.ExpSquare <= 0 ? 0 : Math.Clamp((s.Residual - s.ExpMean) / s.ExpSquare, 0, 10);
+
+    public SpikeEvidence Score(HostState s, double avg, long points, long count, long windowStart)
+    {
+        double expected = Math.Max(Seasonal(s, avg, windowStart) * LevelRatio(s), Settings.MinRate);
+        double alpha = Dispersion(s);
+        if (points < Settings.MinDataPoints)
+        {
+            // A young host: the population prior of new hosts, weighed as two windows against what it has shown.
+            double young = Math.Max((points * avg + 2 * Settings.NewHostRate) / (points + 2), Settings.MinRate);
+            double tailY = count > young ? CountTails.NegBinomialUpper(count, young, NewHostDispersion) : 1;
+            return new SpikeEvidence(young, NewHostDispersion, tailY, SpikeEvidence.NewHostRule)
+            {
+                ApproximateThreshold = young + 3.72 * Math.Sqrt(young * (1 + NewHostDispersion * young)),
+            };
+        }
+        double approx = expected + 3.72 * Math.Sqrt(expected * (1 + alpha * expected));
+        if (count <= (UsesHurdle(s) ? Math.Min(expected, s.PosMean) : expected))
+            return new SpikeEvidence(expected, alpha, 1, SpikeEvidence.CountRule) { ApproximateThreshold = approx };
+        string rule = SpikeEvidence.CountRule;
+        double tail, shownExpected = expected, shownAlpha = alpha, reference = BurstReference(s, expected);
+        if (UsesHurdle(s))
+        {
+            double level = Math.Max(s.PosMean - 1, 0.02);
+            double alphaActive = ActiveDispersion(s, level);
+            tail = Math.Max(s.Active, 1.0 / (points + 1)) * CountTails.NegBinomialUpper(count - 1, level, alphaActive);
+            (rule, shownExpected, shownAlpha) = (SpikeEvidence.IntermittentRule, level + 1, alphaActive);
+        }
+        else
+        {
+            tail = CountTails.NegBinomialUpper(count, expected, alpha);
+        }
+        double main = tail;
+        if (s.BurstN >= MinBursts && s.BurstShare > 0)
+        {
+            // The bursts' log ratio ln((c + 1) / (e + 1)) is taken as exponential with their mean: a heavy tail.
+            double ratio = Math.Max(Math.Log((count + 1) / (reference + 1)), 0);
+            double q = Math.Min(s.BurstShare, 0.5);
+            tail = (1 - q) * tail + q * Math.Exp(-ratio / Math.Max(s.BurstLog, 0.1));
+        }
+        return new SpikeEvidence(shownExpected, shownAlpha, tail, rule) { ApproximateThreshold = approx, MainTail = main };
+    }
+
+    /// <summary>
+    /// What a burst is measured against: the expectation, or for a host active in under 70% of its windows the larger of
+    /// it and the active level, so an ordinary run of an intermittent host is no burst.
+    /// </summary>
+    private static double BurstReference(HostState s, double expected) =>
+        s.Active < IntermittentBelow && s.PosN >= 1 ? Math.Max(expected, s.PosMean) : expected;
+
+    /// <summary>Bursts a host must have shown before its burst component counts.</summary>
+    public const int MinBursts = 4;
+
+    /// <summary>An intermittent host whose windows the hurdle (activity, then level) has fitted better than the count model.</summary>
+    private static bool UsesHurdle(HostState s) => s.Active < IntermittentBelow && s.PosN >= 5 && s.FitDiff < 0;
+
+    private static double ActiveDispersion(HostState s, double level)
+    {
+        double variance = Math.Max(s.PosSquare - s.PosMean * s.PosMean, 0);
+        return Math.Clamp((variance - level) / (level * level), 0, 10);
+    }
+
+    /// <summary>The smallest count that would have been a spike in this window (for the alert's threshold).</summary>
+    private long CriticalCount(HostState before, SpikeEvidence at, double avg, long points, long windowStart)
+    {
+        long lo = Math.Max((long)Math.Floor(at.Expected), 0), hi = Math.Max(lo + 1, Settings.MinCount);
+        while (!IsSpike(Score(before, avg, points, hi, windowStart), hi) && hi < long.MaxValue / 4)
+        {
+            lo = hi;
+            hi *= 2;
+        }
+        while (hi - lo > 1)
+        {
+            long mid = lo + (hi - lo) / 2;
+            if (IsSpike(Score(before, avg, points, mid, windowStart), mid))
+                hi = mid;
+            else
+                lo = mid;
+        }
+        return hi;
+    }
+
+    private (HostState State, double Avg, double Stdev) Update(
+        HostState before, double avg, double stdev, long points, long count, long windowStart, bool spike, SpikeEvidence used)
+    {
+        var s = HostState.Read(before.Write());
+        s.HasScalars = true;
+        double expected = Math.Max(Seasonal(before, avg, windowStart) * LevelRatio(before), Settings.MinRate);
+        double alpha = Dispersion(before);
+        // A spike enters clipped to the expectation plus three deviations, so a real level change is still learned.
+        // A young host learns its first day whole, so a new host's own pattern becomes its expectation.
+        bool clip = spike && points >= Settings.MinDataPoints;
+        double c = clip ? Math.Min(count, expected + 3 * Math.Sqrt(expected * (1 + alpha * expected))) : count;
         double w = Math.Min(Settings.Weight, points + 1);
-        double newAvg = avg + (count - avg) / w;
-        double inner = (stdev * stdev * (w - 1) + (count - newAvg) * (count - avg)) / w;
+        double newAvg = avg + (c - avg) / w;
+        double inner = (stdev * stdev * (w - 1) + (c - newAvg) * (c - avg)) / w;
         double newStdev = Math.Sqrt(Math.Max(0, inner));
-        // Tested against the stored baseline, or (without test-first) against the updated one, as the seed does.
-        var (testAvg, testStdev, testPoints) = Settings.TestFirst ? (avg, stdev, points) : (newAvg, newStdev, points + 1);
-        double threshold = Math.Max(testAvg + Settings.DeviationThreshold * testStdev, Settings.MinCount - 1);
-        double seasonal = Settings.Seasonal ? SeasonalProfile.Expected(row.ModelState, windowStart) : 0;
-        bool spike = testPoints >= Settings.MinDataPoints
-            && count >= Settings.MinCount
-            && count > threshold
-            && PoissonUpperTail(count, Math.Max(Math.Max(testAvg, seasonal), Settings.MinRate)) < Settings.TailProbability;
-        byte[]? profile = !Settings.Seasonal ? null : spike ? row.ModelState : SeasonalProfile.Update(row.ModelState, windowStart, count);
-        var updated = new BaselineRow(src, latestCount, points + 1, newAvg, newStdev, profile);
-        return new ModelStep(updated, spike, threshold);
-    }
-
-    /// <summary>P(X ≥ k) for X ~ Poisson(λ), summed in log space from k upwards.</summary>
-    public static double PoissonUpperTail(long k, double lambda)
-    {
-        if (k <= 0)
-            return 1;
-        if (lambda <= 0)
-            return 0;
-        double logTerm = -lambda + k * Math.Log(lambda) - LogFactorial(k);
-        double sum = 0;
-        for (long i = k; i < k + 100_000; i++)
+        s.Active += ((c > 0 ? 1 : 0) - s.Active) / w;
+        if (c > 0)
         {
-            double term = Math.Exp(logTerm);
-            sum += term;
-            if (i > lambda && term < sum * 1e-17)
-                break;
-            logTerm += Math.Log(lambda) - Math.Log(i + 1);
+            s.PosN = Math.Min(s.PosN + 1, Settings.Weight);
+            s.PosMean += (c - s.PosMean) / s.PosN;
+            s.PosSquare += (c * c - s.PosSquare) / s.PosN;
         }
-        return Math.Min(1, sum);
+        double reference = BurstReference(before, expected);
+        // A burst is a window its count model finds unlikely (tail below 1e-3) and at least twice its level, learned
+        // from three days and five active windows on, spikes included: a host whose normal has bursts keeps them.
+        bool burst = points >= 72 && before.PosN >= 5 && count + 1 >= 2 * (reference + 1) && used.MainTail < BurstTail;
+        double wb = Math.Min(2 * Settings.Weight, points + 1);
+        s.BurstShare += ((burst ? 1 : 0) - s.BurstShare) / wb;
+        if (burst)
+        {
+            double lr = Math.Log((count + 1) / (reference + 1));
+            s.BurstN = Math.Min(s.BurstN + 1, 50);
+            s.BurstLog += (lr - s.BurstLog) / s.BurstN;
+        }
+        if (points > 0 && !spike)
+        {
+            s.Residual += ((c - expected) * (c - expected) - s.Residual) / w;
+            s.ExpMean += (expected - s.ExpMean) / w;
+            s.ExpSquare += (expected * expected - s.ExpSquare) / w;
+        }
+        if (points > 0 && before.PosN >= 1 && !spike)
+        {
+            long k = (long)Math.Round(c);
+            double logA = CountTails.NegBinomialLogPmf(k, expected, alpha);
+            double active = Math.Clamp(before.Active, 0.01, 0.99);
+            double level = Math.Max(before.PosMean - 1, 0.02);
+            double logB = k == 0 ? Math.Log(1 - active)
+                : Math.Log(active) + CountTails.NegBinomialLogPmf(k - 1, level, ActiveDispersion(before, level));
+            s.FitDiff += (Math.Clamp(logA - logB, -20, 20) - s.FitDiff) / w;
+        }
+        double wr = Math.Min(24, points + 1);
+        double seasonal = points == 0 ? c : Seasonal(before, avg, windowStart);
+        s.RecentCount += (c - s.RecentCount) / wr;
+        s.RecentExpected += (seasonal - s.RecentExpected) / wr;
+        s.Profile = SeasonalProfile.Update(s.Profile, windowStart, (long)Math.Round(c));
+        return (s, newAvg, newStdev);
     }
 
-    private static readonly double[] SmallLogFactorials = BuildTable();
+    /// <summary>P(X ≥ k) for X ~ Poisson(λ) (kept for callers of the earlier model; see <see cref="CountTails"/>).</summary>
+    public static double PoissonUpperTail(long k, double lambda) => CountTails.PoissonUpper(k, lambda);
 
-    private static double[] BuildTable()
-    {
-        var t = new double[257];
-        for (int i = 1; i < t.Length; i++)
-            t[i] = t[i - 1] + Math.Log(i);
-        return t;
-    }
-
-    /// <summary>ln(n!), exact from a table up to 256, Stirling's series beyond (error below 1e-12 there).</summary>
-    public static double LogFactorial(long n)
-    {
-        if (n < SmallLogFactorials.Length)
-            return SmallLogFactorials[n];
-        double x = n + 1.0;
-        return (x - 0.5) * Math.Log(x) - x + 0.5 * Math.Log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x);
-    }
+    /// <summary>ln(n!) (see <see cref="CountTails.LogFactorial"/>).</summary>
+    public static double LogFactorial(long n) => CountTails.LogFactorial(n);
 }

@@ -56,4 +56,36 @@ public static class SeasonalProfile
         updated[Slots * 4 + slot] = (byte)Math.Min(seen + 1, 255);
         return updated;
     }
+
+    /// <summary>
+    /// The expectation for this window's hour, each level shrunk towards the one above with the weight of one
+    /// observation: the overall mean, then the hour of day, then the same hour on weekdays or at weekends, then this hour
+    /// of the week (observations capped at <see cref="SlotWeight"/> per slot).
+    /// </summary>
+    public static double Shrunk(ReadOnlySpan<byte> profile, long windowStart, double overall)
+    {
+        if (profile.Length != Bytes)
+            return overall;
+        int slot = SlotOf(windowStart), hour = slot % 24;
+        bool weekend = slot / 24 >= 5;
+        double daySum = 0, typeSum = 0, dayN = 0, typeN = 0;
+        for (int s = hour; s < Slots; s += 24)
+        {
+            int n = Math.Min(Seen(profile, s), SlotWeight);
+            if (n == 0)
+                continue;
+            double m = Mean(profile, s);
+            daySum += n * m;
+            dayN += n;
+            if (s / 24 >= 5 == weekend)
+            {
+                typeSum += n * m;
+                typeN += n;
+            }
+        }
+        double e = (daySum + overall) / (dayN + 1);
+        e = (typeSum + e) / (typeN + 1);
+        int own = Math.Min(Seen(profile, slot), SlotWeight);
+        return (own * Mean(profile, slot) + e) / (own + 1);
+    }
 }
