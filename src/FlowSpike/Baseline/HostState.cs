@@ -10,7 +10,7 @@ namespace FlowSpike.Baseline;
 /// </summary>
 public sealed class HostState
 {
-    public const int Fields = 14;
+    public const int Fields = 13;
     public const int Bytes = SeasonalProfile.Bytes + Fields * 8;
 
     public byte[] Profile = SeasonalProfile.Empty();
@@ -29,8 +29,6 @@ public sealed class HostState
     public double FitDiff;
     /// <summary>Burst windows seen (capped).</summary>
     public double BurstN;
-    /// <summary>Very short-memory mean of count over expectation (a few windows): a level shift is followed in hours.</summary>
-    public double RecentShort = 1;
 
     /// <summary>Whether the scalars came from a stored state (false: fresh, or upgraded from a profile-only state).</summary>
     public bool HasScalars;
@@ -58,7 +56,6 @@ public sealed class HostState
         s.BurstLog = F(10);
         s.FitDiff = F(11);
         s.BurstN = F(12);
-        s.RecentShort = F(13);
         s.HasScalars = true;
         return s;
     }
@@ -71,7 +68,7 @@ public sealed class HostState
         double[] values =
         [
             Active, PosMean, PosSquare, PosN, Residual, ExpMean, ExpSquare, RecentCount, RecentExpected, BurstShare,
-            BurstLog, FitDiff, BurstN, RecentShort,
+            BurstLog, FitDiff, BurstN,
         ];
         for (int i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteDoubleLittleEndian(d[(i * 8)..], values[i]);

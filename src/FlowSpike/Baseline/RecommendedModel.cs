@@ -22,7 +22,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 {
     public const string ModelName = "recommended";
 
-    /// <summary>Windows whose count has a tail below this under the host's count model (and twice its level) are bursts.</summary>
+    /// <summary>Windows whose count has a tail below this under the host's count model are bursts.</summary>
     public const double BurstTail = 1e-3;
 
     /// <summary>Below this share of active windows a host is also tested as intermittent.</summary>
@@ -83,64 +83,18 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     public double Seasonal(HostState s, double avg, long windowStart) =>
         Settings.Seasonal ? SeasonalProfile.Shrunk(s.Profile, windowStart, avg) : avg;
 
-    /// <summary>
-    /// The level ratio: the larger of a day's recent counts over recent expectations (prior of 2 counts) and the last
-    /// few windows' ratio, so a level shift up is followed within hours instead of a day.
-    /// </summary>
+    /// <summary>The short-memory level ratio: recent counts over recent expectations, with a prior of 2 counts.</summary>
     private static double LevelRatio(HostState s) =>
-        Math.Clamp(Math.Max((24 * s.RecentCount + 2) / (24 * s.RecentExpected + 2), s.RecentShort), 0.25, 4);
-
-    /// <summary>Windows of memory of <see cref="HostState.RecentShort"/>.</summary>
-    public const int ShortWindows = 3;
+        Math.Clamp((24 * s.RecentCount + 2) / (24 * s.RecentExpected + 2), 0.25, 4);
 
     /// <summary>The negative binomial dispersion fitted by moments to the residuals: (E(c − e)² − E e) / E e².</summary>
     public static double Dispersion(HostState s) =>
         s.ExpSquare <= 0 ? 0 : Math.Clamp((s.Residual - s.ExpMean) / s.ExpSquare, 0, 10);
 
-    /// <summary>Windows of the dispersion prior (variance twice the mean) a host's own fit is blended with.</summary>
-    public const double DispersionPriorWindows = 24;
-
-    /// <summary>
-    /// The expectation for this window and the dispersion of the predictive distribution. The hour-of-week deviation from
-    /// the host's mean is shrunk by its signal-to-noise ratio (empirical Bayes: the spread of the profile's slots beyond
-    /// what the host's own noise explains), so a host without a cycle is tested against its long mean, not a noisy slot.
-    /// The dispersion is the host's fit blended with a prior of variance twice the mean (weight of
-    /// <see cref="DispersionPriorWindows"/> windows), plus the relative variance of the expectation itself (the
-    /// posterior predictive of a gamma-distributed mean).
-    /// </summary>
-    public (double Expected, double Alpha) Predictive(HostState s, double avg, long points, long windowStart)
-    {
-        double ratio = LevelRatio(s);
-        double baseMean = Math.Max(avg, Settings.MinRate);
-        double fitted = Dispersion(s);
-        double n = Math.Min(points, 2 * Settings.Weight);
-        double alpha = (n * fitted + DispersionPriorWindows / baseMean) / (n + DispersionPriorWindows);
-        double perWindow = baseMean + alpha * baseMean * baseMean;
-        double seasonal = avg, slotVar = 0;
-        if (Settings.Seasonal && s.Profile.Length == SeasonalProfile.Bytes)
-        {
-            double shrunk = SeasonalProfile.Shrunk(s.Profile, windowStart, avg);
-            var (between, noise) = SeasonalProfile.Spread(s.Profile, perWindow);
-            double signal = Math.Max(between - noise, 0);
-            // The slot's own noise at its own level (a quiet hour of a busy host is not as noisy as its busy hours).
-            double local = Math.Max(shrunk, Settings.MinRate);
-            double own = SeasonalProfile.NoiseOfSlot(s.Profile, windowStart, local + fitted * local * local);
-            double weight = double.IsPositiveInfinity(signal) ? 1 : signal <= 0 ? 0 : signal / (signal + own);
-            seasonal = avg + weight * (shrunk - avg);
-            slotVar = weight * weight * own + (1 - weight) * (1 - weight) * perWindow / Math.Max(n, 1);
-        }
-        else
-        {
-            slotVar = perWindow / Math.Max(n, 1);
-        }
-        double expected = Math.Max(seasonal * ratio, Settings.MinRate);
-        double relVar = slotVar / Math.Max(seasonal * seasonal, Settings.MinRate * Settings.MinRate) + 1.0 / (24 * expected + 2);
-        return (expected, Math.Min(alpha + relVar + alpha * relVar, 10));
-    }
-
     public SpikeEvidence Score(HostState s, double avg, long points, long count, long windowStart)
     {
-        var (expected, alpha) = Predictive(s, avg, points, windowStart);
+        double expected = Math.Max(Seasonal(s, avg, windowStart) * LevelRatio(s), Settings.MinRate);
+        double alpha = Dispersion(s);
         if (points < Settings.MinDataPoints)
         {
             // A young host: the population prior of new hosts, weighed as two windows against what it has shown.
@@ -168,16 +122,12 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
             tail = CountTails.NegBinomialUpper(count, expected, alpha);
         }
         double main = tail;
-        if (s.BurstN >= MinBursts)
+        if (s.BurstN >= MinBursts && s.BurstShare > 0)
         {
-            // The burst component as a posterior predictive: its share is the bursts seen plus half a burst over the
-            // windows seen, and the bursts' log ratio ln((c + 1) / (e + 1)), taken as exponential (a heavy tail), has
-            // their mean shrunk towards ln 3 with the weight of two bursts. One or two bursts seen leave the tail wide.
+            // The bursts' log ratio ln((c + 1) / (e + 1)) is taken as exponential with their mean: a heavy tail.
             double ratio = Math.Max(Math.Log((count + 1) / (reference + 1)), 0);
-            double seen = Math.Min(points, 2 * Settings.Weight);
-            double q = Math.Min((s.BurstShare * seen + 0.5) / (seen + 1), 0.5);
-            double meanLog = (s.BurstN * s.BurstLog + 2 * Math.Log(3)) / (s.BurstN + 2);
-            tail = (1 - q) * tail + q * Math.Exp(-ratio / meanLog);
+            double q = Math.Min(s.BurstShare, 0.5);
+            tail = (1 - q) * tail + q * Math.Exp(-ratio / Math.Max(s.BurstLog, 0.1));
         }
         return new SpikeEvidence(shownExpected, shownAlpha, tail, rule) { ApproximateThreshold = approx, MainTail = main };
     }
@@ -190,7 +140,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         s.Active < IntermittentBelow && s.PosN >= 1 ? Math.Max(expected, s.PosMean) : expected;
 
     /// <summary>Bursts a host must have shown before its burst component counts.</summary>
-    public const int MinBursts = 1;
+    public const int MinBursts = 4;
 
     /// <summary>An intermittent host whose windows the hurdle (activity, then level) has fitted better than the count model.</summary>
     private static bool UsesHurdle(HostState s) => s.Active < IntermittentBelow && s.PosN >= 5 && s.FitDiff < 0;
@@ -226,7 +176,8 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     {
         var s = HostState.Read(before.Write());
         s.HasScalars = true;
-        var (expected, alpha) = Predictive(before, avg, points, windowStart);
+        double expected = Math.Max(Seasonal(before, avg, windowStart) * LevelRatio(before), Settings.MinRate);
+        double alpha = Dispersion(before);
         // A spike enters clipped to the expectation plus three deviations, so a real level change is still learned.
         // A young host learns its first day whole, so a new host's own pattern becomes its expectation.
         bool clip = spike && points >= Settings.MinDataPoints;
@@ -271,13 +222,9 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
             s.FitDiff += (Math.Clamp(logA - logB, -20, 20) - s.FitDiff) / w;
         }
         double wr = Math.Min(24, points + 1);
-        double seasonal = points == 0 ? c : expected / LevelRatio(before);
+        double seasonal = points == 0 ? c : Seasonal(before, avg, windowStart);
         s.RecentCount += (c - s.RecentCount) / wr;
         s.RecentExpected += (seasonal - s.RecentExpected) / wr;
-        // The short ratio sees a level shift (up to twice the expectation plus three deviations) but not a spike whole.
-        double shortCount = Math.Min(count, 2 * expected + 3 * Math.Sqrt(expected * (1 + alpha * expected)));
-        double shortRatio = points == 0 ? 1 : (shortCount + 1) / (seasonal + 1);
-        s.RecentShort += (shortRatio - s.RecentShort) / Math.Min(ShortWindows, points + 1);
         s.Profile = SeasonalProfile.Update(s.Profile, windowStart, (long)Math.Round(c));
         return (s, newAvg, newStdev);
     }

@@ -88,42 +88,4 @@ public static class SeasonalProfile
         int own = Math.Min(Seen(profile, slot), SlotWeight);
         return (own * Mean(profile, slot) + e) / (own + 1);
     }
-
-    /// <summary>Effective observations behind a slot's running mean (weight 1/w with w = min(seen, SlotWeight)).</summary>
-    private static double EffectiveN(int seen) => seen <= 0 ? 0 : 2.0 * Math.Min(seen, SlotWeight) - 1;
-
-    /// <summary>The noise variance of this window's slot mean, for a count of variance <paramref name="perWindow"/>.</summary>
-    public static double NoiseOfSlot(ReadOnlySpan<byte> profile, long windowStart, double perWindow)
-    {
-        int seen = Seen(profile, SlotOf(windowStart));
-        return seen == 0 ? perWindow : perWindow / EffectiveN(seen);
-    }
-
-    /// <summary>
-    /// The spread of the seen slots' means around their average (between), and the part of it that noise alone gives,
-    /// for a count of variance <paramref name="perWindow"/> (noise): a profile with no cycle has between ≈ noise. With
-    /// fewer than two slots seen there is no spread to judge, and between is infinite (the profile is trusted).
-    /// </summary>
-    public static (double Between, double Noise) Spread(ReadOnlySpan<byte> profile, double perWindow)
-    {
-        if (profile.Length != Bytes)
-            return (0, 0);
-        double sum = 0, square = 0, noise = 0;
-        int k = 0;
-        for (int slot = 0; slot < Slots; slot++)
-        {
-            int seen = Seen(profile, slot);
-            if (seen == 0)
-                continue;
-            double m = Mean(profile, slot);
-            sum += m;
-            square += m * m;
-            noise += perWindow / EffectiveN(seen);
-            k++;
-        }
-        if (k < 2)
-            return (double.PositiveInfinity, 0);
-        double mean = sum / k;
-        return ((square - k * mean * mean) / (k - 1), noise / k);
-    }
 }
