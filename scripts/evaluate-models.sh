@@ -31,8 +31,12 @@ for seed in 1 2 3 101 102 103; do
   table+=$'\n'"**zoo, $kind $seed** (\`flowspike synth --scenario zoo --seed $seed\`):"$'\n\n'"$rows"$'\n'
   rm -rf "$dir/zoo-$seed"
 done
-calibration=$("${fs[@]}" evaluate --input "$dir/demo/AWSLogs" --calibrate 101 102 103)
-table+=$'\n'"**calibration** on spike-free zoos, held-out seeds 101-103, 30 hosts per behaviour, 14 days of baseline and 14 of detection (\`flowspike evaluate --calibrate 101 102 103\`):"$'\n\n'"$calibration"$'\n'
+for set in "tuning:1 2 3" "held-out:101 102 103"; do
+  kind=${set%%:*}; seeds=${set#*:}
+  # shellcheck disable=SC2086
+  calibration=$("${fs[@]}" evaluate --input "$dir/demo/AWSLogs" --calibrate $seeds)
+  table+=$'\n'"**calibration** on spike-free zoos, $kind seeds ${seeds// /, }, 30 hosts per behaviour, 14 days of baseline and 14 of detection (\`flowspike evaluate --calibrate $seeds\`):"$'\n\n'"$calibration"$'\n'
+done
 python3 - "$table" <<'PY'
 import sys, re
 table = sys.argv[1]
