@@ -10,7 +10,10 @@ namespace FlowSpike.Baseline;
 /// </summary>
 public sealed class HostState
 {
-    public const int Fields = 13;
+    public const int Fields = 15;
+
+    /// <summary>The scalars of the first calibrated layout (without the short ratio and the bursts' square).</summary>
+    public const int FirstFields = 13;
     public const int Bytes = SeasonalProfile.Bytes + Fields * 8;
 
     public byte[] Profile = SeasonalProfile.Empty();
@@ -29,6 +32,10 @@ public sealed class HostState
     public double FitDiff;
     /// <summary>Burst windows seen (capped).</summary>
     public double BurstN;
+    /// <summary>Mean of count over expectation in the last few windows (a level shift is followed within hours).</summary>
+    public double RecentShort = 1;
+    /// <summary>Mean of the bursts' squared log ratio (their spread).</summary>
+    public double BurstSquare;
 
     /// <summary>Whether the scalars came from a stored state (false: fresh, or upgraded from a profile-only state).</summary>
     public bool HasScalars;
@@ -40,7 +47,7 @@ public sealed class HostState
             return s;
         if (state.Length >= SeasonalProfile.Bytes)
             s.Profile = state.AsSpan(0, SeasonalProfile.Bytes).ToArray();
-        if (state.Length != Bytes)
+        if (state.Length != Bytes && state.Length != SeasonalProfile.Bytes + FirstFields * 8)
             return s;
         double F(int i) => BinaryPrimitives.ReadDoubleLittleEndian(state.AsSpan(SeasonalProfile.Bytes + i * 8));
         s.Active = F(0);
@@ -56,6 +63,15 @@ public sealed class HostState
         s.BurstLog = F(10);
         s.FitDiff = F(11);
         s.BurstN = F(12);
+        if (state.Length == Bytes)
+        {
+            s.RecentShort = F(13);
+            s.BurstSquare = F(14);
+        }
+        else
+        {
+            s.BurstSquare = s.BurstLog * s.BurstLog;
+        }
         s.HasScalars = true;
         return s;
     }
@@ -68,7 +84,7 @@ public sealed class HostState
         double[] values =
         [
             Active, PosMean, PosSquare, PosN, Residual, ExpMean, ExpSquare, RecentCount, RecentExpected, BurstShare,
-            BurstLog, FitDiff, BurstN,
+            BurstLog, FitDiff, BurstN, RecentShort, BurstSquare,
         ];
         for (int i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteDoubleLittleEndian(d[(i * 8)..], values[i]);

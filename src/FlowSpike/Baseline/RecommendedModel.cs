@@ -80,12 +80,40 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     }
 
     /// <summary>The expectation for this hour before the level ratio: the shrunk hour-of-week profile, or the mean.</summary>
-    public double Seasonal(HostState s, double avg, long windowStart) =>
-        Settings.Seasonal ? SeasonalProfile.Shrunk(s.Profile, windowStart, avg) : avg;
+    public double Seasonal(HostState s, double avg, long windowStart) => Pooled(s, avg, windowStart).Expected;
+
+    private (double Expected, double Variance, double Phi) Pooled(HostState s, double avg, long windowStart) =>
+        Settings.Seasonal ? SeasonalProfile.Pooled(s.Profile, windowStart, avg) : (avg, 0, 1);
+
+    /// <summary>
+    /// The predictive distribution of this window's count: its expectation (the hour's expectation times the level
+    /// ratio) and its dispersion, the host's own α widened by the relative variance v of the expectation itself (the
+    /// hour's estimate and the level ratio): a negative binomial whose mean is itself gamma-uncertain,
+    /// 1 + α' = (1 + α)(1 + v).
+    /// </summary>
+    public (double Expected, double Alpha, double RelVar) Predictive(HostState s, double avg, long windowStart)
+    {
+        var (seasonal, variance, phi) = Pooled(s, avg, windowStart);
+        double ratio = LevelRatio(s);
+        double expected = Math.Max(seasonal * ratio, Settings.MinRate);
+        double floor = Math.Max(seasonal, Settings.MinRate);
+        double v = variance / (floor * floor) + phi / (24 * s.RecentCount + 2);
+        double alpha = Dispersion(s);
+        return (expected, Math.Min((1 + alpha) * (1 + v) - 1, 10), v);
+    }
 
     /// <summary>The short-memory level ratio: recent counts over recent expectations, with a prior of 2 counts.</summary>
-    private static double LevelRatio(HostState s) =>
-        Math.Clamp((24 * s.RecentCount + 2) / (24 * s.RecentExpected + 2), 0.25, 4);
+    private static double LevelRatio(HostState s)
+    {
+        double day = (24 * s.RecentCount + 2) / (24 * s.RecentExpected + 2);
+        // The short ratio takes over only when it is above the day's by more than two of its own standard errors
+        // (Poisson noise of the last few windows' counts), so its noise does not raise the expectation of a steady host.
+        double noise = 2 * Math.Sqrt(day / (ShortWindows * s.RecentExpected + 1));
+        return Math.Clamp(s.RecentShort > day + noise ? s.RecentShort : day, 0.25, 4);
+    }
+
+    /// <summary>Windows of memory of the short level ratio <see cref="HostState.RecentShort"/>.</summary>
+    public const int ShortWindows = 3;
 
     /// <summary>The negative binomial dispersion fitted by moments to the residuals: (E(c − e)² − E e) / E e².</summary>
     public static double Dispersion(HostState s) =>
@@ -93,8 +121,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 
     public SpikeEvidence Score(HostState s, double avg, long points, long count, long windowStart)
     {
-        double expected = Math.Max(Seasonal(s, avg, windowStart) * LevelRatio(s), Settings.MinRate);
-        double alpha = Dispersion(s);
+        var (expected, alpha, _) = Predictive(s, avg, windowStart);
         if (points < Settings.MinDataPoints)
         {
             // A young host: the population prior of new hosts, weighed as two windows against what it has shown.
@@ -124,10 +151,10 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         double main = tail;
         if (s.BurstN >= MinBursts && s.BurstShare > 0)
         {
-            // The bursts' log ratio ln((c + 1) / (e + 1)) is taken as exponential with their mean: a heavy tail.
-            double ratio = Math.Max(Math.Log((count + 1) / (reference + 1)), 0);
-            double q = Math.Min(s.BurstShare, 0.5);
-            tail = (1 - q) * tail + q * Math.Exp(-ratio / Math.Max(s.BurstLog, 0.1));
+            double ratio = Math.Log((count + 1) / (reference + 1));
+            // The share of bursts beyond those the count model itself gives (at most BurstTail of the windows).
+            double q = Math.Clamp(s.BurstShare - BurstTail, 0, 0.5);
+            tail = (1 - q) * tail + q * BurstTailOf(s, ratio);
         }
         return new SpikeEvidence(shownExpected, shownAlpha, tail, rule) { ApproximateThreshold = approx, MainTail = main };
     }
@@ -140,7 +167,29 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         s.Active < IntermittentBelow && s.PosN >= 1 ? Math.Max(expected, s.PosMean) : expected;
 
     /// <summary>Bursts a host must have shown before its burst component counts.</summary>
-    public const int MinBursts = 4;
+    public const int MinBursts = 2;
+
+    /// <summary>Prior of the bursts' log ratio: location ln 3, spread 0.5, each weighed as <see cref="BurstPriorN"/> bursts.</summary>
+    public static readonly double BurstPriorLog = Math.Log(3);
+
+    public const double BurstPriorSpread = 0.5, BurstPriorN = 2;
+
+    /// <summary>
+    /// P(a burst's log ratio ≥ <paramref name="ratio"/>): the bursts' log ratios are normal, their location and spread
+    /// the posterior from the bursts seen and the prior (normal-inverse-gamma), and the predictive spread widened by the
+    /// location's own uncertainty (1 + 1/n). One or two bursts seen give a normal tail around the prior, not an
+    /// exponential one, so they do not license a ×5 or ×10 count.
+    /// </summary>
+    public static double BurstTailOf(HostState s, double ratio)
+    {
+        double n = s.BurstN, k = BurstPriorN;
+        double mean = (k * BurstPriorLog + n * s.BurstLog) / (k + n);
+        double within = Math.Max(s.BurstSquare - s.BurstLog * s.BurstLog, 0);
+        double spread2 = (k * BurstPriorSpread * BurstPriorSpread + n * within
+            + k * n / (k + n) * (s.BurstLog - BurstPriorLog) * (s.BurstLog - BurstPriorLog)) / (k + n);
+        double scale = Math.Sqrt(spread2 * (1 + 1 / (k + n)));
+        return CountTails.NormalUpper((ratio - mean) / scale);
+    }
 
     /// <summary>An intermittent host whose windows the hurdle (activity, then level) has fitted better than the count model.</summary>
     private static bool UsesHurdle(HostState s) => s.Active < IntermittentBelow && s.PosN >= 5 && s.FitDiff < 0;
@@ -176,8 +225,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     {
         var s = HostState.Read(before.Write());
         s.HasScalars = true;
-        double expected = Math.Max(Seasonal(before, avg, windowStart) * LevelRatio(before), Settings.MinRate);
-        double alpha = Dispersion(before);
+        var (expected, alpha, relVar) = Predictive(before, avg, windowStart);
         // A spike enters clipped to the expectation plus three deviations, so a real level change is still learned.
         // A young host learns its first day whole, so a new host's own pattern becomes its expectation.
         bool clip = spike && points >= Settings.MinDataPoints;
@@ -204,10 +252,13 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
             double lr = Math.Log((count + 1) / (reference + 1));
             s.BurstN = Math.Min(s.BurstN + 1, 50);
             s.BurstLog += (lr - s.BurstLog) / s.BurstN;
+            s.BurstSquare += (lr * lr - s.BurstSquare) / s.BurstN;
         }
         if (points > 0 && !spike)
         {
-            s.Residual += ((c - expected) * (c - expected) - s.Residual) / w;
+            // The expectation's own estimation variance (v·e²) is taken out: α is the host's dispersion alone.
+            double r2 = (c - expected) * (c - expected) - relVar * expected * expected;
+            s.Residual += (r2 - s.Residual) / w;
             s.ExpMean += (expected - s.ExpMean) / w;
             s.ExpSquare += (expected * expected - s.ExpSquare) / w;
         }
@@ -225,6 +276,10 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         double seasonal = points == 0 ? c : Seasonal(before, avg, windowStart);
         s.RecentCount += (c - s.RecentCount) / wr;
         s.RecentExpected += (seasonal - s.RecentExpected) / wr;
+        // The short ratio sees a level shift (up to twice the expectation plus three deviations), not a spike whole.
+        double sd = Math.Sqrt(expected * (1 + alpha * expected));
+        double shortRatio = points == 0 ? 1 : (Math.Min(count, 2 * expected + 3 * sd) + 1) / (seasonal + 1);
+        s.RecentShort += (shortRatio - s.RecentShort) / Math.Min(ShortWindows, points + 1);
         s.Profile = SeasonalProfile.Update(s.Profile, windowStart, (long)Math.Round(c));
         return (s, newAvg, newStdev);
     }
