@@ -34,7 +34,7 @@ done
 for set in "tuning:1 2 3" "held-out:101 102 103"; do
   kind=${set%%:*}; seeds=${set#*:}
   # shellcheck disable=SC2086
-  calibration=$("${fs[@]}" evaluate --input "$dir/demo/AWSLogs" --calibrate $seeds)
+  calibration=$("${fs[@]}" evaluate --calibrate $seeds)
   table+=$'\n'"**calibration** on spike-free zoos, $kind seeds ${seeds// /, }, 30 hosts per behaviour, 14 days of baseline and 14 of detection (\`flowspike evaluate --calibrate $seeds\`):"$'\n\n'"$calibration"$'\n'
 done
 python3 - "$table" <<'PY'

@@ -369,6 +369,8 @@ internal static class Commands
         labels.Required = false;
         var cmd = new Command("evaluate", "Compare models on labelled data: precision, recall, F1, alerts per 1,000 host-hours, delay; on a zoo (hosts.csv beside the labels) also recall by spike size and false alerts by behaviour, beside the oracle's.");
         common.AddTo(cmd);
+        // --calibrate builds its own zoos: --input is required only for the comparison on labelled data.
+        common.Input.Required = false;
         foreach (var o in new Option[] { labels, baselineFrom, baselineTo, to, window, models, markdown, calibrate })
             cmd.Options.Add(o);
         cmd.SetAction(r => Guard(() =>
@@ -381,6 +383,8 @@ internal static class Commands
             }
             if (r.GetValue(labels) is null)
                 throw new RunException("evaluate: give --labels FILE (or --calibrate SEED...)");
+            if (r.GetValue(common.Input) is not { Length: > 0 })
+                throw new RunException("evaluate: give --input PATH (or --calibrate SEED...)");
             var input = common.InputOptions(r, common.LoadConfig(r));
             var log = new StderrLog(r.GetValue(common.Quiet));
             var labelled = Evaluation.ReadLabels(r.GetValue(labels)!);

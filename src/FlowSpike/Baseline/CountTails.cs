@@ -137,4 +137,54 @@ public static class CountTails
         double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
         return 0.5 * poly * Math.Exp(-x * x);
     }
+
+    /// <summary>P(T ≥ t) for T Student-t with ν degrees of freedom: ½ I_x(ν/2, ½) at x = ν / (ν + t²) for t ≥ 0.</summary>
+    public static double StudentTUpper(double t, double nu)
+    {
+        if (double.IsPositiveInfinity(nu))
+            return NormalUpper(t);
+        if (t < 0)
+            return 1 - StudentTUpper(-t, nu);
+        return 0.5 * RegularizedBeta(nu / (nu + t * t), nu / 2, 0.5);
+    }
+
+    /// <summary>
+    /// The regularized incomplete beta function I_x(a, b), from its continued fraction (evaluated by the modified Lentz
+    /// method), on the side of x where it converges fast (I_x(a, b) = 1 − I_{1−x}(b, a) otherwise).
+    /// </summary>
+    public static double RegularizedBeta(double x, double a, double b)
+    {
+        if (x <= 0)
+            return 0;
+        if (x >= 1)
+            return 1;
+        if (x > (a + 1) / (a + b + 2))
+            return 1 - RegularizedBeta(1 - x, b, a);
+        double logFront = LogGamma(a + b) - LogGamma(a) - LogGamma(b) + a * Math.Log(x) + b * Math.Log(1 - x);
+        const double Tiny = 1e-300;
+        // The fraction 1 / (1 + d1 / (1 + d2 / (1 + ...))) with d_2m = m (b − m) x / ((a + 2m − 1)(a + 2m)) and
+        // d_2m+1 = −(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)).
+        double c = 1, d = 1 - (a + b) * x / (a + 1);
+        d = 1 / (Math.Abs(d) < Tiny ? Tiny : d);
+        double f = d;
+        for (int m = 1; m < 10_000; m++)
+        {
+            double even = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+            d = 1 + even * d;
+            c = 1 + even / c;
+            d = 1 / (Math.Abs(d) < Tiny ? Tiny : d);
+            c = Math.Abs(c) < Tiny ? Tiny : c;
+            f *= d * c;
+            double odd = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
+            d = 1 + odd * d;
+            c = 1 + odd / c;
+            d = 1 / (Math.Abs(d) < Tiny ? Tiny : d);
+            c = Math.Abs(c) < Tiny ? Tiny : c;
+            double step = d * c;
+            f *= step;
+            if (Math.Abs(step - 1) < 1e-15)
+                break;
+        }
+        return Math.Exp(logFront) * f / a;
+    }
 }

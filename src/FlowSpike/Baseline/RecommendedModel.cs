@@ -152,7 +152,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         if (s.BurstN >= MinBursts && s.BurstShare > 0)
         {
             double ratio = Math.Log((count + 1) / (reference + 1));
-            // The share of bursts beyond those the count model itself gives (at most BurstTail of the windows).
+            // The share of bursts beyond the chance bursts of the count model itself (at most BurstTail of the windows).
             double q = Math.Clamp(s.BurstShare - BurstTail, 0, 0.5);
             tail = (1 - q) * tail + q * BurstTailOf(s, ratio);
         }
@@ -172,13 +172,15 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     /// <summary>Prior of the bursts' log ratio: location ln 3, spread 0.5, each weighed as <see cref="BurstPriorN"/> bursts.</summary>
     public static readonly double BurstPriorLog = Math.Log(3);
 
-    public const double BurstPriorSpread = 0.5, BurstPriorN = 2;
+    public const double BurstPriorSpread = 0.5, BurstPriorN = 1;
 
     /// <summary>
-    /// P(a burst's log ratio ≥ <paramref name="ratio"/>): the bursts' log ratios are normal, their location and spread
-    /// the posterior from the bursts seen and the prior (normal-inverse-gamma), and the predictive spread widened by the
-    /// location's own uncertainty (1 + 1/n). One or two bursts seen give a normal tail around the prior, not an
-    /// exponential one, so they do not license a ×5 or ×10 count.
+    /// P(a burst's log ratio ≥ <paramref name="ratio"/>): the posterior predictive of a normal model of the bursts' log
+    /// ratios with a normal-inverse-gamma prior (location ln 3 weighed as <see cref="BurstPriorN"/> bursts, spread 0.5
+    /// with as many degrees of freedom): a Student-t with 1 + n degrees of freedom, location the weighted mean, and
+    /// scale² the posterior spread times 1 + 1 / (1 + n). One or two bursts seen give a tail around the prior that falls
+    /// off polynomially, thinner than the exponential a single burst's mean would give, so they do not license a ×5 or
+    /// ×10 count; many bursts give the host's own burst sizes.
     /// </summary>
     public static double BurstTailOf(HostState s, double ratio)
     {
@@ -188,7 +190,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         double spread2 = (k * BurstPriorSpread * BurstPriorSpread + n * within
             + k * n / (k + n) * (s.BurstLog - BurstPriorLog) * (s.BurstLog - BurstPriorLog)) / (k + n);
         double scale = Math.Sqrt(spread2 * (1 + 1 / (k + n)));
-        return CountTails.NormalUpper((ratio - mean) / scale);
+        return CountTails.StudentTUpper((ratio - mean) / scale, k + n);
     }
 
     /// <summary>An intermittent host whose windows the hurdle (activity, then level) has fitted better than the count model.</summary>

@@ -85,4 +85,81 @@ public class CountTailTests
             Assert.Equal(1, total, 10);
         }
     }
+
+    /// <summary>∫ from z to z + 40 of the standard normal density, by Simpson's rule on 40,000 steps.</summary>
+    private static double DirectNormalUpper(double z)
+    {
+        const int Steps = 40_000;
+        double h = 40.0 / Steps, sum = 0;
+        for (int i = 0; i <= Steps; i++)
+        {
+            double x = z + i * h, f = Math.Exp(-x * x / 2) / Math.Sqrt(2 * Math.PI);
+            sum += f * (i == 0 || i == Steps ? 1 : i % 2 == 1 ? 4 : 2);
+        }
+        return sum * h / 3;
+    }
+
+    [Fact]
+    public void Normal_tail_matches_direct_integration()
+    {
+        Prop.ForAll(Gen.Choose(-600, 800).ToArbitrary(), hundredths =>
+        {
+            double z = hundredths / 100.0;
+            return Math.Abs(CountTails.NormalUpper(z) - DirectNormalUpper(z)) <= 2e-7;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Burst_tail_is_the_normal_predictive_of_the_bursts_seen_and_the_prior()
+    {
+        // The posterior of the bursts' log ratio, written out from its definition: n bursts of mean L and mean square
+        // S, a prior of k = 1 burst at ln 3 with spread 0.5; location (k ln 3 + n L) / (k + n), spread² the pooled
+        // prior, within and between-means sums over k + n, widened by 1 + 1 / (k + n); a Student-t with k + n degrees of freedom,
+        // its density integrated directly.
+        // The third draw packs the bursts' spread (0 to 0.80) and the tested log ratio (0 to 5.00).
+        Prop.ForAll(Gen.Choose(1, 50).ToArbitrary(), Gen.Choose(70, 300).ToArbitrary(), Gen.Choose(0, 81 * 501 - 1).ToArbitrary(),
+            (n, logHundredths, packed) =>
+        {
+            double mean = logHundredths / 100.0, spread = packed % 81 / 100.0, ratio = packed / 81 / 100.0;
+            var s = new HostState { BurstN = n, BurstLog = mean, BurstSquare = mean * mean + spread * spread };
+            double k = 1, m0 = Math.Log(3);
+            double location = (k * m0 + n * mean) / (k + n);
+            double spread2 = (k * 0.25 + n * spread * spread + k * n / (k + n) * (mean - m0) * (mean - m0)) / (k + n);
+            double scale = Math.Sqrt(spread2 * (1 + 1 / (k + n)));
+            double direct = DirectStudentUpper((ratio - location) / scale, k + n);
+            return Math.Abs(RecommendedModel.BurstTailOf(s, ratio) - direct) <= 1e-6 * Math.Max(direct, 1e-3);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    /// <summary>
+    /// P(T ≥ t) for Student-t with ν degrees of freedom by direct integration of its density: on u = atan(x), the
+    /// density times sec² u is bounded on (atan t, π/2), so Simpson's rule on 200,000 steps converges.
+    /// </summary>
+    private static double DirectStudentUpper(double t, double nu)
+    {
+        double logC = CountTails.LogGamma((nu + 1) / 2) - CountTails.LogGamma(nu / 2) - 0.5 * Math.Log(nu * Math.PI);
+        double F(double u)
+        {
+            if (u >= Math.PI / 2)
+                return 0;
+            double x = Math.Tan(u), sec2 = 1 + x * x;
+            return Math.Exp(logC - (nu + 1) / 2 * Math.Log(1 + x * x / nu)) * sec2;
+        }
+        const int Steps = 200_000;
+        double a = Math.Atan(t), h = (Math.PI / 2 - a) / Steps, sum = 0;
+        for (int i = 0; i <= Steps; i++)
+            sum += F(a + i * h) * (i == 0 || i == Steps ? 1 : i % 2 == 1 ? 4 : 2);
+        return sum * h / 3;
+    }
+
+    [Fact]
+    public void Student_t_tail_matches_direct_integration()
+    {
+        Prop.ForAll(Gen.Choose(-500, 1500).ToArbitrary(), Gen.Choose(10, 600).ToArbitrary(), (hundredths, tenths) =>
+        {
+            double t = hundredths / 100.0, nu = tenths / 10.0;
+            double direct = DirectStudentUpper(t, nu);
+            return Math.Abs(CountTails.StudentTUpper(t, nu) - direct) <= 1e-8 + 1e-7 * direct;
+        }).QuickCheckThrowOnFailure();
+    }
 }

@@ -119,6 +119,35 @@ public class RecommendedModelTests
         Assert.Equal(2.5, rows[8].Stdev!.Value, 12);
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(40)]
+    [InlineData(200)]
+    public void An_alerts_threshold_is_the_largest_count_that_is_no_spike(int level)
+    {
+        // A steady Poisson host at this level for two weeks. The alert's threshold comes from CriticalCount: the
+        // smallest count that is a spike, less one. By that definition, threshold + 1 must spike against the same
+        // stored state and window, and the threshold itself must not.
+        var rng = new Random(level);
+        BaselineRow? row = null;
+        long t = T0;
+        for (; t < T0 + 14 * 86400; t += 3600)
+        {
+            long c = 0;
+            for (double x = -Math.Log(1 - rng.NextDouble()); x < level; x -= Math.Log(1 - rng.NextDouble()))
+                c++;
+            row = Model.Step(row, 1, c > 0 ? c : null, t).Updated;
+        }
+        var spike = Model.Step(row, 1, 100 * level, t);
+        Assert.True(spike.Spike);
+        long threshold = (long)spike.Threshold;
+        Assert.Equal(threshold, spike.Threshold);
+        Assert.True(Model.Step(row, 1, threshold + 1, t).Spike);
+        Assert.False(Model.Step(row, 1, threshold, t).Spike);
+        // And it is above the level: a Poisson tail of 1e-4 lies well above the mean.
+        Assert.InRange(threshold, Math.Max(level, 4), 100 * level);
+    }
+
     [Fact]
     public void A_nightly_job_is_learned_by_the_hour_of_week_profile()
     {
