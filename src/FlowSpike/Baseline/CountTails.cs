@@ -138,7 +138,9 @@ public static class CountTails
         return 0.5 * poly * Math.Exp(-x * x);
     }
 
-    /// <summary>P(T ≥ t) for T Student-t with ν degrees of freedom: ½ I_x(ν/2, ½) at x = ν / (ν + t²) for t ≥ 0.</summary>
+    /// <summary>
+    /// P(T ≥ t) for T Student-t with ν degrees of freedom: ½ I_x(ν/2, ½) at x = ν / (ν + t²) for t ≥ 0.
+    /// </summary>
     public static double StudentTUpper(double t, double nu)
     {
         if (double.IsPositiveInfinity(nu))

@@ -32,7 +32,7 @@ public sealed class HostState
     public double FitDiff;
     /// <summary>Burst windows seen (capped).</summary>
     public double BurstN;
-    /// <summary>Mean of count over expectation in the last few windows (a level shift is followed within hours).</summary>
+    /// <summary>Mean of count over expectation in the last few windows (a level shift is followed in hours).</summary>
     public double RecentShort = 1;
     /// <summary>Mean of the bursts' squared log ratio (their spread).</summary>
     public double BurstSquare;

@@ -107,7 +107,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     {
         double day = (24 * s.RecentCount + 2) / (24 * s.RecentExpected + 2);
         // The short ratio takes over only when it is above the day's by more than two of its own standard errors
-        // (Poisson noise of the last few windows' counts), so its noise does not raise the expectation of a steady host.
+        // (Poisson noise of the last few windows' counts): its noise does not raise a steady host's expectation.
         double noise = 2 * Math.Sqrt(day / (ShortWindows * s.RecentExpected + 1));
         return Math.Clamp(s.RecentShort > day + noise ? s.RecentShort : day, 0.25, 4);
     }
@@ -152,7 +152,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         if (s.BurstN >= MinBursts && s.BurstShare > 0)
         {
             double ratio = Math.Log((count + 1) / (reference + 1));
-            // The share of bursts beyond the chance bursts of the count model itself (at most BurstTail of the windows).
+            // The share of bursts beyond the count model's own chance bursts (at most BurstTail of the windows).
             double q = Math.Clamp(s.BurstShare - BurstTail, 0, 0.5);
             tail = (1 - q) * tail + q * BurstTailOf(s, ratio);
         }
@@ -169,7 +169,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     /// <summary>Bursts a host must have shown before its burst component counts.</summary>
     public const int MinBursts = 2;
 
-    /// <summary>Prior of the bursts' log ratio: location ln 3, spread 0.5, each weighed as <see cref="BurstPriorN"/> bursts.</summary>
+    /// <summary>Prior of the bursts' log ratio: location ln 3 and spread 0.5, weighed as one burst.</summary>
     public static readonly double BurstPriorLog = Math.Log(3);
 
     public const double BurstPriorSpread = 0.5, BurstPriorN = 1;
@@ -178,9 +178,9 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     /// P(a burst's log ratio ≥ <paramref name="ratio"/>): the posterior predictive of a normal model of the bursts' log
     /// ratios with a normal-inverse-gamma prior (location ln 3 weighed as <see cref="BurstPriorN"/> bursts, spread 0.5
     /// with as many degrees of freedom): a Student-t with 1 + n degrees of freedom, location the weighted mean, and
-    /// scale² the posterior spread times 1 + 1 / (1 + n). One or two bursts seen give a tail around the prior that falls
-    /// off polynomially, thinner than the exponential a single burst's mean would give, so they do not license a ×5 or
-    /// ×10 count; many bursts give the host's own burst sizes.
+    /// scale² the posterior spread times 1 + 1 / (1 + n). One or two bursts seen give a tail around the prior that
+    /// falls off polynomially, thinner than the exponential a single burst's mean would give, so they do not license a
+    /// ×5 or ×10 count; many bursts give the host's own burst sizes.
     /// </summary>
     public static double BurstTailOf(HostState s, double ratio)
     {

@@ -10,9 +10,20 @@ public class EvidenceDisplayTests
 {
     private static Alert Sample(SpikeEvidence? evidence) => new()
     {
-        WindowStart = 3600, WindowEnd = 7200, SrcIp = "10.0.0.7", BlockedConnections = 31, BlockedDestIps = ["198.51.100.1"],
-        ResourceIds = ["eni-1"], LatestCount = 31, NumDataPoints = 400, AvgBlockedConnections = 4, StdevBlockedConnections = 2,
-        Threshold = 17, Model = evidence is null ? "splunk" : "recommended", DeviationThreshold = 3, DataPointThreshold = 5,
+        WindowStart = 3600,
+        WindowEnd = 7200,
+        SrcIp = "10.0.0.7",
+        BlockedConnections = 31,
+        BlockedDestIps = ["198.51.100.1"],
+        ResourceIds = ["eni-1"],
+        LatestCount = 31,
+        NumDataPoints = 400,
+        AvgBlockedConnections = 4,
+        StdevBlockedConnections = 2,
+        Threshold = 17,
+        Model = evidence is null ? "splunk" : "recommended",
+        DeviationThreshold = 3,
+        DataPointThreshold = 5,
         Evidence = evidence,
     };
 
@@ -48,7 +59,8 @@ public class EvidenceDisplayTests
         Assert.Contains("<dt>expected count</dt><dd>4.20</dd>", html, StringComparison.Ordinal);
         Assert.Contains("<dt>dispersion</dt><dd>0.150", html, StringComparison.Ordinal);
         Assert.Contains("<dt>tail probability</dt><dd>2.5E-09", html, StringComparison.Ordinal);
-        Assert.Contains("<dt>rule</dt><dd>intermittent-tail (the host&#39;s active share", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>rule</dt><dd>intermittent-tail (the host&#39;s active share", html,
+            StringComparison.Ordinal);
         Assert.Contains("<dt>severity</dt><dd>high</dd>", html, StringComparison.Ordinal);
         Assert.Equal("", HtmlReport.EvidenceList(Sample(null)));
     }

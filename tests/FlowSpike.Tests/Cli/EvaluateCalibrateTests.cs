@@ -1,6 +1,6 @@
 namespace FlowSpike.Tests.Cli;
 
-/// <summary>`flowspike evaluate --calibrate` builds its own zoos and needs no --input; the comparison still does.</summary>
+/// <summary>`flowspike evaluate --calibrate` builds its own zoos and needs no --input; a comparison does.</summary>
 public class EvaluateCalibrateTests
 {
     [Fact]

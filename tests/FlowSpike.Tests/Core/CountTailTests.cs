@@ -114,11 +114,13 @@ public class CountTailTests
     {
         // The posterior of the bursts' log ratio, written out from its definition: n bursts of mean L and mean square
         // S, a prior of k = 1 burst at ln 3 with spread 0.5; location (k ln 3 + n L) / (k + n), spread² the pooled
-        // prior, within and between-means sums over k + n, widened by 1 + 1 / (k + n); a Student-t with k + n degrees of freedom,
-        // its density integrated directly.
+        // prior, within and between-means sums over k + n, widened by 1 + 1 / (k + n); a Student-t with k + n
+        // degrees of freedom, its density integrated directly.
         // The third draw packs the bursts' spread (0 to 0.80) and the tested log ratio (0 to 5.00).
-        Prop.ForAll(Gen.Choose(1, 50).ToArbitrary(), Gen.Choose(70, 300).ToArbitrary(), Gen.Choose(0, 81 * 501 - 1).ToArbitrary(),
-            (n, logHundredths, packed) =>
+        var bursts = Gen.Choose(1, 50).ToArbitrary();
+        var logs = Gen.Choose(70, 300).ToArbitrary();
+        var packs = Gen.Choose(0, 81 * 501 - 1).ToArbitrary();
+        Prop.ForAll(bursts, logs, packs, (n, logHundredths, packed) =>
         {
             double mean = logHundredths / 100.0, spread = packed % 81 / 100.0, ratio = packed / 81 / 100.0;
             var s = new HostState { BurstN = n, BurstLog = mean, BurstSquare = mean * mean + spread * spread };
