@@ -10,7 +10,7 @@ namespace FlowSpike.Baseline;
 /// </summary>
 public sealed class HostState
 {
-    public const int Fields = 15;
+    public const int Fields = 16;
 
     /// <summary>The scalars of the first calibrated layout (without the short ratio and the bursts' square).</summary>
     public const int FirstFields = 13;
@@ -36,6 +36,8 @@ public sealed class HostState
     public double RecentShort = 1;
     /// <summary>Mean of the bursts' squared log ratio (their spread).</summary>
     public double BurstSquare;
+    /// <summary>The log ratio of last window's burst candidate (0: none), kept until the next window confirms it.</summary>
+    public double PendingBurst;
 
     /// <summary>Whether the scalars came from a stored state (false: fresh, or upgraded from a profile-only state).</summary>
     public bool HasScalars;
@@ -67,6 +69,7 @@ public sealed class HostState
         {
             s.RecentShort = F(13);
             s.BurstSquare = F(14);
+            s.PendingBurst = F(15);
         }
         else
         {
@@ -84,7 +87,7 @@ public sealed class HostState
         double[] values =
         [
             Active, PosMean, PosSquare, PosN, Residual, ExpMean, ExpSquare, RecentCount, RecentExpected, BurstShare,
-            BurstLog, FitDiff, BurstN, RecentShort, BurstSquare,
+            BurstLog, FitDiff, BurstN, RecentShort, BurstSquare, PendingBurst,
         ];
         for (int i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteDoubleLittleEndian(d[(i * 8)..], values[i]);

@@ -4,14 +4,15 @@ namespace FlowSpike.Baseline;
 /// The recommended model (`--model recommended`): a count model per host, calibrated so that a tail probability of
 /// P means about P false alerts per host-hour whatever the host's behaviour (docs/models.md has the table).
 /// <list type="bullet">
-/// <item>Expectation for this hour: the host's hour-of-week profile, shrunk towards its weekday/weekend hour, its hour
-/// of day and its overall mean (each level weighs its observations against one of the level above), times a
-/// short-memory level ratio (a day of windows) that follows trends and level shifts.</item>
-/// <item>Dispersion: a negative binomial whose α is fitted by moments to the host's own out-of-sample residuals.</item>
+/// <item>Expectation for this hour: the host's mean for this hour of day on weekdays or at weekends, shrunk towards its
+/// overall mean by empirical Bayes (<see cref="SeasonalProfile.Pooled"/>), times a level ratio: a day of windows, or
+/// the last few when they are significantly higher (trends and level shifts).</item>
+/// <item>Dispersion: a negative binomial whose α is fitted by moments to the host's own out-of-sample residuals (the
+/// expectation's estimation variance taken out), widened again by that variance for the test: the predictive.</item>
 /// <item>Activity apart from level: a host active in fewer than 70% of its windows is also tested as a hurdle,
 /// P(active) · P(count | active), the active counts a shifted negative binomial fitted by moments.</item>
-/// <item>Normal bursts: windows far above expectation (ratio ≥ 2.5) are a burst component with its own share and a
-/// log-normal size; the tail is the mixture (1 − q) · count tail + q · burst tail.</item>
+/// <item>Normal bursts: isolated windows at least twice the level and below the nominal tail are a burst component with
+/// its own share and a Student-t predictive of their log size; the tail is (1 − q) · count tail + q · burst tail.</item>
 /// <item>New hosts: until a day of windows is seen, the count is tested against a population prior of new hosts (a
 /// negative binomial with mean <see cref="RecommendedSettings.NewHostRate"/> and α = 1) blended with what the host
 /// has shown so far, so a host that appears already beaconing is flagged in its first window.</item>
@@ -22,8 +23,11 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 {
     public const string ModelName = "recommended";
 
-    /// <summary>Windows whose count has a tail below this under the host's count model are bursts.</summary>
-    public const double BurstTail = 1e-3;
+    /// <summary>
+    /// Windows whose count has a tail below this under the host's count model (and twice its level) are bursts: the
+    /// nominal tail, so that a host without bursts learns a chance burst about once in 10,000 windows.
+    /// </summary>
+    public const double BurstTail = 1e-4;
 
     /// <summary>Below this share of active windows a host is also tested as intermittent.</summary>
     public const double IntermittentBelow = 0.7;
@@ -166,8 +170,12 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     private static double BurstReference(HostState s, double expected) =>
         s.Active < IntermittentBelow && s.PosN >= 1 ? Math.Max(expected, s.PosMean) : expected;
 
+
+    /// <summary>A window after a burst candidate this high under the count model shows a level change instead.</summary>
+    public const double LevelChangeTail = 0.1;
+
     /// <summary>Bursts a host must have shown before its burst component counts.</summary>
-    public const int MinBursts = 2;
+    public const int MinBursts = 1;
 
     /// <summary>Prior of the bursts' log ratio: location ln 3 and spread 0.5, weighed as one burst.</summary>
     public static readonly double BurstPriorLog = Math.Log(3);
@@ -189,6 +197,9 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         double within = Math.Max(s.BurstSquare - s.BurstLog * s.BurstLog, 0);
         double spread2 = (k * BurstPriorSpread * BurstPriorSpread + n * within
             + k * n / (k + n) * (s.BurstLog - BurstPriorLog) * (s.BurstLog - BurstPriorLog)) / (k + n);
+        // The bursts seen are those past the learning cut, so their own spread understates the bursts': it is never
+        // taken below the prior's.
+        spread2 = Math.Max(spread2, BurstPriorSpread * BurstPriorSpread);
         double scale = Math.Sqrt(spread2 * (1 + 1 / (k + n)));
         return CountTails.StudentTUpper((ratio - mean) / scale, k + n);
     }
@@ -244,14 +255,18 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
             s.PosSquare += (c * c - s.PosSquare) / s.PosN;
         }
         double reference = BurstReference(before, expected);
-        // A burst is a window its count model finds unlikely (tail below 1e-3) and at least twice its level, learned
+        // A burst is a window its count model finds unlikely (tail below 1e-4) and at least twice its level, learned
         // from three days and five active windows on, spikes included: a host whose normal has bursts keeps them.
-        bool burst = points >= 72 && before.PosN >= 5 && count + 1 >= 2 * (reference + 1) && used.MainTail < BurstTail;
+        bool candidate = points >= 72 && before.PosN >= 5 && count + 1 >= 2 * (reference + 1) && used.MainTail < BurstTail;
+        // A candidate waits one window: when the next window is high too (its count-model tail below
+        // LevelChangeTail), the level changed or an intermittent host's run began, and it was no burst.
+        bool burst = before.PendingBurst > 0 && used.MainTail >= LevelChangeTail;
+        double lr = before.PendingBurst;
+        s.PendingBurst = candidate ? Math.Log((count + 1) / (reference + 1)) : 0;
         double wb = Math.Min(2 * Settings.Weight, points + 1);
         s.BurstShare += ((burst ? 1 : 0) - s.BurstShare) / wb;
         if (burst)
         {
-            double lr = Math.Log((count + 1) / (reference + 1));
             s.BurstN = Math.Min(s.BurstN + 1, 50);
             s.BurstLog += (lr - s.BurstLog) / s.BurstN;
             s.BurstSquare += (lr * lr - s.BurstSquare) / s.BurstN;
