@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and runs the whole test suite; ends with the line "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$(readlink -f "$0")")"
+cd "$(dirname "$(readlink -f "$0")")" || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -54,7 +54,7 @@ else
 fi
 # The cluster end to end on the demo data set: 3 silos on Redis, one killed with SIGKILL mid-detect, compared with a
 # local run (the larger runs are in docs/scale.md).
-e2e_data="$(mktemp -d /tmp/flowspike-e2e-data.XXXXXX)"
+e2e_data="$(mktemp -d -t flowspike-e2e-data.XXXXXX)"
 e2e_out=""
 if dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll synth --out "$e2e_data" --days 10 --spike-from-day 7 --seed 42 --hosts 40 >/dev/null 2>&1; then
   e2e_out="$(scripts/cluster-e2e.sh --input "$e2e_data/AWSLogs" --from 2026-10-08T00:00:00Z --to 2026-10-11T00:00:00Z \
@@ -68,6 +68,27 @@ else
   failed=$((failed + 1)); status=1
 fi
 rm -rf "$e2e_data"
+
+# Release and deployment recipes (README: "Releases and deployment"). scripts/check-deploy.sh prints one
+# "check NAME: ok|FAILED" line per check of deploy/ and the scripts, each counted here; then the linux-x64 release is
+# published and run in a chroot without .NET by scripts/release-check.sh, and linux-arm64's packs must restore from
+# NuGet (its full publish takes minutes more: scripts/publish.sh), one more.
+deploy_out="$(scripts/check-deploy.sh --install 2>&1)"
+echo "$deploy_out"
+deploy_ok=$(grep -c '^check .*: ok$' <<< "$deploy_out")
+deploy_bad=$(grep -c '^check .*: FAILED$' <<< "$deploy_out")
+passed=$((passed + deploy_ok)); failed=$((failed + deploy_bad))
+if [ "$deploy_bad" -gt 0 ] || [ "$deploy_ok" -eq 0 ]; then status=1; fi
+release_dir="$(mktemp -d -t flowspike-release.XXXXXX)"
+if scripts/publish.sh --rid linux-x64 --out "$release_dir" &&
+   scripts/release-check.sh "$release_dir"/flowspike-*-linux-x64/flowspike &&
+   scripts/publish.sh --restore-only --rid linux-arm64; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: release check FAILED" >&2
+  failed=$((failed + 1)); status=1
+fi
+rm -rf "$release_dir"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"

@@ -4,7 +4,7 @@
 # Usage: scripts/bench-e2e.sh [--threads N] [--dir DIR] [--size-gb 1]
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-threads=$(nproc); dir=${BENCH_DIR:-/tmp/flowspike-bench}; size_gb=1
+threads=$(nproc); dir=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/flowspike-bench}; size_gb=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads=$2; shift 2 ;;

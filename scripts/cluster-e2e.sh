@@ -5,7 +5,7 @@
 # Usage: scripts/cluster-e2e.sh --input DIR --from T --to T --baseline-from T [detect options...]
 #        [--silos N] [--kill-in detect|baseline] [--kill-after SECONDS] [--redis-port P] [--keep]
 set -uo pipefail
-cd "$(dirname "$(readlink -f "$0")")/.."
+cd "$(dirname "$(readlink -f "$0")")/.." || exit 1
 input=""; from=""; to=""; bfrom=""; silos=3; kill_after=""; kill_in=detect; port=6392; keep=0; extra=(); model=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,7 +29,7 @@ command -v redis-server >/dev/null || { echo "cluster-e2e: redis-server is requi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null || { echo "cluster-e2e: build failed" >&2; exit 1; }
 fs=(dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll)
-dir=$(mktemp -d /tmp/flowspike-cluster-e2e.XXXXXX)
+dir=$(mktemp -d -t flowspike-cluster-e2e.XXXXXX)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done

@@ -3,7 +3,7 @@
 # command on the same input. Prints one Markdown row per run: silos, scan seconds, MB/s of input, shard seconds.
 # Usage: scripts/cluster-scale.sh --input DIR --from T --to T [--silos "1 2 3"] [--repeat R] [--redis-port P]
 set -uo pipefail
-cd "$(dirname "$(readlink -f "$0")")/.."
+cd "$(dirname "$(readlink -f "$0")")/.." || exit 1
 input=""; from=""; to=""; counts="1 2 3"; repeat=2; port=6393
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -19,7 +19,7 @@ done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null || exit 1
 fs=(dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll)
-dir=$(mktemp -d /tmp/flowspike-cluster-scale.XXXXXX)
+dir=$(mktemp -d -t flowspike-cluster-scale.XXXXXX)
 pids=()
 stop_silos() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done; pids=(); }
 cleanup() { stop_silos; [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null; rm -rf "$dir"; }

@@ -30,25 +30,26 @@ internal static class CliOptions
         CustomParser = r =>
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (TimeRange.TryParseTime(text, out long t))
+            if (TimeRange.TryParseTime(text, out long t, out string? error))
                 return t;
-            r.AddError($"{name}: '{text}' is not a time (use ISO 8601 UTC such as 2026-10-01T00:00:00Z, or epoch seconds)");
+            r.AddError($"{name}: {error}");
             return 0;
         },
     };
 
-    public static Option<long> Duration(string name, string description, string defaultValue) => new(name)
+    /// <summary>A duration option; its value reads as "1h" in help and converts to seconds.</summary>
+    public static Option<CliDuration> Duration(string name, string description, string defaultValue) => new(name)
     {
         Description = description,
         HelpName = "DURATION",
-        DefaultValueFactory = _ => TimeRange.TryParseDuration(defaultValue, out long d) ? d : 3600,
+        DefaultValueFactory = _ => new CliDuration(TimeRange.TryParseDuration(defaultValue, out long d) ? d : 3600),
         CustomParser = r =>
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : defaultValue;
             if (TimeRange.TryParseDuration(text, out long d))
-                return d;
+                return new CliDuration(d);
             r.AddError($"{name}: '{text}' is not a duration (examples: 1h, 30m, 3600s, 1d)");
-            return 0;
+            return default;
         },
     };
 

@@ -111,30 +111,31 @@ internal static class ClusterCommands
         detection.AddTo(cmd);
         connection.AddTo(cmd);
         cmd.Options.Add(shards);
+        var allowSpanMismatch = new Option<bool>("--allow-span-mismatch")
+        {
+            Description = "Detect with a --window other than the baseline's --span (refused by default).",
+        };
+        cmd.Options.Add(detection.AllowEmptyWindows);
+        cmd.Options.Add(allowSpanMismatch);
         cmd.SetAction(r => Run(() =>
         {
             var config = common.LoadConfig(r);
             var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
-            var request = detection.Request(r, common, config);
+            var request = detection.Request(r, common, config) with
+            {
+                AllowEmptyWindows = r.GetValue(detection.AllowEmptyWindows),
+                AllowSpanMismatch = r.GetValue(allowSpanMismatch),
+            };
             if (r.GetResult(detection.HistoryRetention) is { Implicit: false })
                 log.Warn("--history-retention: the cluster keeps no per-host history yet (explain and report read a local state)");
-            var sinks = detection.Sinks(r, config);
-            try
-            {
-                using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
-                var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(common.State)!, log) { Shards = r.GetValue(shards), Entity = common.EntityKind(r) };
-                var result = coordinator.DetectAsync(input, request, sinks).GetAwaiter().GetResult();
-                if (result.WindowsApplied > 0)
-                    log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) is null or "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
-                host.StopAsync().GetAwaiter().GetResult();
-            }
-            finally
-            {
-                foreach (var sink in sinks)
-                    sink.Dispose();
-            }
-            return 0;
+            using var dispatcher = detection.Dispatcher(r, config, log);
+            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
+            var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(),
+                r.GetValue(common.State)!, log) { Shards = r.GetValue(shards), Entity = common.EntityKind(r) };
+            var result = coordinator.DetectAsync(input, request, dispatcher).GetAwaiter().GetResult();
+            host.StopAsync().GetAwaiter().GetResult();
+            return Commands.DetectSummary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
         }));
         return cmd;
     }
@@ -162,7 +163,7 @@ internal static class ClusterCommands
                 using (var w = new StreamWriter(tmp))
                     LookupCsv.Write(rows, w, names);
                 File.Move(tmp, outPath, overwrite: true);
-                Console.Error.WriteLine($"flowspike: exported {rows.Count} row(s) to {outPath}");
+                StderrLog.Result($"exported {rows.Count} row(s) to {outPath}");
             }
             host.StopAsync().GetAwaiter().GetResult();
             return 0;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using FlowSpike.Alerts;
 using FlowSpike.Baseline;
+using FlowSpike.Delivery;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
@@ -19,6 +20,7 @@ internal static class Commands
         {
             new HelpOption(),
             new VersionOption(),
+            LogJson,
         };
         root.Subcommands.Add(BaselineCommand());
         root.Subcommands.Add(DetectCommand());
@@ -30,7 +32,38 @@ internal static class Commands
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());
         root.Subcommands.Add(ClusterCommands.Build());
+        root.Subcommands.Add(CompletionCommand.Build(root));
+        ConfigureHelp(root);
         return root;
+    }
+
+    /// <summary>--log-json, on every command: notes as JSON lines on stderr for log shippers.</summary>
+    public static readonly Option<bool> LogJson = new("--log-json")
+    {
+        Description = "Write notes, warnings and errors to stderr as JSON lines (time, level, message).",
+        Recursive = true,
+    };
+
+    /// <summary>Help wraps to the terminal: COLUMNS, else the console's width, else 100.</summary>
+    private static void ConfigureHelp(Command root)
+    {
+        if (root.Options.OfType<HelpOption>().Single().Action is HelpAction help)
+            help.MaxWidth = HelpWidth();
+    }
+
+    private static int HelpWidth()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns >= 40)
+            return columns;
+        try
+        {
+            if (!Console.IsOutputRedirected && Console.WindowWidth >= 40)
+                return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+        }
+        return 100;
     }
 
     internal sealed class Common(bool range = true)
@@ -179,7 +212,7 @@ internal static class Commands
     /// <summary>What detect and watch share: the window, the seed's thresholds, the allowlists, suppression and the alert outputs.</summary>
     internal sealed class DetectionOptions
     {
-        public Option<long> Window { get; } = CliOptions.Duration("--window", "Window size; each epoch-aligned window is one detection run.", "1h");
+        public Option<CliDuration> Window { get; } = CliOptions.Duration("--window", "Window size; each epoch-aligned window is one detection run.", "1h");
         public Option<double> Deviation { get; } = new("--deviation-threshold") { Description = "Standard deviations above the mean (deviationThreshold).", DefaultValueFactory = _ => 3 };
         public Option<long> DataPoints { get; } = new("--data-point-threshold") { Description = "Data points a host needs before it is scored (dataPointThreshold).", DefaultValueFactory = _ => 5 };
         public Option<double> Weight { get; } = new("--weight") { Description = "Update weight W of the running mean and deviation (720 = 30 days of hours).", DefaultValueFactory = _ => 720 };
@@ -191,7 +224,14 @@ internal static class Commands
         public Option<string> SuppressKey { get; } = SuppressKeyOption();
         public Option<bool> RolloutGroup { get; } = new("--rollout-group") { Description = "Raise one alert per account for a likely policy change (listing its hosts in grouped_hosts) instead of one per host." };
         public Option<double?> RolloutShare { get; } = new("--rollout-share") { Description = "Annotate alerts as a likely policy change when at least 3 hosts and this share of an account's active hosts spike together (default: off; 0.25 with --model recommended; 0 turns it off).", HelpName = "SHARE" };
-        public Option<long> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large windows).", "90d");
+        /// <summary>Local detect and watch only (added by those commands).</summary>
+        public Option<bool> AllowEmptyWindows { get; } = new("--allow-empty-windows")
+        {
+            Description = "Windows with no flow-log record at all are quiet, not missing data: commit (detect) " +
+                "or close (watch) them. " +
+                "Without it detect stops before such a window and fails naming it, and watch holds it open.",
+        };
+        public Option<CliDuration> HistoryRetention { get; } = CliOptions.Duration("--history-retention", "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large windows).", "90d");
 
         private static Option<string> AlertFormatOption()
         {
@@ -253,10 +293,10 @@ internal static class Commands
         }
 
         /// <summary>The config's sinks, plus --out (or stdout when nothing else is configured).</summary>
-        public AlertDispatcher Dispatcher(ParseResult r, FlowSpikeConfig config, IRunLog log) => new(Sinks(r, config), log);
+        public AlertDispatcher Dispatcher(ParseResult r, FlowSpikeConfig config, IRunLog log) =>
+            new(Sinks(r, config, log), log);
 
-        /// <summary>The sinks themselves, for callers that deliver without a state's outbox (the cluster).</summary>
-        public List<IAlertSink> Sinks(ParseResult r, FlowSpikeConfig config)
+        private List<IAlertSink> Sinks(ParseResult r, FlowSpikeConfig config, IRunLog log)
         {
             var asff = new AsffOptions
             {
@@ -268,10 +308,10 @@ internal static class Commands
             try
             {
                 foreach (var spec in config.Sinks)
-                    sinks.Add(AlertSinks.Create(spec, asff));
+                    sinks.Add(AlertSinks.Create(spec, asff, warn: log.Warn));
                 string? output = r.GetValue(Output);
                 if (output is not null || sinks.Count == 0)
-                    sinks.Add(AlertSinks.Create(new SinkSpec("file", new Dictionary<string, string> { ["path"] = output ?? "-", ["format"] = r.GetValue(Format)! }), asff));
+                    sinks.Add(AlertSinks.Create(new SinkSpec("file", new Dictionary<string, string> { ["path"] = output ?? "-", ["format"] = r.GetValue(Format)! }), asff, warn: log.Warn));
             }
             catch (ArgumentException e)
             {
@@ -290,21 +330,30 @@ internal static class Commands
         var cmd = new Command("detect", "Run the spike detection window by window, updating the baseline, and emit alerts.");
         common.AddTo(cmd);
         detection.AddTo(cmd);
+        var allowSpanMismatch = new Option<bool>("--allow-span-mismatch")
+        {
+            Description = "Detect with a --window other than the baseline's --span (the seed allows it; " +
+                "refused by default).",
+        };
+        cmd.Options.Add(detection.AllowEmptyWindows);
+        cmd.Options.Add(allowSpanMismatch);
         cmd.SetAction(r => Guard(() =>
         {
             var config = common.LoadConfig(r);
             var input = common.InputOptions(r, config);
             var log = new StderrLog(r.GetValue(common.Quiet));
             // Everything the user typed is checked before the state is opened.
-            var request = detection.Request(r, common, config);
+            var request = detection.Request(r, common, config) with
+            {
+                AllowEmptyWindows = r.GetValue(detection.AllowEmptyWindows),
+                AllowSpanMismatch = r.GetValue(allowSpanMismatch),
+            };
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model, common.EntityKind(r));
             using var dispatcher = detection.Dispatcher(r, config, log);
             DetectRun.Result result;
             using (ProgressLine.Start(input.Progress!, r.GetValue(common.Quiet)))
                 result = DetectRun.Execute(store, input, request, dispatcher, log);
-            if (result.WindowsApplied > 0)
-                log.Info($"{result.Alerts} alert(s) over {result.WindowsApplied} window(s)" + (r.GetValue(detection.Output) is null or "-" ? "" : $" written to {r.GetValue(detection.Output)}"));
-            return 0;
+            return DetectSummary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
         }));
         return cmd;
     }
@@ -323,7 +372,12 @@ internal static class Commands
         var cmd = new Command("watch", "Run continuously: count new files exactly once as they arrive and close each window after its lateness, as detect would.");
         common.AddTo(cmd);
         detection.AddTo(cmd);
-        foreach (var o in new Option[] { lateness, poll, from, clock, once, listen })
+        var otlp = new Option<string?>("--otlp-endpoint")
+        {
+            Description = "Also push metrics over OTLP/HTTP to this collector (default: OTEL_EXPORTER_OTLP_ENDPOINT).",
+            HelpName = "URL",
+        };
+        foreach (var o in new Option[] { lateness, poll, from, clock, once, listen, otlp, detection.AllowEmptyWindows })
             cmd.Options.Add(o);
         cmd.SetAction(r => Guard(() =>
         {
@@ -338,14 +392,17 @@ internal static class Commands
                 From = r.GetResult(from) is null ? null : r.GetValue(from),
                 ClockFile = r.GetValue(clock),
                 Once = r.GetValue(once),
+                AllowEmptyWindows = r.GetValue(detection.AllowEmptyWindows),
                 Policy = detection.Policy(r, config, r.GetValue(common.Model)!) with { Rules = common.Rules(r) },
             };
             using var stop = new CancellationTokenSource();
             // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.
             using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-            var metrics = new Watch.WatchMetrics();
-            using var server = r.GetValue(listen) is "none" or null ? null : new Watch.MetricsServer(r.GetValue(listen)!, metrics);
+            using var metrics = new Watch.WatchMetrics();
+            if (MetricsEndpoint.Exposure(r.GetValue(listen)!) is { } exposed)
+                log.Warn(exposed);
+            using var server = MetricsEndpoint.Start(r.GetValue(listen), r.GetValue(otlp));
             using var store = SqliteStateStore.Open(r.GetValue(common.State)!, request.Policy.Model, common.EntityKind(r));
             using var dispatcher = detection.Dispatcher(r, config, log);
             Watch.WatchRun.Execute(store, input, request, dispatcher, log, metrics, stop.Token);
@@ -440,7 +497,7 @@ internal static class Commands
         var export = new Command("export", "Write the lookup as Splunk CSV.") { state, output };
         export.SetAction(r => Guard(() =>
         {
-            using var store = SqliteStateStore.Open(r.GetValue(state)!);
+            using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
             var rows = store.LoadLookup();
             string outPath = r.GetValue(output)!;
             if (outPath == "-")
@@ -455,7 +512,7 @@ internal static class Commands
                 using (var w = new StreamWriter(tmp))
                     LookupCsv.Write(rows, w, store.Entities);
                 File.Move(tmp, outPath, overwrite: true);
-                Console.Error.WriteLine($"flowspike: exported {rows.Count} row(s) to {outPath}");
+                StderrLog.Result($"exported {rows.Count} row(s) to {outPath}");
             }
             return 0;
         }));
@@ -482,13 +539,36 @@ internal static class Commands
                 throw new RunException(e.Message + "; nothing was imported");
             }
             store.ImportLookup(rows);
-            Console.Error.WriteLine($"flowspike: imported {rows.Count} row(s) from {path}");
+            StderrLog.Result($"imported {rows.Count} row(s) from {path}");
             return 0;
         }));
 
         lookup.Subcommands.Add(export);
         lookup.Subcommands.Add(import);
         return lookup;
+    }
+
+    /// <summary>Exit code of a detect whose windows committed but some of whose alerts a sink has not taken yet.</summary>
+    public const int ExitHeld = 3;
+
+    /// <summary>
+    /// The closing lines of a detect: what each sink received, and what is still held. Held alerts make the exit
+    /// code 3, so a scheduler sees that delivery is behind although every window committed.
+    /// </summary>
+    public static int DetectSummary(IRunLog log, int windows, int alerts, int held, AlertDispatcher dispatcher)
+    {
+        if (windows > 0)
+            log.Info($"{alerts} alert(s) over {windows} window(s)");
+        foreach (var (sink, n) in dispatcher.Delivered)
+        {
+            if (n > 0 && sink != "stdout")
+                log.Info($"{n} alert(s) written to {sink}");
+        }
+        if (held == 0)
+            return 0;
+        log.Warn($"{held} alert delivery(ies) held in the state for a sink that is down or rejected them; " +
+            "they are sent by the next run");
+        return ExitHeld;
     }
 
     /// <summary>User mistakes and unreadable inputs become one line on stderr and exit code 1, never a stack trace.</summary>
@@ -501,7 +581,7 @@ internal static class Commands
         catch (Exception e) when (e is RunException or FlowInputException or StateException or IOException or UnauthorizedAccessException)
         {
             Console.Out.Flush();
-            Console.Error.WriteLine($"flowspike: error: {e.Message}");
+            StderrLog.Error(e.Message);
             return 1;
         }
     }

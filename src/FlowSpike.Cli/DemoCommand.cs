@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Alerts;
+using FlowSpike.Delivery;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Synthesis;

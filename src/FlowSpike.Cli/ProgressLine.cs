@@ -14,6 +14,7 @@ internal sealed class ProgressLine : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
     private bool _drawn;
+    private static ProgressLine? _current;
 
     private ProgressLine(ScanProgress progress, bool enabled)
     {
@@ -22,8 +23,26 @@ internal sealed class ProgressLine : IDisposable
             _timer = new Timer(_ => Draw(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
     }
 
-    public static ProgressLine Start(ScanProgress progress, bool quiet) =>
-        new(progress, !quiet && !Console.IsErrorRedirected);
+    public static ProgressLine Start(ScanProgress progress, bool quiet)
+    {
+        var line = new ProgressLine(progress, !quiet && !StderrLog.Json && !Console.IsErrorRedirected);
+        _current = line;
+        return line;
+    }
+
+    /// <summary>Clears the drawn line before a note, so the note starts at the left and the next tick redraws.</summary>
+    public static void ClearForNote() => _current?.Clear();
+
+    private void Clear()
+    {
+        lock (_gate)
+        {
+            if (!_drawn)
+                return;
+            Console.Error.Write("\r" + new string(' ', 100) + "\r");
+            _drawn = false;
+        }
+    }
 
     private void Draw()
     {
@@ -44,10 +63,8 @@ internal sealed class ProgressLine : IDisposable
     public void Dispose()
     {
         _timer?.Dispose();
-        lock (_gate)
-        {
-            if (_drawn)
-                Console.Error.Write("\r" + new string(' ', 100) + "\r");
-        }
+        Clear();
+        if (ReferenceEquals(_current, this))
+            _current = null;
     }
 }

@@ -20,7 +20,7 @@ public static class ReportCommands
         cmd.SetAction(r => Commands.Guard(() =>
         {
             string ip = r.GetValue(src)!;
-            using var store = SqliteStateStore.Open(r.GetValue(state)!);
+            using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
             if (!store.Entities.TryGetKey(ip, out uint address))
                 throw new RunException(store.Entities.IsIpv4Keyed && !ip.Contains(':', StringComparison.Ordinal)
                     ? $"--src: '{ip}' is not an IPv4 address"
@@ -28,7 +28,8 @@ public static class ReportCommands
             long to = store.Info.CommittedUntil ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             long from = to - r.GetValue(days) * 86400L;
             var story = HostStory.Load(store, address, from, to);
-            Console.Write(Render(story, from, to, Math.Clamp(r.GetValue(width), 20, 400)));
+            // Host names, destinations and interface ids come from the logs: no escape sequence reaches the terminal.
+            Console.Write(TerminalText.Strip(Render(story, from, to, Math.Clamp(r.GetValue(width), 20, 400))));
             return 0;
         }));
         return cmd;
@@ -89,13 +90,13 @@ public static class ReportCommands
         var cmd = new Command("report", "Write one self-contained HTML file explaining every alert (works offline).") { state, output, days };
         cmd.SetAction(r => Commands.Guard(() =>
         {
-            using var store = SqliteStateStore.Open(r.GetValue(state)!);
+            using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
             string html = HtmlReport.Render(store, r.GetValue(days) * 86400L);
             string path = r.GetValue(output)!;
             string tmp = path + ".tmp";
             File.WriteAllText(tmp, html);
             File.Move(tmp, path, overwrite: true);
-            Console.Error.WriteLine($"flowspike: wrote {path} ({html.Length / 1024} KB)");
+            StderrLog.Result($"wrote {path} ({html.Length / 1024} KB)");
             return 0;
         }));
         return cmd;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlowSpike.Alerts;
+using FlowSpike.Delivery;
 using FlowSpike.Baseline;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
@@ -62,13 +63,24 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         };
         var hosts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
             ClusterRetry.Run(() => Shard(s).Baseline(baseline), $"baseline of shard {s}", log, cancellation, _watch)));
-        await ClusterRetry.Run(() => StateGrain.Baselined(model, job.Entity, shards, from, to), "state record", log, cancellation, _watch);
+        await ClusterRetry.Run(() => StateGrain.Baselined(model, job.Entity, shards, from, to, spanSeconds), "state record", log, cancellation, _watch);
         await ForgetAsync(tasks);
         log.Info($"baseline: {hosts.Sum()} hosts over {shards} shards in {TimeRange.Format(from)} .. {TimeRange.Format(to)} (shards took {clock.Elapsed.TotalSeconds:F2} s); committed mark set to {TimeRange.Format(to)}");
         return scan with { ShardTime = clock.Elapsed, Hosts = hosts.Sum() };
     }
 
-    public async Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request, IReadOnlyList<IAlertSink> sinks, CancellationToken cancellation = default)
+    /// <summary>Detects with these sinks, which the caller disposes.</summary>
+    public Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request, IReadOnlyList<IAlertSink> sinks,
+        CancellationToken cancellation = default) =>
+        DetectAsync(input, request, new AlertDispatcher(sinks, log), cancellation);
+
+    /// <summary>
+    /// Detects over the request's range. Each window's alerts are recorded in the state grain's outbox in the same write
+    /// that marks the window applied; <paramref name="dispatcher"/> then delivers from that outbox, so a sink outage
+    /// only holds alerts until a later run, whatever window that run starts at.
+    /// </summary>
+    public async Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request, AlertDispatcher dispatcher,
+        CancellationToken cancellation = default)
     {
         long size = request.WindowSeconds;
         TimeRange.Validate(request.From, request.To, size, "--window");
@@ -78,18 +90,32 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         if (policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
 
+        dispatcher.Check();
+        var outbox = new ClusterOutbox(StateGrain, log, _watch);
+        await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
         var meta = await StateGrain.Get();
+        if (!request.AllowSpanMismatch)
+            DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null, meta.BaselineSpanSeconds), size);
         if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
             throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not '{policy.Model}'; use a separate state per model");
         var todo = WindowPlan.Todo(request, meta.Applied.Contains, meta.CommittedUntil, log, out int skipped);
         if (todo.Count == 0)
-            return new ClusterRunResult { WindowsSkipped = skipped };
+        {
+            return new ClusterRunResult
+            {
+                WindowsSkipped = skipped,
+                Held = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), cancellation),
+            };
+        }
         if (meta.Model is null)
             log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike cluster baseline` first)");
 
         int shards = ShardCount(meta);
         var job = ScanJobs.From(input, todo[0], request.To, size, keepDetails: true, shards, EntityOf(meta, policy.Model));
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
+        // As locally: a window without a single flow-log record is a gap in the data, unless the user says so.
+        var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !_present.ContainsKey(w)).ToList();
+        var apply = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
 
         var detect = new DetectJob
         {
@@ -107,40 +133,44 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         };
         var clock = Stopwatch.StartNew();
         int alerts = 0, suppressed = 0;
-        foreach (long w in todo)
+        foreach (long w in apply)
         {
             cancellation.ThrowIfCancellationRequested();
             var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
                 ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}", log, cancellation, _watch)));
             // The local step sorts a window's alerts by host; the shards' alerts merge into that order.
             IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a => a.Host, StringComparer.Ordinal)];
-            if (policy.Rollout is { } rollout)
+            var alerting = parts.SelectMany(p => p.AlertAccounts)
+                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            if (policy.Rollout is not null)
             {
-                var active = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (var (account, n) in parts.SelectMany(p => p.ActiveByAccount))
-                    active[account] = active.GetValueOrDefault(account) + n;
-                var alerting = parts.SelectMany(p => p.AlertAccounts).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
                 // An alert's accounts do not travel in its JSON; the shards report them beside it, by host.
                 merged = [.. merged.Select(a => alerting.TryGetValue(a.Host, out var accounts) ? a with { Accounts = accounts } : a)];
-                merged = rollout.Annotate(merged, active);
             }
-            var (deliver, marks, held) = policy.Suppression.Select(merged, meta.Quiet);
-            var pending = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
-            if (pending.Count > 0)
-            {
-                foreach (var sink in sinks)
-                    sink.Deliver(pending);
-            }
-            await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks), "state record", log, cancellation, _watch);
+            var closed = WindowClose.Close(merged, policy, () => ActiveByAccount(parts), Quiet(meta));
+            var entries = ClusterOutbox.Entries(closed.Outbox, dispatcher.Names);
+            var marks = new Dictionary<string, long>(closed.Marks, StringComparer.Ordinal);
+            await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks, entries), "state record", log, cancellation, _watch);
             foreach (var (key, until) in marks)
                 meta.Quiet[key] = until;
+            await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
+            var held = closed.Suppressed;
+            var pending = closed.Outbox;
             suppressed += held.Count;
             alerts += pending.Count;
             suppressed += parts.Sum(p => p.Suppressed);
         }
+        int stillHeld = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), cancellation);
         await ForgetAsync(tasks);
-        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists or throttling; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
-        return scan with { ShardTime = clock.Elapsed, WindowsApplied = todo.Count, WindowsSkipped = skipped, Alerts = alerts, Suppressed = suppressed };
+        if (apply.Count > 0)
+        {
+            log.Info($"applied {apply.Count} window(s) {TimeRange.Format(apply[0])} .. " +
+                $"{TimeRange.Format(apply[^1] + size)}: {alerts} alert(s), {suppressed} suppressed by allowlists or " +
+                $"throttling; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
+        }
+        if (empty.Count > 0)
+            throw DetectRun.EmptyWindows(empty, todo.Count - apply.Count, size);
+        return scan with { ShardTime = clock.Elapsed, WindowsApplied = apply.Count, WindowsSkipped = skipped, Alerts = alerts, Suppressed = suppressed, Held = stillHeld };
     }
 
     /// <summary>
@@ -161,6 +191,22 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
     }
 
     private MembershipWatch? _watch;
+
+    /// <summary>Flow-log records of any kind per window, from the last scan's reports.</summary>
+    private Dictionary<long, long> _present = [];
+
+    /// <summary>Active hosts per account over every shard: shards count disjoint hosts, so the counts add up.</summary>
+    private static Dictionary<string, int> ActiveByAccount(WindowShardResult[] parts)
+    {
+        var active = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (account, n) in parts.SelectMany(p => p.ActiveByAccount))
+            active[account] = active.GetValueOrDefault(account) + n;
+        return active;
+    }
+
+    private static Func<IReadOnlyCollection<string>, IReadOnlyDictionary<string, long>> Quiet(StateMeta meta) => keys =>
+        keys.Where(meta.Quiet.ContainsKey).Distinct(StringComparer.Ordinal)
+            .ToDictionary(k => k, k => meta.Quiet[k], StringComparer.Ordinal);
 
     private IStateGrain StateGrain => grains.GetGrain<IStateGrain>(stateName);
 
@@ -204,6 +250,9 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
                 await Task.Delay(50, cancellation);
             }
             reports = await ClusterRetry.Run(() => queue.Reports(), "scan queue", log, cancellation, _watch);
+            _present = [];
+            foreach (var (w, n) in reports.SelectMany(r => r.RecordsByWindow ?? []))
+                _present[w] = _present.GetValueOrDefault(w) + n;
         }
         finally
         {

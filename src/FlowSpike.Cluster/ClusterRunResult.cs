@@ -17,4 +17,6 @@ public sealed record ClusterRunResult
     public int WindowsSkipped { get; init; }
     public int Alerts { get; init; }
     public int Suppressed { get; init; }
+    /// <summary>Alerts still held in the outbox for a sink after the run.</summary>
+    public int Held { get; init; }
 }

@@ -9,4 +9,5 @@ public sealed record ScanReport(
     [property: Id(3)] long Malformed,
     [property: Id(4)] string[] MalformedSamples,
     [property: Id(5)] double Seconds,
-    [property: Id(6)] string Silo);
+    [property: Id(6)] string Silo,
+    [property: Id(7)] Dictionary<long, long>? RecordsByWindow = null);

@@ -13,4 +13,8 @@ public sealed class StateMeta
     [Id(5)] public Dictionary<string, long> Quiet { get; set; } = new(StringComparer.Ordinal);
     /// <summary>The entity keying (src_ip, account+vpc+src_ip, interface), set by the baseline.</summary>
     [Id(6)] public string? Entity { get; set; }
+    /// <summary>Alerts of applied windows not yet delivered to every sink, oldest first; written with the window.</summary>
+    [Id(7)] public List<OutboxEntry> Outbox { get; set; } = [];
+    /// <summary>The baseline's bucket size; detect windows must match it.</summary>
+    [Id(8)] public long? BaselineSpanSeconds { get; set; }
 }

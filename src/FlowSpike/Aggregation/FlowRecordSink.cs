@@ -46,6 +46,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         accumulator.Diagnostics.Lines++;
         if (fieldCount == _fieldCount)
         {
+            accumulator.Mark(_start >= 0 ? Field(line, fieldEnds, _start) : default);
             Process(line, fieldEnds);
             return;
         }
@@ -60,6 +61,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found {count}");
             return;
         }
+        accumulator.Mark(_start >= 0 ? Field(scratch.AsSpan(0, length), ends[..count], _start) : default);
         Process(scratch.AsSpan(0, length), ends[..count]);
     }
 
@@ -117,6 +119,10 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     {
         _line++;
         accumulator.Diagnostics.Lines++;
+        if (start is { } s)
+            accumulator.Mark(s);
+        else
+            accumulator.Diagnostics.Parsed++;
         if (reject)
             Select(src, dst, default, start, interfaceId, account, vpc, typed: true);
     }

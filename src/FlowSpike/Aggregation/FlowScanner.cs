@@ -31,11 +31,16 @@ public static class FlowScanner
                 items,
                 // Remote objects wait on the network: download several per core.
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, items.Exists(i => i.File.IsRemote) ? Math.Max(options.Threads, options.RemoteConcurrency) : options.Threads), CancellationToken = cancellation },
-                () => new Worker(new ScanAccumulator(options.From, options.WindowSeconds, options.KeepDetails, options.Entities), new byte[options.BufferSize]),
+                () => new Worker(
+                    new ScanAccumulator(
+                        options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
+                    new byte[options.BufferSize]),
                 (item, _, worker) =>
                 {
-                    long lines = worker.Accumulator.Diagnostics.Lines;
+                    long lines = worker.Accumulator.Diagnostics.Lines, parsed = worker.Accumulator.Diagnostics.Parsed;
                     ScanOne(item, options, selector, worker);
+                    worker.Accumulator.Diagnostics.AddFile(item.File.Path, worker.Accumulator.Diagnostics.Lines - lines,
+                        worker.Accumulator.Diagnostics.Parsed - parsed);
                     if (ReadDelayForTests > 0)
                         Thread.Sleep(ReadDelayForTests);
                     options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Accumulator.Diagnostics.Lines - lines);
@@ -43,6 +48,7 @@ public static class FlowScanner
                 },
                 worker =>
                 {
+                    worker.Accumulator.FlushMarks();
                     var partial = worker.Accumulator.ToPartial();
                     lock (gate)
                     {

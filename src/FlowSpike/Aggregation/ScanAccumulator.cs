@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using FlowSpike.Selection;
 
@@ -7,8 +9,17 @@ namespace FlowSpike.Aggregation;
 /// One thread's counts per (window, source), keyed by a single 64-bit integer, plus the details alerts need.
 /// Turned into a <see cref="WindowPartial"/> once the thread is done.
 /// </summary>
-internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDetails, EntityRegistry? entities = null)
+internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDetails, EntityRegistry? entities = null,
+    long to = long.MaxValue)
 {
+    // The window the last parsed record fell in, and how many records in a row did: most records of a file share a
+    // window, so marking presence costs a range test per record.
+    private long _markFrom = long.MaxValue, _markTo = long.MinValue, _markRun;
+    // The same window's bounds as ten ASCII digits (big-endian head and tail), when both have ten digits.
+    private ulong _loHead, _hiHead;
+    private uint _loTail, _hiTail;
+    private bool _textRange;
+
     private readonly ByteStringTable _entityNames = new();
     private readonly List<uint> _entityKeys = [];
     private readonly Dictionary<ulong, int> _index = [];
@@ -56,6 +67,95 @@ internal sealed class ScanAccumulator(long from, long windowSeconds, bool keepDe
         _entityNames.GetOrAdd(local);
         _entityKeys.Add(key);
         return key;
+    }
+
+    /// <summary>Notes one parsed flow-log record of any kind, by its start, for the per-window record counts.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Mark(long start)
+    {
+        Diagnostics.Parsed++;
+        if (start >= _markFrom && start < _markTo)
+        {
+            _markRun++;
+            return;
+        }
+        MarkSlow(start);
+    }
+
+    /// <summary>Notes a parsed record whose start is still text (digits only; anything else is not marked).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Mark(ReadOnlySpan<byte> start)
+    {
+        // Ten digits (every epoch second from 2001 to 2286) compare as text: two big-endian loads, no parse.
+        if (start.Length == 10 && _textRange)
+        {
+            ulong head = BinaryPrimitives.ReadUInt64BigEndian(start);
+            uint tail = BinaryPrimitives.ReadUInt16BigEndian(start[8..]);
+            bool above = head > _loHead || (head == _loHead && tail >= _loTail);
+            if (above && (head < _hiHead || (head == _hiHead && tail < _hiTail)))
+            {
+                Diagnostics.Parsed++;
+                _markRun++;
+                return;
+            }
+        }
+        MarkText(start);
+    }
+
+    private void MarkText(ReadOnlySpan<byte> start)
+    {
+        long value = 0;
+        if (start.IsEmpty || start.Length > 18)
+        {
+            Diagnostics.Parsed++;
+            return;
+        }
+        foreach (byte b in start)
+        {
+            uint digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                Diagnostics.Parsed++;
+                return;
+            }
+            value = value * 10 + digit;
+        }
+        Mark(value);
+    }
+
+    private void MarkSlow(long start)
+    {
+        FlushMarks();
+        if (start < from || start >= to)
+            return;
+        _markFrom = from + (start - from) / windowSeconds * windowSeconds;
+        _markTo = _markFrom + windowSeconds;
+        _markRun = 1;
+        _textRange = _markFrom >= 1_000_000_000 && _markTo <= 9_999_999_999;
+        if (_textRange)
+        {
+            Span<byte> digits = stackalloc byte[10];
+            Utf8Formatter.TryFormat(_markFrom, digits, out _);
+            _loHead = BinaryPrimitives.ReadUInt64BigEndian(digits);
+            _loTail = BinaryPrimitives.ReadUInt16BigEndian(digits[8..]);
+            Utf8Formatter.TryFormat(_markTo, digits, out _);
+            _hiHead = BinaryPrimitives.ReadUInt64BigEndian(digits);
+            _hiTail = BinaryPrimitives.ReadUInt16BigEndian(digits[8..]);
+        }
+    }
+
+    /// <summary>Moves the current run of marks into the diagnostics (done before they are merged).</summary>
+    public void FlushMarks()
+    {
+        if (_markRun > 0)
+        {
+            var counts = Diagnostics.RecordsByWindow;
+            counts[_markFrom] = counts.GetValueOrDefault(_markFrom) + _markRun;
+        }
+        _markRun = 0;
+        _markFrom = long.MaxValue;
+        _markTo = long.MinValue;
+        _textRange = false;
     }
 
     /// <summary>Counts one record; returns the entry so details can be attached.</summary>

@@ -22,6 +22,22 @@ public sealed class ScanDiagnostics
     public long? MaxStart { get; set; }
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>Lines (or typed records) that parsed as flow-log records, whatever their action or address.</summary>
+    public long Parsed { get; set; }
+
+    /// <summary>Flow-log records of any kind per window start within the scan's range: silence told from data.</summary>
+    public Dictionary<long, long> RecordsByWindow { get; } = [];
+
+    /// <summary>Lines read and lines that parsed, per input (by its path as given).</summary>
+    public Dictionary<string, (long Lines, long Parsed)> PerFile { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Adds what one input (or one segment of it) read.</summary>
+    public void AddFile(string source, long lines, long parsed)
+    {
+        var (l, p) = PerFile.GetValueOrDefault(source);
+        PerFile[source] = (l + lines, p + parsed);
+    }
+
     /// <summary>The first malformed lines, in file and line order, as "file:line: reason".</summary>
     public IReadOnlyList<string> MalformedSamples => _located ??= Locate();
 
@@ -52,6 +68,11 @@ public sealed class ScanDiagnostics
         Early += other.Early;
         if (other.MaxStart is { } m && (MaxStart is null || m > MaxStart))
             MaxStart = m;
+        Parsed += other.Parsed;
+        foreach (var (w, n) in other.RecordsByWindow)
+            RecordsByWindow[w] = RecordsByWindow.GetValueOrDefault(w) + n;
+        foreach (var (f, (l, p)) in other.PerFile)
+            AddFile(f, l, p);
         _samples.AddRange(other._samples);
         foreach (var (k, v) in other._segmentLines)
             _segmentLines[k] = v;

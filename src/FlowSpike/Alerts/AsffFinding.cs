@@ -14,6 +14,9 @@ public static class AsffFinding
     public const int MaxFindingBytes = 240 * 1024;
     public const int MaxListedDestinations = 1000;
 
+    /// <summary>The finding's Id for an alert id: stable, so a re-import updates the same finding.</summary>
+    public static string Id(string alertId) => "flowspike/" + alertId;
+
     public static string Render(Alert alert, AsffOptions options)
     {
         var buffer = new ArrayBufferWriter<byte>(2048);
@@ -22,7 +25,7 @@ public static class AsffFinding
         {
             w.WriteStartObject();
             w.WriteString("SchemaVersion", "2018-10-08");
-            w.WriteString("Id", $"flowspike/{alert.Id}");
+            w.WriteString("Id", Id(alert.Id));
             w.WriteString("ProductArn", options.EffectiveProductArn);
             w.WriteString("ProductName", "FlowSpike");
             w.WriteString("CompanyName", "FlowSpike");

@@ -12,5 +12,11 @@ public sealed record InputFile(string Path, long Length)
 
     public string? Version { get; init; }
 
+    /// <summary>
+    /// What the input is, however it was spelled: the real path of a local file (see <see cref="FileIdentity"/>),
+    /// or s3://bucket/key of an object (whose <see cref="Version"/> is its ETag).
+    /// </summary>
+    public string Identity { get => field ?? Path; init; }
+
     public bool IsRemote => OpenRemote is not null;
 }

@@ -15,10 +15,30 @@ public static class BaselineRun
     public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds, IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null)
     {
         TimeRange.Validate(from, to, spanSeconds, "--span");
-        var files = InputSet.Expand(input.Inputs, from, to, input.S3);
+        TimeRange.RefuseFuture(to, spanSeconds);
+        var files = InputSet.Expand(input.Inputs, from, to, input.S3, log.Warn);
+        InputCheck.RequireFiles(files, input);
         var scan = FlowScanner.Scan(files, input.Scan(from, to, spanSeconds, keepDetails: false, entities: store.Entities));
+        InputCheck.RequireRecords(files, scan.Diagnostics, input);
         RunReport.Scan(scan.Diagnostics, log);
         var rows = BaselineBuilder.For(model, scan.Partial, from, to, rules);
+        // A baseline of nothing over a range with no data is a wrong range or input; over a lookup it would wipe it.
+        if (rows.Count == 0)
+        {
+            long inRange = scan.Diagnostics.RecordsByWindow.Values.Sum();
+            int existing = store.LoadLookup().Count;
+            string what = "no blocked outbound records from internal hosts in " +
+                $"{TimeRange.Format(from)} .. {TimeRange.Format(to)} " +
+                $"({scan.Diagnostics.Parsed} flow-log record(s) read, {inRange} in the range)";
+            if (inRange == 0 || existing > 0)
+            {
+                string wipe = existing > 0
+                    ? $"; replacing the lookup of {existing} host(s) with nothing is refused"
+                    : "";
+                throw new RunException(what + wipe + "; the lookup is unchanged");
+            }
+            log.Warn(what + "; the baseline is empty");
+        }
         long buckets = scan.Partial.Windows.Values.Sum(w => (long)w.Count);
         // The buckets also start each host's history (explain and report chart them), unless there are too many to keep.
         List<HistoryRow>? history = null;

@@ -1,5 +1,5 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Alerts;
+using FlowSpike.Delivery;
 using FlowSpike.Detection;
 using FlowSpike.Records;
 using FlowSpike.State;
@@ -12,7 +12,9 @@ namespace FlowSpike.Runs;
 /// </summary>
 public static class DetectRun
 {
-    public sealed record Result(int WindowsApplied, int WindowsSkipped, int Alerts, int Suppressed, ScanDiagnostics? Diagnostics);
+    /// <param name="Held">Alerts committed but not yet delivered to every sink (a sink is down or rejected them).</param>
+    public sealed record Result(int WindowsApplied, int WindowsSkipped, int Alerts, int Suppressed,
+        ScanDiagnostics? Diagnostics, int Held = 0);
 
     /// <summary>Runs with one sink (which the caller disposes).</summary>
     public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, IAlertSink sink, IRunLog log, CancellationToken cancellation = default) =>
@@ -22,35 +24,74 @@ public static class DetectRun
     {
         long size = request.WindowSeconds;
         TimeRange.Validate(request.From, request.To, size, "--window");
+        TimeRange.RefuseFuture(request.To, size);
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
+        var info = store.Info;
+        if (!request.AllowSpanMismatch)
+            RefuseOtherSpan(info, size);
 
+        dispatcher.Check();
         dispatcher.DeliverPending(store);
 
-        var info = store.Info;
         var applied = store.AppliedWindows(request.From, request.To);
         var todo = WindowPlan.Todo(request, applied.Contains, info.CommittedUntil, log, out int skipped);
         if (todo.Count == 0)
-            return new Result(0, skipped, 0, 0, null);
+            return new Result(0, skipped, 0, 0, null, dispatcher.DeliverPending(store, force: true));
 
         var table = new BaselineTable(store.LoadLookup(), store.Entities);
         if (table.Count == 0)
             log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike baseline` first)");
 
-        var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3);
+        var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3, log.Warn);
+        InputCheck.RequireFiles(files, input);
         var scan = FlowScanner.Scan(files, input.Scan(todo[0], request.To, size, keepDetails: true, entities: store.Entities), cancellation);
+        InputCheck.RequireRecords(files, scan.Diagnostics, input);
         RunReport.Scan(scan.Diagnostics, log);
+
+        // A window without a single flow-log record is a gap in the data, not a quiet hour, unless the user says so.
+        var present = scan.Diagnostics.RecordsByWindow;
+        var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !present.ContainsKey(w)).ToList();
+        var apply = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
 
         var applier = new WindowApplier(store, table, request.Policy.CreateModel(), request.Policy, dispatcher, size);
         int alerts = 0, suppressed = 0;
-        foreach (long w in todo)
+        foreach (long w in apply)
         {
             cancellation.ThrowIfCancellationRequested();
             var outcome = applier.Apply(w, scan.Partial.SourcesIn(w));
             alerts += outcome.Delivered;
             suppressed += outcome.Result.Suppressed + outcome.Suppressed;
         }
-        log.Info($"applied {todo.Count} window(s) {TimeRange.Format(todo[0])} .. {TimeRange.Format(request.To)}: {alerts} alert(s), {suppressed} suppressed by allowlists or throttling");
-        return new Result(todo.Count, skipped, alerts, suppressed, scan.Diagnostics);
+        if (apply.Count > 0)
+        {
+            log.Info($"applied {apply.Count} window(s) " +
+                $"{TimeRange.Format(apply[0])} .. {TimeRange.Format(apply[^1] + size)}: " +
+                $"{alerts} alert(s), {suppressed} suppressed by allowlists or throttling");
+        }
+        // The committed windows' alerts go out before an empty window stops the run.
+        int held = dispatcher.DeliverPending(store, force: true);
+        if (empty.Count > 0)
+            throw EmptyWindows(empty, todo.Count - apply.Count, size);
+        return new Result(apply.Count, skipped, alerts, suppressed, scan.Diagnostics, held);
+    }
+
+    /// <summary>A detect window must be the baseline's bucket: 2h counts against an hourly mean test nothing.</summary>
+    public static void RefuseOtherSpan(StateInfo info, long size)
+    {
+        if (info.BaselineSpanSeconds is { } span && span != size)
+        {
+            throw new RunException($"--window {size}s differs from the state's baseline span of {span}s; " +
+                $"use --window {span}s, " +
+                $"rebuild the baseline with --span {size}s, or give --allow-span-mismatch");
+        }
+    }
+
+    public static RunException EmptyWindows(List<long> empty, int held, long size)
+    {
+        string names = string.Join(", ", empty.Take(5).Select(TimeRange.Format)) + (empty.Count > 5 ? ", ..." : "");
+        return new RunException($"{empty.Count} window(s) of {size}s had no flow-log records at all: {names}; " +
+            $"{held} window(s) from {TimeRange.Format(empty[0])} on were not committed (a gap in the inputs?). " +
+            "Rerun with the data, or with --allow-empty-windows if the silence is real");
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowSpike.Alerts;
+using FlowSpike.Delivery;
 using FlowSpike.State;
 
 namespace FlowSpike.Runs;
@@ -67,7 +68,16 @@ public static class Evaluation
                 using (var store = SqliteStateStore.Open(statePath, model))
                 {
                     BaselineRun.Execute(store, modelInput, baselineFrom, baselineTo, window, NullRunLog.Instance, model);
-                    DetectRun.Execute(store, modelInput, new DetectRequest { From = baselineTo, To = to, WindowSeconds = window, Policy = new AlertPolicy { Model = model, KeepHistory = false } }, sink, NullRunLog.Instance);
+                    // A labelled data set is what it is: an hour without records in it is quiet, not missing.
+                    var request = new DetectRequest
+                    {
+                        From = baselineTo,
+                        To = to,
+                        WindowSeconds = window,
+                        Policy = new AlertPolicy { Model = model, KeepHistory = false },
+                        AllowEmptyWindows = true,
+                    };
+                    DetectRun.Execute(store, modelInput, request, sink, NullRunLog.Instance);
                     hosts = store.LoadLookup().Count;
                 }
                 rows.Add(Score(model, sink.Alerts, labels, hosts * ((to - baselineTo) / (double)window), window));
@@ -133,7 +143,8 @@ public static class Evaluation
     {
         public List<Alert> Alerts { get; } = [];
         public string Name => "evaluation";
-        public void Deliver(IReadOnlyList<PendingAlert> alerts) => Alerts.AddRange(alerts.Select(a => AlertJson.Parse(a.Body)));
+        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) =>
+            Alerts.AddRange(alerts.Select(a => AlertJson.Parse(a.Body)));
         public void Dispose() { }
     }
 }

@@ -12,7 +12,7 @@ public sealed record FlowSpikeConfig
     public IReadOnlyList<string> AllowSrc { get; init; } = [];
     public IReadOnlyList<string> AllowDest { get; init; } = [];
     public string? LogFormat { get; init; }
-    public IReadOnlyList<Alerts.SinkSpec> Sinks { get; init; } = [];
+    public IReadOnlyList<SinkSpec> Sinks { get; init; } = [];
     /// <summary>The "suppress" object: "window" (a duration) and "key" (src_ip or src_ip+resources).</summary>
     public IReadOnlyDictionary<string, string> Suppress { get; init; } = new Dictionary<string, string>();
     /// <summary>The "asff" object: "account", "region", "product_arn".</summary>
@@ -58,17 +58,17 @@ public sealed record FlowSpikeConfig
         }
     }
 
-    private static List<Alerts.SinkSpec> SinkSpecs(JsonProperty p, string path)
+    private static List<SinkSpec> SinkSpecs(JsonProperty p, string path)
     {
         if (p.Value.ValueKind != JsonValueKind.Array)
             throw new RunException($"{path}: \"sinks\" must be an array of objects");
-        var specs = new List<Alerts.SinkSpec>();
+        var specs = new List<SinkSpec>();
         foreach (var item in p.Value.EnumerateArray())
         {
             var settings = Settings(item, path, "sinks[]");
             if (!settings.TryGetValue("type", out string? type))
                 throw new RunException($"{path}: every sink needs a \"type\" (file, webhook, splunk_hec, securityhub)");
-            specs.Add(new Alerts.SinkSpec(type, settings));
+            specs.Add(new SinkSpec(type, settings));
         }
         return specs;
     }

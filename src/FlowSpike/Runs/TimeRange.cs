@@ -6,18 +6,36 @@ namespace FlowSpike.Runs;
 /// <summary>Parsing and checking of --from/--to and durations, before any state is touched.</summary>
 public static class TimeRange
 {
+    /// <summary>Epoch seconds this large (the year 5138) are epoch milliseconds typed by mistake.</summary>
+    public const long MaxEpochSeconds = 99_999_999_999;
+
     /// <summary>ISO 8601 UTC ("2026-10-01T00:00:00Z") or epoch seconds.</summary>
-    public static bool TryParseTime(string text, out long epochSeconds)
+    public static bool TryParseTime(string text, out long epochSeconds) => TryParseTime(text, out epochSeconds, out _);
+
+    /// <summary>As <see cref="TryParseTime(string, out long)"/>, saying what is wrong (such as milliseconds).</summary>
+    public static bool TryParseTime(string text, out long epochSeconds, out string? error)
     {
         text = text.Trim();
+        error = null;
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out epochSeconds))
-            return true;
+        {
+            if (Math.Abs(epochSeconds) <= MaxEpochSeconds)
+                return true;
+            long seconds = epochSeconds / 1000;
+            error = Math.Abs(seconds) <= MaxEpochSeconds
+                ? $"'{text}' looks like epoch milliseconds; give epoch seconds ({seconds}) " +
+                    $"or ISO 8601 UTC ({Format(seconds)})"
+                : $"'{text}' is not a time (epoch seconds this large are past the year 5000)";
+            epochSeconds = 0;
+            return false;
+        }
         if ((text.EndsWith('Z') || text.EndsWith("+00:00", StringComparison.Ordinal)) &&
             DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
         {
             epochSeconds = t.ToUnixTimeSeconds();
             return true;
         }
+        error = $"'{text}' is not a time (use ISO 8601 UTC such as 2026-10-01T00:00:00Z, or epoch seconds)";
         return false;
     }
 
@@ -50,5 +68,28 @@ public static class TimeRange
             throw new RunException($"--to {Format(to)} is not aligned to {sizeOption} {size}s (nearest: {Format(WindowMath.Floor(to, size))})");
     }
 
+    /// <summary>
+    /// Refuses a range end later than now plus one window (a typo in the year, a clock far off): windows that have not
+    /// happened yet would be committed empty and the real data later skipped as already committed.
+    /// </summary>
+    public static void RefuseFuture(long to, long size, string option = "--to", long? now = null)
+    {
+        long current = now ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (to > current + size)
+        {
+            throw new RunException($"{option} {Format(to)} is in the future (now is {Format(current)}; " +
+                "at most one window ahead is accepted): windows that have not happened cannot be committed");
+        }
+    }
+
     public static string Format(long epochSeconds) => Alerts.AlertJson.IsoTime(epochSeconds);
+
+    /// <summary>The largest whole unit: "1d", "4h", "90m", "45s".</summary>
+    public static string FormatDuration(long seconds) => seconds switch
+    {
+        > 0 when seconds % 86400 == 0 => $"{seconds / 86400}d",
+        > 0 when seconds % 3600 == 0 => $"{seconds / 3600}h",
+        > 0 when seconds % 60 == 0 => $"{seconds / 60}m",
+        _ => $"{seconds}s",
+    };
 }

@@ -10,38 +10,37 @@ namespace FlowSpike.Runs;
 /// Applies one window for detect and watch alike: the window step, suppression, then one transaction with the rows,
 /// the alerts in the outbox, the suppression marks and the history; delivery follows the commit.
 /// </summary>
-internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpikeModel model, AlertPolicy policy, AlertDispatcher dispatcher, long windowSeconds)
+internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpikeModel model, AlertPolicy policy,
+    AlertDispatcher dispatcher, long windowSeconds)
 {
     private readonly int _delayMs = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_COMMIT_DELAY_MS"), out int ms) ? ms : 0;
 
     public WindowOutcome Apply(long windowStart, IReadOnlyDictionary<uint, SourceWindowStats> sources)
     {
-        var result = WindowStep.Apply(windowStart, windowStart + windowSeconds, sources, table, model, policy.Filter, policy.Settings);
-        if (policy.Rollout is { } rollout)
-            result = result with { Alerts = rollout.Annotate(result.Alerts, sources) };
-        var quiet = policy.Suppression.Enabled && result.Alerts.Count > 0
-            ? store.SuppressedUntil([.. result.Alerts.Select(policy.Suppression.KeyOf)])
-            : new Dictionary<string, long>();
-        var (deliver, marks, suppressed) = policy.Suppression.Select(result.Alerts, quiet);
-        var outbox = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
+        var result = WindowStep.Apply(windowStart, windowStart + windowSeconds, sources, table, model, policy.Filter,
+            policy.Settings);
+        var closed = WindowClose.Close(result.Alerts, policy, () => RolloutAwareness.ActiveHosts(sources.Values),
+            store.SuppressedUntil);
+        result = result with { Alerts = closed.Alerts };
         store.CommitWindow(new WindowCommit
         {
             Result = result,
             WindowSeconds = windowSeconds,
-            Alerts = outbox,
+            Alerts = closed.Outbox,
             Sinks = dispatcher.Names,
-            Suppressions = marks,
-            History = policy.KeepHistory ? History(result, sources, suppressed) : null,
+            Suppressions = closed.Marks,
+            History = policy.KeepHistory ? History(result, sources, closed.Suppressed) : null,
             HistoryRetentionSeconds = policy.HistoryRetentionSeconds,
         });
         dispatcher.DeliverPending(store);
         // FLOWSPIKE_TEST_COMMIT_DELAY_MS slows each window down so crash tests can kill a run mid-way.
         if (_delayMs > 0)
             Thread.Sleep(_delayMs);
-        return new WindowOutcome(result, deliver.Count, suppressed.Count);
+        return new WindowOutcome(result, closed.Outbox.Count, closed.Suppressed.Count);
     }
 
-    private List<HistoryRow> History(WindowResult result, IReadOnlyDictionary<uint, SourceWindowStats> sources, HashSet<string> suppressed)
+    private List<HistoryRow> History(WindowResult result, IReadOnlyDictionary<uint, SourceWindowStats> sources,
+        IReadOnlySet<string> suppressed)
     {
         // A grouped rollout alert stands for each of its hosts.
         var alertBySrc = new Dictionary<string, Alert>(StringComparer.Ordinal);

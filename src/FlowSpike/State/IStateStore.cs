@@ -7,7 +7,7 @@ namespace FlowSpike.State;
 /// Durable state: the lookup, the committed windows, and the alert outbox. Every mutation is one transaction, so a
 /// crash leaves either the whole window applied or none of it.
 /// </summary>
-public interface IStateStore : IDisposable
+public interface IStateStore : IOutbox, IDisposable
 {
     StateInfo Info { get; }
 
@@ -40,20 +40,25 @@ public interface IStateStore : IDisposable
     /// <summary>Every committed alert in the outbox (delivered or not), oldest first.</summary>
     IReadOnlyList<PendingAlert> AllAlerts();
 
-    /// <summary>Alerts committed for <paramref name="sink"/> and not yet delivered to it, oldest first.</summary>
-    IReadOnlyList<PendingAlert> PendingAlerts(string sink);
 
     /// <summary>Every input watch mode has seen, by path.</summary>
     IReadOnlyDictionary<string, LedgerEntry> Ledger();
 
-    /// <summary>Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted once.</summary>
-    void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark);
+    /// <summary>
+    /// Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted
+    /// once. <paramref name="records"/> counts the file's flow-log records of any kind per window start, so a window
+    /// with data is told from one with none. Ledger entries are keyed by the file's identity
+    /// (<see cref="Records.InputFile.Identity"/>).
+    /// </summary>
+    void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark,
+        IReadOnlyDictionary<long, long>? records = null);
+
+    /// <summary>Whether watch mode has counted any flow-log record (of any kind) for an open window.</summary>
+    bool HasRecords(long windowStart);
 
     /// <summary>Records a file that could not be read, so it is reported once and not retried for ever.</summary>
     void RecordFailure(LedgerEntry entry);
 
     /// <summary>The counts watch mode has gathered so far for an open window.</summary>
     Dictionary<uint, SourceWindowStats> LoadPending(long windowStart);
-
-    void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds);
 }

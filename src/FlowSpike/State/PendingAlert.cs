@@ -1,4 +1,7 @@
 namespace FlowSpike.State;
 
-/// <summary>An alert committed with its window but not yet delivered: the outbox that makes delivery survive a crash.</summary>
-public sealed record PendingAlert(string Id, long WindowStart, string Body);
+/// <summary>
+/// An alert committed with its window and not yet delivered to a sink: the outbox that makes delivery survive a crash.
+/// <see cref="Attempts"/> counts the times that sink rejected it.
+/// </summary>
+public sealed record PendingAlert(string Id, long WindowStart, string Body, int Attempts = 0);

@@ -12,7 +12,7 @@ namespace FlowSpike.State;
 /// </summary>
 public sealed class SqliteStateStore : IStateStore
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>The detail sets watch mode keeps per (window, source) until the window closes: one table each.</summary>
     private static readonly (string Table, string Column, Func<SourceWindowStats, HashSet<string>?> Get)[] PendingDetails =
@@ -22,7 +22,12 @@ public sealed class SqliteStateStore : IStateStore
         ("pending_accounts", "account", s => s.Accounts),
     ];
 
-    private static readonly string[] PendingTables = ["pending_counts", .. PendingDetails.Select(d => d.Table)];
+    private static readonly string[] PendingTables =
+        ["pending_counts", "pending_windows", .. PendingDetails.Select(d => d.Table)];
+
+    /// <summary>Watch mode's windows with any flow-log record (blocked outbound or not), told from silence.</summary>
+    private const string PendingWindowsTable =
+        "CREATE TABLE IF NOT EXISTS pending_windows(window_start INTEGER PRIMARY KEY, records INTEGER NOT NULL)";
 
     private readonly string _path;
     private readonly SqliteConnection _connection;
@@ -39,28 +44,30 @@ public sealed class SqliteStateStore : IStateStore
     /// Opens or creates the state, taking the process lock. <paramref name="model"/> must match a state's stored model (null:
     /// whatever it has; splunk for a new one), and
     /// <paramref name="entity"/> its entity keying (null: whatever the state has; src_ip for a new one).
+    /// With <paramref name="mustExist"/> (read-only commands) a missing state is an error and nothing is created.
+    /// Another application's SQLite file is refused before anything is written to it.
     /// </summary>
-    public static SqliteStateStore Open(string path, string? model = null, EntityKind? entity = null)
+    public static SqliteStateStore Open(string path, string? model = null, EntityKind? entity = null,
+        bool mustExist = false)
     {
-        string full = Path.GetFullPath(path);
-        string? dir = Path.GetDirectoryName(full);
-        if (dir is not null && !Directory.Exists(dir))
-            throw new StateException($"{path}: the folder {dir} does not exist");
-        var stateLock = StateLock.Acquire(full);
+        string real = RealPath(path, mustExist);
+        var stateLock = StateLock.Acquire(real, path, create: !mustExist);
         SqliteConnection? connection = null;
         try
         {
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+            var mode = mustExist ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate;
+            var settings = new SqliteConnectionStringBuilder { DataSource = real, Mode = mode, Pooling = false };
+            connection = new SqliteConnection(settings.ToString());
             connection.Open();
             var store = new SqliteStateStore(path, connection, stateLock);
-            store.Initialise(model, entity);
+            store.Initialise(model, entity, new FileInfo(real).Length == 0, mustExist);
             return store;
         }
         catch (SqliteException e)
         {
             connection?.Dispose();
             stateLock.Dispose();
-            throw new StateException($"{path}: {Describe(e, full)}; the state is unchanged", e);
+            throw new StateException($"{path}: {Describe(e, real)}; the state is unchanged", e);
         }
         catch
         {
@@ -68,6 +75,27 @@ public sealed class SqliteStateStore : IStateStore
             stateLock.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The state's real path: the same file however spelled (relative, through a symlinked folder).</summary>
+    private static string RealPath(string path, bool mustExist)
+    {
+        string full = Path.GetFullPath(path);
+        if (Records.FileIdentity.TryResolve(full, out var failure) is { } real)
+            return Directory.Exists(real) ? throw new StateException($"{path}: is a folder, not a state file") : real;
+        if (failure == Records.FileIdentity.Failure.Loop)
+            throw new StateException($"{path}: a loop of symbolic links");
+        if (mustExist)
+            throw new StateException($"{path}: no such state (run `flowspike baseline` or `detect` to create one); " +
+                "nothing was created");
+        string? dir = Path.GetDirectoryName(full);
+        if (dir is null)
+            return full;
+        if (Records.FileIdentity.TryResolve(dir, out _) is not { } realDir || !Directory.Exists(realDir))
+            throw new StateException($"{path}: the folder {dir} does not exist");
+        if (new FileInfo(full).LinkTarget is not null)
+            throw new StateException($"{path}: a symbolic link to a missing file");
+        return Path.Join(realDir, Path.GetFileName(full));
     }
 
     public StateInfo Info => Read(InfoCore);
@@ -83,7 +111,8 @@ public sealed class SqliteStateStore : IStateStore
             Long(meta, "baseline_from"),
             Long(meta, "baseline_to"),
             Long(meta, "window_seconds"),
-            Long(meta, "watermark"));
+            Long(meta, "watermark"),
+            Long(meta, "baseline_span_seconds"));
     }
 
     public IReadOnlyList<BaselineRow> LoadLookup() => Read(LoadLookupCore);
@@ -152,6 +181,14 @@ public sealed class SqliteStateStore : IStateStore
     public void ImportLookup(IReadOnlyCollection<BaselineRow> rows) =>
         InTransaction(tx =>
         {
+            if (rows.Count == 0)
+            {
+                using var count = Command("SELECT count(*) FROM lookup", tx);
+                long existing = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+                if (existing > 0)
+                    throw new StateException($"{_path}: the lookup to import has no rows; importing it would empty " +
+                        $"a lookup of {existing} row(s); nothing was imported");
+            }
             Execute(tx, "DELETE FROM lookup");
             InsertRows(tx, rows);
         });
@@ -310,9 +347,23 @@ public sealed class SqliteStateStore : IStateStore
         return ledger;
     }
 
-    public void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark) =>
+    public void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark,
+        IReadOnlyDictionary<long, long>? records = null) =>
         InTransaction(tx =>
         {
+            if (records is { Count: > 0 })
+            {
+                using var present = Command("INSERT INTO pending_windows(window_start, records) VALUES ($w, $n) " +
+                    "ON CONFLICT(window_start) DO UPDATE SET records = records + excluded.records", tx);
+                var w = present.Parameters.Add("$w", SqliteType.Integer);
+                var n = present.Parameters.Add("$n", SqliteType.Integer);
+                foreach (var (window, count) in records)
+                {
+                    w.Value = window;
+                    n.Value = count;
+                    present.ExecuteNonQuery();
+                }
+            }
             using (var add = Command("INSERT INTO pending_counts(window_start, src, count) VALUES ($w, $s, $v) ON CONFLICT(window_start, src) DO UPDATE SET count = count + excluded.count", tx))
             {
                 var details = PendingDetails.Select(d => Command($"INSERT OR IGNORE INTO {d.Table}(window_start, src, {d.Column}) VALUES ($w, $s, $v)", tx)).ToArray();
@@ -355,6 +406,14 @@ public sealed class SqliteStateStore : IStateStore
         p[2].Value = value;
         cmd.ExecuteNonQuery();
     }
+
+    public bool HasRecords(long windowStart) => Read(() =>
+    {
+        using var cmd = Command("SELECT EXISTS(SELECT 1 FROM pending_windows WHERE window_start = $w) " +
+            "OR EXISTS(SELECT 1 FROM pending_counts WHERE window_start = $w)");
+        cmd.Parameters.AddWithValue("$w", windowStart);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
+    });
 
     public void RecordFailure(LedgerEntry entry) => InTransaction(tx => WriteLedger(tx, entry));
 
@@ -407,23 +466,32 @@ public sealed class SqliteStateStore : IStateStore
         cmd.ExecuteNonQuery();
     }
 
-    public IReadOnlyList<PendingAlert> PendingAlerts(string sink) => Read(() => PendingAlertsCore(sink));
+    public IReadOnlyList<PendingAlert> PendingAlerts(string sink, long? now = null) =>
+        Read(() => PendingAlertsCore(sink, now));
 
-    private List<PendingAlert> PendingAlertsCore(string sink)
+    private List<PendingAlert> PendingAlertsCore(string sink, long? now)
     {
-        using var cmd = Command("SELECT a.id, a.window_start, a.body FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.sink = $sink AND d.delivered = 0 ORDER BY a.window_start, a.rowid");
+        using var cmd = Command(
+            "SELECT a.id, a.window_start, a.body, d.attempts FROM deliveries d JOIN alerts a ON a.id = d.alert_id " +
+            "WHERE d.sink = $sink AND d.delivered = 0 AND ($now IS NULL OR d.retry_at IS NULL OR d.retry_at <= $now) " +
+            "ORDER BY a.window_start, a.rowid");
         cmd.Parameters.AddWithValue("$sink", sink);
+        cmd.Parameters.AddWithValue("$now", (object?)now ?? DBNull.Value);
         using var reader = cmd.ExecuteReader();
         var list = new List<PendingAlert>();
         while (reader.Read())
-            list.Add(new PendingAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        {
+            list.Add(new PendingAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2),
+                (int)reader.GetInt64(3)));
+        }
         return list;
     }
 
     public void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds) =>
         InTransaction(tx =>
         {
-            using var cmd = Command("UPDATE deliveries SET delivered = 1 WHERE alert_id = $id AND sink = $sink", tx);
+            using var cmd = Command(
+                "UPDATE deliveries SET delivered = 1, retry_at = NULL WHERE alert_id = $id AND sink = $sink", tx);
             cmd.Parameters.AddWithValue("$sink", sink);
             var id = cmd.Parameters.Add("$id", SqliteType.Text);
             foreach (string alertId in alertIds)
@@ -433,21 +501,66 @@ public sealed class SqliteStateStore : IStateStore
             }
         });
 
+    public void MarkRejected(string sink, string alertId, string reason, long retryAt) =>
+        InTransaction(tx =>
+        {
+            using var cmd = Command(
+                "UPDATE deliveries SET attempts = attempts + 1, retry_at = $at, last_error = $e " +
+                "WHERE alert_id = $id AND sink = $sink AND delivered = 0", tx);
+            cmd.Parameters.AddWithValue("$sink", sink);
+            cmd.Parameters.AddWithValue("$id", alertId);
+            cmd.Parameters.AddWithValue("$at", retryAt);
+            cmd.Parameters.AddWithValue("$e", reason);
+            cmd.ExecuteNonQuery();
+        });
+
+    public IReadOnlyCollection<string> SinksWithPending() => Read(() =>
+    {
+        using var cmd = Command("SELECT DISTINCT sink FROM deliveries WHERE delivered = 0 ORDER BY sink");
+        using var reader = cmd.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+            names.Add(reader.GetString(0));
+        return (IReadOnlyCollection<string>)names;
+    });
+
+    public int MovePending(string from, string to)
+    {
+        int moved = 0;
+        InTransaction(tx =>
+        {
+            // An alert the new sink already holds keeps its own row; the old sink's copy goes.
+            using (var move = Command(
+                "UPDATE OR IGNORE deliveries SET sink = $to WHERE sink = $from AND delivered = 0", tx))
+            {
+                move.Parameters.AddWithValue("$from", from);
+                move.Parameters.AddWithValue("$to", to);
+                moved = move.ExecuteNonQuery();
+            }
+            using var drop = Command("DELETE FROM deliveries WHERE sink = $from AND delivered = 0", tx);
+            drop.Parameters.AddWithValue("$from", from);
+            drop.ExecuteNonQuery();
+        });
+        return moved;
+    }
+
     public void Dispose()
     {
         _connection.Dispose();
         _lock.Dispose();
     }
 
-    private void Initialise(string? model, EntityKind? entity)
+    private void Initialise(string? model, EntityKind? entity, bool empty, bool mustExist)
     {
+        // Before anything writes (even journal_mode=WAL rewrites the header): is this a FlowSpike state at all? A file
+        // with no tables (new, or a creation cut short) holds nothing to protect and is set up as a new state.
+        empty = empty || RefuseForeign();
+        if (empty && mustExist)
+            throw new StateException($"{_path}: the file holds no FlowSpike state (it is empty); it is left untouched");
         Execute(null, "PRAGMA journal_mode=WAL");
         Execute(null, "PRAGMA synchronous=FULL");
         Execute(null, "PRAGMA busy_timeout=2000");
-        bool fresh;
-        using (var check = Command("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'"))
-            fresh = Convert.ToInt64(check.ExecuteScalar(), CultureInfo.InvariantCulture) == 0;
-        if (fresh)
+        if (empty)
         {
             InTransaction(tx =>
             {
@@ -458,12 +571,14 @@ public sealed class SqliteStateStore : IStateStore
                 Execute(tx, "CREATE INDEX alerts_pending ON alerts(delivered, window_start)");
                 Execute(tx, "CREATE TABLE suppression(key TEXT PRIMARY KEY, until INTEGER NOT NULL)");
                 Execute(tx, "CREATE TABLE history(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, avg REAL, stdev REAL, num_data_points INTEGER, threshold REAL, spike INTEGER NOT NULL, alert_id TEXT, suppressed INTEGER NOT NULL, PRIMARY KEY(src, window_start)) WITHOUT ROWID");
-                Execute(tx, "CREATE TABLE deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, delivered INTEGER NOT NULL, PRIMARY KEY(sink, alert_id))");
+                Execute(tx, "CREATE TABLE deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, delivered INTEGER NOT NULL, " +
+                    "attempts INTEGER NOT NULL DEFAULT 0, retry_at INTEGER, last_error TEXT, PRIMARY KEY(sink, alert_id))");
                 Execute(tx, "CREATE TABLE ledger(path TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, processed_at TEXT NOT NULL)");
                 Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
                 foreach (var (table, column, _) in PendingDetails)
                     Execute(tx, $"CREATE TABLE {table}(window_start INTEGER NOT NULL, src INTEGER NOT NULL, {column} TEXT NOT NULL, PRIMARY KEY(window_start, src, {column}))");
                 Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+                Execute(tx, PendingWindowsTable);
                 SetMeta(tx, "schema_version", SchemaVersion);
                 SetMeta(tx, "model", model ?? SplunkModel.ModelName);
                 SetMeta(tx, "entity", EntityRegistry.NameOf(entity ?? SpikeModels.DefaultEntity(model)));
@@ -471,6 +586,8 @@ public sealed class SqliteStateStore : IStateStore
             Entities = new EntityRegistry(entity ?? SpikeModels.DefaultEntity(model));
             return;
         }
+        if (!mustExist)
+            Execute(null, PendingWindowsTable);
         var meta = ReadMeta();
         long version = Long(meta, "schema_version") ?? 0;
         if (version > SchemaVersion)
@@ -482,6 +599,24 @@ public sealed class SqliteStateStore : IStateStore
             {
                 Execute(tx, "ALTER TABLE lookup ADD COLUMN model_state BLOB");
                 Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+                SetMeta(tx, "schema_version", 2);
+            });
+            version = 2;
+        }
+        if (version == 2)
+        {
+            // Version 3 tracks each sink's rejections per alert, and names sinks without their secrets.
+            InTransaction(tx =>
+            {
+                Execute(tx, "CREATE TABLE IF NOT EXISTS deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, " +
+                    "delivered INTEGER NOT NULL, PRIMARY KEY(sink, alert_id))");
+                foreach (var (column, type) in new[] { ("attempts", "INTEGER NOT NULL DEFAULT 0"), ("retry_at", "INTEGER"),
+                    ("last_error", "TEXT") })
+                {
+                    if (!HasColumn(tx, "deliveries", column))
+                        Execute(tx, $"ALTER TABLE deliveries ADD COLUMN {column} {type}");
+                }
+                RedactSinkNames(tx);
                 SetMeta(tx, "schema_version", SchemaVersion);
             });
             version = SchemaVersion;
@@ -501,6 +636,68 @@ public sealed class SqliteStateStore : IStateStore
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
             Entities.Load((uint)reader.GetInt64(0), reader.GetString(1));
+    }
+
+    private bool HasColumn(SqliteTransaction tx, string table, string column)
+    {
+        using var cmd = Command($"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $c", tx);
+        cmd.Parameters.AddWithValue("$c", column);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>Sink names stored by older versions could hold a webhook's token; keep only the redacted form.</summary>
+    private void RedactSinkNames(SqliteTransaction tx)
+    {
+        var names = new List<string>();
+        using (var list = Command("SELECT DISTINCT sink FROM deliveries", tx))
+        using (var reader = list.ExecuteReader())
+        {
+            while (reader.Read())
+                names.Add(reader.GetString(0));
+        }
+        foreach (string name in names)
+        {
+            string redacted = SinkName.Redact(name);
+            if (redacted == name)
+                continue;
+            using var rename = Command("UPDATE OR IGNORE deliveries SET sink = $to WHERE sink = $from", tx);
+            rename.Parameters.AddWithValue("$from", name);
+            rename.Parameters.AddWithValue("$to", redacted);
+            rename.ExecuteNonQuery();
+            using var drop = Command("DELETE FROM deliveries WHERE sink = $from", tx);
+            drop.Parameters.AddWithValue("$from", name);
+            drop.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// A FlowSpike state has a meta table with a schema version, a lookup and applied windows. Anything else is another
+    /// application's database: refused, and not written to.
+    /// </summary>
+    private bool RefuseForeign()
+    {
+        var tables = new List<string>();
+        using (var cmd = Command("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+                tables.Add(reader.GetString(0));
+        }
+        if (tables.Count == 0)
+            return true;
+        bool ours = tables.Contains("meta") && tables.Contains("lookup");
+        if (ours)
+        {
+            using var cmd = Command("SELECT count(*) FROM meta WHERE key = 'schema_version'");
+            ours = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 1;
+        }
+        if (!ours)
+        {
+            string shown = "tables " + string.Join(", ", tables.Take(5)) + (tables.Count > 5 ? ", ..." : "");
+            throw new StateException($"{_path}: an SQLite database of another application ({shown}; " +
+                "no FlowSpike meta table), not a FlowSpike state; it is left untouched");
+        }
+        return false;
     }
 
     private Dictionary<string, string> ReadMeta()

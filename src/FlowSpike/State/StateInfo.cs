@@ -1,4 +1,11 @@
 namespace FlowSpike.State;
 
 /// <summary>What a state knows about its history: the model, where the committed windows end, and the last baseline's range.</summary>
-public sealed record StateInfo(string Model, long? CommittedUntil, long? BaselineFrom, long? BaselineTo, long? WindowSeconds, long? Watermark = null);
+public sealed record StateInfo(
+    string Model,
+    long? CommittedUntil,
+    long? BaselineFrom,
+    long? BaselineTo,
+    long? WindowSeconds,
+    long? Watermark = null,
+    long? BaselineSpanSeconds = null);

@@ -13,4 +13,9 @@ public sealed record WatchRequest
     /// <summary>Process what is there, close what can be closed, and return.</summary>
     public bool Once { get; init; }
     public Runs.AlertPolicy Policy { get; init; } = new();
+    /// <summary>
+    /// A window no file has brought a single flow-log record for closes as quiet once its time has passed. Without it
+    /// such a window is held open (and the windows after it wait) until data for it arrives.
+    /// </summary>
+    public bool AllowEmptyWindows { get; init; }
 }

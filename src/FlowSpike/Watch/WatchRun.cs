@@ -1,6 +1,5 @@
-using System.Globalization;
-using FlowSpike.Alerts;
 using FlowSpike.Aggregation;
+using FlowSpike.Delivery;
 using FlowSpike.Detection;
 using FlowSpike.Records;
 using FlowSpike.Runs;
@@ -15,6 +14,9 @@ namespace FlowSpike.Watch;
 /// </summary>
 public static class WatchRun
 {
+    /// <summary>How many polls the files present at start may hold window closes while their size settles.</summary>
+    public const int StartupPolls = 10;
+
     /// <summary>Runs with one sink (which the caller disposes).</summary>
     public static void Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink, IRunLog log, WatchMetrics metrics, CancellationToken cancellation) =>
         Execute(store, input, request, AlertDispatcher.Single(sink, log), log, metrics, cancellation);
@@ -28,31 +30,47 @@ public static class WatchRun
             throw new RunException("--lateness must not be negative");
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
+        DetectRun.RefuseOtherSpan(store.Info, size);
         long open = FirstOpenWindow(store.Info, request, log);
 
+        dispatcher.Check();
         dispatcher.DeliverPending(store);
         var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities), request.Policy.CreateModel(), request.Policy, dispatcher, size);
         long watermark = store.Info.Watermark ?? long.MinValue;
         metrics.CommittedUntil(open);
         var lastSize = new Dictionary<string, long>(StringComparer.Ordinal);
         var warnedChanged = new HashSet<string>(StringComparer.Ordinal);
+        var warnings = new HashSet<string>(StringComparer.Ordinal);
+        void WarnOnce(string message)
+        {
+            if (warnings.Add(message))
+                log.Warn(message);
+        }
+        long heldWarned = long.MinValue;
+        var startup = new HashSet<string>(StringComparer.Ordinal);
+        int polls = 0;
+        var aliases = LegacyAliases(store.Ledger());
         log.Info($"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, lateness {request.LatenessSeconds}s");
 
         while (!cancellation.IsCancellationRequested)
         {
             long? clock = ReadClock(request.ClockFile);
             var ledger = store.Ledger();
-            foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3))
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3, WarnOnce))
             {
                 if (cancellation.IsCancellationRequested)
                     break;
-                string version = file.Version ?? File.GetLastWriteTimeUtc(file.Path).Ticks.ToString(CultureInfo.InvariantCulture);
-                if (ledger.TryGetValue(file.Path, out var seen))
+                listed.Add(file.Identity);
+                string version = file.Version ?? FileIdentity.Version(file.Identity);
+                // By what the file is (its real path), and for rows written before identities by how it was spelled.
+                if (ledger.TryGetValue(file.Identity, out var seen) || ledger.TryGetValue(file.Path, out seen)
+                    || (aliases.TryGetValue(file.Identity, out string? legacy) && ledger.TryGetValue(legacy, out seen)))
                 {
                     bool same = seen.Size == file.Length && seen.Version == version;
                     if (same || seen.Status != LedgerEntry.Failed)
                     {
-                        if (!same && warnedChanged.Add(file.Path))
+                        if (!same && warnedChanged.Add(file.Identity))
                         {
                             metrics.FileChanged();
                             log.Warn($"{file.Path}: changed after it was counted; ignored (its first content stays counted once)");
@@ -61,19 +79,39 @@ public static class WatchRun
                     }
                 }
                 // A local file still being written grows between polls: take it once its size holds still.
-                if (!request.Once && !file.IsRemote && (!lastSize.TryGetValue(file.Path, out long previous) || previous != file.Length))
+                bool settled = lastSize.TryGetValue(file.Identity, out long previous) && previous == file.Length;
+                if (!request.Once && !file.IsRemote && !settled)
                 {
-                    lastSize[file.Path] = file.Length;
+                    lastSize[file.Identity] = file.Length;
+                    if (polls == 0)
+                        startup.Add(file.Identity);
                     continue;
                 }
+                startup.Remove(file.Identity);
                 watermark = CountFile(store, input, file, version, open, size, clock, watermark, metrics, log, cancellation);
             }
             if (clock is { } now)
                 watermark = now;
             if (watermark != long.MinValue)
                 metrics.Watermark(watermark);
-            while (watermark != long.MinValue && open + size + request.LatenessSeconds <= watermark && !cancellation.IsCancellationRequested)
+            // The files that were there when watch started are counted before any window closes (their size must settle
+            // first); a file that keeps growing holds closes for at most StartupPolls polls.
+            startup.IntersectWith(listed);
+            bool startupCounted = startup.Count == 0 || polls >= StartupPolls;
+            polls++;
+            while (startupCounted && watermark != long.MinValue && open + size + request.LatenessSeconds <= watermark
+                && !cancellation.IsCancellationRequested)
             {
+                if (!request.AllowEmptyWindows && !store.HasRecords(open))
+                {
+                    if (heldWarned != open)
+                    {
+                        heldWarned = open;
+                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, " +
+                            "and the windows after it wait (--allow-empty-windows closes such windows as quiet)");
+                    }
+                    break;
+                }
                 var outcome = applier.Apply(open, store.LoadPending(open));
                 metrics.WindowClosed(open + size, outcome.Delivered);
                 log.Info($"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), {outcome.Delivered} alert(s)");
@@ -121,10 +159,15 @@ public static class WatchRun
         try
         {
             scan = FlowScanner.Scan([file], input.Scan(open, open + size * (1L << 30), size, keepDetails: true, threads: 1, entities: store.Entities), cancellation);
+            // A file in which no line parses (a CSV, OCSF JSON) is an error for that file, not a run of warnings.
+            var (lines, parsed) = scan.Diagnostics.PerFile.GetValueOrDefault(file.Path);
+            if (lines > 0 && parsed == 0)
+                InputCheck.RequireRecords([file], scan.Diagnostics, input);
         }
         catch (FlowInputException e)
         {
-            store.RecordFailure(new LedgerEntry(file.Path, file.Length, version, LedgerEntry.Failed, Error: e.Message));
+            store.RecordFailure(
+                new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed, Error: e.Message));
             metrics.FileFailed();
             log.Warn(e.Message + " (recorded in the ledger; the other files go on)");
             return watermark;
@@ -137,14 +180,32 @@ public static class WatchRun
         long cap = clock ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600;
         if (candidate is { } c && Math.Min(c, cap) > watermark)
             watermark = Math.Min(c, cap);
-        store.CommitFile(new LedgerEntry(file.Path, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early), scan.Partial,
-            watermark == long.MinValue ? null : watermark);
+        var entry = new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early);
+        store.CommitFile(entry, scan.Partial, watermark == long.MinValue ? null : watermark, d.RecordsByWindow);
         metrics.FileCounted(file.Length, d.Lines, d.Counted, d.Malformed, d.Early, d.Elapsed);
         if (d.Early > 0)
             log.Warn($"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not applied");
         if (d.Malformed > 0)
             log.Warn($"{file.Path}: {d.Malformed} malformed line(s) skipped; first: {d.MalformedSamples[0]}");
         return watermark;
+    }
+
+    /// <summary>
+    /// Ledger rows written before identities keyed a file by its spelling (relative, or through a symlink). Each such
+    /// row that still leads to a file is found by the file's real path too: real path to the row's key. Resolved once
+    /// per run; rows written since are keyed by identity already.
+    /// </summary>
+    private static Dictionary<string, string> LegacyAliases(IReadOnlyDictionary<string, LedgerEntry> rows)
+    {
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string key in rows.Keys)
+        {
+            if (key == "-" || S3Uri.IsS3(key))
+                continue;
+            if (FileIdentity.TryResolve(key, out _) is { } real && real != key)
+                aliases.TryAdd(real, key);
+        }
+        return aliases;
     }
 
     private static long? ReadClock(string? path)

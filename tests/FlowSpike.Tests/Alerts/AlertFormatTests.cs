@@ -71,7 +71,7 @@ public class AlertFormatTests
     [Fact]
     public void Asff_has_every_field_the_api_model_requires()
     {
-        string model = Path.Combine(Samples.Dir, "..", "..", "schemas", "asff", "securityhub-service-2.json");
+        string model = Path.Combine(Samples.Schemas, "asff", "securityhub-service-2.json");
         using var api = JsonDocument.Parse(File.ReadAllText(model));
         var shapes = api.RootElement.GetProperty("shapes");
         var required = shapes.GetProperty("AwsSecurityFinding").GetProperty("required").EnumerateArray().Select(x => x.GetString()!).ToList();

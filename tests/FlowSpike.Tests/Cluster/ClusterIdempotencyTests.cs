@@ -30,7 +30,9 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
             PartialCodec.MergeInto(merged, await grain.Slice(s));
         var local = FlowScanner.Scan([file], ScanJobs.Options(job), TestContext.Current.CancellationToken).Partial;
 
-        Assert.Equal(first, again);
+        // The record's dictionary compares by reference; its content is compared on its own.
+        Assert.Equal(first with { RecordsByWindow = null }, again with { RecordsByWindow = null });
+        Assert.Equal(first.RecordsByWindow, again.RecordsByWindow);
         Assert.Equal(local.TotalRecords, merged.TotalRecords);
         Assert.Equal(first.Counted, merged.TotalRecords);
         Assert.Equal(task.Id, ScanJobs.TaskId(job, file));

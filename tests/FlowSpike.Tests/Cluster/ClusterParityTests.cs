@@ -110,9 +110,9 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, SplunkModel.ModelName, TestContext.Current.CancellationToken);
         string path = dir.File("cluster.jsonl");
 
-        // The third delivery fails after the shards applied its window: the run stops as a crashed coordinator would.
+        // The third delivery dies after the shards applied its window: the run stops as a crashed coordinator would.
         using (var sink = new FailingSink(new FileAlertSink(path), failAt: 3))
-            await Assert.ThrowsAsync<IOException>(() => coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken));
         using (var sink = new FileAlertSink(path))
             await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
 
@@ -126,11 +126,11 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
 
         public string Name => inner.Name;
 
-        public void Deliver(IReadOnlyList<PendingAlert> alerts)
+        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
         {
             if (++_calls == failAt)
-                throw new IOException("sink down");
-            inner.Deliver(alerts);
+                throw new InvalidOperationException("the coordinator dies");
+            inner.Deliver(alerts, receipt);
         }
 
         public void Dispose() => inner.Dispose();

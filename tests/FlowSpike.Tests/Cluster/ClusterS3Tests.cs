@@ -1,4 +1,3 @@
-using FlowSpike.Alerts;
 using FlowSpike.Baseline;
 using FlowSpike.Cluster;
 using FlowSpike.Runs;

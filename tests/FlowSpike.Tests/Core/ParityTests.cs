@@ -64,7 +64,7 @@ public class ParityTests
         var settings = new SpikeSettings { DeviationThreshold = deviation, DataPointThreshold = dataPoints, Weight = weight };
 
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd, span);
-        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, WindowSeconds = window, Policy = new AlertPolicy { Settings = settings } });
+        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, WindowSeconds = window, AllowSpanMismatch = true, Policy = new AlertPolicy { Settings = settings } });
 
         var lookup = ReferenceSpec.Baseline(set.Records, SynthData.From, SynthData.BaselineEnd, span);
         var expected = ReferenceSpec.Detect(lookup, set.Records, SynthData.BaselineEnd, SynthData.End, window, deviation, dataPoints, weight);

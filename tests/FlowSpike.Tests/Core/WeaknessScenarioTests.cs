@@ -29,7 +29,14 @@ public class WeaknessScenarioTests
         using (var sink = new FileAlertSink(alerts))
         {
             DetectRun.Execute(store, inputs,
-                new DetectRequest { From = T0 + BaselineHours * 3600L, To = T0 + (BaselineHours + detectHours) * 3600L, Policy = new AlertPolicy { Model = model } },
+                // The scenarios are made by hand: an hour with no record at all is real silence.
+                new DetectRequest
+                {
+                    From = T0 + BaselineHours * 3600L,
+                    To = T0 + (BaselineHours + detectHours) * 3600L,
+                    Policy = new AlertPolicy { Model = model },
+                    AllowEmptyWindows = true,
+                },
                 sink, NullRunLog.Instance);
         }
         return [.. File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l))];
@@ -102,6 +109,9 @@ public class WeaknessScenarioTests
     {
         // The host appears after the baseline, blocks a couple of connections an hour for two days, then beacons.
         var lines = new FlowLines();
+        // The baseline week has traffic, none of it blocked (a baseline over no records at all is refused).
+        for (int h = 0; h < BaselineHours; h++)
+            lines.Add(T0 + h * 3600L, "10.0.0.5", "198.51.100.1", action: "ACCEPT");
         for (int h = BaselineHours; h < BaselineHours + 48; h++)
             lines.Add(T0 + h * 3600L, "10.0.0.77", "198.51.100.1", count: 2);
         lines.Add(T0 + (BaselineHours + 48) * 3600L, "10.0.0.77", "203.0.113.66", count: 80);

@@ -55,8 +55,9 @@ public class WorkedExampleTests
         Assert.Equal(["eni-0a1b2c3d4e5f60001", "eni-0a1b2c3d4e5f60002"], alert.GetProperty("resource_ids").EnumerateArray().Select(e => e.GetString()));
         Compare.Close(9.579736024771263, alert.GetProperty("threshold").GetDouble(), "threshold");
 
-        // Window 2: silent. The row keeps its statistics and loses latestCount.
-        Pipeline.Detect(state, input, alerts, new DetectRequest { From = T0 + 7 * 3600, To = T0 + 8 * 3600 });
+        // Window 2: silent (no flow-log record at all, so the silence has to be declared real). The row keeps its
+        // statistics and loses latestCount.
+        Pipeline.Detect(state, input, alerts, new DetectRequest { From = T0 + 7 * 3600, To = T0 + 8 * 3600, AllowEmptyWindows = true });
         row = Assert.Single(Pipeline.Lookup(state));
         Assert.Null(row.LatestCount);
         Assert.Equal(7, row.NumDataPoints);

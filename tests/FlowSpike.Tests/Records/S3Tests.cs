@@ -43,7 +43,7 @@ public sealed class S3Tests : IClassFixture<S3Tests.Data>
         using (var store = SqliteStateStore.Open(s3State))
         {
             BaselineRun.Execute(store, Inputs($"s3://{S3Server.Bucket}/flows/"), SynthData.From, SynthData.BaselineEnd, 3600, NullRunLog.Instance);
-            using var sink = new FlowSpike.Alerts.FileAlertSink(s3Alerts);
+            using var sink = new FileAlertSink(s3Alerts);
             DetectRun.Execute(store, Inputs($"s3://{S3Server.Bucket}/flows/"), new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End }, sink, NullRunLog.Instance, TestContext.Current.CancellationToken);
         }
         Assert.NotEmpty(File.ReadAllText(localAlerts));
@@ -90,7 +90,7 @@ public sealed class S3Tests : IClassFixture<S3Tests.Data>
         string clock = dir.Write("clock", (SynthData.End + 600).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var metrics = new FlowSpike.Watch.WatchMetrics();
         using (var store = SqliteStateStore.Open(state))
-        using (var sink = new FlowSpike.Alerts.FileAlertSink(alerts))
+        using (var sink = new FileAlertSink(alerts))
         {
             FlowSpike.Watch.WatchRun.Execute(store, Inputs($"s3://{S3Server.Bucket}/flows/"), new FlowSpike.Watch.WatchRequest { Once = true, ClockFile = clock },
                 sink, NullRunLog.Instance, metrics, TestContext.Current.CancellationToken);

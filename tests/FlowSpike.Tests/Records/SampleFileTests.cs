@@ -4,7 +4,7 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Records;
 
-/// <summary>Every file in shared/samples/third_party is read correctly or refused with a clear reason.</summary>
+/// <summary>Every file in tests/Fixtures/third_party is read correctly or refused with a clear reason.</summary>
 public class SampleFileTests
 {
     [Fact]

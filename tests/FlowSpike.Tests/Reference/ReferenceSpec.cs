@@ -1,4 +1,4 @@
-// Plain reference implementation of /work/shared/SPEC.md, written from the spec alone.
+// Plain reference implementation of docs/semantics.md, written from the spec alone.
 // It is deliberately simple (strings, Split, LINQ, Dictionary) so that it is easy to check by eye;
 // the tests compare the fast production code against it. Speed is not a goal here.
 

@@ -22,19 +22,8 @@ public sealed class DiskFaultTests : IDisposable
         if (Environment.UserName != "root")
             Assert.Skip("mounting a tmpfs needs root");
         Directory.CreateDirectory(_mount);
-        Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", _mount);
+        Support.Shell.Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", _mount);
         _mounted = true;
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in args)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} failed: {err}");
     }
 
     [Fact]
@@ -83,13 +72,13 @@ public sealed class DiskFaultTests : IDisposable
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
         string before = LookupCsv.ToText(Pipeline.Lookup(state));
         byte[] bytes = File.ReadAllBytes(state);
-        Run("mount", "-o", "remount,ro", _mount);
+        Support.Shell.Run("mount", "-o", "remount,ro", _mount);
         using var dir = new TempDir();
         var e = Assert.Throws<StateException>(() => Pipeline.Detect(state, set.Logs, dir.File("a.jsonl"), new DetectRequest { From = H(0), To = H(2) }));
         Assert.Contains("s.db", e.Message, StringComparison.Ordinal);
         Assert.Contains("Read-only", e.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(bytes, File.ReadAllBytes(state));
-        Run("mount", "-o", "remount,rw", _mount);
+        Support.Shell.Run("mount", "-o", "remount,rw", _mount);
         Assert.Equal(before, LookupCsv.ToText(Pipeline.Lookup(state)));
     }
 

@@ -102,8 +102,8 @@ public class ResumeTests
     /// <summary>A sink that is down, under the name the file sink of the next run will have.</summary>
     private sealed class FailingSink(string path) : IAlertSink
     {
-        public string Name { get; } = "file:" + Path.GetFullPath(path);
-        public void Deliver(IReadOnlyList<PendingAlert> alerts) => throw new IOException("sink down");
+        public string Name { get; } = new FileAlertSink(path).Name;
+        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) => throw new IOException("sink down");
         public void Dispose() { }
     }
 

@@ -7,7 +7,11 @@ public static class Cli
 {
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
 
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "FlowSpike.Cli.dll");
+    /// <summary>The CLI under test: this build's, or FLOWSPIKE_CLI_DLL (to run the fault matrix against an older
+    /// release and see which contracts it breaks).</summary>
+    public static string Dll => Environment.GetEnvironmentVariable("FLOWSPIKE_CLI_DLL") is { Length: > 0 } other
+        ? other
+        : Path.Combine(AppContext.BaseDirectory, "FlowSpike.Cli.dll");
 
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? env = null)
     {

@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace FlowSpike.Tests.Support;
 
 /// <summary>
-/// Checks an event against the OCSF 1.8.0 schema sources in shared/schemas/ocsf, compiled here the way the schema
-/// server does it: classes and objects with their `extends` chains, attribute types from the dictionary. Reports
+/// Checks an event against the OCSF 1.8.0 schema sources in tests/Fixtures/schemas/ocsf, compiled here the way the
+/// schema server does it: classes and objects with their `extends` chains, attribute types from the dictionary. Reports
 /// missing required attributes, unknown attributes, wrong JSON kinds, and unmet at_least_one constraints.
 /// </summary>
 public sealed class OcsfValidator
@@ -15,7 +15,7 @@ public sealed class OcsfValidator
 
     public OcsfValidator()
     {
-        _root = Path.Combine(Samples.Dir, "..", "..", "schemas", "ocsf");
+        _root = Path.Combine(Samples.Schemas, "ocsf");
         _dictionary = Load(Path.Combine(_root, "dictionary.json")).GetProperty("attributes");
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FlowSpike.Alerts;
 using FlowSpike.Baseline;
 using FlowSpike.Records;
 using FlowSpike.Runs;

@@ -72,7 +72,7 @@ public sealed class S3Server : IDisposable
             ServiceURL = Endpoint,
             ForcePathStyle = true,
             AuthenticationRegion = "us-east-1",
-            // s3rver would store aws-chunked framing as content; see shared/NOTES.md.
+            // s3rver would store aws-chunked framing as content, so uploads are signed unchunked.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         });

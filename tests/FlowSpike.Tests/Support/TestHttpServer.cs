@@ -11,9 +11,21 @@ public sealed class TestHttpServer : IDisposable
     private readonly HttpListener _listener = new();
     private readonly Thread _thread;
 
-    public sealed record Received(string Method, string Path, string? Authorization, string Body);
+    public sealed record Received(string Method, string Path, string? Authorization, string Body)
+    {
+        /// <summary>Every request header, lower-cased names.</summary>
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+        public string Query { get; init; } = "";
+    }
 
     public TestHttpServer(Func<Received, int> status)
+        : this(r => (status(r), ""))
+    {
+    }
+
+    /// <summary>A server that answers each request with a status and a JSON body.</summary>
+    public TestHttpServer(Func<Received, (int Status, string Body)> answer)
     {
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
@@ -36,13 +48,25 @@ public sealed class TestHttpServer : IDisposable
                     return;
                 }
                 using var reader = new StreamReader(c.Request.InputStream, Encoding.UTF8);
-                var received = new Received(c.Request.HttpMethod, c.Request.Url!.AbsolutePath, c.Request.Headers["Authorization"], reader.ReadToEnd());
-                int code = status(received);
+                var headers = c.Request.Headers.AllKeys.Where(k => k is not null)
+                    .ToDictionary(k => k!.ToLowerInvariant(), k => c.Request.Headers[k]!);
+                var received = new Received(c.Request.HttpMethod, c.Request.Url!.AbsolutePath, c.Request.Headers["Authorization"], reader.ReadToEnd())
+                {
+                    Headers = headers,
+                    Query = c.Request.Url.Query,
+                };
+                var (code, body) = answer(received);
                 if (code is >= 200 and < 300)
                     Accepted.Enqueue(received);
                 else
                     Refused.Enqueue(received);
                 c.Response.StatusCode = code;
+                if (body.Length > 0)
+                {
+                    byte[] bytes = Encoding.UTF8.GetBytes(body);
+                    c.Response.ContentType = "application/json";
+                    c.Response.OutputStream.Write(bytes);
+                }
                 c.Response.Close();
             }
         }) { IsBackground = true };

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using FlowSpike.Alerts;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
@@ -102,8 +101,12 @@ public class WatchTests
         Assert.All(files, f => Assert.Equal(LedgerEntry.Counted, ledger[Path.Combine(input, Path.GetFileName(f))].Status));
     }
 
+    /// <summary>
+    /// A real watch process publishes its metrics through OpenTelemetry's Prometheus exporter on --listen; the scrape
+    /// shows what it counted: one file of known size with five blocked outbound records among eight.
+    /// </summary>
     [Fact]
-    public async Task Metrics_are_scraped_over_http()
+    public async Task Metrics_are_scraped_over_http_through_the_opentelemetry_exporter()
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -111,25 +114,55 @@ public class WatchTests
             probe.Start();
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
-        var metrics = new WatchMetrics();
-        metrics.FileCounted(1000, 50, 7, 2, 3, TimeSpan.FromSeconds(0.5));
-        metrics.WindowClosed(7200, 2);
-        metrics.Watermark(9000);
-        using var server = new MetricsServer($"127.0.0.1:{port}", metrics);
-        using var http = new HttpClient();
-        string health = await http.GetStringAsync($"http://127.0.0.1:{port}/healthz", TestContext.Current.CancellationToken);
-        Assert.Equal("ok\n", health);
-        string text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", TestContext.Current.CancellationToken);
-        var values = text.Split('\n').Where(l => l.StartsWith("flowspike_", StringComparison.Ordinal))
-            .ToDictionary(l => l[..l.IndexOf(' ')], l => l[(l.IndexOf(' ') + 1)..]);
-        Assert.Equal("1", values["flowspike_files_total"]);
-        Assert.Equal("50", values["flowspike_records_total"]);
-        Assert.Equal("2", values["flowspike_bad_lines_total"]);
-        Assert.Equal("3", values["flowspike_late_records_total"]);
-        Assert.Equal("1", values["flowspike_windows_closed_total"]);
-        Assert.Equal("2", values["flowspike_alerts_total"]);
-        Assert.Equal("1800", values["flowspike_lag_seconds"]);
-        Assert.Equal("2000", values["flowspike_scan_bytes_per_second"]);
-        Assert.Contains("# TYPE flowspike_files_total counter", text, StringComparison.Ordinal);
+        using var dir = new TempDir();
+        const long T0 = 1_790_812_800;
+        var lines = new FlowLines().Add(T0, "10.0.0.1", "8.8.8.8", count: 5).Add(T0, "10.0.0.1", "8.8.8.8", "ACCEPT", count: 3);
+        string input = dir.Write("in/f.log", lines.ToString());
+        // An OTLP/HTTP collector on loopback: the same metrics are pushed there too.
+        using var collector = new TestHttpServer(_ => 200);
+        var psi = Support.Cli.StartInfo(["watch", "--input", dir.File("in"), "--state", dir.File("s.db"), "--from",
+            "2026-10-01T00:00:00Z", "--listen", $"127.0.0.1:{port}", "--poll-interval", "1s", "-q"],
+            new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url,
+                ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
+            });
+        using var watch = System.Diagnostics.Process.Start(psi)!;
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            string text = "";
+            for (int i = 0; i < 60 && !text.Contains("flowspike_files_total 1", StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(500, TestContext.Current.CancellationToken);
+                try
+                {
+                    text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", TestContext.Current.CancellationToken);
+                }
+                catch (HttpRequestException)
+                {
+                }
+            }
+            var values = text.Split('\n').Where(l => l.StartsWith("flowspike_", StringComparison.Ordinal))
+                .Select(l => l.Split(' ')).ToDictionary(p => p[0].Split('{')[0], p => p[1]);
+            Assert.Equal("1", values["flowspike_files_total"]);
+            Assert.Equal(new FileInfo(input).Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                values["flowspike_bytes_total"]);
+            Assert.Equal("5", values["flowspike_blocked_outbound_records_total"]);
+            Assert.Contains("# TYPE flowspike_files_total counter", text, StringComparison.Ordinal);
+            string health = await http.GetStringAsync($"http://127.0.0.1:{port}/healthz", TestContext.Current.CancellationToken);
+            Assert.Equal("ok\n", health);
+            for (int i = 0; i < 20 && collector.Accepted.IsEmpty; i++)
+                await Task.Delay(500, TestContext.Current.CancellationToken);
+            var push = Assert.Single(collector.Accepted.Take(1));
+            Assert.Equal("/v1/metrics", push.Path);
+            Assert.Equal("application/x-protobuf", push.Headers["content-type"]);
+            Assert.Contains("flowspike_blocked_outbound_records", collector.Accepted.Last().Body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            watch.Kill(entireProcessTree: true);
+            await watch.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
     }
 }

@@ -1,0 +1,40 @@
+using FlowSpike.Cluster.Grains;
+using FlowSpike.Cluster.Wire;
+using FlowSpike.Runs;
+using FlowSpike.State;
+
+namespace FlowSpike.Cluster;
+
+/// <summary>
+/// The cluster state's outbox, seen as the local one is, so one <see cref="AlertDispatcher"/> delivers on both paths.
+/// Each call is one idempotent grain call, repeated while a silo is being replaced.
+/// </summary>
+public sealed class ClusterOutbox(IStateGrain grain, IRunLog log, MembershipWatch? watch = null) : IOutbox
+{
+    public IReadOnlyList<PendingAlert> PendingAlerts(string sink, long? now = null) =>
+        [.. Call(() => grain.Pending(sink, now)).Select(e => new PendingAlert(e.Id, e.WindowStart, e.Body, e.Due[sink].Attempts))];
+
+    public void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds) =>
+        Call(async () => { await grain.Delivered(sink, [.. alertIds]); return 0; });
+
+    public void MarkRejected(string sink, string alertId, string reason, long retryAt) =>
+        Call(async () => { await grain.Rejected(sink, alertId, reason, retryAt); return 0; });
+
+    public IReadOnlyCollection<string> SinksWithPending() => Call(grain.SinksWithPending);
+
+    public int MovePending(string from, string to) => Call(() => grain.MovePending(from, to));
+
+    /// <summary>The outbox entries of a closed window, due for each sink.</summary>
+    public static List<OutboxEntry> Entries(IReadOnlyList<PendingAlert> alerts, IReadOnlyCollection<string> sinks) =>
+        [.. alerts.Select(a => new OutboxEntry
+        {
+            Id = a.Id,
+            WindowStart = a.WindowStart,
+            Body = a.Body,
+            Due = sinks.ToDictionary(s => s, _ => new SinkDue(), StringComparer.Ordinal),
+        })];
+
+    // Sinks are synchronous; the coordinator's thread has no synchronisation context, so waiting here is safe.
+    private T Call<T>(Func<Task<T>> call) =>
+        ClusterRetry.Run(call, "cluster outbox", log, CancellationToken.None, watch).GetAwaiter().GetResult();
+}

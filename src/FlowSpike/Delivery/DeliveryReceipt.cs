@@ -1,0 +1,31 @@
+namespace FlowSpike.Delivery;
+
+/// <summary>
+/// A sink's account of one delivery attempt, alert by alert and in order. The dispatcher writes each entry through to
+/// the outbox at once, so an alert delivered before a crash or a failure is never sent to that sink again.
+/// </summary>
+public sealed class DeliveryReceipt(Action<IReadOnlyCollection<string>> delivered, Action<string, string> rejected)
+{
+    /// <summary>How many alerts, from the first, this receipt accounts for.</summary>
+    public int Reported { get; private set; }
+
+    public int Delivered { get; private set; }
+
+    public void Deliver(IReadOnlyCollection<string> alertIds)
+    {
+        if (alertIds.Count == 0)
+            return;
+        delivered(alertIds);
+        Reported += alertIds.Count;
+        Delivered += alertIds.Count;
+    }
+
+    public void Deliver(string alertId) => Deliver([alertId]);
+
+    /// <summary>The sink refused this alert itself (not an outage): it is retried later, with backoff.</summary>
+    public void Reject(string alertId, string reason)
+    {
+        rejected(alertId, reason);
+        Reported++;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Text;
+using FlowSpike.Alerts;
+using FlowSpike.State;
+
+namespace FlowSpike.Delivery;
+
+/// <summary>
+/// Writes ASFF findings as files ready for Security Hub's BatchImportFindings: {"Findings": [...]}, at most 100
+/// findings and 6 MB a file. A file is named after the first alert in it (made safe for a file name: alert ids may
+/// hold '/' and ':'), written whole and renamed, so re-delivery after a crash rewrites the same file instead of adding
+/// another, and nothing is ever written outside the folder.
+/// </summary>
+public sealed class SecurityHubBatchSink(string directory, AsffOptions options) : IAlertSink
+{
+    public const int MaxFindings = 100;
+    public const int MaxBatchBytes = 6 * 1024 * 1024;
+
+    private readonly string _directory = Path.GetFullPath(directory);
+
+    public string Name { get; } = SinkName.Of("securityhub", Path.GetFullPath(directory));
+
+    public void Check()
+    {
+        if (File.Exists(_directory))
+            throw new IOException($"{directory}: the securityhub sink needs a folder, and this is a file");
+    }
+
+    public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+    {
+        Directory.CreateDirectory(_directory);
+        var batch = new List<PendingAlert>();
+        var findings = new List<string>();
+        int bytes = 0;
+        foreach (var pending in alerts)
+        {
+            string finding = AsffFinding.Render(AlertJson.Parse(pending.Body), options);
+            int size = Encoding.UTF8.GetByteCount(finding) + 1;
+            if (batch.Count == MaxFindings || bytes + size + 16 > MaxBatchBytes)
+            {
+                Write(batch, findings, receipt);
+                bytes = 0;
+            }
+            batch.Add(pending);
+            findings.Add(finding);
+            bytes += size;
+        }
+        if (batch.Count > 0)
+            Write(batch, findings, receipt);
+    }
+
+    /// <summary>The batch file for an alert id: only [A-Za-z0-9._-], and a hash so distinct ids never collide.</summary>
+    public static string FileName(string firstId)
+    {
+        var safe = new StringBuilder(firstId.Length);
+        foreach (char c in firstId)
+            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_');
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(firstId)))[..12];
+        string stem = safe.Length > 120 ? safe.ToString(0, 120) : safe.ToString();
+        return $"findings-{stem.TrimStart('.')}-{hash}.json";
+    }
+
+    private void Write(List<PendingAlert> batch, List<string> findings, DeliveryReceipt receipt)
+    {
+        string path = Path.GetFullPath(Path.Combine(_directory, FileName(batch[0].Id)));
+        if (!string.Equals(Path.GetDirectoryName(path), _directory, StringComparison.Ordinal))
+            throw new SinkException($"refusing to write {path} outside {_directory}");
+        string tmp = path + ".tmp";
+        try
+        {
+            using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                f.Write(Encoding.UTF8.GetBytes("{\"Findings\":[" + string.Join(",", findings) + "]}\n"));
+                f.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch (IOException)
+        {
+            File.Delete(tmp);
+            throw;
+        }
+        receipt.Deliver([.. batch.Select(p => p.Id)]);
+        batch.Clear();
+        findings.Clear();
+    }
+
+    public void Dispose() { }
+}

@@ -1,0 +1,14 @@
+using FlowSpike.Alerts;
+using FlowSpike.State;
+
+namespace FlowSpike.Runs;
+
+/// <summary>
+/// A window's alerts ready to commit: every alert (annotated), the outbox entries of those that go out, the new
+/// suppression marks, and the ids that suppression held back.
+/// </summary>
+public sealed record ClosedWindow(
+    IReadOnlyList<Alert> Alerts,
+    IReadOnlyList<PendingAlert> Outbox,
+    IReadOnlyDictionary<string, long> Marks,
+    IReadOnlySet<string> Suppressed);

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+
+namespace FlowSpike.Tests.Cli;
+
+/// <summary>What a shell user expects: completion that loads and completes, and short usage errors.</summary>
+public class CliHabitsTests
+{
+    /// <summary>Sources the generated script in a real bash, then asks it to complete the given words.</summary>
+    private static string Complete(params string[] words)
+    {
+        string script = Support.Cli.Run("completion", "bash").Stdout;
+        string file = Path.Combine(Path.GetTempPath(), $"flowspike-completion-{Guid.NewGuid():N}.bash");
+        File.WriteAllText(file, script);
+        try
+        {
+            string array = string.Join(' ', words.Select(w => $"'{w}'"));
+            var psi = new ProcessStartInfo("bash")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add($"source '{file}' && complete -p flowspike >/dev/null && COMP_WORDS=({array}) && " +
+                $"COMP_CWORD={words.Length - 1} && _flowspike && echo \"${{COMPREPLY[*]}}\"");
+            using var p = Process.Start(psi)!;
+            string output = p.StandardOutput.ReadToEnd();
+            string error = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, error);
+            return output.Trim();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Bash_completion_loads_and_completes_commands_options_and_values()
+    {
+        Assert.Equal("detect", Complete("flowspike", "det"));
+        Assert.Equal("--format", Complete("flowspike", "detect", "--form"));
+        Assert.Equal("ocsf", Complete("flowspike", "detect", "--format", "o"));
+        Assert.Equal("detect", Complete("flowspike", "cluster", "det"));
+        Assert.Contains("--window", Complete("flowspike", "watch", "--w").Split(' '));
+        Assert.Equal("splunk", Complete("flowspike", "baseline", "--model", "sp"));
+    }
+
+    [Theory]
+    [InlineData("zsh", "bashcompinit")]
+    [InlineData("fish", "complete -c flowspike -n '__fish_seen_subcommand_from detect' -l format -x -a 'asff csv jsonl ocsf'")]
+    public void Zsh_and_fish_scripts_cover_the_same_tree(string shell, string expected)
+    {
+        var r = Support.Cli.Run("completion", shell);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains(expected, r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_typo_is_one_line_with_the_nearest_option_and_a_help_hint()
+    {
+        var r = Support.Cli.Run("detect", "--windw", "1h");
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["flowspike: error: unknown option '--windw'; did you mean --window?",
+            "Try 'flowspike detect --help' for the options."], lines);
+        Assert.Equal("", r.Stdout);
+    }
+
+    [Fact]
+    public void A_bad_value_and_an_unknown_command_are_one_line_each()
+    {
+        var bad = Support.Cli.Run("detect", "--input", "x", "--from", "0", "--to", "3600", "--format", "xml");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal(2, bad.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("'xml' not recognized", bad.Stderr, StringComparison.Ordinal);
+        var unknown = Support.Cli.Run("detcet");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.StartsWith("flowspike: error: unknown command 'detcet'", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_wraps_to_the_terminal_and_shows_durations_as_people_write_them()
+    {
+        var r = Support.Cli.RunWith(["watch", "--help"], env: new Dictionary<string, string> { ["COLUMNS"] = "72" });
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stdout.Split('\n');
+        Assert.All(lines, l => Assert.True(l.Length <= 72, $"{l.Length} columns: {l}"));
+        string text = string.Join(' ', lines.Select(l => l.Trim()));
+        Assert.Contains("[default: 1h]", text, StringComparison.Ordinal);
+        Assert.Contains("[default: 10m]", text, StringComparison.Ordinal);
+        Assert.Contains("[default: 90d]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("[default: 3600]", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Log_json_writes_one_object_a_line_with_time_level_and_message()
+    {
+        using var dir = new Support.TempDir();
+        string input = dir.Write("f.log", new Support.FlowLines().Add(1_790_812_800, "10.0.0.1", "8.8.8.8").ToString());
+        var ok = Support.Cli.Run("baseline", "--log-json", "--input", input, "--from", "2026-10-01T00:00:00Z",
+            "--to", "2026-10-01T01:00:00Z", "--state", dir.File("s.db"));
+        Assert.True(ok.ExitCode == 0, ok.Stderr);
+        var lines = ok.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        foreach (string line in lines)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            Assert.True(DateTimeOffset.TryParse(doc.RootElement.GetProperty("time").GetString(), out _));
+            Assert.Contains(doc.RootElement.GetProperty("level").GetString(), new[] { "info", "warning", "error" });
+            Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("message").GetString()));
+        }
+        var bad = Support.Cli.Run("detect", "--log-json", "--input", dir.File("missing.log"), "--from", "0",
+            "--to", "3600", "--state", dir.File("t.db"));
+        Assert.Equal(1, bad.ExitCode);
+        using var error = System.Text.Json.JsonDocument.Parse(bad.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Equal("error", error.RootElement.GetProperty("level").GetString());
+        Assert.Contains("missing.log", error.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,268 @@
+using FlowSpike.Tests.Support;
+using static FlowSpike.Tests.Faults.FaultData;
+
+namespace FlowSpike.Tests.Faults;
+
+/// <summary>
+/// The mistakes users make with inputs and ranges, each run through the CLI: the run fails with one line naming the
+/// input or value, and the state (every row of every table) is what it was before.
+/// </summary>
+public class InputFaultTests
+{
+    private static readonly string DetectFrom = Iso(H(24)), DetectTo = Iso(H(30));
+
+    private static Support.Cli.Outcome Detect(string input, string state, string alerts, params string[] more) =>
+        Support.Cli.RunWith(
+            ["detect", "--input", input, "--from", DetectFrom, "--to", DetectTo, "--state", state, "--out", alerts,
+                "-q", .. more]);
+
+
+    [Fact]
+    public void C1_detect_over_an_empty_folder_fails_and_the_state_is_unchanged()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string before = Dump(state);
+        Directory.CreateDirectory(dir.File("empty"));
+
+        var r = Detect(dir.File("empty"), state, dir.File("alerts.jsonl"));
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("no input files found", OneError(r), StringComparison.Ordinal);
+        Assert.Equal(before, Dump(state));
+        Assert.False(File.Exists(dir.File("alerts.jsonl")) && new FileInfo(dir.File("alerts.jsonl")).Length > 0);
+    }
+
+    [Fact]
+    public void C1_detect_over_text_that_is_no_flow_log_fails_naming_the_file()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string before = Dump(state);
+        string notes = dir.Write("notes/readme.txt", "these are my notes\nnothing to see here\n");
+
+        var r = Detect(dir.File("notes"), state, dir.File("alerts.jsonl"));
+
+        Assert.Equal(1, r.ExitCode);
+        string error = OneError(r);
+        Assert.Contains(notes, error, StringComparison.Ordinal);
+        Assert.Contains("no line has the 14 space-separated fields of the default format (the first line has 4)",
+            error, StringComparison.Ordinal);
+        Assert.Equal(before, Dump(state));
+    }
+
+    [Fact]
+    public void C18_cloudwatch_events_whose_message_is_ocsf_json_are_a_clear_error()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string before = Dump(state);
+        // What `aws logs filter-log-events` prints for a log group that receives OCSF (Security Lake style) events.
+        var events = Enumerable.Range(0, 20).Select(i =>
+        {
+            long ms = (H(24) + i) * 1000;
+            string ocsf = """{"class_uid":4001,"activity_id":6,"src_endpoint":{"ip":"10.0.0.1"},""" +
+                "\"dst_endpoint\":{\"ip\":\"203.0.113.9\"},\"time\":" + ms + "}";
+            string message = System.Text.Json.JsonSerializer.Serialize(ocsf);
+            return $$"""{"logStreamName":"s","timestamp":{{ms}},"message":{{message}},"eventId":"{{i}}"}""";
+        });
+        string file = dir.Write("cw/events.json", "{\"events\":[" + string.Join(",", events) + "]}");
+
+        var r = Detect(dir.File("cw"), state, dir.File("alerts.jsonl"));
+
+        Assert.Equal(1, r.ExitCode);
+        string error = OneError(r);
+        Assert.Contains(file, error, StringComparison.Ordinal);
+        Assert.Contains("looks like CloudWatch Logs events whose message is OCSF JSON",
+            error, StringComparison.Ordinal);
+        Assert.DoesNotContain("malformed", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Dump(state));
+    }
+
+    [Fact]
+    public void C18_a_csv_among_flow_logs_is_named_as_a_csv_and_nothing_is_committed()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string before = Dump(state);
+        string logs = WriteHours(dir.File("logs"), 24, 30);
+        string csv = dir.Write("logs/export.csv",
+            "srcaddr,dstaddr,start,action\n10.0.0.1,203.0.113.9,1790899200,REJECT\n");
+
+        var r = Detect(logs, state, dir.File("alerts.jsonl"));
+
+        Assert.Equal(1, r.ExitCode);
+        string error = OneError(r);
+        Assert.Contains(csv, error, StringComparison.Ordinal);
+        Assert.Contains("looks like a CSV", error, StringComparison.Ordinal);
+        Assert.Equal(before, Dump(state));
+    }
+
+    /// <summary>
+    /// Hours 26 and 27 have no file at all (a delivery gap); hour 25 has only accepted traffic, which is data. Both
+    /// tokenizer paths (scalar and vectorised) count presence.
+    /// </summary>
+    [Theory]
+    [InlineData("scalar")]
+    [InlineData("256")]
+    public void C2_windows_with_no_records_are_not_committed_and_a_later_run_with_the_data_applies_them(string simd)
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string logs = WriteHours(dir.File("logs"), 24, 30, spikeHour: 29, skip: [25, 26, 27]);
+        File.WriteAllText(Path.Combine(logs, "h025.log"), AcceptOnly(25));
+        var env = new Dictionary<string, string> { ["FLOWSPIKE_SIMD"] = simd };
+        string[] args =
+            ["detect", "--input", logs, "--from", DetectFrom, "--to", DetectTo, "--state", state,
+                "--out", dir.File("a.jsonl"), "-q"];
+
+        var r = Support.Cli.RunWith(args, env: env);
+
+        Assert.Equal(1, r.ExitCode);
+        string error = OneError(r);
+        Assert.Contains("2 window(s) of 3600s had no flow-log records at all: " +
+            "2026-10-02T02:00:00Z, 2026-10-02T03:00:00Z",
+            error, StringComparison.Ordinal);
+        Assert.Contains("--allow-empty-windows", error, StringComparison.Ordinal);
+        // The windows before the gap commit, the accept-only one included; nothing from the gap on.
+        Assert.Equal(["2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"], Applied(state));
+        Assert.Empty(Pipeline.ReadAlerts(dir.File("a.jsonl")));
+
+        // The late files arrive: the same command applies the rest, and the result is a straight run's.
+        WriteHours(logs, 26, 28);
+        r = Support.Cli.RunWith(args, env: env);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(6, Applied(state).Count);
+
+        string reference = BaselineState(dir, "ref.db");
+        string refLogs = WriteHours(dir.File("ref-logs"), 24, 30, spikeHour: 29, skip: [25]);
+        File.WriteAllText(Path.Combine(refLogs, "h025.log"), AcceptOnly(25));
+        var rr = Support.Cli.Run("detect", "--input", refLogs, "--from", DetectFrom, "--to", DetectTo,
+            "--state", reference, "--out", dir.File("ref.jsonl"), "-q");
+        Assert.True(rr.ExitCode == 0, rr.Stderr);
+        Assert.Equal(Lookup(reference), Lookup(state));
+        static List<string> Keys(string file) => [.. Pipeline.ReadAlerts(file)
+            .Select(a => a.GetProperty("src_ip").GetString() + "@" + a.GetProperty("window_start").GetString())];
+        var alerts = Keys(dir.File("a.jsonl"));
+        Assert.Equal(Keys(dir.File("ref.jsonl")), alerts);
+        Assert.Single(alerts);
+    }
+
+    [Fact]
+    public void C2_allow_empty_windows_commits_the_silence()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string logs = WriteHours(dir.File("logs"), 24, 30, spikeHour: 29, skip: [26, 27]);
+
+        var r = Detect(logs, state, dir.File("a.jsonl"), "--allow-empty-windows");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(6, Applied(state).Count);
+        Assert.Single(Pipeline.ReadAlerts(dir.File("a.jsonl")));
+    }
+
+    [Fact]
+    public void C3_a_baseline_with_no_matching_records_fails_and_keeps_the_lookup()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string before = Dump(state);
+        Assert.Equal("3", Scalar(state, "SELECT count(*) FROM lookup"));
+
+        // The month typed wrong: the logs are of October, the range is September.
+        var r = Support.Cli.Run("baseline", "--input", dir.File("baseline-logs"), "--from", "2026-09-01T00:00:00Z",
+            "--to", "2026-09-02T00:00:00Z", "--state", state, "-q");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("no blocked outbound records from internal hosts in " +
+            "2026-09-01T00:00:00Z .. 2026-09-02T00:00:00Z",
+
+            OneError(r), StringComparison.Ordinal);
+        Assert.Equal(before, Dump(state));
+    }
+
+    [Fact]
+    public void C4_a_to_later_than_now_is_refused()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string before = Dump(state);
+        long next = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 3600 + 3) * 3600;
+        string logs = WriteHours(dir.File("logs"), 24, 30);
+
+        var r = Support.Cli.Run("detect", "--input", logs, "--from", DetectFrom, "--to", Iso(next), "--state", state,
+            "-q");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"--to {Iso(next)} is in the future", OneError(r), StringComparison.Ordinal);
+        Assert.Equal(before, Dump(state));
+    }
+
+    [Fact]
+    public void C5_a_detect_window_unlike_the_baseline_span_is_refused()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string before = Dump(state);
+        string logs = WriteHours(dir.File("logs"), 24, 30);
+
+        var r = Detect(logs, state, dir.File("a.jsonl"), "--window", "2h");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("--window 7200s differs from the state's baseline span of 3600s",
+            OneError(r), StringComparison.Ordinal);
+        Assert.Equal(before, Dump(state));
+    }
+
+    [Theory]
+    [InlineData("--from", "1790899200000", "1790899200")]
+    [InlineData("--to", "1790920800000", "1790920800")]
+    public void C15_epoch_milliseconds_are_a_one_line_error(string option, string value, string seconds)
+    {
+        using var dir = new TempDir();
+        string logs = WriteHours(dir.File("logs"), 24, 30);
+        var args = new List<string>
+        {
+            "detect", "--input", logs, "--from", DetectFrom, "--to", DetectTo, "--state", dir.File("s.db"),
+        };
+        args[args.IndexOf(option) + 1] = value;
+
+        var r = Support.Cli.RunWith(args);
+
+        Assert.NotEqual(0, r.ExitCode);
+        // One error line; a usage error adds only the --help hint after it.
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains($"{option}: '{value}' looks like epoch milliseconds; give epoch seconds ({seconds})",
+            lines[0], StringComparison.Ordinal);
+        Assert.Equal("Try 'flowspike detect --help' for the options.", lines[1]);
+        Assert.False(File.Exists(dir.File("s.db")));
+    }
+
+    [Fact]
+    public void C8_a_symlink_to_a_subfolder_counts_each_file_once_and_loops_do_not_hang()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string reference = BaselineState(dir, "ref.db");
+        string logs = dir.File("logs");
+        WriteHours(Path.Combine(logs, "sub"), 24, 30, spikeHour: 29);
+        var plain = Detect(logs, reference, dir.File("ref.jsonl"));
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+
+        Directory.CreateSymbolicLink(Path.Combine(logs, "again"), Path.Combine(logs, "sub"));
+        Directory.CreateSymbolicLink(Path.Combine(logs, "sub", "up"), logs);
+        File.CreateSymbolicLink(Path.Combine(logs, "gone.log"), Path.Combine(logs, "nothing-here.log"));
+        var r = Detect(logs, state, dir.File("a.jsonl"));
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("gone.log: a symbolic link to a missing target; skipped", r.Stderr, StringComparison.Ordinal);
+        var loop = r.Stderr.Split('\n')
+            .Single(l => l.Contains("/up: a symbolic link back to ", StringComparison.Ordinal));
+        Assert.EndsWith("a folder it is in (a loop); skipped", loop.TrimEnd(), StringComparison.Ordinal);
+        Assert.Equal(Lookup(reference), Lookup(state));
+        Assert.Equal(File.ReadAllText(dir.File("ref.jsonl")), File.ReadAllText(dir.File("a.jsonl")));
+        Assert.Single(Pipeline.ReadAlerts(dir.File("a.jsonl")));
+    }
+}
