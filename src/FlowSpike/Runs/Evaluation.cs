@@ -143,8 +143,12 @@ public static class Evaluation
     {
         public List<Alert> Alerts { get; } = [];
         public string Name => "evaluation";
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) =>
+        /// <summary>Collects the alerts and reports them delivered, so none is offered again in a later window.</summary>
+        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+        {
             Alerts.AddRange(alerts.Select(a => AlertJson.Parse(a.Body)));
+            receipt.Deliver([.. alerts.Select(a => a.Id)]);
+        }
         public void Dispose() { }
     }
 }
