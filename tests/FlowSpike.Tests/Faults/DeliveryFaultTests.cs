@@ -60,6 +60,8 @@ public sealed class DeliveryFaultTests : IDisposable
         Assert.Equal(3, first.ExitCode);
         DeliveryFaultData.NoStackTrace(first);
         Assert.Contains("held in the state", first.Stderr, StringComparison.Ordinal);
+        // Nothing reached the file, and the summary does not claim it did.
+        Assert.DoesNotContain("written to", first.Stderr, StringComparison.Ordinal);
         // Only whole lines stay in the file, and exactly the alerts they hold are marked delivered.
         var written = File.Exists(alerts) ? File.ReadAllText(alerts) : "";
         Assert.True(written.Length == 0 || written.EndsWith('\n'), "a partial line stayed behind");
