@@ -1,104 +1,210 @@
 #!/usr/bin/env bash
-# End-to-end benchmark: FlowSpike against DuckDB on the same files, whole process each, same thread count, in one run.
-# Generates its data sets with `flowspike synth` (cached in $BENCH_DIR), then prints a table and the ratios.
-# Usage: scripts/bench-e2e.sh [--threads N] [--dir DIR] [--size-gb 1]
+# End-to-end benchmark matrix: `flowspike baseline` against DuckDB (bench/FlowSpike.Peer) on the same files, whole
+# process each, same thread count, side by side in one run. Axes:
+#   selectivity  about 1%, 30% and 60% REJECT lines (synth --reject-share 0, 0.3, 0.6)
+#   shape        a few large text files, thousands of small gzip files, Parquet
+#   cardinality  80 to 1,000,000 internal sources (bench `hosts` generator, 30% REJECTs)
+# plus one small file (start-up), one thread against two, and the peak RSS of every run. Every cell checks that both
+# tools report the same hosts, host-buckets and counted records, and prints DuckDB's time over FlowSpike's.
+# Data sets are generated once into $BENCH_DIR (default ~/.cache/flowspike-bench/matrix) and kept in the page cache.
+# Usage: scripts/bench-e2e.sh [--quick] [--prepare] [--threads N] [--dir DIR] [--only PATTERN]
+#   --quick   about a quarter of the data (300 MB large sets, 960 small files); the default takes a few minutes
+#   --only    run only the cells whose name matches the grep pattern (data sets are still generated as needed)
+#   --prepare only generate the data sets (so a later run measures on a quiet machine)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-threads=$(nproc); dir=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/flowspike-bench}; size_gb=1
+threads=$(nproc); dir=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/flowspike-bench/matrix}; quick=0; only=.; prepare=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --quick) quick=1; shift ;;
+    --prepare) prepare=1; shift ;;
     --threads) threads=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
-    --size-gb) size_gb=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [ "$quick" = 1 ]; then
+  large_mb=300; small_days=1; small_fph=20; parquet_mb=100; hosts_mb=100; dir="$dir-quick"
+else
+  large_mb=1200; small_days=2; small_fph=40; parquet_mb=300; hosts_mb=300
+fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null
 dotnet build bench/FlowSpike.Peer -c Release -nologo -v quiet >/dev/null
 dotnet build bench/FlowSpike.Bench -c Release -nologo -v quiet >/dev/null
 fs="dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll"
 peer="dotnet bench/FlowSpike.Peer/bin/Release/net10.0/FlowSpike.Peer.dll"
+gen="dotnet bench/FlowSpike.Bench/bin/Release/net10.0/FlowSpike.Bench.dll"
 from=2026-10-01T00:00:00Z; from_s=1790812800
+to_s=$((from_s + 4 * 86400)); to=$(date -u -d "@$to_s" +%Y-%m-%dT%H:%M:%SZ)
 mkdir -p "$dir"
 
-# Data set 1: about SIZE GB of uncompressed text in 4 large header-less files.
-large="$dir/large"
-if [ ! -f "$large/.done" ]; then
-  rm -rf "$large" "$dir/large-src"
-  $fs synth --out "$dir/large-src" --layout no-header --no-gzip --target-size "${size_gb}GB" --hosts 2000 \
-    --records-per-host-hour 300 --spike-from-day 0 --spikes 2
-  mkdir -p "$large"
-  find "$dir/large-src/AWSLogs" -name '*.log' | sort > "$dir/large.list"
-  split -n l/4 "$dir/large.list" "$dir/large.part."
-  for p in "$dir"/large.part.*; do xargs cat < "$p" > "$large/$(basename "$p").log"; done
-  rm -rf "$dir/large-src" "$dir"/large.part.* "$dir/large.list"
-  touch "$large/.done"
-fi
+# The share of REJECT lines in a set, counted once at generation.
+share_of() { # dir, cat command
+  local total rejects
+  total=$(find "$1" -type f \( -name '*.log' -o -name '*.gz' \) -print0 | xargs -0 "$2" | wc -l)
+  rejects=$(find "$1" -type f \( -name '*.log' -o -name '*.gz' \) -print0 | xargs -0 "$2" | grep -c ' REJECT ' || true)
+  awk -v r="$rejects" -v t="$total" 'BEGIN { printf "%.0f", 100 * r / t }' > "$1/.share"
+}
 
-# Data set 2: an S3-like tree of at least 2,000 small gzip files with header lines.
-small="$dir/small"
-if [ ! -f "$small/.done" ]; then
-  rm -rf "$small"
-  $fs synth --out "$small" --days 2 --spike-from-day 1 --hosts 2000 --records-per-host-hour 60 --files-per-hour 21
-  touch "$small/.done"
-fi
+# A few large header-less text files: synth output concatenated into 4 files.
+large_set() { # share
+  local out="$dir/large-$1"
+  if [ ! -f "$out/.done" ]; then
+    rm -rf "$out" "$out-src"
+    $fs synth --out "$out-src" --layout no-header --no-gzip --target-size "${large_mb}MB" --hosts 2000 \
+      --records-per-host-hour 300 --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 || { cat "$dir/synth.log" >&2; exit 1; }
+    mkdir -p "$out"
+    find "$out-src/AWSLogs" -name '*.log' | sort > "$out.list"
+    split -n l/4 "$out.list" "$out.part."
+    for p in "$out".part.*; do xargs cat < "$p" > "$out/$(basename "$p").log"; done
+    rm -rf "$out-src" "$out".part.* "$out.list"
+    share_of "$out" cat
+    touch "$out/.done"
+  fi
+}
 
-# Data set 4: the same kind of data as S3 Parquet delivery (gzip codec), for the Parquet reader's speed.
-parquet="$dir/parquet"
-if [ ! -f "$parquet/.done" ]; then
-  rm -rf "$parquet"
-  $fs synth --out "$parquet" --container parquet --target-size "${size_gb}GB" --hosts 2000 \
-    --records-per-host-hour 300 --spike-from-day 0 --spikes 2
-  touch "$parquet/.done"
-fi
+# Thousands of small gzip files with header lines, as S3 delivery writes them (about 15 KB of text each).
+small_set() { # share
+  local out="$dir/small-$1"
+  if [ ! -f "$out/.done" ]; then
+    rm -rf "$out"
+    $fs synth --out "$out" --days "$small_days" --spike-from-day 0 --hosts 200 --records-per-host-hour 60 \
+      --files-per-hour "$small_fph" --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 || { cat "$dir/synth.log" >&2; exit 1; }
+    share_of "$out/AWSLogs" zcat
+    touch "$out/.done"
+  fi
+}
 
-# Data set 3: the large set four times over (links), for peak memory at about 4x the size.
-x4="$dir/large-x4"
-if [ ! -d "$x4" ]; then
-  mkdir -p "$x4"
-  for k in 1 2 3 4; do for f in "$large"/*.log; do ln -s "$f" "$x4/copy$k-$(basename "$f")"; done; done
-fi
+# S3 Parquet delivery (gzip codec).
+parquet_set() { # share
+  local out="$dir/parquet-$1"
+  if [ ! -f "$out/.done" ]; then
+    rm -rf "$out"
+    $fs synth --out "$out" --container parquet --target-size "${parquet_mb}MB" --hosts 2000 \
+      --records-per-host-hour 300 --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 || { cat "$dir/synth.log" >&2; exit 1; }
+    touch "$out/.done"
+  fi
+}
 
-to_s=$((from_s + 4 * 86400)); to=$(date -u -d "@$to_s" +%Y-%m-%dT%H:%M:%SZ)
-measure() { # label, command...: prints "label wall_s rss_mb" and keeps the command's output in $dir/last.out
+# Cardinality: the same bytes over a growing number of sources, 30% REJECTs.
+hosts_set() { # hosts
+  local out="$dir/hosts-$1"
+  if [ ! -f "$out/.done" ]; then
+    rm -rf "$out"
+    $gen hosts "$out" "$1" "$hosts_mb" 0.3 4 >/dev/null
+    share_of "$out" cat
+    touch "$out/.done"
+  fi
+}
+
+measure() { # label, command...: "wall rss_mb" in $dir/$label.time, the command's output in $dir/last.out
   local label=$1; shift
   /usr/bin/time -f "%e %M" -o "$dir/time.out" "$@" > "$dir/last.out" 2>&1 || { cat "$dir/last.out" >&2; exit 1; }
   read -r wall rss < "$dir/time.out"
-  printf '%-34s %8.2f s %8.0f MB\n' "$label" "$wall" "$((rss / 1024))"
-  echo "$wall" > "$dir/$label.wall"
+  echo "$wall $((rss / 1024))" > "$dir/$label.time"
 }
-bytes() { du -sb --apparent-size "$1" | cut -f1; }
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; threads=$threads"
-echo "large: $(ls "$large"/*.log | wc -l) files, $(( $(bytes "$large") / 1000000 )) MB uncompressed"
-echo "large-x4: the same files linked 4 times, $(( 4 * $(bytes "$large") / 1000000 )) MB"
-echo "small: $(find "$small/AWSLogs" -name '*.gz' | wc -l) gzip files, $(( $(bytes "$small/AWSLogs") / 1000000 )) MB compressed"
+wall() { cut -d' ' -f1 "$dir/$1.time"; }
+rss() { cut -d' ' -f2 "$dir/$1.time"; }
+if [ "$prepare" = 1 ]; then
+  for share in 0 0.3 0.6; do large_set $share; small_set $share; parquet_set $share; done
+  for hosts in 80 2000 50000 1000000; do hosts_set $hosts; done
+  echo "data sets ready in $dir"; exit 0
+fi
+rm -rf "$dir/state"; mkdir -p "$dir/state"
+
+# One FlowSpike run: prints nothing, leaves "hosts buckets records" in $dir/$label.counts and the scan line.
+run_fs() { # label threads input
+  measure "$1" $fs baseline --input "$3" --from $from --to "$to" --state "$dir/state/$1.db" --threads "$2"
+  local base scan
+  base=$(grep -h 'baseline:' "$dir/last.out")
+  scan=$(grep -h 'scanned' "$dir/last.out")
+  echo "$scan" > "$dir/$1.scan"
+  echo "$(sed -E 's/.*baseline: ([0-9]+) hosts from ([0-9]+) host-buckets.*/\1 \2/' <<< "$base") $(sed -E 's/.*; ([0-9]+) blocked.*/\1/' <<< "$scan")" \
+    > "$dir/$1.counts"
+}
+run_duck() { # label args...
+  local label=$1; shift
+  measure "$label" $peer "$@"
+  sed -E 's/.*hosts=([0-9]+) host_buckets=([0-9]+) records=([0-9]+).*/\1 \2 \3/' "$dir/last.out" > "$dir/$label.counts"
+}
+
+printf '%-22s %7s %9s %8s %9s %8s %7s  %s\n' cell REJECT flowspike RSS duckdb RSS ratio "hosts/buckets/records"
+row() { # cell share
+  local same
+  if cmp -s "$dir/fs-$1.counts" "$dir/duck-$1.counts"; then same="same: $(tr ' ' / < "$dir/fs-$1.counts")"; else
+    same="DIFFERENT: flowspike $(cat "$dir/fs-$1.counts"), duckdb $(cat "$dir/duck-$1.counts")"; fi
+  printf '%-22s %6s%% %8.2fs %6dMB %8.2fs %6dMB %6.2fx  %s\n' "$1" "$2" "$(wall "fs-$1")" "$(rss "fs-$1")" \
+    "$(wall "duck-$1")" "$(rss "duck-$1")" "$(awk -v a="$(wall "duck-$1")" -v b="$(wall "fs-$1")" 'BEGIN { print a / b }')" "$same"
+  echo "$1 $(awk -v a="$(wall "duck-$1")" -v b="$(wall "fs-$1")" 'BEGIN { printf "%.2f", a / b }')" >> "$dir/ratios"
+}
+want() { local n; for n; do grep -qE -- "$only" <<< "$n" && return 0; done; return 1; }
+: > "$dir/ratios"
+
+for share in 0 0.3 0.6; do
+  if want "large-text-$share" "parquet-$share" scaling; then large_set $share; fi
+  if want "small-gzip-$share" one-small-file; then small_set $share; fi
+  cell="large-text-$share"
+  if want "$cell"; then
+    cat "$dir/large-$share"/*.log > /dev/null
+    run_fs "fs-$cell" "$threads" "$dir/large-$share"
+    run_duck "duck-$cell" duckdb "$dir/large-$share/*.log" false "$threads" $from_s $to_s
+    row "$cell" "$(cat "$dir/large-$share/.share")"
+  fi
+  cell="small-gzip-$share"
+  if want "$cell"; then
+    find "$dir/small-$share/AWSLogs" -name '*.gz' -exec cat {} + > /dev/null
+    run_fs "fs-$cell" "$threads" "$dir/small-$share/AWSLogs"
+    run_duck "duck-$cell" duckdb "$dir/small-$share/AWSLogs/*/vpcflowlogs/*/*/*/*/*.log.gz" true "$threads" $from_s $to_s
+    row "$cell" "$(cat "$dir/small-$share/AWSLogs/.share")"
+  fi
+done
+for share in 0 0.3 0.6; do
+  cell="parquet-$share"
+  if want "$cell"; then
+    parquet_set $share
+    run_fs "fs-$cell" "$threads" "$dir/parquet-$share/AWSLogs"
+    run_duck "duck-$cell" duckdb-parquet "$dir/parquet-$share/AWSLogs/*/vpcflowlogs/*/*/*/*/*.parquet" "$threads" $from_s $to_s
+    row "$cell" "$(cat "$dir/large-$share/.share")"
+  fi
+done
+for hosts in 80 2000 50000 1000000; do
+  cell="hosts-$hosts"
+  if want "$cell"; then
+    hosts_set $hosts
+    cat "$dir/hosts-$hosts"/*.log > /dev/null
+    run_fs "fs-$cell" "$threads" "$dir/hosts-$hosts"
+    run_duck "duck-$cell" duckdb "$dir/hosts-$hosts/*.log" false "$threads" $from_s $to_s
+    row "$cell" "$(cat "$dir/hosts-$hosts/.share")"
+  fi
+done
+# One small gzip file: start-up and fixed costs dominate.
+cell="one-small-file"
+if want "$cell"; then
+  one=$(find "$dir/small-0.6/AWSLogs" -name '*.gz' | sort | awk 'NR == 1')
+  mkdir -p "$dir/one"; cp "$one" "$dir/one/"
+  run_fs "fs-$cell" "$threads" "$dir/one"
+  run_duck "duck-$cell" duckdb "$dir/one/*.log.gz" true "$threads" $from_s $to_s
+  row "$cell" "$(cat "$dir/small-0.6/AWSLogs/.share")"
+fi
 echo
-# Warm the page cache so both tools read from memory.
-cat "$large"/*.log > /dev/null; find "$small/AWSLogs" -name '*.gz' -exec cat {} + > /dev/null
-rm -f "$dir"/*.db*
-measure flowspike-large $fs baseline --input "$large" --from $from --to "$to" --state "$dir/large.db" --threads "$threads"
-grep -h "scanned" "$dir/last.out" | sed 's/^/  /'
-measure flowspike-large-x4 $fs baseline --input "$x4" --from $from --to "$to" --state "$dir/x4.db" --threads "$threads"
-grep -h "scanned" "$dir/last.out" | sed 's/^/  /'
-measure duckdb-large $peer duckdb "$large/*.log" false "$threads" $from_s $to_s
-sed 's/^/  /' "$dir/last.out"
-measure flowspike-small $fs baseline --input "$small/AWSLogs" --from $from --to "$to" --state "$dir/small.db" --threads "$threads"
-grep -h "scanned" "$dir/last.out" | sed 's/^/  /'
-measure duckdb-small $peer duckdb "$small/AWSLogs/*/vpcflowlogs/*/*/*/*/*.log.gz" true "$threads" $from_s $to_s
-sed 's/^/  /' "$dir/last.out"
-measure flowspike-small-1-thread $fs baseline --input "$small/AWSLogs" --from $from --to "$to" --state "$dir/small1.db" --threads 1
-grep -h "scanned" "$dir/last.out" | sed 's/^/  /'
-measure gzipstream-inflate-1-thread $peer inflate 1 "$small/AWSLogs"
-sed 's/^/  /' "$dir/last.out"
-measure flowspike-parquet-1-thread $fs baseline --input "$parquet/AWSLogs" --from $from --to "$to" --state "$dir/pq1.db" --threads 1
-grep -h "scanned" "$dir/last.out" | sed 's/^/  /'
-measure flowspike-parquet $fs baseline --input "$parquet/AWSLogs" --from $from --to "$to" --state "$dir/pq.db" --threads "$threads"
-grep -h "scanned" "$dir/last.out" | sed 's/^/  /'
-measure state-write-1M-sources dotnet bench/FlowSpike.Bench/bin/Release/net10.0/FlowSpike.Bench.dll state-write 1000000
-sed 's/^/  /' "$dir/last.out"
-echo
-ratio() { awk -v a="$(cat "$dir/$1.wall")" -v b="$(cat "$dir/$2.wall")" 'BEGIN { printf "%.2f", a / b }'; }
-echo "large set: FlowSpike is $(ratio duckdb-large flowspike-large)x faster than DuckDB"
-echo "small gzip set: FlowSpike is $(ratio duckdb-small flowspike-small)x faster than DuckDB"
-echo "small gzip set, 1 thread: FlowSpike runs at $(awk -v a="$(cat "$dir/gzipstream-inflate-1-thread.wall")" -v b="$(cat "$dir/flowspike-small-1-thread.wall")" 'BEGIN { printf "%.0f", 100 * a / b }')% of bare GZipStream inflate speed"
+# Scaling: the same large set on one thread and on $threads.
+if want "scaling"; then
+  for share in 0 0.6; do
+    run_fs "fs-1-thread-$share" 1 "$dir/large-$share"
+    run_fs "fs-n-thread-$share" "$threads" "$dir/large-$share"
+    echo "large-text-$share: 1 thread $(wall "fs-1-thread-$share") s, $threads threads $(wall "fs-n-thread-$share") s:" \
+      "$(awk -v a="$(wall "fs-1-thread-$share")" -v b="$(wall "fs-n-thread-$share")" 'BEGIN { printf "%.2f", a / b }')x whole process"
+    sed 's/^/  1 thread:  /' "$dir/fs-1-thread-$share.scan"; sed "s/^/  $threads threads: /" "$dir/fs-n-thread-$share.scan"
+  done
+  echo
+fi
+echo "build: dotnet X.dll (JIT) for both tools, as ./flowspike runs"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; threads=$threads; load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+size_mb() { if [ -e "$1" ]; then echo $(( $(du -sb --apparent-size "$1" | cut -f1) / 1000000 )); else echo "-"; fi; }
+echo "large text: 4 files, $(size_mb "$dir/large-0.6") MB per set; small gzip: $(find "$dir/small-0.6/AWSLogs" -name '*.gz' 2>/dev/null | wc -l)" \
+  "files, $(size_mb "$dir/small-0.6/AWSLogs") MB compressed per set; Parquet: $(size_mb "$dir/parquet-0.6/AWSLogs") MB per set;" \
+  "cardinality: $(size_mb "$dir/hosts-80") MB per set"
+max_rss=$(cat "$dir"/fs-*.time | awk '{ if ($2 > m) m = $2 } END { print m }')
+echo "FlowSpike peak RSS over all cells: $max_rss MB"

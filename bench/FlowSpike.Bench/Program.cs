@@ -5,5 +5,17 @@ using FlowSpike.Bench;
 // because a single commit of this size is what matters). Anything else goes to BenchmarkDotNet.
 if (args is ["state-write", var n, ..])
     return StateWriteBenchmark.Run(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture));
+// `hosts DIR HOSTS MB REJECT_SHARE FILES`: the cardinality data sets of scripts/bench-e2e.sh.
+if (args is ["hosts", var dir, var hosts, var mb, var share, var files])
+{
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    return HostsGenerator.Run(dir, int.Parse(hosts, inv), int.Parse(mb, inv), double.Parse(share, inv), int.Parse(files, inv));
+}
+// `scan-rate THREADS REPEATS PATH...`: the in-process scan rate, for per-thread figures.
+if (args is ["scan-rate", var t, var repeats, .. var paths])
+{
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    return ScanRate.Run(int.Parse(t, inv), int.Parse(repeats, inv), paths);
+}
 BenchmarkSwitcher.FromAssembly(typeof(ParserBenchmarks).Assembly).Run(args);
 return 0;

@@ -5,6 +5,7 @@ using DuckDB.NET.Data;
 
 // The benchmark peers, run as separate processes by scripts/bench-e2e.sh:
 //   duckdb GLOB HEADER THREADS FROM TO   the baseline support search as DuckDB SQL, explicit schema
+//   duckdb-parquet GLOB THREADS FROM TO  the same over Parquet files (columns as S3 Parquet delivery names them)
 //   inflate THREADS FILE...              bare GZipStream inflate of the files, discarding the output
 if (args.Length < 2)
 {
@@ -30,10 +31,14 @@ if (args[0] == "inflate")
     return 0;
 }
 
+bool parquet = args[0] == "duckdb-parquet";
+// Text: GLOB HEADER THREADS FROM TO; Parquet: GLOB THREADS FROM TO (no header argument).
 string glob = args[1];
-bool header = bool.Parse(args[2]);
-int duckThreads = int.Parse(args[3], CultureInfo.InvariantCulture);
-long from = long.Parse(args[4], CultureInfo.InvariantCulture), to = long.Parse(args[5], CultureInfo.InvariantCulture);
+int at = parquet ? 2 : 3;
+bool header = !parquet && bool.Parse(args[2]);
+int duckThreads = int.Parse(args[at], CultureInfo.InvariantCulture);
+long from = long.Parse(args[at + 1], CultureInfo.InvariantCulture);
+long to = long.Parse(args[at + 2], CultureInfo.InvariantCulture);
 using var connection = new DuckDBConnection("Data Source=:memory:");
 connection.Open();
 void Exec(string sql)
@@ -48,10 +53,14 @@ Exec(@"CREATE MACRO ip4(s) AS CASE WHEN regexp_full_match(s, '[0-9]{1,3}\.[0-9]{
         THEN (split_part(s, '.', 1)::BIGINT << 24) + (split_part(s, '.', 2)::BIGINT << 16) + (split_part(s, '.', 3)::BIGINT << 8) + split_part(s, '.', 4)::BIGINT END");
 Exec("CREATE MACRO internal(i) AS (i >> 24 = 10) OR (i >> 20 = 2753) OR (i >> 16 = 49320)");
 string columns = "{'version':'VARCHAR','account_id':'VARCHAR','interface_id':'VARCHAR','srcaddr':'VARCHAR','dstaddr':'VARCHAR','srcport':'VARCHAR','dstport':'VARCHAR','protocol':'VARCHAR','packets':'VARCHAR','bytes':'VARCHAR','start':'VARCHAR','end':'VARCHAR','action':'VARCHAR','log_status':'VARCHAR'}";
+string source = parquet
+    ? $"read_parquet('{glob}')"
+    : $"read_csv('{glob}', delim = ' ', header = {(header ? "true" : "false")}, columns = {columns}, "
+        + "auto_detect = false, quote = '', escape = '', ignore_errors = true)";
 string sql = $@"
 WITH rec AS (
   SELECT ip4(srcaddr) AS s, ip4(dstaddr) AS d, dstaddr, TRY_CAST(start AS BIGINT) AS t
-  FROM read_csv('{glob}', delim = ' ', header = {(header ? "true" : "false")}, columns = {columns}, auto_detect = false, quote = '', escape = '', ignore_errors = true)
+  FROM {source}
   WHERE action = 'REJECT'
 ), buckets AS (
   SELECT s, t // 3600 AS b, count(*) AS n FROM rec

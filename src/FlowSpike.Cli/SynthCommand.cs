@@ -24,13 +24,18 @@ internal static class SynthCommand
         var noGzip = new Option<bool>("--no-gzip") { Description = "Write plain .log files instead of .log.gz." };
         var filesPerHour = new Option<int>("--files-per-hour") { Description = "Files per hour and account.", DefaultValueFactory = _ => 1 };
         var rate = new Option<double>("--records-per-host-hour") { Description = "Average records (all kinds) per host-hour.", DefaultValueFactory = _ => 30 };
+        var rejectShare = new Option<double?>("--reject-share")
+        {
+            Description = "Benchmarks: the share (0 to 1) of noise records that are REJECTs, about half of them blocked outbound.",
+            HelpName = "SHARE",
+        };
         var container = new Option<string>("--container") { Description = "text (S3 gzip), cloudwatch (filter-log-events JSON), subscription (CloudWatch subscription payloads as Firehose writes them), firehose ({\"message\"} lines), parquet (S3 Parquet), ocsf (Security Lake).", DefaultValueFactory = _ => "text" };
         container.AcceptOnlyFromAmong("text", "cloudwatch", "subscription", "firehose", "parquet", "ocsf");
         var target = new Option<string?>("--target-size") { Description = "Stop after about this much uncompressed text (e.g. 1GB, 200MB); overrides --days.", HelpName = "SIZE" };
         var scenario = new Option<string?>("--scenario") { Description = "Instead of the benchmark, one small labelled scenario per weakness of the seed: " + string.Join(", ", WeaknessScenario.Names) + " (10 days from 2026-10-01, in DIR/flows.log); or zoo, every host behaviour at once (21 days from 2026-10-05, with hosts.csv and oracle.csv).", HelpName = "NAME" };
         scenario.AcceptOnlyFromAmong([.. WeaknessScenario.Names, ZooScenario.Name]);
         var cmd = new Command("synth", "Generate realistic synthetic VPC flow logs with injected spikes.");
-        foreach (var o in new Option[] { output, start, days, hosts, seed, spikes, spikeFromDay, layout, noGzip, filesPerHour, rate, target, container, scenario })
+        foreach (var o in new Option[] { output, start, days, hosts, seed, spikes, spikeFromDay, layout, noGzip, filesPerHour, rate, rejectShare, target, container, scenario })
             cmd.Options.Add(o);
         cmd.SetAction(r => Commands.Guard(() =>
         {
@@ -66,6 +71,7 @@ internal static class SynthCommand
                 FilesPerHour = r.GetValue(filesPerHour),
                 RecordsPerHostHour = r.GetValue(rate),
                 TargetBytes = targetBytes,
+                RejectShare = r.GetValue(rejectShare),
             };
             var kind = Enum.Parse<FlowContainer>(r.GetValue(container)!, ignoreCase: true);
             var result = kind == FlowContainer.Text ? Generate(options, r.GetValue(output)!) : GenerateIn(kind, options, r.GetValue(output)!);

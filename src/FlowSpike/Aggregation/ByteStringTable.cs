@@ -47,6 +47,12 @@ internal sealed class ByteStringTable
         return false;
     }
 
+    public ReadOnlySpan<byte> Bytes(int id)
+    {
+        var (offset, length) = _entries[id];
+        return _arena.AsSpan(offset, length);
+    }
+
     public string GetString(int id)
     {
         var (offset, length) = _entries[id];

@@ -11,9 +11,6 @@ public static class FlowScanner
 {
     public static ScanResult Scan(IReadOnlyList<InputFile> files, ScanOptions options, CancellationToken cancellation = default)
     {
-        var total = new WindowPartial(options.WindowSeconds);
-        var diagnostics = new ScanDiagnostics();
-        var gate = new Lock();
         var selector = new BlockedOutboundSelector(options.Internal);
         // Window indexes are kept in 32 bits of the accumulator's key.
         if (options.To <= options.From || (options.To - options.From) / options.WindowSeconds >= uint.MaxValue)
@@ -25,18 +22,48 @@ public static class FlowScanner
             progress.TotalItems = items.Count;
             progress.TotalBytes = items.Sum(i => Math.Max(0, i.Size == long.MaxValue ? 0 : i.Size));
         }
-        try
+        // Remote objects wait on the network: download several per core.
+        int threads = Math.Max(1, items.Exists(i => i.File.IsRemote)
+            ? Math.Max(options.Threads, options.RemoteConcurrency)
+            : options.Threads);
+        var workers = new Worker[Math.Max(1, Math.Min(threads, items.Count))];
+        for (int w = 0; w < workers.Length; w++)
+            workers[w] = new Worker(
+                new ScanAccumulator(
+                    options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
+                new byte[options.BufferSize]);
+        RunWorkers(items, workers, options, selector, cancellation);
+        // Merge the workers' numeric tables, then build the one partial.
+        foreach (var worker in workers)
+            worker.Accumulator.FlushMarks();
+        var first = workers[0].Accumulator;
+        for (int w = 1; w < workers.Length; w++)
+            first.MergeFrom(workers[w].Accumulator);
+        var diagnostics = first.Diagnostics;
+        var total = first.ToPartial();
+        diagnostics.Elapsed = clock.Elapsed;
+        return new ScanResult(total, diagnostics);
+    }
+
+    /// <summary>
+    /// One long-lived thread per worker (the caller's thread is the first), each taking the next item from a shared
+    /// counter: no task replication, so each worker keeps its accumulator and buffers for the whole scan.
+    /// </summary>
+    private static void RunWorkers(
+        List<WorkItem> items, Worker[] workers, ScanOptions options, BlockedOutboundSelector selector,
+        CancellationToken cancellation)
+    {
+        int next = -1;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        void Loop(Worker worker)
         {
-            Parallel.ForEach(
-                items,
-                // Remote objects wait on the network: download several per core.
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, items.Exists(i => i.File.IsRemote) ? Math.Max(options.Threads, options.RemoteConcurrency) : options.Threads), CancellationToken = cancellation },
-                () => new Worker(
-                    new ScanAccumulator(
-                        options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
-                    new byte[options.BufferSize]),
-                (item, _, worker) =>
+            try
+            {
+                int i;
+                while (failures.IsEmpty && !cancellation.IsCancellationRequested
+                    && (i = Interlocked.Increment(ref next)) < items.Count)
                 {
+                    var item = items[i];
                     long lines = worker.Accumulator.Diagnostics.Lines, parsed = worker.Accumulator.Diagnostics.Parsed;
                     ScanOne(item, options, selector, worker);
                     worker.Accumulator.Diagnostics.AddFile(item.File.Path, worker.Accumulator.Diagnostics.Lines - lines,
@@ -44,25 +71,28 @@ public static class FlowScanner
                     if (ReadDelayForTests > 0)
                         Thread.Sleep(ReadDelayForTests);
                     options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Accumulator.Diagnostics.Lines - lines);
-                    return worker;
-                },
-                worker =>
-                {
-                    worker.Accumulator.FlushMarks();
-                    var partial = worker.Accumulator.ToPartial();
-                    lock (gate)
-                    {
-                        total.Merge(partial);
-                        diagnostics.Merge(worker.Accumulator.Diagnostics);
-                    }
-                });
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
         }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<FlowInputException>().FirstOrDefault() is { } first)
+        var others = new Thread[workers.Length - 1];
+        for (int w = 0; w < others.Length; w++)
         {
-            throw first;
+            var worker = workers[w + 1];
+            others[w] = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"flowspike-scan-{w + 1}" };
+            others[w].Start();
         }
-        diagnostics.Elapsed = clock.Elapsed;
-        return new ScanResult(total, diagnostics);
+        Loop(workers[0]);
+        foreach (var t in others)
+            t.Join();
+        if (failures.FirstOrDefault(e => e is FlowInputException) is { } input)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(input);
+        if (!failures.IsEmpty)
+            throw new AggregateException(failures);
+        cancellation.ThrowIfCancellationRequested();
     }
 
     /// <summary>One unit of work: a whole input, or the lines starting in [Start, End) of a plain file.</summary>
@@ -107,6 +137,25 @@ public static class FlowScanner
     private static void ScanOne(WorkItem item, ScanOptions options, BlockedOutboundSelector selector, Worker worker)
     {
         var diagnostics = worker.Accumulator.Diagnostics;
+        if (item.Layout is null && (options.SmallFileReads ?? SmallFileReader.Enabled)
+            && worker.Files.TryOpenText(
+                item.File, options.Format, (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available)
+                is { } text)
+        {
+            var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
+            try
+            {
+                TextFlowReader.Read(
+                    text, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+            }
+            finally
+            {
+                worker.Files.Trim();
+            }
+            diagnostics.Files++;
+            diagnostics.Bytes += Math.Max(0, item.File.Length);
+            return;
+        }
         if (item.Layout is null)
         {
             using var input = InputOpener.Open(item.File, options.Format, options.InflateWhole);
@@ -145,7 +194,10 @@ public static class FlowScanner
         diagnostics.Bytes += item.End - item.Start;
     }
 
-    private sealed record Worker(ScanAccumulator Accumulator, byte[] Buffer);
+    private sealed record Worker(ScanAccumulator Accumulator, byte[] Buffer)
+    {
+        public SmallFileReader Files { get; } = new();
+    }
 
     /// <summary>FLOWSPIKE_TEST_READ_DELAY_MS slows each file down so a test can watch the progress display.</summary>
     private static readonly int ReadDelayForTests = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_READ_DELAY_MS"), out int ms) ? ms : 0;

@@ -27,9 +27,14 @@ public sealed record ScanOptions
     public int RemoteConcurrency { get; init; } = 8;
     public int BufferSize { get; init; } = TextFlowReader.DefaultBufferSize;
     /// <summary>Plain files at least twice this size are read as line-aligned segments of about this size, in parallel.</summary>
-    public long SegmentBytes { get; init; } = 64L << 20;
+    public long SegmentBytes { get; init; } = 32L << 20;
     /// <summary>Counters to update as work finishes, for a progress display; null for none.</summary>
     public ScanProgress? Progress { get; init; }
     /// <summary>Inflate small gzip files whole with libdeflate (null: the default, FLOWSPIKE_INFLATE) or always stream.</summary>
     public bool? InflateWhole { get; init; }
+    /// <summary>
+    /// Read small local files whole into each worker's kept buffers (null: the default, on unless
+    /// FLOWSPIKE_SMALL_FILES=off) or always through the general opener.
+    /// </summary>
+    public bool? SmallFileReads { get; init; }
 }

@@ -1,22 +1,79 @@
 namespace FlowSpike.Aggregation;
 
-/// <summary>What one source did in one window: its counted records and, when details are kept, the distinct destinations and interfaces.</summary>
+/// <summary>
+/// What one source did in one window: its counted records and, when details are kept, the distinct destinations and
+/// interfaces. A scan keeps the details as numbers (<see cref="ScanDetails"/>); each set becomes strings the first time
+/// it is read, so only the hosts an alert, the pending state or the cluster's codec looks at pay for names.
+/// </summary>
 public sealed class SourceWindowStats
 {
+    private HashSet<string>? _destinations;
+    private HashSet<string>? _interfaces;
+    private HashSet<string>? _accounts;
+    private ScanDetails? _details;
+    private int _entry;
+    // Which numeric sets are still to be named: bit 0 destinations, 1 interfaces, 2 accounts.
+    private int _pending;
+
     public long Count { get; set; }
-    public HashSet<string>? Destinations { get; set; }
-    public HashSet<string>? Interfaces { get; set; }
+
+    public HashSet<string>? Destinations
+    {
+        get => Named(ref _destinations, 1);
+        set => Set(ref _destinations, 1, value);
+    }
+
+    public HashSet<string>? Interfaces
+    {
+        get => Named(ref _interfaces, 2);
+        set => Set(ref _interfaces, 2, value);
+    }
+
     /// <summary>The AWS accounts the records came from (for rollout awareness).</summary>
-    public HashSet<string>? Accounts { get; set; }
+    public HashSet<string>? Accounts
+    {
+        get => Named(ref _accounts, 4);
+        set => Set(ref _accounts, 4, value);
+    }
+
+    /// <summary>The number of distinct destinations, without naming them.</summary>
+    public int DestinationCount => (_pending & 1) != 0 ? _details!.DestinationCount(_entry) : _destinations?.Count ?? 0;
+
+    internal void AttachDetails(ScanDetails details, int entry)
+    {
+        _details = details;
+        _entry = entry;
+        _pending = 7;
+    }
 
     public void Merge(SourceWindowStats other)
     {
         Count += other.Count;
-        if (other.Destinations is not null)
-            (Destinations ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(other.Destinations);
-        if (other.Interfaces is not null)
-            (Interfaces ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(other.Interfaces);
-        if (other.Accounts is not null)
-            (Accounts ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(other.Accounts);
+        if (other.Destinations is { } d)
+            (Destinations ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(d);
+        if (other.Interfaces is { } i)
+            (Interfaces ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(i);
+        if (other.Accounts is { } a)
+            (Accounts ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(a);
+    }
+
+    private HashSet<string>? Named(ref HashSet<string>? field, int bit)
+    {
+        if ((_pending & bit) != 0)
+        {
+            field = _details!.Names(_entry, bit);
+            _pending &= ~bit;
+            if (_pending == 0)
+                _details = null;
+        }
+        return field;
+    }
+
+    private void Set(ref HashSet<string>? field, int bit, HashSet<string>? value)
+    {
+        _pending &= ~bit;
+        if (_pending == 0)
+            _details = null;
+        field = value;
     }
 }

@@ -6,8 +6,13 @@ namespace FlowSpike.Delivery;
 /// </summary>
 public sealed class DeliveryReceipt(Action<IReadOnlyCollection<string>> delivered, Action<string, string> rejected)
 {
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
     /// <summary>How many alerts, from the first, this receipt accounts for.</summary>
     public int Reported { get; private set; }
+
+    /// <summary>Whether the sink reported this alert, delivered or rejected.</summary>
+    public bool Accounts(string alertId) => _seen.Contains(alertId);
 
     public int Delivered { get; private set; }
 
@@ -16,6 +21,7 @@ public sealed class DeliveryReceipt(Action<IReadOnlyCollection<string>> delivere
         if (alertIds.Count == 0)
             return;
         delivered(alertIds);
+        _seen.UnionWith(alertIds);
         Reported += alertIds.Count;
         Delivered += alertIds.Count;
     }
@@ -26,6 +32,7 @@ public sealed class DeliveryReceipt(Action<IReadOnlyCollection<string>> delivere
     public void Reject(string alertId, string reason)
     {
         rejected(alertId, reason);
+        _seen.Add(alertId);
         Reported++;
     }
 }

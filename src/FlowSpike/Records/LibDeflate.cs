@@ -36,12 +36,35 @@ internal static unsafe partial class LibDeflate
     /// </summary>
     public static bool TryInflate(ReadOnlySpan<byte> compressed, out byte[] output, out int length)
     {
+        output = ArrayPool<byte>.Shared.Rent(Math.Min(FirstGuess(compressed), MaxInflatedBytes));
+        return Inflate(compressed, ref output, pooled: true, out length);
+    }
+
+    /// <summary>
+    /// The same into a buffer the caller keeps between files (a worker's), grown as needed and kept grown. Returns
+    /// false when the content is larger than <see cref="MaxInflatedBytes"/>; throws on corrupt or truncated data.
+    /// </summary>
+    public static bool TryInflateInto(ReadOnlySpan<byte> compressed, ref byte[] output, out int length)
+    {
+        int guess = Math.Min(FirstGuess(compressed), MaxInflatedBytes);
+        if (output.Length < guess)
+            output = GC.AllocateUninitializedArray<byte>(guess);
+        return Inflate(compressed, ref output, pooled: false, out length);
+    }
+
+    // Start from the last member's stated size (exact for the usual single-member file), then grow.
+    private static int FirstGuess(ReadOnlySpan<byte> compressed)
+    {
+        int guess = compressed.Length >= 4
+            ? (int)Math.Min(BitConverter.ToUInt32(compressed[^4..]), (uint)MaxInflatedBytes)
+            : 0;
+        return Math.Max(guess + 1, compressed.Length * 4);
+    }
+
+    private static bool Inflate(ReadOnlySpan<byte> compressed, ref byte[] output, bool pooled, out int length)
+    {
         if (t_decompressor == IntPtr.Zero)
             t_decompressor = AllocDecompressor();
-        // Start from the last member's stated size (exact for the usual single-member file), then grow.
-        int guess = compressed.Length >= 4 ? (int)Math.Min(BitConverter.ToUInt32(compressed[^4..]), (uint)MaxInflatedBytes) : 0;
-        int capacity = Math.Max(guess + 1, compressed.Length * 4);
-        output = ArrayPool<byte>.Shared.Rent(Math.Min(capacity, MaxInflatedBytes));
         length = 0;
         int offset = 0;
         fixed (byte* input = compressed)
@@ -59,20 +82,20 @@ internal static unsafe partial class LibDeflate
                     // Insufficient space: grow within the limit, or let the caller stream.
                     if (output.Length >= MaxInflatedBytes)
                     {
-                        ArrayPool<byte>.Shared.Return(output);
-                        output = [];
+                        Release(ref output, pooled);
                         return false;
                     }
-                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(output.Length * 2, MaxInflatedBytes));
+                    int size = (int)Math.Min(output.Length * 2L, MaxInflatedBytes);
+                    var bigger = pooled ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
                     output.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(output);
+                    if (pooled)
+                        ArrayPool<byte>.Shared.Return(output);
                     output = bigger;
                     continue;
                 }
                 if (status != 0)
                 {
-                    ArrayPool<byte>.Shared.Return(output);
-                    output = [];
+                    Release(ref output, pooled);
                     throw new InvalidDataException(status == 2
                         ? "the gzip data is truncated"
                         : "the gzip data is truncated or corrupt (libdeflate: bad data or checksum)");
@@ -81,12 +104,20 @@ internal static unsafe partial class LibDeflate
                 length += (int)produced;
                 if (offset < compressed.Length && compressed[offset] != 0x1f && compressed[offset..].IndexOfAnyExcept((byte)0) >= 0)
                 {
-                    ArrayPool<byte>.Shared.Return(output);
-                    output = [];
+                    Release(ref output, pooled);
                     throw new InvalidDataException("unexpected bytes after a gzip member");
                 }
             }
         }
         return true;
+    }
+
+    /// <summary>A pooled buffer goes back to the pool; a caller's buffer stays the caller's.</summary>
+    private static void Release(ref byte[] output, bool pooled)
+    {
+        if (!pooled)
+            return;
+        ArrayPool<byte>.Shared.Return(output);
+        output = [];
     }
 }

@@ -24,8 +24,8 @@ public static class LineTokenizer
             : Vector256.IsHardwareAccelerated ? TokenizerMode.Vector256 : TokenizerMode.Scalar,
     };
 
-    /// <summary>Tokenizes <paramref name="buffer"/>; every line in it must end with '\n'.</summary>
-    public static void Tokenize<TSink>(ReadOnlySpan<byte> buffer, ref TSink sink, TokenizerMode mode)
+    /// <summary>Tokenizes <paramref name="buffer"/>; every line in it must end with '\n'. Returns the number of lines.</summary>
+    public static int Tokenize<TSink>(ReadOnlySpan<byte> buffer, ref TSink sink, TokenizerMode mode)
         where TSink : struct, ILineSink
     {
         Span<int> ends = stackalloc int[FlowLayout.MaxFields];
@@ -44,6 +44,7 @@ public static class LineTokenizer
             else if (b == (byte)'\n')
                 state.EndLine(buffer, i, ends, ref sink);
         }
+        return state.Lines;
     }
 
     private static int Vector256Path<TSink>(ReadOnlySpan<byte> buffer, ref TSink sink, Span<int> ends, ref LineState state)
@@ -100,6 +101,8 @@ public static class LineTokenizer
         private int _lineStart;
         private int _fields;
 
+        public int Lines;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Field(int pos, Span<int> ends)
         {
@@ -118,6 +121,7 @@ public static class LineTokenizer
             sink.OnLine(buffer.Slice(_lineStart, length), ends[..Math.Min(count, ends.Length)], count);
             _lineStart = pos + 1;
             _fields = 0;
+            Lines++;
         }
     }
 }

@@ -102,8 +102,7 @@ public static class TextFlowReader
                 finished = true;
             }
             var chunk = buffer.AsSpan(pos, stop - pos);
-            LineTokenizer.Tokenize(chunk, ref sink, mode);
-            lineNumber += System.MemoryExtensions.Count(chunk, (byte)'\n');
+            lineNumber += LineTokenizer.Tokenize(chunk, ref sink, mode);
             if (finished)
                 return;
             int rest = filled - (lastNewline + 1);

@@ -85,7 +85,12 @@ public sealed class AlertDispatcher : IDisposable
                 (id, reason) => Reject(outbox, sink, due.First(p => p.Id == id), reason, now));
             try
             {
-                sink.Deliver(next == 0 ? due : [.. due.Skip(next)], receipt);
+                var batch = next == 0 ? due : [.. due.Skip(next)];
+                sink.Deliver(batch, receipt);
+                // Returning is the sink's word that every alert it did not reject was delivered.
+                var unreported = batch.Where(p => !receipt.Accounts(p.Id)).Select(p => p.Id).ToList();
+                if (unreported.Count > 0)
+                    Record(outbox, sink, unreported);
                 next = due.Count;
             }
             catch (Exception e) when (IsDeliveryFailure(e))

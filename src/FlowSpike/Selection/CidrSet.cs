@@ -1,15 +1,22 @@
 namespace FlowSpike.Selection;
 
 /// <summary>
-/// A set of IPv4 networks tested on integers, plus optional IPv6 networks. Small sets (the usual case) are a linear scan
-/// of mask/network pairs.
+/// A set of IPv4 networks tested on integers, plus optional IPv6 networks. Small sets (the usual case) are a scan of
+/// mask/network pairs without early exit; larger ones (allow-lists) are merged into sorted disjoint ranges searched by
+/// halving. <see cref="ContainsScan"/> is the linear twin the tests compare both with.
 /// </summary>
 public sealed class CidrSet
 {
     public static readonly IReadOnlyList<string> Rfc1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
+    /// <summary>Above this many IPv4 networks, lookups search sorted ranges.</summary>
+    public const int RangeSearchFrom = 8;
+
     private readonly uint[] _masks;
     private readonly uint[] _networks;
+    // Sorted, disjoint, non-adjacent [first, last] ranges; null for small sets.
+    private readonly uint[]? _firsts;
+    private readonly uint[]? _lasts;
 
     public CidrSet(IEnumerable<Ipv4Cidr> networks, IEnumerable<Ipv6Cidr>? ipv6 = null)
     {
@@ -22,6 +29,26 @@ public sealed class CidrSet
             _masks[i] = Networks[i].Mask;
             _networks[i] = Networks[i].Network;
         }
+        if (Networks.Count > RangeSearchFrom)
+            (_firsts, _lasts) = Ranges(Networks);
+    }
+
+    private static (uint[] Firsts, uint[] Lasts) Ranges(IReadOnlyList<Ipv4Cidr> networks)
+    {
+        var ranges = networks.Select(n => (First: n.Network, Last: n.Network | ~n.Mask)).OrderBy(r => r.First).ToList();
+        var firsts = new List<uint>();
+        var lasts = new List<uint>();
+        foreach (var (first, last) in ranges)
+        {
+            if (lasts.Count > 0 && (lasts[^1] == uint.MaxValue || first <= lasts[^1] + 1))
+            {
+                lasts[^1] = Math.Max(lasts[^1], last);
+                continue;
+            }
+            firsts.Add(first);
+            lasts.Add(last);
+        }
+        return ([.. firsts], [.. lasts]);
     }
 
     public IReadOnlyList<Ipv4Cidr> Networks { get; }
@@ -71,11 +98,28 @@ public sealed class CidrSet
 
     public bool Contains(uint ip)
     {
+        if (_firsts is { } firsts)
+        {
+            // The last range starting at or before ip.
+            int i = Array.BinarySearch(firsts, ip);
+            if (i < 0)
+                i = ~i - 1;
+            return i >= 0 && ip <= _lasts![i];
+        }
         var masks = _masks;
         var nets = _networks;
+        bool hit = false;
         for (int i = 0; i < masks.Length; i++)
+            hit |= (ip & masks[i]) == nets[i];
+        return hit;
+    }
+
+    /// <summary>The plain linear test, the twin of <see cref="Contains(uint)"/>.</summary>
+    public bool ContainsScan(uint ip)
+    {
+        foreach (var n in Networks)
         {
-            if ((ip & masks[i]) == nets[i])
+            if (n.Contains(ip))
                 return true;
         }
         return false;

@@ -59,6 +59,11 @@ public static class FlowSynth
             throw new ArgumentException("RecordsPerHostHour must be a positive number up to 1e6.", nameof(options));
         }
 
+        if (options.RejectShare is { } share && !(share >= 0 && share <= 1))
+        {
+            throw new ArgumentException("RejectShare must be between 0 and 1.", nameof(options));
+        }
+
         if (options.Hosts * options.RecordsPerHostHour > MaxRecordsPerHour)
         {
             throw new ArgumentException($"Hosts * RecordsPerHostHour must not exceed {MaxRecordsPerHour:0}.", nameof(options));

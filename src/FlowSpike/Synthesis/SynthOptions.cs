@@ -35,4 +35,8 @@ public sealed record SynthOptions
     /// <summary>If set, stop at the first hour boundary after about this many uncompressed bytes (overrides
     /// Days); the run is extended if needed to cover every planned spike hour.</summary>
     public long? TargetBytes { get; init; }
+
+    /// <summary>If set, the share (0 to 1) of noise records that are REJECTs, for benchmarks of selectivity: about
+    /// half of them blocked outbound (counted), the rest inbound or internal. Null keeps the default mix.</summary>
+    public double? RejectShare { get; init; }
 }

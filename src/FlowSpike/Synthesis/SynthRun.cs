@@ -388,7 +388,42 @@ internal sealed class SynthRun
 
     private void FillNoise(ref SynthRecord r, SynthHost host, List<SynthHost> hosts, Random rng)
     {
-        var roll = rng.Next(1000);
+        if (_options.RejectShare is { } share)
+        {
+            FillNoiseWithRejectShare(ref r, host, hosts, rng, share);
+            return;
+        }
+
+        FillNoiseKind(ref r, host, hosts, rng, rng.Next(1000));
+    }
+
+    /// <summary>Benchmark mix: a REJECT with probability <paramref name="share"/> (55% of them blocked outbound),
+    /// otherwise the default mix of the other kinds.</summary>
+    private void FillNoiseWithRejectShare(
+        ref SynthRecord r, SynthHost host, List<SynthHost> hosts, Random rng, double share)
+    {
+        if (rng.NextDouble() < share)
+        {
+            var pick = rng.Next(100);
+            if (pick < 55)
+            {
+                FillBlocked(ref r, host, rng);
+            }
+            else
+            {
+                FillNoiseKind(ref r, host, hosts, rng, pick < 85 ? 800 : 870);
+            }
+
+            return;
+        }
+
+        // The default mix without its REJECT kinds.
+        var roll = rng.Next(930);
+        FillNoiseKind(ref r, host, hosts, rng, roll < 800 ? roll : roll + 115);
+    }
+
+    private void FillNoiseKind(ref SynthRecord r, SynthHost host, List<SynthHost> hosts, Random rng, int roll)
+    {
         var kind = roll switch
         {
             < 360 => SynthNoiseKind.AcceptOutbound,

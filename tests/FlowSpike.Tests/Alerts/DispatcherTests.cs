@@ -98,4 +98,25 @@ public class DispatcherTests
         Assert.Equal(0, dispatcher.DeliverPending(outbox, force: true));
         Assert.Equal([A, B, C], server.Accepted.Select(r => HostOf(r.Body)));
     }
+
+    /// <summary>A sink that returns without a receipt entry: per the contract, it delivered everything.</summary>
+    private sealed class SilentSink : IAlertSink
+    {
+        public List<string> Seen { get; } = [];
+        public string Name => "silent";
+        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) => Seen.AddRange(alerts.Select(a => a.Id));
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void A_sink_that_returns_delivered_what_it_did_not_reject_and_is_not_offered_it_again()
+    {
+        var sink = new SilentSink();
+        var outbox = new MemoryOutbox([A, B], sink.Name);
+        var dispatcher = new AlertDispatcher([sink], NullRunLog.Instance);
+        Assert.Equal(0, dispatcher.DeliverPending(outbox));
+        Assert.Equal(0, dispatcher.DeliverPending(outbox));
+        Assert.Equal([A, B], sink.Seen);
+        Assert.All(outbox.Rows.Values, r => Assert.True(r.Delivered));
+    }
 }
