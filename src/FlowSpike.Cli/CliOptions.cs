@@ -100,8 +100,17 @@ internal static class CliOptions
 
     public static Option<string> Model()
     {
-        var o = new Option<string>("--model") { Description = "splunk (the seed, exact; the default), recommended (quiet windows count, test before update, new hosts learn, count floor and Poisson tail, hour-of-week profile) or robust (median and MAD of the last week). A state keeps its model; see docs/models.md.", DefaultValueFactory = _ => "splunk" };
-        o.AcceptOnlyFromAmong([.. FlowSpike.Baseline.SpikeModels.Names]);
+        var o = new Option<string>("--model") { Description = "splunk (the seed, exact; the default), or recommended (a calibrated count model per host: its hour's expectation, its own dispersion, activity apart from level, normal bursts, a prior for new hosts). A state keeps its model; see docs/models.md.", DefaultValueFactory = _ => "splunk" };
+        // The known names are its completions (shell completion); the validator also names a retired model.
+        o.CompletionSources.Add([.. FlowSpike.Baseline.SpikeModels.Names]);
+        o.Validators.Add(r =>
+        {
+            string name = r.GetValueOrDefault<string>();
+            if (FlowSpike.Baseline.SpikeModels.Retired(name) is { } retired)
+                r.AddError(retired);
+            else if (!FlowSpike.Baseline.SpikeModels.IsKnown(name))
+                r.AddError($"--model: unknown model '{name}' (known: {string.Join(", ", FlowSpike.Baseline.SpikeModels.Names)})");
+        });
         return o;
     }
 

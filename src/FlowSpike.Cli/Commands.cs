@@ -83,11 +83,11 @@ internal static class Commands
         public Option<bool?> TestFirst { get; } = Rule("--test-first", "Test the count against the baseline before it enters it.");
         public Option<bool?> AutoLearn { get; } = Rule("--auto-learn", "Hosts not in the baseline learn on first sight, with no separate baseline run.");
         public Option<bool?> Seasonal { get; } = Rule("--seasonal", "Test against the host's hour-of-week profile too (recommended model).");
-        public Option<long?> MinCount { get; } = new("--min-count") { Description = "The fewest blocked records that can be a spike (recommended and robust models; default 10).", HelpName = "N" };
-        public Option<double?> TailProbability { get; } = new("--tail-probability") { Description = "A count this unlikely under Poisson noise at the host's rate is a spike (recommended and robust models; default 1e-4).", HelpName = "P" };
+        public Option<long?> MinCount { get; } = new("--min-count") { Description = "The fewest blocked records that can be a spike (recommended model; default 5).", HelpName = "N" };
+        public Option<double?> TailProbability { get; } = new("--tail-probability") { Description = "A count this unlikely under the host's own count model is a spike (recommended model; default 1e-4).", HelpName = "P" };
 
         private static Option<bool?> Rule(string name, string description) =>
-            new(name) { Description = description + " A rule of the recommended and robust models, on by default there; --" + name[2..] + " false turns it off.", Arity = ArgumentArity.ZeroOrOne };
+            new(name) { Description = description + " A rule of the recommended model, on by default there; --" + name[2..] + " false turns it off.", Arity = ArgumentArity.ZeroOrOne };
 
         /// <summary>The rules of the models beyond the seed, from the options; refused with the splunk model, which has none.</summary>
         public RecommendedSettings? Rules(ParseResult r)
@@ -96,7 +96,7 @@ internal static class Commands
             if (r.GetValue(Model) == SplunkModel.ModelName)
             {
                 return given.Count == 0 ? null
-                    : throw new RunException($"{given[0].Name} is a rule of the recommended and robust models; the splunk model is the seed's, exactly");
+                    : throw new RunException($"{given[0].Name} is a rule of the recommended model; the splunk model is the seed's, exactly");
             }
             var rules = new RecommendedSettings();
             rules = rules with
@@ -422,12 +422,26 @@ internal static class Commands
         var window = CliOptions.Duration("--window", "Window (and baseline bucket) size.", "1h");
         var models = new Option<string[]>("--models") { Description = "Models to compare.", DefaultValueFactory = _ => [.. FlowSpike.Baseline.SpikeModels.Names], AllowMultipleArgumentsPerToken = true };
         var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table." };
-        var cmd = new Command("evaluate", "Compare models on labelled data: precision, recall, F1, alerts per 1,000 host-hours, delay.");
+        var calibrate = new Option<int[]>("--calibrate") { Description = "Instead: the recommended model's false alerts per host-hour on spike-free zoos of these seeds, by behaviour, beside the oracle's (Markdown).", AllowMultipleArgumentsPerToken = true, HelpName = "SEED" };
+        labels.Required = false;
+        var cmd = new Command("evaluate", "Compare models on labelled data: precision, recall, F1, alerts per 1,000 host-hours, delay; on a zoo (hosts.csv beside the labels) also recall by spike size and false alerts by behaviour, beside the oracle's.");
         common.AddTo(cmd);
-        foreach (var o in new Option[] { labels, baselineFrom, baselineTo, to, window, models, markdown })
+        // --calibrate builds its own zoos: --input is required only for the comparison on labelled data.
+        common.Input.Required = false;
+        foreach (var o in new Option[] { labels, baselineFrom, baselineTo, to, window, models, markdown, calibrate })
             cmd.Options.Add(o);
         cmd.SetAction(r => Guard(() =>
         {
+            if (r.GetValue(calibrate) is { Length: > 0 } seeds)
+            {
+                var calibration = ZooEvaluation.Calibrate(seeds, [1e-3, 1e-4], new FlowSpike.Baseline.RecommendedSettings());
+                Console.Write(ZooEvaluation.CalibrationMarkdown(calibration));
+                return 0;
+            }
+            if (r.GetValue(labels) is null)
+                throw new RunException("evaluate: give --labels FILE (or --calibrate SEED...)");
+            if (r.GetValue(common.Input) is not { Length: > 0 })
+                throw new RunException("evaluate: give --input PATH (or --calibrate SEED...)");
             var input = common.InputOptions(r, common.LoadConfig(r));
             var log = new StderrLog(r.GetValue(common.Quiet));
             var labelled = Evaluation.ReadLabels(r.GetValue(labels)!);
@@ -436,18 +450,42 @@ internal static class Commands
             long? Given(Option<long> o) => r.GetResult(o) is null ? null : r.GetValue(o);
             long bFrom = Given(baselineFrom) ?? range.BaselineFrom, bTo = Given(baselineTo) ?? range.BaselineTo, end = Given(to) ?? range.To;
             log.Info($"evaluate: baseline {TimeRange.Format(bFrom)} .. {TimeRange.Format(bTo)}, detection to {TimeRange.Format(end)}");
-            var rows = Evaluation.Run(input, labelled, bFrom, bTo, end, size, r.GetValue(models)!, log);
+            var alertsByModel = new Dictionary<string, List<FlowSpike.Alerts.Alert>>();
+            var rows = Evaluation.Run(input, labelled, bFrom, bTo, end, size, r.GetValue(models)!, log, alertsByModel);
+            string? zoo = ZooFigures(r.GetValue(labels)!, labelled, alertsByModel, bTo, end, size);
             if (r.GetValue(markdown))
             {
                 Console.Write(Evaluation.Markdown(rows));
+                if (zoo is not null)
+                    Console.Write("\n" + zoo);
                 return 0;
             }
+            if (zoo is not null)
+                Console.Error.Write(zoo);
             Console.WriteLine($"{"model",-12} {"alerts",6} {"true",5} {"false",5} {"missed",6} {"prec",5} {"recall",6} {"F1",5} {"/1k host-h",10} {"delay",5}");
             foreach (var x in rows)
                 Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{x.Model,-12} {x.Alerts,6} {x.TruePositives,5} {x.FalsePositives,5} {x.Missed,6} {x.Precision,5:F2} {x.Recall,6:F2} {x.F1,5:F2} {x.AlertsPer1000HostHours,10:F2} {x.MeanDelayWindows,5:F1}"));
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>With hosts.csv (and oracle.csv) beside the labels, the zoo's figures beside the oracle's; else null.</summary>
+    private static string? ZooFigures(string labelsPath, List<Evaluation.Label> labels, Dictionary<string, List<FlowSpike.Alerts.Alert>> alerts, long from, long to, long window)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(labelsPath))!;
+        string hostsPath = Path.Combine(dir, "hosts.csv"), oraclePath = Path.Combine(dir, "oracle.csv");
+        if (!File.Exists(hostsPath))
+            return null;
+        var hosts = ZooEvaluation.ReadHosts(hostsPath);
+        var figures = alerts.Select(kv => ZooEvaluation.Score(kv.Key, kv.Value, labels, hosts, from, to, window)).ToList();
+        if (File.Exists(oraclePath))
+        {
+            double tail = new FlowSpike.Baseline.RecommendedSettings().TailProbability;
+            var oracle = ZooEvaluation.OracleAlerts(ZooEvaluation.ReadOracle(oraclePath), tail);
+            figures.Add(ZooEvaluation.Score($"oracle (tail < {tail:G})", oracle, labels, hosts, from, to, window));
+        }
+        return ZooEvaluation.Markdown(figures);
     }
 
     private static Command LookupCommand()

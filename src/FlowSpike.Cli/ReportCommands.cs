@@ -8,7 +8,7 @@ using FlowSpike.State;
 namespace FlowSpike.Cli;
 
 /// <summary>`flowspike explain` (one host in the terminal) and `flowspike report` (every alert in one HTML file).</summary>
-internal static class ReportCommands
+public static class ReportCommands
 {
     public static Command Explain()
     {
@@ -66,7 +66,11 @@ internal static class ReportCommands
         }
         w.WriteLine($"alerts: {story.Alerts.Count}");
         foreach (var a in story.Alerts.TakeLast(10))
+        {
             w.WriteLine($"  {AlertJson.IsoTime(a.WindowStart)}  {a.BlockedConnections,6} blocked  threshold {a.Threshold,8:F2}  {a.UniqueDestConnections} destination(s)");
+            if (a.Evidence is { } evidence)
+                w.WriteLine("    " + EvidenceText.Line(evidence));
+        }
         if (story.TopDestinations.Count > 0)
             w.WriteLine("top blocked destinations: " + string.Join(", ", story.TopDestinations.Select(d => $"{d.Value} ({d.Alerts})")));
         if (story.TopInterfaces.Count > 0)

@@ -32,13 +32,19 @@ internal static class SynthCommand
         var container = new Option<string>("--container") { Description = "text (S3 gzip), cloudwatch (filter-log-events JSON), subscription (CloudWatch subscription payloads as Firehose writes them), firehose ({\"message\"} lines), parquet (S3 Parquet), ocsf (Security Lake).", DefaultValueFactory = _ => "text" };
         container.AcceptOnlyFromAmong("text", "cloudwatch", "subscription", "firehose", "parquet", "ocsf");
         var target = new Option<string?>("--target-size") { Description = "Stop after about this much uncompressed text (e.g. 1GB, 200MB); overrides --days.", HelpName = "SIZE" };
-        var scenario = new Option<string?>("--scenario") { Description = "Instead of the benchmark, one small labelled scenario per weakness of the seed: " + string.Join(", ", WeaknessScenario.Names) + " (10 days from 2026-10-01, in DIR/flows.log).", HelpName = "NAME" };
-        scenario.AcceptOnlyFromAmong([.. WeaknessScenario.Names]);
+        var scenario = new Option<string?>("--scenario") { Description = "Instead of the benchmark, one small labelled scenario per weakness of the seed: " + string.Join(", ", WeaknessScenario.Names) + " (10 days from 2026-10-01, in DIR/flows.log); or zoo, every host behaviour at once (21 days from 2026-10-05, with hosts.csv and oracle.csv).", HelpName = "NAME" };
+        scenario.AcceptOnlyFromAmong([.. WeaknessScenario.Names, ZooScenario.Name]);
         var cmd = new Command("synth", "Generate realistic synthetic VPC flow logs with injected spikes.");
         foreach (var o in new Option[] { output, start, days, hosts, seed, spikes, spikeFromDay, layout, noGzip, filesPerHour, rate, rejectShare, target, container, scenario })
             cmd.Options.Add(o);
         cmd.SetAction(r => Commands.Guard(() =>
         {
+            if (r.GetValue(scenario) is ZooScenario.Name)
+            {
+                int spikes = ZooScenario.Write(r.GetValue(output)!, r.GetValue(seed));
+                Console.Error.WriteLine($"flowspike: wrote scenario zoo to {r.GetValue(output)}/flows.log with {spikes} labelled spike(s) in labels.csv");
+                return 0;
+            }
             if (r.GetValue(scenario) is { } name)
             {
                 int labelled = WeaknessScenario.Write(name, r.GetValue(output)!, r.GetValue(seed));

@@ -28,6 +28,12 @@ public sealed record Alert
     public required double DeviationThreshold { get; init; }
     public required long DataPointThreshold { get; init; }
 
+    /// <summary>
+    /// The model's own evidence (expected count for this window, dispersion, tail probability, rule, severity); null for
+    /// the seed's model, whose alerts stay exactly the seed's.
+    /// </summary>
+    public Baseline.SpikeEvidence? Evidence { get; init; }
+
     /// <summary>Context added after the test, such as a likely policy rollout; empty in the seed's mode.</summary>
     public IReadOnlyList<string> Annotations { get; init; } = [];
 

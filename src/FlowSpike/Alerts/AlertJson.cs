@@ -32,6 +32,15 @@ public static class AlertJson
             w.WriteNumber("deviation_threshold", alert.DeviationThreshold);
             w.WriteNumber("data_point_threshold", alert.DataPointThreshold);
             w.WriteString("model", alert.Model);
+            if (alert.Evidence is { } ev)
+            {
+                // Only the models beyond the seed carry evidence, so the seed's lines stay exactly as they were.
+                w.WriteNumber("expected_count", ev.Expected);
+                w.WriteNumber("dispersion", ev.Dispersion);
+                w.WriteNumber("tail_probability", ev.TailProbability);
+                w.WriteString("rule", ev.Rule);
+                w.WriteString("severity", ev.Severity);
+            }
             if (alert.Annotations.Count > 0)
                 WriteArray(w, "annotations", alert.Annotations);
             if (alert.GroupedHosts.Count > 0)
@@ -64,6 +73,10 @@ public static class AlertJson
             DeviationThreshold = e.GetProperty("deviation_threshold").GetDouble(),
             DataPointThreshold = e.GetProperty("data_point_threshold").GetInt64(),
             Model = e.GetProperty("model").GetString()!,
+            Evidence = e.TryGetProperty("tail_probability", out var tail)
+                ? new Baseline.SpikeEvidence(e.GetProperty("expected_count").GetDouble(), e.GetProperty("dispersion").GetDouble(),
+                    tail.GetDouble(), e.GetProperty("rule").GetString()!) { Threshold = e.GetProperty("threshold").GetDouble() }
+                : null,
             Annotations = e.TryGetProperty("annotations", out var notes) ? Strings(notes) : [],
             GroupedHosts = e.TryGetProperty("grouped_hosts", out var grouped) ? Strings(grouped) : [],
         };

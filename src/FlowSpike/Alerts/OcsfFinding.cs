@@ -38,8 +38,16 @@ public static class OcsfFinding
             w.WriteString("class_name", "Detection Finding");
             w.WriteNumber("type_uid", 200401);
             w.WriteString("type_name", "Detection Finding: Create");
-            w.WriteNumber("severity_id", 3);
-            w.WriteString("severity", "Medium");
+            // The seed's model has no tail probability: its findings stay Medium. The others grade by their tail.
+            var (severityId, severity) = alert.Evidence?.Severity switch
+            {
+                "low" => (2, "Low"),
+                "high" => (4, "High"),
+                "critical" => (5, "Critical"),
+                _ => (3, "Medium"),
+            };
+            w.WriteNumber("severity_id", severityId);
+            w.WriteString("severity", severity);
             w.WriteNumber("status_id", 1);
             w.WriteString("status", "New");
             w.WriteNumber("time", time);
@@ -94,9 +102,19 @@ public static class OcsfFinding
                 [(alert.BlockedConnections.ToString(System.Globalization.CultureInfo.InvariantCulture), alert.BlockedConnections)], alert);
             w.WriteEndArray();
             w.WriteStartArray("baselines");
-            Pattern(w, "blocked_outbound_connections", "baseline per window",
-                $"avg {alert.AvgBlockedConnections:R}, stdev {alert.StdevBlockedConnections:R}, {alert.NumDataPoints} data points, threshold avg + {alert.DeviationThreshold:R} * stdev",
-                [("avg", null), ("stdev", null), ("threshold", null)], alert);
+            if (alert.Evidence is { } ev)
+            {
+                string R(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                Pattern(w, "blocked_outbound_connections", "expected count for this window",
+                    $"expected {R(ev.Expected)}, negative binomial dispersion {R(ev.Dispersion)}, tail probability {R(ev.TailProbability)} ({ev.Rule}), {alert.NumDataPoints} data points",
+                    [(R(ev.Expected), null), (R(ev.Dispersion), null), (R(ev.TailProbability), null), ("threshold", null)], alert);
+            }
+            else
+            {
+                Pattern(w, "blocked_outbound_connections", "baseline per window",
+                    $"avg {alert.AvgBlockedConnections:R}, stdev {alert.StdevBlockedConnections:R}, {alert.NumDataPoints} data points, threshold avg + {alert.DeviationThreshold:R} * stdev",
+                    [("avg", null), ("stdev", null), ("threshold", null)], alert);
+            }
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndArray();
@@ -131,6 +149,13 @@ public static class OcsfFinding
             w.WriteStartObject("unmapped");
             w.WriteString("flowspike.alert_id", alert.Id);
             w.WriteString("flowspike.model", alert.Model);
+            if (alert.Evidence is { } evidence)
+            {
+                w.WriteNumber("flowspike.expected_count", evidence.Expected);
+                w.WriteNumber("flowspike.dispersion", evidence.Dispersion);
+                w.WriteNumber("flowspike.tail_probability", evidence.TailProbability);
+                w.WriteString("flowspike.rule", evidence.Rule);
+            }
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -179,6 +204,9 @@ public static class OcsfFinding
     public static string Title(Alert alert) =>
         $"Spike in blocked outbound connections from {alert.SrcIp}: {alert.BlockedConnections} in {AlertJson.IsoTime(alert.WindowStart)} .. {AlertJson.IsoTime(alert.WindowEnd)}";
 
-    public static string Description(Alert alert) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+    public static string Description(Alert alert) => alert.Evidence is { } ev
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{alert.SrcIp} had {alert.BlockedConnections} blocked outbound connections to {alert.UniqueDestConnections} distinct destination(s) in the window; it was expected to have {ev.Expected:F2} (dispersion {ev.Dispersion:F3}), and a count this high has probability {ev.TailProbability:G3} ({ev.Rule}, severity {ev.Severity}). Possible C2 beaconing, exfiltration attempt, or a new egress rule.")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"{alert.SrcIp} had {alert.BlockedConnections} blocked outbound connections to {alert.UniqueDestConnections} distinct destination(s) in the window, above its threshold {alert.Threshold:F2} (avg {alert.AvgBlockedConnections:F2} + {alert.DeviationThreshold} x stdev {alert.StdevBlockedConnections:F2}, {alert.NumDataPoints} data points). Possible C2 beaconing, exfiltration attempt, or a new egress rule.");
 }

@@ -1,23 +1,39 @@
 namespace FlowSpike.Baseline;
 
 /// <summary>
-/// The recommended model (`--model recommended`), built to fix the seed's statistical weaknesses on its own data:
+/// The recommended model (`--model recommended`): a count model per host, calibrated so that a tail probability of
+/// P means about P false alerts per host-hour whatever the host's behaviour (docs/models.md has the table).
 /// <list type="bullet">
-/// <item>quiet windows are data points with a count of 0, so a host that blocks a little, rarely, gets a low mean;</item>
-/// <item>the count is tested against the baseline before it enters it, so a spike cannot raise its own bar;</item>
-/// <item>new hosts learn on their own (a running mean until the weight is reached), so no separate baseline run is needed;</item>
-/// <item>a count-aware floor: a spike needs at least <see cref="RecommendedSettings.MinCount"/> records and a Poisson
-/// upper-tail probability below <see cref="RecommendedSettings.TailProbability"/> at the host's mean, so Poisson noise
-/// of low-rate hosts is not reported;</item>
-/// <item>hour-of-week seasonality: the tail test uses the larger of the host's mean and its <see cref="SeasonalProfile"/>
-/// expectation for this hour, so a nightly job that always blocks 60 connections at 02:00 stops paging after a night.
-/// A spike does not enter the profile.</item>
+/// <item>Expectation for this hour: the host's mean for this hour of day on weekdays or at weekends, shrunk towards its
+/// overall mean by empirical Bayes (<see cref="SeasonalProfile.Pooled"/>), times a level ratio: a day of windows, or
+/// the last few when they are significantly higher (trends and level shifts).</item>
+/// <item>Dispersion: a negative binomial whose α is fitted by moments to the host's own out-of-sample residuals (the
+/// expectation's estimation variance taken out), widened again by that variance for the test: the predictive.</item>
+/// <item>Activity apart from level: a host active in fewer than 70% of its windows is also tested as a hurdle,
+/// P(active) · P(count | active), the active counts a shifted negative binomial fitted by moments.</item>
+/// <item>Normal bursts: isolated windows at least twice the level and below the nominal tail are a burst component with
+/// its own share and a Student-t predictive of their log size; the tail is (1 − q) · count tail + q · burst tail.</item>
+/// <item>New hosts: until a day of windows is seen, the count is tested against a population prior of new hosts (a
+/// negative binomial with mean <see cref="RecommendedSettings.NewHostRate"/> and α = 1) blended with what the host
+/// has shown so far, so a host that appears already beaconing is flagged in its first window.</item>
 /// </list>
-/// The lookup keeps the seed's columns; numDataPoints counts every window since the host was first seen.
+/// The count is tested before it enters the state; a spike enters it clipped to the expectation + 3 deviations.
 /// </summary>
 public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 {
     public const string ModelName = "recommended";
+
+    /// <summary>
+    /// Windows whose count has a tail below this under the host's count model (and twice its level) are bursts: the
+    /// nominal tail, so that a host without bursts learns a chance burst about once in 10,000 windows.
+    /// </summary>
+    public const double BurstTail = 1e-4;
+
+    /// <summary>Below this share of active windows a host is also tested as intermittent.</summary>
+    public const double IntermittentBelow = 0.7;
+
+    /// <summary>Dispersion of the new-host prior: the population of new hosts is wide.</summary>
+    public const double NewHostDispersion = 1.0;
 
     public string Name => ModelName;
 
@@ -31,66 +47,263 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         if (Settings.PassOver(stored, src, latestCount, known) is { } passed)
             return passed;
         long count = latestCount ?? 0;
-        if (stored is not { Avg: { } avg, Stdev: { } stdev, NumDataPoints: { } points } row)
+        var (state, avg, stdev, points) = stored is { Avg: { } a, Stdev: { } s, NumDataPoints: { } p } row
+            ? (Upgrade(HostState.Read(row.ModelState), a, s), a, s, p)
+            : (new HostState(), 0.0, 0.0, 0L);
+        var evidence = Score(state, avg, points, count, windowStart);
+        bool spike = IsSpike(evidence, count);
+        var (tested, testedAvg, testedPoints) = (state, avg, points);
+        if (!Settings.TestFirst)
         {
-            // First sight (or a row imported without statistics): it starts learning now.
-            byte[]? first = Settings.Seasonal ? SeasonalProfile.Update([], windowStart, count) : null;
-            return new ModelStep(new BaselineRow(src, latestCount, 1, count, 0, first), false, double.NaN);
+            // The seed's order: the count enters first, then the updated state is tested.
+            var (after, afterAvg, _) = Update(state, avg, stdev, points, count, windowStart, spike: false, evidence);
+            (tested, testedAvg, testedPoints) = (after, afterAvg, points + 1);
+            evidence = Score(tested, testedAvg, testedPoints, count, windowStart);
+            spike = IsSpike(evidence, count);
         }
-        // A running mean while young, an exponentially weighted one afterwards.
+        var (updated, newAvg, newStdev) = Update(state, avg, stdev, points, count, windowStart, spike, evidence);
+        double threshold = spike ? CriticalCount(tested, evidence, testedAvg, testedPoints, windowStart) - 1 : evidence.ApproximateThreshold;
+        var newRow = new BaselineRow(src, latestCount, points + 1, newAvg, newStdev, updated.Write());
+        return new ModelStep(newRow, spike, threshold) { Evidence = spike ? evidence with { Threshold = threshold } : null };
+    }
+
+    private bool IsSpike(SpikeEvidence e, long count) =>
+        count >= Settings.MinCount && count > e.Expected && e.TailProbability < Settings.TailProbability;
+
+    /// <summary>A state stored before the count model's scalars existed starts them from the row's mean and deviation.</summary>
+    private static HostState Upgrade(HostState s, double avg, double stdev)
+    {
+        if (s.HasScalars)
+            return s;
+        s.Active = avg > 0 ? Math.Min(1, avg) : 0;
+        s.PosMean = Math.Max(avg, 1);
+        s.PosSquare = s.PosMean * s.PosMean + stdev * stdev;
+        s.RecentCount = s.RecentExpected = avg;
+        s.HasScalars = true;
+        return s;
+    }
+
+    /// <summary>The expectation for this hour before the level ratio: the shrunk hour-of-week profile, or the mean.</summary>
+    public double Seasonal(HostState s, double avg, long windowStart) => Pooled(s, avg, windowStart).Expected;
+
+    private (double Expected, double Variance, double Phi) Pooled(HostState s, double avg, long windowStart) =>
+        Settings.Seasonal ? SeasonalProfile.Pooled(s.Profile, windowStart, avg) : (avg, 0, 1);
+
+    /// <summary>
+    /// The predictive distribution of this window's count: its expectation (the hour's expectation times the level
+    /// ratio) and its dispersion, the host's own α widened by the relative variance v of the expectation itself (the
+    /// hour's estimate and the level ratio): a negative binomial whose mean is itself gamma-uncertain,
+    /// 1 + α' = (1 + α)(1 + v).
+    /// </summary>
+    public (double Expected, double Alpha, double RelVar) Predictive(HostState s, double avg, long windowStart)
+    {
+        var (seasonal, variance, phi) = Pooled(s, avg, windowStart);
+        double ratio = LevelRatio(s);
+        double expected = Math.Max(seasonal * ratio, Settings.MinRate);
+        double floor = Math.Max(seasonal, Settings.MinRate);
+        double v = variance / (floor * floor) + phi / (24 * s.RecentCount + 2);
+        double alpha = Dispersion(s);
+        return (expected, Math.Min((1 + alpha) * (1 + v) - 1, 10), v);
+    }
+
+    /// <summary>The short-memory level ratio: recent counts over recent expectations, with a prior of 2 counts.</summary>
+    private static double LevelRatio(HostState s)
+    {
+        double day = (24 * s.RecentCount + 2) / (24 * s.RecentExpected + 2);
+        // The short ratio takes over only when it is above the day's by more than two of its own standard errors
+        // (Poisson noise of the last few windows' counts): its noise does not raise a steady host's expectation.
+        double noise = 2 * Math.Sqrt(day / (ShortWindows * s.RecentExpected + 1));
+        return Math.Clamp(s.RecentShort > day + noise ? s.RecentShort : day, 0.25, 4);
+    }
+
+    /// <summary>Windows of memory of the short level ratio <see cref="HostState.RecentShort"/>.</summary>
+    public const int ShortWindows = 3;
+
+    /// <summary>The negative binomial dispersion fitted by moments to the residuals: (E(c − e)² − E e) / E e².</summary>
+    public static double Dispersion(HostState s) =>
+        s.ExpSquare <= 0 ? 0 : Math.Clamp((s.Residual - s.ExpMean) / s.ExpSquare, 0, 10);
+
+    public SpikeEvidence Score(HostState s, double avg, long points, long count, long windowStart)
+    {
+        var (expected, alpha, _) = Predictive(s, avg, windowStart);
+        if (points < Settings.MinDataPoints)
+        {
+            // A young host: the population prior of new hosts, weighed as two windows against what it has shown.
+            double young = Math.Max((points * avg + 2 * Settings.NewHostRate) / (points + 2), Settings.MinRate);
+            double tailY = count > young ? CountTails.NegBinomialUpper(count, young, NewHostDispersion) : 1;
+            return new SpikeEvidence(young, NewHostDispersion, tailY, SpikeEvidence.NewHostRule)
+            {
+                ApproximateThreshold = young + 3.72 * Math.Sqrt(young * (1 + NewHostDispersion * young)),
+            };
+        }
+        double approx = expected + 3.72 * Math.Sqrt(expected * (1 + alpha * expected));
+        if (count <= (UsesHurdle(s) ? Math.Min(expected, s.PosMean) : expected))
+            return new SpikeEvidence(expected, alpha, 1, SpikeEvidence.CountRule) { ApproximateThreshold = approx };
+        string rule = SpikeEvidence.CountRule;
+        double tail, shownExpected = expected, shownAlpha = alpha, reference = BurstReference(s, expected);
+        if (UsesHurdle(s))
+        {
+            double level = Math.Max(s.PosMean - 1, 0.02);
+            double alphaActive = ActiveDispersion(s, level);
+            tail = Math.Max(s.Active, 1.0 / (points + 1)) * CountTails.NegBinomialUpper(count - 1, level, alphaActive);
+            (rule, shownExpected, shownAlpha) = (SpikeEvidence.IntermittentRule, level + 1, alphaActive);
+        }
+        else
+        {
+            tail = CountTails.NegBinomialUpper(count, expected, alpha);
+        }
+        double main = tail;
+        if (s.BurstN >= MinBursts && s.BurstShare > 0)
+        {
+            double ratio = Math.Log((count + 1) / (reference + 1));
+            // The share of bursts beyond the count model's own chance bursts (at most BurstTail of the windows).
+            double q = Math.Clamp(s.BurstShare - BurstTail, 0, 0.5);
+            tail = (1 - q) * tail + q * BurstTailOf(s, ratio);
+        }
+        return new SpikeEvidence(shownExpected, shownAlpha, tail, rule) { ApproximateThreshold = approx, MainTail = main };
+    }
+
+    /// <summary>
+    /// What a burst is measured against: the expectation, or for a host active in under 70% of its windows the larger of
+    /// it and the active level, so an ordinary run of an intermittent host is no burst.
+    /// </summary>
+    private static double BurstReference(HostState s, double expected) =>
+        s.Active < IntermittentBelow && s.PosN >= 1 ? Math.Max(expected, s.PosMean) : expected;
+
+
+    /// <summary>A window after a burst candidate this high under the count model shows a level change instead.</summary>
+    public const double LevelChangeTail = 0.1;
+
+    /// <summary>Bursts a host must have shown before its burst component counts.</summary>
+    public const int MinBursts = 1;
+
+    /// <summary>Prior of the bursts' log ratio: location ln 3 and spread 0.5, weighed as one burst.</summary>
+    public static readonly double BurstPriorLog = Math.Log(3);
+
+    public const double BurstPriorSpread = 0.5, BurstPriorN = 1;
+
+    /// <summary>
+    /// P(a burst's log ratio ≥ <paramref name="ratio"/>): the posterior predictive of a normal model of the bursts' log
+    /// ratios with a normal-inverse-gamma prior (location ln 3 weighed as <see cref="BurstPriorN"/> bursts, spread 0.5
+    /// with as many degrees of freedom): a Student-t with 1 + n degrees of freedom, location the weighted mean, and
+    /// scale² the posterior spread times 1 + 1 / (1 + n). One or two bursts seen give a tail around the prior that
+    /// falls off polynomially, thinner than the exponential a single burst's mean would give, so they do not license a
+    /// ×5 or ×10 count; many bursts give the host's own burst sizes.
+    /// </summary>
+    public static double BurstTailOf(HostState s, double ratio)
+    {
+        double n = s.BurstN, k = BurstPriorN;
+        double mean = (k * BurstPriorLog + n * s.BurstLog) / (k + n);
+        double within = Math.Max(s.BurstSquare - s.BurstLog * s.BurstLog, 0);
+        double spread2 = (k * BurstPriorSpread * BurstPriorSpread + n * within
+            + k * n / (k + n) * (s.BurstLog - BurstPriorLog) * (s.BurstLog - BurstPriorLog)) / (k + n);
+        // The bursts seen are those past the learning cut, so their own spread understates the bursts': it is never
+        // taken below the prior's.
+        spread2 = Math.Max(spread2, BurstPriorSpread * BurstPriorSpread);
+        double scale = Math.Sqrt(spread2 * (1 + 1 / (k + n)));
+        return CountTails.StudentTUpper((ratio - mean) / scale, k + n);
+    }
+
+    /// <summary>An intermittent host whose windows the hurdle (activity, then level) has fitted better than the count model.</summary>
+    private static bool UsesHurdle(HostState s) => s.Active < IntermittentBelow && s.PosN >= 5 && s.FitDiff < 0;
+
+    private static double ActiveDispersion(HostState s, double level)
+    {
+        double variance = Math.Max(s.PosSquare - s.PosMean * s.PosMean, 0);
+        return Math.Clamp((variance - level) / (level * level), 0, 10);
+    }
+
+    /// <summary>The smallest count that would have been a spike in this window (for the alert's threshold).</summary>
+    private long CriticalCount(HostState before, SpikeEvidence at, double avg, long points, long windowStart)
+    {
+        long lo = Math.Max((long)Math.Floor(at.Expected), 0), hi = Math.Max(lo + 1, Settings.MinCount);
+        while (!IsSpike(Score(before, avg, points, hi, windowStart), hi) && hi < long.MaxValue / 4)
+        {
+            lo = hi;
+            hi *= 2;
+        }
+        while (hi - lo > 1)
+        {
+            long mid = lo + (hi - lo) / 2;
+            if (IsSpike(Score(before, avg, points, mid, windowStart), mid))
+                hi = mid;
+            else
+                lo = mid;
+        }
+        return hi;
+    }
+
+    private (HostState State, double Avg, double Stdev) Update(
+        HostState before, double avg, double stdev, long points, long count, long windowStart, bool spike, SpikeEvidence used)
+    {
+        var s = HostState.Read(before.Write());
+        s.HasScalars = true;
+        var (expected, alpha, relVar) = Predictive(before, avg, windowStart);
+        // A spike enters clipped to the expectation plus three deviations, so a real level change is still learned.
+        // A young host learns its first day whole, so a new host's own pattern becomes its expectation.
+        bool clip = spike && points >= Settings.MinDataPoints;
+        double c = clip ? Math.Min(count, expected + 3 * Math.Sqrt(expected * (1 + alpha * expected))) : count;
         double w = Math.Min(Settings.Weight, points + 1);
-        double newAvg = avg + (count - avg) / w;
-        double inner = (stdev * stdev * (w - 1) + (count - newAvg) * (count - avg)) / w;
+        double newAvg = avg + (c - avg) / w;
+        double inner = (stdev * stdev * (w - 1) + (c - newAvg) * (c - avg)) / w;
         double newStdev = Math.Sqrt(Math.Max(0, inner));
-        // Tested against the stored baseline, or (without test-first) against the updated one, as the seed does.
-        var (testAvg, testStdev, testPoints) = Settings.TestFirst ? (avg, stdev, points) : (newAvg, newStdev, points + 1);
-        double threshold = Math.Max(testAvg + Settings.DeviationThreshold * testStdev, Settings.MinCount - 1);
-        double seasonal = Settings.Seasonal ? SeasonalProfile.Expected(row.ModelState, windowStart) : 0;
-        bool spike = testPoints >= Settings.MinDataPoints
-            && count >= Settings.MinCount
-            && count > threshold
-            && PoissonUpperTail(count, Math.Max(Math.Max(testAvg, seasonal), Settings.MinRate)) < Settings.TailProbability;
-        byte[]? profile = !Settings.Seasonal ? null : spike ? row.ModelState : SeasonalProfile.Update(row.ModelState, windowStart, count);
-        var updated = new BaselineRow(src, latestCount, points + 1, newAvg, newStdev, profile);
-        return new ModelStep(updated, spike, threshold);
-    }
-
-    /// <summary>P(X ≥ k) for X ~ Poisson(λ), summed in log space from k upwards.</summary>
-    public static double PoissonUpperTail(long k, double lambda)
-    {
-        if (k <= 0)
-            return 1;
-        if (lambda <= 0)
-            return 0;
-        double logTerm = -lambda + k * Math.Log(lambda) - LogFactorial(k);
-        double sum = 0;
-        for (long i = k; i < k + 100_000; i++)
+        s.Active += ((c > 0 ? 1 : 0) - s.Active) / w;
+        if (c > 0)
         {
-            double term = Math.Exp(logTerm);
-            sum += term;
-            if (i > lambda && term < sum * 1e-17)
-                break;
-            logTerm += Math.Log(lambda) - Math.Log(i + 1);
+            s.PosN = Math.Min(s.PosN + 1, Settings.Weight);
+            s.PosMean += (c - s.PosMean) / s.PosN;
+            s.PosSquare += (c * c - s.PosSquare) / s.PosN;
         }
-        return Math.Min(1, sum);
+        double reference = BurstReference(before, expected);
+        // A burst is a window its count model finds unlikely (tail below 1e-4) and at least twice its level, learned
+        // from three days and five active windows on, spikes included: a host whose normal has bursts keeps them.
+        bool candidate = points >= 72 && before.PosN >= 5 && count + 1 >= 2 * (reference + 1) && used.MainTail < BurstTail;
+        // A candidate waits one window: when the next window is high too (its count-model tail below
+        // LevelChangeTail), the level changed or an intermittent host's run began, and it was no burst.
+        bool burst = before.PendingBurst > 0 && used.MainTail >= LevelChangeTail;
+        double lr = before.PendingBurst;
+        s.PendingBurst = candidate ? Math.Log((count + 1) / (reference + 1)) : 0;
+        double wb = Math.Min(2 * Settings.Weight, points + 1);
+        s.BurstShare += ((burst ? 1 : 0) - s.BurstShare) / wb;
+        if (burst)
+        {
+            s.BurstN = Math.Min(s.BurstN + 1, 50);
+            s.BurstLog += (lr - s.BurstLog) / s.BurstN;
+            s.BurstSquare += (lr * lr - s.BurstSquare) / s.BurstN;
+        }
+        if (points > 0 && !spike)
+        {
+            // The expectation's own estimation variance (v·e²) is taken out: α is the host's dispersion alone.
+            double r2 = (c - expected) * (c - expected) - relVar * expected * expected;
+            s.Residual += (r2 - s.Residual) / w;
+            s.ExpMean += (expected - s.ExpMean) / w;
+            s.ExpSquare += (expected * expected - s.ExpSquare) / w;
+        }
+        if (points > 0 && before.PosN >= 1 && !spike)
+        {
+            long k = (long)Math.Round(c);
+            double logA = CountTails.NegBinomialLogPmf(k, expected, alpha);
+            double active = Math.Clamp(before.Active, 0.01, 0.99);
+            double level = Math.Max(before.PosMean - 1, 0.02);
+            double logB = k == 0 ? Math.Log(1 - active)
+                : Math.Log(active) + CountTails.NegBinomialLogPmf(k - 1, level, ActiveDispersion(before, level));
+            s.FitDiff += (Math.Clamp(logA - logB, -20, 20) - s.FitDiff) / w;
+        }
+        double wr = Math.Min(24, points + 1);
+        double seasonal = points == 0 ? c : Seasonal(before, avg, windowStart);
+        s.RecentCount += (c - s.RecentCount) / wr;
+        s.RecentExpected += (seasonal - s.RecentExpected) / wr;
+        // The short ratio sees a level shift (up to twice the expectation plus three deviations), not a spike whole.
+        double sd = Math.Sqrt(expected * (1 + alpha * expected));
+        double shortRatio = points == 0 ? 1 : (Math.Min(count, 2 * expected + 3 * sd) + 1) / (seasonal + 1);
+        s.RecentShort += (shortRatio - s.RecentShort) / Math.Min(ShortWindows, points + 1);
+        s.Profile = SeasonalProfile.Update(s.Profile, windowStart, (long)Math.Round(c));
+        return (s, newAvg, newStdev);
     }
 
-    private static readonly double[] SmallLogFactorials = BuildTable();
+    /// <summary>P(X ≥ k) for X ~ Poisson(λ) (kept for callers of the earlier model; see <see cref="CountTails"/>).</summary>
+    public static double PoissonUpperTail(long k, double lambda) => CountTails.PoissonUpper(k, lambda);
 
-    private static double[] BuildTable()
-    {
-        var t = new double[257];
-        for (int i = 1; i < t.Length; i++)
-            t[i] = t[i - 1] + Math.Log(i);
-        return t;
-    }
-
-    /// <summary>ln(n!), exact from a table up to 256, Stirling's series beyond (error below 1e-12 there).</summary>
-    public static double LogFactorial(long n)
-    {
-        if (n < SmallLogFactorials.Length)
-            return SmallLogFactorials[n];
-        double x = n + 1.0;
-        return (x - 0.5) * Math.Log(x) - x + 0.5 * Math.Log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x);
-    }
+    /// <summary>ln(n!) (see <see cref="CountTails.LogFactorial"/>).</summary>
+    public static double LogFactorial(long n) => CountTails.LogFactorial(n);
 }

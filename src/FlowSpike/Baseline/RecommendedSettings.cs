@@ -2,7 +2,7 @@ namespace FlowSpike.Baseline;
 
 /// <summary>
 /// The recommended model's rules, each a named option (see <see cref="RecommendedModel"/> and docs/models.md); the
-/// defaults are the recommendation. The robust model shares the floor, the tail and the learning rules.
+/// defaults are the recommendation. The cluster's RuleSet carries them to its shards.
 /// </summary>
 public sealed record RecommendedSettings
 {
@@ -14,14 +14,16 @@ public sealed record RecommendedSettings
     public bool AutoLearn { get; init; } = true;
     /// <summary>Standard deviations above the mean, as in the seed.</summary>
     public double DeviationThreshold { get; init; } = 3;
-    /// <summary>Windows a host must have been seen (quiet ones included) before it is scored: a day of hours.</summary>
+    /// <summary>Windows (quiet ones included) before a host is tested against its own model rather than the new-host prior: a day of hours.</summary>
     public long MinDataPoints { get; init; } = 24;
     /// <summary>The fewest blocked records in a window that can be a spike.</summary>
-    public long MinCount { get; init; } = 10;
-    /// <summary>A count this unlikely under Poisson noise at the host's mean is a spike.</summary>
+    public long MinCount { get; init; } = 5;
+    /// <summary>A count this unlikely under the host's own count model is a spike: the nominal false alerts per host-window.</summary>
     public double TailProbability { get; init; } = 1e-4;
-    /// <summary>The mean used for the tail test is never below this rate (per window).</summary>
-    public double MinRate { get; init; } = 0.5;
+    /// <summary>The expectation used for the tail test is never below this rate (per window).</summary>
+    public double MinRate { get; init; } = 0.1;
+    /// <summary>The mean of the population prior a new host is tested against until it has a day of windows.</summary>
+    public double NewHostRate { get; init; } = 2;
     /// <summary>Weight of the running mean and deviation: a week of hours.</summary>
     public double Weight { get; init; } = 168;
     /// <summary>

@@ -3,9 +3,17 @@ namespace FlowSpike.Baseline;
 /// <summary>The models by name, as `--model` and a state's meta data name them.</summary>
 public static class SpikeModels
 {
-    public static IReadOnlyList<string> Names { get; } = [SplunkModel.ModelName, RecommendedModel.ModelName, RobustModel.ModelName];
+    public static IReadOnlyList<string> Names { get; } = [SplunkModel.ModelName, RecommendedModel.ModelName];
 
     public static bool IsKnown(string name) => Names.Contains(name);
+
+    /// <summary>The model `--model robust` named until it was retired (docs/models.md has its figures).</summary>
+    public const string RetiredRobust = "robust";
+
+    /// <summary>The one-line refusal of a retired model's name, or null for any other name.</summary>
+    public static string? Retired(string name) => name == RetiredRobust
+        ? "--model robust is retired (its median has no seasonality and its Poisson tail no dispersion); use --model recommended"
+        : null;
 
     // Each model's defaults beyond its math, stated once: the seed keys by address, ignores IPv6 and annotates
     // nothing; the models beyond it keep overlapping private ranges apart and count IPv6 unique local sources.
@@ -28,7 +36,6 @@ public static class SpikeModels
     {
         SplunkModel.ModelName => new SplunkModel(settings),
         RecommendedModel.ModelName => new RecommendedModel((rules ?? new RecommendedSettings()) with { DeviationThreshold = settings.DeviationThreshold }),
-        RobustModel.ModelName => new RobustModel((rules ?? new RecommendedSettings()) with { DeviationThreshold = settings.DeviationThreshold }),
-        _ => throw new ArgumentException($"--model: unknown model '{name}' (known: {string.Join(", ", Names)})", nameof(name)),
+        _ => throw new ArgumentException(Retired(name) ?? $"--model: unknown model '{name}' (known: {string.Join(", ", Names)})", nameof(name)),
     };
 }

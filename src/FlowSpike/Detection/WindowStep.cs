@@ -41,7 +41,8 @@ public static class WindowStep
         {
             counted += stats.Count;
             BaselineRow? stored = table.TryGet(src, out var row) ? row : null;
-            var (updated, spike, threshold) = model.Step(stored, src, stats.Count, windowStart);
+            var step = model.Step(stored, src, stats.Count, windowStart);
+            var (updated, spike, threshold) = step;
             table.Set(updated);
             changed.Add(updated);
             withLatest.Add(src);
@@ -67,6 +68,7 @@ public static class WindowStep
                 Model = model.Name,
                 DeviationThreshold = settings.DeviationThreshold,
                 DataPointThreshold = settings.DataPointThreshold,
+                Evidence = step.Evidence,
             };
             if (filter.Suppresses(alert))
                 suppressed++;

@@ -55,6 +55,7 @@ public static class HtmlReport
             var story = HostStory.FromParts(a.Host, null, window, history, [a]);
             sb.Append("<section class=\"alert\" id=\"").Append(Anchor(a)).Append("\"><h3>").Append(E(a.Host)).Append(" · ")
               .Append(E(AlertJson.IsoTime(a.WindowStart))).Append("</h3><p>").Append(E(OcsfFinding.Description(a))).Append("</p>")
+              .Append(EvidenceList(a))
               .Append(HostChart(story, from, a.WindowEnd, a)).Append("<div class=\"cols\"><div><h4>Top blocked destinations</h4><ol>");
             foreach (string d in a.BlockedDestIps.Take(10))
                 sb.Append("<li>").Append(E(d)).Append("</li>");
@@ -69,6 +70,17 @@ public static class HtmlReport
           .Append(alerts.Count > 0 ? F(alerts[0].DeviationThreshold) : "k").Append(" × stdev after each window's update, as the detection tested it.</footer>");
         sb.Append("<script>").Append(Script).Append("</script></body></html>\n");
         return sb.ToString();
+    }
+
+    /// <summary>The model's evidence as a labelled list (empty for the seed's alerts, which carry none).</summary>
+    public static string EvidenceList(Alert a)
+    {
+        if (a.Evidence is not { } evidence)
+            return "";
+        var sb = new StringBuilder("<dl class=\"evidence\">");
+        foreach (var (label, value) in EvidenceText.Fields(evidence))
+            sb.Append("<dt>").Append(E(label)).Append("</dt><dd>").Append(E(value)).Append("</dd>");
+        return sb.Append("</dl>").ToString();
     }
 
     private static string Anchor(Alert a) => "a-" + a.Id.Replace('.', '-');

@@ -11,7 +11,7 @@ public sealed record AlertPolicy
     public Suppression Suppression { get; init; } = Suppression.None;
     public bool KeepHistory { get; init; } = true;
     public long HistoryRetentionSeconds { get; init; } = 90 * 86400L;
-    /// <summary>splunk (the seed, exact), recommended or robust.</summary>
+    /// <summary>splunk (the seed, exact) or recommended.</summary>
     public string Model { get; init; } = SplunkModel.ModelName;
     /// <summary>Annotates alerts when many hosts of one account spike together; null is off (the seed's mode).</summary>
     public RolloutAwareness? Rollout { get; init; }
@@ -21,5 +21,5 @@ public sealed record AlertPolicy
 
     public ISpikeModel CreateModel() => SpikeModels.IsKnown(Model)
         ? SpikeModels.Create(Model, Settings, Rules)
-        : throw new RunException($"--model: unknown model '{Model}' (known: {string.Join(", ", SpikeModels.Names)})");
+        : throw new RunException(SpikeModels.Retired(Model) ?? $"--model: unknown model '{Model}' (known: {string.Join(", ", SpikeModels.Names)})");
 }

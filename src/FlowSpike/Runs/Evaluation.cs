@@ -12,7 +12,13 @@ namespace FlowSpike.Runs;
 public static class Evaluation
 {
     /// <summary>A labelled spike; <paramref name="Account"/> (optional) tells apart the same address in two accounts.</summary>
-    public sealed record Label(string SrcIp, long WindowStart, long WindowEnd, string? Account = null);
+    public sealed record Label(string SrcIp, long WindowStart, long WindowEnd, string? Account = null)
+    {
+        /// <summary>The zoo's label columns (null in other label files): host behaviour, spike size, oracle tail.</summary>
+        public string? Behaviour { get; init; }
+        public string? Size { get; init; }
+        public double? OracleTail { get; init; }
+    }
 
     public sealed record Row(string Model, int Alerts, int TruePositives, int FalsePositives, int Missed, double Precision, double Recall, double F1, double AlertsPer1000HostHours, double MeanDelayWindows);
 
@@ -20,18 +26,32 @@ public static class Evaluation
     {
         var labels = new List<Label>();
         var lines = File.ReadAllLines(path);
-        int accountAt = lines.Length == 0 ? -1 : Array.IndexOf(lines[0].Split(','), "account");
+        var header = lines.Length == 0 ? [] : lines[0].Split(',');
+        int accountAt = Array.IndexOf(header, "account");
+        int behaviourAt = Array.IndexOf(header, "behaviour"), sizeAt = Array.IndexOf(header, "size"), oracleAt = Array.IndexOf(header, "oracle_tail");
         foreach (string line in lines.Skip(1))
         {
             var f = line.Split(',');
             if (f.Length < 3 || !TimeRange.TryParseTime(f[1], out long start) || !TimeRange.TryParseTime(f[2], out long end))
                 throw new RunException($"{path}: bad label line '{line}' (expected src_ip,window_start,window_end,...)");
-            labels.Add(new Label(f[0], start, end, accountAt >= 0 && accountAt < f.Length && f[accountAt].Length > 0 ? f[accountAt] : null));
+            string? Column(int at) => at >= 0 && at < f.Length && f[at].Length > 0 ? f[at] : null;
+            double? oracle = null;
+            if (Column(oracleAt) is { } o)
+            {
+                if (!double.TryParse(o, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+                    throw new RunException($"{path}: bad oracle_tail '{o}' in line '{line}'");
+                oracle = v;
+            }
+            labels.Add(new Label(f[0], start, end, Column(accountAt)) { Behaviour = Column(behaviourAt), Size = Column(sizeAt), OracleTail = oracle });
         }
         return labels;
     }
 
-    public static List<Row> Run(InputOptions input, IReadOnlyList<Label> labels, long baselineFrom, long baselineTo, long to, long window, IEnumerable<string> models, IRunLog log)
+    public static List<Row> Run(InputOptions input, IReadOnlyList<Label> labels, long baselineFrom, long baselineTo, long to, long window, IEnumerable<string> models, IRunLog log) =>
+        Run(input, labels, baselineFrom, baselineTo, to, window, models, log, null);
+
+    /// <summary>As above; <paramref name="alertsByModel"/>, when given, receives each model's alerts.</summary>
+    public static List<Row> Run(InputOptions input, IReadOnlyList<Label> labels, long baselineFrom, long baselineTo, long to, long window, IEnumerable<string> models, IRunLog log, Dictionary<string, List<Alert>>? alertsByModel)
     {
         var rows = new List<Row>();
         string dir = Path.Combine(Path.GetTempPath(), "flowspike-evaluate-" + Guid.NewGuid().ToString("N"));
@@ -61,6 +81,8 @@ public static class Evaluation
                     hosts = store.LoadLookup().Count;
                 }
                 rows.Add(Score(model, sink.Alerts, labels, hosts * ((to - baselineTo) / (double)window), window));
+                if (alertsByModel is not null)
+                    alertsByModel[model] = sink.Alerts;
                 log.Info($"{model}: {sink.Alerts.Count} alert(s)");
             }
         }
@@ -121,8 +143,12 @@ public static class Evaluation
     {
         public List<Alert> Alerts { get; } = [];
         public string Name => "evaluation";
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) =>
+        /// <summary>Collects the alerts and reports them delivered, so none is offered again in a later window.</summary>
+        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+        {
             Alerts.AddRange(alerts.Select(a => AlertJson.Parse(a.Body)));
+            receipt.Deliver([.. alerts.Select(a => a.Id)]);
+        }
         public void Dispose() { }
     }
 }

@@ -139,7 +139,7 @@ public class EntityKeyTests
         using (var store = SqliteStateStore.Open(second))
         {
             Assert.Equal(exported, LookupCsv.ToText(store.LoadLookup(), store.Entities));
-            Assert.All(store.LoadLookup(), r => Assert.Equal(SeasonalProfile.Bytes, r.ModelState!.Length));
+            Assert.All(store.LoadLookup(), r => Assert.Equal(HostState.Bytes, r.ModelState!.Length));
         }
     }
 
