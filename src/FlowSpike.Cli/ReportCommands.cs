@@ -72,7 +72,11 @@ public static class ReportCommands
                 w.WriteLine("    " + EvidenceText.Line(evidence));
         }
         if (story.TopDestinations.Count > 0)
-            w.WriteLine("top blocked destinations: " + string.Join(", ", story.TopDestinations.Select(d => $"{d.Value} ({d.Alerts})")));
+        {
+            // Each destination with the number of this host's alerts that blocked it, said in words.
+            w.WriteLine("top blocked destinations: " + string.Join(", ",
+                story.TopDestinations.Select(d => $"{d.Value} in {d.Alerts} alert{(d.Alerts == 1 ? "" : "s")}")));
+        }
         if (story.TopInterfaces.Count > 0)
             w.WriteLine("interfaces: " + string.Join(", ", story.TopInterfaces.Select(d => d.Value)));
         return w.ToString();

@@ -118,4 +118,17 @@ public class CliHabitsTests
         Assert.Equal("error", error.RootElement.GetProperty("level").GetString());
         Assert.Contains("missing.log", error.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Explain_says_what_its_numbers_count()
+    {
+        using var dir = new Support.TempDir();
+        var data = new Faults.DeliveryFaultData(dir);
+        Assert.Equal(0, Support.Cli.Run(data.Detect("--out", dir.File("a.jsonl"))).ExitCode);
+        // 10.0.0.5 spiked once, in hour 72, and only to 203.0.113.7 (its baseline hours end before).
+        var r = Support.Cli.Run("explain", "--state", data.State, "--src", "10.0.0.5");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("top blocked destinations: 203.0.113.7 in 1 alert", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("alerts: 1", r.Stdout, StringComparison.Ordinal);
+    }
 }
