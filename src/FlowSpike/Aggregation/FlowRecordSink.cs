@@ -13,7 +13,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     private string _source = "";
     private long _line;
     private int _fieldCount;
-    private int _src, _dst, _start, _action, _iface, _account, _vpc;
+    private int _src, _dst, _start, _action, _iface, _account, _vpc, _resource;
 
     public void BeginSource(string source, FlowLayout layout, long firstLine)
     {
@@ -27,6 +27,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         _iface = layout.InterfaceId;
         _account = layout.AccountId;
         _vpc = layout.VpcId;
+        _resource = layout.ResourceId;
     }
 
     /// <summary>The number of the last line seen (header included).</summary>
@@ -109,8 +110,12 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             return;
         }
         // start stays text until the record passes the address tests: most REJECTs are inbound and never need it.
+        var iface = _iface >= 0 ? Field(line, fieldEnds, _iface) : default;
+        // A regional NAT gateway's records have interface-id '-': the resource is in resource-id.
+        if (_resource >= 0 && iface.Length == 1 && iface[0] == (byte)'-')
+            iface = Field(line, fieldEnds, _resource);
         Select(Field(line, fieldEnds, _src), Field(line, fieldEnds, _dst), Field(line, fieldEnds, _start), null,
-            _iface >= 0 ? Field(line, fieldEnds, _iface) : default, _account >= 0 ? Field(line, fieldEnds, _account) : default,
+            iface, _account >= 0 ? Field(line, fieldEnds, _account) : default,
             _vpc >= 0 ? Field(line, fieldEnds, _vpc) : default);
     }
 

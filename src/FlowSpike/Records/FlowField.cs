@@ -1,6 +1,6 @@
 namespace FlowSpike.Records;
 
-/// <summary>The VPC Flow Log fields FlowSpike reads. Every other field of versions 2 to 8 is accepted and ignored.</summary>
+/// <summary>The VPC Flow Log fields FlowSpike reads. Every other field of versions 2 to 11 is accepted and ignored.</summary>
 public enum FlowField
 {
     Version,
@@ -12,4 +12,6 @@ public enum FlowField
     Action,
     LogStatus,
     VpcId,
+    /// <summary>The resource behind the interface (version 9+); stands in when interface-id is '-' (NAT).</summary>
+    ResourceId,
 }

@@ -3,7 +3,10 @@ namespace FlowSpike.Records;
 /// <summary>AWS's field names, as written in S3 header lines and in `${...}` format strings.</summary>
 public static class FlowFieldNames
 {
-    /// <summary>All VPC Flow Log fields of record versions 2 to 8, in AWS's documented order.</summary>
+    /// <summary>
+    /// All VPC Flow Log fields of record versions 2 to 11, in AWS's documented order: resource-id and
+    /// encryption-status (late 2025), then version 11's tag, interface-type and next-hop fields (custom format only).
+    /// </summary>
     public static readonly IReadOnlyList<string> All =
     [
         "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes",
@@ -14,6 +17,8 @@ public static class FlowFieldNames
         "ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn", "ecs-container-instance-id", "ecs-container-id",
         "ecs-second-container-id", "ecs-service-name", "ecs-task-definition-arn", "ecs-task-arn", "ecs-task-id",
         "reject-reason", "resource-id", "encryption-status",
+        "instance-tag", "instance-tag-2", "interface-tag", "interface-tag-2", "asg-tag", "asg-tag-2", "interface-type",
+        "next-hop-interface-id", "next-hop-subnet-id", "next-hop-az-id", "next-hop-vpc-id", "next-hop-interface-type",
     ];
 
     /// <summary>The version 2 default format: what header-less lines are assumed to be.</summary>
@@ -35,6 +40,7 @@ public static class FlowFieldNames
         "action" => FlowField.Action,
         "log-status" => FlowField.LogStatus,
         "vpc-id" => FlowField.VpcId,
+        "resource-id" => FlowField.ResourceId,
         _ => null,
     };
 }

@@ -23,6 +23,7 @@ public sealed class FlowLayout
         InterfaceId = index.GetValueOrDefault(FlowField.InterfaceId, -1);
         AccountId = index.GetValueOrDefault(FlowField.AccountId, -1);
         VpcId = index.GetValueOrDefault(FlowField.VpcId, -1);
+        ResourceId = index.GetValueOrDefault(FlowField.ResourceId, -1);
     }
 
     public IReadOnlyList<string> Names { get; }
@@ -34,6 +35,7 @@ public sealed class FlowLayout
     public int InterfaceId { get; }
     public int AccountId { get; }
     public int VpcId { get; }
+    public int ResourceId { get; }
 
     public static FlowLayout Default { get; } = new(FlowFieldNames.DefaultFormat.Split(' '));
 
