@@ -10,10 +10,6 @@ namespace FlowSpike.Alerts;
 /// </summary>
 public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3, bool Group = false)
 {
-    /// <summary>Annotates (or groups) a window's alerts, given every source active in the window.</summary>
-    public IReadOnlyList<Alert> Annotate(IReadOnlyList<Alert> alerts, IReadOnlyDictionary<uint, SourceWindowStats> sources) =>
-        alerts.Count < MinHosts ? alerts : Annotate(alerts, ActiveHosts(sources.Values));
-
     /// <summary>
     /// Active hosts per AWS account in a window, the share's denominator. Counts of disjoint sets of hosts add up, so
     /// cluster shards count their own and the coordinator sums them.

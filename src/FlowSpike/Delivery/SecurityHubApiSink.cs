@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using FlowSpike.Alerts;
 using FlowSpike.Aws;
@@ -14,8 +13,8 @@ namespace FlowSpike.Delivery;
 /// </summary>
 public sealed class SecurityHubApiSink : IAlertSink
 {
-    public const int MaxFindings = 100;
-    public const int MaxRequestBytes = 6 * 1024 * 1024;
+    public const int MaxFindings = FindingBatches.MaxFindings;
+    public const int MaxRequestBytes = FindingBatches.MaxBytes;
 
     private readonly Uri _endpoint;
     private readonly string _region;
@@ -45,22 +44,7 @@ public sealed class SecurityHubApiSink : IAlertSink
 
     public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
     {
-        var batch = new List<(PendingAlert Alert, string Finding)>();
-        int bytes = 0;
-        foreach (var pending in alerts)
-        {
-            string finding = AsffFinding.Render(AlertJson.Parse(pending.Body), _options);
-            int size = Encoding.UTF8.GetByteCount(finding) + 1;
-            if (batch.Count == MaxFindings || (batch.Count > 0 && bytes + size + 16 > MaxRequestBytes))
-            {
-                Import(batch, receipt);
-                batch.Clear();
-                bytes = 0;
-            }
-            batch.Add((pending, finding));
-            bytes += size;
-        }
-        if (batch.Count > 0)
+        foreach (var batch in FindingBatches.Split(alerts, _options))
             Import(batch, receipt);
     }
 
@@ -103,7 +87,7 @@ public sealed class SecurityHubApiSink : IAlertSink
 
     private string Post(List<(PendingAlert Alert, string Finding)> batch)
     {
-        string body = "{\"Findings\":[" + string.Join(",", batch.Select(b => b.Finding)) + "]}";
+        string body = FindingBatches.Body(batch);
         var credentials = Credentials();
         return _delivery.Post(_endpoint, body, "application/json", sign: (request, bytes) =>
             AwsSigV4.Sign(request, bytes, credentials, _region, "securityhub", DateTimeOffset.UtcNow));

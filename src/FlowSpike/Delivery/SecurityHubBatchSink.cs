@@ -13,8 +13,8 @@ namespace FlowSpike.Delivery;
 /// </summary>
 public sealed class SecurityHubBatchSink(string directory, AsffOptions options) : IAlertSink
 {
-    public const int MaxFindings = 100;
-    public const int MaxBatchBytes = 6 * 1024 * 1024;
+    public const int MaxFindings = FindingBatches.MaxFindings;
+    public const int MaxBatchBytes = FindingBatches.MaxBytes;
 
     private readonly string _directory = Path.GetFullPath(directory);
 
@@ -29,24 +29,8 @@ public sealed class SecurityHubBatchSink(string directory, AsffOptions options) 
     public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
     {
         Directory.CreateDirectory(_directory);
-        var batch = new List<PendingAlert>();
-        var findings = new List<string>();
-        int bytes = 0;
-        foreach (var pending in alerts)
-        {
-            string finding = AsffFinding.Render(AlertJson.Parse(pending.Body), options);
-            int size = Encoding.UTF8.GetByteCount(finding) + 1;
-            if (batch.Count == MaxFindings || bytes + size + 16 > MaxBatchBytes)
-            {
-                Write(batch, findings, receipt);
-                bytes = 0;
-            }
-            batch.Add(pending);
-            findings.Add(finding);
-            bytes += size;
-        }
-        if (batch.Count > 0)
-            Write(batch, findings, receipt);
+        foreach (var batch in FindingBatches.Split(alerts, options))
+            Write(batch, receipt);
     }
 
     /// <summary>The batch file for an alert id: only [A-Za-z0-9._-], and a hash so distinct ids never collide.</summary>
@@ -60,9 +44,9 @@ public sealed class SecurityHubBatchSink(string directory, AsffOptions options) 
         return $"findings-{stem.TrimStart('.')}-{hash}.json";
     }
 
-    private void Write(List<PendingAlert> batch, List<string> findings, DeliveryReceipt receipt)
+    private void Write(List<(PendingAlert Alert, string Finding)> batch, DeliveryReceipt receipt)
     {
-        string path = Path.GetFullPath(Path.Combine(_directory, FileName(batch[0].Id)));
+        string path = Path.GetFullPath(Path.Combine(_directory, FileName(batch[0].Alert.Id)));
         if (!string.Equals(Path.GetDirectoryName(path), _directory, StringComparison.Ordinal))
             throw new SinkException($"refusing to write {path} outside {_directory}");
         string tmp = path + ".tmp";
@@ -70,7 +54,7 @@ public sealed class SecurityHubBatchSink(string directory, AsffOptions options) 
         {
             using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
-                f.Write(Encoding.UTF8.GetBytes("{\"Findings\":[" + string.Join(",", findings) + "]}\n"));
+                f.Write(Encoding.UTF8.GetBytes(FindingBatches.Body(batch) + "\n"));
                 f.Flush(flushToDisk: true);
             }
             File.Move(tmp, path, overwrite: true);
@@ -80,9 +64,7 @@ public sealed class SecurityHubBatchSink(string directory, AsffOptions options) 
             File.Delete(tmp);
             throw;
         }
-        receipt.Deliver([.. batch.Select(p => p.Id)]);
-        batch.Clear();
-        findings.Clear();
+        receipt.Deliver([.. batch.Select(b => b.Alert.Id)]);
     }
 
     public void Dispose() { }
