@@ -38,14 +38,16 @@ internal static class CliOptions
     };
 
     /// <summary>A duration option; its value reads as "1h" in help and converts to seconds.</summary>
-    public static Option<CliDuration> Duration(string name, string description, string defaultValue) => new(name)
+    public static Option<CliDuration> Duration(string name, string description, long defaultSeconds) => new(name)
     {
         Description = description,
         HelpName = "DURATION",
-        DefaultValueFactory = _ => new CliDuration(TimeRange.TryParseDuration(defaultValue, out long d) ? d : 3600),
+        DefaultValueFactory = _ => new CliDuration(defaultSeconds),
         CustomParser = r =>
         {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : defaultValue;
+            if (r.Tokens.Count == 0)
+                return new CliDuration(defaultSeconds);
+            string text = r.Tokens[0].Value;
             if (TimeRange.TryParseDuration(text, out long d))
                 return new CliDuration(d);
             r.AddError($"{name}: '{text}' is not a duration (examples: 1h, 30m, 3600s, 1d)");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using FlowSpike.Cluster;
 using FlowSpike.Cluster.Hosting;
+using FlowSpike.Jobs;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,24 +77,24 @@ internal static class ClusterCommands
 
     private static Command Baseline()
     {
-        var common = new Commands.Common();
+        var flags = new JobFlags();
         var connection = new Connection();
-        var span = CliOptions.Duration("--span", "Bucket size (epoch-aligned).", "1h");
+        var span = BaselineCommand.Span();
         var shards = ShardsOption();
-        var cmd = new Command("baseline", "The baseline command, run on the cluster: replaces the cluster state's lookup.");
-        common.AddTo(cmd);
+        var cmd = new Command("baseline",
+            "The baseline command, run on the cluster: replaces the cluster state's lookup.");
+        flags.AddTo(cmd);
         connection.AddTo(cmd);
         cmd.Options.Add(span);
         cmd.Options.Add(shards);
         cmd.SetAction(r => Run(() =>
         {
-            var config = common.LoadConfig(r);
-            var input = common.InputOptions(r, config);
-            var log = new StderrLog(r.GetValue(common.Quiet));
-            TimeRange.Validate(r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), "--span");
+            var job = BaselineOptions.Resolve(flags.Bind(r) with { SpanSeconds = Given.Seconds(r, span) },
+                flags.LoadConfig(r));
+            var log = flags.Log(r);
             using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
-            var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(common.State)!, log) { Shards = r.GetValue(shards), Entity = common.EntityKind(r) };
-            coordinator.BaselineAsync(input, r.GetValue(common.From), r.GetValue(common.To), r.GetValue(span), r.GetValue(common.Model)!, rules: common.Rules(r)).GetAwaiter().GetResult();
+            var coordinator = Coordinator(host, job.State, log, r.GetValue(shards), job.Entity);
+            coordinator.BaselineAsync(job).GetAwaiter().GetResult();
             host.StopAsync().GetAwaiter().GetResult();
             return 0;
         }));
@@ -102,43 +103,44 @@ internal static class ClusterCommands
 
     private static Command Detect()
     {
-        var common = new Commands.Common();
-        var detection = new Commands.DetectionOptions();
+        var flags = new JobFlags();
+        var detection = new DetectFlags();
         var connection = new Connection();
         var shards = ShardsOption();
-        var cmd = new Command("detect", "The detect command, run on the cluster: closes each window in order and writes the same alerts.");
-        common.AddTo(cmd);
+        var allowSpanMismatch = DetectCommand.AllowSpanMismatch();
+        var cmd = new Command("detect",
+            "The detect command, run on the cluster: closes each window in order and writes the same alerts.");
+        flags.AddTo(cmd);
         detection.AddTo(cmd);
         connection.AddTo(cmd);
         cmd.Options.Add(shards);
-        var allowSpanMismatch = new Option<bool>("--allow-span-mismatch")
-        {
-            Description = "Detect with a --window other than the baseline's --span (refused by default).",
-        };
-        cmd.Options.Add(detection.AllowEmptyWindows);
         cmd.Options.Add(allowSpanMismatch);
         cmd.SetAction(r => Run(() =>
         {
-            var config = common.LoadConfig(r);
-            var input = common.InputOptions(r, config);
-            var log = new StderrLog(r.GetValue(common.Quiet));
-            var request = detection.Request(r, common, config) with
+            var settings = detection.Bind(r, flags.Bind(r)) with
             {
-                AllowEmptyWindows = r.GetValue(detection.AllowEmptyWindows),
-                AllowSpanMismatch = r.GetValue(allowSpanMismatch),
+                AllowSpanMismatch = Given.Val(r, allowSpanMismatch),
             };
-            if (r.GetResult(detection.HistoryRetention) is { Implicit: false })
-                log.Warn("--history-retention: the cluster keeps no per-host history yet (explain and report read a local state)");
-            using var dispatcher = detection.Dispatcher(r, config, log);
+            var job = DetectOptions.Resolve(settings, flags.LoadConfig(r));
+            var log = flags.Log(r);
+            if (settings.HistoryRetentionSeconds is not null)
+            {
+                log.Warn("--history-retention: the cluster keeps no per-host history yet " +
+                    "(explain and report read a local state)");
+            }
+            using var dispatcher = job.CreateDispatcher(log);
             using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
-            var coordinator = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(),
-                r.GetValue(common.State)!, log) { Shards = r.GetValue(shards), Entity = common.EntityKind(r) };
-            var result = coordinator.DetectAsync(input, request, dispatcher).GetAwaiter().GetResult();
+            var coordinator = Coordinator(host, job.State, log, r.GetValue(shards), job.Entity);
+            var result = coordinator.DetectAsync(job, dispatcher).GetAwaiter().GetResult();
             host.StopAsync().GetAwaiter().GetResult();
-            return Commands.DetectSummary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
+            return DetectCommand.Summary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
         }));
         return cmd;
     }
+
+    private static ClusterCoordinator Coordinator(Microsoft.Extensions.Hosting.IHost host, string state, IRunLog log,
+        int shards, Selection.EntityKind? entity) =>
+        new(host.Services.GetRequiredService<IClusterClient>(), state, log) { Shards = shards, Entity = entity };
 
     private static Command Export()
     {
@@ -171,8 +173,8 @@ internal static class ClusterCommands
         return cmd;
     }
 
-    /// <summary>Like <see cref="Commands.Guard"/>, and a cluster that cannot be reached is one line too.</summary>
-    private static int Run(Func<int> action) => Commands.Guard(() =>
+    /// <summary>Like <see cref="CliGuard.Run"/>, and a cluster that cannot be reached is one line too.</summary>
+    private static int Run(Func<int> action) => CliGuard.Run(() =>
     {
         try
         {

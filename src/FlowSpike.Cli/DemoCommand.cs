@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Alerts;
-using FlowSpike.Delivery;
+using FlowSpike.Jobs;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Synthesis;
@@ -18,7 +18,7 @@ internal static class DemoCommand
     {
         var dir = new Option<string>("--dir") { Description = "Working folder for the data, state and alerts (recreated).", DefaultValueFactory = _ => "demo-out", HelpName = "DIR" };
         var cmd = new Command("demo", "Generate a week and a half of flow logs with injected spikes, build the baseline, detect, and show the alerts.") { dir };
-        cmd.SetAction(r => Commands.Guard(() => Run(r.GetValue(dir)!)));
+        cmd.SetAction(r => CliGuard.Run(() => Run(r.GetValue(dir)!)));
         return cmd;
     }
 
@@ -37,18 +37,11 @@ internal static class DemoCommand
         long start = options.Start.ToUnixTimeSeconds();
         long baselineEnd = start + options.SpikeFromDay * 86400L;
         long end = start + options.Days * 86400L;
-        var input = new InputOptions { Inputs = [Path.Combine(data, "AWSLogs")] };
+        string logs = Path.Combine(data, "AWSLogs");
         string statePath = Path.Combine(dir, "flowspike.db");
         string alertsPath = Path.Combine(dir, "alerts.jsonl");
-        using (var store = SqliteStateStore.Open(statePath))
-        {
-            log.Info($"$ flowspike baseline --input {input.Inputs[0]} --from {TimeRange.Format(start)} --to {TimeRange.Format(baselineEnd)} --state {statePath}");
-            BaselineRun.Execute(store, input, start, baselineEnd, 3600, log);
-            log.Info($"$ flowspike detect --input {input.Inputs[0]} --from {TimeRange.Format(baselineEnd)} --to {TimeRange.Format(end)} --state {statePath} --out {alertsPath}");
-            using var sink = new FileAlertSink(alertsPath);
-            DetectRun.Execute(store, input, new DetectRequest { From = baselineEnd, To = end }, sink, log);
-        }
-
+        var demo = new JobSettings { Inputs = [logs] };
+        RunModel(demo with { State = statePath, Output = alertsPath }, start, baselineEnd, end, log, announce: true);
         var alerts = File.ReadAllLines(alertsPath).Select(AlertJson.Parse).ToList();
         var injected = synth.Spikes.ToDictionary(s => (s.SrcIp, s.WindowStart.ToUnixTimeSeconds()), s => s);
         Console.WriteLine();
@@ -70,20 +63,38 @@ internal static class DemoCommand
         if (alerts.Count > 0)
             Console.WriteLine($"Explain a host: ./flowspike explain --state {statePath} --src {alerts[0].SrcIp}");
 
-        // The same data through the recommended model, with its defaults as the CLI sets them.
-        string recommendedState = Path.Combine(dir, "recommended.db"), recommendedAlerts = Path.Combine(dir, "recommended.jsonl");
-        const string Recommended = Baseline.RecommendedModel.ModelName;
-        var recommendedInput = input.ForModel(Recommended);
-        using (var store = SqliteStateStore.Open(recommendedState, Recommended))
-        {
-            BaselineRun.Execute(store, recommendedInput, start, baselineEnd, 3600, NullRunLog.Instance, Recommended);
-            using var sink = new FileAlertSink(recommendedAlerts);
-            DetectRun.Execute(store, recommendedInput, new DetectRequest { From = baselineEnd, To = end, Policy = new AlertPolicy { Model = Recommended, Rollout = new RolloutAwareness(Baseline.SpikeModels.DefaultRolloutShare(Recommended)!.Value) } }, sink, NullRunLog.Instance);
-        }
+        // The same data through the recommended model, with that model's defaults as every caller gets them.
+        string recommendedState = Path.Combine(dir, "recommended.db");
+        string recommendedAlerts = Path.Combine(dir, "recommended.jsonl");
+        RunModel(demo with { Model = Baseline.RecommendedModel.ModelName, State = recommendedState,
+            Output = recommendedAlerts }, start, baselineEnd, end, NullRunLog.Instance);
         var better = File.ReadAllLines(recommendedAlerts).Select(AlertJson.Parse).ToList();
         int betterFound = better.Count(a => injected.ContainsKey((a.SrcIp, a.WindowStart)));
         Console.WriteLine();
         Console.WriteLine($"With --model recommended (docs/models.md): {better.Count} alert(s); {betterFound} of {synth.Spikes.Count} injected spikes found; {better.Count - betterFound} other alert(s). Alerts: {recommendedAlerts}");
         return 0;
+    }
+
+    /// <summary>A baseline over [start, baselineEnd) and a detect over [baselineEnd, end), as the commands run them.</summary>
+    private static void RunModel(JobSettings settings, long start, long baselineEnd, long end, IRunLog log,
+        bool announce = false)
+    {
+        var baseline = BaselineOptions.Resolve(settings with { From = start, To = baselineEnd });
+        var detect = DetectOptions.Resolve(settings with { From = baselineEnd, To = end });
+        string input = settings.Inputs![0];
+        if (announce)
+        {
+            log.Info($"$ flowspike baseline --input {input} --from {TimeRange.Format(start)} " +
+                $"--to {TimeRange.Format(baselineEnd)} --state {settings.State}");
+        }
+        using var store = baseline.OpenState();
+        baseline.Run(store, log);
+        if (announce)
+        {
+            log.Info($"$ flowspike detect --input {input} --from {TimeRange.Format(baselineEnd)} " +
+                $"--to {TimeRange.Format(end)} --state {settings.State} --out {settings.Output}");
+        }
+        using var dispatcher = detect.CreateDispatcher(log);
+        detect.Run(store, dispatcher, log);
     }
 }

@@ -17,7 +17,7 @@ public static class ReportCommands
         var days = new Option<int>("--days") { Description = "How far back to show.", DefaultValueFactory = _ => 14 };
         var width = new Option<int>("--width") { Description = "Columns of the chart.", DefaultValueFactory = _ => 96 };
         var cmd = new Command("explain", "Show a host's recent blocked outbound counts against its threshold, its alerts and top destinations.") { state, src, days, width };
-        cmd.SetAction(r => Commands.Guard(() =>
+        cmd.SetAction(r => CliGuard.Run(() =>
         {
             string ip = r.GetValue(src)!;
             using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
@@ -92,7 +92,7 @@ public static class ReportCommands
         var output = new Option<string>("--out", "-o") { Description = "The HTML file to write.", DefaultValueFactory = _ => "report.html", HelpName = "FILE" };
         var days = new Option<int>("--days") { Description = "How many days before each alert its chart shows.", DefaultValueFactory = _ => 14 };
         var cmd = new Command("report", "Write one self-contained HTML file explaining every alert (works offline).") { state, output, days };
-        cmd.SetAction(r => Commands.Guard(() =>
+        cmd.SetAction(r => CliGuard.Run(() =>
         {
             using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
             string html = HtmlReport.Render(store, r.GetValue(days) * 86400L);

@@ -32,6 +32,7 @@ internal sealed class StderrLog(bool quiet) : IRunLog
     private static void Write(string level, string message)
     {
         ProgressLine.ClearForNote();
+        message = FlagNames.Render(message);
         if (Json)
         {
             Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>

@@ -37,7 +37,7 @@ internal static class SynthCommand
         var cmd = new Command("synth", "Generate realistic synthetic VPC flow logs with injected spikes.");
         foreach (var o in new Option[] { output, start, days, hosts, seed, spikes, spikeFromDay, layout, noGzip, filesPerHour, rate, rejectShare, target, container, scenario })
             cmd.Options.Add(o);
-        cmd.SetAction(r => Commands.Guard(() =>
+        cmd.SetAction(r => CliGuard.Run(() =>
         {
             if (r.GetValue(scenario) is ZooScenario.Name)
             {

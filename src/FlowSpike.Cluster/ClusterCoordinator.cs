@@ -4,6 +4,7 @@ using FlowSpike.Delivery;
 using FlowSpike.Baseline;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
@@ -39,9 +40,18 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         return Entity ?? SpikeModels.DefaultEntity(model);
     }
 
+    /// <summary>A baseline job (<see cref="BaselineOptions"/>) on the cluster, as the local command runs it.</summary>
+    public Task<ClusterRunResult> BaselineAsync(BaselineOptions job, CancellationToken cancellation = default) =>
+        BaselineAsync(job.Input, job.From, job.To, job.SpanSeconds, job.Model, cancellation, job.Rules);
+
+    /// <summary>A detect job (<see cref="DetectOptions"/>) on the cluster, delivering through the job's sinks.</summary>
+    public Task<ClusterRunResult> DetectAsync(DetectOptions job, AlertDispatcher dispatcher,
+        CancellationToken cancellation = default) =>
+        DetectAsync(job.Input, job.Request, dispatcher, cancellation);
+
     public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds, string model, CancellationToken cancellation = default, RecommendedSettings? rules = null)
     {
-        TimeRange.Validate(from, to, spanSeconds, "--span");
+        TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
         await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
         _watch = watch;
         var meta = await StateGrain.Get();
@@ -83,7 +93,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         CancellationToken cancellation = default)
     {
         long size = request.WindowSeconds;
-        TimeRange.Validate(request.From, request.To, size, "--window");
+        TimeRange.Validate(request.From, request.To, size, "WindowSeconds");
         await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
         _watch = watch;
         var policy = request.Policy;
@@ -215,14 +225,14 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
     private int ShardCount(StateMeta meta)
     {
         if (meta.Shards > 0 && Shards != meta.Shards && Shards != ClusterNames.DefaultShards)
-            throw new RunException($"cluster state '{stateName}' has {meta.Shards} shards; --shards {Shards} cannot change that");
+            throw new RunException($"cluster state '{stateName}' has {meta.Shards} shards; {Setting.Name("Shards")} {Shards} cannot change that");
         return meta.Shards > 0 ? meta.Shards : Shards;
     }
 
     private async Task<(List<ScanTask> Tasks, ClusterRunResult Result)> ScanAsync(InputOptions input, ScanJob job, CancellationToken cancellation)
     {
         if (input.Inputs.Contains("-"))
-            throw new RunException("--input -: standard input cannot be scanned on a cluster; give files, folders or s3:// prefixes");
+            throw new RunException($"{Setting.Name("Inputs")} -: standard input cannot be scanned on a cluster; give files, folders or s3:// prefixes");
         var files = InputSet.Expand(input.Inputs, job.From, job.To, input.S3);
         var tasks = files.Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).DistinctBy(t => t.Id).ToList();
         // Large objects first, so one big object does not start last and leave the other silos idle.

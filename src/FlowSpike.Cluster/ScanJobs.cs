@@ -13,7 +13,7 @@ public static class ScanJobs
     {
         string? format = input.FallbackLayout == FlowLayout.Default ? null : string.Join(' ', input.FallbackLayout.Names.Select(n => "${" + n + "}"));
         if (format is not null && (!FlowLayout.TryFromFormatString(format, out var back, out _) || !back!.Names.SequenceEqual(input.FallbackLayout.Names)))
-            throw new RunException("--log-format: this layout cannot be sent to the cluster");
+            throw new RunException($"{Setting.Name("LogFormat")}: this layout cannot be sent to the cluster");
         return new ScanJob
         {
             From = from,
@@ -35,7 +35,7 @@ public static class ScanJobs
     {
         var layout = FlowLayout.Default;
         if (job.LogFormat is not null && !FlowLayout.TryFromFormatString(job.LogFormat, out layout, out string? error))
-            throw new RunException($"--log-format: {error}");
+            throw new RunException($"{Setting.Name("LogFormat")}: {error}");
         if (!EntityRegistry.TryParseKind(job.Entity, out var kind))
             throw new RunException($"unknown entity keying '{job.Entity}'");
         var internalNets = CidrSet.Parse(job.Internal);

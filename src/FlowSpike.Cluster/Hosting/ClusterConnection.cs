@@ -11,11 +11,11 @@ public sealed record ClusterConnection(string RedisConfiguration, string Cluster
         {
             string rest = uri["redis://".Length..].TrimEnd('/');
             if (rest.Length == 0)
-                throw new RunException($"--clustering: '{uri}' names no host (expected redis://HOST:PORT)");
+                throw new RunException($"{Setting.Name("Clustering")}: '{uri}' names no host (expected redis://HOST:PORT)");
             return new ClusterConnection(rest, clusterId);
         }
         if (uri.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-            throw new RunException("--clustering: PostgreSQL is not supported yet; use redis://HOST:PORT");
-        throw new RunException($"--clustering: '{uri}' is not a redis://HOST:PORT address");
+            throw new RunException($"{Setting.Name("Clustering")}: PostgreSQL is not supported yet; use redis://HOST:PORT");
+        throw new RunException($"{Setting.Name("Clustering")}: '{uri}' is not a redis://HOST:PORT address");
     }
 }

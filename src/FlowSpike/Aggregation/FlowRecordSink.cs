@@ -192,7 +192,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         {
             if (!TryEntityKey(srcText, src6, interfaceId, account, vpc, out key))
             {
-                diagnostics.AddMalformed(_source, segment, _line, "no interface-id to key the record by (--entity interface)");
+                diagnostics.AddMalformed(_source, segment, _line, "no interface-id to key the record by (entity keying: interface)");
                 return;
             }
         }

@@ -1,6 +1,9 @@
 namespace FlowSpike.Baseline;
 
-/// <summary>The seed's tunables: deviationThreshold (3), dataPointThreshold (5) and the update weight (720 = 30 days of hours).</summary>
+/// <summary>
+/// The ESCU search's tunables: deviationThreshold (3), dataPointThreshold (5) and the update weight (720 = 30 days of
+/// hours).
+/// </summary>
 public sealed record SpikeSettings
 {
     public double DeviationThreshold { get; init; } = 3;
@@ -13,11 +16,11 @@ public sealed record SpikeSettings
     public string? Validate()
     {
         if (!double.IsFinite(DeviationThreshold) || DeviationThreshold < 0)
-            return $"--deviation-threshold must be a finite number >= 0 (got {DeviationThreshold})";
+            return $"{Setting.Name(nameof(DeviationThreshold))} must be a finite number >= 0 (got {DeviationThreshold})";
         if (DataPointThreshold < 0)
-            return $"--data-point-threshold must be >= 0 (got {DataPointThreshold})";
+            return $"{Setting.Name(nameof(DataPointThreshold))} must be >= 0 (got {DataPointThreshold})";
         if (!double.IsFinite(Weight) || Weight < 1)
-            return $"--weight must be a number >= 1 (got {Weight})";
+            return $"{Setting.Name(nameof(Weight))} must be a number >= 1 (got {Weight})";
         return null;
     }
 }

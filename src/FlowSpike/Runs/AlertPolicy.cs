@@ -21,5 +21,5 @@ public sealed record AlertPolicy
 
     public ISpikeModel CreateModel() => SpikeModels.IsKnown(Model)
         ? SpikeModels.Create(Model, Settings, Rules)
-        : throw new RunException(SpikeModels.Retired(Model) ?? $"--model: unknown model '{Model}' (known: {string.Join(", ", SpikeModels.Names)})");
+        : throw new RunException(SpikeModels.Unknown(Model));
 }

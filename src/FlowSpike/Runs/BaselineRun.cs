@@ -14,7 +14,7 @@ public static class BaselineRun
 
     public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds, IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null)
     {
-        TimeRange.Validate(from, to, spanSeconds, "--span");
+        TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
         TimeRange.RefuseFuture(to, spanSeconds);
         var files = InputSet.Expand(input.Inputs, from, to, input.S3, log.Warn);
         InputCheck.RequireFiles(files, input);

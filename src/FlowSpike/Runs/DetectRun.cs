@@ -23,7 +23,7 @@ public static class DetectRun
     public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, AlertDispatcher dispatcher, IRunLog log, CancellationToken cancellation = default)
     {
         long size = request.WindowSeconds;
-        TimeRange.Validate(request.From, request.To, size, "--window");
+        TimeRange.Validate(request.From, request.To, size, "WindowSeconds");
         TimeRange.RefuseFuture(request.To, size);
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
@@ -81,9 +81,9 @@ public static class DetectRun
     {
         if (info.BaselineSpanSeconds is { } span && span != size)
         {
-            throw new RunException($"--window {size}s differs from the state's baseline span of {span}s; " +
-                $"use --window {span}s, " +
-                $"rebuild the baseline with --span {size}s, or give --allow-span-mismatch");
+            throw new RunException($"{Setting.Name("WindowSeconds")} {size}s differs from the state's baseline span of {span}s; " +
+                $"use {Setting.Name("WindowSeconds")} {span}s, " +
+                $"rebuild the baseline with {Setting.Name("SpanSeconds")} {size}s, or give {Setting.Name("AllowSpanMismatch")}");
         }
     }
 
@@ -92,6 +92,6 @@ public static class DetectRun
         string names = string.Join(", ", empty.Take(5).Select(TimeRange.Format)) + (empty.Count > 5 ? ", ..." : "");
         return new RunException($"{empty.Count} window(s) of {size}s had no flow-log records at all: {names}; " +
             $"{held} window(s) from {TimeRange.Format(empty[0])} on were not committed (a gap in the inputs?). " +
-            "Rerun with the data, or with --allow-empty-windows if the silence is real");
+            $"Rerun with the data, or with {Setting.Name("AllowEmptyWindows")} if the silence is real");
     }
 }

@@ -1,13 +1,11 @@
 using System.Globalization;
 using FlowSpike.Alerts;
-using FlowSpike.Delivery;
-using FlowSpike.State;
 
 namespace FlowSpike.Runs;
 
 /// <summary>
-/// Runs several models over the same data (a baseline, then detection) and scores their alerts against labelled
-/// spikes: precision, recall, F1, alerts per 1,000 host-hours, and detection delay.
+/// Scores alerts against labelled spikes (the models run as jobs: <see cref="Jobs.EvaluateOptions"/>): precision,
+/// recall, F1, alerts per 1,000 host-hours, and detection delay.
 /// </summary>
 public static class Evaluation
 {
@@ -47,52 +45,6 @@ public static class Evaluation
         return labels;
     }
 
-    public static List<Row> Run(InputOptions input, IReadOnlyList<Label> labels, long baselineFrom, long baselineTo, long to, long window, IEnumerable<string> models, IRunLog log) =>
-        Run(input, labels, baselineFrom, baselineTo, to, window, models, log, null);
-
-    /// <summary>As above; <paramref name="alertsByModel"/>, when given, receives each model's alerts.</summary>
-    public static List<Row> Run(InputOptions input, IReadOnlyList<Label> labels, long baselineFrom, long baselineTo, long to, long window, IEnumerable<string> models, IRunLog log, Dictionary<string, List<Alert>>? alertsByModel)
-    {
-        var rows = new List<Row>();
-        string dir = Path.Combine(Path.GetTempPath(), "flowspike-evaluate-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
-        {
-            foreach (string model in models)
-            {
-                string statePath = Path.Combine(dir, model + ".db");
-                var sink = new CollectingSink();
-                int hosts;
-                // Each model with its own defaults: the models beyond the seed count IPv6 unique local sources.
-                var modelInput = input.ForModel(model);
-                using (var store = SqliteStateStore.Open(statePath, model))
-                {
-                    BaselineRun.Execute(store, modelInput, baselineFrom, baselineTo, window, NullRunLog.Instance, model);
-                    // A labelled data set is what it is: an hour without records in it is quiet, not missing.
-                    var request = new DetectRequest
-                    {
-                        From = baselineTo,
-                        To = to,
-                        WindowSeconds = window,
-                        Policy = new AlertPolicy { Model = model, KeepHistory = false },
-                        AllowEmptyWindows = true,
-                    };
-                    DetectRun.Execute(store, modelInput, request, sink, NullRunLog.Instance);
-                    hosts = store.LoadLookup().Count;
-                }
-                rows.Add(Score(model, sink.Alerts, labels, hosts * ((to - baselineTo) / (double)window), window));
-                if (alertsByModel is not null)
-                    alertsByModel[model] = sink.Alerts;
-                log.Info($"{model}: {sink.Alerts.Count} alert(s)");
-            }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        return rows;
-    }
-
     public static Row Score(string model, IReadOnlyList<Alert> alerts, IReadOnlyList<Label> labels, double hostWindows, long window)
     {
         // An alert is true when it names a labelled host in a window overlapping the labelled spike; an alert keyed by
@@ -120,14 +72,14 @@ public static class Evaluation
         const long Epoch2000 = 946_684_800;
         var scan = Aggregation.FlowScanner.Scan(files, input.Scan(Epoch2000, Epoch2000 + window * (uint.MaxValue - 1L), window, keepDetails: false));
         if (scan.Partial.Windows.Count == 0)
-            throw new RunException("evaluate: no blocked outbound records in the input; give --baseline-from, --baseline-to and --to");
+            throw new RunException($"evaluate: no blocked outbound records in the input; give {Setting.Name("BaselineFrom")}, {Setting.Name("BaselineTo")} and {Setting.Name("To")}");
         long first = scan.Partial.Windows.Keys.Min(), last = scan.Partial.Windows.Keys.Max() + window;
         if (labels.Count == 0)
-            throw new RunException("evaluate: no labelled spikes; give --baseline-to");
+            throw new RunException($"evaluate: no labelled spikes; give {Setting.Name("BaselineTo")}");
         long firstSpike = labels.Min(l => l.WindowStart);
         long day = firstSpike - (((firstSpike % 86400) + 86400) % 86400);
         if (day <= first)
-            throw new RunException($"evaluate: the first labelled spike ({TimeRange.Format(firstSpike)}) leaves no baseline before it; give --baseline-to");
+            throw new RunException($"evaluate: the first labelled spike ({TimeRange.Format(firstSpike)}) leaves no baseline before it; give {Setting.Name("BaselineTo")}");
         return (first, day, last);
     }
 
@@ -137,18 +89,5 @@ public static class Evaluation
         foreach (var r in rows)
             sb.Append(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Alerts} | {r.TruePositives} | {r.FalsePositives} | {r.Missed} | {r.Precision:F2} | {r.Recall:F2} | {r.F1:F2} | {r.AlertsPer1000HostHours:F2} | {(double.IsNaN(r.MeanDelayWindows) ? "n/a" : r.MeanDelayWindows.ToString("F1", CultureInfo.InvariantCulture))} |\n");
         return sb.ToString();
-    }
-
-    private sealed class CollectingSink : IAlertSink
-    {
-        public List<Alert> Alerts { get; } = [];
-        public string Name => "evaluation";
-        /// <summary>Collects the alerts and reports them delivered, so none is offered again in a later window.</summary>
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
-        {
-            Alerts.AddRange(alerts.Select(a => AlertJson.Parse(a.Body)));
-            receipt.Deliver([.. alerts.Select(a => a.Id)]);
-        }
-        public void Dispose() { }
     }
 }

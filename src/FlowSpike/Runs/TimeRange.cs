@@ -56,28 +56,28 @@ public static class TimeRange
         return true;
     }
 
-    public static void Validate(long from, long to, long size, string sizeOption)
+    public static void Validate(long from, long to, long size, string sizeSetting)
     {
         if (size <= 0)
-            throw new RunException($"{sizeOption} must be positive");
+            throw new RunException($"{Setting.Name(sizeSetting)} must be positive");
         if (to <= from)
-            throw new RunException($"--to ({Format(to)}) must be after --from ({Format(from)})");
+            throw new RunException($"{Setting.Name("To")} ({Format(to)}) must be after {Setting.Name("From")} ({Format(from)})");
         if (!WindowMath.IsAligned(from, size))
-            throw new RunException($"--from {Format(from)} is not aligned to {sizeOption} {size}s (nearest: {Format(WindowMath.Floor(from, size))})");
+            throw new RunException($"{Setting.Name("From")} {Format(from)} is not aligned to {Setting.Name(sizeSetting)} {size}s (nearest: {Format(WindowMath.Floor(from, size))})");
         if (!WindowMath.IsAligned(to, size))
-            throw new RunException($"--to {Format(to)} is not aligned to {sizeOption} {size}s (nearest: {Format(WindowMath.Floor(to, size))})");
+            throw new RunException($"{Setting.Name("To")} {Format(to)} is not aligned to {Setting.Name(sizeSetting)} {size}s (nearest: {Format(WindowMath.Floor(to, size))})");
     }
 
     /// <summary>
     /// Refuses a range end later than now plus one window (a typo in the year, a clock far off): windows that have not
     /// happened yet would be committed empty and the real data later skipped as already committed.
     /// </summary>
-    public static void RefuseFuture(long to, long size, string option = "--to", long? now = null)
+    public static void RefuseFuture(long to, long size, string setting = "To", long? now = null)
     {
         long current = now ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (to > current + size)
         {
-            throw new RunException($"{option} {Format(to)} is in the future (now is {Format(current)}; " +
+            throw new RunException($"{Setting.Name(setting)} {Format(to)} is in the future (now is {Format(current)}; " +
                 "at most one window ahead is accepted): windows that have not happened cannot be committed");
         }
     }

@@ -23,7 +23,7 @@ public static class WindowPlan
             if (committedUntil is { } mark && w < mark)
                 throw new RunException(
                     $"window {TimeRange.Format(w)} was never applied and starts before the committed mark {TimeRange.Format(mark)}; " +
-                    "applying it now would reorder the baseline's history (start --from at or after the mark)");
+                    $"applying it now would reorder the baseline's history (start {Setting.Name("From")} at or after the mark)");
             todo.Add(w);
         }
         if (skipped > 0)

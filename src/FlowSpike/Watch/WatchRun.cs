@@ -25,9 +25,9 @@ public static class WatchRun
     {
         long size = request.WindowSeconds;
         if (size <= 0)
-            throw new RunException("--window must be positive");
+            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
         if (request.LatenessSeconds < 0)
-            throw new RunException("--lateness must not be negative");
+            throw new RunException($"{Setting.Name("LatenessSeconds")} must not be negative");
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
         DetectRun.RefuseOtherSpan(store.Info, size);
@@ -108,7 +108,7 @@ public static class WatchRun
                     {
                         heldWarned = open;
                         log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, " +
-                            "and the windows after it wait (--allow-empty-windows closes such windows as quiet)");
+                            $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such windows as quiet)");
                     }
                     break;
                 }
@@ -132,17 +132,17 @@ public static class WatchRun
         if (info.CommittedUntil is not { } mark)
         {
             if (request.From is not { } from)
-                throw new RunException("the state has no committed window yet: run `flowspike baseline` first, or give --from");
-            TimeRange.Validate(from, from + size, size, "--window");
+                throw new RunException($"the state has no committed window yet: run `flowspike baseline` first, or give {Setting.Name("From")}");
+            TimeRange.Validate(from, from + size, size, "WindowSeconds");
             return from;
         }
         if (!WindowMath.IsAligned(mark, size))
-            throw new RunException($"the committed mark {TimeRange.Format(mark)} is not aligned to --window {size}s");
+            throw new RunException($"the committed mark {TimeRange.Format(mark)} is not aligned to {Setting.Name("WindowSeconds")} {size}s");
         if (request.From is { } f)
         {
-            TimeRange.Validate(f, f + size, size, "--window");
+            TimeRange.Validate(f, f + size, size, "WindowSeconds");
             if (f < mark)
-                throw new RunException($"--from {TimeRange.Format(f)} is before the committed mark {TimeRange.Format(mark)}; applying it would reorder the baseline's history");
+                throw new RunException($"{Setting.Name("From")} {TimeRange.Format(f)} is before the committed mark {TimeRange.Format(mark)}; applying it would reorder the baseline's history");
             if (f > mark)
             {
                 log.Warn($"gap: no window was applied between {TimeRange.Format(mark)} and {TimeRange.Format(f)}");
@@ -215,11 +215,11 @@ public static class WatchRun
         try
         {
             string text = File.ReadAllText(path).Trim();
-            return TimeRange.TryParseTime(text, out long t) ? t : throw new RunException($"--clock {path}: '{text}' is not a time");
+            return TimeRange.TryParseTime(text, out long t) ? t : throw new RunException($"{Setting.Name("Clock")} {path}: '{text}' is not a time");
         }
         catch (IOException e)
         {
-            throw new RunException($"--clock {path}: cannot read ({e.Message})");
+            throw new RunException($"{Setting.Name("Clock")} {path}: cannot read ({e.Message})");
         }
     }
 }

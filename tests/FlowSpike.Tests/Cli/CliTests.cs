@@ -48,7 +48,7 @@ public class CliTests
     [InlineData("--internal", "10.0.0.1/8", "--internal: '10.0.0.1/8' has host bits set")]
     [InlineData("--log-format", "${version} ${nope}", "--log-format: log format names an unknown field 'nope'")]
     [InlineData("--deviation-threshold", "-1", "--deviation-threshold must be a finite number >= 0")]
-    [InlineData("--min-count", "5", "--min-count is a rule of the recommended model; the splunk model is the seed's, exactly")]
+    [InlineData("--min-count", "5", "--min-count is a rule of the recommended model; the splunk model is the ESCU search's, exactly")]
     [InlineData("--internal", "fd00::1/8", "--internal: 'fd00::1/8' has host bits set")]
     [InlineData("--entity", "vpc", "Argument 'vpc' not recognized")]
     public void Bad_option_values_name_the_option(string option, string value, string expected)

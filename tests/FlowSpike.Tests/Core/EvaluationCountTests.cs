@@ -1,4 +1,5 @@
 using FlowSpike.Alerts;
+using FlowSpike.Jobs;
 using FlowSpike.Runs;
 using FlowSpike.Synthesis;
 using FlowSpike.Tests.Support;
@@ -14,8 +15,8 @@ public class EvaluationCountTests
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var labels = Evaluation.ReadLabels(set.Result.LabelsPath);
         var byModel = new Dictionary<string, List<Alert>>();
-        var rows = Evaluation.Run(new InputOptions { Inputs = [set.Logs] }, labels, SynthData.From, SynthData.BaselineEnd,
-            SynthData.End, 3600, ["splunk", "recommended"], NullRunLog.Instance, byModel);
+        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [set.Logs], Labels = set.Result.LabelsPath, Models = ["splunk", "recommended"] })
+            .Run(SynthData.From, SynthData.BaselineEnd, SynthData.End, NullRunLog.Instance, byModel);
         foreach (var row in rows)
         {
             // An alert is one host in one window: its id is unique, and the row counts exactly those.

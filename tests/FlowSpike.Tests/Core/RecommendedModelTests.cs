@@ -1,5 +1,6 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
+using FlowSpike.Jobs;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Synthesis;
@@ -273,8 +274,8 @@ public class RecommendedModelTests
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var labels = Evaluation.ReadLabels(set.Result.LabelsPath);
-        var rows = Evaluation.Run(new InputOptions { Inputs = [set.Logs] }, labels, SynthData.From, SynthData.BaselineEnd, SynthData.End, 3600,
-            ["splunk", "recommended"], NullRunLog.Instance).ToDictionary(r => r.Model);
+        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [set.Logs], Labels = set.Result.LabelsPath, Models = ["splunk", "recommended"] })
+            .Run(SynthData.From, SynthData.BaselineEnd, SynthData.End, NullRunLog.Instance).ToDictionary(r => r.Model);
         var splunk = rows["splunk"];
         var recommended = rows["recommended"];
         Assert.True(splunk.FalsePositives > 0, "the benchmark should show the seed's false alerts");

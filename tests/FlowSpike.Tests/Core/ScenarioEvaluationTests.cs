@@ -1,3 +1,4 @@
+using FlowSpike.Jobs;
 using FlowSpike.Runs;
 using FlowSpike.Synthesis;
 using FlowSpike.Tests.Support;
@@ -21,8 +22,8 @@ public class ScenarioEvaluationTests
         var labels = Evaluation.ReadLabels(dir.File("labels.csv"));
         Assert.Equal(labelled, labels.Count);
         long start = WeaknessScenario.Start.ToUnixTimeSeconds();
-        var rows = Evaluation.Run(new InputOptions { Inputs = [dir.File("flows.log")] }, labels, start, start + 7 * 86400, start + 10 * 86400, 3600,
-            ["splunk", "recommended"], NullRunLog.Instance).ToDictionary(r => r.Model);
+        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [dir.File("flows.log")], Labels = dir.File("labels.csv"), Models = ["splunk", "recommended"] })
+            .Run(start, start + 7 * 86400, start + 10 * 86400, NullRunLog.Instance).ToDictionary(r => r.Model);
         var (splunk, recommended) = (rows["splunk"], rows["recommended"]);
         Assert.True(splunk.FalsePositives + splunk.Missed > 0, $"{scenario}: the seed should show its weakness");
         Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives, $"{scenario}: false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using FlowSpike.Jobs;
+using FlowSpike.Watch;
+
+namespace FlowSpike.Cli;
+
+/// <summary>`flowspike watch`: follows the inputs, counting each new file once and closing windows after lateness.</summary>
+internal static class WatchCommand
+{
+    public static Command Build()
+    {
+        var flags = new JobFlags(range: false);
+        var detection = new DetectFlags();
+        var lateness = CliOptions.Duration("--lateness",
+            "How long after a window's end to wait for late files before closing it.", JobDefaults.LatenessSeconds);
+        var poll = CliOptions.Duration("--poll-interval", "How often to look for new files.",
+            JobDefaults.PollIntervalSeconds);
+        var from = CliOptions.Time("--from",
+            "First window when the state has no committed window yet (otherwise watch continues after it).");
+        from.Required = false;
+        var clock = new Option<string?>("--clock")
+        {
+            Description = "A file holding the current time (epoch seconds or ISO 8601), read at every poll, instead " +
+                "of the data's own time: for replays and tests.",
+            HelpName = "FILE",
+        };
+        var once = new Option<bool>("--once") { Description = "Process the files present, close what can be closed, and exit." };
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Address for /healthz and /metrics (none to disable).",
+            DefaultValueFactory = _ => "127.0.0.1:9464",
+            HelpName = "HOST:PORT",
+        };
+        var otlp = new Option<string?>("--otlp-endpoint")
+        {
+            Description = "Also push metrics over OTLP/HTTP to this collector (default: OTEL_EXPORTER_OTLP_ENDPOINT).",
+            HelpName = "URL",
+        };
+        var cmd = new Command("watch", "Run continuously: count new files exactly once as they arrive and close " +
+            "each window after its lateness, as detect would.");
+        flags.AddTo(cmd);
+        detection.AddTo(cmd);
+        foreach (var o in new Option[] { lateness, poll, from, clock, once, listen, otlp })
+            cmd.Options.Add(o);
+        cmd.SetAction(r => CliGuard.Run(() =>
+        {
+            var settings = detection.Bind(r, flags.Bind(r)) with
+            {
+                LatenessSeconds = Given.Seconds(r, lateness),
+                PollIntervalSeconds = Given.Seconds(r, poll),
+                From = Given.Val(r, from),
+                Clock = Given.Ref(r, clock),
+                Once = Given.Val(r, once),
+            };
+            var job = WatchOptions.Resolve(settings, flags.LoadConfig(r));
+            var log = flags.Log(r);
+            using var stop = new CancellationTokenSource();
+            // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
+            using var metrics = new WatchMetrics();
+            if (MetricsEndpoint.Exposure(r.GetValue(listen)!) is { } exposed)
+                log.Warn(exposed);
+            using var server = MetricsEndpoint.Start(r.GetValue(listen), r.GetValue(otlp));
+            using var store = job.OpenState();
+            using var dispatcher = job.CreateDispatcher(log);
+            job.Run(store, dispatcher, log, metrics, stop.Token);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+}
