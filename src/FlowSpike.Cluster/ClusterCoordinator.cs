@@ -66,10 +66,9 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             From = from,
             To = to,
             SpanSeconds = spanSeconds,
-            Model = model,
+            Policy = new AlertPolicy { Model = model, Rules = rules },
             TaskIds = [.. tasks.Select(t => t.Id)],
             Entity = job.Entity,
-            Rules = RuleSet.From(rules),
         };
         var hosts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
             ClusterRetry.Run(() => Shard(s).Baseline(baseline), $"baseline of shard {s}", log, cancellation, _watch)));
@@ -131,15 +130,9 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         {
             RunId = Guid.NewGuid().ToString("N"),
             WindowSeconds = size,
-            Model = policy.Model,
-            DeviationThreshold = policy.Settings.DeviationThreshold,
-            DataPointThreshold = policy.Settings.DataPointThreshold,
-            Weight = policy.Settings.Weight,
-            AllowSrc = [.. policy.Filter.AllowSources.Networks.Select(n => n.ToString())],
-            AllowDest = [.. policy.Filter.AllowDestinations.Networks.Select(n => n.ToString())],
             TaskIds = [.. tasks.Select(t => t.Id)],
             Entity = job.Entity,
-            Rules = RuleSet.From(policy.Rules),
+            Policy = policy,
         };
         var clock = Stopwatch.StartNew();
         int alerts = 0, suppressed = 0;

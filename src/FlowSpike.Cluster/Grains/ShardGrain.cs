@@ -4,7 +4,6 @@ using FlowSpike.Alerts;
 using FlowSpike.Baseline;
 using FlowSpike.Cluster.Wire;
 using FlowSpike.Detection;
-using FlowSpike.Runs;
 using FlowSpike.Selection;
 
 namespace FlowSpike.Cluster.Grains;
@@ -36,7 +35,7 @@ public sealed class ShardGrain(
         _cachedRun = null;
         var names = Names();
         var buckets = await Gather(job.TaskIds, job.SpanSeconds, names);
-        var rows = BaselineBuilder.For(job.Model, buckets, job.From, job.To, job.Rules?.ToSettings());
+        var rows = BaselineBuilder.For(job.Policy.Model, buckets, job.From, job.To, job.Policy.Rules);
         state.State.Rows = rows.ToDictionary(kv => kv.Key, kv => RowState.From(kv.Value));
         SaveNames(names);
         state.State.BaselineRunId = job.RunId;
@@ -60,9 +59,9 @@ public sealed class ShardGrain(
             _cached = await Gather(job.TaskIds, job.WindowSeconds, names);
             _cachedRun = job.RunId;
         }
-        var settings = new SpikeSettings { DeviationThreshold = job.DeviationThreshold, DataPointThreshold = job.DataPointThreshold, Weight = job.Weight };
-        var model = new AlertPolicy { Settings = settings, Model = job.Model, Rules = job.Rules?.ToSettings() }.CreateModel();
-        var filter = new AlertFilter(CidrSet.Parse(job.AllowSrc), CidrSet.Parse(job.AllowDest));
+        var settings = job.Policy.Settings;
+        var model = job.Policy.CreateModel();
+        var filter = job.Policy.Filter;
         var table = new BaselineTable(state.State.Rows.Values.Select(r => r.ToRow()), names);
         var sources = _cached.SourcesIn(window);
         var result = WindowStep.Apply(window, window + job.WindowSeconds, sources, table, model, filter, settings);

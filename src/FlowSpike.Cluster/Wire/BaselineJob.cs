@@ -1,3 +1,5 @@
+using FlowSpike.Runs;
+
 namespace FlowSpike.Cluster.Wire;
 
 /// <summary>One baseline invocation as the shards see it.</summary>
@@ -9,9 +11,8 @@ public sealed record BaselineJob
     [Id(1)] public required long From { get; init; }
     [Id(2)] public required long To { get; init; }
     [Id(3)] public required long SpanSeconds { get; init; }
-    [Id(4)] public required string Model { get; init; }
+    /// <summary>The model and its rules (the rest of the policy plays no part in a baseline).</summary>
+    [Id(4)] public required AlertPolicy Policy { get; init; }
     [Id(5)] public required string[] TaskIds { get; init; }
     [Id(6)] public string Entity { get; init; } = "src_ip";
-    /// <summary>The rules of the models beyond the seed; null is the recommendation.</summary>
-    [Id(7)] public RuleSet? Rules { get; init; }
 }

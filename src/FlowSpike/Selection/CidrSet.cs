@@ -5,6 +5,7 @@ namespace FlowSpike.Selection;
 /// mask/network pairs without early exit; larger ones (allow-lists) are merged into sorted disjoint ranges searched by
 /// halving. <see cref="ContainsScan"/> is the linear twin the tests compare both with.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CidrSetJsonConverter))]
 public sealed class CidrSet
 {
     public static readonly IReadOnlyList<string> Rfc1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -125,5 +126,13 @@ public sealed class CidrSet
         return false;
     }
 
-    public override string ToString() => string.Join(",", [.. Networks.Select(n => n.ToString()), .. Ipv6Networks.Select(n => n.ToString())]);
+    /// <summary>Each network as text, IPv4 first: what <see cref="Parse"/> reads back.</summary>
+    public string[] ToStrings() => [.. Networks.Select(n => n.ToString()), .. Ipv6Networks.Select(n => n.ToString())];
+
+    public override string ToString() => string.Join(",", ToStrings());
+
+    /// <summary>Two sets are equal when they list the same networks in the same order.</summary>
+    public override bool Equals(object? obj) => obj is CidrSet other && ToString() == other.ToString();
+
+    public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
 }

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FlowSpike.Selection;
+
+/// <summary>A <see cref="CidrSet"/> in JSON: the array of its networks, parsed back on reading.</summary>
+public sealed class CidrSetJsonConverter : JsonConverter<CidrSet>
+{
+    public override CidrSet Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var networks = JsonSerializer.Deserialize<string[]>(ref reader, options) ?? [];
+        try
+        {
+            return CidrSet.Parse(networks);
+        }
+        catch (FormatException e)
+        {
+            throw new JsonException(e.Message, e);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, CidrSet value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (string network in value.ToStrings())
+            writer.WriteStringValue(network);
+        writer.WriteEndArray();
+    }
+}
