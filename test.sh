@@ -56,7 +56,8 @@ fi
 # local run (the larger runs are in docs/scale.md).
 e2e_data="$(mktemp -d -t flowspike-e2e-data.XXXXXX)"
 e2e_out=""
-if dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll synth --out "$e2e_data" --days 10 --spike-from-day 7 --seed 42 --hosts 40 >/dev/null 2>&1; then
+source scripts/artifacts.sh
+if dotnet "$FS_CLI_DLL" synth --out "$e2e_data" --days 10 --spike-from-day 7 --seed 42 --hosts 40 >/dev/null 2>&1; then
   e2e_out="$(scripts/cluster-e2e.sh --input "$e2e_data/AWSLogs" --from 2026-10-08T00:00:00Z --to 2026-10-11T00:00:00Z \
     --baseline-from 2026-10-01T00:00:00Z 2>&1 | grep -v retrying)"
   echo "$e2e_out"

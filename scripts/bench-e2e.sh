@@ -33,9 +33,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null
 dotnet build bench/FlowSpike.Peer -c Release -nologo -v quiet >/dev/null
 dotnet build bench/FlowSpike.Bench -c Release -nologo -v quiet >/dev/null
-fs="dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll"
-peer="dotnet bench/FlowSpike.Peer/bin/Release/net10.0/FlowSpike.Peer.dll"
-gen="dotnet bench/FlowSpike.Bench/bin/Release/net10.0/FlowSpike.Bench.dll"
+source scripts/artifacts.sh
+fs="dotnet $FS_CLI_DLL"
+peer="dotnet $FS_PEER_DLL"
+gen="dotnet $FS_BENCH_DLL"
 from=2026-10-01T00:00:00Z; from_s=1790812800
 to_s=$((from_s + 4 * 86400)); to=$(date -u -d "@$to_s" +%Y-%m-%dT%H:%M:%SZ)
 mkdir -p "$dir"

@@ -11,6 +11,7 @@
 # Usage: scripts/check-deploy.sh [--install]   (--install: get the tools from apt and npm when they are missing)
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.." || exit 1
+source scripts/artifacts.sh
 
 if [ "${1:-}" = "--install" ]; then
   missing=()
@@ -92,7 +93,7 @@ syscalls_of() {
 }
 systemd_syscalls() {
   need strace || return 1
-  local dll=src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll
+  local dll="$FS_CLI_DLL"
   [ -f "$dll" ] || { echo "$dll is missing: build first"; return 1; }
   local filter group
   : > "$tmp/allowed"; : > "$tmp/denied"

@@ -28,7 +28,8 @@ fi
 command -v redis-server >/dev/null || { echo "cluster-e2e: redis-server is required (Debian: apt-get install redis-server)" >&2; exit 2; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null || { echo "cluster-e2e: build failed" >&2; exit 1; }
-fs=(dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll)
+source scripts/artifacts.sh
+fs=(dotnet "$FS_CLI_DLL")
 dir=$(mktemp -d -t flowspike-cluster-e2e.XXXXXX)
 pids=()
 cleanup() {

@@ -18,7 +18,8 @@ while [ $# -gt 0 ]; do
 done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null || exit 1
-fs=(dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll)
+source scripts/artifacts.sh
+fs=(dotnet "$FS_CLI_DLL")
 dir=$(mktemp -d -t flowspike-cluster-scale.XXXXXX)
 pids=()
 stop_silos() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done; pids=(); }

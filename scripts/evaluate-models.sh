@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null
-fs=(dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll)
+source scripts/artifacts.sh
+fs=(dotnet "$FS_CLI_DLL")
 dir=$(mktemp -d -t flowspike-evaluate.XXXXXX)
 table=""
 for spec in "demo:--seed 42 --hosts 40" "larger:--seed 7 --hosts 300 --spikes 20"; do

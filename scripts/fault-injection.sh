@@ -17,7 +17,8 @@ done
 dir=${dir:-$(mktemp -d -t flowspike-faults.XXXXXX)}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null
-fs=(dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll)
+source scripts/artifacts.sh
+fs=(dotnet "$FS_CLI_DLL")
 RANDOM=$seed
 
 start=1790812800 # 2026-10-01T00:00:00Z
