@@ -7,6 +7,7 @@ using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
 using FlowSpike.State;
+using FlowSpike.Synth;
 
 namespace FlowSpike.Cli;
 

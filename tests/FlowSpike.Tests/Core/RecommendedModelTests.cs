@@ -2,7 +2,7 @@ using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
 using FlowSpike.Runs;
 using FlowSpike.State;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;

@@ -1,5 +1,5 @@
 using FlowSpike.Runs;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;

@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>What a generator run wrote. <paramref name="Records"/> excludes header lines,
 /// <paramref name="UncompressedBytes"/> includes them.</summary>

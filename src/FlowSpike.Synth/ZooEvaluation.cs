@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using FlowSpike.Alerts;
 using FlowSpike.Baseline;
-using FlowSpike.Synthesis;
+using FlowSpike.Runs;
 
-namespace FlowSpike.Runs;
+namespace FlowSpike.Synth;
 
 /// <summary>
 /// The zoo's figures (`flowspike evaluate` on `synth --scenario zoo`, and the calibration on spike-free zoos):

@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>The containers AWS delivers flow logs in; `flowspike synth --container` writes each of them.</summary>
 public enum FlowContainer

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>The fixed population of a run: accounts, hosts, external peers and the column layout,
 /// all derived from the seed.</summary>

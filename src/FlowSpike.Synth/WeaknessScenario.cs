@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>
 /// Small labelled data sets, one per weakness of the seed's statistics, for `flowspike evaluate`. Each is ten days of

@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Small deterministic helpers: seed mixing and Poisson / normal draws from a seeded <see cref="Random"/>.</summary>
 internal static class SynthMath

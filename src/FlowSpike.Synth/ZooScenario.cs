@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using FlowSpike.Baseline;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>
 /// A zoo of host behaviours (`flowspike synth --scenario zoo`): plain Poisson hosts from 0.2 to 200 an hour,

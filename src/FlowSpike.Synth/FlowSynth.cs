@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Writes a deterministic synthetic VPC Flow Log data set laid out like S3 delivery, with
 /// injected spikes of blocked outbound traffic and their labels.</summary>

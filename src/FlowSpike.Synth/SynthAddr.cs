@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>An address field value: IPv4 as a number, IPv6 as pre-formatted UTF-8 (formatted once at
 /// setup so records never allocate), or none ("-").</summary>

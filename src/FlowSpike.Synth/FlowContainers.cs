@@ -6,7 +6,7 @@ using FlowSpike.Records;
 using Parquet;
 using Parquet.Serialization;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>
 /// Rewrites a text flow log into another container with the same logical records, so that every reader can be

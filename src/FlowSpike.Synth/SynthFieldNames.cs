@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Header names of <see cref="SynthField"/>, indexed by the enum value.</summary>
 internal static class SynthFieldNames

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Formats records straight into a reusable byte buffer (no string per record) and hands
 /// full chunks to the current file's stream.</summary>

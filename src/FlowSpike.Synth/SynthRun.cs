@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>One generator run: plans the spikes, then writes hour after hour, account by account.</summary>
 internal sealed class SynthRun
