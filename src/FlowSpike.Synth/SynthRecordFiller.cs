@@ -4,14 +4,18 @@ namespace FlowSpike.Synth;
 /// (accepted flows, inbound scans, internal traffic, NODATA and SKIPDATA, IPv6).</summary>
 internal sealed class SynthRecordFiller
 {
-    private static readonly int[] AcceptTcpPorts = [443, 443, 443, 443, 443, 443, 80, 80, 22, 8443, 9418, 5222, 993, 587];
+    private static readonly int[] AcceptTcpPorts =
+        [443, 443, 443, 443, 443, 443, 80, 80, 22, 8443, 9418, 5222, 993, 587];
     private static readonly int[] AcceptUdpPorts = [53, 53, 123, 443, 3478, 500, 4500];
     private static readonly int[] AcceptTcpFlags = [3, 3, 3, 19, 19, 19, 19, 2, 1, 18];
     private static readonly int[] ResponseTcpFlags = [19, 19, 18, 18, 3, 1];
-    private static readonly int[] BlockedTcpPorts = [443, 443, 443, 80, 80, 22, 25, 3389, 445, 8080, 8443, 9200, 27017, 6379, 5432, 3306, 1433, 23, 21, 6667];
+    private static readonly int[] BlockedTcpPorts =
+        [443, 443, 443, 80, 80, 22, 25, 3389, 445, 8080, 8443, 9200, 27017, 6379, 5432, 3306, 1433, 23, 21, 6667];
     private static readonly int[] BlockedUdpPorts = [53, 123, 161, 1900, 5353, 500, 69, 11211];
-    private static readonly int[] ScannerPorts = [22, 22, 23, 3389, 445, 80, 8080, 1433, 3306, 5900, 6379, 2375, 9200, 5432, 21, 25, 8443, 111, 135, 139];
-    private static readonly int[] InternalPorts = [443, 5432, 6379, 3306, 8080, 9092, 2049, 22, 27017, 9200, 11211, 8500, 2379];
+    private static readonly int[] ScannerPorts =
+        [22, 22, 23, 3389, 445, 80, 8080, 1433, 3306, 5900, 6379, 2375, 9200, 5432, 21, 25, 8443, 111, 135, 139];
+    private static readonly int[] InternalPorts =
+        [443, 5432, 6379, 3306, 8080, 9092, 2049, 22, 27017, 9200, 11211, 8500, 2379];
 
     private readonly SynthWorld _world;
     private readonly double? _rejectShare;
@@ -155,27 +159,27 @@ internal sealed class SynthRecordFiller
         switch (kind)
         {
             case SynthNoiseKind.AcceptOutbound:
-            {
-                var peer = PickAcceptPeer(rng);
-                r.Src = SynthAddr.Ipv4(host.V4);
-                r.Dst = SynthAddr.Ipv4(peer.Address);
-                r.DstService = peer.Service;
-                SetAcceptedFlow(ref r, rng, outbound: true);
-                r.Direction = SynthDirection.Egress;
-                r.TrafficPath = 8;
-                break;
-            }
+                {
+                    var peer = PickAcceptPeer(rng);
+                    r.Src = SynthAddr.Ipv4(host.V4);
+                    r.Dst = SynthAddr.Ipv4(peer.Address);
+                    r.DstService = peer.Service;
+                    SetAcceptedFlow(ref r, rng, outbound: true);
+                    r.Direction = SynthDirection.Egress;
+                    r.TrafficPath = 8;
+                    break;
+                }
 
             case SynthNoiseKind.AcceptInbound:
-            {
-                var peer = PickAcceptPeer(rng);
-                r.Src = SynthAddr.Ipv4(peer.Address);
-                r.Dst = SynthAddr.Ipv4(host.V4);
-                r.SrcService = peer.Service;
-                SetAcceptedFlow(ref r, rng, outbound: false);
-                r.Direction = SynthDirection.Ingress;
-                break;
-            }
+                {
+                    var peer = PickAcceptPeer(rng);
+                    r.Src = SynthAddr.Ipv4(peer.Address);
+                    r.Dst = SynthAddr.Ipv4(host.V4);
+                    r.SrcService = peer.Service;
+                    SetAcceptedFlow(ref r, rng, outbound: false);
+                    r.Direction = SynthDirection.Ingress;
+                    break;
+                }
 
             case SynthNoiseKind.AcceptInternal:
                 SetInternalPair(ref r, host, hosts, rng);
@@ -191,7 +195,9 @@ internal sealed class SynthRecordFiller
             case SynthNoiseKind.RejectInbound:
                 r.Src = SynthAddr.Ipv4(SynthWorld.RandomPublic(rng));
                 r.Dst = SynthAddr.Ipv4(host.V4);
-                SetRejectedAttempt(ref r, rng, rng.Next(10) < 9 ? ScannerPorts[rng.Next(ScannerPorts.Length)] : -BlockedUdpPorts[rng.Next(BlockedUdpPorts.Length)]);
+                SetRejectedAttempt(ref r, rng, rng.Next(10) < 9
+                    ? ScannerPorts[rng.Next(ScannerPorts.Length)]
+                    : -BlockedUdpPorts[rng.Next(BlockedUdpPorts.Length)]);
                 r.SrcPort = rng.Next(1024, 65536);
                 r.Direction = SynthDirection.Ingress;
                 break;
@@ -219,7 +225,8 @@ internal sealed class SynthRecordFiller
                 break;
 
             default:
-                FillIpv6(ref r, host.V6 ?? throw new InvalidOperationException("IPv6 noise for an IPv4-only host."), rng);
+                var v6 = host.V6 ?? throw new InvalidOperationException("IPv6 noise for an IPv4-only host.");
+                FillIpv6(ref r, v6, rng);
                 break;
         }
     }
@@ -230,7 +237,9 @@ internal sealed class SynthRecordFiller
     {
         var roll = rng.Next(100);
         var protocol = roll < 84 ? 6 : roll < 99 ? 17 : 1;
-        var service = protocol == 6 ? AcceptTcpPorts[rng.Next(AcceptTcpPorts.Length)] : AcceptUdpPorts[rng.Next(AcceptUdpPorts.Length)];
+        var service = protocol == 6
+            ? AcceptTcpPorts[rng.Next(AcceptTcpPorts.Length)]
+            : AcceptUdpPorts[rng.Next(AcceptUdpPorts.Length)];
         var ephemeral = rng.Next(32768, 61000);
         r.Protocol = protocol;
         if (protocol == 1)

@@ -94,7 +94,9 @@ internal sealed class SynthRun
         GenerateHour(probe, 0, dryRun: true);
         var headerBytes = (_files - probeFiles) * (long)_world.Header.Length;
         _files = probeFiles;
-        var perRecord = probe.RecordsWritten == 0 ? 120.0 : (probe.BytesWritten - headerBytes) / (double)probe.RecordsWritten;
+        var perRecord = probe.RecordsWritten == 0
+            ? 120.0
+            : (probe.BytesWritten - headerBytes) / (double)probe.RecordsWritten;
         var filesPerHour = _options.FilesPerHour * _world.ByAccount.Count(a => a.Count > 0);
 
         var perHourOfDay = new double[24];
@@ -211,10 +213,12 @@ internal sealed class SynthRun
 
         var name = string.Create(
             CultureInfo.InvariantCulture,
-            $"{accountId}_vpcflowlogs_{Region}_{FlowLogId}_{stamp:yyyyMMdd'T'HHmm'Z'}_{suffix:x8}.log{(_options.Gzip ? ".gz" : "")}");
+            $"{accountId}_vpcflowlogs_{Region}_{FlowLogId}_{stamp:yyyyMMdd'T'HHmm'Z'}_{suffix:x8}"
+            + $".log{(_options.Gzip ? ".gz" : "")}");
 
         // Our own 256 KB chunks go through one BufferedStream; the FileStream itself stays unbuffered.
-        using var file = new FileStream(Path.Combine(directory, name), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        using var file = new FileStream(
+            Path.Combine(directory, name), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         using var buffered = new BufferedStream(file, 1 << 16);
         if (_options.Gzip)
         {
@@ -228,7 +232,8 @@ internal sealed class SynthRun
     }
 
     private void WriteRecords(
-        FlowLineWriter writer, Stream target, Random rng, List<SynthHost> hosts, int hour, long hourStart, int first, int size)
+        FlowLineWriter writer, Stream target, Random rng, List<SynthHost> hosts, int hour, long hourStart, int first,
+        int size)
     {
         writer.Open(target, _world.Header);
         var record = default(SynthRecord);
