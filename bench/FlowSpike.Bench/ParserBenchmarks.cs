@@ -7,7 +7,7 @@ using BenchmarkDotNet.Running;
 using FlowSpike.Aggregation;
 using FlowSpike.Records;
 using FlowSpike.Selection;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 
 namespace FlowSpike.Bench;
 

@@ -4,7 +4,7 @@ using FlowSpike.Alerts;
 using FlowSpike.Jobs;
 using FlowSpike.Runs;
 using FlowSpike.State;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 
 namespace FlowSpike.Cli;
 

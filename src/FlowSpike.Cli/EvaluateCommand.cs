@@ -4,6 +4,7 @@ using FlowSpike.Alerts;
 using FlowSpike.Baseline;
 using FlowSpike.Jobs;
 using FlowSpike.Runs;
+using FlowSpike.Synth;
 
 namespace FlowSpike.Cli;
 

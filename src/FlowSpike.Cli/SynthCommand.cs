@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Runs;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 
 namespace FlowSpike.Cli;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using FlowSpike.Alerts;
 using FlowSpike.Runs;
 using FlowSpike.State;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Alerts;

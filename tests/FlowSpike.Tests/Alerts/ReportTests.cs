@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using FlowSpike.Reports;
 using FlowSpike.Runs;
 using FlowSpike.State;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Alerts;

@@ -181,7 +181,7 @@ public class CliTests
     [Fact]
     public void Progress_shows_on_a_terminal_and_stays_quiet_in_a_pipe()
     {
-        var set = SynthData.Get(FlowSpike.Synthesis.SynthLayout.DefaultWithHeader);
+        var set = SynthData.Get(FlowSpike.Synth.SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
         string[] args = ["baseline", "--input", set.Logs, "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-08T00:00:00Z", "--state", dir.File("s.db"), "--threads", "1"];
         var piped = Support.Cli.RunWith(args, env: new Dictionary<string, string> { ["FLOWSPIKE_TEST_COMMIT_DELAY_MS"] = "0" });

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Cli;

@@ -1,7 +1,7 @@
 using FlowSpike.Baseline;
 using FlowSpike.Jobs;
 using FlowSpike.Runs;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Cli;

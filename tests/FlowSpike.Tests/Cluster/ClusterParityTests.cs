@@ -5,7 +5,7 @@ using FlowSpike.Cluster;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Cluster;

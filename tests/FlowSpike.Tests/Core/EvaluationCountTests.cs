@@ -1,7 +1,7 @@
 using FlowSpike.Alerts;
 using FlowSpike.Jobs;
 using FlowSpike.Runs;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;

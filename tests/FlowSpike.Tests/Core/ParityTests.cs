@@ -2,7 +2,7 @@ using FlowSpike.Alerts;
 using FlowSpike.Baseline;
 using FlowSpike.Records;
 using FlowSpike.Runs;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Reference;
 using FlowSpike.Tests.Support;
 

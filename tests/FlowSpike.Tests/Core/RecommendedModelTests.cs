@@ -3,7 +3,7 @@ using FlowSpike.Baseline;
 using FlowSpike.Jobs;
 using FlowSpike.Runs;
 using FlowSpike.State;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;

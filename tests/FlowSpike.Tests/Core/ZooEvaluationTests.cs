@@ -1,4 +1,5 @@
 using FlowSpike.Runs;
+using FlowSpike.Synth;
 
 namespace FlowSpike.Tests.Core;
 

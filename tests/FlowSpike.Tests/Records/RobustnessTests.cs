@@ -1,6 +1,6 @@
 using System.Text;
 using FlowSpike.Records;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,7 +1,7 @@
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Records;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Reference;
 
 namespace FlowSpike.Tests.Support;

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
-using FlowSpike.Synthesis;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 using FlowSpike.Watch;
 

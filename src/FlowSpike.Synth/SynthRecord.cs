@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>One flow record before formatting; reused for every line, so nothing is allocated per record.
 /// Negative numbers mean "-".</summary>

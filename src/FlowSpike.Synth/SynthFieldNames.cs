@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Header names of <see cref="SynthField"/>, indexed by the enum value.</summary>
 internal static class SynthFieldNames
@@ -25,7 +25,8 @@ internal static class SynthFieldNames
         return fields;
     }
 
-    /// <summary>All v5 fields in a Fisher-Yates order from <paramref name="rng"/>, never the documented order.</summary>
+    /// <summary>All v5 fields in a Fisher-Yates order from <paramref name="rng"/>, never the documented
+    /// order.</summary>
     public static SynthField[] ShuffledV5Order(Random rng)
     {
         var fields = new SynthField[Names.Length];

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>The fixed population of a run: accounts, hosts, external peers and the column layout,
 /// all derived from the seed.</summary>
@@ -115,7 +115,8 @@ internal sealed class SynthWorld
             if (_rng.Next(4) == 0)
             {
                 var (a, b, service) = AwsRanges[_rng.Next(AwsRanges.Length)];
-                pool[i] = new SynthExternal(SynthAddr.Make(a, b, _rng.Next(256), 1 + _rng.Next(254)), Encoding.ASCII.GetBytes(service));
+                var address = SynthAddr.Make(a, b, _rng.Next(256), 1 + _rng.Next(254));
+                pool[i] = new SynthExternal(address, Encoding.ASCII.GetBytes(service));
             }
             else
             {
@@ -182,7 +183,8 @@ internal sealed class SynthWorld
         var vpcKey = ((long)account << 32) | (v4 & 0xFFFF0000u);
         if (!_vpcs.TryGetValue(vpcKey, out var vpc))
         {
-            vpc = (Encoding.ASCII.GetBytes("vpc-" + Hex17()), $"2600:1f18:{_rng.Next(1, 0x10000):x}:{_rng.Next(1, 0x100):x}00");
+            var vpcId = Encoding.ASCII.GetBytes("vpc-" + Hex17());
+            vpc = (vpcId, $"2600:1f18:{_rng.Next(1, 0x10000):x}:{_rng.Next(1, 0x100):x}00");
             _vpcs.Add(vpcKey, vpc);
         }
 
@@ -191,7 +193,8 @@ internal sealed class SynthWorld
         var subnetKey = (vpcKey << 2) | (long)quarter;
         if (!_subnets.TryGetValue(subnetKey, out var subnet))
         {
-            subnet = (Encoding.ASCII.GetBytes("subnet-" + Hex17()), Encoding.ASCII.GetBytes("use1-az" + (1 + ((quarter + account) % 6)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var zone = (1 + ((quarter + account) % 6)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            subnet = (Encoding.ASCII.GetBytes("subnet-" + Hex17()), Encoding.ASCII.GetBytes("use1-az" + zone));
             _subnets.Add(subnetKey, subnet);
         }
 

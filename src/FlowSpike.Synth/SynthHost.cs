@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>One internal host with its fixed identity and traffic profile.</summary>
 internal sealed class SynthHost

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>
 /// Small labelled data sets, one per weakness of the seed's statistics, for `flowspike evaluate`. Each is ten days of
@@ -10,9 +10,11 @@ namespace FlowSpike.Synthesis;
 /// </summary>
 public static class WeaknessScenario
 {
-    public static IReadOnlyList<string> Names { get; } = ["noisy-low-rate", "quiet-days", "overlapping-ips", "new-host", "daily-cycle", "ipv6"];
+    public static IReadOnlyList<string> Names { get; } =
+        ["noisy-low-rate", "quiet-days", "overlapping-ips", "new-host", "daily-cycle", "ipv6"];
 
-    public const string Header = "version account-id vpc-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
+    public const string Header = "version account-id vpc-id interface-id srcaddr dstaddr srcport dstport protocol"
+        + " packets bytes start end action log-status";
 
     private const string AccountA = "111111111111", AccountB = "222222222222";
     private const string VpcA = "vpc-0aaaaaaaaaaaaaaaa", VpcB = "vpc-0bbbbbbbbbbbbbbbb";
@@ -23,7 +25,8 @@ public static class WeaknessScenario
 
     private sealed record Host(string Account, string Vpc, string Ip, Func<int, double> Rate, int FirstHour = 0)
     {
-        public string Eni { get; } = "eni-" + StableHash(Account + Ip).ToString("x8", CultureInfo.InvariantCulture) + "00000000";
+        public string Eni { get; } =
+            "eni-" + StableHash(Account + Ip).ToString("x8", CultureInfo.InvariantCulture) + "00000000";
     }
 
     /// <summary>Writes DIR/flows.log and DIR/labels.csv; returns the number of labelled spikes.</summary>
@@ -36,7 +39,8 @@ public static class WeaknessScenario
         for (int i = 0; i < 20; i++)
         {
             double rate = 0.3 + 4.0 * i / 20;
-            hosts.Add(new Host(i % 2 == 0 ? AccountA : AccountB, i % 2 == 0 ? VpcA : VpcB, $"10.0.0.{10 + i}", _ => rate));
+            bool even = i % 2 == 0;
+            hosts.Add(new Host(even ? AccountA : AccountB, even ? VpcA : VpcB, $"10.0.0.{10 + i}", _ => rate));
         }
         switch (name)
         {
@@ -107,7 +111,8 @@ public static class WeaknessScenario
                     spikes.Add((hosts[20 + i], DetectFrom + 15 + 6 * i, 60));
                 break;
             default:
-                throw new ArgumentException($"unknown scenario '{name}' (known: {string.Join(", ", Names)})", nameof(name));
+                throw new ArgumentException(
+                    $"unknown scenario '{name}' (known: {string.Join(", ", Names)})", nameof(name));
         }
 
         Directory.CreateDirectory(dir);
@@ -131,8 +136,14 @@ public static class WeaknessScenario
                     for (int k = 0; k < count; k++)
                     {
                         long start = t0 + h * 3600L + rng.Next(3540);
-                        string dst = v6 ? $"2001:db8:{rng.Next(1, 0xffff):x}::{rng.Next(1, 0xffff):x}" : $"203.0.{rng.Next(113, 114)}.{rng.Next(1, 255)}";
-                        w.Write(string.Create(CultureInfo.InvariantCulture, $"5 {host.Account} {host.Vpc} {host.Eni} {host.Ip} {dst} {32768 + rng.Next(28000)} 443 6 1 60 {start} {start + 5} REJECT OK\n"));
+                        string dst = v6
+                            ? $"2001:db8:{rng.Next(1, 0xffff):x}::{rng.Next(1, 0xffff):x}"
+                            : $"203.0.{rng.Next(113, 114)}.{rng.Next(1, 255)}";
+                        int srcPort = 32768 + rng.Next(28000);
+                        w.Write(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"5 {host.Account} {host.Vpc} {host.Eni} {host.Ip} {dst} {srcPort} 443 6 1 60 {start} "
+                            + $"{start + 5} REJECT OK\n"));
                     }
                 }
             }
@@ -141,7 +152,10 @@ public static class WeaknessScenario
         foreach (var s in spikes.OrderBy(s => s.Hour))
         {
             var ws = Start.AddHours(s.Hour);
-            labels.Append(CultureInfo.InvariantCulture, $"{s.Host.Ip},{ws:yyyy-MM-ddTHH:mm:ssZ},{ws.AddHours(1):yyyy-MM-ddTHH:mm:ssZ},{s.Extra},{s.Host.Account}\n");
+            labels.Append(
+                CultureInfo.InvariantCulture,
+                $"{s.Host.Ip},{ws:yyyy-MM-ddTHH:mm:ssZ},{ws.AddHours(1):yyyy-MM-ddTHH:mm:ssZ},"
+                + $"{s.Extra},{s.Host.Account}\n");
         }
         File.WriteAllText(Path.Combine(dir, "labels.csv"), labels.ToString());
         return spikes.Count;
@@ -156,7 +170,8 @@ public static class WeaknessScenario
         return h;
     }
 
-    /// <summary>A fixed pseudo-random number in [0, 1) per input, so an erratic rate is the same on every run.</summary>
+    /// <summary>A fixed pseudo-random number in [0, 1) per input, so an erratic rate is the same on every
+    /// run.</summary>
     private static double Hash01(int x)
     {
         uint z = (uint)x * 2654435761u;

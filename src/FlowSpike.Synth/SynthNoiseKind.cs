@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Record kinds that must not count as blocked outbound.</summary>
 internal enum SynthNoiseKind

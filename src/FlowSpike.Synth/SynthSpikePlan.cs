@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>A planned spike: which host, which hour, how many extra records, and where they go.</summary>
 internal sealed class SynthSpikePlan

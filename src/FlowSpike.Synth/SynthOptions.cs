@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Knobs of the synthetic VPC Flow Log generator; equal options give byte-identical output.</summary>
 public sealed record SynthOptions

@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Text layout of the generated flow log files.</summary>
 public enum SynthLayout

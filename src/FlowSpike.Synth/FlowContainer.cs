@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>The containers AWS delivers flow logs in; `flowspike synth --container` writes each of them.</summary>
 public enum FlowContainer
@@ -7,7 +7,8 @@ public enum FlowContainer
     Text,
     /// <summary>The JSON output of `aws logs filter-log-events`.</summary>
     CloudWatch,
-    /// <summary>CloudWatch Logs subscription payloads (gzip JSON, a CONTROL_MESSAGE first), concatenated as Firehose writes them to S3.</summary>
+    /// <summary>CloudWatch Logs subscription payloads (gzip JSON, a CONTROL_MESSAGE first), concatenated as
+    /// Firehose writes them to S3.</summary>
     Subscription,
     /// <summary>Firehose objects: one {"message": "..."} per line.</summary>
     Firehose,

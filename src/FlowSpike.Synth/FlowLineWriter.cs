@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Formats records straight into a reusable byte buffer (no string per record) and hands
 /// full chunks to the current file's stream.</summary>
@@ -89,7 +89,12 @@ internal sealed class FlowLineWriter
                 Put(r.Action switch { SynthAction.Accept => "ACCEPT"u8, SynthAction.Reject => "REJECT"u8, _ => "-"u8 });
                 break;
             case SynthField.LogStatus:
-                Put(r.Status switch { SynthLogStatus.NoData => "NODATA"u8, SynthLogStatus.SkipData => "SKIPDATA"u8, _ => "OK"u8 });
+                Put(r.Status switch
+                {
+                    SynthLogStatus.NoData => "NODATA"u8,
+                    SynthLogStatus.SkipData => "SKIPDATA"u8,
+                    _ => "OK"u8,
+                });
                 break;
             case SynthField.VpcId: Put(r.Host.VpcId); break;
             case SynthField.SubnetId: Put(r.Host.SubnetId); break;
@@ -103,7 +108,12 @@ internal sealed class FlowLineWriter
             case SynthField.PktSrcAwsService: Put(r.SrcService); break;
             case SynthField.PktDstAwsService: Put(r.DstService); break;
             case SynthField.FlowDirection:
-                Put(r.Direction switch { SynthDirection.Ingress => "ingress"u8, SynthDirection.Egress => "egress"u8, _ => "-"u8 });
+                Put(r.Direction switch
+                {
+                    SynthDirection.Ingress => "ingress"u8,
+                    SynthDirection.Egress => "egress"u8,
+                    _ => "-"u8,
+                });
                 break;
             case SynthField.TrafficPath: PutNumber(r.TrafficPath); break;
             default: throw new InvalidOperationException($"Unknown field {field}.");

@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>Writes a deterministic synthetic VPC Flow Log data set laid out like S3 delivery, with
 /// injected spikes of blocked outbound traffic and their labels.</summary>
@@ -54,7 +54,8 @@ public static class FlowSynth
             throw new ArgumentException("FilesPerHour must be between 1 and 3600.", nameof(options));
         }
 
-        if (!double.IsFinite(options.RecordsPerHostHour) || options.RecordsPerHostHour <= 0 || options.RecordsPerHostHour > 1_000_000)
+        if (!double.IsFinite(options.RecordsPerHostHour) || options.RecordsPerHostHour <= 0
+            || options.RecordsPerHostHour > 1_000_000)
         {
             throw new ArgumentException("RecordsPerHostHour must be a positive number up to 1e6.", nameof(options));
         }
@@ -66,12 +67,14 @@ public static class FlowSynth
 
         if (options.Hosts * options.RecordsPerHostHour > MaxRecordsPerHour)
         {
-            throw new ArgumentException($"Hosts * RecordsPerHostHour must not exceed {MaxRecordsPerHour:0}.", nameof(options));
+            throw new ArgumentException(
+                $"Hosts * RecordsPerHostHour must not exceed {MaxRecordsPerHour:0}.", nameof(options));
         }
 
         if (options.Spikes > 0 && options.TargetBytes is null && options.SpikeFromDay >= options.Days)
         {
-            throw new ArgumentException("SpikeFromDay must be less than Days when spikes are injected.", nameof(options));
+            throw new ArgumentException(
+                "SpikeFromDay must be less than Days when spikes are injected.", nameof(options));
         }
 
         // Each spike needs its own (host, hour); the detect period holds at least one day.

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using FlowSpike.Alerts;
 using FlowSpike.Baseline;
-using FlowSpike.Synthesis;
+using FlowSpike.Runs;
 
-namespace FlowSpike.Runs;
+namespace FlowSpike.Synth;
 
 /// <summary>
 /// The zoo's figures (`flowspike evaluate` on `synth --scenario zoo`, and the calibration on spike-free zoos):
@@ -13,8 +13,10 @@ namespace FlowSpike.Runs;
 public static class ZooEvaluation
 {
     /// <summary>One model's (or the oracle's) figures on a zoo.</summary>
-    public sealed record Figures(string Model, int Alerts, int TruePositives, double Precision,
-        IReadOnlyDictionary<string, (int Found, int Total)> RecallBySize, IReadOnlyDictionary<string, double> FalsePer1000ByBehaviour);
+    public sealed record Figures(
+        string Model, int Alerts, int TruePositives, double Precision,
+        IReadOnlyDictionary<string, (int Found, int Total)> RecallBySize,
+        IReadOnlyDictionary<string, double> FalsePer1000ByBehaviour);
 
     /// <summary>A host of a zoo (hosts.csv) and its detection host-hours.</summary>
     public sealed record ZooHost(string SrcIp, string Account, string Behaviour, long FirstSeen);
@@ -26,7 +28,8 @@ public static class ZooEvaluation
         {
             var f = line.Split(',');
             if (f.Length < 4 || !TimeRange.TryParseTime(f[3], out long first))
-                throw new RunException($"{path}: bad host line '{line}' (expected src_ip,account,behaviour,first_seen)");
+                throw new RunException(
+                    $"{path}: bad host line '{line}' (expected src_ip,account,behaviour,first_seen)");
             hosts.Add(new ZooHost(f[0], f[1], f[2], first));
         }
         return hosts;
@@ -41,14 +44,16 @@ public static class ZooEvaluation
             var f = line.Split(',');
             if (f.Length < 5 || !TimeRange.TryParseTime(f[2], out long start)
                 || !double.TryParse(f[4], NumberStyles.Float, CultureInfo.InvariantCulture, out double tail))
-                throw new RunException($"{path}: bad oracle line '{line}' (expected src_ip,account,window_start,count,oracle_tail)");
+                throw new RunException(
+                    $"{path}: bad oracle line '{line}' (expected src_ip,account,window_start,count,oracle_tail)");
             rows.Add((f[0], start, tail));
         }
         return rows;
     }
 
     /// <summary>Scores alerts (host, window start) against the zoo's labels and hosts.</summary>
-    public static Figures Score(string model, IReadOnlyList<(string SrcIp, long WindowStart)> alerts, IReadOnlyList<Evaluation.Label> labels,
+    public static Figures Score(
+        string model, IReadOnlyList<(string SrcIp, long WindowStart)> alerts, IReadOnlyList<Evaluation.Label> labels,
         IReadOnlyList<ZooHost> hosts, long detectFrom, long detectTo, long window)
     {
         bool Matches((string SrcIp, long WindowStart) a, Evaluation.Label l) =>
@@ -77,23 +82,28 @@ public static class ZooEvaluation
         var perBehaviour = new Dictionary<string, double>();
         foreach (var group in hosts.GroupBy(h => h.Behaviour))
         {
-            double hostHours = group.Sum(h => Math.Max(0, detectTo - Math.Max(detectFrom, h.FirstSeen)) / (double)window);
+            double hostHours =
+                group.Sum(h => Math.Max(0, detectTo - Math.Max(detectFrom, h.FirstSeen)) / (double)window);
             perBehaviour[group.Key] = hostHours <= 0 ? 0 : falseBy.GetValueOrDefault(group.Key) * 1000.0 / hostHours;
         }
-        return new Figures(model, alerts.Count, tp, alerts.Count == 0 ? 0 : tp / (double)alerts.Count, recall, perBehaviour);
+        double precision = alerts.Count == 0 ? 0 : tp / (double)alerts.Count;
+        return new Figures(model, alerts.Count, tp, precision, recall, perBehaviour);
     }
 
     public static Figures Score(string model, IReadOnlyList<Alert> alerts, IReadOnlyList<Evaluation.Label> labels,
         IReadOnlyList<ZooHost> hosts, long detectFrom, long detectTo, long window) =>
         Score(model, [.. alerts.Select(a => (a.SrcIp, a.WindowStart))], labels, hosts, detectFrom, detectTo, window);
 
-    /// <summary>The recall key of the ×5 and ×10 spikes whose oracle tail is below <see cref="DetectableTail"/>.</summary>
+    /// <summary>The recall key of the ×5 and ×10 spikes whose oracle tail is below
+    /// <see cref="DetectableTail"/>.</summary>
     public const string Detectable = "x5+ detectable";
 
-    /// <summary>The nominal tail of the recommended model: a spike the oracle scores above it is within normal range.</summary>
+    /// <summary>The nominal tail of the recommended model: a spike the oracle scores above it is within normal
+    /// range.</summary>
     public const double DetectableTail = 1e-4;
 
-    /// <summary>Recall over the multiplicative sizes ×5 and above (×5 and ×10; +50 and new hosts are not multiples).</summary>
+    /// <summary>Recall over the multiplicative sizes ×5 and above (×5 and ×10; +50 and new hosts are not
+    /// multiples).</summary>
     public static double RecallFiveAndAbove(Figures f)
     {
         var big = f.RecallBySize.Where(kv => kv.Key is "x5" or "x10").Select(kv => kv.Value).ToList();
@@ -104,25 +114,42 @@ public static class ZooEvaluation
     public static string Markdown(IReadOnlyList<Figures> rows)
     {
         var sizes = ZooScenario.SpikeSizes.Append("new").ToList();
-        var sb = new StringBuilder("| model | alerts | true | precision | " + string.Join(" | ", sizes.Select(s => "recall " + s)) + " | recall ×5 and ×10 | recall ×5 and ×10, oracle-detectable |\n");
+        var sb = new StringBuilder("| model | alerts | true | precision | "
+            + string.Join(" | ", sizes.Select(s => "recall " + s))
+            + " | recall ×5 and ×10 | recall ×5 and ×10, oracle-detectable |\n");
         sb.Append("| --- | --- | --- | --- | " + string.Join(" | ", sizes.Select(_ => "---")) + " | --- | --- |\n");
         foreach (var r in rows)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Alerts} | {r.TruePositives} | {r.Precision:F2} | ");
+            sb.Append(
+                CultureInfo.InvariantCulture, $"| {r.Model} | {r.Alerts} | {r.TruePositives} | {r.Precision:F2} | ");
             foreach (string s in sizes)
-                sb.Append(r.RecallBySize.TryGetValue(s, out var v) ? string.Create(CultureInfo.InvariantCulture, $"{v.Found}/{v.Total} ") : "- ").Append("| ");
+            {
+                sb.Append(r.RecallBySize.TryGetValue(s, out var v)
+                    ? string.Create(CultureInfo.InvariantCulture, $"{v.Found}/{v.Total} ")
+                    : "- ").Append("| ");
+            }
             var d = r.RecallBySize.GetValueOrDefault(Detectable);
-            string det = d.Total == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{d.Found}/{d.Total} = {d.Found / (double)d.Total:F2}");
+            string det = d.Total == 0
+                ? "-"
+                : string.Create(CultureInfo.InvariantCulture, $"{d.Found}/{d.Total} = {d.Found / (double)d.Total:F2}");
             sb.Append(CultureInfo.InvariantCulture, $"{RecallFiveAndAbove(r):F2} | {det} |\n");
         }
-        sb.Append("\nFalse alerts per 1,000 host-hours, by behaviour:\n\n| model | " + string.Join(" | ", ZooScenario.Behaviours) + " |\n| --- |" + string.Concat(ZooScenario.Behaviours.Select(_ => " --- |")) + "\n");
+        sb.Append("\nFalse alerts per 1,000 host-hours, by behaviour:\n\n| model | "
+            + string.Join(" | ", ZooScenario.Behaviours) + " |\n| --- |"
+            + string.Concat(ZooScenario.Behaviours.Select(_ => " --- |")) + "\n");
         foreach (var r in rows)
-            sb.Append("| " + r.Model + " | " + string.Join(" | ", ZooScenario.Behaviours.Select(b => r.FalsePer1000ByBehaviour.TryGetValue(b, out double v) ? v.ToString("F2", CultureInfo.InvariantCulture) : "-")) + " |\n");
+        {
+            var rates = ZooScenario.Behaviours.Select(b => r.FalsePer1000ByBehaviour.TryGetValue(b, out double v)
+                ? v.ToString("F2", CultureInfo.InvariantCulture)
+                : "-");
+            sb.Append("| " + r.Model + " | " + string.Join(" | ", rates) + " |\n");
+        }
         return sb.ToString();
     }
 
     /// <summary>The oracle's alerts at tail probability <paramref name="tail"/>, from oracle.csv.</summary>
-    public static List<(string SrcIp, long WindowStart)> OracleAlerts(IEnumerable<(string SrcIp, long WindowStart, double Tail)> oracle, double tail) =>
+    public static List<(string SrcIp, long WindowStart)> OracleAlerts(
+        IEnumerable<(string SrcIp, long WindowStart, double Tail)> oracle, double tail) =>
         [.. oracle.Where(o => o.Tail < tail).Select(o => (o.SrcIp, o.WindowStart))];
 
     /// <summary>
@@ -153,18 +180,21 @@ public static class ZooEvaluation
     }
 
     /// <summary>One behaviour's false-alert rate on spike-free data at a nominal tail probability.</summary>
-    public sealed record Calibration(string Behaviour, double Nominal, long HostHours, int ModelAlerts, int OracleAlerts)
+    public sealed record Calibration(
+        string Behaviour, double Nominal, long HostHours, int ModelAlerts, int OracleAlerts)
     {
         public double ModelRate => HostHours == 0 ? 0 : ModelAlerts / (double)HostHours;
         public double OracleRate => HostHours == 0 ? 0 : OracleAlerts / (double)HostHours;
     }
 
     /// <summary>
-    /// The recommended model's false alerts per host-hour on spike-free zoos of <paramref name="seeds"/> (detection days
-    /// only, every behaviour but the new beaconing hosts, which are anomalies by construction), at each nominal tail.
+    /// The recommended model's false alerts per host-hour on spike-free zoos of <paramref name="seeds"/> (detection
+    /// days only, every behaviour but the new beaconing hosts, which are anomalies by construction), at each nominal
+    /// tail.
     /// </summary>
-    public static List<Calibration> Calibrate(IEnumerable<int> seeds, IReadOnlyList<double> nominals, RecommendedSettings rules,
-        int perBehaviour = 30, int detectDays = 14)
+    public static List<Calibration> Calibrate(
+        IEnumerable<int> seeds, IReadOnlyList<double> nominals, RecommendedSettings rules, int perBehaviour = 30,
+        int detectDays = 14)
     {
         var acc = new Dictionary<(string, double), (long HostHours, int Model, int Oracle)>();
         foreach (int seed in seeds)
@@ -189,15 +219,22 @@ public static class ZooEvaluation
                 }
             }
         }
-        return [.. acc.Select(kv => new Calibration(kv.Key.Item1, kv.Key.Item2, kv.Value.HostHours, kv.Value.Model, kv.Value.Oracle))
+        return [.. acc.Select(kv =>
+                new Calibration(kv.Key.Item1, kv.Key.Item2, kv.Value.HostHours, kv.Value.Model, kv.Value.Oracle))
             .OrderByDescending(c => c.Nominal).ThenBy(c => ZooScenario.Behaviours.ToList().IndexOf(c.Behaviour))];
     }
 
     public static string CalibrationMarkdown(IReadOnlyList<Calibration> rows)
     {
-        var sb = new StringBuilder("| nominal tail | behaviour | host-hours | false alerts | per host-hour | ÷ nominal | oracle per host-hour | oracle ÷ nominal |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        var sb = new StringBuilder("| nominal tail | behaviour | host-hours | false alerts | per host-hour | ÷ nominal"
+            + " | oracle per host-hour | oracle ÷ nominal |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var c in rows)
-            sb.Append(CultureInfo.InvariantCulture, $"| {c.Nominal:G3} | {c.Behaviour} | {c.HostHours} | {c.ModelAlerts} | {c.ModelRate:G3} | {c.ModelRate / c.Nominal:F2} | {c.OracleRate:G3} | {c.OracleRate / c.Nominal:F2} |\n");
+        {
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"| {c.Nominal:G3} | {c.Behaviour} | {c.HostHours} | {c.ModelAlerts} | {c.ModelRate:G3} | "
+                + $"{c.ModelRate / c.Nominal:F2} | {c.OracleRate:G3} | {c.OracleRate / c.Nominal:F2} |\n");
+        }
         return sb.ToString();
     }
 }

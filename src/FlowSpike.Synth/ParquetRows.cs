@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 // Row shapes for the Parquet containers. Parquet.Net's serializer takes column names from JsonPropertyName.
 

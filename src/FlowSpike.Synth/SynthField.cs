@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>VPC Flow Log v5 fields, declared in AWS's documented order.</summary>
 internal enum SynthField

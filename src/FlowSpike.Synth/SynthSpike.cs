@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>One injected spike: <paramref name="ExtraBlocked"/> blocked outbound records of
 /// <paramref name="SrcIp"/> added on top of its normal traffic, all with start in [WindowStart, WindowEnd).</summary>

@@ -1,4 +1,4 @@
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>An address field value: IPv4 as a number, IPv6 as pre-formatted UTF-8 (formatted once at
 /// setup so records never allocate), or none ("-").</summary>
@@ -17,5 +17,7 @@ internal readonly record struct SynthAddr(uint V4, byte[]? V6)
     public static uint Make(int a, int b, int c, int d) => (uint)a << 24 | (uint)b << 16 | (uint)c << 8 | (uint)d;
 
     public static string FormatV4(uint address) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{address >> 24}.{(address >> 16) & 0xFF}.{(address >> 8) & 0xFF}.{address & 0xFF}");
+        string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{address >> 24}.{(address >> 16) & 0xFF}.{(address >> 8) & 0xFF}.{address & 0xFF}");
 }

@@ -6,7 +6,7 @@ using FlowSpike.Records;
 using Parquet;
 using Parquet.Serialization;
 
-namespace FlowSpike.Synthesis;
+namespace FlowSpike.Synth;
 
 /// <summary>
 /// Rewrites a text flow log into another container with the same logical records, so that every reader can be
@@ -25,7 +25,8 @@ public static class FlowContainers
         _ => throw new ArgumentOutOfRangeException(nameof(container)),
     };
 
-    /// <summary>Converts every text file under <paramref name="sourceDir"/> into <paramref name="container"/>, keeping the tree (names get the container's extension).</summary>
+    /// <summary>Converts every text file under <paramref name="sourceDir"/> into <paramref name="container"/>,
+    /// keeping the tree (names get the container's extension).</summary>
     public static void ConvertTree(string sourceDir, string targetDir, FlowContainer container)
     {
         foreach (string file in Directory.EnumerateFiles(sourceDir, "*", SearchOption.AllDirectories))
@@ -38,7 +39,8 @@ public static class FlowContainers
         }
     }
 
-    /// <summary>Converts one text file (header line or default format) into <paramref name="container"/> at <paramref name="outputPath"/>.</summary>
+    /// <summary>Converts one text file (header line or default format) into <paramref name="container"/> at
+    /// <paramref name="outputPath"/>.</summary>
     public static void Convert(string textPath, string outputPath, FlowContainer container)
     {
         var (layout, records) = ReadText(textPath);
@@ -64,19 +66,25 @@ public static class FlowContainers
                 using (var w = new StreamWriter(output, new UTF8Encoding(false)) { NewLine = "\n" })
                 {
                     foreach (var r in records)
-                        w.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = DefaultOrder(layout, r) }));
+                    {
+                        var message = new Dictionary<string, string> { ["message"] = DefaultOrder(layout, r) };
+                        w.WriteLine(JsonSerializer.Serialize(message));
+                    }
                 }
                 break;
             case FlowContainer.Parquet:
-                ParquetSerializer.SerializeAsync(records.Select(r => AwsRow(layout, r)), output, GzipOptions()).GetAwaiter().GetResult();
+                ParquetSerializer.SerializeAsync(records.Select(r => AwsRow(layout, r)), output, GzipOptions())
+                    .GetAwaiter().GetResult();
                 break;
             case FlowContainer.Ocsf:
-                ParquetSerializer.SerializeAsync(records.Select(r => OcsfRowOf(layout, r)), output, GzipOptions()).GetAwaiter().GetResult();
+                ParquetSerializer.SerializeAsync(records.Select(r => OcsfRowOf(layout, r)), output, GzipOptions())
+                    .GetAwaiter().GetResult();
                 break;
         }
     }
 
-    private static ParquetOptions GzipOptions() => new() { CompressionMethod = CompressionMethod.Gzip, RowGroupSize = 50_000 };
+    private static ParquetOptions GzipOptions() =>
+        new() { CompressionMethod = CompressionMethod.Gzip, RowGroupSize = 50_000 };
 
     private static (FlowLayout Layout, List<string[]> Records) ReadText(string path)
     {
@@ -117,8 +125,11 @@ public static class FlowContainers
         string.Join(' ', FlowLayout.Default.Names.Select(n => Get(layout, r, n)));
 
     private static string? Str(string v) => v == "-" ? null : v;
-    private static int? Int(string v) => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int x) ? x : null;
-    private static long? Long(string v) => long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) ? x : null;
+    private static int? Int(string v) =>
+        int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int x) ? x : null;
+
+    private static long? Long(string v) =>
+        long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) ? x : null;
 
     private static AwsParquetRow AwsRow(FlowLayout l, string[] r) => new()
     {
@@ -155,9 +166,23 @@ public static class FlowContainers
             Disposition = reject ? "Blocked" : action == "ACCEPT" ? "Allowed" : null,
             Time = (Long(Get(l, r, "start")) ?? 0) * 1000,
             StatusCode = Str(Get(l, r, "log-status")),
-            SrcEndpoint = new OcsfEndpoint { Ip = Str(src), Port = Int(Get(l, r, "srcport")), InterfaceUid = egress ? Str(iface) : null },
-            DstEndpoint = new OcsfEndpoint { Ip = Str(Get(l, r, "dstaddr")), Port = Int(Get(l, r, "dstport")), InterfaceUid = egress ? null : Str(iface) },
-            Cloud = new OcsfCloud { Provider = "AWS", Account = new OcsfAccount { Uid = Str(Get(l, r, "account-id")) } },
+            SrcEndpoint = new OcsfEndpoint
+            {
+                Ip = Str(src),
+                Port = Int(Get(l, r, "srcport")),
+                InterfaceUid = egress ? Str(iface) : null,
+            },
+            DstEndpoint = new OcsfEndpoint
+            {
+                Ip = Str(Get(l, r, "dstaddr")),
+                Port = Int(Get(l, r, "dstport")),
+                InterfaceUid = egress ? null : Str(iface),
+            },
+            Cloud = new OcsfCloud
+            {
+                Provider = "AWS",
+                Account = new OcsfAccount { Uid = Str(Get(l, r, "account-id")) },
+            },
         };
     }
 

@@ -1,5 +1,0 @@
-namespace FlowSpike.Synthesis;
-
-/// <summary>What a generator run wrote. <paramref name="Records"/> excludes header lines,
-/// <paramref name="UncompressedBytes"/> includes them.</summary>
-public sealed record SynthResult(int Files, long Records, long UncompressedBytes, string LabelsPath, IReadOnlyList<SynthSpike> Spikes);
