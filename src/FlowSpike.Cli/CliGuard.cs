@@ -4,7 +4,8 @@ using FlowSpike.State;
 
 namespace FlowSpike.Cli;
 
-/// <summary>User mistakes and unreadable inputs become one line on stderr and exit code 1, never a stack trace.</summary>
+/// <summary>User mistakes and unreadable inputs become one line on stderr and exit code 1, never a stack
+/// trace.</summary>
 internal static class CliGuard
 {
     public static int Run(Func<int> action)

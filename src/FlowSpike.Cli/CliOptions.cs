@@ -65,7 +65,8 @@ internal static class CliOptions
 
     public static Option<string?> LogFormat() => new("--log-format")
     {
-        Description = "Field layout of header-less files, in AWS's syntax: '${version} ${account-id} ...'. Files with a header line use their header.",
+        Description = "Field layout of header-less files, in AWS's syntax: '${version} ${account-id} ...'. Files " +
+            "with a header line use their header.",
         HelpName = "FORMAT",
     };
 
@@ -73,7 +74,8 @@ internal static class CliOptions
     {
         var o = new Option<string>("--input-format")
         {
-            Description = "Force the input format instead of recognising it by content: text, json (CloudWatch Logs, Firehose) or parquet (S3 Parquet, Security Lake OCSF).",
+            Description = "Force the input format instead of recognising it by content: text, json (CloudWatch Logs, " +
+                "Firehose) or parquet (S3 Parquet, Security Lake OCSF).",
             DefaultValueFactory = _ => "auto",
             HelpName = "FORMAT",
         };
@@ -83,7 +85,8 @@ internal static class CliOptions
 
     public static Option<string?> EndpointUrl() => new("--endpoint-url")
     {
-        Description = "An S3-compatible endpoint for s3:// inputs (path-style addressing); default: AWS_ENDPOINT_URL or AWS itself.",
+        Description = "An S3-compatible endpoint for s3:// inputs (path-style addressing); default: AWS_ENDPOINT_URL " +
+            "or AWS itself.",
         HelpName = "URL",
     };
 
@@ -102,16 +105,17 @@ internal static class CliOptions
 
     public static Option<string> Model()
     {
-        var o = new Option<string>("--model") { Description = "splunk (the seed, exact; the default), or recommended (a calibrated count model per host: its hour's expectation, its own dispersion, activity apart from level, normal bursts, a prior for new hosts). A state keeps its model; see docs/models.md.", DefaultValueFactory = _ => "splunk" };
+        var o = new Option<string>("--model") { Description = "splunk (the ESCU search, exact; the default), or " +
+            "recommended (a calibrated count model per host: its hour's expectation, its own dispersion, activity " +
+            "apart from level, normal bursts, a prior for new hosts). A state keeps its model; see " +
+            "docs/models.md.", DefaultValueFactory = _ => "splunk" };
         // The known names are its completions (shell completion); the validator also names a retired model.
         o.CompletionSources.Add([.. FlowSpike.Baseline.SpikeModels.Names]);
         o.Validators.Add(r =>
         {
             string name = r.GetValueOrDefault<string>();
-            if (FlowSpike.Baseline.SpikeModels.Retired(name) is { } retired)
-                r.AddError(retired);
-            else if (!FlowSpike.Baseline.SpikeModels.IsKnown(name))
-                r.AddError($"--model: unknown model '{name}' (known: {string.Join(", ", FlowSpike.Baseline.SpikeModels.Names)})");
+            if (!FlowSpike.Baseline.SpikeModels.IsKnown(name))
+                r.AddError(FlagNames.Render(FlowSpike.Baseline.SpikeModels.Unknown(name)));
         });
         return o;
     }
@@ -120,12 +124,15 @@ internal static class CliOptions
     {
         var o = new Option<string?>("--entity")
         {
-            Description = "What a baseline is kept for: src_ip (the seed), account+vpc+src_ip (overlapping private ranges stay apart) or interface (the ENI). A state keeps its entity; the default is the state's, and for a new one src_ip with the splunk model, account+vpc+src_ip with the others.",
+            Description = "What a baseline is kept for: src_ip (the ESCU search), account+vpc+src_ip (overlapping " +
+                "private ranges stay apart) or interface (the ENI). A state keeps its entity; the default is the " +
+                "state's, and for a new one src_ip with the splunk model, account+vpc+src_ip with the others.",
             HelpName = "KEY",
         };
         o.AcceptOnlyFromAmong("src_ip", "account+vpc+src_ip", "interface");
         return o;
     }
 
-    public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Print only warnings and errors on stderr." };
+    public static Option<bool> Quiet() =>
+        new("--quiet", "-q") { Description = "Print only warnings and errors on stderr." };
 }

@@ -17,7 +17,9 @@ internal static class ClusterCommands
 {
     public static Command Build()
     {
-        var cluster = new Command("cluster", "Run on a Microsoft Orleans cluster: silos scan the inputs in parallel and hold the baselines in shards (Redis membership and state).");
+        var cluster = new Command("cluster",
+            "Run on a Microsoft Orleans cluster: silos scan the inputs in parallel and hold the baselines in shards " +
+                "(Redis membership and state).");
         cluster.Subcommands.Add(Silo());
         cluster.Subcommands.Add(Baseline());
         cluster.Subcommands.Add(Detect());
@@ -29,8 +31,10 @@ internal static class ClusterCommands
 
     private sealed class Connection
     {
-        public Option<string> Clustering { get; } = new("--clustering") { Description = "Where membership and grain state live: redis://HOST:PORT.", Required = true, HelpName = "URI" };
-        public Option<string> ClusterId { get; } = new("--cluster-id") { Description = "The cluster to join.", DefaultValueFactory = _ => ClusterNames.DefaultClusterId, HelpName = "ID" };
+        public Option<string> Clustering { get; } = new("--clustering") { Description = "Where membership and grain " +
+            "state live: redis://HOST:PORT.", Required = true, HelpName = "URI" };
+        public Option<string> ClusterId { get; } = new("--cluster-id") { Description = "The cluster to join.",
+            DefaultValueFactory = _ => ClusterNames.DefaultClusterId, HelpName = "ID" };
 
         public void AddTo(Command c)
         {
@@ -38,16 +42,21 @@ internal static class ClusterCommands
             c.Options.Add(ClusterId);
         }
 
-        public ClusterConnection Parse(ParseResult r) => ClusterConnection.Parse(r.GetValue(Clustering)!, r.GetValue(ClusterId)!);
+        public ClusterConnection Parse(ParseResult r) => ClusterConnection.Parse(r.GetValue(Clustering)!,
+            r.GetValue(ClusterId)!);
     }
 
     private static Command Silo()
     {
         var connection = new Connection();
-        var address = new Option<string>("--address") { Description = "Address to listen on and advertise.", DefaultValueFactory = _ => "127.0.0.1", HelpName = "IP" };
-        var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic.", DefaultValueFactory = _ => 11111, HelpName = "PORT" };
-        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to.", DefaultValueFactory = _ => 30000, HelpName = "PORT" };
-        var slots = new Option<int>("--scan-slots") { Description = "Scan tasks this silo runs at once (default: its cores).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" };
+        var address = new Option<string>("--address") { Description = "Address to listen on and advertise.",
+            DefaultValueFactory = _ => "127.0.0.1", HelpName = "IP" };
+        var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic.",
+            DefaultValueFactory = _ => 11111, HelpName = "PORT" };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to.",
+            DefaultValueFactory = _ => 30000, HelpName = "PORT" };
+        var slots = new Option<int>("--scan-slots") { Description = "Scan tasks this silo runs at once (default: its " +
+            "cores).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" };
         var cmd = new Command("silo", "Start a silo and serve until SIGTERM or Ctrl-C.");
         connection.AddTo(cmd);
         foreach (var o in new Option[] { address, siloPort, gatewayPort, slots })
@@ -65,15 +74,16 @@ internal static class ClusterCommands
                 ScanSlots = Math.Max(1, r.GetValue(slots)),
             };
             using var stop = new CancellationTokenSource();
-            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-            using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            using var signals = new StopSignals(stop);
             FlowSpikeSilo.RunAsync(settings, stop.Token).GetAwaiter().GetResult();
             return 0;
         }));
         return cmd;
     }
 
-    private static Option<int> ShardsOption() => new("--shards") { Description = "Source shards of a new cluster state (an existing state keeps its count).", DefaultValueFactory = _ => ClusterNames.DefaultShards, HelpName = "N" };
+    private static Option<int> ShardsOption() =>
+        new("--shards") { Description = "Source shards of a new cluster state (an existing state keeps its count).",
+            DefaultValueFactory = _ => ClusterNames.DefaultShards, HelpName = "N" };
 
     private static Command Baseline()
     {
@@ -146,13 +156,15 @@ internal static class ClusterCommands
     {
         var connection = new Connection();
         var state = CliOptions.State();
-        var output = new Option<string>("--out", "-o") { Description = "CSV output; - is stdout.", DefaultValueFactory = _ => "-", HelpName = "FILE" };
+        var output = new Option<string>("--out", "-o") { Description = "CSV output; - is stdout.",
+            DefaultValueFactory = _ => "-", HelpName = "FILE" };
         var cmd = new Command("export", "Write the cluster state's lookup as Splunk CSV.") { state, output };
         connection.AddTo(cmd);
         cmd.SetAction(r => Run(() =>
         {
             using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
-            var (rows, names) = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(), r.GetValue(state)!, new StderrLog(false)).LookupAsync().GetAwaiter().GetResult();
+            var (rows, names) = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(),
+                r.GetValue(state)!, new StderrLog(false)).LookupAsync().GetAwaiter().GetResult();
             string outPath = r.GetValue(output)!;
             if (outPath == "-")
             {
@@ -180,7 +192,8 @@ internal static class ClusterCommands
         {
             return action();
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException or StackExchange.Redis.RedisException || ClusterRetry.IsTransient(e))
+        catch (Exception e) when (e is OrleansException or TimeoutException or StackExchange.Redis.RedisException
+            || ClusterRetry.IsTransient(e))
         {
             throw new RunException($"cluster: {e.GetType().Name}: {FirstLine(e.Message)}");
         }

@@ -57,7 +57,8 @@ internal static class CompletionCommand
         var sb = new StringBuilder();
         sb.Append("# flowspike completion for bash: source <(flowspike completion bash)\n");
         sb.Append("_flowspike() {\n");
-        sb.Append("  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" path=\"\" i w words\n");
+        sb.Append("  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" path=\"\" i w " +
+            "words\n");
         sb.Append("  for ((i = 1; i < COMP_CWORD; i++)); do\n");
         sb.Append("    w=\"${COMP_WORDS[i]}\"\n");
         sb.Append("    [[ $w == -* ]] && break\n");

@@ -16,8 +16,11 @@ internal static class DemoCommand
 {
     public static Command Build()
     {
-        var dir = new Option<string>("--dir") { Description = "Working folder for the data, state and alerts (recreated).", DefaultValueFactory = _ => "demo-out", HelpName = "DIR" };
-        var cmd = new Command("demo", "Generate a week and a half of flow logs with injected spikes, build the baseline, detect, and show the alerts.") { dir };
+        var dir = new Option<string>("--dir") { Description = "Working folder for the data, state and alerts " +
+            "(recreated).", DefaultValueFactory = _ => "demo-out", HelpName = "DIR" };
+        var cmd = new Command("demo",
+            "Generate a week and a half of flow logs with injected spikes, build the baseline, detect, and show the " +
+                "alerts.") { dir };
         cmd.SetAction(r => CliGuard.Run(() => Run(r.GetValue(dir)!)));
         return cmd;
     }
@@ -32,7 +35,8 @@ internal static class DemoCommand
         string data = Path.Combine(dir, "flowlogs");
         log.Info($"generating {options.Days} days of flow logs for {options.Hosts} hosts into {data}");
         var synth = SynthCommand.Generate(options, data);
-        log.Info($"{synth.Files} files, {synth.Records} records ({synth.UncompressedBytes / 1e6:F1} MB uncompressed), {synth.Spikes.Count} injected spikes");
+        log.Info($"{synth.Files} files, {synth.Records} records ({synth.UncompressedBytes / 1e6:F1} MB " +
+            $"uncompressed), {synth.Spikes.Count} injected spikes");
 
         long start = options.Start.ToUnixTimeSeconds();
         long baselineEnd = start + options.SpikeFromDay * 86400L;
@@ -45,17 +49,21 @@ internal static class DemoCommand
         var alerts = File.ReadAllLines(alertsPath).Select(AlertJson.Parse).ToList();
         var injected = synth.Spikes.ToDictionary(s => (s.SrcIp, s.WindowStart.ToUnixTimeSeconds()), s => s);
         Console.WriteLine();
-        Console.WriteLine($"{"window (UTC)",-20} {"src_ip",-15} {"blocked",7} {"avg",7} {"threshold",9} {"dests",5}  injected?");
+        Console.WriteLine($"{"window (UTC)",-20} {"src_ip",-15} {"blocked",7} {"avg",7} {"threshold",9} {"dests",5}  " +
+            $"injected?");
         int found = 0;
         foreach (var a in alerts)
         {
             bool isInjected = injected.ContainsKey((a.SrcIp, a.WindowStart));
             found += isInjected ? 1 : 0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{AlertJson.IsoTime(a.WindowStart)[..16],-20} {a.SrcIp,-15} {a.BlockedConnections,7} {a.AvgBlockedConnections,7:F2} {a.Threshold,9:F2} {a.UniqueDestConnections,5}  {(isInjected ? "yes" : "-")}"));
+                $"{AlertJson.IsoTime(a.WindowStart)[..16],-20} {a.SrcIp,-15} {a.BlockedConnections,7} " +
+                    $"{a.AvgBlockedConnections,7:F2} {a.Threshold,9:F2} {a.UniqueDestConnections,5}  " +
+                    $"{(isInjected ? "yes" : "-")}"));
         }
         Console.WriteLine();
-        Console.WriteLine($"{alerts.Count} alert(s); {found} of {synth.Spikes.Count} injected spikes found; {alerts.Count - found} other alert(s).");
+        Console.WriteLine($"{alerts.Count} alert(s); {found} of {synth.Spikes.Count} injected spikes found; " +
+            $"{alerts.Count - found} other alert(s).");
         string reportPath = Path.Combine(dir, "report.html");
         using (var store = SqliteStateStore.Open(statePath))
             File.WriteAllText(reportPath, Reports.HtmlReport.Render(store));
@@ -71,11 +79,14 @@ internal static class DemoCommand
         var better = File.ReadAllLines(recommendedAlerts).Select(AlertJson.Parse).ToList();
         int betterFound = better.Count(a => injected.ContainsKey((a.SrcIp, a.WindowStart)));
         Console.WriteLine();
-        Console.WriteLine($"With --model recommended (docs/models.md): {better.Count} alert(s); {betterFound} of {synth.Spikes.Count} injected spikes found; {better.Count - betterFound} other alert(s). Alerts: {recommendedAlerts}");
+        Console.WriteLine($"With --model recommended (docs/models.md): {better.Count} alert(s); {betterFound} of " +
+            $"{synth.Spikes.Count} injected spikes found; {better.Count - betterFound} other alert(s). Alerts: " +
+            $"{recommendedAlerts}");
         return 0;
     }
 
-    /// <summary>A baseline over [start, baselineEnd) and a detect over [baselineEnd, end), as the commands run them.</summary>
+    /// <summary>A baseline over [start, baselineEnd) and a detect over [baselineEnd, end), as the commands run
+    /// them.</summary>
     private static void RunModel(JobSettings settings, long start, long baselineEnd, long end, IRunLog log,
         bool announce = false)
     {

@@ -8,7 +8,8 @@ namespace FlowSpike.Cli;
 /// <summary>`flowspike detect`: the ESCU search window by window over a range, updating the baseline.</summary>
 internal static class DetectCommand
 {
-    /// <summary>Exit code of a detect whose windows committed but some of whose alerts a sink has not taken yet.</summary>
+    /// <summary>Exit code of a detect whose windows committed but some of whose alerts a sink has not taken
+    /// yet.</summary>
     public const int ExitHeld = 3;
 
     public static Option<bool> AllowSpanMismatch() => new("--allow-span-mismatch")

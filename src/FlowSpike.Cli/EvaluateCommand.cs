@@ -96,7 +96,8 @@ internal static class EvaluateCommand
         return cmd;
     }
 
-    /// <summary>With hosts.csv (and oracle.csv) beside the labels, the zoo's figures beside the oracle's; else null.</summary>
+    /// <summary>With hosts.csv (and oracle.csv) beside the labels, the zoo's figures beside the oracle's; else
+    /// null.</summary>
     private static string? ZooFigures(EvaluateOptions job, Dictionary<string, List<Alert>> alerts, long from, long to)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(job.Labels))!;
@@ -106,7 +107,8 @@ internal static class EvaluateCommand
         var labels = Evaluation.ReadLabels(job.Labels);
         var hosts = ZooEvaluation.ReadHosts(hostsPath);
         long window = job.WindowSeconds;
-        var figures = alerts.Select(kv => ZooEvaluation.Score(kv.Key, kv.Value, labels, hosts, from, to, window)).ToList();
+        var figures = alerts.Select(kv => ZooEvaluation.Score(kv.Key, kv.Value, labels, hosts, from, to,
+            window)).ToList();
         if (File.Exists(oraclePath))
         {
             double tail = ModelDefaults.Recommended.Rules!.TailProbability;

@@ -10,10 +10,12 @@ internal static class LookupCommand
 {
     public static Command Build()
     {
-        var lookup = new Command("lookup", "Export or import the Splunk lookup CSV baseline_blocked_outbound_connections.");
+        var lookup = new Command("lookup",
+            "Export or import the Splunk lookup CSV baseline_blocked_outbound_connections.");
 
         var state = CliOptions.State();
-        var output = new Option<string>("--out", "-o") { Description = "CSV output; - is stdout.", DefaultValueFactory = _ => "-", HelpName = "FILE" };
+        var output = new Option<string>("--out", "-o") { Description = "CSV output; - is stdout.",
+            DefaultValueFactory = _ => "-", HelpName = "FILE" };
         var export = new Command("export", "Write the lookup as Splunk CSV.") { state, output };
         export.SetAction(r => CliGuard.Run(() =>
         {
@@ -39,7 +41,8 @@ internal static class LookupCommand
 
         var importState = CliOptions.State();
         var csv = new Argument<string>("CSV") { Description = "The lookup CSV file (either Splunk header order)." };
-        var import = new Command("import", "Replace the lookup with a Splunk CSV; nothing is imported if any row is bad.") { importState, csv };
+        var import = new Command("import",
+            "Replace the lookup with a Splunk CSV; nothing is imported if any row is bad.") { importState, csv };
         import.SetAction(r => CliGuard.Run(() =>
         {
             string path = r.GetValue(csv)!;

@@ -24,7 +24,9 @@ internal sealed class MetricsEndpoint : IDisposable
     public static MetricsEndpoint? Start(string? listen, string? otlpEndpoint)
     {
         bool serve = listen is not (null or "none");
-        otlpEndpoint ??= Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } e ? e : null;
+        otlpEndpoint ??= Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } e
+            ? e
+            : null;
         if (!serve && otlpEndpoint is null)
             return null;
         var builder = Sdk.CreateMeterProviderBuilder().AddMeter(WatchMetrics.MeterName);
@@ -94,7 +96,8 @@ internal sealed class MetricsEndpoint : IDisposable
                 await context.Response.OutputStream.WriteAsync(ok);
                 context.Response.Close();
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException
+                or IOException)
             {
                 if (!listener.IsListening)
                     return;

@@ -20,7 +20,8 @@ internal static class UsageError
         if (unknown is not null && unknown.StartsWith('-') && Nearest(command, unknown) is { } near)
             message = $"unknown option '{unknown}'; did you mean {near}?";
         else if (unknown is not null && !unknown.StartsWith('-') && command.Subcommands.Count > 0)
-            message = $"unknown command '{unknown}' (commands: {string.Join(", ", command.Subcommands.Select(s => s.Name))})";
+            message = $"unknown command '{unknown}' (commands: " +
+                $"{string.Join(", ", command.Subcommands.Select(s => s.Name))})";
         StderrLog.Error(message.TrimEnd('.'));
         Console.Error.WriteLine($"Try '{Path(parse)} --help' for the options.");
         return ExitCode;

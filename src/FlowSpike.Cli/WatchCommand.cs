@@ -1,11 +1,11 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using FlowSpike.Jobs;
 using FlowSpike.Watch;
 
 namespace FlowSpike.Cli;
 
-/// <summary>`flowspike watch`: follows the inputs, counting each new file once and closing windows after lateness.</summary>
+/// <summary>`flowspike watch`: follows the inputs, counting each new file once and closing windows after
+/// lateness.</summary>
 internal static class WatchCommand
 {
     public static Command Build()
@@ -25,7 +25,8 @@ internal static class WatchCommand
                 "of the data's own time: for replays and tests.",
             HelpName = "FILE",
         };
-        var once = new Option<bool>("--once") { Description = "Process the files present, close what can be closed, and exit." };
+        var once = new Option<bool>("--once") { Description = "Process the files present, close what can be closed, " +
+            "and exit." };
         var listen = new Option<string>("--listen")
         {
             Description = "Address for /healthz and /metrics (none to disable).",
@@ -57,8 +58,7 @@ internal static class WatchCommand
             var log = flags.Log(r);
             using var stop = new CancellationTokenSource();
             // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
+            using var signals = new StopSignals(stop);
             using var metrics = new WatchMetrics();
             if (MetricsEndpoint.Exposure(r.GetValue(listen)!) is { } exposed)
                 log.Warn(exposed);
@@ -69,11 +69,5 @@ internal static class WatchCommand
             return 0;
         }));
         return cmd;
-    }
-
-    private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
-    {
-        context.Cancel = true;
-        stop.Cancel();
     }
 }

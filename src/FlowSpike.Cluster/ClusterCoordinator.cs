@@ -14,7 +14,8 @@ namespace FlowSpike.Cluster;
 
 /// <summary>
 /// Runs baseline and detect on a cluster with the local commands' semantics: inputs become scan tasks that the workers
-/// on every silo pull from a queue, the results go to the shard grains that hold the baselines, and the coordinator closes each window in time
+/// on every silo pull from a queue, the results go to the shard grains that hold the baselines, and the coordinator
+/// closes each window in time
 /// order, delivering its alerts before it records the window as applied. Every step is idempotent, so a call that
 /// failed because a silo died is simply repeated.
 /// </summary>
@@ -23,10 +24,12 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
     /// <summary>Shards of a new state; an existing state keeps its count.</summary>
     public int Shards { get; init; } = ClusterNames.DefaultShards;
 
-    /// <summary>The entity keying asked for (--entity); null keeps the state's, or the model's default for a new state.</summary>
+    /// <summary>The entity keying asked for (--entity); null keeps the state's, or the model's default for a new
+    /// state.</summary>
     public EntityKind? Entity { get; init; }
 
-    /// <summary>The state's entity keying: as a local state, it is fixed by its first baseline and refused if asked otherwise.</summary>
+    /// <summary>The state's entity keying: as a local state, it is fixed by its first baseline and refused if asked
+    /// otherwise.</summary>
     private EntityKind EntityOf(StateMeta meta, string model)
     {
         if (meta.Entity is { } stored)
@@ -34,7 +37,8 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             if (!EntityRegistry.TryParseKind(stored, out var kind))
                 throw new RunException($"cluster state '{stateName}': unknown entity keying '{stored}'");
             if (Entity is { } wanted && wanted != kind)
-                throw new RunException($"cluster state '{stateName}': the state keys baselines by '{stored}', not '{EntityRegistry.NameOf(wanted)}'; use a separate state per entity");
+                throw new RunException($"cluster state '{stateName}': the state keys baselines by '{stored}', not " +
+                    $"'{EntityRegistry.NameOf(wanted)}'; use a separate state per entity");
             return kind;
         }
         return Entity ?? SpikeModels.DefaultEntity(model);
@@ -44,12 +48,14 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
     public Task<ClusterRunResult> BaselineAsync(BaselineOptions job, CancellationToken cancellation = default) =>
         BaselineAsync(job.Input, job.From, job.To, job.SpanSeconds, job.Model, cancellation, job.Rules);
 
-    /// <summary>A detect job (<see cref="DetectOptions"/>) on the cluster, delivering through the job's sinks.</summary>
+    /// <summary>A detect job (<see cref="DetectOptions"/>) on the cluster, delivering through the job's
+    /// sinks.</summary>
     public Task<ClusterRunResult> DetectAsync(DetectOptions job, AlertDispatcher dispatcher,
         CancellationToken cancellation = default) =>
         DetectAsync(job.Input, job.Request, dispatcher, cancellation);
 
-    public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds, string model, CancellationToken cancellation = default, RecommendedSettings? rules = null)
+    public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds,
+        string model, CancellationToken cancellation = default, RecommendedSettings? rules = null)
     {
         TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
         await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
@@ -72,23 +78,29 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         };
         var hosts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
             ClusterRetry.Run(() => Shard(s).Baseline(baseline), $"baseline of shard {s}", log, cancellation, _watch)));
-        await ClusterRetry.Run(() => StateGrain.Baselined(model, job.Entity, shards, from, to, spanSeconds), "state record", log, cancellation, _watch);
+        await ClusterRetry.Run(() => StateGrain.Baselined(model, job.Entity, shards, from, to, spanSeconds),
+            "state record", log, cancellation, _watch);
         await ForgetAsync(tasks);
-        log.Info($"baseline: {hosts.Sum()} hosts over {shards} shards in {TimeRange.Format(from)} .. {TimeRange.Format(to)} (shards took {clock.Elapsed.TotalSeconds:F2} s); committed mark set to {TimeRange.Format(to)}");
+        log.Info($"baseline: {hosts.Sum()} hosts over {shards} shards in {TimeRange.Format(from)} .. " +
+            $"{TimeRange.Format(to)} (shards took {clock.Elapsed.TotalSeconds:F2} s); committed mark set to " +
+            $"{TimeRange.Format(to)}");
         return scan with { ShardTime = clock.Elapsed, Hosts = hosts.Sum() };
     }
 
     /// <summary>Detects with these sinks, which the caller disposes.</summary>
-    public Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request, IReadOnlyList<IAlertSink> sinks,
+    public Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request,
+        IReadOnlyList<IAlertSink> sinks,
         CancellationToken cancellation = default) =>
         DetectAsync(input, request, new AlertDispatcher(sinks, log), cancellation);
 
     /// <summary>
-    /// Detects over the request's range. Each window's alerts are recorded in the state grain's outbox in the same write
+    /// Detects over the request's range. Each window's alerts are recorded in the state grain's outbox in the same
+    /// write
     /// that marks the window applied; <paramref name="dispatcher"/> then delivers from that outbox, so a sink outage
     /// only holds alerts until a later run, whatever window that run starts at.
     /// </summary>
-    public async Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request, AlertDispatcher dispatcher,
+    public async Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request,
+        AlertDispatcher dispatcher,
         CancellationToken cancellation = default)
     {
         long size = request.WindowSeconds;
@@ -104,9 +116,11 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
         var meta = await StateGrain.Get();
         if (!request.AllowSpanMismatch)
-            DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null, meta.BaselineSpanSeconds), size);
+            DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null,
+                meta.BaselineSpanSeconds), size);
         if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
-            throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not '{policy.Model}'; use a separate state per model");
+            throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not " +
+                $"'{policy.Model}'; use a separate state per model");
         var todo = WindowPlan.Todo(request, meta.Applied.Contains, meta.CommittedUntil, log, out int skipped);
         if (todo.Count == 0)
         {
@@ -117,10 +131,12 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             };
         }
         if (meta.Model is null)
-            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike cluster baseline` first)");
+            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike " +
+                "cluster baseline` first)");
 
         int shards = ShardCount(meta);
-        var job = ScanJobs.From(input, todo[0], request.To, size, keepDetails: true, shards, EntityOf(meta, policy.Model));
+        var job = ScanJobs.From(input, todo[0], request.To, size, keepDetails: true, shards, EntityOf(meta,
+            policy.Model));
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
         // As locally: a window without a single flow-log record is a gap in the data, unless the user says so.
         var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !_present.ContainsKey(w)).ToList();
@@ -140,20 +156,24 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         {
             cancellation.ThrowIfCancellationRequested();
             var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
-                ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}", log, cancellation, _watch)));
+                ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}",
+                    log, cancellation, _watch)));
             // The local step sorts a window's alerts by host; the shards' alerts merge into that order.
-            IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a => a.Host, StringComparer.Ordinal)];
+            IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a =>
+                a.Host, StringComparer.Ordinal)];
             var alerting = parts.SelectMany(p => p.AlertAccounts)
                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
             if (policy.Rollout is not null)
             {
                 // An alert's accounts do not travel in its JSON; the shards report them beside it, by host.
-                merged = [.. merged.Select(a => alerting.TryGetValue(a.Host, out var accounts) ? a with { Accounts = accounts } : a)];
+                merged = [.. merged.Select(a => alerting.TryGetValue(a.Host,
+                    out var accounts) ? a with { Accounts = accounts } : a)];
             }
             var closed = WindowClose.Close(merged, policy, () => ActiveByAccount(parts), Quiet(meta));
             var entries = ClusterOutbox.Entries(closed.Outbox, dispatcher.Names);
             var marks = new Dictionary<string, long>(closed.Marks, StringComparer.Ordinal);
-            await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks, entries), "state record", log, cancellation, _watch);
+            await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks, entries), "state record", log, cancellation,
+                _watch);
             foreach (var (key, until) in marks)
                 meta.Quiet[key] = until;
             await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
@@ -173,17 +193,20 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         }
         if (empty.Count > 0)
             throw DetectRun.EmptyWindows(empty, todo.Count - apply.Count, size);
-        return scan with { ShardTime = clock.Elapsed, WindowsApplied = apply.Count, WindowsSkipped = skipped, Alerts = alerts, Suppressed = suppressed, Held = stillHeld };
+        return scan with { ShardTime = clock.Elapsed, WindowsApplied = apply.Count, WindowsSkipped = skipped,
+            Alerts = alerts, Suppressed = suppressed, Held = stillHeld };
     }
 
     /// <summary>
     /// Every shard's rows: the lookup, as <c>lookup export</c> writes it. Hosts beyond IPv4 sources are numbered afresh
     /// in the returned registry (each shard numbers its own), which names them for <see cref="LookupCsv.Write"/>.
     /// </summary>
-    public async Task<(IReadOnlyList<BaselineRow> Rows, EntityRegistry Names)> LookupAsync(CancellationToken cancellation = default)
+    public async Task<(IReadOnlyList<BaselineRow> Rows,
+        EntityRegistry Names)> LookupAsync(CancellationToken cancellation = default)
     {
         var meta = await StateGrain.Get();
-        var names = new EntityRegistry(meta.Entity is { } e && EntityRegistry.TryParseKind(e, out var kind) ? kind : EntityKind.SrcIp);
+        var names = new EntityRegistry(meta.Entity is { } e && EntityRegistry.TryParseKind(e,
+            out var kind) ? kind : EntityKind.SrcIp);
         if (meta.Shards == 0)
             return ([], names);
         var parts = await Task.WhenAll(Enumerable.Range(0, meta.Shards).Select(s =>
@@ -218,16 +241,20 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
     private int ShardCount(StateMeta meta)
     {
         if (meta.Shards > 0 && Shards != meta.Shards && Shards != ClusterNames.DefaultShards)
-            throw new RunException($"cluster state '{stateName}' has {meta.Shards} shards; {Setting.Name("Shards")} {Shards} cannot change that");
+            throw new RunException($"cluster state '{stateName}' has {meta.Shards} shards; {Setting.Name("Shards")} " +
+                $"{Shards} cannot change that");
         return meta.Shards > 0 ? meta.Shards : Shards;
     }
 
-    private async Task<(List<ScanTask> Tasks, ClusterRunResult Result)> ScanAsync(InputOptions input, ScanJob job, CancellationToken cancellation)
+    private async Task<(List<ScanTask> Tasks, ClusterRunResult Result)> ScanAsync(InputOptions input, ScanJob job,
+        CancellationToken cancellation)
     {
         if (input.Inputs.Contains("-"))
-            throw new RunException($"{Setting.Name("Inputs")} -: standard input cannot be scanned on a cluster; give files, folders or s3:// prefixes");
+            throw new RunException($"{Setting.Name("Inputs")} -: standard input cannot be scanned on a cluster; give " +
+                $"files, folders or s3:// prefixes");
         var files = InputSet.Expand(input.Inputs, job.From, job.To, input.S3);
-        var tasks = files.Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).DistinctBy(t => t.Id).ToList();
+        var tasks = files.Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path,
+            f.Length)).DistinctBy(t => t.Id).ToList();
         // Large objects first, so one big object does not start last and leave the other silos idle.
         tasks.Sort((a, b) => b.Length.CompareTo(a.Length));
         var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
@@ -259,24 +286,30 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         }
         finally
         {
-            await ClusterRetry.Run(() => registry.Closed(queueId), "scan registry", log, CancellationToken.None, _watch);
+            await ClusterRetry.Run(() => registry.Closed(queueId), "scan registry", log, CancellationToken.None,
+                _watch);
             await ClusterRetry.Run(() => queue.Close(), "scan queue", log, CancellationToken.None, _watch);
         }
         var elapsed = clock.Elapsed;
-        long bytes = reports.Sum(r => r.Bytes), lines = reports.Sum(r => r.Lines), counted = reports.Sum(r => r.Counted), malformed = reports.Sum(r => r.Malformed);
+        long bytes = reports.Sum(r => r.Bytes), lines = reports.Sum(r => r.Lines), counted = reports.Sum(r =>
+            r.Counted), malformed = reports.Sum(r => r.Malformed);
         double seconds = Math.Max(elapsed.TotalSeconds, 1e-6);
         var perSilo = reports.GroupBy(r => r.Silo).Select(g => $"{g.Count()} on {g.Key}").Order(StringComparer.Ordinal);
-        log.Info($"scanned {tasks.Count} file(s), {lines} line(s) in {seconds:F2} s ({bytes / 1e6 / seconds:F0} MB/s of input); {counted} blocked outbound record(s) counted; tasks: {string.Join(", ", perSilo)}");
+        log.Info($"scanned {tasks.Count} file(s), {lines} line(s) in {seconds:F2} s ({bytes / 1e6 / seconds:F0} MB/s " +
+            $"of input); {counted} blocked outbound record(s) counted; tasks: {string.Join(", ", perSilo)}");
         if (malformed > 0)
         {
             log.Warn($"{malformed} malformed line(s) skipped; first ones:");
-            foreach (string s in reports.SelectMany(r => r.MalformedSamples).Take(Aggregation.ScanDiagnostics.MaxSamples))
+            foreach (string s in reports.SelectMany(r =>
+                r.MalformedSamples).Take(Aggregation.ScanDiagnostics.MaxSamples))
                 log.Warn("  " + s);
         }
-        return (tasks, new ClusterRunResult { Tasks = tasks.Count, Bytes = bytes, Lines = lines, Counted = counted, Silos = silos, ScanTime = elapsed });
+        return (tasks, new ClusterRunResult { Tasks = tasks.Count, Bytes = bytes, Lines = lines, Counted = counted,
+            Silos = silos, ScanTime = elapsed });
     }
 
-    /// <summary>Task results are only needed until the shards have taken them; losing this cleanup costs storage, not correctness.</summary>
+    /// <summary>Task results are only needed until the shards have taken them; losing this cleanup costs storage, not
+    /// correctness.</summary>
     private async Task ForgetAsync(List<ScanTask> tasks)
     {
         try

@@ -12,7 +12,8 @@ namespace FlowSpike.Cluster;
 public sealed class ClusterOutbox(IStateGrain grain, IRunLog log, MembershipWatch? watch = null) : IOutbox
 {
     public IReadOnlyList<PendingAlert> PendingAlerts(string sink, long? now = null) =>
-        [.. Call(() => grain.Pending(sink, now)).Select(e => new PendingAlert(e.Id, e.WindowStart, e.Body, e.Due[sink].Attempts))];
+        [.. Call(() => grain.Pending(sink, now)).Select(e => new PendingAlert(e.Id, e.WindowStart, e.Body,
+            e.Due[sink].Attempts))];
 
     public void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds) =>
         Call(async () => { await grain.Delivered(sink, [.. alertIds]); return 0; });

@@ -14,7 +14,8 @@ public static class ClusterRetry
     /// <summary>How long to keep trying: membership must first declare the dead silo dead.</summary>
     public static TimeSpan Patience { get; set; } = TimeSpan.FromMinutes(3);
 
-    public static async Task<T> Run<T>(Func<Task<T>> call, string what, IRunLog? log = null, CancellationToken cancellation = default, MembershipWatch? watch = null)
+    public static async Task<T> Run<T>(Func<Task<T>> call, string what, IRunLog? log = null,
+        CancellationToken cancellation = default, MembershipWatch? watch = null)
     {
         var deadline = DateTime.UtcNow + Patience;
         var delay = TimeSpan.FromMilliseconds(250);
@@ -34,10 +35,12 @@ public static class ClusterRetry
         }
     }
 
-    public static Task Run(Func<Task> call, string what, IRunLog? log = null, CancellationToken cancellation = default, MembershipWatch? watch = null) =>
+    public static Task Run(Func<Task> call, string what, IRunLog? log = null, CancellationToken cancellation = default,
+        MembershipWatch? watch = null) =>
         Run(async () => { await call(); return true; }, what, log, cancellation, watch);
 
-    /// <summary>Awaits the call, but gives it up as failed when a silo leaves the cluster while it is in flight.</summary>
+    /// <summary>Awaits the call, but gives it up as failed when a silo leaves the cluster while it is in
+    /// flight.</summary>
     private static async Task<T> Watched<T>(Func<Task<T>> call, MembershipWatch? watch, CancellationToken cancellation)
     {
         if (watch is null)
@@ -51,7 +54,8 @@ public static class ClusterRetry
             if (!task.IsCompleted && watch.Departures != seen)
             {
                 // The abandoned call may still fail later; observe it so it is not reported as unobserved.
-                _ = task.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                _ = task.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted,
+                    TaskScheduler.Default);
                 throw new SiloUnavailableException("a silo left the cluster while this call was in flight");
             }
         }
@@ -61,8 +65,9 @@ public static class ClusterRetry
     /// <summary>Failures of the messaging layer or of storage concurrency, not of the work itself.</summary>
     public static bool IsTransient(Exception e) => e switch
     {
-        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or SocketConnectionException
-            or GatewayTooBusyException or ClientNotAvailableException or InconsistentStateException or TimeoutException => true,
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
+            or SocketConnectionException or GatewayTooBusyException or ClientNotAvailableException
+            or InconsistentStateException or TimeoutException => true,
         AggregateException a => a.InnerExceptions.All(IsTransient),
         _ => e.InnerException is { } inner && IsTransient(inner),
     };

@@ -5,7 +5,8 @@ using FlowSpike.Selection;
 namespace FlowSpike.Cluster;
 
 /// <summary>
-/// Splits a scan's <see cref="WindowPartial"/> by source shard for the wire, and merges slices back with the library's own
+/// Splits a scan's <see cref="WindowPartial"/> by source shard for the wire, and merges slices back with the library's
+/// own
 /// merge. IPv4 sources travel as their address; other hosts by name, numbered again in the shard's own registry.
 /// </summary>
 public static class PartialCodec
@@ -23,7 +24,8 @@ public static class PartialCodec
     }
 
     /// <summary>Whether a key is a number in <paramref name="names"/> rather than an IPv4 address.</summary>
-    public static bool IsNamed(EntityRegistry? names, uint key) => names is not null && (!names.IsIpv4Keyed || key >= names.FirstKey);
+    public static bool IsNamed(EntityRegistry? names,
+        uint key) => names is not null && (!names.IsIpv4Keyed || key >= names.FirstKey);
 
     public static SourceStats[][] Split(WindowPartial partial, int shards, EntityRegistry? names = null)
     {
@@ -36,7 +38,8 @@ public static class PartialCodec
             {
                 string? name = IsNamed(names, src) ? names!.NameOf(src) : null;
                 int shard = name is null ? ShardOf(src, shards) : ShardOf(name, shards);
-                lists[shard].Add(new SourceStats(window, name is null ? src : 0, s.Count, ToArray(s.Destinations), ToArray(s.Interfaces), ToArray(s.Accounts), name));
+                lists[shard].Add(new SourceStats(window, name is null ? src : 0, s.Count, ToArray(s.Destinations),
+                    ToArray(s.Interfaces), ToArray(s.Accounts), name));
             }
         }
         return [.. lists.Select(l => l.ToArray())];
@@ -60,7 +63,8 @@ public static class PartialCodec
                 Accounts = ToSet(s.Accounts),
             };
             uint key = s.Name is null ? s.Src
-                : (names ?? throw new InvalidOperationException($"host '{s.Name}' is named but the shard has no entity registry")).GetOrAdd(s.Name);
+                : (names ?? throw new InvalidOperationException($"host '{s.Name}' is named but the shard has no " +
+                    $"entity registry")).GetOrAdd(s.Name);
             if (window.TryGetValue(key, out var existing))
                 existing.Merge(stats);
             else
@@ -71,5 +75,6 @@ public static class PartialCodec
 
     private static string[]? ToArray(HashSet<string>? set) => set is null ? null : [.. set];
 
-    private static HashSet<string>? ToSet(string[]? values) => values is null ? null : new HashSet<string>(values, StringComparer.Ordinal);
+    private static HashSet<string>? ToSet(string[]? values) => values is null ? null : new HashSet<string>(values,
+        StringComparer.Ordinal);
 }

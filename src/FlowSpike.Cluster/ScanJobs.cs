@@ -6,13 +6,17 @@ using FlowSpike.Selection;
 
 namespace FlowSpike.Cluster;
 
-/// <summary>Turns the local run's options into a <see cref="ScanJob"/> and back, so a silo scans exactly as the local command would.</summary>
+/// <summary>Turns the local run's options into a <see cref="ScanJob"/> and back, so a silo scans exactly as the local
+/// command would.</summary>
 public static class ScanJobs
 {
-    public static ScanJob From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails, int shards, EntityKind entity = EntityKind.SrcIp)
+    public static ScanJob From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails, int shards,
+        EntityKind entity = EntityKind.SrcIp)
     {
-        string? format = input.FallbackLayout == FlowLayout.Default ? null : string.Join(' ', input.FallbackLayout.Names.Select(n => "${" + n + "}"));
-        if (format is not null && (!FlowLayout.TryFromFormatString(format, out var back, out _) || !back!.Names.SequenceEqual(input.FallbackLayout.Names)))
+        string? format = input.FallbackLayout == FlowLayout.Default ? null : string.Join(' ',
+            input.FallbackLayout.Names.Select(n => "${" + n + "}"));
+        if (format is not null && (!FlowLayout.TryFromFormatString(format, out var back,
+            out _) || !back!.Names.SequenceEqual(input.FallbackLayout.Names)))
             throw new RunException($"{Setting.Name("LogFormat")}: this layout cannot be sent to the cluster");
         return new ScanJob
         {
@@ -20,7 +24,8 @@ public static class ScanJobs
             To = to,
             WindowSeconds = windowSeconds,
             KeepDetails = keepDetails,
-            Internal = [.. input.Internal.Networks.Select(n => n.ToString()), .. input.Internal.Ipv6Networks.Select(n => n.ToString())],
+            Internal = [.. input.Internal.Networks.Select(n => n.ToString()),
+                .. input.Internal.Ipv6Networks.Select(n => n.ToString())],
             LogFormat = format,
             InputFormat = input.Format.ToString(),
             S3EndpointUrl = input.S3?.EndpointUrl,
@@ -60,18 +65,25 @@ public static class ScanJobs
             return new InputFile(task.Path, task.Length);
         var uri = S3Uri.Parse(task.Path);
         // The silo's own credential chain: no secret travels with a job or lands in the cluster's storage.
-        var s3 = S3Clients.GetOrAdd((job.S3EndpointUrl, job.S3Region), k => (S3Settings.FromEnvironment(k.Endpoint) with { Region = k.Region ?? S3Settings.FromEnvironment().Region }).CreateClient());
+        var s3 = S3Clients.GetOrAdd((job.S3EndpointUrl, job.S3Region),
+            k => (S3Settings.FromEnvironment(k.Endpoint) with { Region = k.Region
+                ?? S3Settings.FromEnvironment().Region }).CreateClient());
         return new InputFile(task.Path, task.Length) { OpenRemote = () => S3Lister.Open(s3, uri.Bucket, uri.Prefix) };
     }
 
     /// <summary>One client per endpoint and region per silo: clients pool their connections.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string? Endpoint, string? Region), Amazon.S3.AmazonS3Client> S3Clients = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string? Endpoint,
+        string? Region), Amazon.S3.AmazonS3Client> S3Clients = new();
 
-    /// <summary>A task id that is the same for the same job settings and object, so retries and reruns never count an object twice.</summary>
+    /// <summary>A task id that is the same for the same job settings and object, so retries and reruns never count an
+    /// object twice.</summary>
     public static string TaskId(ScanJob job, InputFile file)
     {
-        string stamp = file.Version ?? (file.IsRemote || file.IsStdin ? "" : File.GetLastWriteTimeUtc(file.Path).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        string identity = string.Join('\n', job.From, job.To, job.WindowSeconds, job.KeepDetails, string.Join(',', job.Internal), job.LogFormat, job.InputFormat, job.Shards, job.Entity,
+        string stamp = file.Version ?? (file.IsRemote || file.IsStdin
+            ? ""
+            : File.GetLastWriteTimeUtc(file.Path).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string identity = string.Join('\n', job.From, job.To, job.WindowSeconds, job.KeepDetails,
+            string.Join(',', job.Internal), job.LogFormat, job.InputFormat, job.Shards, job.Entity,
             Path.GetFullPath(file.Path), file.Length, stamp);
         if (S3Uri.IsS3(file.Path))
             identity = identity.Replace(Path.GetFullPath(file.Path), file.Path, StringComparison.Ordinal);

@@ -2,17 +2,20 @@ namespace FlowSpike;
 
 /// <summary>
 /// How the library's messages name a setting. A message holds the property of <see cref="Jobs.JobSettings"/> in
-/// brackets; <see cref="Render"/> shows it as the property's name, or as a front end's own spelling (the CLI: its flag),
+/// brackets; <see cref="Render"/> shows it as the property's name, or as a front end's own spelling (the CLI: its
+/// flag),
 /// so an embedder reads "WindowSeconds" where a shell user reads "--window".
 /// </summary>
 public static class Setting
 {
     private const char Open = '\u27E6', Close = '\u27E7';
 
-    /// <summary>A setting's marker, for a message: <c>$"{Setting.Name(nameof(JobSettings.To))} must be ..."</c>.</summary>
+    /// <summary>A setting's marker, for a message: <c>$"{Setting.Name(nameof(JobSettings.To))} must be
+    /// ..."</c>.</summary>
     public static string Name(string property) => $"{Open}{property}{Close}";
 
-    /// <summary>The message with each marked setting shown by <paramref name="show"/> (default: the property's name).</summary>
+    /// <summary>The message with each marked setting shown by <paramref name="show"/> (default: the property's
+    /// name).</summary>
     public static string Render(string message, Func<string, string>? show = null)
     {
         int open = message.IndexOf(Open, StringComparison.Ordinal);

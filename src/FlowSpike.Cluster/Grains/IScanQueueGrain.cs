@@ -11,7 +11,8 @@ public interface IScanQueueGrain : IGrainWithStringKey
     /// <summary>Fills the queue once; a repeat is a no-op.</summary>
     Task Enqueue(ScanJob job, ScanTask[] tasks);
 
-    /// <summary>Up to <paramref name="max"/> tasks for the worker on <paramref name="silo"/>; null when none is waiting.</summary>
+    /// <summary>Up to <paramref name="max"/> tasks for the worker on <paramref name="silo"/>; null when none is
+    /// waiting.</summary>
     Task<ScanLease?> Take(SiloAddress silo, int max);
 
     Task Complete(string taskId, ScanReport report);

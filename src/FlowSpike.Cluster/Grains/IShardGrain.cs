@@ -8,7 +8,8 @@ namespace FlowSpike.Cluster.Grains;
 /// </summary>
 public interface IShardGrain : IGrainWithStringKey
 {
-    /// <summary>Replaces the shard's rows with the baseline of the given scan tasks; a repeat of the same run is a no-op.</summary>
+    /// <summary>Replaces the shard's rows with the baseline of the given scan tasks; a repeat of the same run is a
+    /// no-op.</summary>
     Task<int> Baseline(BaselineJob job);
 
     /// <summary>Closes one window for this shard's sources with the library's window step.</summary>

@@ -10,7 +10,8 @@ public interface IStateGrain : IGrainWithStringKey
 {
     Task<StateMeta> Get();
 
-    /// <summary>After every shard took the baseline: the mark moves to its end and the applied windows are forgotten.</summary>
+    /// <summary>After every shard took the baseline: the mark moves to its end and the applied windows are
+    /// forgotten.</summary>
     Task Baselined(string model, string entity, int shards, long from, long to, long spanSeconds);
 
     /// <summary>

@@ -6,10 +6,12 @@ public sealed class ScanQueueGrain(
     [PersistentState("queue", ClusterNames.Storage)] IPersistentState<ScanQueueState> state,
     IClusterMembershipService membership) : Grain, IScanQueueGrain
 {
-    /// <summary>A lease this old is offered again even if its silo looks alive (a stuck worker must not stall the run).</summary>
+    /// <summary>A lease this old is offered again even if its silo looks alive (a stuck worker must not stall the
+    /// run).</summary>
     private static readonly TimeSpan LeaseLimit = TimeSpan.FromMinutes(10);
 
-    /// <summary>A queue whose coordinator has not asked for its status this long was abandoned: it leaves the registry.</summary>
+    /// <summary>A queue whose coordinator has not asked for its status this long was abandoned: it leaves the
+    /// registry.</summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 
     private DateTime _lastStatus = DateTime.UtcNow;

@@ -1,7 +1,8 @@
 namespace FlowSpike.Cluster.Grains;
 
 public sealed class ScanRegistryGrain(
-    [PersistentState("registry", ClusterNames.Storage)] IPersistentState<ScanRegistryState> state) : Grain, IScanRegistryGrain
+    [PersistentState("registry",
+        ClusterNames.Storage)] IPersistentState<ScanRegistryState> state) : Grain, IScanRegistryGrain
 {
     public async Task Open(string queue)
     {

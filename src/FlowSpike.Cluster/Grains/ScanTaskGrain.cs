@@ -33,7 +33,8 @@ public sealed class ScanTaskGrain(
         }
         var d = scan.Diagnostics;
         state.State.Slices = PartialCodec.Split(scan.Partial, job.Shards, options.Entities);
-        state.State.Report = new ScanReport(d.Bytes, d.Lines, d.Counted, d.Malformed, [.. d.MalformedSamples], d.Elapsed.TotalSeconds, RuntimeIdentity,
+        state.State.Report = new ScanReport(d.Bytes, d.Lines, d.Counted, d.Malformed, [.. d.MalformedSamples],
+            d.Elapsed.TotalSeconds, RuntimeIdentity,
             new Dictionary<long, long>(d.RecordsByWindow));
         await state.WriteStateAsync();
         return state.State.Report;

@@ -15,14 +15,17 @@ namespace FlowSpike.Cluster.Grains;
 public sealed class ShardGrain(
     [PersistentState("shard", ClusterNames.Storage)] IPersistentState<ShardState> state) : Grain, IShardGrain
 {
-    /// <summary>FLOWSPIKE_TEST_WINDOW_DELAY_MS slows each window between its step and its write, so a kill can land in between.</summary>
-    private static readonly int WindowDelayForTests = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_WINDOW_DELAY_MS"), out int ms) ? ms : 0;
+    /// <summary>FLOWSPIKE_TEST_WINDOW_DELAY_MS slows each window between its step and its write, so a kill can land in
+    /// between.</summary>
+    private static readonly int WindowDelayForTests =
+        int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_WINDOW_DELAY_MS"), out int ms) ? ms : 0;
 
     private string? _cachedRun;
     private WindowPartial? _cached;
     private EntityRegistry? _names;
 
-    private int Shard => int.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf('/') + 1), CultureInfo.InvariantCulture);
+    private int Shard => int.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf('/') + 1),
+        CultureInfo.InvariantCulture);
 
     public async Task<int> Baseline(BaselineJob job)
     {
@@ -50,7 +53,8 @@ public sealed class ShardGrain(
         if (state.State.LastApplied == window && state.State.LastResult is { } done)
             return done;
         if (state.State.LastApplied is { } last && window <= last)
-            throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()}: window {window} comes before the last applied window {last}");
+            throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()}: window {window} comes before " +
+                $"the last applied window {last}");
         if (state.State.Rows.Count == 0 && state.State.Names.Count == 0)
             state.State.Entity = job.Entity;
         var names = Names();
@@ -72,7 +76,8 @@ public sealed class ShardGrain(
         foreach (var alert in result.Alerts)
             alerting[alert.Host] = [.. alert.Accounts];
         SaveNames(names);
-        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed, result.ActiveSources, result.CountedRecords, active, alerting);
+        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed,
+            result.ActiveSources, result.CountedRecords, active, alerting);
         if (WindowDelayForTests > 0)
             await Task.Delay(WindowDelayForTests);
         state.State.LastApplied = window;
@@ -82,7 +87,8 @@ public sealed class ShardGrain(
         return outcome;
     }
 
-    /// <summary>A failed write leaves memory ahead of storage: drop this activation so the next call reloads what was stored.</summary>
+    /// <summary>A failed write leaves memory ahead of storage: drop this activation so the next call reloads what was
+    /// stored.</summary>
     private async Task WriteOrReload()
     {
         try
@@ -100,7 +106,8 @@ public sealed class ShardGrain(
     public Task<RowState[]> Rows()
     {
         var names = Names();
-        return Task.FromResult(state.State.Rows.Values.Select(r => PartialCodec.IsNamed(names, r.Src) ? r with { Name = names.NameOf(r.Src) } : r).ToArray());
+        return Task.FromResult(state.State.Rows.Values.Select(r => PartialCodec.IsNamed(names,
+            r.Src) ? r with { Name = names.NameOf(r.Src) } : r).ToArray());
     }
 
     /// <summary>The shard's entity registry, restored from its state once per activation.</summary>
@@ -109,7 +116,8 @@ public sealed class ShardGrain(
         if (_names is not null)
             return _names;
         if (!EntityRegistry.TryParseKind(state.State.Entity, out var kind))
-            throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()}: unknown entity keying '{state.State.Entity}'");
+            throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()}: unknown entity keying " +
+                $"'{state.State.Entity}'");
         var names = new EntityRegistry(kind);
         for (int i = 0; i < state.State.Names.Count; i++)
             names.Load(names.FirstKey + (uint)i, state.State.Names[i]);

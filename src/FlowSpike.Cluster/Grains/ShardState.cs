@@ -4,7 +4,8 @@ namespace FlowSpike.Cluster.Grains;
 
 /// <summary>
 /// A shard's persisted state: its lookup rows, and the last window applied with its result. Only the last is kept:
-/// the coordinator moves to the next window only once every shard has applied this one, so a repeat is always of the last.
+/// the coordinator moves to the next window only once every shard has applied this one, so a repeat is always of the
+/// last.
 /// </summary>
 [GenerateSerializer]
 public sealed class ShardState

@@ -8,10 +8,12 @@ using StackExchange.Redis;
 
 namespace FlowSpike.Cluster.Hosting;
 
-/// <summary>Builds and runs a FlowSpike silo: Redis membership and grain state, loopback-only endpoints unless told otherwise.</summary>
+/// <summary>Builds and runs a FlowSpike silo: Redis membership and grain state, loopback-only endpoints unless told
+/// otherwise.</summary>
 public static class FlowSpikeSilo
 {
-    /// <summary>What every silo needs whatever its clustering and storage (the test host adds memory storage instead).</summary>
+    /// <summary>What every silo needs whatever its clustering and storage (the test host adds memory storage
+    /// instead).</summary>
     public static ISiloBuilder AddFlowSpike(this ISiloBuilder silo, int scanSlots)
     {
         silo.Services.AddSingleton(new ScanSlots(scanSlots));
@@ -34,7 +36,8 @@ public static class FlowSpikeSilo
             o.ClusterId = settings.Connection.ClusterId;
             o.ServiceId = ClusterNames.ServiceId;
         });
-        silo.ConfigureEndpoints(settings.Address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+        silo.ConfigureEndpoints(settings.Address, settings.SiloPort, settings.GatewayPort,
+            listenOnAnyHostAddress: false);
         // A killed silo is declared dead within seconds, so its grains come back elsewhere quickly.
         silo.Configure<ClusterMembershipOptions>(o =>
         {
@@ -53,7 +56,8 @@ public static class FlowSpikeSilo
         builder.UseOrleans(silo => Configure(silo, settings));
         using var host = builder.Build();
         await host.StartAsync(cancellation);
-        await Console.Error.WriteLineAsync($"flowspike: silo {settings.Address}:{settings.SiloPort} (gateway {settings.GatewayPort}) joined cluster '{settings.Connection.ClusterId}'");
+        await Console.Error.WriteLineAsync($"flowspike: silo {settings.Address}:{settings.SiloPort} (gateway " +
+            $"{settings.GatewayPort}) joined cluster '{settings.Connection.ClusterId}'");
         try
         {
             await Task.Delay(Timeout.Infinite, cancellation);
@@ -71,7 +75,8 @@ public static class FlowSpikeSilo
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
-            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connection.RedisConfiguration));
+            client.UseRedisClustering(o =>
+                o.ConfigurationOptions = ConfigurationOptions.Parse(connection.RedisConfiguration));
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = connection.ClusterId;

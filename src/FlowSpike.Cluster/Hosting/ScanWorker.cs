@@ -9,7 +9,8 @@ namespace FlowSpike.Cluster.Hosting;
 /// Runs on every silo: pulls scan tasks from the open queues while it has free scan slots, and runs each on this silo
 /// (the task grain is placed where it is first called). A fast silo simply pulls more.
 /// </summary>
-public sealed partial class ScanWorker(IGrainFactory grains, ILocalSiloDetails silo, ScanSlots slots, ILogger<ScanWorker> logger) : BackgroundService
+public sealed partial class ScanWorker(IGrainFactory grains, ILocalSiloDetails silo, ScanSlots slots,
+    ILogger<ScanWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,7 +61,8 @@ public sealed partial class ScanWorker(IGrainFactory grains, ILocalSiloDetails s
         var q = grains.GetGrain<IScanQueueGrain>(queue);
         try
         {
-            var report = await ClusterRetry.Run(() => grains.GetGrain<IScanTaskGrain>(task.Id).Run(job, task), $"scan of {task.Path}");
+            var report = await ClusterRetry.Run(() => grains.GetGrain<IScanTaskGrain>(task.Id).Run(job, task),
+                $"scan of {task.Path}");
             await ClusterRetry.Run(() => q.Complete(task.Id, report), $"completion of {task.Path}");
         }
         catch (Exception e) when (!ClusterRetry.IsTransient(e))

@@ -2,7 +2,8 @@ using System.Net;
 
 namespace FlowSpike.Cluster.Hosting;
 
-/// <summary>How one silo process joins: the shared store, and the address and ports it listens on and advertises.</summary>
+/// <summary>How one silo process joins: the shared store, and the address and ports it listens on and
+/// advertises.</summary>
 public sealed record SiloSettings
 {
     public required ClusterConnection Connection { get; init; }

@@ -2,7 +2,8 @@ using FlowSpike.Runs;
 
 namespace FlowSpike.Cluster.Wire;
 
-/// <summary>One detect invocation as the shards see it: the window, the entity keying and the policy as it is.</summary>
+/// <summary>One detect invocation as the shards see it: the window, the entity keying and the policy as it
+/// is.</summary>
 [GenerateSerializer, Immutable]
 public sealed record DetectJob
 {

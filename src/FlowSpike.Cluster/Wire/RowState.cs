@@ -3,7 +3,8 @@ using FlowSpike.Baseline;
 namespace FlowSpike.Cluster.Wire;
 
 /// <summary>
-/// A lookup row as grain state; doubles travel as their exact bits, a model's per-host state as its bytes. A host beyond
+/// A lookup row as grain state; doubles travel as their exact bits, a model's per-host state as its bytes. A host
+/// beyond
 /// IPv4 sources carries its <see cref="Name"/> when rows leave their shard (its number is the shard's own).
 /// </summary>
 [GenerateSerializer, Immutable]
@@ -16,7 +17,8 @@ public readonly record struct RowState(
     [property: Id(5)] byte[]? ModelState = null,
     [property: Id(6)] string? Name = null)
 {
-    public static RowState From(BaselineRow row) => new(row.Src, row.LatestCount, row.NumDataPoints, row.Avg, row.Stdev, row.ModelState);
+    public static RowState From(BaselineRow row) => new(row.Src, row.LatestCount, row.NumDataPoints, row.Avg, row.Stdev,
+        row.ModelState);
 
     public BaselineRow ToRow() => new(Src, LatestCount, NumDataPoints, Avg, Stdev, ModelState);
 }

@@ -1,6 +1,7 @@
 namespace FlowSpike.Cluster.Wire;
 
-/// <summary>What every scan task of one job counts: the same settings a local scan takes, in a form that crosses the wire.</summary>
+/// <summary>What every scan task of one job counts: the same settings a local scan takes, in a form that crosses the
+/// wire.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ScanJob
 {
@@ -18,6 +19,7 @@ public sealed record ScanJob
     [Id(8)] public string? S3Region { get; init; }
     /// <summary>How many source shards the results are split into.</summary>
     [Id(9)] public required int Shards { get; init; }
-    /// <summary>The state's entity keying (src_ip, account+vpc+src_ip, interface): hosts beyond IPv4 sources travel by name.</summary>
+    /// <summary>The state's entity keying (src_ip, account+vpc+src_ip, interface): hosts beyond IPv4 sources travel by
+    /// name.</summary>
     [Id(10)] public string Entity { get; init; } = "src_ip";
 }

@@ -1,6 +1,7 @@
 namespace FlowSpike.Cluster.Wire;
 
-/// <summary>One input object to scan. <see cref="Id"/> is derived from the job's settings and the object's identity, so a retry has the same id.</summary>
+/// <summary>One input object to scan. <see cref="Id"/> is derived from the job's settings and the object's identity, so
+/// a retry has the same id.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ScanTask(
     [property: Id(0)] string Id,

@@ -1,8 +1,10 @@
 namespace FlowSpike.Cluster.Wire;
 
 /// <summary>
-/// One (window, source) cell of a partial: the count and, when kept, the distinct destinations, interfaces and accounts.
-/// A host beyond IPv4 sources (an IPv6 source, an entity) has <see cref="Name"/>: its number is the scanning task's own.
+/// One (window, source) cell of a partial: the count and, when kept, the distinct destinations, interfaces and
+/// accounts.
+/// A host beyond IPv4 sources (an IPv6 source, an entity) has <see cref="Name"/>: its number is the scanning task's
+/// own.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SourceStats(

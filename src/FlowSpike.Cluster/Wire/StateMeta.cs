@@ -1,6 +1,7 @@
 namespace FlowSpike.Cluster.Wire;
 
-/// <summary>What the cluster knows of one named state: its model and shard count, the committed mark, the windows applied since the baseline, and the suppression marks.</summary>
+/// <summary>What the cluster knows of one named state: its model and shard count, the committed mark, the windows
+/// applied since the baseline, and the suppression marks.</summary>
 [GenerateSerializer]
 public sealed class StateMeta
 {
@@ -13,7 +14,8 @@ public sealed class StateMeta
     [Id(5)] public Dictionary<string, long> Quiet { get; set; } = new(StringComparer.Ordinal);
     /// <summary>The entity keying (src_ip, account+vpc+src_ip, interface), set by the baseline.</summary>
     [Id(6)] public string? Entity { get; set; }
-    /// <summary>Alerts of applied windows not yet delivered to every sink, oldest first; written with the window.</summary>
+    /// <summary>Alerts of applied windows not yet delivered to every sink, oldest first; written with the
+    /// window.</summary>
     [Id(7)] public List<OutboxEntry> Outbox { get; set; } = [];
     /// <summary>The baseline's bucket size; detect windows must match it.</summary>
     [Id(8)] public long? BaselineSpanSeconds { get; set; }

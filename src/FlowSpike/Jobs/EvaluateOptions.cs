@@ -60,7 +60,8 @@ public sealed record EvaluateOptions
         return (baseline, detect);
     }
 
-    /// <summary>The ranges: as given, else inferred from the data and the labels (see <see cref="Evaluation"/>).</summary>
+    /// <summary>The ranges: as given, else inferred from the data and the labels (see <see
+    /// cref="Evaluation"/>).</summary>
     public (long BaselineFrom, long BaselineTo, long To) Range()
     {
         if (Settings is { BaselineFrom: { } bf, BaselineTo: { } bt, To: { } t })

@@ -30,7 +30,8 @@ internal static class JobResolver
     {
         var inputs = s.Inputs ?? [];
         if (requireInputs && inputs.Count == 0)
-            throw new RunException($"{Name(nameof(JobSettings.Inputs))}: give at least one file, folder, s3:// or cwl://");
+            throw new RunException($"{Name(nameof(JobSettings.Inputs))}: give at least one file, folder, s3:// or " +
+                $"cwl://");
         string? format = s.LogFormat ?? config.LogFormat;
         var layout = FlowLayout.Default;
         if (format is not null && !FlowLayout.TryFromFormatString(format, out layout, out string? error))
@@ -44,7 +45,8 @@ internal static class JobResolver
         if (threads < 1)
             throw new RunException($"{Name(nameof(JobSettings.Threads))} must be at least 1 (got {threads})");
         string inputFormat = s.InputFormat ?? JobDefaults.InputFormat;
-        if (!Enum.TryParse<InputFormat>(inputFormat, ignoreCase: true, out var parsed) || int.TryParse(inputFormat, out _))
+        if (!Enum.TryParse<InputFormat>(inputFormat, ignoreCase: true, out var parsed) || int.TryParse(inputFormat,
+            out _))
         {
             throw new RunException($"{Name(nameof(JobSettings.InputFormat))}: unknown '{inputFormat}' " +
                 "(known: auto, text, json, parquet)");
@@ -60,7 +62,8 @@ internal static class JobResolver
         };
     }
 
-    /// <summary>The rules of the models beyond the ESCU search; refused with the splunk model, which has none.</summary>
+    /// <summary>The rules of the models beyond the ESCU search; refused with the splunk model, which has
+    /// none.</summary>
     public static RecommendedSettings? Rules(JobSettings s, string model)
     {
         var given = new (string Name, bool Set)[]

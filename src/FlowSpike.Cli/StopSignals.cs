@@ -1,0 +1,28 @@
+using System.Runtime.InteropServices;
+
+namespace FlowSpike.Cli;
+
+/// <summary>SIGTERM and Ctrl-C cancel a token instead of killing the process, so a run stops after its commit.</summary>
+internal sealed class StopSignals : IDisposable
+{
+    private readonly PosixSignalRegistration _term;
+    private readonly PosixSignalRegistration _interrupt;
+
+    public StopSignals(CancellationTokenSource stop)
+    {
+        _term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
+        _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
+    }
+
+    private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+
+    public void Dispose()
+    {
+        _term.Dispose();
+        _interrupt.Dispose();
+    }
+}
