@@ -135,7 +135,8 @@ public sealed class AlertDispatcher : IDisposable
                 ? TimeSpan.FromTicks(Math.Min(before.Pause.Ticks * 2, TimeSpan.FromMinutes(5).Ticks))
                 : DownPause;
             if (!_down.ContainsKey(sink.Name))
-                _log.Warn($"{sink.Name}: delivery failed ({error}); {held} alert(s) kept in the state until it succeeds");
+                _log.Warn($"{sink.Name}: delivery failed ({error}); {held} alert(s) kept in the state until it " +
+                    $"succeeds");
             _down[sink.Name] = (nowMs + (long)pause.TotalMilliseconds, pause);
         }
         else if (_down.Remove(sink.Name))
@@ -153,7 +154,8 @@ public sealed class AlertDispatcher : IDisposable
 
     private void Reject(IOutbox outbox, IAlertSink sink, PendingAlert alert, string reason, long now)
     {
-        var wait = TimeSpan.FromTicks(Math.Min(sink.RejectBackoff.Ticks << Math.Min(alert.Attempts, 20), MaxBackoff.Ticks));
+        var wait = TimeSpan.FromTicks(Math.Min(sink.RejectBackoff.Ticks << Math.Min(alert.Attempts, 20),
+            MaxBackoff.Ticks));
         long retryAt = now + (long)Math.Ceiling(wait.TotalSeconds);
         outbox.MarkRejected(sink.Name, alert.Id, reason, retryAt);
         _log.Warn($"{sink.Name}: alert {alert.Id} was rejected ({reason}); attempt {alert.Attempts + 1}, " +
@@ -185,7 +187,8 @@ public sealed class AlertDispatcher : IDisposable
     }
 
     private static bool IsDeliveryFailure(Exception e) =>
-        e is IOException or HttpRequestException or SinkException or TaskCanceledException or UnauthorizedAccessException;
+        e is IOException or HttpRequestException or SinkException or TaskCanceledException
+            or UnauthorizedAccessException;
 
     public void Dispose()
     {

@@ -3,7 +3,8 @@ using FlowSpike.Baseline;
 
 namespace FlowSpike.Runs;
 
-/// <summary>What turns a window's spikes into delivered alerts: thresholds, allowlists, suppression, and history kept.</summary>
+/// <summary>What turns a window's spikes into delivered alerts: thresholds, allowlists, suppression, and history
+/// kept.</summary>
 public sealed record AlertPolicy
 {
     public SpikeSettings Settings { get; init; } = SpikeSettings.Default;
@@ -13,10 +14,12 @@ public sealed record AlertPolicy
     public long HistoryRetentionSeconds { get; init; } = 90 * 86400L;
     /// <summary>splunk (the seed, exact) or recommended.</summary>
     public string Model { get; init; } = SplunkModel.ModelName;
-    /// <summary>Annotates alerts when many hosts of one account spike together; null is off (the seed's mode).</summary>
+    /// <summary>Annotates alerts when many hosts of one account spike together; null is off (the seed's
+    /// mode).</summary>
     public RolloutAwareness? Rollout { get; init; }
 
-    /// <summary>The rules of the models beyond the seed (null: the recommendation); the splunk model has none.</summary>
+    /// <summary>The rules of the models beyond the seed (null: the recommendation); the splunk model has
+    /// none.</summary>
     public RecommendedSettings? Rules { get; init; }
 
     public ISpikeModel CreateModel() => SpikeModels.IsKnown(Model)

@@ -57,7 +57,8 @@ public static class AlertSinks
             return TimeSpan.FromMinutes(1);
         return TimeRange.TryParseDuration(text, out long seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
-            : throw new ArgumentException($"sink \"{spec.Type}\": backoff \"{text}\" is not a duration (examples: 30s, 5m)");
+            : throw new ArgumentException($"sink \"{spec.Type}\": backoff \"{text}\" is not a duration (examples: " +
+                $"30s, 5m)");
     }
 
     /// <summary>An http(s) URL; the error names the sink and key, never the URL, which may hold a token.</summary>

@@ -5,20 +5,23 @@ using FlowSpike.State;
 
 namespace FlowSpike.Runs;
 
-/// <summary>The support search as a run: scan [from, to) in buckets, build the baseline, replace the state's lookup.</summary>
+/// <summary>The support search as a run: scan [from, to) in buckets, build the baseline, replace the state's
+/// lookup.</summary>
 public static class BaselineRun
 {
     public sealed record Result(int Hosts, long Buckets, ScanDiagnostics Diagnostics);
 
     public const long MaxHistoryBuckets = 2_000_000;
 
-    public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds, IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null)
+    public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds,
+        IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null)
     {
         TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
         TimeRange.RefuseFuture(to, spanSeconds);
         var files = InputSet.Expand(input.Inputs, from, to, input.S3, log.Warn);
         InputCheck.RequireFiles(files, input);
-        var scan = FlowScanner.Scan(files, input.Scan(from, to, spanSeconds, keepDetails: false, entities: store.Entities));
+        var scan = FlowScanner.Scan(files,
+            input.Scan(from, to, spanSeconds, keepDetails: false, entities: store.Entities));
         InputCheck.RequireRecords(files, scan.Diagnostics, input);
         RunReport.Scan(scan.Diagnostics, log);
         var rows = BaselineBuilder.For(model, scan.Partial, from, to, rules);
@@ -40,7 +43,8 @@ public static class BaselineRun
             log.Warn(what + "; the baseline is empty");
         }
         long buckets = scan.Partial.Windows.Values.Sum(w => (long)w.Count);
-        // The buckets also start each host's history (explain and report chart them), unless there are too many to keep.
+        // The buckets also start each host's history (explain and report chart them), unless there are too many to
+        // keep.
         List<HistoryRow>? history = null;
         if (buckets <= MaxHistoryBuckets)
         {
@@ -53,10 +57,12 @@ public static class BaselineRun
         }
         else
         {
-            log.Info($"{buckets} host-buckets are more than the {MaxHistoryBuckets} kept as history; history starts with detection");
+            log.Info($"{buckets} host-buckets are more than the {MaxHistoryBuckets} kept as history; history starts " +
+                $"with detection");
         }
         store.ReplaceBaseline(rows.Values, from, to, spanSeconds, history);
-        log.Info($"baseline: {rows.Count} hosts from {buckets} host-buckets in {TimeRange.Format(from)} .. {TimeRange.Format(to)}; committed mark set to {TimeRange.Format(to)}");
+        log.Info($"baseline: {rows.Count} hosts from {buckets} host-buckets in {TimeRange.Format(from)} .. " +
+            $"{TimeRange.Format(to)}; committed mark set to {TimeRange.Format(to)}");
         return new Result(rows.Count, buckets, scan.Diagnostics);
     }
 }

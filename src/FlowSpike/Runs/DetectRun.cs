@@ -12,15 +12,18 @@ namespace FlowSpike.Runs;
 /// </summary>
 public static class DetectRun
 {
-    /// <param name="Held">Alerts committed but not yet delivered to every sink (a sink is down or rejected them).</param>
+    /// <param name="Held">Alerts committed but not yet delivered to every sink (a sink is down or rejected
+    /// them).</param>
     public sealed record Result(int WindowsApplied, int WindowsSkipped, int Alerts, int Suppressed,
         ScanDiagnostics? Diagnostics, int Held = 0);
 
     /// <summary>Runs with one sink (which the caller disposes).</summary>
-    public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, IAlertSink sink, IRunLog log, CancellationToken cancellation = default) =>
+    public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, IAlertSink sink,
+        IRunLog log, CancellationToken cancellation = default) =>
         Execute(store, input, request, AlertDispatcher.Single(sink, log), log, cancellation);
 
-    public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, AlertDispatcher dispatcher, IRunLog log, CancellationToken cancellation = default)
+    public static Result Execute(IStateStore store, InputOptions input, DetectRequest request,
+        AlertDispatcher dispatcher, IRunLog log, CancellationToken cancellation = default)
     {
         long size = request.WindowSeconds;
         TimeRange.Validate(request.From, request.To, size, "WindowSeconds");
@@ -41,11 +44,13 @@ public static class DetectRun
 
         var table = new BaselineTable(store.LoadLookup(), store.Entities);
         if (table.Count == 0)
-            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike baseline` first)");
+            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike " +
+                "baseline` first)");
 
         var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3, log.Warn);
         InputCheck.RequireFiles(files, input);
-        var scan = FlowScanner.Scan(files, input.Scan(todo[0], request.To, size, keepDetails: true, entities: store.Entities), cancellation);
+        var scan = FlowScanner.Scan(files,
+            input.Scan(todo[0], request.To, size, keepDetails: true, entities: store.Entities), cancellation);
         InputCheck.RequireRecords(files, scan.Diagnostics, input);
         RunReport.Scan(scan.Diagnostics, log);
 
@@ -81,9 +86,11 @@ public static class DetectRun
     {
         if (info.BaselineSpanSeconds is { } span && span != size)
         {
-            throw new RunException($"{Setting.Name("WindowSeconds")} {size}s differs from the state's baseline span of {span}s; " +
+            throw new RunException($"{Setting.Name("WindowSeconds")} {size}s differs from the state's baseline span " +
+                $"of {span}s; " +
                 $"use {Setting.Name("WindowSeconds")} {span}s, " +
-                $"rebuild the baseline with {Setting.Name("SpanSeconds")} {size}s, or give {Setting.Name("AllowSpanMismatch")}");
+                $"rebuild the baseline with {Setting.Name("SpanSeconds")} {size}s, or give " +
+                    $"{Setting.Name("AllowSpanMismatch")}");
         }
     }
 

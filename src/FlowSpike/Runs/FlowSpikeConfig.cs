@@ -31,7 +31,8 @@ public sealed record FlowSpikeConfig
         }
         try
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using var doc = JsonDocument.Parse(text,
+                new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new RunException($"{path}: the config must be a JSON object");
             var config = new FlowSpikeConfig();
@@ -42,12 +43,14 @@ public sealed record FlowSpikeConfig
                     "internal" => config with { Internal = Strings(p, path) },
                     "allow_src" => config with { AllowSrc = Strings(p, path) },
                     "allow_dest" => config with { AllowDest = Strings(p, path) },
-                    "log_format" when p.Value.ValueKind == JsonValueKind.String => config with { LogFormat = p.Value.GetString() },
+                    "log_format" when p.Value.ValueKind == JsonValueKind.String =>
+                        config with { LogFormat = p.Value.GetString() },
                     "log_format" => throw new RunException($"{path}: \"log_format\" must be a string"),
                     "sinks" => config with { Sinks = SinkSpecs(p, path) },
                     "suppress" => config with { Suppress = Settings(p.Value, path, "suppress") },
                     "asff" => config with { Asff = Settings(p.Value, path, "asff") },
-                    _ => throw new RunException($"{path}: unknown key \"{p.Name}\" (known: internal, allow_src, allow_dest, log_format, sinks, suppress, asff)"),
+                    _ => throw new RunException($"{path}: unknown key \"{p.Name}\" (known: internal, allow_src, " +
+                        $"allow_dest, log_format, sinks, suppress, asff)"),
                 };
             }
             return config;
@@ -94,7 +97,8 @@ public sealed record FlowSpikeConfig
 
     private static string[] Strings(JsonProperty p, string path)
     {
-        if (p.Value.ValueKind != JsonValueKind.Array || p.Value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        if (p.Value.ValueKind != JsonValueKind.Array || p.Value.EnumerateArray().Any(e =>
+            e.ValueKind != JsonValueKind.String))
             throw new RunException($"{path}: \"{p.Name}\" must be an array of CIDR strings");
         return [.. p.Value.EnumerateArray().Select(e => e.GetString()!)];
     }

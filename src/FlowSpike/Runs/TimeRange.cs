@@ -30,7 +30,8 @@ public static class TimeRange
             return false;
         }
         if ((text.EndsWith('Z') || text.EndsWith("+00:00", StringComparison.Ordinal)) &&
-            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
         {
             epochSeconds = t.ToUnixTimeSeconds();
             return true;
@@ -50,7 +51,8 @@ public static class TimeRange
         string number = unit == 0 ? text : text[..^1];
         if (unit == 0)
             unit = 1;
-        if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 0 || n > long.MaxValue / unit)
+        if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture,
+            out long n) || n < 0 || n > long.MaxValue / unit)
             return false;
         seconds = n * unit;
         return true;
@@ -61,11 +63,14 @@ public static class TimeRange
         if (size <= 0)
             throw new RunException($"{Setting.Name(sizeSetting)} must be positive");
         if (to <= from)
-            throw new RunException($"{Setting.Name("To")} ({Format(to)}) must be after {Setting.Name("From")} ({Format(from)})");
+            throw new RunException($"{Setting.Name("To")} ({Format(to)}) must be after {Setting.Name("From")} " +
+                $"({Format(from)})");
         if (!WindowMath.IsAligned(from, size))
-            throw new RunException($"{Setting.Name("From")} {Format(from)} is not aligned to {Setting.Name(sizeSetting)} {size}s (nearest: {Format(WindowMath.Floor(from, size))})");
+            throw new RunException($"{Setting.Name("From")} {Format(from)} is not aligned to " +
+                $"{Setting.Name(sizeSetting)} {size}s (nearest: {Format(WindowMath.Floor(from, size))})");
         if (!WindowMath.IsAligned(to, size))
-            throw new RunException($"{Setting.Name("To")} {Format(to)} is not aligned to {Setting.Name(sizeSetting)} {size}s (nearest: {Format(WindowMath.Floor(to, size))})");
+            throw new RunException($"{Setting.Name("To")} {Format(to)} is not aligned to {Setting.Name(sizeSetting)} " +
+                $"{size}s (nearest: {Format(WindowMath.Floor(to, size))})");
     }
 
     /// <summary>
@@ -77,7 +82,8 @@ public static class TimeRange
         long current = now ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (to > current + size)
         {
-            throw new RunException($"{Setting.Name(setting)} {Format(to)} is in the future (now is {Format(current)}; " +
+            throw new RunException($"{Setting.Name(setting)} {Format(to)} is in the future (now is " +
+                $"{Format(current)}; " +
                 "at most one window ahead is accepted): windows that have not happened cannot be committed");
         }
     }

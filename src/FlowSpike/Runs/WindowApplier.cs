@@ -13,7 +13,8 @@ namespace FlowSpike.Runs;
 internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpikeModel model, AlertPolicy policy,
     AlertDispatcher dispatcher, long windowSeconds)
 {
-    private readonly int _delayMs = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_COMMIT_DELAY_MS"), out int ms) ? ms : 0;
+    private readonly int _delayMs = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_COMMIT_DELAY_MS"),
+        out int ms) ? ms : 0;
 
     public WindowOutcome Apply(long windowStart, IReadOnlyDictionary<uint, SourceWindowStats> sources)
     {
@@ -54,9 +55,12 @@ internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpi
         foreach (var score in result.Scores)
         {
             var row = rows[score.Src];
-            string? alertId = score.Spike && alertBySrc.TryGetValue(table.Names.NameOf(score.Src), out var a) ? a.Id : null;
-            history.Add(new HistoryRow(result.WindowStart, score.Src, score.Count, row.Avg, row.Stdev, row.NumDataPoints,
-                double.IsNaN(score.Threshold) ? null : score.Threshold, score.Spike, alertId, alertId is not null && suppressed.Contains(alertId)));
+            string? alertId = score.Spike && alertBySrc.TryGetValue(table.Names.NameOf(score.Src),
+                out var a) ? a.Id : null;
+            history.Add(new HistoryRow(result.WindowStart, score.Src, score.Count, row.Avg, row.Stdev,
+                row.NumDataPoints,
+                double.IsNaN(score.Threshold) ? null : score.Threshold, score.Spike, alertId, alertId is not null
+                    && suppressed.Contains(alertId)));
         }
         return history;
     }

@@ -10,7 +10,8 @@ namespace FlowSpike.Runs;
 public static class WindowClose
 {
     /// <param name="alerts">The window step's alerts, in host order.</param>
-    /// <param name="activeByAccount">The window's active hosts per account, asked for only with rollout awareness.</param>
+    /// <param name="activeByAccount">The window's active hosts per account, asked for only with rollout
+    /// awareness.</param>
     /// <param name="quietUntil">The stored suppression marks of some keys.</param>
     public static ClosedWindow Close(IReadOnlyList<Alert> alerts, AlertPolicy policy,
         Func<IReadOnlyDictionary<string, int>> activeByAccount,

@@ -9,7 +9,8 @@ namespace FlowSpike.Runs;
 /// </summary>
 public static class WindowPlan
 {
-    public static List<long> Todo(DetectRequest request, Func<long, bool> applied, long? committedUntil, IRunLog log, out int skipped)
+    public static List<long> Todo(DetectRequest request, Func<long, bool> applied, long? committedUntil, IRunLog log,
+        out int skipped)
     {
         var todo = new List<long>();
         skipped = 0;
@@ -22,16 +23,20 @@ public static class WindowPlan
             }
             if (committedUntil is { } mark && w < mark)
                 throw new RunException(
-                    $"window {TimeRange.Format(w)} was never applied and starts before the committed mark {TimeRange.Format(mark)}; " +
-                    $"applying it now would reorder the baseline's history (start {Setting.Name("From")} at or after the mark)");
+                    $"window {TimeRange.Format(w)} was never applied and starts before the committed mark " +
+                        $"{TimeRange.Format(mark)}; " +
+                    $"applying it now would reorder the baseline's history (start {Setting.Name("From")} at or after " +
+                        $"the mark)");
             todo.Add(w);
         }
         if (skipped > 0)
             log.Info($"{skipped} window(s) in the range were already committed; skipped");
         if (todo.Count == 0)
-            log.Info($"nothing to do: every window in {TimeRange.Format(request.From)} .. {TimeRange.Format(request.To)} is already committed");
+            log.Info($"nothing to do: every window in {TimeRange.Format(request.From)} .. " +
+                $"{TimeRange.Format(request.To)} is already committed");
         else if (committedUntil is { } committed && todo[0] > committed)
-            log.Warn($"gap: no window was applied between {TimeRange.Format(committed)} and {TimeRange.Format(todo[0])}");
+            log.Warn($"gap: no window was applied between {TimeRange.Format(committed)} and " +
+                $"{TimeRange.Format(todo[0])}");
         return todo;
     }
 }
