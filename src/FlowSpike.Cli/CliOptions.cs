@@ -105,10 +105,14 @@ internal static class CliOptions
 
     public static Option<string> Model()
     {
-        var o = new Option<string>("--model") { Description = "splunk (the ESCU search, exact; the default), or " +
+        var o = new Option<string>("--model")
+        {
+            Description = "splunk (the ESCU search, exact; the default), or " +
             "recommended (a calibrated count model per host: its hour's expectation, its own dispersion, activity " +
             "apart from level, normal bursts, a prior for new hosts). A state keeps its model; see " +
-            "docs/models.md.", DefaultValueFactory = _ => "splunk" };
+            "docs/models.md.",
+            DefaultValueFactory = _ => "splunk"
+        };
         // The known names are its completions (shell completion); the validator also names a retired model.
         o.CompletionSources.Add([.. FlowSpike.Baseline.SpikeModels.Names]);
         o.Validators.Add(r =>

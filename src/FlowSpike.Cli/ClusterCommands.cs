@@ -31,10 +31,19 @@ internal static class ClusterCommands
 
     private sealed class Connection
     {
-        public Option<string> Clustering { get; } = new("--clustering") { Description = "Where membership and grain " +
-            "state live: redis://HOST:PORT.", Required = true, HelpName = "URI" };
-        public Option<string> ClusterId { get; } = new("--cluster-id") { Description = "The cluster to join.",
-            DefaultValueFactory = _ => ClusterNames.DefaultClusterId, HelpName = "ID" };
+        public Option<string> Clustering { get; } = new("--clustering")
+        {
+            Description = "Where membership and grain " +
+            "state live: redis://HOST:PORT.",
+            Required = true,
+            HelpName = "URI"
+        };
+        public Option<string> ClusterId { get; } = new("--cluster-id")
+        {
+            Description = "The cluster to join.",
+            DefaultValueFactory = _ => ClusterNames.DefaultClusterId,
+            HelpName = "ID"
+        };
 
         public void AddTo(Command c)
         {
@@ -49,14 +58,31 @@ internal static class ClusterCommands
     private static Command Silo()
     {
         var connection = new Connection();
-        var address = new Option<string>("--address") { Description = "Address to listen on and advertise.",
-            DefaultValueFactory = _ => "127.0.0.1", HelpName = "IP" };
-        var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic.",
-            DefaultValueFactory = _ => 11111, HelpName = "PORT" };
-        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to.",
-            DefaultValueFactory = _ => 30000, HelpName = "PORT" };
-        var slots = new Option<int>("--scan-slots") { Description = "Scan tasks this silo runs at once (default: its " +
-            "cores).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" };
+        var address = new Option<string>("--address")
+        {
+            Description = "Address to listen on and advertise.",
+            DefaultValueFactory = _ => "127.0.0.1",
+            HelpName = "IP"
+        };
+        var siloPort = new Option<int>("--silo-port")
+        {
+            Description = "Port for silo-to-silo traffic.",
+            DefaultValueFactory = _ => 11111,
+            HelpName = "PORT"
+        };
+        var gatewayPort = new Option<int>("--gateway-port")
+        {
+            Description = "Port clients connect to.",
+            DefaultValueFactory = _ => 30000,
+            HelpName = "PORT"
+        };
+        var slots = new Option<int>("--scan-slots")
+        {
+            Description = "Scan tasks this silo runs at once (default: its " +
+            "cores).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+            HelpName = "N"
+        };
         var cmd = new Command("silo", "Start a silo and serve until SIGTERM or Ctrl-C.");
         connection.AddTo(cmd);
         foreach (var o in new Option[] { address, siloPort, gatewayPort, slots })
@@ -82,8 +108,12 @@ internal static class ClusterCommands
     }
 
     private static Option<int> ShardsOption() =>
-        new("--shards") { Description = "Source shards of a new cluster state (an existing state keeps its count).",
-            DefaultValueFactory = _ => ClusterNames.DefaultShards, HelpName = "N" };
+        new("--shards")
+        {
+            Description = "Source shards of a new cluster state (an existing state keeps its count).",
+            DefaultValueFactory = _ => ClusterNames.DefaultShards,
+            HelpName = "N"
+        };
 
     private static Command Baseline()
     {
@@ -156,8 +186,12 @@ internal static class ClusterCommands
     {
         var connection = new Connection();
         var state = CliOptions.State();
-        var output = new Option<string>("--out", "-o") { Description = "CSV output; - is stdout.",
-            DefaultValueFactory = _ => "-", HelpName = "FILE" };
+        var output = new Option<string>("--out", "-o")
+        {
+            Description = "CSV output; - is stdout.",
+            DefaultValueFactory = _ => "-",
+            HelpName = "FILE"
+        };
         var cmd = new Command("export", "Write the cluster state's lookup as Splunk CSV.") { state, output };
         connection.AddTo(cmd);
         cmd.SetAction(r => Run(() =>

@@ -16,8 +16,13 @@ internal static class DemoCommand
 {
     public static Command Build()
     {
-        var dir = new Option<string>("--dir") { Description = "Working folder for the data, state and alerts " +
-            "(recreated).", DefaultValueFactory = _ => "demo-out", HelpName = "DIR" };
+        var dir = new Option<string>("--dir")
+        {
+            Description = "Working folder for the data, state and alerts " +
+            "(recreated).",
+            DefaultValueFactory = _ => "demo-out",
+            HelpName = "DIR"
+        };
         var cmd = new Command("demo",
             "Generate a week and a half of flow logs with injected spikes, build the baseline, detect, and show the " +
                 "alerts.") { dir };
@@ -74,8 +79,12 @@ internal static class DemoCommand
         // The same data through the recommended model, with that model's defaults as every caller gets them.
         string recommendedState = Path.Combine(dir, "recommended.db");
         string recommendedAlerts = Path.Combine(dir, "recommended.jsonl");
-        RunModel(demo with { Model = Baseline.RecommendedModel.ModelName, State = recommendedState,
-            Output = recommendedAlerts }, start, baselineEnd, end, NullRunLog.Instance);
+        RunModel(demo with
+        {
+            Model = Baseline.RecommendedModel.ModelName,
+            State = recommendedState,
+            Output = recommendedAlerts
+        }, start, baselineEnd, end, NullRunLog.Instance);
         var better = File.ReadAllLines(recommendedAlerts).Select(AlertJson.Parse).ToList();
         int betterFound = better.Count(a => injected.ContainsKey((a.SrcIp, a.WindowStart)));
         Console.WriteLine();

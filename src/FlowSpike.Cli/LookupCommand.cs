@@ -14,8 +14,12 @@ internal static class LookupCommand
             "Export or import the Splunk lookup CSV baseline_blocked_outbound_connections.");
 
         var state = CliOptions.State();
-        var output = new Option<string>("--out", "-o") { Description = "CSV output; - is stdout.",
-            DefaultValueFactory = _ => "-", HelpName = "FILE" };
+        var output = new Option<string>("--out", "-o")
+        {
+            Description = "CSV output; - is stdout.",
+            DefaultValueFactory = _ => "-",
+            HelpName = "FILE"
+        };
         var export = new Command("export", "Write the lookup as Splunk CSV.") { state, output };
         export.SetAction(r => CliGuard.Run(() =>
         {

@@ -10,46 +10,81 @@ internal static class SynthCommand
 {
     public static Command Build()
     {
-        var output = new Option<string>("--out",
-            "-o") { Description = "Output folder (an S3-like AWSLogs/ tree plus " +
-                "labels.csv).", Required = true, HelpName = "DIR" };
+        var output = new Option<string>("--out", "-o")
+        {
+            Description = "Output folder (an S3-like AWSLogs/ tree plus labels.csv).",
+            Required = true,
+            HelpName = "DIR"
+        };
         var start = CliOptions.Time("--start", "First hour of data.");
         start.Required = false;
         start.DefaultValueFactory = _ => new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
         var days = new Option<int>("--days") { Description = "Days of data.", DefaultValueFactory = _ => 10 };
         var hosts = new Option<int>("--hosts") { Description = "Internal hosts.", DefaultValueFactory = _ => 40 };
-        var seed = new Option<int>("--seed") { Description = "Random seed; equal options give identical files.",
-            DefaultValueFactory = _ => 42 };
-        var spikes = new Option<int>("--spikes") { Description = "Injected spike events (written to labels.csv).",
-            DefaultValueFactory = _ => 4 };
-        var spikeFromDay = new Option<int>("--spike-from-day") { Description = "Spikes start on or after this day.",
-            DefaultValueFactory = _ => 7 };
-        var layout = new Option<string>("--layout") { Description = "default (header line), no-header (CloudWatch " +
-            "export style) or v5 (all v5 fields, shuffled header).", DefaultValueFactory = _ => "default" };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Random seed; equal options give identical files.",
+            DefaultValueFactory = _ => 42
+        };
+        var spikes = new Option<int>("--spikes")
+        {
+            Description = "Injected spike events (written to labels.csv).",
+            DefaultValueFactory = _ => 4
+        };
+        var spikeFromDay = new Option<int>("--spike-from-day")
+        {
+            Description = "Spikes start on or after this day.",
+            DefaultValueFactory = _ => 7
+        };
+        var layout = new Option<string>("--layout")
+        {
+            Description = "default (header line), no-header (CloudWatch " +
+            "export style) or v5 (all v5 fields, shuffled header).",
+            DefaultValueFactory = _ => "default"
+        };
         layout.AcceptOnlyFromAmong("default", "no-header", "v5");
         var noGzip = new Option<bool>("--no-gzip") { Description = "Write plain .log files instead of .log.gz." };
-        var filesPerHour = new Option<int>("--files-per-hour") { Description = "Files per hour and account.",
-            DefaultValueFactory = _ => 1 };
-        var rate = new Option<double>("--records-per-host-hour") { Description = "Average records (all kinds) per " +
-            "host-hour.", DefaultValueFactory = _ => 30 };
+        var filesPerHour = new Option<int>("--files-per-hour")
+        {
+            Description = "Files per hour and account.",
+            DefaultValueFactory = _ => 1
+        };
+        var rate = new Option<double>("--records-per-host-hour")
+        {
+            Description = "Average records (all kinds) per " +
+            "host-hour.",
+            DefaultValueFactory = _ => 30
+        };
         var rejectShare = new Option<double?>("--reject-share")
         {
             Description = "Benchmarks: the share (0 to 1) of noise records that are REJECTs, about half of them " +
                 "blocked outbound.",
             HelpName = "SHARE",
         };
-        var container = new Option<string>("--container") { Description = "text (S3 gzip), cloudwatch " +
+        var container = new Option<string>("--container")
+        {
+            Description = "text (S3 gzip), cloudwatch " +
             "(filter-log-events JSON), subscription (CloudWatch subscription payloads as Firehose writes them), " +
-            "firehose ({\"message\"} lines), parquet (S3 Parquet), ocsf (Security Lake).", DefaultValueFactory = _ =>
-                "text" };
+            "firehose ({\"message\"} lines), parquet (S3 Parquet), ocsf (Security Lake).",
+            DefaultValueFactory = _ =>
+                "text"
+        };
         container.AcceptOnlyFromAmong("text", "cloudwatch", "subscription", "firehose", "parquet", "ocsf");
-        var target = new Option<string?>("--target-size") { Description = "Stop after about this much uncompressed " +
-            "text (e.g. 1GB, 200MB); overrides --days.", HelpName = "SIZE" };
-        var scenario = new Option<string?>("--scenario") { Description = "Instead of the benchmark, one small " +
+        var target = new Option<string?>("--target-size")
+        {
+            Description = "Stop after about this much uncompressed " +
+            "text (e.g. 1GB, 200MB); overrides --days.",
+            HelpName = "SIZE"
+        };
+        var scenario = new Option<string?>("--scenario")
+        {
+            Description = "Instead of the benchmark, one small " +
             "labelled scenario per weakness of the seed: " + string.Join(", ",
                 WeaknessScenario.Names)
                     + " (10 days from 2026-10-01, in DIR/flows.log); or zoo, every host behaviour at once (21 days " +
-                        "from 2026-10-05, with hosts.csv and oracle.csv).", HelpName = "NAME" };
+                        "from 2026-10-05, with hosts.csv and oracle.csv).",
+            HelpName = "NAME"
+        };
         scenario.AcceptOnlyFromAmong([.. WeaknessScenario.Names, ZooScenario.Name]);
         var cmd = new Command("synth", "Generate realistic synthetic VPC flow logs with injected spikes.");
         foreach (var o in new Option[] { output, start, days, hosts, seed, spikes, spikeFromDay, layout, noGzip,
@@ -86,8 +121,12 @@ internal static class SynthCommand
                 Seed = r.GetValue(seed),
                 Spikes = r.GetValue(spikes),
                 SpikeFromDay = r.GetValue(spikeFromDay),
-                Layout = r.GetValue(layout) switch { "no-header" => SynthLayout.DefaultNoHeader,
-                    "v5" => SynthLayout.ShuffledV5Header, _ => SynthLayout.DefaultWithHeader },
+                Layout = r.GetValue(layout) switch
+                {
+                    "no-header" => SynthLayout.DefaultNoHeader,
+                    "v5" => SynthLayout.ShuffledV5Header,
+                    _ => SynthLayout.DefaultWithHeader
+                },
                 Gzip = !r.GetValue(noGzip),
                 FilesPerHour = r.GetValue(filesPerHour),
                 RecordsPerHostHour = r.GetValue(rate),

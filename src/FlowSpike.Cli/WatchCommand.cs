@@ -25,8 +25,11 @@ internal static class WatchCommand
                 "of the data's own time: for replays and tests.",
             HelpName = "FILE",
         };
-        var once = new Option<bool>("--once") { Description = "Process the files present, close what can be closed, " +
-            "and exit." };
+        var once = new Option<bool>("--once")
+        {
+            Description = "Process the files present, close what can be closed, " +
+            "and exit."
+        };
         var listen = new Option<string>("--listen")
         {
             Description = "Address for /healthz and /metrics (none to disable).",

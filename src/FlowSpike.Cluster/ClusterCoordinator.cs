@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using FlowSpike.Alerts;
-using FlowSpike.Delivery;
 using FlowSpike.Baseline;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Delivery;
 using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.Runs;
@@ -193,8 +193,15 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         }
         if (empty.Count > 0)
             throw DetectRun.EmptyWindows(empty, todo.Count - apply.Count, size);
-        return scan with { ShardTime = clock.Elapsed, WindowsApplied = apply.Count, WindowsSkipped = skipped,
-            Alerts = alerts, Suppressed = suppressed, Held = stillHeld };
+        return scan with
+        {
+            ShardTime = clock.Elapsed,
+            WindowsApplied = apply.Count,
+            WindowsSkipped = skipped,
+            Alerts = alerts,
+            Suppressed = suppressed,
+            Held = stillHeld
+        };
     }
 
     /// <summary>
@@ -304,8 +311,15 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
                 r.MalformedSamples).Take(Aggregation.ScanDiagnostics.MaxSamples))
                 log.Warn("  " + s);
         }
-        return (tasks, new ClusterRunResult { Tasks = tasks.Count, Bytes = bytes, Lines = lines, Counted = counted,
-            Silos = silos, ScanTime = elapsed });
+        return (tasks, new ClusterRunResult
+        {
+            Tasks = tasks.Count,
+            Bytes = bytes,
+            Lines = lines,
+            Counted = counted,
+            Silos = silos,
+            ScanTime = elapsed
+        });
     }
 
     /// <summary>Task results are only needed until the shards have taken them; losing this cleanup costs storage, not

@@ -66,8 +66,11 @@ public static class ScanJobs
         var uri = S3Uri.Parse(task.Path);
         // The silo's own credential chain: no secret travels with a job or lands in the cluster's storage.
         var s3 = S3Clients.GetOrAdd((job.S3EndpointUrl, job.S3Region),
-            k => (S3Settings.FromEnvironment(k.Endpoint) with { Region = k.Region
-                ?? S3Settings.FromEnvironment().Region }).CreateClient());
+            k => (S3Settings.FromEnvironment(k.Endpoint) with
+            {
+                Region = k.Region
+                ?? S3Settings.FromEnvironment().Region
+            }).CreateClient());
         return new InputFile(task.Path, task.Length) { OpenRemote = () => S3Lister.Open(s3, uri.Bucket, uri.Prefix) };
     }
 

@@ -35,7 +35,8 @@ public static class AlertSinks
             // With "dir", request files for someone else to upload; otherwise the API itself.
             "securityhub" when spec.Get("dir") is { } dir => new SecurityHubBatchSink(dir, asff),
             "securityhub" => new SecurityHubApiSink(spec.Get("region") ?? asff.Region, asff, delivery,
-                spec.Get("endpoint")) { RejectBackoff = backoff },
+                spec.Get("endpoint"))
+            { RejectBackoff = backoff },
             _ => throw new ArgumentException(
                 $"unknown sink type \"{spec.Type}\" (known: file, webhook, splunk_hec, securityhub)"),
         };

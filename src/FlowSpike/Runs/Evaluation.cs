@@ -46,8 +46,12 @@ public static class Evaluation
                     throw new RunException($"{path}: bad oracle_tail '{o}' in line '{line}'");
                 oracle = v;
             }
-            labels.Add(new Label(f[0], start, end, Column(accountAt)) { Behaviour = Column(behaviourAt),
-                Size = Column(sizeAt), OracleTail = oracle });
+            labels.Add(new Label(f[0], start, end, Column(accountAt))
+            {
+                Behaviour = Column(behaviourAt),
+                Size = Column(sizeAt),
+                OracleTail = oracle
+            });
         }
         return labels;
     }
