@@ -36,7 +36,7 @@ public sealed class ShardGrain(
         _cachedRun = null;
         var names = Names();
         var buckets = await Gather(job.TaskIds, job.SpanSeconds, names);
-        var rows = BaselineBuilder.For(job.Model, buckets, job.From, job.To, job.Rules?.ToSettings());
+        var rows = BaselineReplay.For(job.Model, buckets, job.From, job.To, job.Rules?.ToSettings());
         state.State.Rows = rows.ToDictionary(kv => kv.Key, kv => RowState.From(kv.Value));
         SaveNames(names);
         state.State.BaselineRunId = job.RunId;
