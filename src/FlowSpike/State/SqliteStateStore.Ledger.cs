@@ -57,7 +57,7 @@ public sealed partial class SqliteStateStore
                             Run(add, addParameters, window, src, stats.Count);
                             for (int i = 0; i < details.Length; i++)
                             {
-                                foreach (string value in PendingDetails[i].Get(stats) ?? [])
+                                foreach (string value in PendingDetails[i].List(stats) ?? [])
                                     Run(details[i], detailParameters[i], window, src, value);
                             }
                         }

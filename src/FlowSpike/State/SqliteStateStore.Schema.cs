@@ -73,7 +73,7 @@ public sealed partial class SqliteStateStore
             "processed_at TEXT NOT NULL)");
         Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
             "count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
-        foreach (var (table, column, _) in PendingDetails)
+        foreach (var (table, column, _, _) in PendingDetails)
         {
             Execute(tx, $"CREATE TABLE {table}(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
                 $"{column} TEXT NOT NULL, PRIMARY KEY(window_start, src, {column}))");

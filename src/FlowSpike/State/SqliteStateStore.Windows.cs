@@ -7,14 +7,16 @@ namespace FlowSpike.State;
 /// <summary>Committed windows (one transaction each), suppression marks, and watch mode's pending counts.</summary>
 public sealed partial class SqliteStateStore
 {
-    /// <summary>The detail sets watch mode keeps per (window, source) until the window closes, one table each.
+    /// <summary>
+    /// The detail sets watch mode keeps per (window, source) until the window closes, one table each. Writing lists a
+    /// scan's names without building sets; loading fills the sets.
     /// </summary>
-    private static readonly (string Table, string Column, Func<SourceWindowStats, HashSet<string>?> Get)[]
-        PendingDetails =
+    private static readonly (string Table, string Column, Func<SourceWindowStats, string[]?> List,
+        Func<SourceWindowStats, HashSet<string>?> Get)[] PendingDetails =
     [
-        ("pending_destinations", "destination", s => s.Destinations),
-        ("pending_interfaces", "interface", s => s.Interfaces),
-        ("pending_accounts", "account", s => s.Accounts),
+        ("pending_destinations", "destination", s => s.DestinationNames(), s => s.Destinations),
+        ("pending_interfaces", "interface", s => s.InterfaceNames(), s => s.Interfaces),
+        ("pending_accounts", "account", s => s.AccountNames(), s => s.Accounts),
     ];
 
     private static readonly string[] PendingTables =
@@ -125,7 +127,7 @@ public sealed partial class SqliteStateStore
                 };
             }
         }
-        foreach (var (table, column, get) in PendingDetails)
+        foreach (var (table, column, _, get) in PendingDetails)
         {
             using var cmd = Command($"SELECT src, {column} FROM {table} WHERE window_start = $w");
             cmd.Parameters.AddWithValue("$w", windowStart);
