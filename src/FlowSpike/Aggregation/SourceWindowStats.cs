@@ -75,13 +75,18 @@ public sealed class SourceWindowStats
     public void Merge(SourceWindowStats other)
     {
         Count += other.Count;
-        if (other.Destinations is { } d)
+        // The other side is only read, so its names are listed rather than kept as sets.
+        if (other.Listed(other._destinations, 1) is { } d)
             (Destinations ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(d);
-        if (other.Interfaces is { } i)
+        if (other.Listed(other._interfaces, 2) is { } i)
             (Interfaces ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(i);
-        if (other.Accounts is { } a)
+        if (other.Listed(other._accounts, 4) is { } a)
             (Accounts ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(a);
     }
+
+    /// <summary>A set's names to read once: the set itself when named, else a list from the numbers.</summary>
+    private IEnumerable<string>? Listed(HashSet<string>? field, int bit) =>
+        (_pending & bit) != 0 ? _details!.NameArray(_entry, bit) : field;
 
     private string[]? List(HashSet<string>? field, int bit) =>
         (_pending & bit) != 0 ? _details!.NameArray(_entry, bit) : field is null ? null : [.. field];
