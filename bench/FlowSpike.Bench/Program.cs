@@ -17,5 +17,8 @@ if (args is ["scan-rate", var t, var repeats, .. var paths])
     var inv = System.Globalization.CultureInfo.InvariantCulture;
     return ScanRate.Run(int.Parse(t, inv), int.Parse(repeats, inv), paths);
 }
+// `alloc THREADS PATH...`: bytes a detect run's scan, window steps and rollout awareness allocate.
+if (args is ["alloc", var threads, .. var inputs])
+    return AllocationRun.Run(int.Parse(threads, System.Globalization.CultureInfo.InvariantCulture), inputs);
 BenchmarkSwitcher.FromAssembly(typeof(ParserBenchmarks).Assembly).Run(args);
 return 0;

@@ -38,8 +38,8 @@ public static class PartialCodec
             {
                 string? name = IsNamed(names, src) ? names!.NameOf(src) : null;
                 int shard = name is null ? ShardOf(src, shards) : ShardOf(name, shards);
-                lists[shard].Add(new SourceStats(window, name is null ? src : 0, s.Count, ToArray(s.Destinations),
-                    ToArray(s.Interfaces), ToArray(s.Accounts), name));
+                lists[shard].Add(new SourceStats(window, name is null ? src : 0, s.Count,
+                    s.DestinationNames(), s.InterfaceNames(), s.AccountNames(), name));
             }
         }
         return [.. lists.Select(l => l.ToArray())];
@@ -73,8 +73,6 @@ public static class PartialCodec
         into.Merge(part);
     }
 
-    private static string[]? ToArray(HashSet<string>? set) => set is null ? null : [.. set];
-
-    private static HashSet<string>? ToSet(string[]? values) => values is null ? null : new HashSet<string>(values,
-        StringComparer.Ordinal);
+    private static HashSet<string>? ToSet(string[]? values) =>
+        values is null ? null : new HashSet<string>(values, StringComparer.Ordinal);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Cluster.Wire;
 using FlowSpike.Detection;
 using FlowSpike.Selection;
@@ -38,7 +37,7 @@ public sealed class ShardGrain(
         _cachedRun = null;
         var names = Names();
         var buckets = await Gather(job.TaskIds, job.SpanSeconds, names);
-        var rows = BaselineBuilder.For(job.Policy.Model, buckets, job.From, job.To, job.Policy.Rules);
+        var rows = BaselineReplay.For(job.Policy.Model, buckets, job.From, job.To, job.Policy.Rules);
         state.State.Rows = rows.ToDictionary(kv => kv.Key, kv => RowState.From(kv.Value));
         SaveNames(names);
         state.State.BaselineRunId = job.RunId;

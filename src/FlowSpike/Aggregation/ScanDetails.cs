@@ -14,27 +14,50 @@ internal sealed class ScanDetails(
 {
     public int DestinationCount(int entry) => destinationStart[entry + 1] - destinationStart[entry];
 
+    /// <summary>An entry's account ids, numbers in <see cref="AccountName"/>'s table.</summary>
+    public ReadOnlySpan<int> AccountIds(int entry) =>
+        accounts.AsSpan(accountStart[entry], accountStart[entry + 1] - accountStart[entry]);
+
+    public string AccountName(int id) => accountNames.GetString(id);
+
+    /// <summary>One detail set of an entry (1 destinations, 2 interfaces, 4 accounts) as a set of names.</summary>
     public HashSet<string> Names(int entry, int which)
     {
-        var set = new HashSet<string>(StringComparer.Ordinal);
+        var (from, to) = Row(entry, which);
+        var set = new HashSet<string>(to - from, StringComparer.Ordinal);
+        for (int k = from; k < to; k++)
+            set.Add(Name(which, k));
+        return set;
+    }
+
+    /// <summary>The same names as an array, for writers that only list them (no set built).</summary>
+    public string[] NameArray(int entry, int which)
+    {
+        var (from, to) = Row(entry, which);
+        var names = new string[to - from];
+        for (int k = from; k < to; k++)
+            names[k - from] = Name(which, k);
+        return names;
+    }
+
+    private (int From, int To) Row(int entry, int which) => which switch
+    {
+        1 => (destinationStart[entry], destinationStart[entry + 1]),
+        2 => (interfaceStart[entry], interfaceStart[entry + 1]),
+        _ => (accountStart[entry], accountStart[entry + 1]),
+    };
+
+    private string Name(int which, int k)
+    {
         switch (which)
         {
             case 1:
-                for (int k = destinationStart[entry]; k < destinationStart[entry + 1]; k++)
-                {
-                    ulong d = destinations[k];
-                    set.Add(d >> 32 == 0 ? Ipv4.Format((uint)d) : ipv6Names.GetString((int)(uint)d));
-                }
-                break;
+                ulong d = destinations[k];
+                return d >> 32 == 0 ? Ipv4.Format((uint)d) : ipv6Names.GetString((int)(uint)d);
             case 2:
-                for (int k = interfaceStart[entry]; k < interfaceStart[entry + 1]; k++)
-                    set.Add(interfaceNames.GetString(interfaces[k]));
-                break;
+                return interfaceNames.GetString(interfaces[k]);
             default:
-                for (int k = accountStart[entry]; k < accountStart[entry + 1]; k++)
-                    set.Add(accountNames.GetString(accounts[k]));
-                break;
+                return accountNames.GetString(accounts[k]);
         }
-        return set;
     }
 }

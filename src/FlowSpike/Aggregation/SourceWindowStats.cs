@@ -39,6 +39,32 @@ public sealed class SourceWindowStats
     /// <summary>The number of distinct destinations, without naming them.</summary>
     public int DestinationCount => (_pending & 1) != 0 ? _details!.DestinationCount(_entry) : _destinations?.Count ?? 0;
 
+    /// <summary>The destinations as an array, named without building or keeping a set, for writers.</summary>
+    public string[]? DestinationNames() => List(_destinations, 1);
+
+    /// <summary>The interfaces as an array, like <see cref="DestinationNames"/>.</summary>
+    public string[]? InterfaceNames() => List(_interfaces, 2);
+
+    /// <summary>The accounts as an array, like <see cref="DestinationNames"/>.</summary>
+    public string[]? AccountNames() => List(_accounts, 4);
+
+    /// <summary>
+    /// The accounts as ids in the scan's account table, while they are still numbers: counting hosts per account
+    /// then names each account once, not once per host.
+    /// </summary>
+    internal bool TryAccountIds(out ScanDetails details, out ReadOnlySpan<int> ids)
+    {
+        if ((_pending & 4) == 0)
+        {
+            details = null!;
+            ids = default;
+            return false;
+        }
+        details = _details!;
+        ids = details.AccountIds(_entry);
+        return true;
+    }
+
     internal void AttachDetails(ScanDetails details, int entry)
     {
         _details = details;
@@ -49,13 +75,21 @@ public sealed class SourceWindowStats
     public void Merge(SourceWindowStats other)
     {
         Count += other.Count;
-        if (other.Destinations is { } d)
+        // The other side is only read, so its names are listed rather than kept as sets.
+        if (other.Listed(other._destinations, 1) is { } d)
             (Destinations ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(d);
-        if (other.Interfaces is { } i)
+        if (other.Listed(other._interfaces, 2) is { } i)
             (Interfaces ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(i);
-        if (other.Accounts is { } a)
+        if (other.Listed(other._accounts, 4) is { } a)
             (Accounts ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(a);
     }
+
+    /// <summary>A set's names to read once: the set itself when named, else a list from the numbers.</summary>
+    private IEnumerable<string>? Listed(HashSet<string>? field, int bit) =>
+        (_pending & bit) != 0 ? _details!.NameArray(_entry, bit) : field;
+
+    private string[]? List(HashSet<string>? field, int bit) =>
+        (_pending & bit) != 0 ? _details!.NameArray(_entry, bit) : field is null ? null : [.. field];
 
     private HashSet<string>? Named(ref HashSet<string>? field, int bit)
     {

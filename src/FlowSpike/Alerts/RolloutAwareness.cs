@@ -17,10 +17,26 @@ public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3, boo
     public static Dictionary<string, int> ActiveHosts(IEnumerable<SourceWindowStats> sources)
     {
         var active = new Dictionary<string, int>(StringComparer.Ordinal);
+        // A scan's hosts share one account table: count by id, then name each account once.
+        ScanDetails? scan = null;
+        Dictionary<int, int>? byId = null;
         foreach (var stats in sources)
         {
+            if (stats.TryAccountIds(out var details, out var ids) && (scan is null || scan == details))
+            {
+                scan = details;
+                byId ??= [];
+                foreach (int id in ids)
+                    byId[id] = byId.GetValueOrDefault(id) + 1;
+                continue;
+            }
             foreach (string account in stats.Accounts ?? [])
                 active[account] = active.GetValueOrDefault(account) + 1;
+        }
+        foreach (var (id, hosts) in byId ?? [])
+        {
+            string account = scan!.AccountName(id);
+            active[account] = active.GetValueOrDefault(account) + hosts;
         }
         return active;
     }

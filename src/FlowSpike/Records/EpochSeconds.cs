@@ -12,7 +12,7 @@ namespace FlowSpike.Records;
 /// </summary>
 public static class EpochSeconds
 {
-    private static readonly bool UseBranchLight = Selection.Ipv4.BranchLight;
+    private static readonly bool UseBranchLight = LineTokenizer.BranchLight;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> text, out long value) =>

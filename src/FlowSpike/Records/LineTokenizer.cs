@@ -14,6 +14,13 @@ public static class LineTokenizer
 {
     public static TokenizerMode DefaultMode { get; } = ChooseMode(Environment.GetEnvironmentVariable("FLOWSPIKE_SIMD"));
 
+    /// <summary>
+    /// Whether the field parsers (IPv4, epoch seconds) take their branch-light paths: FLOWSPIKE_SIMD=scalar forces
+    /// their scalar twins along with the tokenizer's.
+    /// </summary>
+    public static bool BranchLight { get; } = Vector128.IsHardwareAccelerated
+        && ChooseMode(Environment.GetEnvironmentVariable("FLOWSPIKE_SIMD")) != TokenizerMode.Scalar;
+
     public static TokenizerMode ChooseMode(string? setting) => setting?.Trim().ToLowerInvariant() switch
     {
         "scalar" or "0" or "off" => TokenizerMode.Scalar,
@@ -24,7 +31,9 @@ public static class LineTokenizer
             : Vector256.IsHardwareAccelerated ? TokenizerMode.Vector256 : TokenizerMode.Scalar,
     };
 
-    /// <summary>Tokenizes <paramref name="buffer"/>; every line in it must end with '\n'. Returns the number of lines.</summary>
+    /// <summary>
+    /// Tokenizes <paramref name="buffer"/>; every line in it must end with '\n'. Returns the number of lines.
+    /// </summary>
     public static int Tokenize<TSink>(ReadOnlySpan<byte> buffer, ref TSink sink, TokenizerMode mode)
         where TSink : struct, ILineSink
     {
@@ -47,7 +56,8 @@ public static class LineTokenizer
         return state.Lines;
     }
 
-    private static int Vector256Path<TSink>(ReadOnlySpan<byte> buffer, ref TSink sink, Span<int> ends, ref LineState state)
+    private static int Vector256Path<TSink>(
+        ReadOnlySpan<byte> buffer, ref TSink sink, Span<int> ends, ref LineState state)
         where TSink : struct, ILineSink
     {
         ref byte start = ref MemoryMarshal.GetReference(buffer);
@@ -71,7 +81,8 @@ public static class LineTokenizer
         return i;
     }
 
-    private static int Vector512Path<TSink>(ReadOnlySpan<byte> buffer, ref TSink sink, Span<int> ends, ref LineState state)
+    private static int Vector512Path<TSink>(
+        ReadOnlySpan<byte> buffer, ref TSink sink, Span<int> ends, ref LineState state)
         where TSink : struct, ILineSink
     {
         ref byte start = ref MemoryMarshal.GetReference(buffer);

@@ -1,5 +1,6 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
+using FlowSpike.Detection;
 using FlowSpike.Records;
 using FlowSpike.State;
 
@@ -24,7 +25,7 @@ public static class BaselineRun
             input.Scan(from, to, spanSeconds, keepDetails: false, entities: store.Entities));
         InputCheck.RequireRecords(files, scan.Diagnostics, input);
         RunReport.Scan(scan.Diagnostics, log);
-        var rows = BaselineBuilder.For(model, scan.Partial, from, to, rules);
+        var rows = BaselineReplay.For(model, scan.Partial, from, to, rules);
         // A baseline of nothing over a range with no data is a wrong range or input; over a lookup it would wipe it.
         if (rows.Count == 0)
         {

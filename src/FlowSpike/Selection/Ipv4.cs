@@ -13,9 +13,7 @@ namespace FlowSpike.Selection;
 public static class Ipv4
 {
     /// <summary>Whether <see cref="TryParse(ReadOnlySpan{byte}, out uint)"/> takes the branch-light path.</summary>
-    public static bool BranchLight { get; } = Vector128.IsHardwareAccelerated
-        && Records.LineTokenizer.ChooseMode(Environment.GetEnvironmentVariable("FLOWSPIKE_SIMD"))
-            != Records.TokenizerMode.Scalar;
+    public static bool BranchLight => Records.LineTokenizer.BranchLight;
 
     private static readonly bool UseBranchLight = BranchLight;
 

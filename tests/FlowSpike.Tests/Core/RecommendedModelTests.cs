@@ -1,5 +1,6 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
+using FlowSpike.Detection;
 using FlowSpike.Jobs;
 using FlowSpike.Runs;
 using FlowSpike.State;
@@ -107,7 +108,7 @@ public class RecommendedModelTests
         partial.GetWindow(T0)[7] = new SourceWindowStats { Count = 6 };
         partial.GetWindow(T0 + 3 * 3600)[7] = new SourceWindowStats { Count = 2 };
         partial.GetWindow(T0 + 2 * 3600)[8] = new SourceWindowStats { Count = 5 };
-        var rows = BaselineBuilder.Replay(partial, T0, T0 + 4 * 3600, Model);
+        var rows = BaselineReplay.Replay(partial, T0, T0 + 4 * 3600, Model);
         // Host 7: buckets 6, 0, 0, 2 → running mean 2, population variance (16 + 4 + 4 + 0) / 4 = 6.
         Assert.Equal(2, rows[7].LatestCount);
         Assert.Equal(4, rows[7].NumDataPoints);

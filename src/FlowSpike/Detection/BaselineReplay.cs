@@ -1,0 +1,44 @@
+using FlowSpike.Aggregation;
+using FlowSpike.Alerts;
+using FlowSpike.Baseline;
+
+namespace FlowSpike.Detection;
+
+/// <summary>
+/// A model's baseline of a bucketed scan. It lives with the window step, not in <c>Baseline/</c>, because models that
+/// learn on their own build their baseline by stepping windows, exactly as detection does.
+/// </summary>
+public static class BaselineReplay
+{
+    /// <summary>
+    /// A model's baseline of the buckets in [from, to): the seed's support search for the splunk model, a replay for
+    /// the models that learn on their own. The baseline seeds every host it saw, so <paramref name="rules"/>'
+    /// auto-learn does not apply to it. Local runs and cluster shards build alike.
+    /// </summary>
+    public static Dictionary<uint, BaselineRow> For(string model, WindowPartial buckets, long from, long to,
+        RecommendedSettings? rules = null) =>
+        model == SplunkModel.ModelName
+            ? BaselineBuilder.Build(buckets)
+            : Replay(buckets, from, to, SpikeModels.Create(model, SpikeSettings.Default,
+                rules is null ? null : rules with { AutoLearn = true }));
+
+    /// <summary>
+    /// The baseline of a model that learns on its own (recommended, robust): the buckets of [from, to) stepped through
+    /// the model in time order, exactly as detection would, without alerting. A host starts at its first bucket; quiet
+    /// buckets after it are steps with no count.
+    /// </summary>
+    public static Dictionary<uint, BaselineRow> Replay(WindowPartial buckets, long from, long to, ISpikeModel model)
+    {
+        var table = new BaselineTable([]);
+        long size = buckets.WindowSeconds;
+        for (long bucket = from; bucket < to; bucket += size)
+        {
+            WindowStep.Apply(bucket, bucket + size, buckets.SourcesIn(bucket), table, model, AlertFilter.None,
+                SpikeSettings.Default);
+        }
+        var rows = new Dictionary<uint, BaselineRow>(table.Count);
+        foreach (var row in table.Rows)
+            rows[row.Src] = row;
+        return rows;
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+
+namespace FlowSpike.State;
+
+/// <summary>Per-host history for explain and report, written with each window and pruned daily.</summary>
+public sealed partial class SqliteStateStore
+{
+    private void WriteHistory(SqliteTransaction tx, WindowCommit commit)
+    {
+        if (commit.History is null)
+            return;
+        InsertHistory(tx, commit.History);
+        // History is keyed by host for explain and report; pruning by time scans it, so do it once a day.
+        if (commit.Result.WindowStart % 86400 != 0 && commit.WindowSeconds < 86400)
+            return;
+        using var prune = Command("DELETE FROM history WHERE window_start < $cut", tx);
+        prune.Parameters.AddWithValue("$cut", commit.Result.WindowStart - commit.HistoryRetentionSeconds);
+        prune.ExecuteNonQuery();
+    }
+
+    private void InsertHistory(SqliteTransaction tx, IReadOnlyList<HistoryRow> history)
+    {
+        using (var cmd = Command("INSERT OR REPLACE INTO history(window_start, src, count, avg, stdev, " +
+            "num_data_points, threshold, spike, alert_id, suppressed) " +
+            "VALUES ($w, $s, $c, $a, $sd, $n, $t, $sp, $id, $su)", tx))
+        {
+            var types = new[]
+            {
+                SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real,
+                SqliteType.Integer, SqliteType.Real, SqliteType.Integer, SqliteType.Text, SqliteType.Integer,
+            };
+            var p = new[] { "$w", "$s", "$c", "$a", "$sd", "$n", "$t", "$sp", "$id", "$su" }
+                .Select((n, i) => cmd.Parameters.Add(n, types[i])).ToArray();
+            cmd.Prepare();
+            foreach (var h in history)
+            {
+                p[0].Value = h.WindowStart;
+                p[1].Value = (long)h.Src;
+                p[2].Value = h.Count;
+                p[3].Value = (object?)h.Avg ?? DBNull.Value;
+                p[4].Value = (object?)h.Stdev ?? DBNull.Value;
+                p[5].Value = (object?)h.NumDataPoints ?? DBNull.Value;
+                p[6].Value = h.Threshold is { } t && double.IsFinite(t) ? t : DBNull.Value;
+                p[7].Value = h.Spike ? 1 : 0;
+                p[8].Value = (object?)h.AlertId ?? DBNull.Value;
+                p[9].Value = h.Suppressed ? 1 : 0;
+                cmd.ExecuteNonQuery();
+            }
+        }
+    }
+
+    public IReadOnlyList<HistoryRow> History(uint src, long from = long.MinValue, long to = long.MaxValue) =>
+        Read(() => HistoryCore(src, from, to));
+
+    private List<HistoryRow> HistoryCore(uint src, long from, long to)
+    {
+        using var cmd = Command("SELECT window_start, count, avg, stdev, num_data_points, threshold, spike, " +
+            "alert_id, suppressed FROM history WHERE src = $s AND window_start >= $f AND window_start < $t " +
+            "ORDER BY window_start");
+        cmd.Parameters.AddWithValue("$s", (long)src);
+        cmd.Parameters.AddWithValue("$f", from);
+        cmd.Parameters.AddWithValue("$t", to);
+        using var r = cmd.ExecuteReader();
+        var rows = new List<HistoryRow>();
+        while (r.Read())
+        {
+            rows.Add(new HistoryRow(r.GetInt64(0), src, r.GetInt64(1), r.IsDBNull(2) ? null : r.GetDouble(2),
+                r.IsDBNull(3) ? null : r.GetDouble(3), r.IsDBNull(4) ? null : r.GetInt64(4),
+                r.IsDBNull(5) ? null : r.GetDouble(5), r.GetInt64(6) != 0, r.IsDBNull(7) ? null : r.GetString(7),
+                r.GetInt64(8) != 0));
+        }
+        return rows;
+    }
+}

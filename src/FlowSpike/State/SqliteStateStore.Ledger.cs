@@ -1,0 +1,108 @@
+using System.Globalization;
+using FlowSpike.Aggregation;
+using Microsoft.Data.Sqlite;
+
+namespace FlowSpike.State;
+
+/// <summary>Watch mode's ledger of input files, each counted once with its counts in the same transaction.</summary>
+public sealed partial class SqliteStateStore
+{
+    public IReadOnlyDictionary<string, LedgerEntry> Ledger() => Read(LedgerCore);
+
+    private Dictionary<string, LedgerEntry> LedgerCore()
+    {
+        using var cmd = Command("SELECT path, size, version, status, records, late, error FROM ledger");
+        using var reader = cmd.ExecuteReader();
+        var ledger = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            ledger[reader.GetString(0)] = new LedgerEntry(reader.GetString(0), reader.GetInt64(1),
+                reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6));
+        }
+        return ledger;
+    }
+
+    public void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark,
+        IReadOnlyDictionary<long, long>? records = null) =>
+        InTransaction(tx =>
+        {
+            if (records is { Count: > 0 })
+            {
+                using var present = Command("INSERT INTO pending_windows(window_start, records) VALUES ($w, $n) " +
+                    "ON CONFLICT(window_start) DO UPDATE SET records = records + excluded.records", tx);
+                var w = present.Parameters.Add("$w", SqliteType.Integer);
+                var n = present.Parameters.Add("$n", SqliteType.Integer);
+                foreach (var (window, count) in records)
+                {
+                    w.Value = window;
+                    n.Value = count;
+                    present.ExecuteNonQuery();
+                }
+            }
+            using (var add = Command("INSERT INTO pending_counts(window_start, src, count) VALUES ($w, $s, $v) " +
+                "ON CONFLICT(window_start, src) DO UPDATE SET count = count + excluded.count", tx))
+            {
+                var details = PendingDetails.Select(d => Command(
+                        $"INSERT OR IGNORE INTO {d.Table}(window_start, src, {d.Column}) VALUES ($w, $s, $v)", tx))
+                    .ToArray();
+                try
+                {
+                    var addParameters = Parameters(add, SqliteType.Integer);
+                    var detailParameters = details.Select(d => Parameters(d, SqliteType.Text)).ToArray();
+                    foreach (var (window, sources) in counts.Windows)
+                    {
+                        foreach (var (src, stats) in sources)
+                        {
+                            Run(add, addParameters, window, src, stats.Count);
+                            for (int i = 0; i < details.Length; i++)
+                            {
+                                foreach (string value in PendingDetails[i].List(stats) ?? [])
+                                    Run(details[i], detailParameters[i], window, src, value);
+                            }
+                        }
+                    }
+                }
+                finally
+                {
+                    foreach (var d in details)
+                        d.Dispose();
+                }
+            }
+            WriteLedger(tx, entry);
+            if (watermark is { } mark)
+                SetMeta(tx, "watermark", mark);
+        });
+
+    /// <summary>The ($w, $s, $v) parameters of a pending-table insert.</summary>
+    private static SqliteParameter[] Parameters(SqliteCommand cmd, SqliteType valueType) =>
+    [
+        cmd.Parameters.Add("$w", SqliteType.Integer), cmd.Parameters.Add("$s", SqliteType.Integer),
+        cmd.Parameters.Add("$v", valueType),
+    ];
+
+    private static void Run(SqliteCommand cmd, SqliteParameter[] p, long window, uint src, object value)
+    {
+        p[0].Value = window;
+        p[1].Value = (long)src;
+        p[2].Value = value;
+        cmd.ExecuteNonQuery();
+    }
+
+    public void RecordFailure(LedgerEntry entry) => InTransaction(tx => WriteLedger(tx, entry));
+
+    private void WriteLedger(SqliteTransaction tx, LedgerEntry e)
+    {
+        using var cmd = Command("INSERT OR REPLACE INTO ledger(path, size, version, status, records, late, error, " +
+            "processed_at) VALUES ($p, $s, $v, $st, $r, $l, $e, $at)", tx);
+        cmd.Parameters.AddWithValue("$p", e.Path);
+        cmd.Parameters.AddWithValue("$s", e.Size);
+        cmd.Parameters.AddWithValue("$v", e.Version);
+        cmd.Parameters.AddWithValue("$st", e.Status);
+        cmd.Parameters.AddWithValue("$r", e.Records);
+        cmd.Parameters.AddWithValue("$l", e.Late);
+        cmd.Parameters.AddWithValue("$e", (object?)e.Error ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        cmd.ExecuteNonQuery();
+    }
+}

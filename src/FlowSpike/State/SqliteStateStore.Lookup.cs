@@ -1,0 +1,98 @@
+using System.Globalization;
+using FlowSpike.Baseline;
+using Microsoft.Data.Sqlite;
+
+namespace FlowSpike.State;
+
+/// <summary>The baseline lookup: loaded, replaced by a new baseline, imported from a file.</summary>
+public sealed partial class SqliteStateStore
+{
+    public IReadOnlyList<BaselineRow> LoadLookup() => Read(LoadLookupCore);
+
+    private List<BaselineRow> LoadLookupCore()
+    {
+        using var cmd = Command("SELECT src, latest_count, num_data_points, avg, stdev, model_state FROM lookup");
+        using var reader = cmd.ExecuteReader();
+        var rows = new List<BaselineRow>();
+        while (reader.Read())
+        {
+            rows.Add(new BaselineRow(
+                (uint)reader.GetInt64(0),
+                reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                reader.IsDBNull(4) ? null : reader.GetDouble(4),
+                reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5)));
+        }
+        return rows;
+    }
+
+    public void ReplaceBaseline(IReadOnlyCollection<BaselineRow> rows, long from, long to, long spanSeconds,
+        IReadOnlyList<HistoryRow>? history = null) =>
+        InTransaction(tx =>
+        {
+            if (history is not null)
+            {
+                using (var clear = Command("DELETE FROM history WHERE window_start >= $f AND window_start < $t", tx))
+                {
+                    clear.Parameters.AddWithValue("$f", from);
+                    clear.Parameters.AddWithValue("$t", to);
+                    clear.ExecuteNonQuery();
+                }
+                InsertHistory(tx, history);
+            }
+            Execute(tx, "DELETE FROM lookup");
+            Execute(tx, "DELETE FROM applied_windows");
+            // Counts gathered by watch mode for windows the new baseline covers would be applied twice.
+            foreach (string table in PendingTables)
+            {
+                using var clear = Command($"DELETE FROM {table} WHERE window_start < $to", tx);
+                clear.Parameters.AddWithValue("$to", to);
+                clear.ExecuteNonQuery();
+            }
+            InsertRows(tx, rows);
+            SetMeta(tx, "committed_until", to);
+            SetMeta(tx, "baseline_from", from);
+            SetMeta(tx, "baseline_to", to);
+            SetMeta(tx, "baseline_span_seconds", spanSeconds);
+        });
+
+    public void ImportLookup(IReadOnlyCollection<BaselineRow> rows) =>
+        InTransaction(tx =>
+        {
+            if (rows.Count == 0)
+            {
+                using var count = Command("SELECT count(*) FROM lookup", tx);
+                long existing = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+                if (existing > 0)
+                    throw new StateException($"{_path}: the lookup to import has no rows; importing it would empty " +
+                        $"a lookup of {existing} row(s); nothing was imported");
+            }
+            Execute(tx, "DELETE FROM lookup");
+            InsertRows(tx, rows);
+        });
+
+    private void InsertRows(SqliteTransaction tx, IEnumerable<BaselineRow> rows)
+    {
+        using var cmd = Command("INSERT OR REPLACE INTO lookup(src, latest_count, num_data_points, avg, stdev, " +
+            "model_state) VALUES ($src, $l, $n, $a, $s, $m)", tx);
+        var src = cmd.Parameters.Add("$src", SqliteType.Integer);
+        var l = cmd.Parameters.Add("$l", SqliteType.Integer);
+        var n = cmd.Parameters.Add("$n", SqliteType.Integer);
+        var a = cmd.Parameters.Add("$a", SqliteType.Real);
+        var s = cmd.Parameters.Add("$s", SqliteType.Real);
+        var m = cmd.Parameters.Add("$m", SqliteType.Blob);
+        cmd.Prepare();
+        foreach (var row in rows)
+        {
+            src.Value = (long)row.Src;
+            l.Value = (object?)row.LatestCount ?? DBNull.Value;
+            n.Value = (object?)row.NumDataPoints ?? DBNull.Value;
+            a.Value = (object?)row.Avg ?? DBNull.Value;
+            s.Value = (object?)row.Stdev ?? DBNull.Value;
+            m.Value = (object?)row.ModelState ?? DBNull.Value;
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using FlowSpike.Baseline;
+using FlowSpike.Selection;
+using Microsoft.Data.Sqlite;
+
+namespace FlowSpike.State;
+
+/// <summary>Creating a new state, refusing a foreign file, and migrating older schema versions.</summary>
+public sealed partial class SqliteStateStore
+{
+    public const int SchemaVersion = 3;
+
+    /// <summary>Watch mode's windows with any flow-log record (blocked outbound or not), told from silence.</summary>
+    private const string PendingWindowsTable =
+        "CREATE TABLE IF NOT EXISTS pending_windows(window_start INTEGER PRIMARY KEY, records INTEGER NOT NULL)";
+
+    private void Initialise(string? model, EntityKind? entity, bool empty, bool mustExist)
+    {
+        // Before anything writes (even journal_mode=WAL rewrites the header): is this a FlowSpike state at all? A file
+        // with no tables (new, or a creation cut short) holds nothing to protect and is set up as a new state.
+        empty = empty || RefuseForeign();
+        if (empty && mustExist)
+            throw new StateException($"{_path}: the file holds no FlowSpike state (it is empty); it is left untouched");
+        Execute(null, "PRAGMA journal_mode=WAL");
+        Execute(null, "PRAGMA synchronous=FULL");
+        Execute(null, "PRAGMA busy_timeout=2000");
+        if (empty)
+        {
+            InTransaction(tx => CreateTables(tx, model, entity));
+            Entities = new EntityRegistry(entity ?? SpikeModels.DefaultEntity(model));
+            return;
+        }
+        if (!mustExist)
+            Execute(null, PendingWindowsTable);
+        var meta = ReadMeta();
+        Migrate(Long(meta, "schema_version") ?? 0);
+        string stored = meta.GetValueOrDefault("model", SplunkModel.ModelName);
+        if (model is not null && !string.Equals(stored, model, StringComparison.Ordinal))
+            throw new StateException($"{_path}: the state was built with model '{stored}', not '{model}'; " +
+                "use a separate state per model");
+        string storedEntity = meta.GetValueOrDefault("entity", "src_ip");
+        if (!EntityRegistry.TryParseKind(storedEntity, out var kind))
+            throw new StateException($"{_path}: unknown entity keying '{storedEntity}' in the state");
+        if (entity is { } wanted && wanted != kind)
+            throw new StateException($"{_path}: the state keys baselines by '{storedEntity}', not " +
+                $"'{EntityRegistry.NameOf(wanted)}'; use a separate state per entity");
+        Entities = new EntityRegistry(kind);
+        using var cmd = Command("SELECT key, name FROM entities ORDER BY key");
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+            Entities.Load((uint)reader.GetInt64(0), reader.GetString(1));
+    }
+
+    private void CreateTables(SqliteTransaction tx, string? model, EntityKind? entity)
+    {
+        Execute(tx, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        Execute(tx, "CREATE TABLE lookup(src INTEGER PRIMARY KEY, latest_count INTEGER, num_data_points INTEGER, " +
+            "avg REAL, stdev REAL, model_state BLOB)");
+        Execute(tx, "CREATE TABLE applied_windows(window_start INTEGER PRIMARY KEY, window_end INTEGER NOT NULL, " +
+            "applied_at TEXT NOT NULL, sources INTEGER NOT NULL, records INTEGER NOT NULL, alerts INTEGER NOT NULL)");
+        Execute(tx, "CREATE TABLE alerts(id TEXT PRIMARY KEY, window_start INTEGER NOT NULL, body TEXT NOT NULL, " +
+            "delivered INTEGER NOT NULL)");
+        Execute(tx, "CREATE INDEX alerts_pending ON alerts(delivered, window_start)");
+        Execute(tx, "CREATE TABLE suppression(key TEXT PRIMARY KEY, until INTEGER NOT NULL)");
+        Execute(tx, "CREATE TABLE history(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
+            "count INTEGER NOT NULL, avg REAL, stdev REAL, num_data_points INTEGER, threshold REAL, " +
+            "spike INTEGER NOT NULL, alert_id TEXT, " +
+            "suppressed INTEGER NOT NULL, PRIMARY KEY(src, window_start)) WITHOUT ROWID");
+        Execute(tx, "CREATE TABLE deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, delivered INTEGER NOT NULL, " +
+            "attempts INTEGER NOT NULL DEFAULT 0, retry_at INTEGER, last_error TEXT, PRIMARY KEY(sink, alert_id))");
+        Execute(tx, "CREATE TABLE ledger(path TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, " +
+            "status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, " +
+            "processed_at TEXT NOT NULL)");
+        Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
+            "count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
+        foreach (var (table, column, _, _) in PendingDetails)
+        {
+            Execute(tx, $"CREATE TABLE {table}(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
+                $"{column} TEXT NOT NULL, PRIMARY KEY(window_start, src, {column}))");
+        }
+        Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+        Execute(tx, PendingWindowsTable);
+        SetMeta(tx, "schema_version", SchemaVersion);
+        SetMeta(tx, "model", model ?? SplunkModel.ModelName);
+        SetMeta(tx, "entity", EntityRegistry.NameOf(entity ?? SpikeModels.DefaultEntity(model)));
+    }
+
+    /// <summary>Brings an older state up to <see cref="SchemaVersion"/>, one transaction per version.</summary>
+    private void Migrate(long version)
+    {
+        if (version > SchemaVersion)
+            throw new StateException($"{_path}: the state was written by a newer FlowSpike (schema version " +
+                $"{version}; this build knows {SchemaVersion}); it is left untouched");
+        if (version == 1)
+        {
+            // Version 2 added per-host model state (seasonal profiles, recent counts).
+            InTransaction(tx =>
+            {
+                Execute(tx, "ALTER TABLE lookup ADD COLUMN model_state BLOB");
+                Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+                SetMeta(tx, "schema_version", 2);
+            });
+            version = 2;
+        }
+        if (version == 2)
+        {
+            // Version 3 tracks each sink's rejections per alert, and names sinks without their secrets.
+            InTransaction(tx =>
+            {
+                Execute(tx, "CREATE TABLE IF NOT EXISTS deliveries(alert_id TEXT NOT NULL, sink TEXT NOT NULL, " +
+                    "delivered INTEGER NOT NULL, PRIMARY KEY(sink, alert_id))");
+                var columns = new[]
+                {
+                    ("attempts", "INTEGER NOT NULL DEFAULT 0"), ("retry_at", "INTEGER"), ("last_error", "TEXT"),
+                };
+                foreach (var (column, type) in columns)
+                {
+                    if (!HasColumn(tx, "deliveries", column))
+                        Execute(tx, $"ALTER TABLE deliveries ADD COLUMN {column} {type}");
+                }
+                RedactSinkNames(tx);
+                SetMeta(tx, "schema_version", SchemaVersion);
+            });
+            version = SchemaVersion;
+        }
+        if (version < SchemaVersion)
+            throw new StateException($"{_path}: unknown state schema version {version}");
+    }
+
+    private bool HasColumn(SqliteTransaction tx, string table, string column)
+    {
+        using var cmd = Command($"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $c", tx);
+        cmd.Parameters.AddWithValue("$c", column);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>Sink names stored by older versions could hold a webhook's token: keep only the redacted form.
+    /// </summary>
+    private void RedactSinkNames(SqliteTransaction tx)
+    {
+        var names = new List<string>();
+        using (var list = Command("SELECT DISTINCT sink FROM deliveries", tx))
+        using (var reader = list.ExecuteReader())
+        {
+            while (reader.Read())
+                names.Add(reader.GetString(0));
+        }
+        foreach (string name in names)
+        {
+            string redacted = SinkName.Redact(name);
+            if (redacted == name)
+                continue;
+            using var rename = Command("UPDATE OR IGNORE deliveries SET sink = $to WHERE sink = $from", tx);
+            rename.Parameters.AddWithValue("$from", name);
+            rename.Parameters.AddWithValue("$to", redacted);
+            rename.ExecuteNonQuery();
+            using var drop = Command("DELETE FROM deliveries WHERE sink = $from", tx);
+            drop.Parameters.AddWithValue("$from", name);
+            drop.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// A FlowSpike state has a meta table with a schema version, a lookup and applied windows. Anything else is another
+    /// application's database: refused, and not written to.
+    /// </summary>
+    private bool RefuseForeign()
+    {
+        var tables = new List<string>();
+        using (var cmd = Command("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+                tables.Add(reader.GetString(0));
+        }
+        if (tables.Count == 0)
+            return true;
+        bool ours = tables.Contains("meta") && tables.Contains("lookup");
+        if (ours)
+        {
+            using var cmd = Command("SELECT count(*) FROM meta WHERE key = 'schema_version'");
+            ours = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 1;
+        }
+        if (!ours)
+        {
+            string shown = "tables " + string.Join(", ", tables.Take(5)) + (tables.Count > 5 ? ", ..." : "");
+            throw new StateException($"{_path}: an SQLite database of another application ({shown}; " +
+                "no FlowSpike meta table), not a FlowSpike state; it is left untouched");
+        }
+        return false;
+    }
+}
