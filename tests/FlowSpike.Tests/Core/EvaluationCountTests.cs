@@ -14,7 +14,8 @@ public class EvaluationCountTests
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var labels = Evaluation.ReadLabels(set.Result.LabelsPath);
         var byModel = new Dictionary<string, List<Alert>>();
-        var rows = Evaluation.Run(new InputOptions { Inputs = [set.Logs] }, labels, SynthData.From, SynthData.BaselineEnd,
+        var rows =
+            Evaluation.Run(new InputOptions { Inputs = [set.Logs] }, labels, SynthData.From, SynthData.BaselineEnd,
             SynthData.End, 3600, ["splunk", "recommended"], NullRunLog.Instance, byModel);
         foreach (var row in rows)
         {

@@ -11,14 +11,17 @@ using System.Text;
 namespace FlowSpike.Tests.Reference;
 
 /// <summary>One VPC flow log record, reduced to the fields the detection uses.</summary>
-public sealed record RefRecord(long Start, string SrcAddr, string DstAddr, string Action, string InterfaceId, string LogStatus);
+public sealed record RefRecord(long Start, string SrcAddr, string DstAddr, string Action, string InterfaceId,
+    string LogStatus);
 
 /// <summary>One row of the lookup <c>baseline_blocked_outbound_connections</c>; null = empty field.</summary>
 public sealed record RefRow(string SrcIp, long? LatestCount, long? NumDataPoints, double? Avg, double? Stdev);
 
 /// <summary>One alert: a spiking src_ip in one window.</summary>
-public sealed record RefAlert(long WindowStart, long WindowEnd, string SrcIp, long BlockedConnections, long UniqueDestConnections,
-    string[] BlockedDestIps, string[] ResourceIds, long LatestCount, long NumDataPoints, double Avg, double Stdev, double Threshold);
+public sealed record RefAlert(long WindowStart, long WindowEnd, string SrcIp, long BlockedConnections,
+    long UniqueDestConnections,
+    string[] BlockedDestIps, string[] ResourceIds, long LatestCount, long NumDataPoints, double Avg, double Stdev,
+        double Threshold);
 
 public static class ReferenceSpec
 {
@@ -31,7 +34,8 @@ public static class ReferenceSpec
 
     private static readonly string[] DefaultInternalCidrs = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
-    private const string LookupHeader = "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections";
+    private const string LookupHeader =
+        "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections";
 
     // ------------------------------------------------------------------------------------------
     // Reading files
@@ -63,7 +67,9 @@ public static class ReferenceSpec
                 continue;
 
             var start = Field(fields, tokens, "start", null);
-            if (start == null || !long.TryParse(start, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var startValue))
+            if (start == null
+                || !long.TryParse(start, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+                    out var startValue))
                 continue;
 
             records.Add(new RefRecord(
@@ -104,7 +110,8 @@ public static class ReferenceSpec
     private static string[] SplitTokens(string line) =>
         line.Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>The token of the column named <paramref name="name"/> (first such column), or <paramref name="missing"/> if there is none.</summary>
+    /// <summary>The token of the column named <paramref name="name"/> (first such column), or
+    /// <paramref name="missing"/> if there is none.</summary>
     private static string? Field(string[] fields, string[] tokens, string name, string? missing)
     {
         var index = Array.IndexOf(fields, name);
@@ -211,7 +218,8 @@ public static class ReferenceSpec
     // docs/spec.md §2: the baseline
     // ------------------------------------------------------------------------------------------
 
-    public static Dictionary<string, RefRow> Baseline(IEnumerable<RefRecord> records, long from, long to, long span, IReadOnlyList<string>? internalCidrs = null)
+    public static Dictionary<string, RefRow> Baseline(IEnumerable<RefRecord> records, long from, long to, long span,
+        IReadOnlyList<string>? internalCidrs = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(span);
 
@@ -245,7 +253,8 @@ public static class ReferenceSpec
         return result;
     }
 
-    /// <summary>The largest multiple of <paramref name="step"/> that is &lt;= <paramref name="value"/> (floor, also for negative values).</summary>
+    /// <summary>The largest multiple of <paramref name="step"/> that is &lt;= <paramref name="value"/> (floor, also for
+    /// negative values).</summary>
     private static long FloorToMultiple(long value, long step)
     {
         var q = value / step;
@@ -258,8 +267,10 @@ public static class ReferenceSpec
     // docs/spec.md §3: the detection, one run per window
     // ------------------------------------------------------------------------------------------
 
-    public static List<RefAlert> Detect(Dictionary<string, RefRow> lookup, IEnumerable<RefRecord> records, long from, long to, long window,
-        double deviationThreshold = 3, long dataPointThreshold = 5, double weight = 720, IReadOnlyList<string>? internalCidrs = null,
+    public static List<RefAlert> Detect(Dictionary<string, RefRow> lookup, IEnumerable<RefRecord> records, long from,
+        long to, long window,
+        double deviationThreshold = 3, long dataPointThreshold = 5, double weight = 720,
+            IReadOnlyList<string>? internalCidrs = null,
         IReadOnlyList<string>? allowSrc = null, IReadOnlyList<string>? allowDest = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(window);
@@ -305,8 +316,12 @@ public static class ReferenceSpec
                     continue;
 
                 var mine = inWindow.Where(r => r.SrcAddr == src).ToList();
-                var destIps = mine.Select(r => r.DstAddr).Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToArray();
-                var resourceIds = mine.Select(r => r.InterfaceId).Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToArray();
+                var destIps =
+                    mine.Select(r => r.DstAddr).Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal)
+                    .ToArray();
+                var resourceIds =
+                    mine.Select(r => r.InterfaceId).Distinct(StringComparer.Ordinal)
+                    .OrderBy(s => s, StringComparer.Ordinal).ToArray();
 
                 // 3.6: optional allowlists (default: nothing suppressed).
                 if (allowSrcNets != null && InsideAny(src, allowSrcNets))
@@ -358,7 +373,8 @@ public static class ReferenceSpec
             Stdev: newStdev ?? stdev);
     }
 
-    /// <summary>docs/spec.md §3.4: latestCount &gt; avg + k*stdev AND numDataPoints &gt; threshold; false if anything is null.</summary>
+    /// <summary>docs/spec.md §3.4: latestCount &gt; avg + k*stdev AND numDataPoints &gt; threshold; false if anything
+    /// is null.</summary>
     private static bool IsSpike(RefRow row, double deviationThreshold, long dataPointThreshold)
     {
         if (row.LatestCount == null || row.Avg == null || row.Stdev == null || row.NumDataPoints == null)
@@ -401,5 +417,6 @@ public static class ReferenceSpec
 
     /// <summary>Quotes a field only if it needs it (RFC 4180); IP addresses never do.</summary>
     private static string CsvField(string value) =>
-        value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : "\""
+            + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
