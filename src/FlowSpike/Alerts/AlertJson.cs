@@ -76,8 +76,10 @@ public static class AlertJson
             Evidence = e.TryGetProperty("tail_probability", out var tail)
                 ? new Baseline.SpikeEvidence(e.GetProperty("expected_count").GetDouble(),
                     e.GetProperty("dispersion").GetDouble(),
-                    tail.GetDouble(), e.GetProperty("rule").GetString()!) { Threshold =
-                        e.GetProperty("threshold").GetDouble() }
+                    tail.GetDouble(), e.GetProperty("rule").GetString()!)
+                {
+                    Threshold = e.GetProperty("threshold").GetDouble()
+                }
                 : null,
             Annotations = e.TryGetProperty("annotations", out var notes) ? Strings(notes) : [],
             GroupedHosts = e.TryGetProperty("grouped_hosts", out var grouped) ? Strings(grouped) : [],

@@ -114,8 +114,13 @@ public class DeliveryTests
         // Hours 13-15 and 17 have no record at all: declared quiet.
         for (int h = 10; h < 18; h++)
             Pipeline.Detect(state, input, alerts,
-                new DetectRequest { From = T0 + h * 3600, To = T0 + (h + 1) * 3600, Policy = policy,
-                    AllowEmptyWindows = true });
+                new DetectRequest
+                {
+                    From = T0 + h * 3600,
+                    To = T0 + (h + 1) * 3600,
+                    Policy = policy,
+                    AllowEmptyWindows = true
+                });
         // 10 alerts and quiets the host until 14:00; 11 and 12 are held back; 16 alerts again.
         Assert.Equal([$"{T0 + 10 * 3600}-10.0.0.5", $"{T0 + 16 * 3600}-10.0.0.5"],
             File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l).Id));

@@ -60,9 +60,9 @@ public class DispatcherTests
         var sink =
             new WebhookSink(new Uri(server.Url + "h"), new HttpDelivery(Http, attempts: 1),
                 format: FlowSpike.Alerts.AlertFormat.Jsonl)
-        {
-            RejectBackoff = TimeSpan.FromSeconds(10),
-        };
+            {
+                RejectBackoff = TimeSpan.FromSeconds(10),
+            };
         var outbox = new MemoryOutbox([A, B, C], sink.Name);
         var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_000_000));
         var dispatcher = new AlertDispatcher([sink], NullRunLog.Instance, time) { DownPause = TimeSpan.Zero };

@@ -65,9 +65,12 @@ public partial class ReportTests
 
     private static (string Stdout, string Stderr) RunChromium(string chromium, TempDir dir, string[] args)
     {
-        var psi =
-            new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true,
-                UseShellExecute = false };
+        var psi = new ProcessStartInfo(chromium)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
         foreach (
             string a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update",

@@ -125,8 +125,8 @@ public class CliTests
         Assert.Equal(0, Support.Cli.Run("lookup", "import", "--state", state, good).ExitCode);
         string bad =
             dir.Write("bad.csv",
-                "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.2,1,2,3,"
-                + "4\n10.0.0.3,1,x,3,4\n");
+                "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.2,1,2,3,4\n"
+                + "10.0.0.3,1,x,3,4\n");
         var r = Support.Cli.Run("lookup", "import", "--state", state, bad);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("bad.csv: line 3: numDataPoints 'x'", r.Stderr, StringComparison.Ordinal);
@@ -224,7 +224,8 @@ public class CliTests
         string command = string.Join(' ', new[] { "dotnet", Support.Cli.Dll }.Concat(args).Select(a => "'" + a + "'"));
         var psi =
             new System.Diagnostics.ProcessStartInfo("script",
-                ["-qec", command, "/dev/null"]) { RedirectStandardOutput = true, UseShellExecute = false };
+                ["-qec", command, "/dev/null"])
+            { RedirectStandardOutput = true, UseShellExecute = false };
         psi.Environment["FLOWSPIKE_TEST_READ_DELAY_MS"] = "2";
         using var p = System.Diagnostics.Process.Start(psi)!;
         string screen = p.StandardOutput.ReadToEnd();

@@ -89,9 +89,15 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
             InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).ToList();
         foreach (var t in tasks)
             await fixture.Grains.GetGrain<IScanTaskGrain>(t.Id).Run(job, t);
-        var baseline =
-            new BaselineJob { RunId = "b1", From = SynthData.From, To = SynthData.BaselineEnd, SpanSeconds = 3600,
-                Model = SplunkModel.ModelName, TaskIds = [.. tasks.Select(t => t.Id)] };
+        var baseline = new BaselineJob
+        {
+            RunId = "b1",
+            From = SynthData.From,
+            To = SynthData.BaselineEnd,
+            SpanSeconds = 3600,
+            Model = SplunkModel.ModelName,
+            TaskIds = [.. tasks.Select(t => t.Id)]
+        };
         var shard = fixture.Grains.GetGrain<IShardGrain>("baseline-once/0");
 
         int hosts = await shard.Baseline(baseline);

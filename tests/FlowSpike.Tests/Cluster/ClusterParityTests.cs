@@ -65,9 +65,12 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
         var input = new InputOptions { Inputs = [set.Logs], Threads = 2 };
-        var request =
-            new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.BaselineEnd + 86400,
-                Policy = new AlertPolicy { KeepHistory = false } };
+        var request = new DetectRequest
+        {
+            From = SynthData.BaselineEnd,
+            To = SynthData.BaselineEnd + 86400,
+            Policy = new AlertPolicy { KeepHistory = false }
+        };
         var coordinator = new ClusterCoordinator(fixture.Grains, "rerun", NullRunLog.Instance);
         await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, SplunkModel.ModelName,
             TestContext.Current.CancellationToken);
@@ -119,9 +122,12 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
         var input = new InputOptions { Inputs = [set.Logs], Threads = 2 };
-        var request =
-            new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End,
-                Policy = new AlertPolicy { KeepHistory = false } };
+        var request = new DetectRequest
+        {
+            From = SynthData.BaselineEnd,
+            To = SynthData.End,
+            Policy = new AlertPolicy { KeepHistory = false }
+        };
         var (localAlerts, localLookup) = Local(dir, input, request, SplunkModel.ModelName, Selection.EntityKind.SrcIp);
         var coordinator = new ClusterCoordinator(fixture.Grains, "stopped", NullRunLog.Instance);
         await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, SplunkModel.ModelName,
@@ -171,9 +177,12 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         // The recommended model's defaults, as the CLI sets them: account+vpc+src_ip keys, IPv6 unique local sources.
         var input =
             new InputOptions { Inputs = [dir.File("flows.log")], Threads = 2 }.ForModel(RecommendedModel.ModelName);
-        var policy =
-            new AlertPolicy { Model = RecommendedModel.ModelName, KeepHistory = false,
-                Rollout = new RolloutAwareness(0.25) };
+        var policy = new AlertPolicy
+        {
+            Model = RecommendedModel.ModelName,
+            KeepHistory = false,
+            Rollout = new RolloutAwareness(0.25)
+        };
         var request = new DetectRequest { From = start + 7 * 86400, To = start + 10 * 86400, Policy = policy };
         string localAlerts = dir.File("local.jsonl");
         string localLookup;

@@ -19,9 +19,12 @@ public sealed class ClusterS3Tests(ClusterFixture fixture, S3Tests.Data data) : 
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "S3RVER");
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "S3RVER");
         using var dir = new TempDir();
-        var request =
-            new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End,
-                Policy = new AlertPolicy { KeepHistory = false } };
+        var request = new DetectRequest
+        {
+            From = SynthData.BaselineEnd,
+            To = SynthData.End,
+            Policy = new AlertPolicy { KeepHistory = false }
+        };
         string localAlerts = dir.File("local.jsonl");
         Pipeline.Baseline(dir.File("local.db"), data.Set.Logs, SynthData.From, SynthData.BaselineEnd);
         Pipeline.Detect(dir.File("local.db"), data.Set.Logs, localAlerts, request);

@@ -71,8 +71,14 @@ public class ParityTests
 
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd, span);
         Pipeline.Detect(state, set.Logs, alerts,
-            new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, WindowSeconds = window,
-                AllowSpanMismatch = true, Policy = new AlertPolicy { Settings = settings } });
+            new DetectRequest
+            {
+                From = SynthData.BaselineEnd,
+                To = SynthData.End,
+                WindowSeconds = window,
+                AllowSpanMismatch = true,
+                Policy = new AlertPolicy { Settings = settings }
+            });
 
         var lookup = ReferenceSpec.Baseline(set.Records, SynthData.From, SynthData.BaselineEnd, span);
         var expected =
@@ -94,8 +100,12 @@ public class ParityTests
 
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
         Pipeline.Detect(state, set.Logs, alerts,
-            new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End,
-                Policy = new AlertPolicy { Filter = filter } });
+            new DetectRequest
+            {
+                From = SynthData.BaselineEnd,
+                To = SynthData.End,
+                Policy = new AlertPolicy { Filter = filter }
+            });
 
         var lookup = ReferenceSpec.Baseline(set.Records, SynthData.From, SynthData.BaselineEnd, 3600);
         var expected =

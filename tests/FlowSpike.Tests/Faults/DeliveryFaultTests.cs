@@ -117,7 +117,9 @@ public sealed class DeliveryFaultTests : IDisposable
         using var server = new TestHttpServer(r => !healed && DeliveryFaultData.IdOf(r.Body) == poison ? 400 : 200);
         string config = Config(dir, new Dictionary<string, string>
         {
-            ["type"] = "webhook", ["url"] = server.Url + "hook", ["backoff"] = "3s",
+            ["type"] = "webhook",
+            ["url"] = server.Url + "hook",
+            ["backoff"] = "3s",
         });
 
         var first = Support.Cli.Run(data.Detect("--config", config, "-q"));
@@ -193,8 +195,12 @@ public sealed class DeliveryFaultTests : IDisposable
         string config = Config(dir,
             new Dictionary<string, string> { ["type"] = "webhook", ["url"] = server.Url + "services/" + Token },
             new Dictionary<string, string> { ["type"] = "webhook", ["url"] = server.Url + "down/" + Token },
-            new Dictionary<string, string> { ["type"] = "splunk_hec", ["url"] = "http://127.0.0.1:9/",
-                ["token"] = HecToken });
+            new Dictionary<string, string>
+            {
+                ["type"] = "splunk_hec",
+                ["url"] = "http://127.0.0.1:9/",
+                ["token"] = HecToken
+            });
 
         var r = Support.Cli.Run(data.Detect("--config", config));
         Assert.Equal(3, r.ExitCode);
@@ -230,7 +236,8 @@ public sealed class DeliveryFaultTests : IDisposable
             new TestHttpServer(r => up && r.Path.EndsWith("new-token", StringComparison.Ordinal) ? 200 : 503);
         var r1 = Support.Cli.Run(data.Detect("--config", Config(dir, new Dictionary<string, string>
         {
-            ["type"] = "webhook", ["url"] = server.Url + "hook/old-token",
+            ["type"] = "webhook",
+            ["url"] = server.Url + "hook/old-token",
         }), "-q"));
         Assert.Equal(3, r1.ExitCode);
         Assert.Empty(server.Accepted);
@@ -238,7 +245,8 @@ public sealed class DeliveryFaultTests : IDisposable
         up = true;
         var r2 = Support.Cli.Run(data.Detect("--config", Config(dir, new Dictionary<string, string>
         {
-            ["type"] = "webhook", ["url"] = server.Url + "hook/new-token",
+            ["type"] = "webhook",
+            ["url"] = server.Url + "hook/new-token",
         })));
         Assert.True(r2.ExitCode == 0, r2.Stderr);
         Assert.Contains("takes over 4 held alert(s)", r2.Stderr, StringComparison.Ordinal);

@@ -94,7 +94,10 @@ public class JsonReaderTests
         string path = dir.Write("odd.log", "[" + Blocked + "\n" + Blocked + "\n");
         var forced = Aggregation.FlowScanner.Scan(InputSet.Expand([path]), new Aggregation.ScanOptions
         {
-            From = 0, To = 4_000_000_000, WindowSeconds = 3600, Format = InputFormat.Text,
+            From = 0,
+            To = 4_000_000_000,
+            WindowSeconds = 3600,
+            Format = InputFormat.Text,
         }, TestContext.Current.CancellationToken);
         Assert.Equal((2L, 2L, 0L),
             (forced.Diagnostics.Lines, forced.Diagnostics.Counted, forced.Diagnostics.Malformed));

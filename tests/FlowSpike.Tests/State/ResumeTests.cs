@@ -150,11 +150,22 @@ public class ResumeTests
         {
             var a = new Alert
             {
-                WindowStart = 3600, WindowEnd = 7200, SrcIp = src, BlockedConnections = 9, BlockedDestIps =
-                    ["198.51.100.1"], ResourceIds = ["eni-1"],
-                LatestCount = 9, NumDataPoints = 7, AvgBlockedConnections = 2, StdevBlockedConnections = 1, Threshold =
-                    5, Model = "splunk",
-                DeviationThreshold = 3, DataPointThreshold = 5,
+                WindowStart = 3600,
+                WindowEnd = 7200,
+                SrcIp = src,
+                BlockedConnections = 9,
+                BlockedDestIps =
+                    ["198.51.100.1"],
+                ResourceIds = ["eni-1"],
+                LatestCount = 9,
+                NumDataPoints = 7,
+                AvgBlockedConnections = 2,
+                StdevBlockedConnections = 1,
+                Threshold =
+                    5,
+                Model = "splunk",
+                DeviationThreshold = 3,
+                DataPointThreshold = 5,
             };
             return new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a));
         }

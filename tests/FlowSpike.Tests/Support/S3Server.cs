@@ -25,9 +25,12 @@ public sealed class S3Server : IDisposable
                 $"s3rver is not installed at {script}; run ./test.sh, which installs it with npm");
         _dir = Path.Combine(Path.GetTempPath(), "flowspike-s3rver-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
-        var psi =
-            new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true,
-                UseShellExecute = false };
+        var psi = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
         foreach (
             string a in new[] { script, "-d", _dir, "-a", "127.0.0.1", "-p", "0", "-s", "--configure-bucket", Bucket })
             psi.ArgumentList.Add(a);

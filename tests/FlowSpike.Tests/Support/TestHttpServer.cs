@@ -55,10 +55,10 @@ public sealed class TestHttpServer : IDisposable
                 var received =
                     new Received(c.Request.HttpMethod, c.Request.Url!.AbsolutePath, c.Request.Headers["Authorization"],
                         reader.ReadToEnd())
-                {
-                    Headers = headers,
-                    Query = c.Request.Url.Query,
-                };
+                    {
+                        Headers = headers,
+                        Query = c.Request.Url.Query,
+                    };
                 var (code, body) = answer(received);
                 if (code is >= 200 and < 300)
                     Accepted.Enqueue(received);
@@ -73,7 +73,8 @@ public sealed class TestHttpServer : IDisposable
                 }
                 c.Response.Close();
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         _thread.Start();
     }
 
