@@ -32,12 +32,18 @@ public class ParserBenchmarks
         string dir = Path.Combine(Path.GetTempPath(), "flowspike-bench-parser");
         if (!Directory.Exists(dir))
             FlowSynth.Generate(
-                new SynthOptions { Layout = SynthLayout.DefaultNoHeader, Gzip = false, Days = 2, Hosts = 400,
-                    RecordsPerHostHour = 300, SpikeFromDay = 1 }, dir);
+                new SynthOptions
+                {
+                    Layout = SynthLayout.DefaultNoHeader,
+                    Gzip = false,
+                    Days = 2,
+                    Hosts = 400,
+                    RecordsPerHostHour = 300,
+                    SpikeFromDay = 1
+                }, dir);
         var bytes = new MemoryStream();
-        foreach (
-            string f in Directory.EnumerateFiles(Path.Combine(dir, "AWSLogs"), "*.log", SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal))
+        var files = Directory.EnumerateFiles(Path.Combine(dir, "AWSLogs"), "*.log", SearchOption.AllDirectories);
+        foreach (string f in files.Order(StringComparer.Ordinal))
         {
             bytes.Write(File.ReadAllBytes(f));
             if (bytes.Length > 100_000_000)

@@ -71,11 +71,9 @@ public partial class ReportTests
             RedirectStandardError = true,
             UseShellExecute = false
         };
-        foreach (
-            string a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update",
-            "--no-first-run", "--disable-sync", "--enable-logging=stderr", "--v=0", "--user-data-dir="
-                + dir.File("chrome-" + Guid.NewGuid().ToString("N")) })
+        foreach (string a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync", "--enable-logging=stderr", "--v=0",
+            "--user-data-dir=" + dir.File("chrome-" + Guid.NewGuid().ToString("N")) })
             psi.ArgumentList.Add(a);
         foreach (string a in args)
             psi.ArgumentList.Add(a);

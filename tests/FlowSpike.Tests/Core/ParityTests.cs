@@ -17,9 +17,8 @@ public class ParityTests
     public static TheoryData<SynthLayout, TokenizerMode> LayoutsAndModes()
     {
         var data = new TheoryData<SynthLayout, TokenizerMode>();
-        foreach (
-            var layout in new[] { SynthLayout.DefaultWithHeader, SynthLayout.ShuffledV5Header,
-                SynthLayout.DefaultNoHeader })
+        foreach (var layout in new[] { SynthLayout.DefaultWithHeader, SynthLayout.ShuffledV5Header,
+            SynthLayout.DefaultNoHeader })
         {
             foreach (var mode in Modes.List())
                 data.Add(layout, mode);

@@ -56,9 +56,8 @@ public sealed class ClusterFaultTests : IDisposable
         var data = new DeliveryFaultData(_dir);
         int redisPort = FreePort();
         var redis = new ProcessStartInfo("/usr/bin/redis-server");
-        foreach (
-            string a in new[] { "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-                "no", "--dir", _dir.Path })
+        foreach (string a in new[] { "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", _dir.Path })
             redis.ArgumentList.Add(a);
         Start(redis);
         string clustering = $"redis://127.0.0.1:{redisPort}";

@@ -31,8 +31,8 @@ public sealed class S3Server : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false
         };
-        foreach (
-            string a in new[] { script, "-d", _dir, "-a", "127.0.0.1", "-p", "0", "-s", "--configure-bucket", Bucket })
+        foreach (string a in new[] { script, "-d", _dir, "-a", "127.0.0.1", "-p", "0", "-s", "--configure-bucket",
+            Bucket })
             psi.ArgumentList.Add(a);
         // OpenSSL 3 refuses the DES that s3rver uses for continuation tokens unless legacy algorithms are on.
         psi.Environment["NODE_OPTIONS"] = "--openssl-legacy-provider";
