@@ -39,7 +39,8 @@ public static class HostsGenerator
                 line.Clear();
                 string action = reject ? "REJECT" : "ACCEPT";
                 line.Append(CultureInfo.InvariantCulture, $"2 123456789012 eni-{host:x8} {Ip(s)} {Ip(d)} ");
-                line.Append(CultureInfo.InvariantCulture, $"{32768 + rng.Next(28000)} 443 6 {1 + rng.Next(3)} {60 + rng.Next(900)} ");
+                line.Append(CultureInfo.InvariantCulture,
+                    $"{32768 + rng.Next(28000)} 443 6 {1 + rng.Next(3)} {60 + rng.Next(900)} ");
                 line.Append(CultureInfo.InvariantCulture, $"{start} {start + rng.Next(60)} {action} OK\n");
                 writer.Write(line);
                 written += line.Length;

@@ -25,14 +25,25 @@ public class ParserBenchmarks
     [Params(TokenizerMode.Scalar, TokenizerMode.Vector256, TokenizerMode.Vector512)]
     public TokenizerMode Mode { get; set; }
 
-    /// <summary>About 100 MB of default-format lines, generated once and cached on disk (the host process reads it too, for the columns).</summary>
+    /// <summary>About 100 MB of default-format lines, generated once and cached on disk (the host process reads it too,
+    /// for the columns).</summary>
     public static readonly Lazy<byte[]> Data = new(() =>
     {
         string dir = Path.Combine(Path.GetTempPath(), "flowspike-bench-parser");
         if (!Directory.Exists(dir))
-            FlowSynth.Generate(new SynthOptions { Layout = SynthLayout.DefaultNoHeader, Gzip = false, Days = 2, Hosts = 400, RecordsPerHostHour = 300, SpikeFromDay = 1 }, dir);
+            FlowSynth.Generate(
+                new SynthOptions
+                {
+                    Layout = SynthLayout.DefaultNoHeader,
+                    Gzip = false,
+                    Days = 2,
+                    Hosts = 400,
+                    RecordsPerHostHour = 300,
+                    SpikeFromDay = 1
+                }, dir);
         var bytes = new MemoryStream();
-        foreach (string f in Directory.EnumerateFiles(Path.Combine(dir, "AWSLogs"), "*.log", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var files = Directory.EnumerateFiles(Path.Combine(dir, "AWSLogs"), "*.log", SearchOption.AllDirectories);
+        foreach (string f in files.Order(StringComparer.Ordinal))
         {
             bytes.Write(File.ReadAllBytes(f));
             if (bytes.Length > 100_000_000)
@@ -51,7 +62,8 @@ public class ParserBenchmarks
     private struct CountingSink : ILineSink
     {
         public long Fields;
-        public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount) => Fields += fieldCount;
+        public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount) =>
+            Fields += fieldCount;
     }
 
     [Benchmark]
@@ -103,9 +115,11 @@ public sealed class ThroughputConfig : ManualConfig
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
         {
             var report = summary[benchmarkCase];
-            return report?.ResultStatistics is null ? "-" : value(report).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+            return report?.ResultStatistics is null ? "-"
+                : value(report).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+            GetValue(summary, benchmarkCase);
     }
 }

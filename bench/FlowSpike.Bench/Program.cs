@@ -9,7 +9,8 @@ if (args is ["state-write", var n, ..])
 if (args is ["hosts", var dir, var hosts, var mb, var share, var files])
 {
     var inv = System.Globalization.CultureInfo.InvariantCulture;
-    return HostsGenerator.Run(dir, int.Parse(hosts, inv), int.Parse(mb, inv), double.Parse(share, inv), int.Parse(files, inv));
+    return HostsGenerator.Run(dir, int.Parse(hosts, inv), int.Parse(mb, inv), double.Parse(share, inv),
+        int.Parse(files, inv));
 }
 // `scan-rate THREADS REPEATS PATH...`: the in-process scan rate, for per-thread figures.
 if (args is ["scan-rate", var t, var repeats, .. var paths])

@@ -29,18 +29,29 @@ public static class StateWriteBenchmark
             Console.WriteLine($"baseline of {sources:N0} sources written in {clock.Elapsed.TotalSeconds:F2} s");
             var table = new BaselineTable(store.LoadLookup());
             clock.Restart();
-            var result = WindowStep.Apply(3600, 7200, window, table, new SplunkModel(SpikeSettings.Default), AlertFilter.None, SpikeSettings.Default);
+            var result =
+                WindowStep.Apply(3600, 7200, window, table, new SplunkModel(SpikeSettings.Default), AlertFilter.None,
+                    SpikeSettings.Default);
             double step = clock.Elapsed.TotalSeconds;
             clock.Restart();
-            var history = result.ChangedRows.Select(r => new HistoryRow(3600, r.Src, r.LatestCount ?? 0, r.Avg, r.Stdev, r.NumDataPoints, null, false, null, false)).ToList();
+            var history =
+                result.ChangedRows.Select(r =>
+                    new HistoryRow(3600, r.Src, r.LatestCount ?? 0, r.Avg, r.Stdev, r.NumDataPoints, null, false, null,
+                        false)).ToList();
             store.CommitWindow(new WindowCommit { Result = result, WindowSeconds = 3600, History = history });
             double commit = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"window with {sources:N0} active sources: model step {step:F2} s, state commit {commit:F2} s ({result.ChangedRows.Count:N0} rows, with history)");
+            Console.WriteLine(
+                $"window with {sources:N0} active sources: model step {step:F2} s, state commit {commit:F2} s "
+                + $"({result.ChangedRows.Count:N0} rows, with history)");
             // The next window without history (--history-retention 0).
-            var next = WindowStep.Apply(7200, 10800, window, table, new SplunkModel(SpikeSettings.Default), AlertFilter.None, SpikeSettings.Default);
+            var next =
+                WindowStep.Apply(7200, 10800, window, table, new SplunkModel(SpikeSettings.Default), AlertFilter.None,
+                    SpikeSettings.Default);
             clock.Restart();
             store.CommitWindow(new WindowCommit { Result = next, WindowSeconds = 3600 });
-            Console.WriteLine($"window with {sources:N0} active sources: state commit {clock.Elapsed.TotalSeconds:F2} s without history");
+            Console.WriteLine(
+                $"window with {sources:N0} active sources: state commit {clock.Elapsed.TotalSeconds:F2} s without "
+                + "history");
             return 0;
         }
         finally

@@ -1,8 +1,8 @@
 namespace FlowSpike.Alerts;
 
 /// <summary>
-/// One spiking host in one window, with the evidence the seed's final stats produce (docs/spec.md §3.5) and the updated
-/// baseline values the test used.
+/// One spiking host in one window, with the evidence the seed's final stats produce (docs/spec.md §3.5) and the
+/// updated baseline values the test used.
 /// </summary>
 public sealed record Alert
 {
@@ -11,7 +11,8 @@ public sealed record Alert
     /// <summary>The source address (with `--entity interface`, the interface id).</summary>
     public required string SrcIp { get; init; }
 
-    /// <summary>With `--entity` beyond src_ip, the baseline's entity ("account/vpc/address" or an interface id); else null.</summary>
+    /// <summary>With `--entity` beyond src_ip, the baseline's entity ("account/vpc/address" or an interface id); else
+    /// null.</summary>
     public string? Entity { get; init; }
 
     /// <summary>What the baseline belongs to: the entity, or the source address in the seed's keying.</summary>
@@ -29,15 +30,16 @@ public sealed record Alert
     public required long DataPointThreshold { get; init; }
 
     /// <summary>
-    /// The model's own evidence (expected count for this window, dispersion, tail probability, rule, severity); null for
-    /// the seed's model, whose alerts stay exactly the seed's.
+    /// The model's own evidence (expected count for this window, dispersion, tail probability, rule, severity); null
+    /// for the seed's model, whose alerts stay exactly the seed's.
     /// </summary>
     public Baseline.SpikeEvidence? Evidence { get; init; }
 
     /// <summary>Context added after the test, such as a likely policy rollout; empty in the seed's mode.</summary>
     public IReadOnlyList<string> Annotations { get; init; } = [];
 
-    /// <summary>With rollout grouping, the hosts this one alert stands for (itself included); empty otherwise.</summary>
+    /// <summary>With rollout grouping, the hosts this one alert stands for (itself included); empty
+    /// otherwise.</summary>
     public IReadOnlyList<string> GroupedHosts { get; init; } = [];
 
     /// <summary>The AWS accounts the window's records came from; used for rollout awareness, not serialised.</summary>

@@ -74,8 +74,12 @@ public static class AlertJson
             DataPointThreshold = e.GetProperty("data_point_threshold").GetInt64(),
             Model = e.GetProperty("model").GetString()!,
             Evidence = e.TryGetProperty("tail_probability", out var tail)
-                ? new Baseline.SpikeEvidence(e.GetProperty("expected_count").GetDouble(), e.GetProperty("dispersion").GetDouble(),
-                    tail.GetDouble(), e.GetProperty("rule").GetString()!) { Threshold = e.GetProperty("threshold").GetDouble() }
+                ? new Baseline.SpikeEvidence(e.GetProperty("expected_count").GetDouble(),
+                    e.GetProperty("dispersion").GetDouble(),
+                    tail.GetDouble(), e.GetProperty("rule").GetString()!)
+                {
+                    Threshold = e.GetProperty("threshold").GetDouble()
+                }
                 : null,
             Annotations = e.TryGetProperty("annotations", out var notes) ? Strings(notes) : [],
             GroupedHosts = e.TryGetProperty("grouped_hosts", out var grouped) ? Strings(grouped) : [],
@@ -86,7 +90,8 @@ public static class AlertJson
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUnixTimeSeconds();
 
     public static string IsoTime(long epochSeconds) =>
-        DateTimeOffset.FromUnixTimeSeconds(epochSeconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        DateTimeOffset.FromUnixTimeSeconds(epochSeconds)
+            .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static void WriteArray(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
     {

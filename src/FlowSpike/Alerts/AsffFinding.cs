@@ -20,7 +20,9 @@ public static class AsffFinding
     public static string Render(Alert alert, AsffOptions options)
     {
         var buffer = new ArrayBufferWriter<byte>(2048);
-        string created = DateTimeOffset.FromUnixTimeSeconds(alert.WindowEnd).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        string created =
+            DateTimeOffset.FromUnixTimeSeconds(alert.WindowEnd)
+            .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -36,7 +38,9 @@ public static class AsffFinding
             w.WriteStringValue("TTPs/Command and Control");
             w.WriteStringValue("Unusual Behaviors/Network Flow");
             w.WriteEndArray();
-            w.WriteString("FirstObservedAt", DateTimeOffset.FromUnixTimeSeconds(alert.WindowStart).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("FirstObservedAt",
+                DateTimeOffset.FromUnixTimeSeconds(alert.WindowStart)
+                .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
             w.WriteString("LastObservedAt", created);
             w.WriteString("CreatedAt", created);
             w.WriteString("UpdatedAt", created);
@@ -48,16 +52,22 @@ public static class AsffFinding
             w.WriteString("Description", Truncate(OcsfFinding.Description(alert), 1024));
             w.WriteStartObject("ProductFields");
             w.WriteString("flowspike/alert_id", alert.Id);
-            w.WriteString("flowspike/blocked_connections", alert.BlockedConnections.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("flowspike/unique_dest_connections", alert.UniqueDestConnections.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("flowspike/avg_blocked_connections", alert.AvgBlockedConnections.ToString("R", CultureInfo.InvariantCulture));
-            w.WriteString("flowspike/stdev_blocked_connections", alert.StdevBlockedConnections.ToString("R", CultureInfo.InvariantCulture));
+            w.WriteString("flowspike/blocked_connections",
+                alert.BlockedConnections.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("flowspike/unique_dest_connections",
+                alert.UniqueDestConnections.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("flowspike/avg_blocked_connections",
+                alert.AvgBlockedConnections.ToString("R", CultureInfo.InvariantCulture));
+            w.WriteString("flowspike/stdev_blocked_connections",
+                alert.StdevBlockedConnections.ToString("R", CultureInfo.InvariantCulture));
             w.WriteString("flowspike/threshold", alert.Threshold.ToString("R", CultureInfo.InvariantCulture));
             w.WriteString("flowspike/num_data_points", alert.NumDataPoints.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("flowspike/blocked_dest_ips", string.Join(',', alert.BlockedDestIps.Take(MaxListedDestinations)));
+            w.WriteString("flowspike/blocked_dest_ips",
+                string.Join(',', alert.BlockedDestIps.Take(MaxListedDestinations)));
             w.WriteEndObject();
             w.WriteStartArray("Resources");
-            IEnumerable<string?> resources = alert.ResourceIds.Count > 0 ? alert.ResourceIds : Enumerable.Repeat<string?>(null, 1);
+            IEnumerable<string?> resources = alert.ResourceIds.Count > 0 ? alert.ResourceIds
+                : Enumerable.Repeat<string?>(null, 1);
             foreach (string? eni in resources)
             {
                 w.WriteStartObject();

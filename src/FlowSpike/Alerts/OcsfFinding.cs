@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using static System.FormattableString;
 
 namespace FlowSpike.Alerts;
 
@@ -14,7 +15,8 @@ public static class OcsfFinding
 {
     public const string Version = "1.8.0";
 
-    /// <summary>A UUID derived from the alert id, so that re-delivery of the same alert deduplicates downstream.</summary>
+    /// <summary>A UUID derived from the alert id, so that re-delivery of the same alert deduplicates
+    /// downstream.</summary>
     public static string Uid(Alert alert)
     {
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes("flowspike:" + alert.Id));
@@ -98,21 +100,26 @@ public static class OcsfFinding
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteStartArray("anomalies");
-            Pattern(w, "blocked_outbound_connections", "count per window", $"{alert.BlockedConnections} blocked outbound connections > threshold {alert.Threshold:R}",
-                [(alert.BlockedConnections.ToString(System.Globalization.CultureInfo.InvariantCulture), alert.BlockedConnections)], alert);
+            Pattern(w, "blocked_outbound_connections", "count per window",
+                $"{alert.BlockedConnections} blocked outbound connections > threshold {alert.Threshold:R}",
+                [(alert.BlockedConnections.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    alert.BlockedConnections)], alert);
             w.WriteEndArray();
             w.WriteStartArray("baselines");
             if (alert.Evidence is { } ev)
             {
                 string R(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
                 Pattern(w, "blocked_outbound_connections", "expected count for this window",
-                    $"expected {R(ev.Expected)}, negative binomial dispersion {R(ev.Dispersion)}, tail probability {R(ev.TailProbability)} ({ev.Rule}), {alert.NumDataPoints} data points",
-                    [(R(ev.Expected), null), (R(ev.Dispersion), null), (R(ev.TailProbability), null), ("threshold", null)], alert);
+                    $"expected {R(ev.Expected)}, negative binomial dispersion {R(ev.Dispersion)}, tail probability "
+                        + $"{R(ev.TailProbability)} ({ev.Rule}), {alert.NumDataPoints} data points",
+                    [(R(ev.Expected), null), (R(ev.Dispersion), null), (R(ev.TailProbability), null),
+                        ("threshold", null)], alert);
             }
             else
             {
                 Pattern(w, "blocked_outbound_connections", "baseline per window",
-                    $"avg {alert.AvgBlockedConnections:R}, stdev {alert.StdevBlockedConnections:R}, {alert.NumDataPoints} data points, threshold avg + {alert.DeviationThreshold:R} * stdev",
+                    $"avg {alert.AvgBlockedConnections:R}, stdev {alert.StdevBlockedConnections:R}, "
+                        + $"{alert.NumDataPoints} data points, threshold avg + {alert.DeviationThreshold:R} * stdev",
                     [("avg", null), ("stdev", null), ("threshold", null)], alert);
             }
             w.WriteEndArray();
@@ -172,7 +179,8 @@ public static class OcsfFinding
         w.WriteEndObject();
     }
 
-    private static void Pattern(Utf8JsonWriter w, string parameter, string type, string pattern, (string Value, long? Count)[] observations, Alert alert)
+    private static void Pattern(Utf8JsonWriter w, string parameter, string type, string pattern,
+        (string Value, long? Count)[] observations, Alert alert)
     {
         w.WriteStartObject();
         w.WriteString("observation_parameter", parameter);
@@ -185,7 +193,8 @@ public static class OcsfFinding
             w.WriteString("value", value switch
             {
                 "avg" => alert.AvgBlockedConnections.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                "stdev" => alert.StdevBlockedConnections.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                "stdev" =>
+                    alert.StdevBlockedConnections.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 "threshold" => alert.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 _ => value,
             });
@@ -202,11 +211,21 @@ public static class OcsfFinding
     }
 
     public static string Title(Alert alert) =>
-        $"Spike in blocked outbound connections from {alert.SrcIp}: {alert.BlockedConnections} in {AlertJson.IsoTime(alert.WindowStart)} .. {AlertJson.IsoTime(alert.WindowEnd)}";
+        $"Spike in blocked outbound connections from {alert.SrcIp}: {alert.BlockedConnections} in "
+            + $"{AlertJson.IsoTime(alert.WindowStart)} .. {AlertJson.IsoTime(alert.WindowEnd)}";
 
+    // Each piece formats its numbers with the invariant culture; the pieces join into one sentence.
     public static string Description(Alert alert) => alert.Evidence is { } ev
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{alert.SrcIp} had {alert.BlockedConnections} blocked outbound connections to {alert.UniqueDestConnections} distinct destination(s) in the window; it was expected to have {ev.Expected:F2} (dispersion {ev.Dispersion:F3}), and a count this high has probability {ev.TailProbability:G3} ({ev.Rule}, severity {ev.Severity}). Possible C2 beaconing, exfiltration attempt, or a new egress rule.")
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{alert.SrcIp} had {alert.BlockedConnections} blocked outbound connections to {alert.UniqueDestConnections} distinct destination(s) in the window, above its threshold {alert.Threshold:F2} (avg {alert.AvgBlockedConnections:F2} + {alert.DeviationThreshold} x stdev {alert.StdevBlockedConnections:F2}, {alert.NumDataPoints} data points). Possible C2 beaconing, exfiltration attempt, or a new egress rule.");
+        ? Invariant($"{alert.SrcIp} had {alert.BlockedConnections} blocked outbound connections to ")
+            + Invariant($"{alert.UniqueDestConnections} distinct destination(s) in the window; ")
+            + Invariant($"it was expected to have {ev.Expected:F2} (dispersion {ev.Dispersion:F3}), ")
+            + Invariant($"and a count this high has probability {ev.TailProbability:G3} ")
+            + Invariant($"({ev.Rule}, severity {ev.Severity}). ")
+            + "Possible C2 beaconing, exfiltration attempt, or a new egress rule."
+        : Invariant($"{alert.SrcIp} had {alert.BlockedConnections} blocked outbound connections to ")
+            + Invariant($"{alert.UniqueDestConnections} distinct destination(s) in the window, ")
+            + Invariant($"above its threshold {alert.Threshold:F2} (avg {alert.AvgBlockedConnections:F2} + ")
+            + Invariant($"{alert.DeviationThreshold} x stdev {alert.StdevBlockedConnections:F2}, ")
+            + Invariant($"{alert.NumDataPoints} data points). ")
+            + "Possible C2 beaconing, exfiltration attempt, or a new egress rule.";
 }

@@ -52,14 +52,18 @@ public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3, boo
             foreach (string account in alert.Accounts)
                 spiking[account] = spiking.GetValueOrDefault(account) + 1;
         }
-        var rolled = spiking.Where(kv => kv.Value >= MinHosts && kv.Value >= Share * active.GetValueOrDefault(kv.Key, int.MaxValue))
+        var rolled =
+            spiking.Where(kv => kv.Value >= MinHosts
+                && kv.Value >= Share * active.GetValueOrDefault(kv.Key, int.MaxValue))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         if (rolled.Count == 0)
             return alerts;
         var annotated = alerts.Select(a =>
         {
             var notes = a.Accounts.Where(rolled.ContainsKey).Order(StringComparer.Ordinal)
-                .Select(acc => $"likely policy change: {rolled[acc]} of {active[acc]} active hosts in account {acc} spiked in this window").ToList();
+                .Select(acc =>
+                    $"likely policy change: {rolled[acc]} of {active[acc]} active hosts in account {acc} spiked in "
+                    + "this window").ToList();
             return notes.Count == 0 ? a : a with { Annotations = [.. a.Annotations, .. notes] };
         }).ToList();
         return Group ? GroupByAccount(annotated, rolled.Keys) : annotated;
@@ -67,7 +71,8 @@ public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3, boo
 
     /// <summary>
     /// One alert per rolled-out account: the member with the most blocked connections carries the baseline figures, the
-    /// counts are summed and the destinations and interfaces united. A host in several rolled-out accounts joins the first.
+    /// counts are summed and the destinations and interfaces united. A host in several rolled-out accounts joins the
+    /// first.
     /// </summary>
     private static List<Alert> GroupByAccount(List<Alert> alerts, IEnumerable<string> rolled)
     {
@@ -84,12 +89,18 @@ public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3, boo
         }
         foreach (var (account, members) in groups)
         {
-            var lead = members.OrderByDescending(m => m.BlockedConnections).ThenBy(m => m.Host, StringComparer.Ordinal).First();
+            var lead =
+                members.OrderByDescending(m => m.BlockedConnections).ThenBy(m => m.Host, StringComparer.Ordinal)
+                .First();
             result.Add(lead with
             {
                 BlockedConnections = members.Sum(m => m.BlockedConnections),
-                BlockedDestIps = [.. members.SelectMany(m => m.BlockedDestIps).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-                ResourceIds = [.. members.SelectMany(m => m.ResourceIds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+                BlockedDestIps =
+                    [.. members.SelectMany(m => m.BlockedDestIps).Distinct(StringComparer.Ordinal)
+                        .Order(StringComparer.Ordinal)],
+                ResourceIds =
+                    [.. members.SelectMany(m => m.ResourceIds).Distinct(StringComparer.Ordinal)
+                        .Order(StringComparer.Ordinal)],
                 GroupedHosts = [.. members.Select(m => m.Host).Order(StringComparer.Ordinal)],
                 Accounts = [account],
             });

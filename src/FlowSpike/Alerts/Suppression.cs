@@ -21,7 +21,8 @@ public sealed record Suppression(long WindowSeconds, SuppressionKey Key = Suppre
     /// One window's throttling: an alert goes out unless its key is quiet, by a stored mark (<paramref name="quiet"/>)
     /// or by an earlier alert of the same window. Returns the alerts to deliver, the new marks and the ids held back.
     /// </summary>
-    public (List<Alert> Deliver, Dictionary<string, long> Marks, HashSet<string> Suppressed) Select(IReadOnlyList<Alert> alerts, IReadOnlyDictionary<string, long> quiet)
+    public (List<Alert> Deliver, Dictionary<string, long> Marks, HashSet<string> Suppressed) Select(
+        IReadOnlyList<Alert> alerts, IReadOnlyDictionary<string, long> quiet)
     {
         var deliver = new List<Alert>(alerts.Count);
         var marks = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -34,7 +35,8 @@ public sealed record Suppression(long WindowSeconds, SuppressionKey Key = Suppre
         foreach (var alert in alerts)
         {
             string key = KeyOf(alert);
-            if ((quiet.TryGetValue(key, out long until) && alert.WindowStart < until) || (marks.TryGetValue(key, out until) && alert.WindowStart < until))
+            if ((quiet.TryGetValue(key, out long until) && alert.WindowStart < until)
+                || (marks.TryGetValue(key, out until) && alert.WindowStart < until))
             {
                 suppressed.Add(alert.Id);
                 continue;

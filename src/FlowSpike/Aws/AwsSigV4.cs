@@ -46,14 +46,16 @@ public static class AwsSigV4
             signedHeaders,
             payloadHash);
         string scope = $"{date}/{region}/{service}/aws4_request";
-        string toSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
+        string toSign =
+            $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
         byte[] key = Hmac(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretKey), date);
         key = Hmac(key, region);
         key = Hmac(key, service);
         key = Hmac(key, "aws4_request");
         string signature = Hex(Hmac(key, toSign));
         request.Headers.TryAddWithoutValidation("Authorization",
-            $"AWS4-HMAC-SHA256 Credential={credentials.AccessKey}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
+            $"AWS4-HMAC-SHA256 Credential={credentials.AccessKey}/{scope}, SignedHeaders={signedHeaders}, "
+                + $"Signature={signature}");
     }
 
     private static string CanonicalPath(Uri uri)
@@ -69,7 +71,8 @@ public static class AwsSigV4
         var pairs = uri.Query[1..].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p =>
         {
             int eq = p.IndexOf('=', StringComparison.Ordinal);
-            string k = Uri.UnescapeDataString(eq < 0 ? p : p[..eq]), v = eq < 0 ? "" : Uri.UnescapeDataString(p[(eq + 1)..]);
+            string k = Uri.UnescapeDataString(eq < 0 ? p : p[..eq]), v = eq < 0 ? ""
+                : Uri.UnescapeDataString(p[(eq + 1)..]);
             return (K: Uri.EscapeDataString(k), V: Uri.EscapeDataString(v));
         }).OrderBy(p => p.K, StringComparer.Ordinal).ThenBy(p => p.V, StringComparer.Ordinal);
         return string.Join('&', pairs.Select(p => $"{p.K}={p.V}"));

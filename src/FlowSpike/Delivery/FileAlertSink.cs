@@ -96,7 +96,8 @@ public sealed class FileAlertSink : IAlertSink
         try
         {
             // Unbuffered: a failed write leaves nothing behind in a buffer to be flushed later.
-            _stream = new FileStream(_path!, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+            _stream =
+                new FileStream(_path!, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
             RepairTornLine(_stream);
             _tail = "\n" + ReadTail(_stream);
             _stream.Seek(0, SeekOrigin.End);
@@ -111,7 +112,8 @@ public sealed class FileAlertSink : IAlertSink
         }
     }
 
-    /// <summary>A crash mid-write leaves a line without its newline: drop it (its alert was never marked delivered).</summary>
+    /// <summary>A crash mid-write leaves a line without its newline: drop it (its alert was never marked
+    /// delivered).</summary>
     private void RepairTornLine(FileStream f)
     {
         long length = f.Length;

@@ -55,7 +55,8 @@ public sealed class HttpDelivery
         {
             response = _pipeline.Execute(() =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
+                using var request =
+                    new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
                 request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
                 foreach (var (k, v) in headers ?? new Dictionary<string, string>())
                     request.Headers.TryAddWithoutValidation(k, v);

@@ -11,7 +11,8 @@ public interface IAlertSink : IDisposable
     /// <summary>Stable, redacted identity (see <see cref="SinkName"/>), such as "file:/var/log/alerts.jsonl".</summary>
     string Name { get; }
 
-    /// <summary>How long after its first rejection an alert is offered to this sink again (doubling each time).</summary>
+    /// <summary>How long after its first rejection an alert is offered to this sink again (doubling each
+    /// time).</summary>
     TimeSpan RejectBackoff => TimeSpan.FromMinutes(1);
 
     /// <summary>

@@ -30,7 +30,8 @@ public sealed class SecurityHubApiSink : IAlertSink
         _options = options;
         _delivery = delivery;
         _credentials = credentials ?? AwsEnvironment.Credentials;
-        string url = endpoint ?? AwsEnvironment.EndpointFor("securityhub") ?? $"https://securityhub.{region}.amazonaws.com";
+        string url = endpoint ?? AwsEnvironment.EndpointFor("securityhub")
+            ?? $"https://securityhub.{region}.amazonaws.com";
         _endpoint = new Uri(new Uri(url.TrimEnd('/') + "/"), "findings/import");
         Name = SinkName.Of("securityhub", url.TrimEnd('/'));
     }

@@ -33,7 +33,8 @@ public sealed class SecurityHubBatchSink(string directory, AsffOptions options) 
             Write(batch, receipt);
     }
 
-    /// <summary>The batch file for an alert id: only [A-Za-z0-9._-], and a hash so distinct ids never collide.</summary>
+    /// <summary>The batch file for an alert id: only [A-Za-z0-9._-], and a hash so distinct ids never
+    /// collide.</summary>
     public static string FileName(string firstId)
     {
         var safe = new StringBuilder(firstId.Length);

@@ -39,7 +39,8 @@ public sealed class WebhookSink(Uri url, HttpDelivery delivery, bool slackText =
         }
     }
 
-    /// <summary>Slack's mrkdwn text. Every value is escaped, so a crafted name cannot mention @channel or link.</summary>
+    /// <summary>Slack's mrkdwn text. Every value is escaped, so a crafted name cannot mention @channel or
+    /// link.</summary>
     public static string SlackText(Alert a)
     {
         var sb = new StringBuilder(":rotating_light: *Blocked outbound spike* from `");
@@ -48,7 +49,8 @@ public sealed class WebhookSink(Uri url, HttpDelivery delivery, bool slackText =
             $"{a.BlockedConnections} blocked connections to {a.UniqueDestConnections} destination(s) in "));
         sb.Append(AlertJson.IsoTime(a.WindowStart)).Append(" .. ").Append(AlertJson.IsoTime(a.WindowEnd));
         sb.Append(string.Create(CultureInfo.InvariantCulture,
-            $"; normal is {a.AvgBlockedConnections:F1} ± {a.StdevBlockedConnections:F1}, threshold {a.Threshold:F1}."));
+            $"; normal is {a.AvgBlockedConnections:F1} ± {a.StdevBlockedConnections:F1}, "));
+        sb.Append(string.Create(CultureInfo.InvariantCulture, $"threshold {a.Threshold:F1}."));
         sb.Append(" Top destinations: ").Append(Escape(string.Join(", ", a.BlockedDestIps.Take(5))));
         return sb.ToString();
     }

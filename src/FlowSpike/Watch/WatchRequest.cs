@@ -8,7 +8,8 @@ public sealed record WatchRequest
     /// <summary>Where to start when the state has no committed mark yet.</summary>
     public long? From { get; init; }
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>A file holding the current time in epoch seconds, read at every poll: lets tests and replays drive time.</summary>
+    /// <summary>A file holding the current time in epoch seconds, read at every poll: lets tests and replays drive
+    /// time.</summary>
     public string? ClockFile { get; init; }
     /// <summary>Process what is there, close what can be closed, and return.</summary>
     public bool Once { get; init; }

@@ -18,10 +18,12 @@ public static class WatchRun
     public const int StartupPolls = 10;
 
     /// <summary>Runs with one sink (which the caller disposes).</summary>
-    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink, IRunLog log, WatchMetrics metrics, CancellationToken cancellation) =>
+    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink,
+        IRunLog log, WatchMetrics metrics, CancellationToken cancellation) =>
         Execute(store, input, request, AlertDispatcher.Single(sink, log), log, metrics, cancellation);
 
-    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, AlertDispatcher dispatcher, IRunLog log, WatchMetrics metrics, CancellationToken cancellation)
+    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, AlertDispatcher dispatcher,
+        IRunLog log, WatchMetrics metrics, CancellationToken cancellation)
     {
         long size = request.WindowSeconds;
         if (size <= 0)
@@ -35,7 +37,9 @@ public static class WatchRun
 
         dispatcher.Check();
         dispatcher.DeliverPending(store);
-        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities), request.Policy.CreateModel(), request.Policy, dispatcher, size);
+        var applier =
+            new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities),
+                request.Policy.CreateModel(), request.Policy, dispatcher, size);
         long watermark = store.Info.Watermark ?? long.MinValue;
         metrics.CommittedUntil(open);
         var lastSize = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -50,7 +54,9 @@ public static class WatchRun
         var startup = new HashSet<string>(StringComparer.Ordinal);
         int polls = 0;
         var aliases = LegacyAliases(store.Ledger());
-        log.Info($"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, lateness {request.LatenessSeconds}s");
+        log.Info(
+            $"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, "
+            + $"lateness {request.LatenessSeconds}s");
 
         while (!cancellation.IsCancellationRequested)
         {
@@ -73,7 +79,9 @@ public static class WatchRun
                         if (!same && warnedChanged.Add(file.Identity))
                         {
                             metrics.FileChanged();
-                            log.Warn($"{file.Path}: changed after it was counted; ignored (its first content stays counted once)");
+                            log.Warn(
+                                $"{file.Path}: changed after it was counted; ignored (its first content stays counted "
+                                + "once)");
                         }
                         continue;
                     }
@@ -88,7 +96,8 @@ public static class WatchRun
                     continue;
                 }
                 startup.Remove(file.Identity);
-                watermark = CountFile(store, input, file, version, open, size, clock, watermark, metrics, log, cancellation);
+                watermark =
+                    CountFile(store, input, file, version, open, size, clock, watermark, metrics, log, cancellation);
             }
             if (clock is { } now)
                 watermark = now;
@@ -108,13 +117,16 @@ public static class WatchRun
                     {
                         heldWarned = open;
                         log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, " +
-                            $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such windows as quiet)");
+                            $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such windows " +
+                                $"as quiet)");
                     }
                     break;
                 }
                 var outcome = applier.Apply(open, store.LoadPending(open));
                 metrics.WindowClosed(open + size, outcome.Delivered);
-                log.Info($"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), {outcome.Delivered} alert(s)");
+                log.Info(
+                    $"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), "
+                    + $"{outcome.Delivered} alert(s)");
                 open += size;
             }
             // Retry sinks that were down, even when no window closed.
@@ -132,17 +144,20 @@ public static class WatchRun
         if (info.CommittedUntil is not { } mark)
         {
             if (request.From is not { } from)
-                throw new RunException($"the state has no committed window yet: run `flowspike baseline` first, or give {Setting.Name("From")}");
+                throw new RunException($"the state has no committed window yet: run `flowspike baseline` first, or " +
+                    $"give {Setting.Name("From")}");
             TimeRange.Validate(from, from + size, size, "WindowSeconds");
             return from;
         }
         if (!WindowMath.IsAligned(mark, size))
-            throw new RunException($"the committed mark {TimeRange.Format(mark)} is not aligned to {Setting.Name("WindowSeconds")} {size}s");
+            throw new RunException($"the committed mark {TimeRange.Format(mark)} is not aligned to " +
+                $"{Setting.Name("WindowSeconds")} {size}s");
         if (request.From is { } f)
         {
             TimeRange.Validate(f, f + size, size, "WindowSeconds");
             if (f < mark)
-                throw new RunException($"{Setting.Name("From")} {TimeRange.Format(f)} is before the committed mark {TimeRange.Format(mark)}; applying it would reorder the baseline's history");
+                throw new RunException($"{Setting.Name("From")} {TimeRange.Format(f)} is before the committed mark " +
+                    $"{TimeRange.Format(mark)}; applying it would reorder the baseline's history");
             if (f > mark)
             {
                 log.Warn($"gap: no window was applied between {TimeRange.Format(mark)} and {TimeRange.Format(f)}");
@@ -152,13 +167,16 @@ public static class WatchRun
         return mark;
     }
 
-    private static long CountFile(IStateStore store, InputOptions input, InputFile file, string version, long open, long size, long? clock,
+    private static long CountFile(IStateStore store, InputOptions input, InputFile file, string version, long open,
+        long size, long? clock,
         long watermark, WatchMetrics metrics, IRunLog log, CancellationToken cancellation)
     {
         ScanResult scan;
         try
         {
-            scan = FlowScanner.Scan([file], input.Scan(open, open + size * (1L << 30), size, keepDetails: true, threads: 1, entities: store.Entities), cancellation);
+            scan = FlowScanner.Scan([file],
+                input.Scan(open, open + size * (1L << 30), size, keepDetails: true, threads: 1,
+                    entities: store.Entities), cancellation);
             // A file in which no line parses (a CSV, OCSF JSON) is an error for that file, not a run of warnings.
             var (lines, parsed) = scan.Diagnostics.PerFile.GetValueOrDefault(file.Path);
             if (lines > 0 && parsed == 0)
@@ -173,7 +191,8 @@ public static class WatchRun
             return watermark;
         }
         var d = scan.Diagnostics;
-        // The data's own time moves the watermark, but never past the clock: a record from the future must not close windows early.
+        // The data's own time moves the watermark, but never past the clock: a record from the future must not close
+        // windows early.
         long? candidate = d.MaxStart;
         if (DatePrefix.FileStamp(Path.GetFileName(file.Path)) is { } stamp && (candidate is null || stamp > candidate))
             candidate = stamp;
@@ -184,7 +203,8 @@ public static class WatchRun
         store.CommitFile(entry, scan.Partial, watermark == long.MinValue ? null : watermark, d.RecordsByWindow);
         metrics.FileCounted(file.Length, d.Lines, d.Counted, d.Malformed, d.Early, d.Elapsed);
         if (d.Early > 0)
-            log.Warn($"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not applied");
+            log.Warn(
+                $"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not applied");
         if (d.Malformed > 0)
             log.Warn($"{file.Path}: {d.Malformed} malformed line(s) skipped; first: {d.MalformedSamples[0]}");
         return watermark;
@@ -215,7 +235,8 @@ public static class WatchRun
         try
         {
             string text = File.ReadAllText(path).Trim();
-            return TimeRange.TryParseTime(text, out long t) ? t : throw new RunException($"{Setting.Name("Clock")} {path}: '{text}' is not a time");
+            return TimeRange.TryParseTime(text,
+                out long t) ? t : throw new RunException($"{Setting.Name("Clock")} {path}: '{text}' is not a time");
         }
         catch (IOException e)
         {

@@ -13,7 +13,9 @@ public class AlertFormatTests
         WindowEnd = 1_791_482_400,
         SrcIp = src,
         BlockedConnections = 129,
-        BlockedDestIps = [.. Enumerable.Range(1, destinations).Select(i => $"198.51.{i / 250}.{i % 250 + 1}").Order(StringComparer.Ordinal)],
+        BlockedDestIps =
+            [.. Enumerable.Range(1, destinations).Select(i => $"198.51.{i / 250}.{i % 250 + 1}")
+                .Order(StringComparer.Ordinal)],
         ResourceIds = ["eni-0a1b2c3d4e5f60001"],
         LatestCount = 129,
         NumDataPoints = 160,
@@ -36,10 +38,15 @@ public class AlertFormatTests
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         Assert.Equal(2004, e.GetProperty("class_uid").GetInt32());
         Assert.Equal(2004 * 100 + e.GetProperty("activity_id").GetInt32(), e.GetProperty("type_uid").GetInt64());
-        Assert.Equal("TA0011", e.GetProperty("finding_info").GetProperty("attacks")[0].GetProperty("tactic").GetProperty("uid").GetString());
+        Assert.Equal("TA0011",
+            e.GetProperty("finding_info").GetProperty("attacks")[0].GetProperty("tactic").GetProperty("uid")
+            .GetString());
         var anomaly = e.GetProperty("anomaly_analyses")[0];
-        Assert.Equal("129", anomaly.GetProperty("anomalies")[0].GetProperty("observations")[0].GetProperty("value").GetString());
-        var baseline = anomaly.GetProperty("baselines")[0].GetProperty("observations").EnumerateArray().Select(o => o.GetProperty("value").GetString()).ToList();
+        Assert.Equal("129",
+            anomaly.GetProperty("anomalies")[0].GetProperty("observations")[0].GetProperty("value").GetString());
+        var baseline =
+            anomaly.GetProperty("baselines")[0].GetProperty("observations").EnumerateArray()
+            .Select(o => o.GetProperty("value").GetString()).ToList();
         Assert.Equal(["11.5", "5.6", "28.3"], baseline);
         Assert.Equal(["10.0.0.5", "198.51.0.2", "198.51.0.3", "198.51.0.4", "eni-0a1b2c3d4e5f60001"],
             e.GetProperty("observables").EnumerateArray().Select(o => o.GetProperty("value").GetString()));
@@ -74,15 +81,25 @@ public class AlertFormatTests
         string model = Path.Combine(Samples.Schemas, "asff", "securityhub-service-2.json");
         using var api = JsonDocument.Parse(File.ReadAllText(model));
         var shapes = api.RootElement.GetProperty("shapes");
-        var required = shapes.GetProperty("AwsSecurityFinding").GetProperty("required").EnumerateArray().Select(x => x.GetString()!).ToList();
-        var members = shapes.GetProperty("AwsSecurityFinding").GetProperty("members").EnumerateObject().Select(m => m.Name).ToHashSet();
-        using var doc = JsonDocument.Parse(AsffFinding.Render(Sample(), new AsffOptions { AwsAccountId = "123456789012", Region = "eu-west-1" }));
+        var required =
+            shapes.GetProperty("AwsSecurityFinding").GetProperty("required").EnumerateArray()
+            .Select(x => x.GetString()!).ToList();
+        var members =
+            shapes.GetProperty("AwsSecurityFinding").GetProperty("members").EnumerateObject().Select(m => m.Name)
+            .ToHashSet();
+        using var doc =
+            JsonDocument.Parse(
+                AsffFinding.Render(Sample(), new AsffOptions { AwsAccountId = "123456789012", Region = "eu-west-1" }));
         var f = doc.RootElement;
         Assert.All(required, r => Assert.True(f.TryGetProperty(r, out _), $"missing {r}"));
         Assert.All(f.EnumerateObject(), p => Assert.Contains(p.Name, members));
-        var resourceRequired = shapes.GetProperty("Resource").GetProperty("required").EnumerateArray().Select(x => x.GetString()!).ToList();
-        Assert.All(f.GetProperty("Resources").EnumerateArray(), r => Assert.All(resourceRequired, k => Assert.True(r.TryGetProperty(k, out _))));
-        Assert.Equal("arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default", f.GetProperty("ProductArn").GetString());
+        var resourceRequired =
+            shapes.GetProperty("Resource").GetProperty("required").EnumerateArray().Select(x => x.GetString()!)
+            .ToList();
+        Assert.All(f.GetProperty("Resources").EnumerateArray(), r =>
+            Assert.All(resourceRequired, k => Assert.True(r.TryGetProperty(k, out _))));
+        Assert.Equal("arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default",
+            f.GetProperty("ProductArn").GetString());
         Assert.True(f.GetProperty("Description").GetString()!.Length <= 1024);
     }
 
@@ -105,7 +122,8 @@ public class AlertFormatTests
             var findings = doc.RootElement.GetProperty("Findings");
             Assert.InRange(findings.GetArrayLength(), 1, 100);
             foreach (var f in findings.EnumerateArray())
-                Assert.True(Encoding.UTF8.GetByteCount(f.GetRawText()) <= AsffFinding.MaxFindingBytes, "a finding is over 240 KB");
+                Assert.True(Encoding.UTF8.GetByteCount(f.GetRawText()) <= AsffFinding.MaxFindingBytes,
+                    "a finding is over 240 KB");
             total += findings.GetArrayLength();
         }
         Assert.Equal(255, total);
@@ -128,6 +146,8 @@ public class AlertFormatTests
         var lines = File.ReadAllLines(path);
         Assert.Equal(AlertCsv.Header, lines[0]);
         Assert.Equal(2, lines.Length);
-        Assert.StartsWith("1791478800-10.0.0.5,2026-10-08T17:00:00Z,2026-10-08T18:00:00Z,10.0.0.5,129,3,198.51.0.2 198.51.0.3 198.51.0.4,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith(
+            "1791478800-10.0.0.5,2026-10-08T17:00:00Z,2026-10-08T18:00:00Z,10.0.0.5,129,3,198.51.0.2 198.51.0.3 "
+            + "198.51.0.4,", lines[1], StringComparison.Ordinal);
     }
 }

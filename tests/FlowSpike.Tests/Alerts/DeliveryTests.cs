@@ -7,7 +7,8 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Alerts;
 
-/// <summary>Delivery to real HTTP endpoints on 127.0.0.1 that fail on purpose: nothing is lost, nothing is sent twice.</summary>
+/// <summary>Delivery to real HTTP endpoints on 127.0.0.1 that fail on purpose: nothing is lost, nothing is sent
+/// twice.</summary>
 public class DeliveryTests
 {
     private static long H(int hours) => SynthData.BaselineEnd + hours * 3600L;
@@ -28,7 +29,8 @@ public class DeliveryTests
     private static DetectRun.Result Detect(string state, SynthData.DataSet set, long from, long to, IAlertSink sink)
     {
         using var store = SqliteStateStore.Open(state);
-        return DetectRun.Execute(store, new InputOptions { Inputs = [set.Logs] }, new DetectRequest { From = from, To = to }, sink, NullRunLog.Instance);
+        return DetectRun.Execute(store, new InputOptions { Inputs = [set.Logs] },
+            new DetectRequest { From = from, To = to }, sink, NullRunLog.Instance);
     }
 
     [Fact]
@@ -56,7 +58,9 @@ public class DeliveryTests
         up = true;
         using (var sink = new WebhookSink(new Uri(server.Url + "hook"), Fast()))
             Detect(state, set, H(24), H(72), sink);
-        var delivered = server.Accepted.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("alert_id").GetString()!).ToList();
+        var delivered =
+            server.Accepted.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("alert_id").GetString()!)
+            .ToList();
         Assert.Equal(expected, delivered);
         using (var store = SqliteStateStore.Open(state))
             Assert.Empty(store.PendingAlerts(name));
@@ -75,7 +79,9 @@ public class DeliveryTests
             Detect(state, set, H(0), H(72), sink);
         Assert.Empty(server.Refused);
         Assert.All(server.Accepted, r => Assert.Equal("/services/collector/event", r.Path));
-        var events = server.Accepted.SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var events =
+            server.Accepted.SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.All(events, e => Assert.Equal("aws:flowspike", e.GetProperty("sourcetype").GetString()));
         Assert.Equal(expected, events.Select(e => e.GetProperty("event").GetProperty("alert_id").GetString()));
     }
@@ -107,13 +113,22 @@ public class DeliveryTests
         // One run per hour: every run is a restart, so the suppression must come from the state.
         // Hours 13-15 and 17 have no record at all: declared quiet.
         for (int h = 10; h < 18; h++)
-            Pipeline.Detect(state, input, alerts, new DetectRequest { From = T0 + h * 3600, To = T0 + (h + 1) * 3600, Policy = policy, AllowEmptyWindows = true });
+            Pipeline.Detect(state, input, alerts,
+                new DetectRequest
+                {
+                    From = T0 + h * 3600,
+                    To = T0 + (h + 1) * 3600,
+                    Policy = policy,
+                    AllowEmptyWindows = true
+                });
         // 10 alerts and quiets the host until 14:00; 11 and 12 are held back; 16 alerts again.
-        Assert.Equal([$"{T0 + 10 * 3600}-10.0.0.5", $"{T0 + 16 * 3600}-10.0.0.5"], File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l).Id));
+        Assert.Equal([$"{T0 + 10 * 3600}-10.0.0.5", $"{T0 + 16 * 3600}-10.0.0.5"],
+            File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l).Id));
         // Without suppression all four fire.
         string state2 = dir.File("s2.db"), alerts2 = dir.File("a2.jsonl");
         Pipeline.Baseline(state2, input, T0, T0 + 10 * 3600);
-        Pipeline.Detect(state2, input, alerts2, new DetectRequest { From = T0 + 10 * 3600, To = T0 + 18 * 3600, AllowEmptyWindows = true });
+        Pipeline.Detect(state2, input, alerts2,
+            new DetectRequest { From = T0 + 10 * 3600, To = T0 + 18 * 3600, AllowEmptyWindows = true });
         Assert.Equal(4, File.ReadAllLines(alerts2).Length);
         // The suppressed spikes are still in the host's history (which has a row for each window the host was active).
         using var store = SqliteStateStore.Open(state);

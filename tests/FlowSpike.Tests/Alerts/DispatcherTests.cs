@@ -10,7 +10,8 @@ namespace FlowSpike.Tests.Alerts;
 /// </summary>
 public class DispatcherTests
 {
-    /// <summary>A test double of the outbox that keeps delivery state in memory, as the two real ones do on disk.</summary>
+    /// <summary>A test double of the outbox that keeps delivery state in memory, as the two real ones do on
+    /// disk.</summary>
     private sealed class MemoryOutbox(IEnumerable<string> hosts, string sink) : IOutbox
     {
         private readonly Dictionary<string, string> _bodies = hosts.ToDictionary(h => h,
@@ -20,7 +21,8 @@ public class DispatcherTests
             hosts.ToDictionary(id => id, _ => (false, 0, (long?)null));
 
         public IReadOnlyList<PendingAlert> PendingAlerts(string s, long? now = null) => s != sink ? [] :
-            [.. Rows.Where(r => !r.Value.Delivered && (now is null || r.Value.RetryAt is null || r.Value.RetryAt <= now))
+            [.. Rows.Where(r => !r.Value.Delivered
+                && (now is null || r.Value.RetryAt is null || r.Value.RetryAt <= now))
                 .Select(r => new PendingAlert(r.Key, 0, _bodies[r.Key], r.Value.Attempts))];
 
         public void MarkDelivered(string s, IReadOnlyCollection<string> alertIds)
@@ -55,10 +57,12 @@ public class DispatcherTests
     public void An_alert_the_receiver_keeps_failing_backs_off_doubling_and_the_others_go_once()
     {
         using var server = new TestHttpServer(r => HostOf(r.Body) == B ? 500 : 200);
-        var sink = new WebhookSink(new Uri(server.Url + "h"), new HttpDelivery(Http, attempts: 1), format: FlowSpike.Alerts.AlertFormat.Jsonl)
-        {
-            RejectBackoff = TimeSpan.FromSeconds(10),
-        };
+        var sink =
+            new WebhookSink(new Uri(server.Url + "h"), new HttpDelivery(Http, attempts: 1),
+                format: FlowSpike.Alerts.AlertFormat.Jsonl)
+            {
+                RejectBackoff = TimeSpan.FromSeconds(10),
+            };
         var outbox = new MemoryOutbox([A, B, C], sink.Name);
         var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_000_000));
         var dispatcher = new AlertDispatcher([sink], NullRunLog.Instance, time) { DownPause = TimeSpan.Zero };
@@ -104,7 +108,8 @@ public class DispatcherTests
     {
         public List<string> Seen { get; } = [];
         public string Name => "silent";
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) => Seen.AddRange(alerts.Select(a => a.Id));
+        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) =>
+            Seen.AddRange(alerts.Select(a => a.Id));
         public void Dispose() { }
     }
 

@@ -16,7 +16,8 @@ public partial class ReportTests
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         string state = dir.File("s.db");
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
-        Pipeline.Detect(state, set.Logs, dir.File("a.jsonl"), new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End });
+        Pipeline.Detect(state, set.Logs, dir.File("a.jsonl"),
+            new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End });
         int alerts = File.ReadAllLines(dir.File("a.jsonl")).Length;
         using var store = SqliteStateStore.Open(state);
         return (HtmlReport.Render(store, generated: DateTimeOffset.FromUnixTimeSeconds(SynthData.End)), alerts);
@@ -43,7 +44,8 @@ public partial class ReportTests
         var (html, alerts) = Build(dir);
         string page = dir.Write("report.html", html);
         string chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("Chromium is not installed; ./test.sh installs Debian's chromium package");
+            ?? throw new InvalidOperationException(
+                "Chromium is not installed; ./test.sh installs Debian's chromium package");
 
         var (dom, log) = RunChromium(chromium, dir, ["--dump-dom", "file://" + page]);
         var charts = Regex.Match(dom, "data-charts=\"(\\d+)\"");
@@ -63,9 +65,15 @@ public partial class ReportTests
 
     private static (string Stdout, string Stderr) RunChromium(string chromium, TempDir dir, string[] args)
     {
-        var psi = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync", "--enable-logging=stderr", "--v=0", "--user-data-dir=" + dir.File("chrome-" + Guid.NewGuid().ToString("N")) })
+        var psi = new ProcessStartInfo(chromium)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
+        foreach (string a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync", "--enable-logging=stderr", "--v=0",
+            "--user-data-dir=" + dir.File("chrome-" + Guid.NewGuid().ToString("N")) })
             psi.ArgumentList.Add(a);
         foreach (string a in args)
             psi.ArgumentList.Add(a);

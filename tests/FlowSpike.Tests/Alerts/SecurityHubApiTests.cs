@@ -20,7 +20,8 @@ public sealed class SecurityHubApiTests : IDisposable
     private readonly ConcurrentDictionary<string, int> _imported = new();
     private readonly TestHttpServer _server;
 
-    /// <summary>Finding ids the service fails (once each) with InvalidInput, as Security Hub reports per finding.</summary>
+    /// <summary>Finding ids the service fails (once each) with InvalidInput, as Security Hub reports per
+    /// finding.</summary>
     private readonly ConcurrentDictionary<string, bool> _failOnce = new();
 
     public SecurityHubApiTests() => _server = new TestHttpServer(Answer);
@@ -36,7 +37,8 @@ public sealed class SecurityHubApiTests : IDisposable
             return (404, "");
         }
         var problems = Model.CheckInput(op, r.Body);
-        if (AwsRequestCheck.Verify(r, $"127.0.0.1:{_server.Port}", AccessKey, SecretKey, "eu-west-1", "securityhub") is { } bad)
+        if (AwsRequestCheck.Verify(r, $"127.0.0.1:{_server.Port}", AccessKey, SecretKey, "eu-west-1",
+            "securityhub") is { } bad)
             problems.Add(bad);
         if (problems.Count > 0)
         {
@@ -58,7 +60,8 @@ public sealed class SecurityHubApiTests : IDisposable
             _imported.AddOrUpdate(id, 1, (_, n) => n + 1);
             ok++;
         }
-        return (200, JsonSerializer.Serialize(new { FailedCount = failed.Count, SuccessCount = ok, FailedFindings = failed }));
+        return (200,
+            JsonSerializer.Serialize(new { FailedCount = failed.Count, SuccessCount = ok, FailedFindings = failed }));
     }
 
     private Dictionary<string, string> Env() => new()
@@ -101,7 +104,8 @@ public sealed class SecurityHubApiTests : IDisposable
     [Fact]
     public void Requests_stay_within_the_limits_and_pass_the_model()
     {
-        var sink = new SecurityHubApiSink("eu-west-1", new AsffOptions { AwsAccountId = "123456789012", Region = "eu-west-1" },
+        var sink =
+            new SecurityHubApiSink("eu-west-1", new AsffOptions { AwsAccountId = "123456789012", Region = "eu-west-1" },
             new HttpDelivery(new HttpClient(), attempts: 1), _server.Url, () => new(AccessKey, SecretKey));
         // 250 ordinary alerts and a few with 100,000 destinations each (about 30 KB a finding).
         var alerts = Enumerable.Range(0, 250).Select(i => AlertFormatTests.Sample($"10.0.{i / 250}.{i % 250 + 1}"))
@@ -122,7 +126,8 @@ public sealed class SecurityHubApiTests : IDisposable
         var sink = new SecurityHubApiSink("eu-west-1", new AsffOptions { Region = "eu-west-1" },
             new HttpDelivery(new HttpClient(), attempts: 1), _server.Url, () => new(AccessKey, "not-the-secret"));
         var alert = AlertFormatTests.Sample();
-        var (delivered, rejected) = sink.Deliver([new PendingAlert(alert.Id, alert.WindowStart, AlertJson.Serialize(alert))]);
+        var (delivered, rejected) =
+            sink.Deliver([new PendingAlert(alert.Id, alert.WindowStart, AlertJson.Serialize(alert))]);
         Assert.Empty(delivered);
         Assert.Single(rejected);
         Assert.Contains("the signature does not match", _problems);

@@ -6,7 +6,8 @@ using Microsoft.Data.Sqlite;
 
 namespace FlowSpike.Tests.Alerts;
 
-/// <summary>Sinks are known by a name with no secret in it, in logs, errors and the state, old states included.</summary>
+/// <summary>Sinks are known by a name with no secret in it, in logs, errors and the state, old states
+/// included.</summary>
 public class SinkNameTests
 {
     private static string Sha8(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)))[..8];
@@ -21,7 +22,8 @@ public class SinkNameTests
         Assert.Equal("splunk-hec:https://splunk.example:8088/…#" + Sha8(WithUser), name);
         Assert.DoesNotContain("p4ss", name, StringComparison.Ordinal);
         // Nothing secret in a bare origin, and file paths are not URLs.
-        Assert.Equal("splunk-hec:https://splunk.example:8088", SinkName.Of("splunk-hec", "https://splunk.example:8088/"));
+        Assert.Equal("splunk-hec:https://splunk.example:8088",
+            SinkName.Of("splunk-hec", "https://splunk.example:8088/"));
         Assert.Equal("file:/var/log/a.jsonl", SinkName.Of("file", "/var/log/a.jsonl"));
         // A rotated token changes the name, not the family that inherits held alerts.
         Assert.Equal(SinkName.Family(SinkName.Of("webhook", Url)),
@@ -44,7 +46,8 @@ public class SinkNameTests
             foreach (string sql in new[]
             {
                 "ALTER TABLE deliveries DROP COLUMN attempts", "ALTER TABLE deliveries DROP COLUMN retry_at",
-                "ALTER TABLE deliveries DROP COLUMN last_error", "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+                "ALTER TABLE deliveries DROP COLUMN last_error",
+                    "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
                 "INSERT INTO alerts(id, window_start, body, delivered) VALUES ('a1', 0, '{}', 0)",
                 $"INSERT INTO deliveries(alert_id, sink, delivered) VALUES ('a1', '{Raw}', 0)",
             })

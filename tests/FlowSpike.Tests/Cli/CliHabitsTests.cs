@@ -49,7 +49,8 @@ public class CliHabitsTests
 
     [Theory]
     [InlineData("zsh", "bashcompinit")]
-    [InlineData("fish", "complete -c flowspike -n '__fish_seen_subcommand_from detect' -l format -x -a 'asff csv jsonl ocsf'")]
+    [InlineData("fish",
+        "complete -c flowspike -n '__fish_seen_subcommand_from detect' -l format -x -a 'asff csv jsonl ocsf'")]
     public void Zsh_and_fish_scripts_cover_the_same_tree(string shell, string expected)
     {
         var r = Support.Cli.Run("completion", shell);
@@ -114,7 +115,8 @@ public class CliHabitsTests
         var bad = Support.Cli.Run("detect", "--log-json", "--input", dir.File("missing.log"), "--from", "0",
             "--to", "3600", "--state", dir.File("t.db"));
         Assert.Equal(1, bad.ExitCode);
-        using var error = System.Text.Json.JsonDocument.Parse(bad.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        using var error =
+            System.Text.Json.JsonDocument.Parse(bad.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         Assert.Equal("error", error.RootElement.GetProperty("level").GetString());
         Assert.Contains("missing.log", error.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }

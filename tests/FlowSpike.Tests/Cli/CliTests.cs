@@ -3,7 +3,8 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Cli;
 
-/// <summary>The executable's contract: exit codes, one-line errors that name the option or file, stdout/stderr split.</summary>
+/// <summary>The executable's contract: exit codes, one-line errors that name the option or file, stdout/stderr
+/// split.</summary>
 public class CliTests
 {
     private const long T0 = 1_790_812_800;
@@ -23,7 +24,8 @@ public class CliTests
         using var dir = new TempDir();
         var r = Support.Cli.Run("demo", "--dir", dir.File("demo"));
         Assert.Equal(0, r.ExitCode);
-        var summaries = r.Stdout.Split('\n').Where(l => l.Contains("injected spikes found", StringComparison.Ordinal)).ToList();
+        var summaries =
+            r.Stdout.Split('\n').Where(l => l.Contains("injected spikes found", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, summaries.Count);
         Assert.All(summaries, l => Assert.Contains("4 of 4 injected spikes found", l, StringComparison.Ordinal));
         Assert.StartsWith("With --model recommended", summaries[1], StringComparison.Ordinal);
@@ -36,9 +38,12 @@ public class CliTests
         using var dir = new TempDir();
         string input = dir.Write("f.log", new FlowLines().Add(T0, "10.0.0.1", "8.8.8.8").ToString());
         string state = dir.File("s.db");
-        var r = Support.Cli.Run("detect", "--input", input, "--from", "2026-10-01T00:30:00Z", "--to", "2026-10-01T02:00:00Z", "--state", state);
+        var r = Support.Cli.Run("detect", "--input", input, "--from", "2026-10-01T00:30:00Z", "--to",
+            "2026-10-01T02:00:00Z", "--state", state);
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal("flowspike: error: --from 2026-10-01T00:30:00Z is not aligned to --window 3600s (nearest: 2026-10-01T00:00:00Z)", r.Stderr.Trim());
+        Assert.Equal(
+            "flowspike: error: --from 2026-10-01T00:30:00Z is not aligned to --window 3600s (nearest: "
+            + "2026-10-01T00:00:00Z)", r.Stderr.Trim());
         Assert.False(File.Exists(state));
     }
 
@@ -48,14 +53,17 @@ public class CliTests
     [InlineData("--internal", "10.0.0.1/8", "--internal: '10.0.0.1/8' has host bits set")]
     [InlineData("--log-format", "${version} ${nope}", "--log-format: log format names an unknown field 'nope'")]
     [InlineData("--deviation-threshold", "-1", "--deviation-threshold must be a finite number >= 0")]
-    [InlineData("--min-count", "5", "--min-count is a rule of the recommended model; the splunk model is the ESCU search's, exactly")]
+    [InlineData("--min-count", "5",
+        "--min-count is a rule of the recommended model; the splunk model is the ESCU search's, exactly")]
     [InlineData("--internal", "fd00::1/8", "--internal: 'fd00::1/8' has host bits set")]
     [InlineData("--entity", "vpc", "Argument 'vpc' not recognized")]
     public void Bad_option_values_name_the_option(string option, string value, string expected)
     {
         using var dir = new TempDir();
         string input = dir.Write("f.log", new FlowLines().Add(T0, "10.0.0.1", "8.8.8.8").ToString());
-        var args = new List<string> { "detect", "--input", input, "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-01T02:00:00Z", "--state", dir.File("s.db") };
+        var args =
+            new List<string> { "detect", "--input", input, "--from", "2026-10-01T00:00:00Z", "--to",
+                "2026-10-01T02:00:00Z", "--state", dir.File("s.db") };
         int i = args.IndexOf(option);
         if (i >= 0)
             args[i + 1] = value;
@@ -79,7 +87,8 @@ public class CliTests
     public void Unreadable_input_is_one_line_naming_the_file()
     {
         using var dir = new TempDir();
-        var r = Support.Cli.Run("baseline", "--input", dir.File("nope.log"), "--from", "0", "--to", "3600", "--state", dir.File("s.db"));
+        var r = Support.Cli.Run("baseline", "--input", dir.File("nope.log"), "--from", "0", "--to", "3600", "--state",
+            dir.File("s.db"));
         Assert.Equal(1, r.ExitCode);
         Assert.Equal($"flowspike: error: {dir.File("nope.log")}: no such file or directory", r.Stderr.Trim());
     }
@@ -93,7 +102,9 @@ public class CliTests
             lines.Add(T0 + h * 3600, "10.0.0.7", "8.8.8.8", count: 2 + h % 2);
         lines.Raw("garbage line"); // line 17: header + 15 records before it
         string state = dir.File("s.db");
-        var r = Support.Cli.RunWith(["baseline", "--input", "-", "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-01T06:00:00Z", "--state", state], stdin: lines.ToString());
+        var r = Support.Cli.RunWith(
+            ["baseline", "--input", "-", "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-01T06:00:00Z", "--state",
+                state], stdin: lines.ToString());
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("1 malformed line(s)", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("-:17: expected 14 fields, found 2", r.Stderr, StringComparison.Ordinal);
@@ -108,14 +119,20 @@ public class CliTests
     {
         using var dir = new TempDir();
         string state = dir.File("s.db");
-        string good = dir.Write("good.csv", "src_ip,numDataPoints,latestCount,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,6,3,5,1.5\n");
+        string good =
+            dir.Write("good.csv",
+                "src_ip,numDataPoints,latestCount,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,6,3,5,1.5\n");
         Assert.Equal(0, Support.Cli.Run("lookup", "import", "--state", state, good).ExitCode);
-        string bad = dir.Write("bad.csv", "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.2,1,2,3,4\n10.0.0.3,1,x,3,4\n");
+        string bad =
+            dir.Write("bad.csv",
+                "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.2,1,2,3,4\n"
+                + "10.0.0.3,1,x,3,4\n");
         var r = Support.Cli.Run("lookup", "import", "--state", state, bad);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("bad.csv: line 3: numDataPoints 'x'", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("nothing was imported", r.Stderr, StringComparison.Ordinal);
-        Assert.Equal($"{LookupCsv.Header}\n10.0.0.1,3,6,5,1.5\n", Support.Cli.Run("lookup", "export", "--state", state).Stdout);
+        Assert.Equal($"{LookupCsv.Header}\n10.0.0.1,3,6,5,1.5\n",
+            Support.Cli.Run("lookup", "export", "--state", state).Stdout);
     }
 
     [Fact]
@@ -125,7 +142,8 @@ public class CliTests
         string state = dir.File("s.db");
         string input = dir.Write("f.log", new FlowLines().Add(T0, "10.0.0.1", "8.8.8.8").ToString());
         using var held = SqliteStateStore.Open(state);
-        var r = Support.Cli.Run("baseline", "--input", input, "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-01T01:00:00Z", "--state", state);
+        var r = Support.Cli.Run("baseline", "--input", input, "--from", "2026-10-01T00:00:00Z", "--to",
+            "2026-10-01T01:00:00Z", "--state", state);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("in use by another flowspike process", r.Stderr, StringComparison.Ordinal);
     }
@@ -148,10 +166,16 @@ public class CliTests
         string Run(params string[] extra)
         {
             string state = dir.File(Guid.NewGuid().ToString("N") + ".db");
-            Assert.Equal(0, Support.Cli.Run("baseline", "--input", input, "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-01T06:00:00Z", "--state", state, "-q").ExitCode);
-            var r = Support.Cli.RunWith(["detect", "--input", input, "--from", "2026-10-01T06:00:00Z", "--to", "2026-10-01T07:00:00Z", "--state", state, "-q", .. extra]);
+            Assert.Equal(0,
+                Support.Cli.Run("baseline", "--input", input, "--from", "2026-10-01T00:00:00Z", "--to",
+                    "2026-10-01T06:00:00Z", "--state", state, "-q").ExitCode);
+            var r = Support.Cli.RunWith(
+                ["detect", "--input", input, "--from", "2026-10-01T06:00:00Z", "--to", "2026-10-01T07:00:00Z",
+                    "--state", state, "-q", .. extra]);
             Assert.Equal(0, r.ExitCode);
-            return string.Join(",", r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("src_ip").GetString()));
+            return string.Join(",",
+                r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("src_ip").GetString()));
         }
         Assert.Equal("10.0.0.5,10.0.0.6", Run());
         Assert.Equal("10.0.0.6", Run("--allow-src", "10.0.0.5/32"));
@@ -166,12 +190,16 @@ public class CliTests
         using var dir = new TempDir();
         string input = dir.File("incoming");
         Directory.CreateDirectory(input);
-        var psi = Support.Cli.StartInfo(["watch", "--input", input, "--state", dir.File("s.db"), "--from", "2026-10-01T00:00:00Z", "--poll-interval", "1s", "--listen", "none"]);
+        var psi =
+            Support.Cli.StartInfo(
+                ["watch", "--input", input, "--state", dir.File("s.db"), "--from", "2026-10-01T00:00:00Z",
+                    "--poll-interval", "1s", "--listen", "none"]);
         using var p = System.Diagnostics.Process.Start(psi)!;
         p.StandardInput.Close();
         var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await Task.Delay(1500, TestContext.Current.CancellationToken);
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = System.Diagnostics.Process.Start("kill",
+            ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             kill!.WaitForExit();
         Assert.True(p.WaitForExit(TimeSpan.FromSeconds(20)), "watch did not stop after SIGTERM");
         Assert.Equal(0, p.ExitCode);
@@ -183,15 +211,21 @@ public class CliTests
     {
         var set = SynthData.Get(FlowSpike.Synth.SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
-        string[] args = ["baseline", "--input", set.Logs, "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-08T00:00:00Z", "--state", dir.File("s.db"), "--threads", "1"];
-        var piped = Support.Cli.RunWith(args, env: new Dictionary<string, string> { ["FLOWSPIKE_TEST_COMMIT_DELAY_MS"] = "0" });
+        string[] args =
+            ["baseline", "--input", set.Logs, "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-08T00:00:00Z",
+                "--state", dir.File("s.db"), "--threads", "1"];
+        var piped =
+            Support.Cli.RunWith(args, env: new Dictionary<string, string> { ["FLOWSPIKE_TEST_COMMIT_DELAY_MS"] = "0" });
         Assert.Equal(0, piped.ExitCode);
         Assert.DoesNotContain("\r", piped.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("scanning ", piped.Stderr, StringComparison.Ordinal);
 
         // script(1) gives the command a terminal; slow the reads down enough for a few progress updates.
         string command = string.Join(' ', new[] { "dotnet", Support.Cli.Dll }.Concat(args).Select(a => "'" + a + "'"));
-        var psi = new System.Diagnostics.ProcessStartInfo("script", ["-qec", command, "/dev/null"]) { RedirectStandardOutput = true, UseShellExecute = false };
+        var psi =
+            new System.Diagnostics.ProcessStartInfo("script",
+                ["-qec", command, "/dev/null"])
+            { RedirectStandardOutput = true, UseShellExecute = false };
         psi.Environment["FLOWSPIKE_TEST_READ_DELAY_MS"] = "2";
         using var p = System.Diagnostics.Process.Start(psi)!;
         string screen = p.StandardOutput.ReadToEnd();

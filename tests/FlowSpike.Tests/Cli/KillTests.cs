@@ -14,11 +14,16 @@ public class KillTests
     public void Killed_and_restarted_detect_equals_an_uninterrupted_run()
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
-        string from = Runs.TimeRange.Format(SynthData.From), mid = Runs.TimeRange.Format(SynthData.BaselineEnd), end = Runs.TimeRange.Format(SynthData.End);
+        string from = Runs.TimeRange.Format(SynthData.From), mid = Runs.TimeRange.Format(SynthData.BaselineEnd), end =
+            Runs.TimeRange.Format(SynthData.End);
         using var dir = new TempDir();
 
-        string[] Detect(string state, string alerts) => ["detect", "--input", set.Logs, "--from", mid, "--to", end, "--state", state, "--out", alerts, "-q"];
-        void Baseline(string state) => Assert.Equal(0, Support.Cli.Run("baseline", "--input", set.Logs, "--from", from, "--to", mid, "--state", state, "-q").ExitCode);
+        string[] Detect(string state, string alerts) =>
+            ["detect", "--input", set.Logs, "--from", mid, "--to", end, "--state", state, "--out", alerts, "-q"];
+        void Baseline(string state) =>
+            Assert.Equal(0,
+                Support.Cli.Run("baseline", "--input", set.Logs, "--from", from, "--to", mid, "--state", state, "-q")
+                .ExitCode);
 
         string refState = dir.File("ref.db"), refAlerts = dir.File("ref.jsonl");
         Baseline(refState);
@@ -47,7 +52,8 @@ public class KillTests
         var final = Support.Cli.Run(Detect(state, alerts));
         Assert.Equal(0, final.ExitCode);
 
-        Assert.Equal(Support.Cli.Run("lookup", "export", "--state", refState).Stdout, Support.Cli.Run("lookup", "export", "--state", state).Stdout);
+        Assert.Equal(Support.Cli.Run("lookup", "export", "--state", refState).Stdout,
+            Support.Cli.Run("lookup", "export", "--state", state).Stdout);
         var expected = File.ReadAllLines(refAlerts);
         var actual = File.ReadAllLines(alerts).Where(l => l.Length > 0).ToArray();
         Assert.NotEmpty(expected);

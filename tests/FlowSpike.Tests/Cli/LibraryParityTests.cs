@@ -23,7 +23,8 @@ public sealed class LibraryParityTests
         using var dir = new TempDir();
         string from = SynthData.From.ToString(), mid = SynthData.BaselineEnd.ToString(), end = SynthData.End.ToString();
         string cliState = dir.File("cli.db"), cliAlerts = dir.File("cli.jsonl");
-        var baseline = Support.Cli.Run("baseline", "--input", set.Logs, "--from", from, "--to", mid, "--state", cliState,
+        var baseline = Support.Cli.Run("baseline", "--input", set.Logs, "--from", from, "--to", mid, "--state",
+            cliState,
             "--model", model, "--quiet");
         Assert.True(baseline.ExitCode == 0, baseline.Stderr);
         var detect = Support.Cli.Run("detect", "--input", set.Logs, "--from", mid, "--to", end, "--state", cliState,

@@ -10,7 +10,8 @@ public sealed class ClusterCliTests
     public async Task BadClusteringIsRefusedBeforeAnythingRuns(string uri, string message)
     {
         await Task.Yield();
-        var r = Support.Cli.Run("cluster", "detect", "--clustering", uri, "--input", Path.GetTempPath(), "--from", "2026-10-08T00:00:00Z", "--to", "2026-10-09T00:00:00Z");
+        var r = Support.Cli.Run("cluster", "detect", "--clustering", uri, "--input", Path.GetTempPath(), "--from",
+            "2026-10-08T00:00:00Z", "--to", "2026-10-09T00:00:00Z");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(message, r.Stderr, StringComparison.Ordinal);
@@ -22,7 +23,8 @@ public sealed class ClusterCliTests
     {
         await Task.Yield();
         // Port 6399 of the cluster tests' range: nothing listens there.
-        var r = Support.Cli.Run("cluster", "lookup", "export", "--clustering", "redis://127.0.0.1:6399", "--state", "x");
+        var r = Support.Cli.Run("cluster", "lookup", "export", "--clustering", "redis://127.0.0.1:6399", "--state",
+            "x");
 
         Assert.Equal(1, r.ExitCode);
         Assert.StartsWith("flowspike: error: cluster: RedisConnectionException", r.Stderr, StringComparison.Ordinal);

@@ -4,7 +4,8 @@ using Orleans.TestingHost;
 
 namespace FlowSpike.Tests.Cluster;
 
-/// <summary>Two silos of Orleans' in-process test host with memory grain storage, shared by the cluster tests.</summary>
+/// <summary>Two silos of Orleans' in-process test host with memory grain storage, shared by the cluster
+/// tests.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;

@@ -44,11 +44,13 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var input = new InputOptions { Inputs = [set.Logs] };
         var coordinator = new ClusterCoordinator(fixture.Grains, "repeat", NullRunLog.Instance) { Shards = 2 };
-        await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, SplunkModel.ModelName, TestContext.Current.CancellationToken);
+        await coordinator.BaselineAsync(input, SynthData.From, SynthData.BaselineEnd, 3600, SplunkModel.ModelName,
+            TestContext.Current.CancellationToken);
 
         long w = SynthData.BaselineEnd;
         var job = ScanJobs.From(input, w, w + 3600, 3600, keepDetails: true, shards: 2);
-        var tasks = InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).ToList();
+        var tasks =
+            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).ToList();
         foreach (var t in tasks)
             await fixture.Grains.GetGrain<IScanTaskGrain>(t.Id).Run(job, t);
         var detect = new DetectJob
@@ -80,7 +82,8 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var input = new InputOptions { Inputs = [set.Logs] };
         var job = ScanJobs.From(input, SynthData.From, SynthData.BaselineEnd, 3600, keepDetails: false, shards: 1);
-        var tasks = InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).ToList();
+        var tasks =
+            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).ToList();
         foreach (var t in tasks)
             await fixture.Grains.GetGrain<IScanTaskGrain>(t.Id).Run(job, t);
         var baseline = new BaselineJob
@@ -97,7 +100,11 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         int hosts = await shard.Baseline(baseline);
         var rows = await shard.Rows();
         Assert.Equal(hosts, await shard.Baseline(baseline));
-        var local = BaselineBuilder.Build(FlowScanner.Scan(InputSet.Expand([set.Logs]), input.Scan(SynthData.From, SynthData.BaselineEnd, 3600, keepDetails: false), TestContext.Current.CancellationToken).Partial);
+        var local =
+            BaselineBuilder.Build(
+                FlowScanner.Scan(InputSet.Expand([set.Logs]),
+                    input.Scan(SynthData.From, SynthData.BaselineEnd, 3600, keepDetails: false),
+                    TestContext.Current.CancellationToken).Partial);
 
         Assert.Equal(local.Count, hosts);
         Assert.Equal(local.Values.OrderBy(r => r.Src).Select(RowState.From), (await shard.Rows()).OrderBy(r => r.Src));
@@ -110,7 +117,9 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var input = new InputOptions { Inputs = [set.Logs] };
         var job = ScanJobs.From(input, SynthData.From, SynthData.End, 3600, keepDetails: false, shards: 2);
-        var tasks = InputSet.Expand([set.Logs]).Take(3).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).ToArray();
+        var tasks =
+            InputSet.Expand([set.Logs]).Take(3).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length))
+            .ToArray();
         // Not registered, so the test silos' workers leave this queue alone.
         var queue = fixture.Grains.GetGrain<IScanQueueGrain>("lease-test");
         await queue.Enqueue(job, tasks);

@@ -34,7 +34,8 @@ public sealed class PolicyWireTests
                 long l => l + 7,
                 int i => i + 7,
                 double d => d * 0.5 + 0.25,
-                _ => throw new InvalidOperationException($"{typeof(T).Name}.{p.Name}: add a mutation for {p.PropertyType}"),
+                _ => throw new InvalidOperationException($"{typeof(T).Name}.{p.Name}: add a mutation for " +
+                    $"{p.PropertyType}"),
             };
             p.SetValue(copy, changed);
         }

@@ -38,7 +38,8 @@ public class CountTailTests
     [Fact]
     public void Negative_binomial_tail_matches_direct_summation()
     {
-        Prop.ForAll(Gen.Choose(0, 300).ToArbitrary(), Gen.Choose(1, 1000).ToArbitrary(), Gen.Choose(1, 300).ToArbitrary(), (k, tenths, hundredths) =>
+        Prop.ForAll(Gen.Choose(0, 300).ToArbitrary(), Gen.Choose(1, 1000).ToArbitrary(),
+            Gen.Choose(1, 300).ToArbitrary(), (k, tenths, hundredths) =>
         {
             double mean = tenths / 10.0, alpha = hundredths / 100.0, r = 1 / alpha, p = mean / (r + mean);
             // pmf(0) = (r / (r + m))^r, pmf(x + 1) = pmf(x) · (x + r) / (x + 1) · m / (r + m).
@@ -69,7 +70,8 @@ public class CountTailTests
         Prop.ForAll(Gen.Choose(1, 100_000).ToArbitrary(), milli =>
         {
             double x = milli / 1000.0;
-            return Math.Abs(CountTails.LogGamma(x + 1) - CountTails.LogGamma(x) - Math.Log(x)) < 1e-10 * Math.Max(1, Math.Abs(CountTails.LogGamma(x + 1)));
+            return Math.Abs(CountTails.LogGamma(x + 1) - CountTails.LogGamma(x) - Math.Log(x)) < 1e-10 * Math.Max(1,
+                Math.Abs(CountTails.LogGamma(x + 1)));
         }).QuickCheckThrowOnFailure();
         Assert.Equal(0.5 * Math.Log(Math.PI), CountTails.LogGamma(0.5), 12);
     }

@@ -6,7 +6,8 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;
 
-/// <summary>Entity keys beyond the seed's IPv4 source (--entity, IPv6 internal ranges): naming, counting, state.</summary>
+/// <summary>Entity keys beyond the seed's IPv4 source (--entity, IPv6 internal ranges): naming, counting,
+/// state.</summary>
 public class EntityKeyTests
 {
     private const long T0 = 1_790_812_800; // 2026-10-01T00:00:00Z
@@ -53,12 +54,16 @@ public class EntityKeyTests
         Assert.True(CidrSet.Parse(["240.0.0.0/8"]).ReachesReserved());
     }
 
-    private static List<(string Name, BaselineRow Row)> Baseline(string model, EntityKind? entity, string log, TempDir dir, CidrSet? @internal = null, string? state = null)
+    private static List<(string Name, BaselineRow Row)> Baseline(string model, EntityKind? entity, string log,
+        TempDir dir, CidrSet? @internal = null, string? state = null)
     {
         state ??= dir.File($"{model}-{entity}.db");
         using var store = SqliteStateStore.Open(state, model, entity);
-        BaselineRun.Execute(store, new InputOptions { Inputs = [dir.Write("in.log", log)], Internal = @internal ?? CidrSet.Default }, T0, T0 + 3 * 3600, 3600, NullRunLog.Instance, model);
-        return [.. store.LoadLookup().Select(r => (store.Entities.NameOf(r.Src), r)).OrderBy(x => x.Item1, StringComparer.Ordinal)];
+        BaselineRun.Execute(store,
+            new InputOptions { Inputs = [dir.Write("in.log", log)], Internal = @internal ?? CidrSet.Default }, T0, T0
+            + 3 * 3600, 3600, NullRunLog.Instance, model);
+        return [.. store.LoadLookup().Select(r => (store.Entities.NameOf(r.Src), r))
+            .OrderBy(x => x.Item1, StringComparer.Ordinal)];
     }
 
     [Fact]
@@ -107,7 +112,9 @@ public class EntityKeyTests
         }
         using var dir = new TempDir();
         Assert.Equal(["10.0.0.1"], Baseline("splunk", null, lines.ToString(), dir).Select(x => x.Name));
-        var rows = Baseline("splunk", EntityKind.SrcIp, lines.ToString(), dir, CidrSet.Default.WithUniqueLocal(), dir.File("v6.db"));
+        var rows =
+            Baseline("splunk", EntityKind.SrcIp, lines.ToString(), dir, CidrSet.Default.WithUniqueLocal(),
+                dir.File("v6.db"));
         // The address is named in its canonical form, and numbered in 240.0.0.0/4.
         Assert.Equal(["10.0.0.1", "fd00::5"], rows.Select(x => x.Name));
         Assert.Equal(3, rows[1].Row.Avg);
@@ -132,7 +139,8 @@ public class EntityKeyTests
             Assert.Equal(EntityKind.AccountVpcSrcIp, store.Entities.Kind); // the recommended model's default
             exported = LookupCsv.ToText(store.LoadLookup(), store.Entities);
         }
-        Assert.StartsWith(LookupCsv.Header + "," + LookupCsv.StateColumn + "\n111111111111/-/10.0.0.5,", exported, StringComparison.Ordinal);
+        Assert.StartsWith(LookupCsv.Header + "," + LookupCsv.StateColumn + "\n111111111111/-/10.0.0.5,", exported,
+            StringComparison.Ordinal);
         Assert.Contains("\n222222222222/-/fd00::5,", exported, StringComparison.Ordinal);
         using (var store = SqliteStateStore.Open(second, "recommended"))
             store.ImportLookup(LookupCsv.Read(new StringReader(exported), "lookup.csv", store.Entities));
@@ -167,7 +175,8 @@ public class EntityKeyTests
             c.Open();
             using var cmd = c.CreateCommand();
             cmd.CommandText = "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);" +
-                "CREATE TABLE lookup(src INTEGER PRIMARY KEY, latest_count INTEGER, num_data_points INTEGER, avg REAL, stdev REAL);" +
+                "CREATE TABLE lookup(src INTEGER PRIMARY KEY, latest_count INTEGER, num_data_points INTEGER, avg REAL, "
+                    + "stdev REAL);" +
                 "INSERT INTO meta VALUES ('schema_version', '1'), ('model', 'splunk');" +
                 "INSERT INTO lookup VALUES (167772161, 3, 6, 2.5, 0.5);";
             cmd.ExecuteNonQuery();

@@ -5,7 +5,8 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;
 
-/// <summary>docs/spec.md §3.3: SPL nulls. Unseeded hosts are never scored; silent hosts keep their statistics.</summary>
+/// <summary>docs/spec.md §3.3: SPL nulls. Unseeded hosts are never scored; silent hosts keep their
+/// statistics.</summary>
 public class NullSemanticsTests
 {
     private const long T0 = 1_790_812_800;
@@ -29,7 +30,9 @@ public class NullSemanticsTests
         Assert.Null(row.Avg);
         Assert.Null(row.Stdev);
         using var store = SqliteStateStore.Open(state);
-        Assert.Equal("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.1.1.1,500,,,\n", LookupCsv.ToText(store.LoadLookup()));
+        Assert.Equal(
+            "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.1.1.1,500,,,\n",
+                LookupCsv.ToText(store.LoadLookup()));
     }
 
     [Fact]

@@ -17,7 +17,8 @@ public class ParityTests
     public static TheoryData<SynthLayout, TokenizerMode> LayoutsAndModes()
     {
         var data = new TheoryData<SynthLayout, TokenizerMode>();
-        foreach (var layout in new[] { SynthLayout.DefaultWithHeader, SynthLayout.ShuffledV5Header, SynthLayout.DefaultNoHeader })
+        foreach (var layout in new[] { SynthLayout.DefaultWithHeader, SynthLayout.ShuffledV5Header,
+            SynthLayout.DefaultNoHeader })
         {
             foreach (var mode in Modes.List())
                 data.Add(layout, mode);
@@ -37,8 +38,10 @@ public class ParityTests
         var expectedLookup = ReferenceSpec.Baseline(set.Records, SynthData.From, SynthData.BaselineEnd, 3600);
         Compare.Lookup(expectedLookup, Pipeline.Lookup(state));
 
-        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End }, mode);
-        var expectedAlerts = ReferenceSpec.Detect(expectedLookup, set.Records, SynthData.BaselineEnd, SynthData.End, 3600);
+        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End },
+            mode);
+        var expectedAlerts =
+            ReferenceSpec.Detect(expectedLookup, set.Records, SynthData.BaselineEnd, SynthData.End, 3600);
 
         Assert.NotEmpty(expectedAlerts);
         Compare.Alerts(expectedAlerts, Pipeline.ReadAlerts(alerts));
@@ -56,18 +59,30 @@ public class ParityTests
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Non_default_thresholds_and_sizes_match_the_reference(double deviation, long dataPoints, double weight, long span, long window)
+    public void Non_default_thresholds_and_sizes_match_the_reference(double deviation, long dataPoints, double weight,
+        long span, long window)
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
         string state = dir.File("state.db"), alerts = dir.File("alerts.jsonl");
-        var settings = new SpikeSettings { DeviationThreshold = deviation, DataPointThreshold = dataPoints, Weight = weight };
+        var settings =
+            new SpikeSettings { DeviationThreshold = deviation, DataPointThreshold = dataPoints, Weight = weight };
 
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd, span);
-        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, WindowSeconds = window, AllowSpanMismatch = true, Policy = new AlertPolicy { Settings = settings } });
+        Pipeline.Detect(state, set.Logs, alerts,
+            new DetectRequest
+            {
+                From = SynthData.BaselineEnd,
+                To = SynthData.End,
+                WindowSeconds = window,
+                AllowSpanMismatch = true,
+                Policy = new AlertPolicy { Settings = settings }
+            });
 
         var lookup = ReferenceSpec.Baseline(set.Records, SynthData.From, SynthData.BaselineEnd, span);
-        var expected = ReferenceSpec.Detect(lookup, set.Records, SynthData.BaselineEnd, SynthData.End, window, deviation, dataPoints, weight);
+        var expected =
+            ReferenceSpec.Detect(lookup, set.Records, SynthData.BaselineEnd, SynthData.End, window, deviation,
+                dataPoints, weight);
         Compare.Alerts(expected, Pipeline.ReadAlerts(alerts));
         Compare.Lookup(lookup, Pipeline.Lookup(state));
     }
@@ -83,10 +98,17 @@ public class ParityTests
         var filter = new AlertFilter(CidrSetOf(allowSrc), CidrSetOf([]));
 
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
-        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End, Policy = new AlertPolicy { Filter = filter } });
+        Pipeline.Detect(state, set.Logs, alerts,
+            new DetectRequest
+            {
+                From = SynthData.BaselineEnd,
+                To = SynthData.End,
+                Policy = new AlertPolicy { Filter = filter }
+            });
 
         var lookup = ReferenceSpec.Baseline(set.Records, SynthData.From, SynthData.BaselineEnd, 3600);
-        var expected = ReferenceSpec.Detect(lookup, set.Records, SynthData.BaselineEnd, SynthData.End, 3600, allowSrc: allowSrc);
+        var expected =
+            ReferenceSpec.Detect(lookup, set.Records, SynthData.BaselineEnd, SynthData.End, 3600, allowSrc: allowSrc);
         Assert.DoesNotContain(expected, a => a.SrcIp == spike.SrcIp);
         Compare.Alerts(expected, Pipeline.ReadAlerts(alerts));
         Compare.Lookup(lookup, Pipeline.Lookup(state));
@@ -99,8 +121,11 @@ public class ParityTests
         using var dir = new TempDir();
         string state = dir.File("state.db"), alerts = dir.File("alerts.jsonl");
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
-        Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End });
-        var found = Pipeline.ReadAlerts(alerts).Select(a => (a.GetProperty("src_ip").GetString(), a.GetProperty("window_start").GetString())).ToHashSet();
+        Pipeline.Detect(state, set.Logs, alerts,
+            new DetectRequest { From = SynthData.BaselineEnd, To = SynthData.End });
+        var found =
+            Pipeline.ReadAlerts(alerts)
+            .Select(a => (a.GetProperty("src_ip").GetString(), a.GetProperty("window_start").GetString())).ToHashSet();
         foreach (var s in set.Result.Spikes)
             Assert.Contains((s.SrcIp, Runs.TimeRange.Format(s.WindowStart.ToUnixTimeSeconds())), found);
     }

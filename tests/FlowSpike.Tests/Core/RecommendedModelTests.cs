@@ -197,7 +197,8 @@ public class RecommendedModelTests
         // The profile is kept (and updated with 42), the scalars start from the row's mean.
         var upgraded = HostState.Read(step.Updated.ModelState);
         Assert.True(upgraded.HasScalars);
-        Assert.Equal(40 + (42 - 40) / 4.0, SeasonalProfile.Mean(upgraded.Profile, SeasonalProfile.SlotOf(T0 + 5 * 3600)), 4);
+        Assert.Equal(40 + (42 - 40) / 4.0,
+            SeasonalProfile.Mean(upgraded.Profile, SeasonalProfile.SlotOf(T0 + 5 * 3600)), 4);
         Assert.Equal(HostState.Bytes, HostState.Read(step.Updated.ModelState).Write().Length);
     }
 
@@ -224,9 +225,10 @@ public class RecommendedModelTests
             row = step.Updated;
             falseAlerts += step.Spike && t >= T0 + 14 * 86400 ? 1 : 0;
         }
-        // A week at 1e-4 per hour expects 0.02 false alerts; an ordinary busy hour (30) is no spike. Ten times the active
-        // level is far out in the hurdle's tail (the active share times the active counts' tail, not a mean diluted by
-        // silence); here the host's very first run, learned as bursts, still holds the mixed tail above 1e-4.
+        // A week at 1e-4 per hour expects 0.02 false alerts; an ordinary busy hour (30) is no spike. Ten times the
+        // active level is far out in the hurdle's tail (the active share times the active counts' tail, not a mean
+        // diluted by silence); here the host's very first run, learned as bursts, still holds the mixed tail above
+        // 1e-4.
         Assert.Equal(0, falseAlerts);
         Assert.False(Model.Step(row, 1, 30, t).Spike);
         var r = row!.Value;
@@ -275,12 +277,15 @@ public class RecommendedModelTests
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var labels = Evaluation.ReadLabels(set.Result.LabelsPath);
-        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [set.Logs], Labels = set.Result.LabelsPath, Models = ["splunk", "recommended"] })
+        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [set.Logs], Labels = set.Result.LabelsPath,
+            Models = ["splunk", "recommended"] })
             .Run(SynthData.From, SynthData.BaselineEnd, SynthData.End, NullRunLog.Instance).ToDictionary(r => r.Model);
         var splunk = rows["splunk"];
         var recommended = rows["recommended"];
         Assert.True(splunk.FalsePositives > 0, "the benchmark should show the seed's false alerts");
-        Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives, $"false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");
-        Assert.True(recommended.Recall >= splunk.Recall, $"recall: recommended {recommended.Recall}, splunk {splunk.Recall}");
+        Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives,
+            $"false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");
+        Assert.True(recommended.Recall >= splunk.Recall,
+            $"recall: recommended {recommended.Recall}, splunk {splunk.Recall}");
     }
 }

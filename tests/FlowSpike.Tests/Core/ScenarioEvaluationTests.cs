@@ -22,12 +22,15 @@ public class ScenarioEvaluationTests
         var labels = Evaluation.ReadLabels(dir.File("labels.csv"));
         Assert.Equal(labelled, labels.Count);
         long start = WeaknessScenario.Start.ToUnixTimeSeconds();
-        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [dir.File("flows.log")], Labels = dir.File("labels.csv"), Models = ["splunk", "recommended"] })
+        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [dir.File("flows.log")],
+            Labels = dir.File("labels.csv"), Models = ["splunk", "recommended"] })
             .Run(start, start + 7 * 86400, start + 10 * 86400, NullRunLog.Instance).ToDictionary(r => r.Model);
         var (splunk, recommended) = (rows["splunk"], rows["recommended"]);
         Assert.True(splunk.FalsePositives + splunk.Missed > 0, $"{scenario}: the seed should show its weakness");
-        Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives, $"{scenario}: false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");
-        Assert.True(recommended.Recall >= splunk.Recall, $"{scenario}: recall: recommended {recommended.Recall}, splunk {splunk.Recall}");
+        Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives,
+            $"{scenario}: false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");
+        Assert.True(recommended.Recall >= splunk.Recall,
+            $"{scenario}: recall: recommended {recommended.Recall}, splunk {splunk.Recall}");
     }
 
     [Fact]
@@ -37,8 +40,11 @@ public class ScenarioEvaluationTests
         WeaknessScenario.Write("noisy-low-rate", dir.Path);
         var labels = Evaluation.ReadLabels(dir.File("labels.csv"));
         // Data from 2026-10-01T00 to the end of 2026-10-10; the first labelled spike is on 2026-10-08.
-        Assert.Equal("2026-10-08", DateTimeOffset.FromUnixTimeSeconds(labels.Min(l => l.WindowStart)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("2026-10-08",
+            DateTimeOffset.FromUnixTimeSeconds(labels.Min(l => l.WindowStart))
+            .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         long start = WeaknessScenario.Start.ToUnixTimeSeconds();
-        Assert.Equal((start, start + 7 * 86400, start + 10 * 86400), Evaluation.InferRange(new InputOptions { Inputs = [dir.File("flows.log")] }, labels, 3600));
+        Assert.Equal((start, start + 7 * 86400, start + 10 * 86400),
+            Evaluation.InferRange(new InputOptions { Inputs = [dir.File("flows.log")] }, labels, 3600));
     }
 }

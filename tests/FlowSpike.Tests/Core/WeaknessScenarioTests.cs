@@ -21,7 +21,8 @@ public class WeaknessScenarioTests
     {
         string input = dir.Write($"{model}.log", lines.ToString());
         string state = dir.File($"{model}.db"), alerts = dir.File($"{model}.jsonl");
-        // Each model with its own defaults, as the CLI sets them: the models beyond the seed count IPv6 unique local sources.
+        // Each model with its own defaults, as the CLI sets them: the models beyond the seed count IPv6 unique local
+        // sources.
         var inputs = new InputOptions { Inputs = [input] }.ForModel(model);
         using (var store = SqliteStateStore.Open(state, model))
             BaselineRun.Execute(store, inputs, T0, T0 + BaselineHours * 3600L, 3600, NullRunLog.Instance, model);
@@ -53,26 +54,30 @@ public class WeaknessScenarioTests
         for (int h = 0; h < BaselineHours + 24; h++)
         {
             lines.Add(T0 + h * 3600L, "10.0.0.5", "198.51.100.1", count: 10 + h * 37 % 51, account: "111111111111");
-            lines.Add(T0 + h * 3600L, "10.0.0.5", "198.51.100.2", count: h == spikeHour ? 31 : 1, account: "222222222222");
+            lines.Add(T0 + h * 3600L, "10.0.0.5", "198.51.100.2", count: h == spikeHour ? 31 : 1,
+                account: "222222222222");
         }
         using var dir = new TempDir();
         Assert.Equal(40, 10 + spikeHour * 37 % 51);
         Assert.Empty(Run("splunk", lines, 24, dir));
         var alert = Assert.Single(RunAlerts("recommended", lines, 24, dir));
-        Assert.Equal(("10.0.0.5", "222222222222/-/10.0.0.5", 31L), (alert.SrcIp, alert.Entity, alert.BlockedConnections));
+        Assert.Equal(("10.0.0.5", "222222222222/-/10.0.0.5", 31L),
+            (alert.SrcIp, alert.Entity, alert.BlockedConnections));
         Assert.Equal(T0 + spikeHour * 3600L, alert.WindowStart);
     }
 
     [Fact]
     public void A_nightly_job_pages_the_seed_every_night_but_not_recommended()
     {
-        // One blocked connection an hour, and 60 at 02:00 every night. The seed's baseline: mean (23 + 60) / 24 ≈ 3.5,
-        // deviation ≈ 11.8; each detection night the updated threshold is ≈ 3.5 + 3 x 12 ≈ 40 < 60.
+        // One blocked connection an hour, and 60 at 02:00 every night. The seed's baseline: mean (23 + 60) / 24
+        // ≈ 3.5, deviation ≈ 11.8; each detection night the updated threshold is ≈ 3.5 + 3 x 12 ≈ 40 < 60.
         var lines = new FlowLines();
         for (int h = 0; h < BaselineHours + 72; h++)
             lines.Add(T0 + h * 3600L, "10.0.0.8", "198.51.100.8", count: h % 24 == 2 ? 60 : 1);
         using var dir = new TempDir();
-        Assert.Equal([$"{BaselineHours + 2}/10.0.0.8", $"{BaselineHours + 26}/10.0.0.8", $"{BaselineHours + 50}/10.0.0.8"], Run("splunk", lines, 72, dir));
+        Assert.Equal(
+            [$"{BaselineHours + 2}/10.0.0.8", $"{BaselineHours + 26}/10.0.0.8", $"{BaselineHours + 50}/10.0.0.8"],
+            Run("splunk", lines, 72, dir));
         Assert.Empty(Run("recommended", lines, 72, dir));
     }
 
@@ -156,8 +161,10 @@ public class WeaknessScenarioTests
         for (int h = 0; h < BaselineHours + 24; h++)
         {
             for (int i = 1; i <= 8; i++)
-                lines.Add(T0 + h * 3600L, $"10.1.0.{i}", "198.51.100.1", count: h == rolloutHour && i <= 5 ? 90 : 10 + (h + i) % 4, account: "111111111111");
-            lines.Add(T0 + h * 3600L, "10.2.0.1", "198.51.100.2", count: h == rolloutHour ? 90 : 10 + h % 4, account: "222222222222");
+                lines.Add(T0 + h * 3600L, $"10.1.0.{i}", "198.51.100.1", count: h == rolloutHour && i <= 5 ? 90 : 10
+                    + (h + i) % 4, account: "111111111111");
+            lines.Add(T0 + h * 3600L, "10.2.0.1", "198.51.100.2", count: h == rolloutHour ? 90 : 10 + h % 4,
+                account: "222222222222");
         }
         using var dir = new TempDir();
         string input = dir.Write("f.log", lines.ToString());
@@ -170,15 +177,18 @@ public class WeaknessScenarioTests
             Policy = new AlertPolicy { Rollout = new RolloutAwareness(0.25) },
         });
         var byHost = File.ReadAllLines(alerts).Select(AlertJson.Parse).ToDictionary(a => a.SrcIp);
-        Assert.Equal(["10.1.0.1", "10.1.0.2", "10.1.0.3", "10.1.0.4", "10.1.0.5", "10.2.0.1"], byHost.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["10.1.0.1", "10.1.0.2", "10.1.0.3", "10.1.0.4", "10.1.0.5", "10.2.0.1"],
+            byHost.Keys.Order(StringComparer.Ordinal));
         for (int i = 1; i <= 5; i++)
-            Assert.Equal(["likely policy change: 5 of 8 active hosts in account 111111111111 spiked in this window"], byHost[$"10.1.0.{i}"].Annotations);
+            Assert.Equal(["likely policy change: 5 of 8 active hosts in account 111111111111 spiked in this window"],
+                byHost[$"10.1.0.{i}"].Annotations);
         Assert.Empty(byHost["10.2.0.1"].Annotations);
 
         // Grouped: one alert for the account's rollout, naming its five hosts and summing their counts.
         string grouped = dir.File("grouped.jsonl");
         using (var store = SqliteStateStore.Open(dir.File("g.db")))
-            BaselineRun.Execute(store, new InputOptions { Inputs = [input] }, T0, T0 + BaselineHours * 3600L, 3600, NullRunLog.Instance);
+            BaselineRun.Execute(store, new InputOptions { Inputs = [input] }, T0, T0 + BaselineHours * 3600L, 3600,
+                NullRunLog.Instance);
         Pipeline.Detect(dir.File("g.db"), input, grouped, new DetectRequest
         {
             From = T0 + BaselineHours * 3600L,

@@ -4,7 +4,8 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;
 
-/// <summary>docs/spec.md §4, with the expected numbers taken from the docs/spec.md text, through files, state and alerts.</summary>
+/// <summary>docs/spec.md §4, with the expected numbers taken from the docs/spec.md text, through files, state and
+/// alerts.</summary>
 public class WorkedExampleTests
 {
     private const long T0 = 1_790_812_800; // 2026-10-01T00:00:00Z
@@ -51,13 +52,16 @@ public class WorkedExampleTests
         Assert.Equal("2026-10-01T07:00:00Z", alert.GetProperty("window_end").GetString());
         Assert.Equal(20, alert.GetProperty("blocked_connections").GetInt64());
         Assert.Equal(2, alert.GetProperty("unique_dest_connections").GetInt64());
-        Assert.Equal(["203.0.113.10", "203.0.113.9"], alert.GetProperty("blocked_dest_ips").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["eni-0a1b2c3d4e5f60001", "eni-0a1b2c3d4e5f60002"], alert.GetProperty("resource_ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["203.0.113.10", "203.0.113.9"],
+            alert.GetProperty("blocked_dest_ips").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["eni-0a1b2c3d4e5f60001", "eni-0a1b2c3d4e5f60002"],
+            alert.GetProperty("resource_ids").EnumerateArray().Select(e => e.GetString()));
         Compare.Close(9.579736024771263, alert.GetProperty("threshold").GetDouble(), "threshold");
 
         // Window 2: silent (no flow-log record at all, so the silence has to be declared real). The row keeps its
         // statistics and loses latestCount.
-        Pipeline.Detect(state, input, alerts, new DetectRequest { From = T0 + 7 * 3600, To = T0 + 8 * 3600, AllowEmptyWindows = true });
+        Pipeline.Detect(state, input, alerts,
+            new DetectRequest { From = T0 + 7 * 3600, To = T0 + 8 * 3600, AllowEmptyWindows = true });
         row = Assert.Single(Pipeline.Lookup(state));
         Assert.Null(row.LatestCount);
         Assert.Equal(7, row.NumDataPoints);

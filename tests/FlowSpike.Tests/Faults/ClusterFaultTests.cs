@@ -56,7 +56,8 @@ public sealed class ClusterFaultTests : IDisposable
         var data = new DeliveryFaultData(_dir);
         int redisPort = FreePort();
         var redis = new ProcessStartInfo("/usr/bin/redis-server");
-        foreach (string a in new[] { "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _dir.Path })
+        foreach (string a in new[] { "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", _dir.Path })
             redis.ArgumentList.Add(a);
         Start(redis);
         string clustering = $"redis://127.0.0.1:{redisPort}";
@@ -65,8 +66,10 @@ public sealed class ClusterFaultTests : IDisposable
             "--silo-port", FreePort().ToString(), "--gateway-port", gateway.ToString(), "--scan-slots", "2"]);
         var siloProcess = Start(silo);
         var joined = new TaskCompletionSource();
-        siloProcess.ErrorDataReceived += (_, e) => { if (e.Data?.Contains("joined cluster", StringComparison.Ordinal) == true) joined.TrySetResult(); };
-        siloProcess.OutputDataReceived += (_, e) => { if (e.Data?.Contains("joined cluster", StringComparison.Ordinal) == true) joined.TrySetResult(); };
+        siloProcess.ErrorDataReceived += (_, e) =>
+            { if (e.Data?.Contains("joined cluster", StringComparison.Ordinal) == true) joined.TrySetResult(); };
+        siloProcess.OutputDataReceived += (_, e) =>
+            { if (e.Data?.Contains("joined cluster", StringComparison.Ordinal) == true) joined.TrySetResult(); };
         siloProcess.BeginErrorReadLine();
         siloProcess.BeginOutputReadLine();
         await joined.Task.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
@@ -78,7 +81,9 @@ public sealed class ClusterFaultTests : IDisposable
 
         bool up = false;
         using var server = new TestHttpServer(_ => up ? 200 : 503);
-        string config = _dir.Write("config.json", $$"""{ "sinks": [ { "type": "webhook", "url": "{{server.Url}}hook/secret-token" } ] }""");
+        string config =
+            _dir.Write("config.json",
+                $$"""{ "sinks": [ { "type": "webhook", "url": "{{server.Url}}hook/secret-token" } ] }""");
         // The first run closes the first two windows (three alerts) while the webhook is down.
         var first = Support.Cli.Run(["cluster", "detect", "--input", data.Input, "--from", DeliveryFaultData.From,
             "--to", "2026-10-04T02:00:00Z", "--config", config, .. cluster]);

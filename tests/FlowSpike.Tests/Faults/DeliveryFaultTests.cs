@@ -14,7 +14,8 @@ namespace FlowSpike.Tests.Faults;
 /// </summary>
 public sealed class DeliveryFaultTests : IDisposable
 {
-    private readonly string _mount = Path.Combine(Path.GetTempPath(), "flowspike-sinkdisk-" + Guid.NewGuid().ToString("N"));
+    private readonly string _mount =
+        Path.Combine(Path.GetTempPath(), "flowspike-sinkdisk-" + Guid.NewGuid().ToString("N"));
     private bool _mounted;
 
     public void Dispose()
@@ -86,7 +87,8 @@ public sealed class DeliveryFaultTests : IDisposable
     private static string OcsfUid(string line)
     {
         JsonDocument.Parse(line);
-        return DeliveryFaultData.ExpectedIds.Single(id => line.Contains($"\"flowspike.alert_id\":\"{id}\"", StringComparison.Ordinal));
+        return DeliveryFaultData.ExpectedIds.Single(id =>
+            line.Contains($"\"flowspike.alert_id\":\"{id}\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -115,13 +117,16 @@ public sealed class DeliveryFaultTests : IDisposable
         using var server = new TestHttpServer(r => !healed && DeliveryFaultData.IdOf(r.Body) == poison ? 400 : 200);
         string config = Config(dir, new Dictionary<string, string>
         {
-            ["type"] = "webhook", ["url"] = server.Url + "hook", ["backoff"] = "3s",
+            ["type"] = "webhook",
+            ["url"] = server.Url + "hook",
+            ["backoff"] = "3s",
         });
 
         var first = Support.Cli.Run(data.Detect("--config", config, "-q"));
         Assert.Equal(3, first.ExitCode);
         Assert.Contains($"alert {poison} was rejected (HTTP 400", first.Stderr, StringComparison.Ordinal);
-        Assert.Equal(DeliveryFaultData.ExpectedIds.Where(i => i != poison), server.Accepted.Select(a => DeliveryFaultData.IdOf(a.Body)));
+        Assert.Equal(DeliveryFaultData.ExpectedIds.Where(i => i != poison),
+            server.Accepted.Select(a => DeliveryFaultData.IdOf(a.Body)));
         Assert.Single(server.Refused);
 
         // At once, the rejected alert is still backing off: nothing is sent, nothing again.
@@ -143,7 +148,8 @@ public sealed class DeliveryFaultTests : IDisposable
         Thread.Sleep(3500);
         var third = Support.Cli.Run(data.Detect("--config", config, "-q"));
         Assert.True(third.ExitCode == 0, third.Stderr);
-        Assert.Equal(DeliveryFaultData.ExpectedIds.Order(), server.Accepted.Select(a => DeliveryFaultData.IdOf(a.Body)).Order());
+        Assert.Equal(DeliveryFaultData.ExpectedIds.Order(),
+            server.Accepted.Select(a => DeliveryFaultData.IdOf(a.Body)).Order());
     }
 
     public static TheoryData<string> Models => [.. SpikeModels.Names];
@@ -189,7 +195,12 @@ public sealed class DeliveryFaultTests : IDisposable
         string config = Config(dir,
             new Dictionary<string, string> { ["type"] = "webhook", ["url"] = server.Url + "services/" + Token },
             new Dictionary<string, string> { ["type"] = "webhook", ["url"] = server.Url + "down/" + Token },
-            new Dictionary<string, string> { ["type"] = "splunk_hec", ["url"] = "http://127.0.0.1:9/", ["token"] = HecToken });
+            new Dictionary<string, string>
+            {
+                ["type"] = "splunk_hec",
+                ["url"] = "http://127.0.0.1:9/",
+                ["token"] = HecToken
+            });
 
         var r = Support.Cli.Run(data.Detect("--config", config));
         Assert.Equal(3, r.ExitCode);
@@ -198,7 +209,8 @@ public sealed class DeliveryFaultTests : IDisposable
         {
             Assert.DoesNotContain(secret, r.Stdout + r.Stderr, StringComparison.Ordinal);
             foreach (string file in Directory.GetFiles(dir.Path, "state.db*"))
-                Assert.DoesNotContain(secret, Encoding.UTF8.GetString(File.ReadAllBytes(file)), StringComparison.Ordinal);
+                Assert.DoesNotContain(secret, Encoding.UTF8.GetString(File.ReadAllBytes(file)),
+                    StringComparison.Ordinal);
         }
         // The sinks are still told apart: each has its own redacted name in the state.
         using var connection = new SqliteConnection($"Data Source={data.State};Mode=ReadOnly;Pooling=False");
@@ -220,10 +232,12 @@ public sealed class DeliveryFaultTests : IDisposable
         using var dir = new TempDir();
         var data = new DeliveryFaultData(dir);
         bool up = false;
-        using var server = new TestHttpServer(r => up && r.Path.EndsWith("new-token", StringComparison.Ordinal) ? 200 : 503);
+        using var server =
+            new TestHttpServer(r => up && r.Path.EndsWith("new-token", StringComparison.Ordinal) ? 200 : 503);
         var r1 = Support.Cli.Run(data.Detect("--config", Config(dir, new Dictionary<string, string>
         {
-            ["type"] = "webhook", ["url"] = server.Url + "hook/old-token",
+            ["type"] = "webhook",
+            ["url"] = server.Url + "hook/old-token",
         }), "-q"));
         Assert.Equal(3, r1.ExitCode);
         Assert.Empty(server.Accepted);
@@ -231,7 +245,8 @@ public sealed class DeliveryFaultTests : IDisposable
         up = true;
         var r2 = Support.Cli.Run(data.Detect("--config", Config(dir, new Dictionary<string, string>
         {
-            ["type"] = "webhook", ["url"] = server.Url + "hook/new-token",
+            ["type"] = "webhook",
+            ["url"] = server.Url + "hook/new-token",
         })));
         Assert.True(r2.ExitCode == 0, r2.Stderr);
         Assert.Contains("takes over 4 held alert(s)", r2.Stderr, StringComparison.Ordinal);

@@ -40,18 +40,23 @@ public sealed class CloudWatchLogsTests
                 problems.Enqueue("target " + r.Headers.GetValueOrDefault("x-amz-target"));
             foreach (string p in Model.CheckInput("FilterLogEvents", r.Body))
                 problems.Enqueue(p);
-            if (AwsRequestCheck.Verify(r, $"127.0.0.1:{server!.Port}", AccessKey, SecretKey, "eu-west-1", "logs") is { } bad)
+            if (AwsRequestCheck.Verify(r, $"127.0.0.1:{server!.Port}", AccessKey, SecretKey, "eu-west-1",
+                "logs") is { } bad)
                 problems.Enqueue(bad);
             using var doc = JsonDocument.Parse(r.Body);
             var q = doc.RootElement;
             long start = q.GetProperty("startTime").GetInt64(), end = q.GetProperty("endTime").GetInt64();
             ranges.Enqueue((start, end));
             string prefix = q.TryGetProperty("logStreamNamePrefix", out var p0) ? p0.GetString()! : "";
-            int offset = q.TryGetProperty("nextToken", out var t) ? int.Parse(t.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 0;
-            var matching = events.Where(e => e.timestamp >= start && e.timestamp <= end && e.logStreamName.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            int offset = q.TryGetProperty("nextToken", out var t)
+                ? int.Parse(t.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            var matching =
+                events.Where(e => e.timestamp >= start && e.timestamp <= end
+                    && e.logStreamName.StartsWith(prefix, StringComparison.Ordinal)).ToList();
             // Pages of 40, whatever the limit asked, so the client must follow nextToken.
             var page = matching.Skip(offset).Take(40).ToList();
-            var answer = new Dictionary<string, object> { ["events"] = page, ["searchedLogStreams"] = Array.Empty<object>() };
+            var answer =
+                new Dictionary<string, object> { ["events"] = page, ["searchedLogStreams"] = Array.Empty<object>() };
             if (offset + 40 < matching.Count)
                 answer["nextToken"] = (offset + 40).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return (200, JsonSerializer.Serialize(answer));
@@ -77,10 +82,15 @@ public sealed class CloudWatchLogsTests
             Assert.Equal(4, File.ReadAllLines(fileAlerts).Length);
             Assert.Equal(File.ReadAllText(fileAlerts), File.ReadAllText(groupAlerts));
             // Bounded to the detect range with the delivery slack either side.
-            long from = DateTimeOffset.Parse(DeliveryFaultData.From, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds();
-            long to = DateTimeOffset.Parse(DeliveryFaultData.To, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds();
+            long from =
+                DateTimeOffset.Parse(DeliveryFaultData.From, System.Globalization.CultureInfo.InvariantCulture)
+                .ToUnixTimeSeconds();
+            long to =
+                DateTimeOffset.Parse(DeliveryFaultData.To, System.Globalization.CultureInfo.InvariantCulture)
+                .ToUnixTimeSeconds();
             Assert.All(ranges, r => Assert.Equal(((from - 3600) * 1000, (to + 3600) * 1000 - 1), r));
-            Assert.Equal("/test/vpc-flow-logs", JsonDocument.Parse(server.Accepted.First().Body).RootElement.GetProperty("logGroupName").GetString());
+            Assert.Equal("/test/vpc-flow-logs",
+                JsonDocument.Parse(server.Accepted.First().Body).RootElement.GetProperty("logGroupName").GetString());
             // The IAM policy for this mode allows exactly the operations called: logs:FilterLogEvents.
             var called = server.Accepted.Select(r => "logs:" + r.Headers["x-amz-target"].Split('.')[1]).ToHashSet();
             Assert.Equal(IamPolicies.Actions("cloudwatch-logs-input.json"), called.Order(StringComparer.Ordinal));
@@ -93,7 +103,8 @@ public sealed class CloudWatchLogsTests
         using var dir = new TempDir();
         var data = new DeliveryFaultData(dir);
         using var server = new TestHttpServer(_ => (400,
-            """{"__type":"com.amazonaws.logs#ResourceNotFoundException","message":"The specified log group does not exist."}"""));
+            """{"__type":"com.amazonaws.logs#ResourceNotFoundException","message":"The specified """
+            + """log group does not exist."}"""));
         var args = data.Detect();
         args[Array.IndexOf(args, "--input") + 1] = "cwl://no-such-group";
         var r = Support.Cli.RunWith(args, env: new Dictionary<string, string>

@@ -5,7 +5,8 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Records;
 
-/// <summary>The same logical records in every container give byte-identical alerts and lookup to the plain text.</summary>
+/// <summary>The same logical records in every container give byte-identical alerts and lookup to the plain
+/// text.</summary>
 public class ContainerParityTests
 {
     private static (string Alerts, string Lookup) Run(string input, TempDir dir, string name)

@@ -68,7 +68,8 @@ public class FastPathTests
             {
                 valid++;
                 // An independent check of the value: System.Net's parser on canonical text.
-                Assert.Equal(System.Net.IPAddress.Parse(s).GetAddressBytes(), BitConverter.GetBytes(a).Reverse().ToArray());
+                Assert.Equal(System.Net.IPAddress.Parse(s).GetAddressBytes(),
+                    BitConverter.GetBytes(a).Reverse().ToArray());
             }
         }
         Assert.True(valid > 10_000, $"only {valid} valid addresses exercised");
@@ -92,7 +93,8 @@ public class FastPathTests
     public void Ten_digit_epoch_parsing_agrees_with_the_utf8_parser()
     {
         var rng = new Random(7);
-        var inputs = new List<string> { "0000000000", "9999999999", "1700000000", "170000000a", "-170000000", "+170000000",
+        var inputs =
+            new List<string> { "0000000000", "9999999999", "1700000000", "170000000a", "-170000000", "+170000000",
             "1700000000 ", "17000000001", "170000000", "", "-", "1/00000000", "17000:0000", "4294967296" };
         const string alphabet = "0123456789/:+- ";
         for (int i = 0; i < 100_000; i++)
@@ -151,7 +153,9 @@ public class FastPathTests
     {
         var rng = new Random(11);
         var one = new ScanAccumulator(1_000, 3600, keepDetails: true);
-        var parts = new[] { new ScanAccumulator(1_000, 3600, true), new ScanAccumulator(1_000, 3600, true), new ScanAccumulator(1_000, 3600, true) };
+        var parts =
+            new[] { new ScanAccumulator(1_000, 3600, true), new ScanAccumulator(1_000, 3600, true),
+                new ScanAccumulator(1_000, 3600, true) };
         for (int i = 0; i < 50_000; i++)
         {
             long start = 1_000 + rng.Next(30 * 3600);
@@ -184,7 +188,8 @@ public class FastPathTests
         acc.AddAccount(e, "111122223333"u8);
         var stats = acc.ToPartial().SourcesIn(0)[0x0A000001];
         Assert.Equal(1, stats.DestinationCount);
-        var loaded = new SourceWindowStats { Count = 2, Destinations = ["1.1.1.1"], Interfaces = ["eni-2"], Accounts = [] };
+        var loaded =
+            new SourceWindowStats { Count = 2, Destinations = ["1.1.1.1"], Interfaces = ["eni-2"], Accounts = [] };
         stats.Merge(loaded);
         Assert.Equal(3, stats.Count);
         Assert.Equal(["1.1.1.1", "8.8.8.8"], stats.Destinations!.Order(StringComparer.Ordinal));
@@ -197,7 +202,8 @@ public class FastPathTests
         Assert.Equal(["eni-1"], other.Interfaces!);
     }
 
-    public static TheoryData<bool, bool> ReadPaths() => new() { { true, true }, { true, false }, { false, true }, { false, false } };
+    public static TheoryData<bool, bool> ReadPaths() =>
+        new() { { true, true }, { true, false }, { false, true }, { false, false } };
 
     [Theory]
     [MemberData(nameof(ReadPaths))]
@@ -214,7 +220,8 @@ public class FastPathTests
                 if (i % 53 == 7)
                     lines.Raw("garbage line " + i);
                 else
-                    lines.Add(1_700_000_000 + rng.Next(7200), $"10.0.{rng.Next(3)}.{rng.Next(1, 30)}", $"8.8.{rng.Next(4)}.8", rng.Next(3) == 0 ? "ACCEPT" : "REJECT", $"eni-{rng.Next(3)}");
+                    lines.Add(1_700_000_000 + rng.Next(7200), $"10.0.{rng.Next(3)}.{rng.Next(1, 30)}",
+                        $"8.8.{rng.Next(4)}.8", rng.Next(3) == 0 ? "ACCEPT" : "REJECT", $"eni-{rng.Next(3)}");
             }
             string text = lines.ToString();
             if (f % 7 == 0)
@@ -251,11 +258,15 @@ public class FastPathTests
     public void A_corrupt_small_gzip_gives_the_general_error_on_the_whole_read_path()
     {
         using var dir = new TempDir();
-        byte[] gz = Gzip(Encoding.ASCII.GetBytes(new FlowLines().Add(1_700_000_000, "10.0.0.1", "8.8.8.8", count: 50).ToString()));
+        byte[] gz =
+            Gzip(Encoding.ASCII.GetBytes(
+                new FlowLines().Add(1_700_000_000, "10.0.0.1", "8.8.8.8", count: 50).ToString()));
         string path = dir.File("cut.log.gz");
         File.WriteAllBytes(path, gz[..(gz.Length - 6)]);
-        var fast = Assert.Throws<FlowInputException>(() => Scan.Files([path], smallFileReads: true, inflateWhole: true));
-        var general = Assert.Throws<FlowInputException>(() => Scan.Files([path], smallFileReads: false, inflateWhole: true));
+        var fast =
+            Assert.Throws<FlowInputException>(() => Scan.Files([path], smallFileReads: true, inflateWhole: true));
+        var general =
+            Assert.Throws<FlowInputException>(() => Scan.Files([path], smallFileReads: false, inflateWhole: true));
         Assert.Equal(general.Message, fast.Message);
         Assert.Contains("cut.log.gz", fast.Message, StringComparison.Ordinal);
     }
@@ -277,7 +288,8 @@ public class FastPathTests
         }
         list.Add(new Ipv4Cidr(0xFFFFFF00, 24)); // touches the top of the address space
         var set = new CidrSet(list);
-        var probes = list.SelectMany(n => new[] { n.Network, n.Network - 1, n.Network | ~n.Mask, (n.Network | ~n.Mask) + 1 })
+        var probes =
+            list.SelectMany(n => new[] { n.Network, n.Network - 1, n.Network | ~n.Mask, (n.Network | ~n.Mask) + 1 })
             .Concat(Enumerable.Range(0, 20_000).Select(_ => (uint)rng.NextInt64(0, 1L << 32)))
             .Concat([0u, uint.MaxValue]);
         foreach (uint ip in probes)
@@ -294,6 +306,8 @@ public class FastPathTests
 
     private static string Fingerprint(WindowPartial p) =>
         string.Join(";", p.Windows.OrderBy(w => w.Key).SelectMany(w => w.Value.OrderBy(s => s.Key).Select(s =>
-            $"{w.Key}/{s.Key}={s.Value.Count}[{string.Join(",", s.Value.Destinations!.Order(StringComparer.Ordinal))}]" +
-            $"[{string.Join(",", s.Value.Interfaces!.Order(StringComparer.Ordinal))}][{string.Join(",", s.Value.Accounts!.Order(StringComparer.Ordinal))}]")));
+            $"{w.Key}/{s.Key}={s.Value.Count}" +
+            $"[{string.Join(",", s.Value.Destinations!.Order(StringComparer.Ordinal))}]" +
+            $"[{string.Join(",", s.Value.Interfaces!.Order(StringComparer.Ordinal))}]" +
+            $"[{string.Join(",", s.Value.Accounts!.Order(StringComparer.Ordinal))}]")));
 }

@@ -8,8 +8,10 @@ namespace FlowSpike.Tests.Records;
 /// <summary>The JSON shapes flow logs arrive in, each with one counted record and the noise around it.</summary>
 public class JsonReaderTests
 {
-    private const string Blocked = "2 123456789012 eni-0a1 10.0.0.5 198.51.100.7 40000 443 6 1 40 1700000000 1700000060 REJECT OK";
-    private const string Allowed = "2 123456789012 eni-0a1 10.0.0.5 198.51.100.7 40000 443 6 1 40 1700000000 1700000060 ACCEPT OK";
+    private const string Blocked =
+        "2 123456789012 eni-0a1 10.0.0.5 198.51.100.7 40000 443 6 1 40 1700000000 1700000060 REJECT OK";
+    private const string Allowed =
+        "2 123456789012 eni-0a1 10.0.0.5 198.51.100.7 40000 443 6 1 40 1700000000 1700000060 ACCEPT OK";
 
     private static byte[] Gzip(string text) => Gzip(Encoding.UTF8.GetBytes(text));
 
@@ -35,7 +37,10 @@ public class JsonReaderTests
     public void Get_log_events_output()
     {
         using var dir = new TempDir();
-        string json = $$"""{"events":[{"timestamp":1,"message":"{{Blocked}}","ingestionTime":2},{"timestamp":1,"message":"{{Allowed}}","ingestionTime":2}],"nextForwardToken":"f/1","nextBackwardToken":"b/1"}""";
+        string json =
+            $$"""{"events":[{"timestamp":1,"message":"{{Blocked}}","ingestionTime":2},"""
+            + $$"""{"timestamp":1,"message":"{{Allowed}}","ingestionTime":2}]"""
+            + ""","nextForwardToken":"f/1","nextBackwardToken":"b/1"}""";
         var r = ScanBytes(Encoding.UTF8.GetBytes(json), dir);
         Assert.Equal((2L, 1L, 0L), (r.Diagnostics.Lines, r.Diagnostics.Counted, r.Diagnostics.Malformed));
     }
@@ -53,8 +58,12 @@ public class JsonReaderTests
     public void Control_messages_are_ignored()
     {
         using var dir = new TempDir();
-        string control = """{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}""";
-        string data = $$"""{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","timestamp":1,"message":"{{Blocked}}"}]}""";
+        string control =
+            """{"messageType":"CONTROL_MESSAGE","owner":"Cloudwatch"""
+            + """Logs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1"""
+            + ""","message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}""";
+        string data =
+            $$"""{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","timestamp":1,"message":"{{Blocked}}"}]}""";
         var r = ScanBytes([.. Gzip(control), .. Gzip(data)], dir);
         Assert.Equal((1L, 1L, 0L), (r.Diagnostics.Lines, r.Diagnostics.Counted, r.Diagnostics.Malformed));
     }
@@ -85,9 +94,13 @@ public class JsonReaderTests
         string path = dir.Write("odd.log", "[" + Blocked + "\n" + Blocked + "\n");
         var forced = Aggregation.FlowScanner.Scan(InputSet.Expand([path]), new Aggregation.ScanOptions
         {
-            From = 0, To = 4_000_000_000, WindowSeconds = 3600, Format = InputFormat.Text,
+            From = 0,
+            To = 4_000_000_000,
+            WindowSeconds = 3600,
+            Format = InputFormat.Text,
         }, TestContext.Current.CancellationToken);
-        Assert.Equal((2L, 2L, 0L), (forced.Diagnostics.Lines, forced.Diagnostics.Counted, forced.Diagnostics.Malformed));
+        Assert.Equal((2L, 2L, 0L),
+            (forced.Diagnostics.Lines, forced.Diagnostics.Counted, forced.Diagnostics.Malformed));
         Assert.Throws<FlowInputException>(() => Scan.Files([path]));
     }
 }

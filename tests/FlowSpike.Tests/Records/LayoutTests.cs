@@ -33,7 +33,9 @@ public class LayoutTests
     [Fact]
     public void Aws_format_string_is_parsed()
     {
-        Assert.True(FlowLayout.TryFromFormatString("${version} ${vpc-id} ${srcaddr} ${dstaddr} ${start} ${action} ${interface-id}", out var l, out _));
+        Assert.True(
+            FlowLayout.TryFromFormatString(
+                "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${start} ${action} ${interface-id}", out var l, out _));
         Assert.Equal((2, 3, 4, 5, 6), (l!.SrcAddr, l.DstAddr, l.Start, l.Action, l.InterfaceId));
     }
 
@@ -50,8 +52,10 @@ public class LayoutTests
     public void Headerless_custom_format_is_read_with_the_format_string()
     {
         using var dir = new TempDir();
-        FlowLayout.TryFromFormatString("${start} ${action} ${srcaddr} ${dstaddr} ${interface-id}", out var layout, out _);
-        var r = Scan.Text("1700000000 REJECT 10.0.0.1 8.8.8.8 eni-1\n1700000001 REJECT 10.0.0.1 8.8.4.4 eni-1\n", dir, layout: layout);
+        FlowLayout.TryFromFormatString("${start} ${action} ${srcaddr} ${dstaddr} ${interface-id}", out var layout,
+            out _);
+        var r = Scan.Text("1700000000 REJECT 10.0.0.1 8.8.8.8 eni-1\n1700000001 REJECT 10.0.0.1 8.8.4.4 eni-1\n", dir,
+            layout: layout);
         Assert.Equal(2, r.Diagnostics.Counted);
         Assert.Equal(0, r.Diagnostics.Malformed);
     }

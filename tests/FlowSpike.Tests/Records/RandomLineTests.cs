@@ -17,7 +17,9 @@ public class RandomLineTests
     private static readonly string[] Layouts =
     [
         FlowFieldNames.DefaultFormat,
-        "log-status pkt-srcaddr tcp-flags bytes protocol srcport account-id traffic-path type action region az-id interface-id pkt-dstaddr dstport dstaddr srcaddr version vpc-id start packets end flow-direction subnet-id",
+        "log-status pkt-srcaddr tcp-flags bytes protocol srcport account-id traffic-path type action region az-id "
+            + "interface-id pkt-dstaddr dstport dstaddr srcaddr version vpc-id start packets end flow-direction "
+            + "subnet-id",
         "start action srcaddr dstaddr interface-id",
     ];
 
@@ -83,7 +85,8 @@ public class RandomLineTests
         using var dir = new TempDir();
         string path = dir.Write("random.log", text.ToString());
 
-        var expected = ReferenceSpec.ReadFile(path).Where(r => ReferenceSpec.Counts(r) && r.Start >= 0 && r.Start < 4_000_000_000)
+        var expected =
+            ReferenceSpec.ReadFile(path).Where(r => ReferenceSpec.Counts(r) && r.Start >= 0 && r.Start < 4_000_000_000)
             .GroupBy(r => $"{WindowMath.Floor(r.Start, 3600)}/{r.SrcAddr}")
             .ToDictionary(g => g.Key, g => g.LongCount());
         Assert.NotEmpty(expected);
@@ -92,9 +95,12 @@ public class RandomLineTests
             foreach (long segment in new[] { 64L << 20, 3000 })
             {
                 var r = Scan.Files([path], mode, segmentBytes: segment);
-                var actual = r.Partial.Windows.SelectMany(w => w.Value.Select(s => ($"{w.Key}/{Selection.Ipv4.Format(s.Key)}", s.Value.Count)))
+                var actual =
+                    r.Partial.Windows.SelectMany(w =>
+                        w.Value.Select(s => ($"{w.Key}/{Selection.Ipv4.Format(s.Key)}", s.Value.Count)))
                     .ToDictionary(x => x.Item1, x => x.Count);
-                Assert.Equal(expected.OrderBy(k => k.Key, StringComparer.Ordinal), actual.OrderBy(k => k.Key, StringComparer.Ordinal));
+                Assert.Equal(expected.OrderBy(k => k.Key, StringComparer.Ordinal),
+                    actual.OrderBy(k => k.Key, StringComparer.Ordinal));
             }
         }
     }

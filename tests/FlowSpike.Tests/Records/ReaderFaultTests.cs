@@ -5,7 +5,8 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Records;
 
-/// <summary>Malformed lines are counted and located, never fatal; unreadable files are a clear error naming them.</summary>
+/// <summary>Malformed lines are counted and located, never fatal; unreadable files are a clear error naming
+/// them.</summary>
 public class ReaderFaultTests
 {
     private const long T = 1_700_000_000;
@@ -30,7 +31,8 @@ public class ReaderFaultTests
         Assert.Equal(2, r.Diagnostics.Counted);
         Assert.Equal(3, r.Diagnostics.Malformed);
         Assert.Equal(
-            [$"{path}:3: expected 14 fields, found 7", $"{path}:5: start is not an integer (epoch seconds)", $"{path}:6: srcaddr is not an IP address"],
+            [$"{path}:3: expected 14 fields, found 7", $"{path}:5: start is not an integer (epoch seconds)",
+                $"{path}:6: srcaddr is not an IP address"],
             r.Diagnostics.MalformedSamples);
     }
 
@@ -67,7 +69,9 @@ public class ReaderFaultTests
     public void An_overlong_line_is_reported_and_skipped_in_bounded_memory()
     {
         using var dir = new TempDir();
-        string text = new FlowLines().Add(T, "10.0.0.1", "8.8.8.8").Raw(new string('x', 5000)).Add(T, "10.0.0.2", "8.8.8.8").ToString();
+        string text =
+            new FlowLines().Add(T, "10.0.0.1", "8.8.8.8").Raw(new string('x', 5000)).Add(T, "10.0.0.2", "8.8.8.8")
+            .ToString();
         var r = Scan.Text(text, dir, bufferSize: 1024);
         Assert.Equal(2, r.Diagnostics.Counted);
         Assert.Equal(1, r.Diagnostics.Malformed);

@@ -59,7 +59,8 @@ public class RecentVersionTests
             ["log-status"] = "OK",
             ["vpc-id"] = "vpc-0a1b2c3d",
         };
-        string eni = Line(header, new(common) { ["interface-id"] = "eni-0a1b2c3d4e5f60001", ["resource-id"] = "i-0abc" });
+        string eni =
+            Line(header, new(common) { ["interface-id"] = "eni-0a1b2c3d4e5f60001", ["resource-id"] = "i-0abc" });
         string nat = Line(header, new(common) { ["interface-id"] = "-", ["resource-id"] = "nat-0123456789abcdef0" });
         string text = string.Join(' ', header) + "\n" + eni + "\n" + nat + "\n";
 
@@ -70,7 +71,8 @@ public class RecentVersionTests
             Assert.Equal(2, r.Diagnostics.Counted);
             var stats = Assert.Single(r.Partial.SourcesIn(T0)).Value;
             Assert.Equal(2, stats.Count);
-            Assert.Equal(["eni-0a1b2c3d4e5f60001", "nat-0123456789abcdef0"], stats.Interfaces!.Order(StringComparer.Ordinal));
+            Assert.Equal(["eni-0a1b2c3d4e5f60001", "nat-0123456789abcdef0"],
+                stats.Interfaces!.Order(StringComparer.Ordinal));
         }
     }
 }

@@ -13,9 +13,12 @@ namespace FlowSpike.Tests.Records;
 /// </summary>
 public class RobustnessTests
 {
-    private static readonly byte[][] Prefixes = [[], "PAR1"u8.ToArray(), [0x1f, 0x8b, 8, 0], "{\"events\":["u8.ToArray(), Encoding.ASCII.GetBytes(FlowLines.Header + "\n")];
+    private static readonly byte[][] Prefixes =
+        [[], "PAR1"u8.ToArray(), [0x1f, 0x8b, 8, 0], "{\"events\":["u8.ToArray(),
+            Encoding.ASCII.GetBytes(FlowLines.Header + "\n")];
 
-    /// <summary>Scans the bytes as a file; returns the counted records, or -1 when the file was refused properly.</summary>
+    /// <summary>Scans the bytes as a file; returns the counted records, or -1 when the file was refused
+    /// properly.</summary>
     private static long CountedOrRefused(byte[] content, TempDir dir, out string? refusal)
     {
         string path = dir.File(Guid.NewGuid().ToString("N"));
@@ -46,7 +49,9 @@ public class RobustnessTests
         }).QuickCheckThrowOnFailure();
     }
 
-    public static TheoryData<FlowContainer> Containers() => new(FlowContainer.Text, FlowContainer.CloudWatch, FlowContainer.Subscription, FlowContainer.Firehose, FlowContainer.Parquet, FlowContainer.Ocsf);
+    public static TheoryData<FlowContainer> Containers() =>
+        new(FlowContainer.Text, FlowContainer.CloudWatch, FlowContainer.Subscription, FlowContainer.Firehose,
+            FlowContainer.Parquet, FlowContainer.Ocsf);
 
     [Theory]
     [MemberData(nameof(Containers))]
@@ -56,7 +61,8 @@ public class RobustnessTests
         var lines = new FlowLines();
         var rng = new Random(3);
         for (int i = 0; i < 300; i++)
-            lines.Add(1_700_000_000 + rng.Next(7200), "10.0.0." + rng.Next(1, 9), "198.51.100." + rng.Next(1, 9), rng.Next(3) == 0 ? "ACCEPT" : "REJECT");
+            lines.Add(1_700_000_000 + rng.Next(7200), "10.0.0." + rng.Next(1, 9), "198.51.100." + rng.Next(1, 9),
+                rng.Next(3) == 0 ? "ACCEPT" : "REJECT");
         string text = dir.Write("source.log", lines.ToString());
         string original = dir.File("original" + FlowContainers.Extension(container));
         FlowContainers.Convert(text, original, container);
@@ -65,7 +71,8 @@ public class RobustnessTests
         {
             // A flipped byte in gzip fails its CRC and the whole file is refused; mutate what is inside instead.
             using var inflated = new MemoryStream();
-            using (var gz = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress))
+            using (var gz = new System.IO.Compression.GZipStream(new MemoryStream(bytes),
+                System.IO.Compression.CompressionMode.Decompress))
                 gz.CopyTo(inflated);
             bytes = inflated.ToArray();
         }
@@ -84,7 +91,8 @@ public class RobustnessTests
             refusals += counted < 0 ? 1 : 0;
             // A flipped byte can turn an ACCEPT into something else but never conjure a new blocked record... except
             // by changing one record's fields; the count can only stay or drop.
-            Assert.True(counted <= baseline, $"round {round}: {counted} counted from a mutated file, {baseline} from the original");
+            Assert.True(counted <= baseline,
+                $"round {round}: {counted} counted from a mutated file, {baseline} from the original");
         }
         Assert.True(refusals < 150, "every mutation was refused: the reader is not reading these files at all");
     }

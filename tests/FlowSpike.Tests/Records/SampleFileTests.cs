@@ -20,7 +20,9 @@ public class SampleFileTests
     public void Loki_records_count_once_rewritten_as_reject()
     {
         using var dir = new TempDir();
-        using var gz = new System.IO.Compression.GZipStream(File.OpenRead(Samples.Path_("loki/vpcflowlog.log.gz")), System.IO.Compression.CompressionMode.Decompress);
+        using var gz =
+            new System.IO.Compression.GZipStream(File.OpenRead(Samples.Path_("loki/vpcflowlog.log.gz")),
+                System.IO.Compression.CompressionMode.Decompress);
         string text = new StreamReader(gz).ReadToEnd().Replace("ACCEPT", "REJECT", StringComparison.Ordinal);
         var r = Scan.Text(text, dir);
         // 10.26.1.153 -> 3.239.232.29 counts; the inbound record and the internal-to-internal one do not.
@@ -54,7 +56,8 @@ public class SampleFileTests
     [Fact]
     public void Transit_gateway_log_is_refused_with_the_reason()
     {
-        var e = Assert.Throws<FlowInputException>(() => Scan.Files([Samples.Path_("opentelemetry-collector-contrib/valid_tgw_flow_log.log")]));
+        var e = Assert.Throws<FlowInputException>(() =>
+            Scan.Files([Samples.Path_("opentelemetry-collector-contrib/valid_tgw_flow_log.log")]));
         Assert.Contains("valid_tgw_flow_log.log", e.Message, StringComparison.Ordinal);
         Assert.Contains("Transit Gateway", e.Message, StringComparison.Ordinal);
     }
@@ -72,7 +75,9 @@ public class SampleFileTests
     public void CloudWatch_subscription_payload_counts_once_the_reject_goes_outside()
     {
         using var dir = new TempDir();
-        string text = File.ReadAllText(Samples.Path_("opentelemetry-collector-contrib/valid_vpc_flow_cw.json")).Replace("172.31.9.12", "198.51.100.7", StringComparison.Ordinal);
+        string text =
+            File.ReadAllText(Samples.Path_("opentelemetry-collector-contrib/valid_vpc_flow_cw.json"))
+            .Replace("172.31.9.12", "198.51.100.7", StringComparison.Ordinal);
         var r = Scan.Files([dir.Write("cw.json", text)]);
         Assert.Equal(1, r.Diagnostics.Counted);
         var (src, stats) = Assert.Single(Assert.Single(r.Partial.Windows).Value);
@@ -88,7 +93,9 @@ public class SampleFileTests
         Assert.Equal(2, r.Diagnostics.Malformed);
         Assert.Contains("expected 14 fields, found 4", r.Diagnostics.MalformedSamples[0], StringComparison.Ordinal);
         // ...and that layout cannot tell blocked traffic at all, which the format string check says.
-        Assert.False(FlowLayout.TryFromFormatString("${version} ${interface-id} ${srcaddr} ${dstaddr}", out _, out string? error));
+        Assert.False(
+            FlowLayout.TryFromFormatString("${version} ${interface-id} ${srcaddr} ${dstaddr}", out _,
+                out string? error));
         Assert.Contains("action", error, StringComparison.Ordinal);
     }
 

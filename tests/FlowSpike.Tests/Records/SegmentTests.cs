@@ -17,14 +17,17 @@ public class SegmentTests
             if (i % 97 == 13)
                 f.Raw("malformed " + i);
             else
-                f.Add(T + rng.Next(7200), "10.0." + rng.Next(3) + "." + rng.Next(1, 20), "8.8." + rng.Next(4) + ".8", rng.Next(3) == 0 ? "ACCEPT" : "REJECT", "eni-" + rng.Next(3));
+                f.Add(T + rng.Next(7200), "10.0." + rng.Next(3) + "." + rng.Next(1, 20), "8.8." + rng.Next(4) + ".8",
+                    rng.Next(3) == 0 ? "ACCEPT" : "REJECT", "eni-" + rng.Next(3));
         }
         return f.ToString();
     }
 
     private static string Fingerprint(ScanResult r) =>
         string.Join(";", r.Partial.Windows.OrderBy(w => w.Key).SelectMany(w => w.Value.OrderBy(s => s.Key).Select(s =>
-            $"{w.Key}/{s.Key}={s.Value.Count}[{string.Join(",", s.Value.Destinations!.Order(StringComparer.Ordinal))}][{string.Join(",", s.Value.Interfaces!.Order(StringComparer.Ordinal))}]")));
+            $"{w.Key}/{s.Key}={s.Value.Count}" +
+            $"[{string.Join(",", s.Value.Destinations!.Order(StringComparer.Ordinal))}]" +
+            $"[{string.Join(",", s.Value.Interfaces!.Order(StringComparer.Ordinal))}]")));
 
     public static TheoryData<bool, int, int> Cases() => new()
     {

@@ -6,7 +6,8 @@ using FsCheck.Fluent;
 
 namespace FlowSpike.Tests.Records;
 
-/// <summary>The vector paths and the scalar twin must hand the sink exactly the same lines and field boundaries.</summary>
+/// <summary>The vector paths and the scalar twin must hand the sink exactly the same lines and field
+/// boundaries.</summary>
 public class TokenizerTests
 {
     private struct RecordingSink(List<string> calls) : ILineSink
@@ -39,8 +40,10 @@ public class TokenizerTests
         var modes = Modes.List();
         Prop.ForAll<byte[]>(raw =>
         {
-            // Bias toward separators so lines and fields are plentiful, and end with a newline as the reader guarantees.
-            var buffer = raw.Select(b => b % 5 == 0 ? (byte)' ' : b % 7 == 0 ? (byte)'\n' : b).Append((byte)'\n').ToArray();
+            // Bias toward separators so lines and fields are plentiful, and end with a newline as the reader
+            // guarantees.
+            var buffer =
+                raw.Select(b => b % 5 == 0 ? (byte)' ' : b % 7 == 0 ? (byte)'\n' : b).Append((byte)'\n').ToArray();
             var expected = Run(buffer, TokenizerMode.Scalar);
             return modes.All(m => Run(buffer, m).SequenceEqual(expected));
         }).QuickCheckThrowOnFailure();

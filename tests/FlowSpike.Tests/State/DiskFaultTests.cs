@@ -49,9 +49,11 @@ public sealed class DiskFaultTests : IDisposable
             }
         }
         using var dir = new TempDir();
-        var e = Assert.Throws<StateException>(() => Pipeline.Detect(state, set.Logs, dir.File("a.jsonl"), new DetectRequest { From = H(0), To = H(72) }));
+        var e = Assert.Throws<StateException>(() =>
+            Pipeline.Detect(state, set.Logs, dir.File("a.jsonl"), new DetectRequest { From = H(0), To = H(72) }));
         Assert.Contains("s.db", e.Message, StringComparison.Ordinal);
-        Assert.True(e.Message.Contains("disk is full", StringComparison.Ordinal) && e.Message.Contains("unchanged", StringComparison.Ordinal), e.Message);
+        Assert.True(e.Message.Contains("disk is full", StringComparison.Ordinal)
+            && e.Message.Contains("unchanged", StringComparison.Ordinal), e.Message);
         File.Delete(filler);
         Assert.Equal(before, LookupCsv.ToText(Pipeline.Lookup(state)));
 
@@ -74,7 +76,8 @@ public sealed class DiskFaultTests : IDisposable
         byte[] bytes = File.ReadAllBytes(state);
         Support.Shell.Run("mount", "-o", "remount,ro", _mount);
         using var dir = new TempDir();
-        var e = Assert.Throws<StateException>(() => Pipeline.Detect(state, set.Logs, dir.File("a.jsonl"), new DetectRequest { From = H(0), To = H(2) }));
+        var e = Assert.Throws<StateException>(() =>
+            Pipeline.Detect(state, set.Logs, dir.File("a.jsonl"), new DetectRequest { From = H(0), To = H(2) }));
         Assert.Contains("s.db", e.Message, StringComparison.Ordinal);
         Assert.Contains("Read-only", e.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(bytes, File.ReadAllBytes(state));

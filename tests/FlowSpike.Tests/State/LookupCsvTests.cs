@@ -39,13 +39,22 @@ public class LookupCsvTests
     }
 
     [Theory]
-    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,3,4\n10.0.0.x,1,2,3,4\n", "line 3: src_ip '10.0.0.x'")]
-    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,abc,4\n", "line 2: avgBlockedConnections 'abc'")]
-    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,-1,2,3,4\n", "line 2: latestCount '-1'")]
-    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,3\n", "line 2: expected 5 fields, found 4")]
-    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,3,4\n10.0.0.1,1,2,3,4\n", "line 3: src_ip 10.0.0.1 appears twice")]
-    [InlineData("src_ip,latestCount,avgBlockedConnections,stdevBlockedConnections\n", "missing column(s) numDataPoints")]
-    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections,extra\n", "unknown column 'extra'")]
+    [InlineData(
+        "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,3,4\n"
+        + "10.0.0.x,1,2,3,4\n", "line 3: src_ip '10.0.0.x'")]
+    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,abc,4\n",
+        "line 2: avgBlockedConnections 'abc'")]
+    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,-1,2,3,4\n",
+        "line 2: latestCount '-1'")]
+    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,3\n",
+        "line 2: expected 5 fields, found 4")]
+    [InlineData(
+        "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,3,4\n"
+        + "10.0.0.1,1,2,3,4\n", "line 3: src_ip 10.0.0.1 appears twice")]
+    [InlineData("src_ip,latestCount,avgBlockedConnections,stdevBlockedConnections\n",
+        "missing column(s) numDataPoints")]
+    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections,extra\n",
+        "unknown column 'extra'")]
     public void Bad_rows_name_their_line(string csv, string expected)
     {
         var e = Assert.Throws<FormatException>(() => LookupCsv.Read(new StringReader(csv), "bad.csv"));

@@ -6,7 +6,8 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.State;
 
-/// <summary>detect is resumable and idempotent: no window is lost or applied twice, and history is never reordered.</summary>
+/// <summary>detect is resumable and idempotent: no window is lost or applied twice, and history is never
+/// reordered.</summary>
 public class ResumeTests
 {
     private static long H(int hours) => SynthData.BaselineEnd + hours * 3600L;
@@ -55,7 +56,8 @@ public class ResumeTests
         Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = H(10), To = H(12) });
         string before = LookupCsv.ToText(Pipeline.Lookup(state));
 
-        var e = Assert.Throws<RunException>(() => Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = H(5), To = H(12) }));
+        var e = Assert.Throws<RunException>(() =>
+            Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = H(5), To = H(12) }));
         Assert.Contains("never applied", e.Message, StringComparison.Ordinal);
         Assert.Contains(Runs.TimeRange.Format(H(5)), e.Message, StringComparison.Ordinal);
         Assert.Equal(before, LookupCsv.ToText(Pipeline.Lookup(state)));
@@ -67,7 +69,8 @@ public class ResumeTests
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
         var (state, alerts) = Baselined(dir, set);
-        Assert.Throws<RunException>(() => Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = H(-2), To = H(2) }));
+        Assert.Throws<RunException>(() =>
+            Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = H(-2), To = H(2) }));
     }
 
     [Fact]
@@ -79,7 +82,8 @@ public class ResumeTests
         var log = new RecordingLog();
         using (var store = SqliteStateStore.Open(state))
         using (var sink = new FileAlertSink(alerts))
-            DetectRun.Execute(store, new InputOptions { Inputs = [set.Logs] }, new DetectRequest { From = H(5), To = H(6) }, sink, log, TestContext.Current.CancellationToken);
+            DetectRun.Execute(store, new InputOptions { Inputs = [set.Logs] },
+                new DetectRequest { From = H(5), To = H(6) }, sink, log, TestContext.Current.CancellationToken);
         Assert.Contains(log.Lines, l => l.StartsWith("warn: gap", StringComparison.Ordinal));
         using var s = SqliteStateStore.Open(state);
         Assert.Equal(H(6), s.Info.CommittedUntil);
@@ -92,8 +96,10 @@ public class ResumeTests
         string state = dir.File("s.db");
         using (var store = SqliteStateStore.Open(state))
         {
-            var e = Assert.Throws<RunException>(() => DetectRun.Execute(store, new InputOptions { Inputs = ["/nonexistent"] },
-                new DetectRequest { From = H(0) + 60, To = H(2) }, new FileAlertSink(TextWriter.Null), NullRunLog.Instance, TestContext.Current.CancellationToken));
+            var e = Assert.Throws<RunException>(() =>
+                DetectRun.Execute(store, new InputOptions { Inputs = ["/nonexistent"] },
+                new DetectRequest { From = H(0) + 60, To = H(2) }, new FileAlertSink(TextWriter.Null),
+                    NullRunLog.Instance, TestContext.Current.CancellationToken));
             Assert.Contains("--from", e.Message, StringComparison.Ordinal);
             Assert.Null(store.Info.CommittedUntil);
         }
@@ -103,7 +109,8 @@ public class ResumeTests
     private sealed class FailingSink(string path) : IAlertSink
     {
         public string Name { get; } = new FileAlertSink(path).Name;
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) => throw new IOException("sink down");
+        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) =>
+            throw new IOException("sink down");
         public void Dispose() { }
     }
 
@@ -117,7 +124,8 @@ public class ResumeTests
         {
             var sink = new FailingSink(alerts);
             var result = DetectRun.Execute(store, new InputOptions { Inputs = [set.Logs] },
-                new DetectRequest { From = H(0), To = H(72) }, sink, NullRunLog.Instance, TestContext.Current.CancellationToken);
+                new DetectRequest { From = H(0), To = H(72) }, sink, NullRunLog.Instance,
+                    TestContext.Current.CancellationToken);
             // The run itself completes: an outage holds alerts back, it does not stop detection.
             Assert.Equal(72, result.WindowsApplied);
             Assert.Equal(result.Alerts, store.PendingAlerts(sink.Name).Count);

@@ -29,7 +29,8 @@ public class StateStoreTests
         {
             c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "UPDATE meta SET value = '99' WHERE key = 'schema_version'; PRAGMA wal_checkpoint(TRUNCATE);";
+            cmd.CommandText =
+                "UPDATE meta SET value = '99' WHERE key = 'schema_version'; PRAGMA wal_checkpoint(TRUNCATE);";
             cmd.ExecuteNonQuery();
         }
         byte[] before = SHA256.HashData(File.ReadAllBytes(path));
@@ -42,7 +43,10 @@ public class StateStoreTests
     public void A_file_that_is_not_a_state_is_refused()
     {
         using var dir = new TempDir();
-        string path = dir.Write("s.db", "this is not sqlite, just some text that is long enough to have a header........................................");
+        string path =
+            dir.Write("s.db",
+                "this is not sqlite, just some text that is long enough to have a "
+                + "header........................................");
         var e = Assert.Throws<StateException>(() => SqliteStateStore.Open(path));
         Assert.Contains("s.db", e.Message, StringComparison.Ordinal);
     }
@@ -52,7 +56,9 @@ public class StateStoreTests
     {
         using var dir = new TempDir();
         string path = dir.File("s.db");
-        var rows = new[] { new BaselineRow(0x0A000001, 3, 6, 5.020833333333333, 1.51963423047931), new BaselineRow(0x0A000002, null, 2, 0.1 + 0.2, double.Epsilon) };
+        var rows =
+            new[] { new BaselineRow(0x0A000001, 3, 6, 5.020833333333333, 1.51963423047931),
+                new BaselineRow(0x0A000002, null, 2, 0.1 + 0.2, double.Epsilon) };
         using (var store = SqliteStateStore.Open(path))
             store.ImportLookup(rows);
         using var again = SqliteStateStore.Open(path);

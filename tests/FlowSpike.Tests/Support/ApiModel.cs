@@ -87,7 +87,8 @@ public sealed class ApiModel
                 Range(shape, value.GetArrayLength(), at, "items", problems);
                 int i = 0;
                 foreach (var item in value.EnumerateArray())
-                    Check(shape.GetProperty("member").GetProperty("shape").GetString()!, item, $"{at}[{i++}]", problems);
+                    Check(shape.GetProperty("member").GetProperty("shape").GetString()!, item, $"{at}[{i++}]",
+                        problems);
                 break;
             case "map":
                 if (value.ValueKind != JsonValueKind.Object)
@@ -96,7 +97,8 @@ public sealed class ApiModel
                     return;
                 }
                 foreach (var p in value.EnumerateObject())
-                    Check(shape.GetProperty("value").GetProperty("shape").GetString()!, p.Value, $"{at}.{p.Name}", problems);
+                    Check(shape.GetProperty("value").GetProperty("shape").GetString()!, p.Value, $"{at}.{p.Name}",
+                        problems);
                 break;
             case "string":
                 if (value.ValueKind != JsonValueKind.String)
@@ -106,7 +108,8 @@ public sealed class ApiModel
                 }
                 string s = value.GetString()!;
                 Range(shape, s.Length, at, "characters", problems);
-                if (shape.TryGetProperty("enum", out var values) && !values.EnumerateArray().Any(v => v.GetString() == s))
+                if (shape.TryGetProperty("enum", out var values)
+                    && !values.EnumerateArray().Any(v => v.GetString() == s))
                     problems.Add($"{at}: '{s}' is not one of {shapeName}'s values");
                 break;
             case "integer" or "long":

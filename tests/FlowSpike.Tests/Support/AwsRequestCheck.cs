@@ -12,7 +12,9 @@ namespace FlowSpike.Tests.Support;
 /// </summary>
 public static partial class AwsRequestCheck
 {
-    [GeneratedRegex(@"^AWS4-HMAC-SHA256 Credential=(?<key>[^/]+)/(?<date>\d{8})/(?<region>[^/]+)/(?<service>[^/]+)/aws4_request, SignedHeaders=(?<signed>[a-z0-9;-]+), Signature=(?<sig>[0-9a-f]{64})$")]
+    [GeneratedRegex(
+        @"^AWS4-HMAC-SHA256 Credential=(?<key>[^/]+)/(?<date>\d{8})/(?<region>[^/]+)/(?<service>[^/]+)/aws4_request, "
+        + @"SignedHeaders=(?<signed>[a-z0-9;-]+), Signature=(?<sig>[0-9a-f]{64})$")]
     private static partial Regex AuthorizationPattern();
 
     /// <summary>Null when the signature is right for these credentials and service; otherwise what is wrong.</summary>
@@ -22,7 +24,8 @@ public static partial class AwsRequestCheck
         var m = AuthorizationPattern().Match(r.Authorization ?? "");
         if (!m.Success)
             return $"malformed Authorization: {r.Authorization}";
-        if (m.Groups["key"].Value != accessKey || m.Groups["region"].Value != region || m.Groups["service"].Value != service)
+        if (m.Groups["key"].Value != accessKey || m.Groups["region"].Value != region
+            || m.Groups["service"].Value != service)
             return $"wrong credential scope: {r.Authorization}";
         string amzDate = r.Headers.GetValueOrDefault("x-amz-date") ?? "";
         if (!DateTime.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,

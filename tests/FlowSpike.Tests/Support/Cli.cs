@@ -35,7 +35,8 @@ public static class Cli
 
     public static Outcome Run(params string[] args) => RunWith(args);
 
-    public static Outcome RunWith(IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? env = null)
+    public static Outcome RunWith(IEnumerable<string> args, string? stdin = null,
+        IDictionary<string, string>? env = null)
     {
         using var p = Process.Start(StartInfo(args, env))!;
         var stdout = p.StandardOutput.ReadToEndAsync();

@@ -18,7 +18,8 @@ public static class Compare
         }
         double e = expected.Value, a = actual.Value;
         double scale = Math.Max(Math.Abs(e), Math.Abs(a));
-        Assert.True(Math.Abs(e - a) <= Tolerance * Math.Max(scale, 1e-300) || e == a, $"{what}: expected {e:R}, got {a:R}");
+        Assert.True(Math.Abs(e - a) <= Tolerance * Math.Max(scale, 1e-300) || e == a,
+            $"{what}: expected {e:R}, got {a:R}");
     }
 
     public static void Lookup(Dictionary<string, RefRow> expected, IReadOnlyList<BaselineRow> actual)
@@ -28,8 +29,10 @@ public static class Compare
         foreach (var (ip, e) in expected)
         {
             var a = byIp[ip];
-            Assert.True(e.LatestCount == a.LatestCount, $"{ip} latestCount: expected {Show(e.LatestCount)}, got {Show(a.LatestCount)}");
-            Assert.True(e.NumDataPoints == a.NumDataPoints, $"{ip} numDataPoints: expected {Show(e.NumDataPoints)}, got {Show(a.NumDataPoints)}");
+            Assert.True(e.LatestCount == a.LatestCount,
+                $"{ip} latestCount: expected {Show(e.LatestCount)}, got {Show(a.LatestCount)}");
+            Assert.True(e.NumDataPoints == a.NumDataPoints,
+                $"{ip} numDataPoints: expected {Show(e.NumDataPoints)}, got {Show(a.NumDataPoints)}");
             Close(e.Avg, a.Avg, $"{ip} avg");
             Close(e.Stdev, a.Stdev, $"{ip} stdev");
         }
@@ -38,17 +41,25 @@ public static class Compare
     public static void Alerts(IReadOnlyList<RefAlert> expected, IReadOnlyList<JsonElement> actual)
     {
         var exp = expected.Select(a => $"{a.WindowStart}/{a.SrcIp}").ToList();
-        var act = actual.Select(a => $"{DateTimeOffset.Parse(a.GetProperty("window_start").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds()}/{a.GetProperty("src_ip").GetString()}").ToList();
+        var act =
+            actual.Select(a =>
+                DateTimeOffset.Parse(a.GetProperty("window_start").GetString()!,
+                    System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds()
+                + $"/{a.GetProperty("src_ip").GetString()}").ToList();
         Assert.Equal(exp, act);
         for (int i = 0; i < expected.Count; i++)
         {
             var e = expected[i];
             var a = actual[i];
-            Assert.Equal(e.WindowEnd, DateTimeOffset.Parse(a.GetProperty("window_end").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds());
+            Assert.Equal(e.WindowEnd,
+                DateTimeOffset.Parse(a.GetProperty("window_end").GetString()!,
+                    System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds());
             Assert.Equal(e.BlockedConnections, a.GetProperty("blocked_connections").GetInt64());
             Assert.Equal(e.UniqueDestConnections, a.GetProperty("unique_dest_connections").GetInt64());
-            Assert.Equal(e.BlockedDestIps, a.GetProperty("blocked_dest_ips").EnumerateArray().Select(x => x.GetString()!).ToArray());
-            Assert.Equal(e.ResourceIds, a.GetProperty("resource_ids").EnumerateArray().Select(x => x.GetString()!).ToArray());
+            Assert.Equal(e.BlockedDestIps,
+                a.GetProperty("blocked_dest_ips").EnumerateArray().Select(x => x.GetString()!).ToArray());
+            Assert.Equal(e.ResourceIds,
+                a.GetProperty("resource_ids").EnumerateArray().Select(x => x.GetString()!).ToArray());
             Assert.Equal(e.LatestCount, a.GetProperty("latest_count").GetInt64());
             Assert.Equal(e.NumDataPoints, a.GetProperty("num_data_points").GetInt64());
             Close(e.Avg, a.GetProperty("avg_blocked_connections").GetDouble(), $"{exp[i]} avg");

@@ -11,7 +11,8 @@ public sealed class OcsfValidator
 {
     private readonly string _root;
     private readonly JsonElement _dictionary;
-    private readonly Dictionary<string, (Dictionary<string, JsonElement> Attributes, List<string[]> AtLeastOne)> _objects = [];
+    private readonly Dictionary<string, (Dictionary<string, JsonElement> Attributes, List<string[]> AtLeastOne)>
+        _objects = [];
 
     public OcsfValidator()
     {
@@ -21,19 +22,23 @@ public sealed class OcsfValidator
 
     private static JsonElement Load(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
 
-    /// <summary>The merged attribute definitions of an event class file (under events/) or an object (under objects/).</summary>
-    private (Dictionary<string, JsonElement> Attributes, List<string[]> AtLeastOne) Definition(string file, bool isObject)
+    /// <summary>The merged attribute definitions of an event class file (under events/) or an object (under
+    /// objects/).</summary>
+    private (Dictionary<string, JsonElement> Attributes, List<string[]> AtLeastOne) Definition(string file,
+        bool isObject)
     {
         string key = (isObject ? "o:" : "c:") + file;
         if (_objects.TryGetValue(key, out var cached))
             return cached;
-        string path = isObject ? Path.Combine(_root, "objects", file + ".json") : Path.Combine(_root, "events", file + ".json");
+        string path = isObject ? Path.Combine(_root, "objects", file + ".json")
+            : Path.Combine(_root, "events", file + ".json");
         var doc = Load(path);
         var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var atLeastOne = new List<string[]>();
         if (doc.TryGetProperty("extends", out var extends) && extends.GetString() is { } parent && parent != "object")
         {
-            string parentFile = isObject ? parent : parent == "base_event" ? "base_event" : Path.Combine(Path.GetDirectoryName(file) ?? "", parent);
+            string parentFile = isObject ? parent : parent == "base_event" ? "base_event"
+                : Path.Combine(Path.GetDirectoryName(file) ?? "", parent);
             var (pa, pc) = Definition(parentFile, isObject);
             foreach (var (k, v) in pa)
                 attributes[k] = v;
@@ -43,10 +48,12 @@ public sealed class OcsfValidator
         {
             if (p.Name.StartsWith('$'))
                 continue;
-            // A child may refine a parent's attribute (requirement, enum); keep the parent's fields it does not restate.
+            // A child may refine a parent's attribute (requirement, enum); keep the parent's fields it does not
+            // restate.
             attributes[p.Name] = p.Value;
         }
-        if (doc.TryGetProperty("constraints", out var constraints) && constraints.TryGetProperty("at_least_one", out var one))
+        if (doc.TryGetProperty("constraints", out var constraints)
+            && constraints.TryGetProperty("at_least_one", out var one))
             atLeastOne.Add([.. one.EnumerateArray().Select(x => x.GetString()!)]);
         return _objects[key] = (attributes, atLeastOne);
     }
@@ -58,7 +65,8 @@ public sealed class OcsfValidator
         return errors;
     }
 
-    private void Check(JsonElement value, (Dictionary<string, JsonElement> Attributes, List<string[]> AtLeastOne) def, string path, List<string> errors)
+    private void Check(JsonElement value, (Dictionary<string, JsonElement> Attributes, List<string[]> AtLeastOne) def,
+        string path, List<string> errors)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -88,7 +96,8 @@ public sealed class OcsfValidator
                 errors.Add($"{path}{p.Name}: not in the dictionary");
                 continue;
             }
-            string type = def.Attributes[p.Name].TryGetProperty("type", out var t) ? t.GetString()! : dict.GetProperty("type").GetString()!;
+            string type = def.Attributes[p.Name].TryGetProperty("type", out var t) ? t.GetString()!
+                : dict.GetProperty("type").GetString()!;
             bool isArray = dict.TryGetProperty("is_array", out var arr) && arr.GetBoolean();
             if (isArray)
             {
@@ -115,7 +124,8 @@ public sealed class OcsfValidator
         {
             "object" or "json_t" => true,
             "boolean_t" => kind is JsonValueKind.True or JsonValueKind.False,
-            "integer_t" or "long_t" or "timestamp_t" or "port_t" => kind == JsonValueKind.Number && value.TryGetInt64(out _),
+            "integer_t" or "long_t" or "timestamp_t" or "port_t" => kind == JsonValueKind.Number
+                && value.TryGetInt64(out _),
             "float_t" => kind == JsonValueKind.Number,
             _ when type.EndsWith("_t", StringComparison.Ordinal) => kind == JsonValueKind.String,
             _ => true,

@@ -6,16 +6,19 @@ using FlowSpike.State;
 
 namespace FlowSpike.Tests.Support;
 
-/// <summary>Runs the production pipeline through its library API (as an embedder would) and reads the outputs back.</summary>
+/// <summary>Runs the production pipeline through its library API (as an embedder would) and reads the outputs
+/// back.</summary>
 public static class Pipeline
 {
-    public static void Baseline(string state, string input, long from, long to, long span = 3600, TokenizerMode? mode = null, FlowLayout? layout = null)
+    public static void Baseline(string state, string input, long from, long to, long span = 3600,
+        TokenizerMode? mode = null, FlowLayout? layout = null)
     {
         using var store = SqliteStateStore.Open(state);
         BaselineRun.Execute(store, Inputs(input, mode, layout), from, to, span, NullRunLog.Instance);
     }
 
-    public static DetectRun.Result Detect(string state, string input, string alertsPath, DetectRequest request, TokenizerMode? mode = null, FlowLayout? layout = null)
+    public static DetectRun.Result Detect(string state, string input, string alertsPath, DetectRequest request,
+        TokenizerMode? mode = null, FlowLayout? layout = null)
     {
         using var store = SqliteStateStore.Open(state);
         using var sink = new FileAlertSink(alertsPath);
@@ -29,7 +32,9 @@ public static class Pipeline
     }
 
     public static List<JsonElement> ReadAlerts(string path) =>
-        File.Exists(path) ? [.. File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone())] : [];
+        File.Exists(path)
+            ? [.. File.ReadAllLines(path).Where(l => l.Length > 0)
+                .Select(l => JsonDocument.Parse(l).RootElement.Clone())] : [];
 
     private static InputOptions Inputs(string input, TokenizerMode? mode, FlowLayout? layout) => new()
     {

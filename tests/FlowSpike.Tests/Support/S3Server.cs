@@ -21,11 +21,18 @@ public sealed class S3Server : IDisposable
     {
         string script = Path.Combine(RepositoryRoot(), "tests", "s3rver", "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script))
-            throw new InvalidOperationException($"s3rver is not installed at {script}; run ./test.sh, which installs it with npm");
+            throw new InvalidOperationException(
+                $"s3rver is not installed at {script}; run ./test.sh, which installs it with npm");
         _dir = Path.Combine(Path.GetTempPath(), "flowspike-s3rver-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { script, "-d", _dir, "-a", "127.0.0.1", "-p", "0", "-s", "--configure-bucket", Bucket })
+        var psi = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
+        foreach (string a in new[] { script, "-d", _dir, "-a", "127.0.0.1", "-p", "0", "-s", "--configure-bucket",
+            Bucket })
             psi.ArgumentList.Add(a);
         // OpenSSL 3 refuses the DES that s3rver uses for continuation tokens unless legacy algorithms are on.
         psi.Environment["NODE_OPTIONS"] = "--openssl-legacy-provider";
@@ -64,7 +71,8 @@ public sealed class S3Server : IDisposable
         HttpClientFactory = new CountingFactory(Requests),
     };
 
-    /// <summary>Uploads every file under <paramref name="dir"/> with keys relative to it, below <paramref name="prefix"/>.</summary>
+    /// <summary>Uploads every file under <paramref name="dir"/> with keys relative to it, below
+    /// <paramref name="prefix"/>.</summary>
     public void Upload(string dir, string prefix)
     {
         using var client = new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
@@ -80,7 +88,9 @@ public sealed class S3Server : IDisposable
         Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = 8 }, f =>
         {
             string key = prefix + Path.GetRelativePath(dir, f).Replace('\\', '/');
-            client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = f, UseChunkEncoding = false }).GetAwaiter().GetResult();
+            client.PutObjectAsync(
+                new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = f, UseChunkEncoding = false })
+                .GetAwaiter().GetResult();
         });
     }
 
@@ -123,7 +133,8 @@ public sealed class S3Server : IDisposable
 
     private sealed class CountingHandler(ConcurrentQueue<string> requests) : DelegatingHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+            CancellationToken cancellationToken)
         {
             requests.Enqueue($"{request.Method} {Uri.UnescapeDataString(request.RequestUri!.PathAndQuery)}");
             return base.SendAsync(request, cancellationToken);

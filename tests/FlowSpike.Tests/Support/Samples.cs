@@ -30,7 +30,8 @@ public static class Samples
             {
                 return Directory.Exists(Path.Combine(d.FullName, "tests", "Fixtures"))
                     ? d.FullName
-                    : throw new DirectoryNotFoundException($"tests/Fixtures is missing from the repository {d.FullName}");
+                    : throw new DirectoryNotFoundException(
+                        $"tests/Fixtures is missing from the repository {d.FullName}");
             }
         }
         throw new DirectoryNotFoundException(

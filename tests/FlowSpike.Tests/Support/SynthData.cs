@@ -20,7 +20,8 @@ public static class SynthData
 
     private static DataSet Make(SynthLayout layout)
     {
-        string root = Path.Combine(Path.GetTempPath(), "flowspike-tests", "synth-" + layout + "-" + Environment.ProcessId);
+        string root =
+            Path.Combine(Path.GetTempPath(), "flowspike-tests", "synth-" + layout + "-" + Environment.ProcessId);
         if (Directory.Exists(root))
             Directory.Delete(root, true);
         var result = FlowSynth.Generate(new SynthOptions

@@ -5,7 +5,8 @@ using System.Text;
 
 namespace FlowSpike.Tests.Support;
 
-/// <summary>A real HTTP server on 127.0.0.1 that records what it receives and answers as told (for example, fails on purpose).</summary>
+/// <summary>A real HTTP server on 127.0.0.1 that records what it receives and answers as told (for example, fails on
+/// purpose).</summary>
 public sealed class TestHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
@@ -43,18 +44,21 @@ public sealed class TestHttpServer : IDisposable
                 {
                     c = _listener.GetContext();
                 }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                catch (Exception e) when (
+                    e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
                 {
                     return;
                 }
                 using var reader = new StreamReader(c.Request.InputStream, Encoding.UTF8);
                 var headers = c.Request.Headers.AllKeys.Where(k => k is not null)
                     .ToDictionary(k => k!.ToLowerInvariant(), k => c.Request.Headers[k]!);
-                var received = new Received(c.Request.HttpMethod, c.Request.Url!.AbsolutePath, c.Request.Headers["Authorization"], reader.ReadToEnd())
-                {
-                    Headers = headers,
-                    Query = c.Request.Url.Query,
-                };
+                var received =
+                    new Received(c.Request.HttpMethod, c.Request.Url!.AbsolutePath, c.Request.Headers["Authorization"],
+                        reader.ReadToEnd())
+                    {
+                        Headers = headers,
+                        Query = c.Request.Url.Query,
+                    };
                 var (code, body) = answer(received);
                 if (code is >= 200 and < 300)
                     Accepted.Enqueue(received);
@@ -69,7 +73,8 @@ public sealed class TestHttpServer : IDisposable
                 }
                 c.Response.Close();
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         _thread.Start();
     }
 

@@ -9,7 +9,8 @@ using FlowSpike.Watch;
 
 namespace FlowSpike.Tests.Watch;
 
-/// <summary>watch closes windows by the clock, counts every file once, and never lets late data change a closed window.</summary>
+/// <summary>watch closes windows by the clock, counts every file once, and never lets late data change a closed
+/// window.</summary>
 public class WatchTests
 {
     private static long H(int hours) => SynthData.BaselineEnd + hours * 3600L;
@@ -32,7 +33,8 @@ public class WatchTests
         var metrics = new WatchMetrics();
         using var store = SqliteStateStore.Open(state);
         using var sink = new FileAlertSink(alerts);
-        WatchRun.Execute(store, new InputOptions { Inputs = [input] }, new WatchRequest { Once = true, ClockFile = clockFile, LatenessSeconds = 600 },
+        WatchRun.Execute(store, new InputOptions { Inputs = [input] },
+            new WatchRequest { Once = true, ClockFile = clockFile, LatenessSeconds = 600 },
             sink, NullRunLog.Instance, metrics, TestContext.Current.CancellationToken);
         return metrics;
     }
@@ -46,7 +48,8 @@ public class WatchTests
         Directory.CreateDirectory(input);
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
 
-        // Hours 0-5 of day 8 arrive; the clock says 05:05, so windows up to 04:00-05:00 could close (end + 10 min <= clock)...
+        // Hours 0-5 of day 8 arrive; the clock says 05:05, so windows up to 04:00-05:00 could close (end + 10 min
+        // <= clock)...
         CopyInto(input, FilesStamped(set, H(0), H(6)));
         var m = Poll(state, input, alerts, H(5) + 300, dir);
         // ...but 04:00-05:00 ends at 05:00 and needs until 05:10.
@@ -58,7 +61,8 @@ public class WatchTests
         m = Poll(state, input, alerts, H(5) + 600, dir);
         Assert.Equal((1L, 0L), (m.WindowsClosed, m.Files));
 
-        // A straggler for hour 02 (closed) arrives with hours 6-11 of data: its records are late, counted only in metrics.
+        // A straggler for hour 02 (closed) arrives with hours 6-11 of data: its records are late, counted only in
+        // metrics.
         var straggler = FilesStamped(set, H(2), H(3))[0];
         string lateCopy = Path.Combine(input, "late-" + Path.GetFileName(straggler));
         File.Copy(straggler, lateCopy);
@@ -98,7 +102,8 @@ public class WatchTests
         var ledger = store.Ledger();
         Assert.Equal(LedgerEntry.Failed, ledger[broken].Status);
         Assert.Contains("truncated or corrupt", ledger[broken].Error, StringComparison.Ordinal);
-        Assert.All(files, f => Assert.Equal(LedgerEntry.Counted, ledger[Path.Combine(input, Path.GetFileName(f))].Status));
+        Assert.All(files, f =>
+            Assert.Equal(LedgerEntry.Counted, ledger[Path.Combine(input, Path.GetFileName(f))].Status));
     }
 
     /// <summary>
@@ -116,7 +121,8 @@ public class WatchTests
         }
         using var dir = new TempDir();
         const long T0 = 1_790_812_800;
-        var lines = new FlowLines().Add(T0, "10.0.0.1", "8.8.8.8", count: 5).Add(T0, "10.0.0.1", "8.8.8.8", "ACCEPT", count: 3);
+        var lines =
+            new FlowLines().Add(T0, "10.0.0.1", "8.8.8.8", count: 5).Add(T0, "10.0.0.1", "8.8.8.8", "ACCEPT", count: 3);
         string input = dir.Write("in/f.log", lines.ToString());
         // An OTLP/HTTP collector on loopback: the same metrics are pushed there too.
         using var collector = new TestHttpServer(_ => 200);
@@ -137,7 +143,8 @@ public class WatchTests
                 await Task.Delay(500, TestContext.Current.CancellationToken);
                 try
                 {
-                    text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", TestContext.Current.CancellationToken);
+                    text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics",
+                        TestContext.Current.CancellationToken);
                 }
                 catch (HttpRequestException)
                 {
@@ -150,14 +157,16 @@ public class WatchTests
                 values["flowspike_bytes_total"]);
             Assert.Equal("5", values["flowspike_blocked_outbound_records_total"]);
             Assert.Contains("# TYPE flowspike_files_total counter", text, StringComparison.Ordinal);
-            string health = await http.GetStringAsync($"http://127.0.0.1:{port}/healthz", TestContext.Current.CancellationToken);
+            string health =
+                await http.GetStringAsync($"http://127.0.0.1:{port}/healthz", TestContext.Current.CancellationToken);
             Assert.Equal("ok\n", health);
             for (int i = 0; i < 20 && collector.Accepted.IsEmpty; i++)
                 await Task.Delay(500, TestContext.Current.CancellationToken);
             var push = Assert.Single(collector.Accepted.Take(1));
             Assert.Equal("/v1/metrics", push.Path);
             Assert.Equal("application/x-protobuf", push.Headers["content-type"]);
-            Assert.Contains("flowspike_blocked_outbound_records", collector.Accepted.Last().Body, StringComparison.Ordinal);
+            Assert.Contains("flowspike_blocked_outbound_records", collector.Accepted.Last().Body,
+                StringComparison.Ordinal);
         }
         finally
         {
