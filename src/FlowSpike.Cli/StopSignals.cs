@@ -2,7 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace FlowSpike.Cli;
 
-/// <summary>SIGTERM and Ctrl-C cancel a token instead of killing the process, so a run stops after its commit.</summary>
+/// <summary>SIGTERM and Ctrl-C cancel a token instead of killing the process, so a run stops after its
+/// commit.</summary>
 internal sealed class StopSignals : IDisposable
 {
     private readonly PosixSignalRegistration _term;

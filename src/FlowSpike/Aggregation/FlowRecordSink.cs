@@ -5,10 +5,12 @@ using FlowSpike.Selection;
 namespace FlowSpike.Aggregation;
 
 /// <summary>
-/// The hot path after tokenizing: select blocked outbound records (docs/spec.md §1) and count them per (window, source).
+/// The hot path after tokenizing: select blocked outbound records (docs/spec.md §1) and count them per (window,
+/// source).
 /// A struct so the tokenizer's loop is specialised and inlined for it.
 /// </summary>
-internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to, int segment = 0) : IFlowSink
+internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to,
+    int segment = 0) : IFlowSink
 {
     private string _source = "";
     private long _line;
@@ -37,7 +39,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     {
         _line = lineNumber;
         accumulator.Diagnostics.Lines++;
-        accumulator.Diagnostics.AddMalformed(_source, segment, lineNumber, "line too long (no newline within the read buffer); skipped");
+        accumulator.Diagnostics.AddMalformed(_source, segment, lineNumber,
+            "line too long (no newline within the read buffer); skipped");
     }
 
     public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount)
@@ -58,7 +61,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             return; // blank line
         if (count != _fieldCount)
         {
-            accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found {count}");
+            accumulator.Diagnostics.AddMalformed(_source, segment, _line,
+                $"expected {_fieldCount} fields, found {count}");
             return;
         }
         accumulator.Mark(_start >= 0 ? Field(scratch.AsSpan(0, length), ends[..count], _start) : default);
@@ -106,7 +110,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         if (HasEmptyField(line, fieldEnds))
         {
             // A doubled or trailing blank: split on blank runs, this line has fewer fields than the layout.
-            accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
+            accumulator.Diagnostics.AddMalformed(_source, segment, _line,
+                $"expected {_fieldCount} fields, found fewer (empty field)");
             return;
         }
         // start stays text until the record passes the address tests: most REJECTs are inbound and never need it.
@@ -119,7 +124,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             _vpc >= 0 ? Field(line, fieldEnds, _vpc) : default);
     }
 
-    public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
+    public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start,
+        ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
     {
         _line++;
         accumulator.Diagnostics.Lines++;
@@ -133,7 +139,9 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
 
     /// <summary>docs/spec.md §1 on a REJECT record, then the count per (window, source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, bool typed = false)
+    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText,
+        long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc,
+            bool typed = false)
     {
         var diagnostics = accumulator.Diagnostics;
         UInt128 src6 = 0;
@@ -192,7 +200,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         {
             if (!TryEntityKey(srcText, src6, interfaceId, account, vpc, out key))
             {
-                diagnostics.AddMalformed(_source, segment, _line, "no interface-id to key the record by (entity keying: interface)");
+                diagnostics.AddMalformed(_source, segment, _line,
+                    "no interface-id to key the record by (entity keying: interface)");
                 return;
             }
         }
@@ -212,7 +221,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     /// The key of a record's entity beyond the seed's IPv4 source: an IPv6 source, an account/VPC/address triple, or an
     /// interface. Looked up by local bytes first, so only a thread's first sight of an entity builds its name.
     /// </summary>
-    private readonly bool TryEntityKey(ReadOnlySpan<byte> srcText, UInt128 src6, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, out uint key)
+    private readonly bool TryEntityKey(ReadOnlySpan<byte> srcText, UInt128 src6, ReadOnlySpan<byte> interfaceId,
+        ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, out uint key)
     {
         var kind = accumulator.Entities!.Kind;
         if (kind == EntityKind.Interface)
@@ -250,7 +260,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             return true;
         string address = src6 != 0 ? Ipv6Cidr.Format(src6) : System.Text.Encoding.ASCII.GetString(srcText);
         string name = kind == EntityKind.AccountVpcSrcIp
-            ? $"{(account.IsEmpty ? "-" : System.Text.Encoding.ASCII.GetString(account))}/{(vpc.IsEmpty ? "-" : System.Text.Encoding.ASCII.GetString(vpc))}/{address}"
+            ? $"{Part(account)}/{Part(vpc)}/{address}"
             : address;
         key = accumulator.AddEntity(local[..n], name);
         return true;
@@ -290,4 +300,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             end--;
         return line[begin..end];
     }
+
+    /// <summary>One part of an account+vpc key: the field's text, or "-" when the log has no such field.</summary>
+    private static string Part(ReadOnlySpan<byte> field) =>
+        field.IsEmpty ? "-" : System.Text.Encoding.ASCII.GetString(field);
 }

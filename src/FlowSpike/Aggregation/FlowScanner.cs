@@ -9,12 +9,14 @@ namespace FlowSpike.Aggregation;
 /// </summary>
 public static class FlowScanner
 {
-    public static ScanResult Scan(IReadOnlyList<InputFile> files, ScanOptions options, CancellationToken cancellation = default)
+    public static ScanResult Scan(IReadOnlyList<InputFile> files, ScanOptions options,
+        CancellationToken cancellation = default)
     {
         var selector = new BlockedOutboundSelector(options.Internal);
         // Window indexes are kept in 32 bits of the accumulator's key.
         if (options.To <= options.From || (options.To - options.From) / options.WindowSeconds >= uint.MaxValue)
-            throw new ArgumentException($"scan range [{options.From}, {options.To}) is empty or has too many windows of {options.WindowSeconds}s");
+            throw new ArgumentException($"scan range [{options.From}, {options.To}) is empty or has too many windows " +
+                $"of {options.WindowSeconds}s");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var items = Plan(files, options);
         if (options.Progress is { } progress)
@@ -70,7 +72,8 @@ public static class FlowScanner
                         worker.Accumulator.Diagnostics.Parsed - parsed);
                     if (ReadDelayForTests > 0)
                         Thread.Sleep(ReadDelayForTests);
-                    options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Accumulator.Diagnostics.Lines - lines);
+                    options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size,
+                        worker.Accumulator.Diagnostics.Lines - lines);
                 }
             }
             catch (Exception e)
@@ -106,7 +109,8 @@ public static class FlowScanner
         var items = new List<WorkItem>();
         foreach (var file in files)
         {
-            if (options.Threads < 2 || file.IsStdin || file.IsRemote || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
+            if (options.Threads < 2 || file.IsStdin || file.IsRemote || file.Length < 2 * options.SegmentBytes
+                || !IsPlainText(file, options, out var layout))
             {
                 items.Add(new WorkItem(file, 0, 0, long.MaxValue, null));
                 continue;
@@ -139,7 +143,8 @@ public static class FlowScanner
         var diagnostics = worker.Accumulator.Diagnostics;
         if (item.Layout is null && (options.SmallFileReads ?? SmallFileReader.Enabled)
             && worker.Files.TryOpenText(
-                item.File, options.Format, (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available)
+                item.File, options.Format,
+                    (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available)
                 is { } text)
         {
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
@@ -163,25 +168,29 @@ public static class FlowScanner
             switch (input.Format)
             {
                 case InputFormat.Json:
-                    JsonFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                    JsonFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode,
+                        worker.Buffer);
                     break;
                 case InputFormat.Parquet:
                     ParquetFlowReader.Read(input.Stream, item.File.Path, ref sink);
                     break;
                 default:
-                    TextFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                    TextFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode,
+                        worker.Buffer);
                     break;
             }
             diagnostics.Files++;
             diagnostics.Bytes += Math.Max(0, item.File.Length);
             return;
         }
-        using (var stream = new FileStream(item.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        using (var stream = new FileStream(item.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
+            FileOptions.SequentialScan))
         {
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To, item.Segment);
             try
             {
-                TextFlowReader.ReadSegment(stream, item.Start, item.End, item.File.Path, item.Layout, ref sink, options.Mode, worker.Buffer);
+                TextFlowReader.ReadSegment(stream, item.Start, item.End, item.File.Path, item.Layout, ref sink,
+                    options.Mode, worker.Buffer);
             }
             catch (IOException e)
             {
@@ -200,5 +209,6 @@ public static class FlowScanner
     }
 
     /// <summary>FLOWSPIKE_TEST_READ_DELAY_MS slows each file down so a test can watch the progress display.</summary>
-    private static readonly int ReadDelayForTests = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_READ_DELAY_MS"), out int ms) ? ms : 0;
+    private static readonly int ReadDelayForTests =
+        int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_READ_DELAY_MS"), out int ms) ? ms : 0;
 }

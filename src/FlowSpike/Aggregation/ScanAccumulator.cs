@@ -280,7 +280,8 @@ internal sealed class ScanAccumulator
 
     private static int[] ToInts(ulong[] values) => Array.ConvertAll(values, v => (int)v);
 
-    /// <summary>A counting sort of packed (entry, value) pairs into rows: row e is values[start[e]..start[e+1]).</summary>
+    /// <summary>A counting sort of packed (entry, value) pairs into rows: row e is
+    /// values[start[e]..start[e+1]).</summary>
     private static (int[] Start, ulong[] Values) Rows(LongSet set, int entries, int shift)
     {
         var start = new int[entries + 1];

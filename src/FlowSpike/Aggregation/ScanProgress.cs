@@ -1,6 +1,7 @@
 namespace FlowSpike.Aggregation;
 
-/// <summary>Live counters of a scan, updated by the workers as each file (or segment) finishes; read by a progress display.</summary>
+/// <summary>Live counters of a scan, updated by the workers as each file (or segment) finishes; read by a progress
+/// display.</summary>
 public sealed class ScanProgress
 {
     private long _itemsDone, _bytesDone, _lines;

@@ -24,7 +24,8 @@ public sealed class WindowPartial(long windowSeconds)
     public void Merge(WindowPartial other)
     {
         if (other.WindowSeconds != WindowSeconds)
-            throw new InvalidOperationException($"cannot merge partials of {other.WindowSeconds}s and {WindowSeconds}s windows");
+            throw new InvalidOperationException($"cannot merge partials of {other.WindowSeconds}s and " +
+                $"{WindowSeconds}s windows");
         foreach (var (window, sources) in other.Windows)
         {
             var mine = GetWindow(window);

@@ -25,7 +25,9 @@ public static class WindowStep
         long counted = 0;
         // Hosts silent now: in the seed's model only those whose latestCount was set change (it becomes null);
         // a model that learns from quiet windows steps every host.
-        IEnumerable<uint> silent = model.UpdatesSilentHosts ? [.. table.Rows.Select(r => r.Src)] : table.SourcesWithLatest;
+        IEnumerable<uint> silent = model.UpdatesSilentHosts
+            ? [.. table.Rows.Select(r => r.Src)]
+            : table.SourcesWithLatest;
         foreach (uint src in silent)
         {
             if (sources.ContainsKey(src))
@@ -54,7 +56,9 @@ public static class WindowStep
             {
                 WindowStart = windowStart,
                 WindowEnd = windowEnd,
-                SrcIp = table.Names.Kind == Selection.EntityKind.AccountVpcSrcIp ? Selection.EntityRegistry.AddressOf(name) : name,
+                SrcIp = table.Names.Kind == Selection.EntityKind.AccountVpcSrcIp
+                    ? Selection.EntityRegistry.AddressOf(name)
+                    : name,
                 Entity = table.Names.IsIpv4Keyed ? null : name,
                 Accounts = Sorted(stats.Accounts),
                 BlockedConnections = stats.Count,
@@ -77,7 +81,8 @@ public static class WindowStep
         }
         table.ReplaceSourcesWithLatest(withLatest);
         alerts.Sort((a, b) => string.CompareOrdinal(a.Host, b.Host));
-        return new WindowResult(windowStart, windowEnd, changed, alerts, sources.Count, counted, suppressed) { Scores = scores };
+        return new WindowResult(windowStart, windowEnd, changed, alerts, sources.Count, counted,
+            suppressed) { Scores = scores };
     }
 
     private static string[] Sorted(HashSet<string>? values)

@@ -12,7 +12,8 @@ public sealed class BlockedOutboundSelector(CidrSet internalNetworks)
     public static bool IsReject(ReadOnlySpan<byte> action) =>
         action.Length == 6 && action.SequenceEqual("REJECT"u8);
 
-    /// <summary>Destination test. Returns the kind of destination, or <see cref="DestinationKind.None"/> when it must not count.</summary>
+    /// <summary>Destination test. Returns the kind of destination, or <see cref="DestinationKind.None"/> when it must
+    /// not count.</summary>
     public DestinationKind ClassifyDestination(ReadOnlySpan<byte> dst, out uint ipv4)
     {
         if (Ipv4.TryParse(dst, out ipv4))

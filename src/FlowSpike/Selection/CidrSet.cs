@@ -61,7 +61,8 @@ public sealed class CidrSet
 
     public bool IsEmpty => _masks.Length == 0 && Ipv6Networks.Count == 0;
 
-    /// <summary>Parses IPv4 and IPv6 networks alike; a bad one throws a <see cref="FormatException"/> naming it.</summary>
+    /// <summary>Parses IPv4 and IPv6 networks alike; a bad one throws a <see cref="FormatException"/> naming
+    /// it.</summary>
     public static CidrSet Parse(IEnumerable<string> cidrs)
     {
         var v4 = new List<Ipv4Cidr>();

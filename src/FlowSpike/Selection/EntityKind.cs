@@ -6,7 +6,8 @@ public enum EntityKind
     /// <summary>The source address (the seed): the same private IP in two accounts shares one baseline.</summary>
     SrcIp,
 
-    /// <summary>Account, VPC and source address: overlapping private ranges in different accounts or VPCs stay apart.</summary>
+    /// <summary>Account, VPC and source address: overlapping private ranges in different accounts or VPCs stay
+    /// apart.</summary>
     AccountVpcSrcIp,
 
     /// <summary>The network interface (ENI): follows a workload across address changes.</summary>

@@ -9,7 +9,8 @@ namespace FlowSpike.Selection;
 /// </summary>
 public sealed class EntityRegistry(EntityKind kind)
 {
-    /// <summary>With src_ip keys, IPv6 sources are numbered in 240.0.0.0/4, which IPv4 reserves and no host uses.</summary>
+    /// <summary>With src_ip keys, IPv6 sources are numbered in 240.0.0.0/4, which IPv4 reserves and no host
+    /// uses.</summary>
     public const uint FirstIpv6Key = 0xF000_0000;
 
     private readonly Lock _gate = new();
@@ -87,7 +88,8 @@ public sealed class EntityRegistry(EntityKind kind)
         lock (_gate)
         {
             if (key != FirstKey + (uint)_names.Count)
-                throw new InvalidOperationException($"entity key {key} out of order (expected {FirstKey + (uint)_names.Count})");
+                throw new InvalidOperationException($"entity key {key} out of order (expected " +
+                    $"{FirstKey + (uint)_names.Count})");
             _names.Add(name);
             _keys.Add(name, key);
             Saved = _names.Count;

@@ -16,7 +16,8 @@ public readonly record struct Ipv4Cidr(uint Network, int PrefixLength)
         int slash = t.IndexOf('/');
         string addr = slash < 0 ? t : t[..slash];
         int prefix = 32;
-        if (slash >= 0 && (!int.TryParse(t.AsSpan(slash + 1), System.Globalization.NumberStyles.None, null, out prefix) || prefix > 32))
+        if (slash >= 0 && (!int.TryParse(t.AsSpan(slash + 1), System.Globalization.NumberStyles.None, null,
+            out prefix) || prefix > 32))
         {
             error = $"'{text}' has an invalid prefix length (expected /0 to /32)";
             return false;

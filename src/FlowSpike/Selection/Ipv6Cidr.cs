@@ -21,7 +21,8 @@ public readonly record struct Ipv6Cidr(UInt128 Network, int PrefixLength)
         int slash = t.IndexOf('/');
         string addr = slash < 0 ? t : t[..slash];
         int prefix = 128;
-        if (slash >= 0 && (!int.TryParse(t.AsSpan(slash + 1), System.Globalization.NumberStyles.None, null, out prefix) || prefix > 128))
+        if (slash >= 0 && (!int.TryParse(t.AsSpan(slash + 1), System.Globalization.NumberStyles.None, null,
+            out prefix) || prefix > 128))
         {
             error = $"'{text}' has an invalid prefix length (expected /0 to /128)";
             return false;

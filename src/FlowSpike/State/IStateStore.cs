@@ -22,8 +22,10 @@ public interface IStateStore : IOutbox, IDisposable
     /// <summary>The window starts in [from, to) that were applied by detection since the last baseline.</summary>
     IReadOnlySet<long> AppliedWindows(long from, long to);
 
-    /// <summary>Replaces the lookup with a new baseline and moves the committed mark to <paramref name="to"/>.</summary>
-    void ReplaceBaseline(IReadOnlyCollection<BaselineRow> rows, long from, long to, long spanSeconds, IReadOnlyList<HistoryRow>? history = null);
+    /// <summary>Replaces the lookup with a new baseline and moves the committed mark to <paramref
+    /// name="to"/>.</summary>
+    void ReplaceBaseline(IReadOnlyCollection<BaselineRow> rows, long from, long to, long spanSeconds,
+        IReadOnlyList<HistoryRow>? history = null);
 
     /// <summary>Replaces the lookup with imported rows; the committed mark is kept.</summary>
     void ImportLookup(IReadOnlyCollection<BaselineRow> rows);

@@ -20,7 +20,8 @@ public static class LookupCsv
     /// <summary>Writes the rows sorted by name; <paramref name="names"/> names keys beyond IPv4 sources.</summary>
     public static void Write(IEnumerable<BaselineRow> rows, TextWriter writer, EntityRegistry? names = null)
     {
-        var ordered = rows.Select(r => (Ip: names is null ? r.SrcIp : names.NameOf(r.Src), Row: r)).OrderBy(r => r.Ip, StringComparer.Ordinal).ToList();
+        var ordered = rows.Select(r => (Ip: names is null ? r.SrcIp : names.NameOf(r.Src), Row: r)).OrderBy(r => r.Ip,
+            StringComparer.Ordinal).ToList();
         bool withState = ordered.Exists(r => r.Row.ModelState is not null);
         writer.Write(Header);
         if (withState)
@@ -72,7 +73,8 @@ public static class LookupCsv
         for (int i = 0; i < names.Count; i++)
         {
             if (!Columns.Contains(names[i]) && names[i] != StateColumn)
-                throw new FormatException($"{source}: line 1: unknown column '{names[i]}'; expected the columns {Header}");
+                throw new FormatException($"{source}: line 1: unknown column '{names[i]}'; expected the columns " +
+                    $"{Header}");
             if (!position.TryAdd(names[i], i))
                 throw new FormatException($"{source}: line 1: column '{names[i]}' appears twice");
         }
@@ -90,7 +92,8 @@ public static class LookupCsv
                 continue;
             var f = SplitCsv(line, source, lineNumber);
             if (f.Count != names.Count)
-                throw new FormatException($"{source}: line {lineNumber}: expected {names.Count} fields, found {f.Count}");
+                throw new FormatException($"{source}: line {lineNumber}: expected {names.Count} fields, found " +
+                    $"{f.Count}");
             string ip = f[position["src_ip"]];
             if (!TryKey(ip, entities, out uint src))
                 throw new FormatException(entities is { IsIpv4Keyed: false }
@@ -104,7 +107,8 @@ public static class LookupCsv
                 ParseLong(f[position["numDataPoints"]], "numDataPoints", source, lineNumber),
                 ParseDouble(f[position["avgBlockedConnections"]], "avgBlockedConnections", source, lineNumber),
                 ParseDouble(f[position["stdevBlockedConnections"]], "stdevBlockedConnections", source, lineNumber),
-                position.TryGetValue(StateColumn, out int stateAt) ? ParseState(f[stateAt], source, lineNumber) : null));
+                position.TryGetValue(StateColumn, out int stateAt) ? ParseState(f[stateAt], source,
+                    lineNumber) : null));
         }
         return rows;
     }
@@ -116,7 +120,8 @@ public static class LookupCsv
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) && v >= 0)
             return v;
         // Splunk may write a whole number as "6.0".
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= 0 && d == Math.Floor(d) && d < 9e15)
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture,
+            out double d) && d >= 0 && d == Math.Floor(d) && d < 9e15)
             return (long)d;
         throw new FormatException($"{source}: line {line}: {column} '{text}' is not a non-negative whole number");
     }

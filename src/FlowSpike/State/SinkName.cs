@@ -21,7 +21,8 @@ public static class SinkName
         return type + ":" + origin + (secret ? Hidden + ShortHash(target) : "");
     }
 
-    /// <summary>A stored name from before names were redacted ("webhook:https://host/path") in its redacted form.</summary>
+    /// <summary>A stored name from before names were redacted ("webhook:https://host/path") in its redacted
+    /// form.</summary>
     public static string Redact(string stored)
     {
         if (stored.Contains(Hidden, StringComparison.Ordinal))
@@ -43,7 +44,8 @@ public static class SinkName
     /// <summary>Removes every spelling of a secret URL from a message (exception texts may quote it).</summary>
     public static string Scrub(string message, Uri url, string name)
     {
-        foreach (string? s in new[] { url.OriginalString, url.AbsoluteUri, url.PathAndQuery.Length > 1 ? url.PathAndQuery : null })
+        foreach (string? s in new[] { url.OriginalString, url.AbsoluteUri,
+            url.PathAndQuery.Length > 1 ? url.PathAndQuery : null })
         {
             if (!string.IsNullOrEmpty(s))
                 message = message.Replace(s, name, StringComparison.Ordinal);
