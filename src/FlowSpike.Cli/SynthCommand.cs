@@ -79,7 +79,7 @@ internal static class SynthCommand
         var scenario = new Option<string?>("--scenario")
         {
             Description = "Instead of the benchmark, one small " +
-            "labelled scenario per weakness of the seed: " + string.Join(", ",
+            "labelled scenario per weakness of the ESCU search: " + string.Join(", ",
                 WeaknessScenario.Names)
                     + " (10 days from 2026-10-01, in DIR/flows.log); or zoo, every host behaviour at once (21 days " +
                         "from 2026-10-05, with hosts.csv and oracle.csv).",

@@ -151,7 +151,7 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             bool colon = srcText.IndexOf((byte)':') >= 0;
             if (!srcText.IsEmpty && !(srcText.Length == 1 && srcText[0] == (byte)'-') && !colon)
                 diagnostics.AddMalformed(_source, segment, _line, "srcaddr is not an IP address");
-            // Beyond the seed: IPv6 sources inside IPv6 internal networks count.
+            // Beyond the ESCU search: IPv6 sources inside IPv6 internal networks count.
             if (!colon || !selector.Internal.HasIpv6 || accumulator.Entities is null)
                 return;
             if (!Ipv6.TryParse(srcText, out src6))
@@ -218,7 +218,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     }
 
     /// <summary>
-    /// The key of a record's entity beyond the seed's IPv4 source: an IPv6 source, an account/VPC/address triple, or an
+    /// The key of a record's entity beyond the ESCU search's IPv4 source: an IPv6 source, an account/VPC/address
+    /// triple, or an
     /// interface. Looked up by local bytes first, so only a thread's first sight of an entity builds its name.
     /// </summary>
     private readonly bool TryEntityKey(ReadOnlySpan<byte> srcText, UInt128 src6, ReadOnlySpan<byte> interfaceId,

@@ -193,7 +193,7 @@ internal sealed class ScanAccumulator
     /// <summary>Counts one record; returns the entry so details can be attached.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Add(long start, uint src) =>
-        // src is an IPv4 address or, beyond the seed's keying, an entity key.
+        // src is an IPv4 address or, beyond the ESCU search's keying, an entity key.
         _table.Increment((WindowOf(start) << 32) | src);
 
     public void AddDestination(int entry, DestinationKind kind, uint ipv4, ReadOnlySpan<byte> text)

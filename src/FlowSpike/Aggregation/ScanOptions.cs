@@ -12,7 +12,7 @@ public sealed record ScanOptions
     public CidrSet Internal { get; init; } = CidrSet.Default;
     /// <summary>
     /// Numbers hosts that are not plain IPv4 sources (IPv6 sources, account/VPC/address triples, interfaces); null keys
-    /// by IPv4 source only, as the seed does, and skips IPv6 sources.
+    /// by IPv4 source only, as the ESCU search does, and skips IPv6 sources.
     /// </summary>
     public EntityRegistry? Entities { get; init; }
     /// <summary>Keep distinct destinations and interfaces per (window, source); detection needs them, the baseline does

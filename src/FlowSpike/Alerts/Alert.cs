@@ -1,7 +1,7 @@
 namespace FlowSpike.Alerts;
 
 /// <summary>
-/// One spiking host in one window, with the evidence the seed's final stats produce (docs/spec.md §3.5) and the
+/// One spiking host in one window, with the evidence the ESCU search's final stats produce (docs/spec.md §3.5) and the
 /// updated baseline values the test used.
 /// </summary>
 public sealed record Alert
@@ -15,7 +15,7 @@ public sealed record Alert
     /// null.</summary>
     public string? Entity { get; init; }
 
-    /// <summary>What the baseline belongs to: the entity, or the source address in the seed's keying.</summary>
+    /// <summary>What the baseline belongs to: the entity, or the source address in the ESCU search's keying.</summary>
     public string Host => Entity ?? SrcIp;
     public required long BlockedConnections { get; init; }
     public required IReadOnlyList<string> BlockedDestIps { get; init; }
@@ -31,11 +31,12 @@ public sealed record Alert
 
     /// <summary>
     /// The model's own evidence (expected count for this window, dispersion, tail probability, rule, severity); null
-    /// for the seed's model, whose alerts stay exactly the seed's.
+    /// for the ESCU search's model, whose alerts stay exactly the ESCU search's.
     /// </summary>
     public Baseline.SpikeEvidence? Evidence { get; init; }
 
-    /// <summary>Context added after the test, such as a likely policy rollout; empty in the seed's mode.</summary>
+    /// <summary>Context added after the test, such as a likely policy rollout; empty in the ESCU search's
+    /// mode.</summary>
     public IReadOnlyList<string> Annotations { get; init; } = [];
 
     /// <summary>With rollout grouping, the hosts this one alert stands for (itself included); empty

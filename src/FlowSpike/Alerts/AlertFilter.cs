@@ -2,7 +2,8 @@ using FlowSpike.Selection;
 namespace FlowSpike.Alerts;
 
 /// <summary>
-/// The seed's filter macro as configuration: an alert is suppressed when its source is allow-listed, or when every
+/// The ESCU search's filter macro as configuration: an alert is suppressed when its source is allow-listed, or when
+/// every
 /// destination it was blocked to is allow-listed. Suppression never changes the baseline.
 /// </summary>
 public sealed record AlertFilter

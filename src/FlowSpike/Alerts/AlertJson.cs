@@ -34,7 +34,8 @@ public static class AlertJson
             w.WriteString("model", alert.Model);
             if (alert.Evidence is { } ev)
             {
-                // Only the models beyond the seed carry evidence, so the seed's lines stay exactly as they were.
+                // Only the models beyond the ESCU search carry evidence, so the ESCU search's lines stay exactly as
+                // they were.
                 w.WriteNumber("expected_count", ev.Expected);
                 w.WriteNumber("dispersion", ev.Dispersion);
                 w.WriteNumber("tail_probability", ev.TailProbability);

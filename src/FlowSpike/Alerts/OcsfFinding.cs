@@ -8,7 +8,8 @@ namespace FlowSpike.Alerts;
 
 /// <summary>
 /// An alert as an OCSF 1.8.0 Detection Finding (class 2004): the observed count against the baseline in
-/// anomaly_analyses, the host and its interfaces as resources, the destinations as observables, the seed's kill-chain
+/// anomaly_analyses, the host and its interfaces as resources, the destinations as observables, the ESCU search's
+/// kill-chain
 /// phase as MITRE ATT&amp;CK Command and Control (TA0011), and a finding uid stable per (window, source).
 /// </summary>
 public static class OcsfFinding
@@ -40,7 +41,8 @@ public static class OcsfFinding
             w.WriteString("class_name", "Detection Finding");
             w.WriteNumber("type_uid", 200401);
             w.WriteString("type_name", "Detection Finding: Create");
-            // The seed's model has no tail probability: its findings stay Medium. The others grade by their tail.
+            // The ESCU search's model has no tail probability: its findings stay Medium. The others grade by their
+            // tail.
             var (severityId, severity) = alert.Evidence?.Severity switch
             {
                 "low" => (2, "Low"),

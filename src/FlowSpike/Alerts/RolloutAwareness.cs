@@ -3,7 +3,8 @@ using FlowSpike.Aggregation;
 namespace FlowSpike.Alerts;
 
 /// <summary>
-/// The seed's own main false positive: administrators roll out a new block policy and many hosts spike at once. When
+/// The ESCU search's own main false positive: administrators roll out a new block policy and many hosts spike at once.
+/// When
 /// at least <see cref="MinHosts"/> hosts of one AWS account spike in a window, and they are at least
 /// <see cref="Share"/> of the account's active hosts, their alerts are annotated as a likely policy change. With
 /// <see cref="Group"/>, they become one alert per account instead of N pages.

@@ -2,7 +2,7 @@ namespace FlowSpike.Alerts;
 
 /// <summary>
 /// Throttling as an alerting rule does it: after an alert, the same key stays quiet for <see cref="WindowSeconds"/>
-/// (the original rule used src_ip and 14400 s). Off by default, as the seed search itself suppresses nothing. The
+/// (the original rule used src_ip and 14400 s). Off by default, as the ESCU search itself suppresses nothing. The
 /// marks live in the state, so a restart does not re-alert.
 /// </summary>
 public sealed record Suppression(long WindowSeconds, SuppressionKey Key = SuppressionKey.SrcIp)

@@ -11,7 +11,8 @@ namespace FlowSpike.Detection;
 public static class BaselineReplay
 {
     /// <summary>
-    /// A model's baseline of the buckets in [from, to): the seed's support search for the splunk model, a replay for
+    /// A model's baseline of the buckets in [from, to): the ESCU search's support search for the splunk model, a replay
+    /// for
     /// the models that learn on their own. The baseline seeds every host it saw, so <paramref name="rules"/>'
     /// auto-learn does not apply to it. Local runs and cluster shards build alike.
     /// </summary>

@@ -23,7 +23,7 @@ public static class WindowStep
         var alerts = new List<Alert>();
         int suppressed = 0;
         long counted = 0;
-        // Hosts silent now: in the seed's model only those whose latestCount was set change (it becomes null);
+        // Hosts silent now: in the ESCU search's model only those whose latestCount was set change (it becomes null);
         // a model that learns from quiet windows steps every host.
         IEnumerable<uint> silent = model.UpdatesSilentHosts
             ? [.. table.Rows.Select(r => r.Src)]

@@ -12,13 +12,13 @@ public sealed record AlertPolicy
     public Suppression Suppression { get; init; } = Suppression.None;
     public bool KeepHistory { get; init; } = true;
     public long HistoryRetentionSeconds { get; init; } = 90 * 86400L;
-    /// <summary>splunk (the seed, exact) or recommended.</summary>
+    /// <summary>splunk (the ESCU search, exact) or recommended.</summary>
     public string Model { get; init; } = SplunkModel.ModelName;
-    /// <summary>Annotates alerts when many hosts of one account spike together; null is off (the seed's
+    /// <summary>Annotates alerts when many hosts of one account spike together; null is off (the ESCU search's
     /// mode).</summary>
     public RolloutAwareness? Rollout { get; init; }
 
-    /// <summary>The rules of the models beyond the seed (null: the recommendation); the splunk model has
+    /// <summary>The rules of the models beyond the ESCU search (null: the recommendation); the splunk model has
     /// none.</summary>
     public RecommendedSettings? Rules { get; init; }
 

@@ -14,7 +14,8 @@ public sealed record DetectRequest
     public bool AllowEmptyWindows { get; init; }
 
     /// <summary>
-    /// Detect with a window other than the baseline's span (the seed allows it; its counts then compare buckets of
+    /// Detect with a window other than the baseline's span (the ESCU search allows it; its counts then compare buckets
+    /// of
     /// different sizes). Without it such a request is refused.
     /// </summary>
     public bool AllowSpanMismatch { get; init; }

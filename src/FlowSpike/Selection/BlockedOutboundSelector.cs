@@ -2,7 +2,8 @@ namespace FlowSpike.Selection;
 
 /// <summary>
 /// docs/spec.md §1: REJECT, IPv4 source inside an internal network, destination a valid IP outside them. With IPv6
-/// internal networks (beyond the seed), IPv6 sources inside them count too and IPv6 destinations inside them do not.
+/// internal networks (beyond the ESCU search), IPv6 sources inside them count too and IPv6 destinations inside them do
+/// not.
 /// Works on the raw field bytes so the scan never builds strings.
 /// </summary>
 public sealed class BlockedOutboundSelector(CidrSet internalNetworks)

@@ -56,7 +56,7 @@ public sealed class CidrSet
 
     public IReadOnlyList<Ipv6Cidr> Ipv6Networks { get; }
 
-    /// <summary>Whether IPv6 sources can be internal at all (the seed ignores IPv6).</summary>
+    /// <summary>Whether IPv6 sources can be internal at all (the ESCU search ignores IPv6).</summary>
     public bool HasIpv6 => Ipv6Networks.Count > 0;
 
     public bool IsEmpty => _masks.Length == 0 && Ipv6Networks.Count == 0;

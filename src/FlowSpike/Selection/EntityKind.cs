@@ -3,7 +3,8 @@ namespace FlowSpike.Selection;
 /// <summary>What one baseline is kept for (`--entity`).</summary>
 public enum EntityKind
 {
-    /// <summary>The source address (the seed): the same private IP in two accounts shares one baseline.</summary>
+    /// <summary>The source address (the ESCU search): the same private IP in two accounts shares one
+    /// baseline.</summary>
     SrcIp,
 
     /// <summary>Account, VPC and source address: overlapping private ranges in different accounts or VPCs stay

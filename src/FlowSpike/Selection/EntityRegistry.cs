@@ -3,7 +3,8 @@ using System.Globalization;
 namespace FlowSpike.Selection;
 
 /// <summary>
-/// Names the hosts a state keeps baselines for. An IPv4 source in the seed's keying is its own 32-bit key; any other
+/// Names the hosts a state keeps baselines for. An IPv4 source in the ESCU search's keying is its own 32-bit key; any
+/// other
 /// entity (an IPv6 source, an account/VPC/address triple, an interface) gets the next number here, and the state stores
 /// the numbers with its rows. Thread-safe: scan threads add while they count.
 /// </summary>
@@ -19,7 +20,7 @@ public sealed class EntityRegistry(EntityKind kind)
 
     public EntityKind Kind { get; } = kind;
 
-    /// <summary>The seed's keying, where every key is an IPv4 address unless IPv6 sources were added.</summary>
+    /// <summary>The ESCU search's keying, where every key is an IPv4 address unless IPv6 sources were added.</summary>
     public bool IsIpv4Keyed => Kind == EntityKind.SrcIp;
 
     public uint FirstKey => IsIpv4Keyed ? FirstIpv6Key : 1;

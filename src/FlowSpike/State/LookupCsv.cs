@@ -12,7 +12,8 @@ public static class LookupCsv
 {
     public const string Header = "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections";
 
-    /// <summary>Models beyond the seed add their per-host state (base64), so an export imports back whole.</summary>
+    /// <summary>Models beyond the ESCU search add their per-host state (base64), so an export imports back
+    /// whole.</summary>
     public const string StateColumn = "modelState";
 
     private static readonly string[] Columns = Header.Split(',');

@@ -6,7 +6,7 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Core;
 
-/// <summary>Entity keys beyond the seed's IPv4 source (--entity, IPv6 internal ranges): naming, counting,
+/// <summary>Entity keys beyond the ESCU search's IPv4 source (--entity, IPv6 internal ranges): naming, counting,
 /// state.</summary>
 public class EntityKeyTests
 {
@@ -76,7 +76,7 @@ public class EntityKeyTests
             lines.Add(T0 + h * 3600, "10.0.0.5", "198.51.100.2", count: 2, account: "222222222222");
         }
         using var dir = new TempDir();
-        // The seed's key merges them: 12 an hour.
+        // The ESCU search's key merges them: 12 an hour.
         var merged = Baseline("splunk", null, lines.ToString(), dir);
         Assert.Equal(["10.0.0.5"], merged.Select(x => x.Name));
         Assert.Equal(12, merged[0].Row.Avg);

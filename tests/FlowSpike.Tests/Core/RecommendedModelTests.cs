@@ -92,7 +92,7 @@ public class RecommendedModelTests
     }
 
     [Fact]
-    public void Without_auto_learn_a_new_host_waits_for_a_baseline_as_in_the_seed()
+    public void Without_auto_learn_a_new_host_waits_for_a_baseline_as_in_the_escu_search()
     {
         var model = new RecommendedModel(new RecommendedSettings { AutoLearn = false });
         var step = model.Step(null, 1, 500, T0);
@@ -282,7 +282,7 @@ public class RecommendedModelTests
             .Run(SynthData.From, SynthData.BaselineEnd, SynthData.End, NullRunLog.Instance).ToDictionary(r => r.Model);
         var splunk = rows["splunk"];
         var recommended = rows["recommended"];
-        Assert.True(splunk.FalsePositives > 0, "the benchmark should show the seed's false alerts");
+        Assert.True(splunk.FalsePositives > 0, "the benchmark should show the ESCU search's false alerts");
         Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives,
             $"false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");
         Assert.True(recommended.Recall >= splunk.Recall,

@@ -7,7 +7,7 @@ namespace FlowSpike.Tests.Core;
 
 /// <summary>
 /// Issue 7's bar on each weakness scenario `flowspike synth --scenario` writes: the recommended model raises at most
-/// half the seed's false alerts, at equal or better recall.
+/// half the ESCU search's false alerts, at equal or better recall.
 /// </summary>
 public class ScenarioEvaluationTests
 {
@@ -26,7 +26,7 @@ public class ScenarioEvaluationTests
             Labels = dir.File("labels.csv"), Models = ["splunk", "recommended"] })
             .Run(start, start + 7 * 86400, start + 10 * 86400, NullRunLog.Instance).ToDictionary(r => r.Model);
         var (splunk, recommended) = (rows["splunk"], rows["recommended"]);
-        Assert.True(splunk.FalsePositives + splunk.Missed > 0, $"{scenario}: the seed should show its weakness");
+        Assert.True(splunk.FalsePositives + splunk.Missed > 0, $"{scenario}: the ESCU search should show its weakness");
         Assert.True(recommended.FalsePositives * 2 <= splunk.FalsePositives,
             $"{scenario}: false alerts: recommended {recommended.FalsePositives}, splunk {splunk.FalsePositives}");
         Assert.True(recommended.Recall >= splunk.Recall,

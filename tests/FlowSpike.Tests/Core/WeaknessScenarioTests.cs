@@ -6,7 +6,8 @@ using FlowSpike.Tests.Support;
 namespace FlowSpike.Tests.Core;
 
 /// <summary>
-/// The seed's known weaknesses, one hand-made scenario each, run through both models. Each scenario's expectations
+/// The ESCU search's known weaknesses, one hand-made scenario each, run through both models. Each scenario's
+/// expectations
 /// follow from the rules in docs/models.md, not from the code's output.
 /// </summary>
 public class WeaknessScenarioTests
@@ -21,7 +22,8 @@ public class WeaknessScenarioTests
     {
         string input = dir.Write($"{model}.log", lines.ToString());
         string state = dir.File($"{model}.db"), alerts = dir.File($"{model}.jsonl");
-        // Each model with its own defaults, as the CLI sets them: the models beyond the seed count IPv6 unique local
+        // Each model with its own defaults, as the CLI sets them: the models beyond the ESCU search count IPv6 unique
+        // local
         // sources.
         var inputs = new InputOptions { Inputs = [input] }.ForModel(model);
         using (var store = SqliteStateStore.Open(state, model))
@@ -44,10 +46,10 @@ public class WeaknessScenarioTests
     }
 
     [Fact]
-    public void The_same_address_in_two_accounts_hides_a_spike_from_the_seed_but_not_from_recommended()
+    public void The_same_address_in_two_accounts_hides_a_spike_from_the_escu_search_but_not_from_recommended()
     {
         // Account A's 10.0.0.5 is a busy, erratic server (10 to 60 an hour); account B's 10.0.0.5 blocks one an hour
-        // and then 31 in one hour. Merged (the seed's key) that hour is 40 + 31 = 71, under the merged threshold
+        // and then 31 in one hour. Merged (the ESCU search's key) that hour is 40 + 31 = 71, under the merged threshold
         // (mean ≈ 36 + 3 x 14.7 ≈ 80); apart, B's 31 is far above its mean of 1.
         const int spikeHour = BaselineHours + 12;
         var lines = new FlowLines();
@@ -67,9 +69,9 @@ public class WeaknessScenarioTests
     }
 
     [Fact]
-    public void A_nightly_job_pages_the_seed_every_night_but_not_recommended()
+    public void A_nightly_job_pages_the_escu_search_every_night_but_not_recommended()
     {
-        // One blocked connection an hour, and 60 at 02:00 every night. The seed's baseline: mean (23 + 60) / 24
+        // One blocked connection an hour, and 60 at 02:00 every night. The ESCU search's baseline: mean (23 + 60) / 24
         // ≈ 3.5, deviation ≈ 11.8; each detection night the updated threshold is ≈ 3.5 + 3 x 12 ≈ 40 < 60.
         var lines = new FlowLines();
         for (int h = 0; h < BaselineHours + 72; h++)
@@ -82,7 +84,7 @@ public class WeaknessScenarioTests
     }
 
     [Fact]
-    public void An_ipv6_host_is_invisible_to_the_seed_and_caught_by_recommended()
+    public void An_ipv6_host_is_invisible_to_the_escu_search_and_caught_by_recommended()
     {
         var lines = new FlowLines();
         for (int h = 0; h < BaselineHours + 24; h++)
@@ -94,10 +96,10 @@ public class WeaknessScenarioTests
     }
 
     [Fact]
-    public void A_noisy_low_rate_host_pages_the_seed_but_not_recommended()
+    public void A_noisy_low_rate_host_pages_the_escu_search_but_not_recommended()
     {
         // One or two blocked connections every third hour (mean 1.5, deviation 0.5 over active hours), and four
-        // twice during detection: the seed's threshold there is about 3.
+        // twice during detection: the ESCU search's threshold there is about 3.
         var lines = new FlowLines();
         for (int h = 0; h < BaselineHours + 72; h += 3)
         {
