@@ -19,6 +19,14 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     {
         _source = source;
         _line = firstLine - 1;
+        UseLayout(layout);
+    }
+
+    /// <summary>True once a header line inside the source changed the layout (see <see cref="TryFollowHeader"/>).</summary>
+    public bool LayoutChanged { get; private set; }
+
+    private void UseLayout(FlowLayout layout)
+    {
         _fieldCount = layout.FieldCount;
         _src = layout.SrcAddr;
         _dst = layout.DstAddr;
@@ -46,6 +54,10 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         accumulator.Diagnostics.Lines++;
         if (fieldCount == _fieldCount)
         {
+            // A header line with as many fields as the layout names a field where the action is: check it only then.
+            var action = Field(line, fieldEnds, _action);
+            if (action.Length > 0 && action[0] is >= (byte)'a' and <= (byte)'z' && TryFollowHeader(line))
+                return;
             accumulator.Mark(_start >= 0 ? Field(line, fieldEnds, _start) : default);
             Process(line, fieldEnds);
             return;
@@ -58,11 +70,31 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             return; // blank line
         if (count != _fieldCount)
         {
+            if (TryFollowHeader(line))
+                return;
             accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found {count}");
             return;
         }
         accumulator.Mark(_start >= 0 ? Field(scratch.AsSpan(0, length), ends[..count], _start) : default);
         Process(scratch.AsSpan(0, length), ends[..count]);
+    }
+
+    /// <summary>
+    /// A header line inside a source (a new flow log took over the same object, say after an org-wide rule replaced
+    /// the old one): the records after it are read in its layout. False for any other line.
+    /// </summary>
+    private bool TryFollowHeader(ReadOnlySpan<byte> line)
+    {
+        if (!FlowLayout.LooksLikeHeader(line))
+            return false;
+        if (!FlowLayout.TryFromHeader(line, out var layout, out string? error))
+        {
+            accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"unusable header: {error}");
+            return true;
+        }
+        UseLayout(layout!);
+        LayoutChanged = true;
+        return true;
     }
 
     /// <summary>Copies the line with every run of blanks turned into one space; returns the field count.</summary>

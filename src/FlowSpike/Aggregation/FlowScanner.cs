@@ -11,12 +11,31 @@ public static class FlowScanner
 {
     public static ScanResult Scan(IReadOnlyList<InputFile> files, ScanOptions options, CancellationToken cancellation = default)
     {
+        var whole = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var changed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            var result = Scan(files, options, whole, changed, cancellation);
+            // A header line inside a split file changes the layout of the segments after it, which were read with the
+            // file's first header: read such a file again as one piece (rare: only an uncompressed file over twice
+            // SegmentBytes whose flow log was replaced mid-file).
+            if (changed.IsEmpty)
+                return result;
+            whole.UnionWith(changed.Keys);
+            options.Progress?.Restart();
+        }
+    }
+
+    private static ScanResult Scan(
+        IReadOnlyList<InputFile> files, ScanOptions options, HashSet<string> whole,
+        System.Collections.Concurrent.ConcurrentDictionary<string, bool> changed, CancellationToken cancellation)
+    {
         var selector = new BlockedOutboundSelector(options.Internal);
         // Window indexes are kept in 32 bits of the accumulator's key.
         if (options.To <= options.From || (options.To - options.From) / options.WindowSeconds >= uint.MaxValue)
             throw new ArgumentException($"scan range [{options.From}, {options.To}) is empty or has too many windows of {options.WindowSeconds}s");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var items = Plan(files, options);
+        var items = Plan(files, options, whole);
         if (options.Progress is { } progress)
         {
             progress.TotalItems = items.Count;
@@ -32,7 +51,7 @@ public static class FlowScanner
                 new ScanAccumulator(
                     options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
                 new byte[options.BufferSize]);
-        RunWorkers(items, workers, options, selector, cancellation);
+        RunWorkers(items, workers, options, selector, changed, cancellation);
         // Merge the workers' numeric tables, then build the one partial.
         foreach (var worker in workers)
             worker.Accumulator.FlushMarks();
@@ -51,7 +70,7 @@ public static class FlowScanner
     /// </summary>
     private static void RunWorkers(
         List<WorkItem> items, Worker[] workers, ScanOptions options, BlockedOutboundSelector selector,
-        CancellationToken cancellation)
+        System.Collections.Concurrent.ConcurrentDictionary<string, bool> changed, CancellationToken cancellation)
     {
         int next = -1;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
@@ -65,7 +84,7 @@ public static class FlowScanner
                 {
                     var item = items[i];
                     long lines = worker.Accumulator.Diagnostics.Lines, parsed = worker.Accumulator.Diagnostics.Parsed;
-                    ScanOne(item, options, selector, worker);
+                    ScanOne(item, options, selector, worker, changed);
                     worker.Accumulator.Diagnostics.AddFile(item.File.Path, worker.Accumulator.Diagnostics.Lines - lines,
                         worker.Accumulator.Diagnostics.Parsed - parsed);
                     if (ReadDelayForTests > 0)
@@ -101,12 +120,12 @@ public static class FlowScanner
         public long Size => Layout is null ? File.Length : End - Start;
     }
 
-    private static List<WorkItem> Plan(IReadOnlyList<InputFile> files, ScanOptions options)
+    private static List<WorkItem> Plan(IReadOnlyList<InputFile> files, ScanOptions options, HashSet<string> whole)
     {
         var items = new List<WorkItem>();
         foreach (var file in files)
         {
-            if (options.Threads < 2 || file.IsStdin || file.IsRemote || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
+            if (options.Threads < 2 || whole.Contains(file.Path) || file.IsStdin || file.IsRemote || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
             {
                 items.Add(new WorkItem(file, 0, 0, long.MaxValue, null));
                 continue;
@@ -134,7 +153,9 @@ public static class FlowScanner
         return true;
     }
 
-    private static void ScanOne(WorkItem item, ScanOptions options, BlockedOutboundSelector selector, Worker worker)
+    private static void ScanOne(
+        WorkItem item, ScanOptions options, BlockedOutboundSelector selector, Worker worker,
+        System.Collections.Concurrent.ConcurrentDictionary<string, bool> changed)
     {
         var diagnostics = worker.Accumulator.Diagnostics;
         if (item.Layout is null && (options.SmallFileReads ?? SmallFileReader.Enabled)
@@ -188,6 +209,8 @@ public static class FlowScanner
                 throw new FlowInputException($"{item.File.Path}: read error ({e.Message})", e);
             }
             diagnostics.EndSegment(item.File.Path, item.Segment, sink.LastLine);
+            if (sink.LayoutChanged && item.End < item.File.Length)
+                changed[item.File.Path] = true;
         }
         if (item.Segment == 0)
             diagnostics.Files++;

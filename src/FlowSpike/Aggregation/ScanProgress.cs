@@ -11,6 +11,14 @@ public sealed class ScanProgress
     public long BytesDone => Interlocked.Read(ref _bytesDone);
     public long Lines => Interlocked.Read(ref _lines);
 
+    /// <summary>The scan starts over (a split file is read again whole): nothing is done yet.</summary>
+    internal void Restart()
+    {
+        Interlocked.Exchange(ref _itemsDone, 0);
+        Interlocked.Exchange(ref _bytesDone, 0);
+        Interlocked.Exchange(ref _lines, 0);
+    }
+
     internal void Done(long bytes, long lines)
     {
         Interlocked.Increment(ref _itemsDone);
