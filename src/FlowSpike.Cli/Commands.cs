@@ -75,6 +75,7 @@ internal static class Commands
         public Option<string?> EndpointUrl { get; } = CliOptions.EndpointUrl();
         public Option<string[]> Internal { get; } = CliOptions.Cidrs("--internal", "Internal networks, replacing the RFC1918 default.");
         public Option<int> Threads { get; } = CliOptions.Threads();
+        public Option<bool> SkipUnsupported { get; } = CliOptions.SkipUnsupported();
         public Option<string?> Config { get; } = CliOptions.Config();
         public Option<bool> Quiet { get; } = CliOptions.Quiet();
         public Option<string> Model { get; } = CliOptions.Model();
@@ -129,7 +130,7 @@ internal static class Commands
                 c.Options.Add(From);
                 c.Options.Add(To);
             }
-            foreach (var o in new Option[] { Input, State, Model, Entity, Ipv6, ZeroFill, TestFirst, AutoLearn, Seasonal, MinCount, TailProbability, LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet })
+            foreach (var o in new Option[] { Input, State, Model, Entity, Ipv6, ZeroFill, TestFirst, AutoLearn, Seasonal, MinCount, TailProbability, LogFormat, InputFormat, EndpointUrl, Internal, Threads, SkipUnsupported, Config, Quiet })
                 c.Options.Add(o);
         }
 
@@ -162,6 +163,7 @@ internal static class Commands
                 S3 = S3Settings.FromEnvironment(r.GetValue(EndpointUrl)),
                 Internal = internalNets,
                 Threads = threads,
+                SkipUnsupported = r.GetValue(SkipUnsupported),
                 Progress = new Aggregation.ScanProgress(),
             };
         }

@@ -84,7 +84,15 @@ public static class FlowScanner
                 {
                     var item = items[i];
                     long lines = worker.Accumulator.Diagnostics.Lines, parsed = worker.Accumulator.Diagnostics.Parsed;
-                    ScanOne(item, options, selector, worker, changed);
+                    try
+                    {
+                        ScanOne(item, options, selector, worker, changed);
+                    }
+                    catch (FlowInputException e) when (e.Unsupported && options.SkipUnsupported)
+                    {
+                        // Thrown before any record of the object was counted: nothing of it is in the accumulator.
+                        worker.Accumulator.Diagnostics.Unsupported.Add(e.Message);
+                    }
                     worker.Accumulator.Diagnostics.AddFile(item.File.Path, worker.Accumulator.Diagnostics.Lines - lines,
                         worker.Accumulator.Diagnostics.Parsed - parsed);
                     if (ReadDelayForTests > 0)
@@ -107,8 +115,12 @@ public static class FlowScanner
         Loop(workers[0]);
         foreach (var t in others)
             t.Join();
-        if (failures.FirstOrDefault(e => e is FlowInputException) is { } input)
+        if (failures.FirstOrDefault(e => e is FlowInputException) is FlowInputException input)
+        {
+            if (input.Unsupported)
+                throw new FlowInputException(input.Message + " (--skip-unsupported skips such objects)", input, true);
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(input);
+        }
         if (!failures.IsEmpty)
             throw new AggregateException(failures);
         cancellation.ThrowIfCancellationRequested();
@@ -125,7 +137,8 @@ public static class FlowScanner
         var items = new List<WorkItem>();
         foreach (var file in files)
         {
-            if (options.Threads < 2 || whole.Contains(file.Path) || file.IsStdin || file.IsRemote || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
+            if (options.Threads < 2 || whole.Contains(file.Path) || file.IsStdin || file.IsRemote
+                || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
             {
                 items.Add(new WorkItem(file, 0, 0, long.MaxValue, null));
                 continue;
@@ -143,14 +156,21 @@ public static class FlowScanner
     private static bool IsPlainText(InputFile file, ScanOptions options, out FlowLayout layout)
     {
         layout = options.FallbackLayout;
-        using (var input = InputOpener.Open(file, options.Format, options.InflateWhole))
+        try
         {
-            if (input.Compressed || input.Format != InputFormat.Text)
-                return false; // inflate is sequential, and only text splits at newlines
+            using (var input = InputOpener.Open(file, options.Format, options.InflateWhole))
+            {
+                if (input.Compressed || input.Format != InputFormat.Text)
+                    return false; // inflate is sequential, and only text splits at newlines
+            }
+            using var raw = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            layout = TextFlowReader.LayoutOf(raw, file.Path, options.FallbackLayout);
+            return true;
         }
-        using var raw = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        layout = TextFlowReader.LayoutOf(raw, file.Path, options.FallbackLayout);
-        return true;
+        catch (FlowInputException e) when (e.Unsupported && options.SkipUnsupported)
+        {
+            return false; // read whole, where the same error skips it
+        }
     }
 
     private static void ScanOne(

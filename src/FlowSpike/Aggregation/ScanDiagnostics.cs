@@ -22,6 +22,9 @@ public sealed class ScanDiagnostics
     public long? MaxStart { get; set; }
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>Objects skipped as unsupported (with SkipUnsupported), each as "object: reason".</summary>
+    public List<string> Unsupported { get; } = [];
+
     /// <summary>Lines (or typed records) that parsed as flow-log records, whatever their action or address.</summary>
     public long Parsed { get; set; }
 
@@ -69,6 +72,7 @@ public sealed class ScanDiagnostics
         if (other.MaxStart is { } m && (MaxStart is null || m > MaxStart))
             MaxStart = m;
         Parsed += other.Parsed;
+        Unsupported.AddRange(other.Unsupported);
         foreach (var (w, n) in other.RecordsByWindow)
             RecordsByWindow[w] = RecordsByWindow.GetValueOrDefault(w) + n;
         foreach (var (f, (l, p)) in other.PerFile)

@@ -37,4 +37,9 @@ public sealed record ScanOptions
     /// FLOWSPIKE_SMALL_FILES=off) or always through the general opener.
     /// </summary>
     public bool? SmallFileReads { get; init; }
+    /// <summary>
+    /// Skip objects of a kind FlowSpike does not read (Transit Gateway flow logs, unusable headers, binary content),
+    /// counting them in <see cref="ScanDiagnostics.Unsupported"/>, instead of stopping the scan at the first.
+    /// </summary>
+    public bool SkipUnsupported { get; init; }
 }

@@ -60,7 +60,7 @@ public sealed class FlowLayout
             return null;
         return TryFromHeader(line, out var layout, out string? error)
             ? layout
-            : throw new FlowInputException($"{source}: line 1: unusable header: {error}");
+            : throw new FlowInputException($"{source}: line 1: unusable header: {error}", unsupported: true);
     }
 
     /// <summary>Builds the layout of a header line; the error says what makes it unusable.</summary>

@@ -107,7 +107,8 @@ public static class InputOpener
         if (first >= 0 && head[first] is (byte)'{' or (byte)'[')
             return InputFormat.Json;
         if (head.Contains((byte)0))
-            throw new FlowInputException($"{file.Path}: {(compressed ? "gzip content" : "content")} is binary and not a known flow log format (text, JSON, Parquet)");
+            throw new FlowInputException($"{file.Path}: {(compressed ? "gzip content" : "content")} is binary and not a known flow log format (text, JSON, Parquet)",
+                unsupported: true);
         return InputFormat.Text;
     }
 }

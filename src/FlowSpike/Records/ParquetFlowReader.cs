@@ -73,7 +73,8 @@ public static class ParquetFlowReader
                 Get("src_endpoint.vpc_uid"));
         }
         if (Get("tgw_id") is not null)
-            throw new FlowInputException($"{source}: this is a Transit Gateway flow log (it has tgw_id), not a VPC flow log");
+            throw new FlowInputException(
+                $"{source}: this is a Transit Gateway flow log (it has tgw_id), not a VPC flow log", unsupported: true);
         var src = Get("srcaddr") ?? throw Missing(source, "VPC flow log", "srcaddr");
         return new Mapping(
             src,
@@ -85,7 +86,7 @@ public static class ParquetFlowReader
     }
 
     private static FlowInputException Missing(string source, string kind, string column) =>
-        new($"{source}: Parquet {kind} data without the column(s) {column}");
+        new($"{source}: Parquet {kind} data without the column(s) {column}", unsupported: true);
 
     private static void ReadRowGroup<TSink>(ParquetRowGroupReader rowGroup, Mapping map, string source, ref TSink sink)
         where TSink : struct, IFlowSink

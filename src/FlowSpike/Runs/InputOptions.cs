@@ -18,6 +18,8 @@ public sealed record InputOptions
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
     /// <summary>Counters a progress display reads while scans run.</summary>
     public ScanProgress? Progress { get; init; }
+    /// <summary>Skip Transit Gateway flow logs and other unsupported objects with a warning instead of stopping.</summary>
+    public bool SkipUnsupported { get; init; }
 
     /// <summary>These inputs with a model's defaults: the models beyond the seed count IPv6 unique local sources.</summary>
     public InputOptions ForModel(string model) =>
@@ -44,6 +46,7 @@ public sealed record InputOptions
         Mode = Mode,
         Threads = threads ?? Threads,
         Progress = Progress,
+        SkipUnsupported = SkipUnsupported,
         };
     }
 }
