@@ -151,6 +151,13 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             _vpc >= 0 ? Field(line, fieldEnds, _vpc) : default);
     }
 
+    public void OnMalformedRecord(string reason)
+    {
+        _line++;
+        accumulator.Diagnostics.Lines++;
+        accumulator.Diagnostics.AddMalformed(_source, segment, _line, reason);
+    }
+
     public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
     {
         _line++;

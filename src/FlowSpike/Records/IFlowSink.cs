@@ -16,4 +16,7 @@ public interface IFlowSink : ILineSink
     /// empty spans stand for missing values.
     /// </summary>
     void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc);
+
+    /// <summary>A record of a JSON container that is not a flow record (the reason says why); counted as malformed.</summary>
+    void OnMalformedRecord(string reason);
 }

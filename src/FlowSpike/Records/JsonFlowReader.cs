@@ -6,7 +6,9 @@ namespace FlowSpike.Records;
 /// Flow log records carried in JSON: `aws logs filter-log-events` / `get-log-events` output, CloudWatch Logs
 /// subscription payloads (DATA_MESSAGE; CONTROL_MESSAGE is ignored), and Firehose objects, newline-separated or
 /// concatenated. Every string property named "message" is one record in the layout given by --log-format (there is
-/// no header in these containers). Streams with bounded memory; records are numbered in order for error reports.
+/// no header in these containers), or, when it is a JSON object, an OCSF Network Activity event that CloudWatch Logs'
+/// parseToOCSF transformer wrote (<see cref="OcsfJsonRecord"/>). Streams with bounded memory; records are numbered in
+/// order for error reports.
 /// </summary>
 public static class JsonFlowReader
 {
@@ -58,9 +60,19 @@ public static class JsonFlowReader
                                 }
                             }
                             int written = reader.CopyString(lineBuffer.AsSpan(lines));
-                            if (lineBuffer.AsSpan(lines, written).StartsWith(ControlPrefix))
+                            var message = lineBuffer.AsSpan(lines, written);
+                            if (message.StartsWith(ControlPrefix))
                                 break;
                             recordNumber++;
+                            if (OcsfJsonRecord.IsJsonObject(message))
+                            {
+                                // parseToOCSF's event: the text records before it go first, to keep the order.
+                                if (lines > 0)
+                                    LineTokenizer.Tokenize(lineBuffer.AsSpan(0, lines), ref sink, mode);
+                                lines = 0;
+                                OcsfJsonRecord.Read(message, ref sink);
+                                break;
+                            }
                             lines += written;
                             lineBuffer[lines++] = (byte)'\n';
                             break;

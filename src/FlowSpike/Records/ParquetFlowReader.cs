@@ -57,20 +57,22 @@ public static class ParquetFlowReader
         foreach (var f in schema.GetDataFields())
             byPath[string.Join('.', f.Path.ToList())] = f;
         DataField? Get(string path) => byPath.GetValueOrDefault(path);
+        DataField? First(string[] paths) => paths.Select(Get).FirstOrDefault(f => f is not null);
 
-        if (Get("src_endpoint.ip") is { } ocsfSrc)
+        if (Get(OcsfFlowFields.SrcIp) is { } ocsfSrc)
         {
-            var dst = Get("dst_endpoint.ip") ?? throw Missing(source, "OCSF", "dst_endpoint.ip");
-            var time = Get("time") ?? throw Missing(source, "OCSF", "time");
-            var disposition = Get("disposition");
-            var dispositionId = Get("disposition_id");
-            var activity = Get("activity_id");
-            var actionId = Get("action_id");
+            const string Ocsf = "OCSF";
+            var dst = Get(OcsfFlowFields.DstIp) ?? throw Missing(source, Ocsf, OcsfFlowFields.DstIp);
+            var time = First(OcsfFlowFields.Start) ?? throw Missing(source, Ocsf, string.Join(" or ", OcsfFlowFields.Start));
+            var disposition = Get(OcsfFlowFields.Disposition);
+            var dispositionId = Get(OcsfFlowFields.DispositionId);
+            var activity = Get(OcsfFlowFields.ActivityId);
+            var actionId = Get(OcsfFlowFields.ActionId);
             if (disposition is null && dispositionId is null && activity is null && actionId is null)
-                throw Missing(source, "OCSF", "disposition, disposition_id, activity_id or action_id");
-            return new Mapping(ocsfSrc, dst, time, 1000, null, disposition, dispositionId, activity, actionId,
-                Get("src_endpoint.interface_uid"), Get("dst_endpoint.interface_uid"), Get("cloud.account.uid") ?? Get("cloud.account_uid"),
-                Get("src_endpoint.vpc_uid"));
+                throw Missing(source, Ocsf, "disposition, disposition_id, activity_id or action_id");
+            return new Mapping(ocsfSrc, dst, time, OcsfFlowFields.StartDivisor, null, disposition, dispositionId,
+                activity, actionId, Get(OcsfFlowFields.Interface), Get(OcsfFlowFields.Interface2),
+                First(OcsfFlowFields.Account), Get(OcsfFlowFields.Vpc));
         }
         if (Get("tgw_id") is not null)
             throw new FlowInputException(
@@ -114,7 +116,7 @@ public static class ParquetFlowReader
             {
                 int d = disposition.Next(word);
                 long? did = dispositionId.Next(), act = activity.Next(), aid = actionId.Next();
-                reject = word[..Math.Max(d, 0)].SequenceEqual("Blocked"u8) || did == 2 || act == 5 || aid == 2;
+                reject = OcsfFlowFields.IsReject(word[..Math.Max(d, 0)], did, act, aid);
             }
             int s = src.Next(srcBytes), t = dst.Next(dstBytes);
             int f = iface.Next(ifaceBytes);
