@@ -29,9 +29,10 @@ internal sealed class StderrLog(bool quiet) : IRunLog
     /// <summary>A note that is not a warning, written even under --quiet (what a command produced).</summary>
     public static void Result(string message) => Write("info", message);
 
-    private static void Write(string level, string message)
+    private static void Write(string level, string message) => ProgressLine.Note(() => WriteLine(level, message));
+
+    private static void WriteLine(string level, string message)
     {
-        ProgressLine.ClearForNote();
         if (Json)
         {
             Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>

@@ -50,8 +50,19 @@ public static class FlowScanner
             workers[w] = new Worker(
                 new ScanAccumulator(
                     options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
-                new byte[options.BufferSize]);
-        RunWorkers(items, workers, options, selector, changed, cancellation);
+                new byte[options.BufferSize])
+            {
+                Counter = options.Progress is { } p ? new ItemProgress(p) : null,
+            };
+        options.Progress?.Watch([.. workers.Select(w => w.Accumulator.Diagnostics)]);
+        try
+        {
+            RunWorkers(items, workers, options, selector, changed, cancellation);
+        }
+        finally
+        {
+            options.Progress?.Unwatch();
+        }
         // Merge the workers' numeric tables, then build the one partial.
         foreach (var worker in workers)
             worker.Accumulator.FlushMarks();
@@ -83,6 +94,7 @@ public static class FlowScanner
                     && (i = Interlocked.Increment(ref next)) < items.Count)
                 {
                     var item = items[i];
+                    worker.Counter?.Reset();
                     long lines = worker.Accumulator.Diagnostics.Lines, parsed = worker.Accumulator.Diagnostics.Parsed;
                     try
                     {
@@ -97,7 +109,7 @@ public static class FlowScanner
                         worker.Accumulator.Diagnostics.Parsed - parsed);
                     if (ReadDelayForTests > 0)
                         Thread.Sleep(ReadDelayForTests);
-                    options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Accumulator.Diagnostics.Lines - lines);
+                    options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Counter?.Seen ?? 0);
                 }
             }
             catch (Exception e)
@@ -199,7 +211,8 @@ public static class FlowScanner
         }
         if (item.Layout is null)
         {
-            using var input = InputOpener.Open(item.File, options.Format, options.InflateWhole);
+            Func<Stream, Stream>? wrap = worker.Counter is { } counter ? counter.Wrap : null;
+            using var input = InputOpener.Open(item.File, options.Format, options.InflateWhole, wrap);
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
             switch (input.Format)
             {
@@ -217,7 +230,9 @@ public static class FlowScanner
             diagnostics.Bytes += Math.Max(0, item.File.Length);
             return;
         }
-        using (var stream = new FileStream(item.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        var file = new FileStream(
+            item.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using (var stream = worker.Counter?.Wrap(file) ?? file)
         {
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To, item.Segment);
             try
@@ -240,6 +255,7 @@ public static class FlowScanner
     private sealed record Worker(ScanAccumulator Accumulator, byte[] Buffer)
     {
         public SmallFileReader Files { get; } = new();
+        public ItemProgress? Counter { get; init; }
     }
 
     /// <summary>FLOWSPIKE_TEST_READ_DELAY_MS slows each file down so a test can watch the progress display.</summary>

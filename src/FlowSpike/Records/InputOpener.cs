@@ -9,13 +9,22 @@ public static class InputOpener
     private const int PeekBytes = 512;
     private const int MaxGzipLayers = 3;
 
-    public static OpenedInput Open(InputFile file, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null) =>
-        Open(file, file.OpenRemote?.Invoke() ?? (file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path)), forced, inflateWhole);
+    /// <param name="wrapRaw">Wraps the raw stream (before any inflate), for example to count the bytes read.</param>
+    public static OpenedInput Open(
+        InputFile file, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null,
+        Func<Stream, Stream>? wrapRaw = null) =>
+        Open(file, file.OpenRemote?.Invoke() ?? (file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path)),
+            forced, inflateWhole, wrapRaw);
 
     /// <summary>Opens an already opened raw stream (for example an S3 object body) named <paramref name="file"/>.</summary>
-    public static OpenedInput Open(InputFile file, Stream raw, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null)
+    public static OpenedInput Open(
+        InputFile file, Stream raw, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null,
+        Func<Stream, Stream>? wrapRaw = null)
     {
         bool whole = (inflateWhole ?? WholeFileInflate) && LibDeflate.Available;
+        bool local = raw is FileStream;
+        if (wrapRaw is not null)
+            raw = wrapRaw(raw);
         var peek = new PeekStream(raw, PeekBytes);
         Stream current = peek;
         bool compressed = false;
@@ -26,14 +35,14 @@ public static class InputOpener
                 try
                 {
                     // A small local file inflates fastest whole; anything else streams.
-                    var wholeStream = layer == 0 && raw is FileStream && file.Length is > 0 and <= LibDeflate.MaxCompressedBytes && whole
+                    var wholeStream = layer == 0 && local && file.Length is > 0 and <= LibDeflate.MaxCompressedBytes && whole
                         ? InflateWhole(peek, file)
                         : null;
-                    if (wholeStream is null && layer == 0 && raw is FileStream && current is PeekStream { Consumed: true })
+                    if (wholeStream is null && layer == 0 && local && current is PeekStream { Consumed: true })
                     {
                         // Too large to inflate whole after all: start again from the file, streaming.
                         current.Dispose();
-                        current = new PeekStream(OpenFile(file.Path), PeekBytes);
+                        current = new PeekStream(wrapRaw?.Invoke(OpenFile(file.Path)) ?? OpenFile(file.Path), PeekBytes);
                     }
                     peek = new PeekStream(wholeStream ?? new VerifiedGzipStream(current), PeekBytes);
                 }
@@ -47,7 +56,7 @@ public static class InputOpener
             var format = forced != InputFormat.Auto ? forced : Detect(peek.Head, file, compressed);
             if (format != InputFormat.Parquet)
                 return new OpenedInput(current, format, compressed);
-            if (!compressed && !file.IsStdin && raw is FileStream)
+            if (!compressed && !file.IsStdin && local)
             {
                 // Parquet needs to seek: reopen the file itself.
                 current.Dispose();
