@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Alerts;
 using FlowSpike.Reports;
+using FlowSpike.Records;
 using FlowSpike.Runs;
+using FlowSpike.Selection;
 using FlowSpike.State;
 
 namespace FlowSpike.Cli;
@@ -91,11 +93,40 @@ public static class ReportCommands
         var state = CliOptions.State();
         var output = new Option<string>("--out", "-o") { Description = "The HTML file to write.", DefaultValueFactory = _ => "report.html", HelpName = "FILE" };
         var days = new Option<int>("--days") { Description = "How many days before each alert its chart shows.", DefaultValueFactory = _ => 14 };
-        var cmd = new Command("report", "Write one self-contained HTML file explaining every alert (works offline).") { state, output, days };
+        var input = CliOptions.Inputs();
+        input.Required = false;
+        input.Description = "The flow logs the alerts came from, read again for each alert's ports, protocols and "
+            + "records per destination (optional). Repeatable.";
+        var logFormat = CliOptions.LogFormat();
+        var internalNets = CliOptions.Cidrs("--internal", "Internal networks, as detection used them.");
+        var endpoint = CliOptions.EndpointUrl();
+        var skip = CliOptions.SkipUnsupported();
+        var cmd = new Command("report", "Write one self-contained HTML file explaining every alert (works offline).")
+        {
+            state, output, days, input, logFormat, internalNets, endpoint, skip,
+        };
         cmd.SetAction(r => Commands.Guard(() =>
         {
             using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
-            string html = HtmlReport.Render(store, r.GetValue(days) * 86400L);
+            IReadOnlyDictionary<string, AlertDetail>? details = null;
+            if (r.GetValue(input) is { Length: > 0 } inputs)
+            {
+                var layout = FlowLayout.Default;
+                if (r.GetValue(logFormat) is { } format && !FlowLayout.TryFromFormatString(format, out layout, out var error))
+                    throw new RunException($"--log-format: {error}");
+                var nets = r.GetValue(internalNets) is { Length: > 0 } given ? given : CidrSet.Rfc1918;
+                var options = new InputOptions
+                {
+                    Inputs = inputs,
+                    FallbackLayout = layout!,
+                    Internal = Commands.ParseCidrs(nets, "--internal", allowIpv6: true),
+                    S3 = S3Settings.FromEnvironment(r.GetValue(endpoint)),
+                    SkipUnsupported = r.GetValue(skip),
+                };
+                var alerts = store.AllAlerts().Select(p => AlertJson.Parse(p.Body)).ToList();
+                details = AlertDetails.Collect(alerts, options, new StderrLog(quiet: false));
+            }
+            string html = HtmlReport.Render(store, r.GetValue(days) * 86400L, details: details);
             string path = r.GetValue(output)!;
             string tmp = path + ".tmp";
             File.WriteAllText(tmp, html);
