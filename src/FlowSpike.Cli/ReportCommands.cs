@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Alerts;
-using FlowSpike.Reports;
 using FlowSpike.Records;
+using FlowSpike.Reports;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
 using FlowSpike.State;

@@ -37,7 +37,8 @@ internal sealed class StderrLog(bool quiet) : IRunLog
         {
             Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>
             {
-                ["time"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                ["time"] = DateTimeOffset.UtcNow.ToString(
+                    "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
                 ["level"] = level,
                 ["message"] = message,
             }, JsonOptions));

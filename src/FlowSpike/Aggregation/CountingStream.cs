@@ -33,7 +33,9 @@ internal sealed class CountingStream(Stream inner, ItemProgress item) : Stream
     }
 }
 
-/// <summary>The bytes one worker's current item has read so far, added to the shared progress as they are read.</summary>
+/// <summary>
+/// The bytes one worker's current item has read so far, added to the shared progress as they are read.
+/// </summary>
 internal sealed class ItemProgress(ScanProgress progress)
 {
     public long Seen { get; private set; }

@@ -5,7 +5,8 @@ using FlowSpike.Selection;
 namespace FlowSpike.Aggregation;
 
 /// <summary>
-/// The hot path after tokenizing: select blocked outbound records (docs/spec.md §1) and count them per (window, source).
+/// The hot path after tokenizing: select blocked outbound records (docs/spec.md §1) and count them per (window,
+/// source).
 /// A struct so the tokenizer's loop is specialised and inlined for it.
 /// </summary>
 internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to, int segment = 0) : IFlowSink
@@ -22,7 +23,9 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         UseLayout(layout);
     }
 
-    /// <summary>True once a header line inside the source changed the layout (see <see cref="TryFollowHeader"/>).</summary>
+    /// <summary>
+    /// True once a header line inside the source changed the layout (see <see cref="TryFollowHeader"/>).
+    /// </summary>
     public bool LayoutChanged { get; private set; }
 
     private void UseLayout(FlowLayout layout)

@@ -3,7 +3,8 @@ using System.Text;
 namespace FlowSpike.Records;
 
 /// <summary>
-/// Where each needed field sits in a space-separated record: from an S3 header line, an AWS format string, or the default.
+/// Where each needed field sits in a space-separated record: from an S3 header line, an AWS format string, or the
+/// default.
 /// </summary>
 public sealed class FlowLayout
 {
@@ -39,7 +40,9 @@ public sealed class FlowLayout
 
     public static FlowLayout Default { get; } = new(FlowFieldNames.DefaultFormat.Split(' '));
 
-    /// <summary>A header line is made only of field-name tokens (lowercase letters, digits, '-') and names srcaddr.</summary>
+    /// <summary>
+    /// A header line is made only of field-name tokens (lowercase letters, digits, '-') and names srcaddr.
+    /// </summary>
     public static bool LooksLikeHeader(ReadOnlySpan<byte> line)
     {
         line = TrimEnd(line);
@@ -53,7 +56,10 @@ public sealed class FlowLayout
         return true;
     }
 
-    /// <summary>The layout a file's first line declares, or null when it is no header; an unusable header is an error naming the file.</summary>
+    /// <summary>
+    /// The layout a file's first line declares, or null when it is no header; an unusable header is an error naming the
+    /// file.
+    /// </summary>
     public static FlowLayout? FromFirstLine(ReadOnlySpan<byte> line, string source)
     {
         if (!LooksLikeHeader(line))
@@ -70,7 +76,9 @@ public sealed class FlowLayout
         return TryFromNames(text.Split(' ', StringSplitOptions.RemoveEmptyEntries), out layout, out error);
     }
 
-    /// <summary>Parses AWS's format-string syntax, `${version} ${account-id} ...`. Plain space-separated names are accepted too.</summary>
+    /// <summary>
+    /// Parses AWS's format-string syntax, `${version} ${account-id} ...`. Plain space-separated names are accepted too.
+    /// </summary>
     public static bool TryFromFormatString(string format, out FlowLayout? layout, out string? error)
     {
         var names = new List<string>();

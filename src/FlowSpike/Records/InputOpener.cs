@@ -16,7 +16,9 @@ public static class InputOpener
         Open(file, file.OpenRemote?.Invoke() ?? (file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path)),
             forced, inflateWhole, wrapRaw);
 
-    /// <summary>Opens an already opened raw stream (for example an S3 object body) named <paramref name="file"/>.</summary>
+    /// <summary>
+    /// Opens an already opened raw stream (for example an S3 object body) named <paramref name="file"/>.
+    /// </summary>
     public static OpenedInput Open(
         InputFile file, Stream raw, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null,
         Func<Stream, Stream>? wrapRaw = null)
@@ -76,7 +78,9 @@ public static class InputOpener
         }
     }
 
-    /// <summary>Off with FLOWSPIKE_INFLATE=stream, or where libdeflate is missing: the streaming inflater's twin path.</summary>
+    /// <summary>
+    /// Off with FLOWSPIKE_INFLATE=stream, or where libdeflate is missing: the streaming inflater's twin path.
+    /// </summary>
     public static bool WholeFileInflate { get; } =
         LibDeflate.Available && !string.Equals(Environment.GetEnvironmentVariable("FLOWSPIKE_INFLATE"), "stream", StringComparison.OrdinalIgnoreCase);
 

@@ -21,7 +21,9 @@ public static class OcsfFlowFields
     public const string ActivityId = "activity_id";
     public const string ActionId = "action_id";
 
-    /// <summary>The interface: the source endpoint's, else the destination's (inbound records carry it there).</summary>
+    /// <summary>
+    /// The interface: the source endpoint's, else the destination's (inbound records carry it there).
+    /// </summary>
     public const string Interface = "src_endpoint.interface_uid";
     public const string Interface2 = "dst_endpoint.interface_uid";
 
@@ -34,6 +36,7 @@ public static class OcsfFlowFields
     /// A blocked record: disposition Blocked (disposition_id 2), action Denied (action_id 2), or activity Refuse
     /// (activity_id 5, how OCSF 1.0.0-rc.2 wrote a REJECT).
     /// </summary>
-    public static bool IsReject(ReadOnlySpan<byte> disposition, long? dispositionId, long? activityId, long? actionId) =>
+    public static bool IsReject(
+        ReadOnlySpan<byte> disposition, long? dispositionId, long? activityId, long? actionId) =>
         disposition.SequenceEqual("Blocked"u8) || dispositionId == 2 || activityId == 5 || actionId == 2;
 }

@@ -103,7 +103,8 @@ public static class OcsfJsonRecord
         }
         if (classUid is { } c && c != OcsfFlowFields.NetworkActivityClass)
         {
-            sink.OnMalformedRecord($"OCSF class_uid {c} is not Network Activity ({OcsfFlowFields.NetworkActivityClass})");
+            sink.OnMalformedRecord(
+                $"OCSF class_uid {c} is not Network Activity ({OcsfFlowFields.NetworkActivityClass})");
             return;
         }
         if (s < 0 || t < 0)
@@ -123,7 +124,9 @@ public static class OcsfJsonRecord
             vpc[..Math.Max(vp, 0)]);
     }
 
-    /// <summary>The value as ASCII bytes; 0 when it does not fit or is not ASCII (as the Parquet reader does).</summary>
+    /// <summary>
+    /// The value as ASCII bytes; 0 when it does not fit or is not ASCII (as the Parquet reader does).
+    /// </summary>
     private static int Copy(ref Utf8JsonReader reader, scoped Span<byte> destination)
     {
         if (reader.ValueSpan.Length > destination.Length * 6)

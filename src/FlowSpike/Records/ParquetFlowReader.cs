@@ -132,7 +132,9 @@ public static class ParquetFlowReader
     private static long FloorDiv(long value, long divisor) =>
         value >= 0 || divisor == 1 ? value / divisor : -((-value + divisor - 1) / divisor);
 
-    /// <summary>A nullable string column, read raw; <see cref="Next"/> writes the next row's value as ASCII bytes.</summary>
+    /// <summary>
+    /// A nullable string column, read raw; <see cref="Next"/> writes the next row's value as ASCII bytes.
+    /// </summary>
     private sealed class StringColumn : IDisposable
     {
         private ReadOnlyMemory<char>[]? _values;
@@ -151,7 +153,10 @@ public static class ParquetFlowReader
             return c;
         }
 
-        /// <summary>Bytes written into <paramref name="destination"/>; -1 for null or an absent column, 0 for too long or non-ASCII.</summary>
+        /// <summary>
+        /// Bytes written into <paramref name="destination"/>; -1 for null or an absent column, 0 for too long or
+        /// non-ASCII.
+        /// </summary>
         public int Next(Span<byte> destination)
         {
             if (_values is null)

@@ -6,7 +6,9 @@ using FlowSpike.Selection;
 
 namespace FlowSpike.Reports;
 
-/// <summary>What an alert's window held beyond the alert itself: blocked records per destination, port and protocol.</summary>
+/// <summary>
+/// What an alert's window held beyond the alert itself: blocked records per destination, port and protocol.
+/// </summary>
 public sealed record AlertDetail(
     IReadOnlyList<(string Value, long Count)> Destinations,
     IReadOnlyList<(string Value, long Count)> Ports,
@@ -45,7 +47,10 @@ public static class AlertDetails
             }
         }
         foreach (var target in collector.Targets)
-            result[target.Alert.Id] = new AlertDetail(Top(target.Destinations), Top(target.Ports), Top(target.Protocols));
+        {
+            result[target.Alert.Id] =
+                new AlertDetail(Top(target.Destinations), Top(target.Ports), Top(target.Protocols));
+        }
         return result;
     }
 
@@ -68,7 +73,8 @@ public static class AlertDetails
     }
 
     private static List<(string, long)> Top(Dictionary<string, long> counts) =>
-        [.. counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value))];
+        [.. counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => (c.Key, c.Value))];
 
     /// <summary>IANA protocol numbers by name for the common ones; others stay numbers.</summary>
     public static string ProtocolName(ReadOnlySpan<byte> number) => number switch

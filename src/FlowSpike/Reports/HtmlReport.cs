@@ -126,7 +126,9 @@ public static class HtmlReport
         return sb.Append("</dl>").ToString();
     }
 
-    /// <summary>Severity as findings grade it: the model's evidence, else medium (the seed's alerts carry none).</summary>
+    /// <summary>
+    /// Severity as findings grade it: the model's evidence, else medium (the seed's alerts carry none).
+    /// </summary>
     public static (int Rank, string Name) Severity(Alert a) => a.Evidence?.Severity switch
     {
         "low" => (2, "low"),

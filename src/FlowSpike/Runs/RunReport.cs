@@ -8,7 +8,8 @@ internal static class RunReport
     public static void Scan(ScanDiagnostics d, IRunLog log)
     {
         double seconds = Math.Max(d.Elapsed.TotalSeconds, 1e-6);
-        log.Info($"scanned {d.Files} file(s), {d.Lines} line(s) in {seconds:F2} s ({d.Bytes / 1e6 / seconds:F0} MB/s of input); {d.Counted} blocked outbound record(s) counted");
+        log.Info($"scanned {d.Files} file(s), {d.Lines} line(s) in {seconds:F2} s "
+            + $"({d.Bytes / 1e6 / seconds:F0} MB/s of input); {d.Counted} blocked outbound record(s) counted");
         if (d.Unsupported.Count > 0)
         {
             var first = d.Unsupported.Order(StringComparer.Ordinal).First();

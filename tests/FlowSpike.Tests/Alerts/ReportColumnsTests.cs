@@ -25,16 +25,18 @@ public partial class ReportColumnsTests(ReportColumnsTests.Built built) : IClass
         public void Dispose() => Dir.Dispose();
     }
 
-    private const string From = "2026-10-01T00:00:00Z", BaselineEnd = "2026-10-08T00:00:00Z", End = "2026-10-11T00:00:00Z";
+    private const string From = "2026-10-01T00:00:00Z";
+    private const string BaselineEnd = "2026-10-08T00:00:00Z";
+    private const string End = "2026-10-11T00:00:00Z";
 
     /// <summary>A state of the recommended model (graded severities) over the synthetic set, and its report.</summary>
     private static (string Html, List<JsonElement> Alerts, string Logs) Build(TempDir dir)
     {
         var set = SynthData.Get(FlowSpike.Synthesis.SynthLayout.DefaultWithHeader);
         string state = dir.File("s.db"), alerts = dir.File("a.jsonl"), html = dir.File("report.html");
-        Run("baseline", "--input", set.Logs, "--state", state, "--model", "recommended", "--from", From, "--to", BaselineEnd);
-        Run("detect", "--input", set.Logs, "--state", state, "--model", "recommended", "--from", BaselineEnd, "--to", End,
-            "--out", alerts);
+        string[] common = ["--input", set.Logs, "--state", state, "--model", "recommended"];
+        Run(["baseline", .. common, "--from", From, "--to", BaselineEnd]);
+        Run(["detect", .. common, "--from", BaselineEnd, "--to", End, "--out", alerts]);
         Run("report", "--state", state, "--input", set.Logs, "--out", html);
         return (File.ReadAllText(html), Pipeline.ReadAlerts(alerts), set.Logs);
     }
@@ -62,7 +64,9 @@ public partial class ReportColumnsTests(ReportColumnsTests.Built built) : IClass
         foreach (string file in Directory.EnumerateFiles(logs, "*", SearchOption.AllDirectories))
         {
             using var raw = File.OpenRead(file);
-            using Stream text = file.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(raw, CompressionMode.Decompress) : raw;
+            using Stream text = file.EndsWith(".gz", StringComparison.Ordinal)
+                ? new GZipStream(raw, CompressionMode.Decompress)
+                : raw;
             using var reader = new StreamReader(text);
             string[]? names = null;
             for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
@@ -75,7 +79,8 @@ public partial class ReportColumnsTests(ReportColumnsTests.Built built) : IClass
                 }
                 names ??= FlowLines.Header.Split(' ');
                 string Get(string n) => f[Array.IndexOf(names, n)];
-                if (f.Length != names.Length || Get("action") != "REJECT" || Get("srcaddr") != src || !dsts.Contains(Get("dstaddr")))
+                if (f.Length != names.Length || Get("action") != "REJECT" || Get("srcaddr") != src
+                    || !dsts.Contains(Get("dstaddr")))
                     continue;
                 long t = long.Parse(Get("start"), System.Globalization.CultureInfo.InvariantCulture);
                 if (t < start || t >= start + 3600)
@@ -102,8 +107,8 @@ public partial class ReportColumnsTests(ReportColumnsTests.Built built) : IClass
             var (ports, protocols, perDst) = Tally(logs, alerts[i]);
             long blocked = alerts[i].GetProperty("blocked_connections").GetInt64();
             Assert.Equal(blocked, perDst.Values.Sum()); // the raw records behind the alert, found independently
-            string Top(Dictionary<string, long> d) => string.Join(", ", d.OrderByDescending(x => x.Value)
-                .ThenBy(x => x.Key, StringComparer.Ordinal).Take(2).Select(x => $"{x.Key} ({x.Value})")) + (d.Count > 2 ? ", …" : "");
+            string Top(Dictionary<string, long> d) => string.Join(", ", Ordered(d).Take(2)
+                .Select(x => $"{x.Key} ({x.Value})")) + (d.Count > 2 ? ", …" : "");
             Assert.Contains($"<td class=\"ports\">{Top(ports)}</td>", rows[i], StringComparison.Ordinal);
             Assert.Contains($"<td class=\"protocols\">{Top(protocols)}</td>", rows[i], StringComparison.Ordinal);
             // The alert's section lists each destination with its records.
@@ -111,10 +116,16 @@ public partial class ReportColumnsTests(ReportColumnsTests.Built built) : IClass
             int section = html.IndexOf("id=\"a-" + id.Replace('.', '-') + "\"", StringComparison.Ordinal);
             Assert.True(section > 0, id);
             string body = html[section..html.IndexOf("</section>", section, StringComparison.Ordinal)];
-            foreach (var (dst, n) in perDst.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).Take(10))
-                Assert.Contains($"<li>{dst} <span class=\"count\">{n} record{(n == 1 ? "" : "s")}</span></li>", body, StringComparison.Ordinal);
+            foreach (var (dst, n) in Ordered(perDst).Take(10))
+            {
+                string item = $"<li>{dst} <span class=\"count\">{n} record{(n == 1 ? "" : "s")}</span></li>";
+                Assert.Contains(item, body, StringComparison.Ordinal);
+            }
         }
     }
+
+    private static IEnumerable<KeyValuePair<string, long>> Ordered(Dictionary<string, long> d) =>
+        d.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal);
 
     [Fact]
     public void Threshold_lines_cover_the_baseline_hours_shown()
@@ -127,7 +138,8 @@ public partial class ReportColumnsTests(ReportColumnsTests.Built built) : IClass
         foreach (Match m in Regex.Matches(html, "<polyline class=\"threshold baseline\" points=\"([^\"]+)\"/>" +
             "<polyline class=\"count\" points=\"([^\"]+)\"/>.*?<polyline class=\"threshold\" points=\"([^\"]+)\""))
         {
-            double[] Xs(string points) => [.. points.Split(' ').Select(p => double.Parse(p.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture))];
+            double[] Xs(string points) => [.. points.Split(' ')
+                .Select(p => double.Parse(p.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture))];
             var baseline = Xs(m.Groups[1].Value);
             var counts = Xs(m.Groups[2].Value);
             var tested = Xs(m.Groups[3].Value);
@@ -144,7 +156,8 @@ public partial class ReportColumnsTests(ReportColumnsTests.Built built) : IClass
         // The page as written, and the page after a click on the Severity header (a test-only script at the end).
         string page = dir.Write("report.html", html);
         string clicked = dir.Write("clicked.html", html.Replace("</body>",
-            "<script>document.querySelector('#alerts th[data-desc]').click();</script></body>", StringComparison.Ordinal));
+            "<script>document.querySelector('#alerts th[data-desc]').click();</script></body>",
+            StringComparison.Ordinal));
         string before = DumpDom(dir, page), after = DumpDom(dir, clicked);
         foreach (string dom in new[] { before, after })
         {
@@ -164,7 +177,8 @@ public partial class ReportColumnsTests(ReportColumnsTests.Built built) : IClass
     private static string DumpDom(TempDir dir, string page)
     {
         string chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("Chromium is not installed; ./test.sh installs Debian's chromium package");
+            ?? throw new InvalidOperationException(
+                "Chromium is not installed; ./test.sh installs Debian's chromium package");
         var psi = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",

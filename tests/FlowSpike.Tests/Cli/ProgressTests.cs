@@ -22,7 +22,9 @@ public class ProgressTests
         return f.ToString();
     }
 
-    /// <summary>Scans on this thread while another samples the counters; true if one sample caught the item half read.</summary>
+    /// <summary>
+    /// Scans on this thread while another samples the counters; true if one sample caught the item half read.
+    /// </summary>
     private static (bool Midway, ScanProgress Progress) Watch(string path)
     {
         var progress = new ScanProgress();

@@ -28,7 +28,8 @@ public class MidObjectHeaderTests
         Assert.Equal(4, sources[Ipv4("10.0.0.5")].Count);
         var after = sources[Ipv4("10.0.0.6")];
         Assert.Equal(6, after.Count);
-        Assert.Equal(["eni-0bbb0000000000002", "nat-0123456789abcdef0"], after.Interfaces!.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["eni-0bbb0000000000002", "nat-0123456789abcdef0"], after.Interfaces!.Order(StringComparer.Ordinal));
         Assert.Equal(6, after.Destinations!.Count);
         Assert.All(after.Destinations!, d => Assert.StartsWith("198.51.100.", d, StringComparison.Ordinal));
     }
@@ -55,7 +56,7 @@ public class MidObjectHeaderTests
     {
         // Same field count, srcaddr and dstaddr swapped: read in the old layout, the sources would be external.
         using var dir = new TempDir();
-        string h1 = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
+        string h1 = FlowLines.Header;
         string h2 = h1.Replace("srcaddr dstaddr", "dstaddr srcaddr", StringComparison.Ordinal);
         string text = h1 + "\n"
             + $"2 1 eni-1 10.0.0.5 203.0.113.1 1 443 6 1 40 {T0 + 1} {T0 + 2} REJECT OK\n"
@@ -94,5 +95,5 @@ public class MidObjectHeaderTests
     }
 
     private static uint Ipv4(string s) =>
-        FlowSpike.Selection.Ipv4.TryParse(System.Text.Encoding.ASCII.GetBytes(s), out uint v) ? v : throw new ArgumentException(s);
+        FlowSpike.Selection.Ipv4.TryParse(s, out uint v) ? v : throw new ArgumentException(s);
 }

@@ -15,7 +15,8 @@ public class OcsfJsonTests
 
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "formats", name);
 
-    public static TheoryData<string> Payloads() => new() { "ocsf-1.1-subscription.json", "ocsf-1.5-filter-log-events.json" };
+    public static TheoryData<string> Payloads() =>
+        new() { "ocsf-1.1-subscription.json", "ocsf-1.5-filter-log-events.json" };
 
     private static string Fingerprint(ScanResult r) =>
         string.Join(";", r.Partial.Windows.OrderBy(w => w.Key).SelectMany(w => w.Value.OrderBy(s => s.Key).Select(s =>
@@ -64,7 +65,8 @@ public class OcsfJsonTests
         string ok = """{"class_uid":4001,"src_endpoint":{"ip":"10.0.0.5"},"dst_endpoint":{"ip":"203.0.113.1"},"time":"""
             + ms.ToString(System.Globalization.CultureInfo.InvariantCulture) + ""","disposition_id":2}""";
         string text = Event(ok) + "\n"
-            + Event("""{"class_uid":4003,"src_endpoint":{"ip":"10.0.0.5"},"dst_endpoint":{"ip":"203.0.113.1"}}""") + "\n"
+            + Event("""{"class_uid":4003,"src_endpoint":{"ip":"10.0.0.5"},"dst_endpoint":{"ip":"203.0.113.1"}}""")
+            + "\n"
             + Event("""{"class_uid":4001,"dst_endpoint":{"ip":"203.0.113.1"},"disposition_id":2}""") + "\n"
             + Event("""{"class_uid":4001,"src_endpoint":{"ip":"10.0.0.5"},"dst_endpoint":{"ip":"8.8.8.8"}}""") + "\n"
             + Event("{\"class_uid\":4001,") + "\n";
@@ -79,7 +81,8 @@ public class OcsfJsonTests
                 $"{path}:4: OCSF event without disposition, disposition_id, activity_id or action_id",
             ],
             r.Diagnostics.MalformedSamples.Take(3));
-        Assert.StartsWith($"{path}:5: message is not valid JSON", r.Diagnostics.MalformedSamples[3], StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"{path}:5: message is not valid JSON", r.Diagnostics.MalformedSamples[3], StringComparison.Ordinal);
     }
 
     private static uint Ipv4(string s) =>

@@ -16,11 +16,14 @@ public class SkipUnsupportedTests
 
     private static string Tgw => Path.Combine(AppContext.BaseDirectory, "Fixtures", "formats", "tgw-flow.log");
 
-    /// <summary>Two VPC objects (3 blocked outbound records in all), a TGW object, a gzipped TGW and a binary object.</summary>
+    /// <summary>
+    /// Two VPC objects (3 blocked outbound records in all), a TGW object, a gzipped TGW and a binary object.
+    /// </summary>
     private static (string Prefix, string Clean) Prefix(TempDir dir)
     {
         var a = new FlowLines().Add(T0 + 60, "10.0.0.5", "203.0.113.1").Add(T0 + 61, "10.0.0.5", "203.0.113.2");
-        var b = new FlowLines().Add(T0 + 62, "10.0.0.7", "203.0.113.3").Add(T0 + 63, "10.0.0.7", "203.0.113.4", "ACCEPT");
+        var b = new FlowLines().Add(T0 + 62, "10.0.0.7", "203.0.113.3")
+            .Add(T0 + 63, "10.0.0.7", "203.0.113.4", "ACCEPT");
         foreach (string folder in new[] { "prefix", "clean" })
         {
             dir.Write($"{folder}/a.log", a.ToString());
@@ -54,7 +57,8 @@ public class SkipUnsupportedTests
         Assert.DoesNotContain('\n', e.Message);
         Assert.Contains("--skip-unsupported", e.Message, StringComparison.Ordinal);
         Assert.Matches(
-            @"(tgw\.log(\.gz)?: line 1: unusable header: this is a Transit Gateway flow log|picture\.bin: content is binary)",
+            @"(tgw\.log(\.gz)?: line 1: unusable header: this is a Transit Gateway flow log"
+            + @"|picture\.bin: content is binary)",
             e.Message);
     }
 
@@ -68,8 +72,9 @@ public class SkipUnsupportedTests
         var skipped = ScanWith(prefix, skip: true, threads);
         var reference = ScanWith(clean, skip: false, threads);
         Assert.Equal(3, skipped.Diagnostics.Unsupported.Count);
-        Assert.Equal(2, skipped.Diagnostics.Unsupported.Count(u => u.Contains("Transit Gateway", StringComparison.Ordinal)));
-        Assert.Single(skipped.Diagnostics.Unsupported, u => u.Contains("picture.bin: content is binary", StringComparison.Ordinal));
+        var unsupported = skipped.Diagnostics.Unsupported;
+        Assert.Equal(2, unsupported.Count(u => u.Contains("Transit Gateway", StringComparison.Ordinal)));
+        Assert.Single(unsupported, u => u.Contains("picture.bin: content is binary", StringComparison.Ordinal));
         // Nothing else changes: the same counts as the prefix without those objects.
         Assert.Equal(3, skipped.Diagnostics.Counted);
         Assert.Equal(reference.Diagnostics.Counted, skipped.Diagnostics.Counted);
@@ -118,14 +123,16 @@ public class SkipUnsupportedTests
 
         var skipped = Support.Cli.Run([.. Args(prefix, "s2.db"), "--skip-unsupported"]);
         Assert.Equal(0, skipped.ExitCode);
-        Assert.Contains("3 unsupported object(s) skipped (--skip-unsupported)", skipped.Stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            "3 unsupported object(s) skipped (--skip-unsupported)", skipped.Stderr, StringComparison.Ordinal);
         var reference = Support.Cli.Run(Args(clean, "s3.db"));
         Assert.Equal(0, reference.ExitCode);
         Assert.Equal(Counted(reference.Stderr), Counted(skipped.Stderr));
     }
 
     private static string Counted(string stderr) =>
-        System.Text.RegularExpressions.Regex.Match(stderr, @"(\d+) blocked outbound record\(s\) counted").Groups[1].Value;
+        System.Text.RegularExpressions.Regex.Match(stderr, @"(\d+) blocked outbound record\(s\) counted")
+            .Groups[1].Value;
 
     private static uint Ipv4(string s) =>
         FlowSpike.Selection.Ipv4.TryParse(s, out uint v) ? v : throw new ArgumentException(s);
