@@ -9,7 +9,9 @@ using FlowSpike.State;
 
 namespace FlowSpike.Cli;
 
-/// <summary>`flowspike explain` (one host in the terminal) and `flowspike report` (every alert in one HTML file).</summary>
+/// <summary>
+/// `flowspike explain` (one host in the terminal) and `flowspike report` (every alert in one HTML file).
+/// </summary>
 public static class ReportCommands
 {
     public static Command Explain()
@@ -37,7 +39,10 @@ public static class ReportCommands
         return cmd;
     }
 
-    /// <summary>The terminal text of explain: counts folded into at most <paramref name="width"/> columns (the highest count of each).</summary>
+    /// <summary>
+    /// The terminal text of explain: counts folded into at most <paramref name="width"/> columns (the highest count of
+    /// each).
+    /// </summary>
     public static string Render(HostStory story, long from, long to, int width)
     {
         var w = new StringWriter(CultureInfo.InvariantCulture);
