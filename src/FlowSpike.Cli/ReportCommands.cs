@@ -17,10 +17,19 @@ public static class ReportCommands
     public static Command Explain()
     {
         var state = CliOptions.State();
-        var src = new Option<string>("--src") { Description = "The host to explain: its address, or its entity name with --entity.", Required = true, HelpName = "IP" };
+        var src = new Option<string>("--src")
+        {
+            Description = "The host to explain: its address, or its entity name with --entity.",
+            Required = true,
+            HelpName = "IP",
+        };
         var days = new Option<int>("--days") { Description = "How far back to show.", DefaultValueFactory = _ => 14 };
         var width = new Option<int>("--width") { Description = "Columns of the chart.", DefaultValueFactory = _ => 96 };
-        var cmd = new Command("explain", "Show a host's recent blocked outbound counts against its threshold, its alerts and top destinations.") { state, src, days, width };
+        var cmd = new Command("explain",
+            "Show a host's recent blocked outbound counts against its threshold, its alerts and top destinations.")
+        {
+            state, src, days, width,
+        };
         cmd.SetAction(r => Commands.Guard(() =>
         {
             string ip = r.GetValue(src)!;
@@ -48,7 +57,8 @@ public static class ReportCommands
         var w = new StringWriter(CultureInfo.InvariantCulture);
         w.Write(story.SrcIp);
         w.WriteLine(story.Lookup is { } l
-            ? $": latestCount {Show(l.LatestCount)}, numDataPoints {Show(l.NumDataPoints)}, avg {Show(l.Avg)}, stdev {Show(l.Stdev)}"
+            ? $": latestCount {Show(l.LatestCount)}, numDataPoints {Show(l.NumDataPoints)}, "
+                + $"avg {Show(l.Avg)}, stdev {Show(l.Stdev)}"
             : ": not in the lookup");
         var counts = story.Counts(from, to);
         if (counts.Length == 0 || story.History.Count == 0)
@@ -60,21 +70,24 @@ public static class ReportCommands
             int columns = Math.Min(width, counts.Length);
             var folded = new long[columns];
             var above = new bool[columns];
-            var spikes = story.History.Where(h => h.Spike).Select(h => (h.WindowStart - from) / story.WindowSeconds).ToHashSet();
+            var spikes = story.History.Where(h => h.Spike)
+                .Select(h => (h.WindowStart - from) / story.WindowSeconds).ToHashSet();
             for (int i = 0; i < counts.Length; i++)
             {
                 int c = (int)((long)i * columns / counts.Length);
                 folded[c] = Math.Max(folded[c], counts[i]);
                 above[c] |= spikes.Contains(i);
             }
-            w.WriteLine($"{AlertJson.IsoTime(from)} .. {AlertJson.IsoTime(to)}, {counts.Length} windows of {story.WindowSeconds / 60} min, highest {counts.Max()}; ^ marks windows above the threshold");
+            w.WriteLine($"{AlertJson.IsoTime(from)} .. {AlertJson.IsoTime(to)}, {counts.Length} windows of "
+                + $"{story.WindowSeconds / 60} min, highest {counts.Max()}; ^ marks windows above the threshold");
             w.WriteLine(Sparkline.Render(folded));
             w.WriteLine(Sparkline.Markers(above));
         }
         w.WriteLine($"alerts: {story.Alerts.Count}");
         foreach (var a in story.Alerts.TakeLast(10))
         {
-            w.WriteLine($"  {AlertJson.IsoTime(a.WindowStart)}  {a.BlockedConnections,6} blocked  threshold {a.Threshold,8:F2}  {a.UniqueDestConnections} destination(s)");
+            w.WriteLine($"  {AlertJson.IsoTime(a.WindowStart)}  {a.BlockedConnections,6} blocked  "
+                + $"threshold {a.Threshold,8:F2}  {a.UniqueDestConnections} destination(s)");
             if (a.Evidence is { } evidence)
                 w.WriteLine("    " + EvidenceText.Line(evidence));
         }
@@ -96,8 +109,17 @@ public static class ReportCommands
     public static Command Report()
     {
         var state = CliOptions.State();
-        var output = new Option<string>("--out", "-o") { Description = "The HTML file to write.", DefaultValueFactory = _ => "report.html", HelpName = "FILE" };
-        var days = new Option<int>("--days") { Description = "How many days before each alert its chart shows.", DefaultValueFactory = _ => 14 };
+        var output = new Option<string>("--out", "-o")
+        {
+            Description = "The HTML file to write.",
+            DefaultValueFactory = _ => "report.html",
+            HelpName = "FILE",
+        };
+        var days = new Option<int>("--days")
+        {
+            Description = "How many days before each alert its chart shows.",
+            DefaultValueFactory = _ => 14,
+        };
         var input = CliOptions.Inputs();
         input.Required = false;
         input.Description = "The flow logs the alerts came from, read again for each alert's ports, protocols and "
@@ -117,7 +139,8 @@ public static class ReportCommands
             if (r.GetValue(input) is { Length: > 0 } inputs)
             {
                 var layout = FlowLayout.Default;
-                if (r.GetValue(logFormat) is { } format && !FlowLayout.TryFromFormatString(format, out layout, out var error))
+                if (r.GetValue(logFormat) is { } format
+                    && !FlowLayout.TryFromFormatString(format, out layout, out var error))
                     throw new RunException($"--log-format: {error}");
                 var nets = r.GetValue(internalNets) is { Length: > 0 } given ? given : CidrSet.Rfc1918;
                 var options = new InputOptions

@@ -9,7 +9,8 @@ namespace FlowSpike.Aggregation;
 /// source).
 /// A struct so the tokenizer's loop is specialised and inlined for it.
 /// </summary>
-internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to, int segment = 0) : IFlowSink
+internal struct FlowRecordSink(
+    ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to, int segment = 0) : IFlowSink
 {
     private string _source = "";
     private long _line;
@@ -48,7 +49,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     {
         _line = lineNumber;
         accumulator.Diagnostics.Lines++;
-        accumulator.Diagnostics.AddMalformed(_source, segment, lineNumber, "line too long (no newline within the read buffer); skipped");
+        accumulator.Diagnostics.AddMalformed(
+            _source, segment, lineNumber, "line too long (no newline within the read buffer); skipped");
     }
 
     public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount)
@@ -75,7 +77,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         {
             if (TryFollowHeader(line))
                 return;
-            accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found {count}");
+            accumulator.Diagnostics.AddMalformed(
+                _source, segment, _line, $"expected {_fieldCount} fields, found {count}");
             return;
         }
         accumulator.Mark(_start >= 0 ? Field(scratch.AsSpan(0, length), ends[..count], _start) : default);
@@ -141,7 +144,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         if (HasEmptyField(line, fieldEnds))
         {
             // A doubled or trailing blank: split on blank runs, this line has fewer fields than the layout.
-            accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
+            accumulator.Diagnostics.AddMalformed(
+                _source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
             return;
         }
         // start stays text until the record passes the address tests: most REJECTs are inbound and never need it.
@@ -161,7 +165,9 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         accumulator.Diagnostics.AddMalformed(_source, segment, _line, reason);
     }
 
-    public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
+    public void OnRecord(
+        bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId,
+        ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
     {
         _line++;
         accumulator.Diagnostics.Lines++;
@@ -175,7 +181,9 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
 
     /// <summary>docs/spec.md §1 on a REJECT record, then the count per (window, source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, bool typed = false)
+    private void Select(
+        ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText, long? startValue,
+        ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, bool typed = false)
     {
         var diagnostics = accumulator.Diagnostics;
         UInt128 src6 = 0;
@@ -234,7 +242,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         {
             if (!TryEntityKey(srcText, src6, interfaceId, account, vpc, out key))
             {
-                diagnostics.AddMalformed(_source, segment, _line, "no interface-id to key the record by (--entity interface)");
+                diagnostics.AddMalformed(
+                    _source, segment, _line, "no interface-id to key the record by (--entity interface)");
                 return;
             }
         }
@@ -254,7 +263,9 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     /// The key of a record's entity beyond the seed's IPv4 source: an IPv6 source, an account/VPC/address triple, or an
     /// interface. Looked up by local bytes first, so only a thread's first sight of an entity builds its name.
     /// </summary>
-    private readonly bool TryEntityKey(ReadOnlySpan<byte> srcText, UInt128 src6, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, out uint key)
+    private readonly bool TryEntityKey(
+        ReadOnlySpan<byte> srcText, UInt128 src6, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
+        ReadOnlySpan<byte> vpc, out uint key)
     {
         var kind = accumulator.Entities!.Kind;
         if (kind == EntityKind.Interface)
@@ -292,7 +303,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             return true;
         string address = src6 != 0 ? Ipv6Cidr.Format(src6) : System.Text.Encoding.ASCII.GetString(srcText);
         string name = kind == EntityKind.AccountVpcSrcIp
-            ? $"{(account.IsEmpty ? "-" : System.Text.Encoding.ASCII.GetString(account))}/{(vpc.IsEmpty ? "-" : System.Text.Encoding.ASCII.GetString(vpc))}/{address}"
+            ? $"{(account.IsEmpty ? "-" : System.Text.Encoding.ASCII.GetString(account))}/"
+                + $"{(vpc.IsEmpty ? "-" : System.Text.Encoding.ASCII.GetString(vpc))}/{address}"
             : address;
         key = accumulator.AddEntity(local[..n], name);
         return true;

@@ -9,7 +9,8 @@ namespace FlowSpike.Aggregation;
 /// </summary>
 public static class FlowScanner
 {
-    public static ScanResult Scan(IReadOnlyList<InputFile> files, ScanOptions options, CancellationToken cancellation = default)
+    public static ScanResult Scan(
+        IReadOnlyList<InputFile> files, ScanOptions options, CancellationToken cancellation = default)
     {
         var whole = new HashSet<string>(StringComparer.Ordinal);
         while (true)
@@ -33,7 +34,11 @@ public static class FlowScanner
         var selector = new BlockedOutboundSelector(options.Internal);
         // Window indexes are kept in 32 bits of the accumulator's key.
         if (options.To <= options.From || (options.To - options.From) / options.WindowSeconds >= uint.MaxValue)
-            throw new ArgumentException($"scan range [{options.From}, {options.To}) is empty or has too many windows of {options.WindowSeconds}s");
+        {
+            throw new ArgumentException(
+                $"scan range [{options.From}, {options.To}) is empty or has too many windows "
+                + $"of {options.WindowSeconds}s");
+        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var items = Plan(files, options, whole);
         if (options.Progress is { } progress)
@@ -192,7 +197,8 @@ public static class FlowScanner
         var diagnostics = worker.Accumulator.Diagnostics;
         if (item.Layout is null && (options.SmallFileReads ?? SmallFileReader.Enabled)
             && worker.Files.TryOpenText(
-                item.File, options.Format, (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available)
+                item.File, options.Format,
+                (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available)
                 is { } text)
         {
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
@@ -217,13 +223,15 @@ public static class FlowScanner
             switch (input.Format)
             {
                 case InputFormat.Json:
-                    JsonFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                    JsonFlowReader.Read(
+                        input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
                     break;
                 case InputFormat.Parquet:
                     ParquetFlowReader.Read(input.Stream, item.File.Path, ref sink);
                     break;
                 default:
-                    TextFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                    TextFlowReader.Read(
+                        input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
                     break;
             }
             diagnostics.Files++;
@@ -237,7 +245,8 @@ public static class FlowScanner
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To, item.Segment);
             try
             {
-                TextFlowReader.ReadSegment(stream, item.Start, item.End, item.File.Path, item.Layout, ref sink, options.Mode, worker.Buffer);
+                TextFlowReader.ReadSegment(
+                    stream, item.Start, item.End, item.File.Path, item.Layout, ref sink, options.Mode, worker.Buffer);
             }
             catch (IOException e)
             {
@@ -259,5 +268,6 @@ public static class FlowScanner
     }
 
     /// <summary>FLOWSPIKE_TEST_READ_DELAY_MS slows each file down so a test can watch the progress display.</summary>
-    private static readonly int ReadDelayForTests = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_READ_DELAY_MS"), out int ms) ? ms : 0;
+    private static readonly int ReadDelayForTests =
+        int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_READ_DELAY_MS"), out int ms) ? ms : 0;
 }

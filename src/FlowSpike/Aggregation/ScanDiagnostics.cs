@@ -101,7 +101,8 @@ public sealed class ScanDiagnostics
                 line += _segmentLines.GetValueOrDefault((s.Source, j));
             located.Add(s with { Line = line });
         }
-        located.Sort((a, b) => a.Source != b.Source ? string.CompareOrdinal(a.Source, b.Source) : a.Line.CompareTo(b.Line));
+        located.Sort((a, b) =>
+            a.Source != b.Source ? string.CompareOrdinal(a.Source, b.Source) : a.Line.CompareTo(b.Line));
         return [.. located.Take(MaxSamples).Select(s => s.ToString())];
     }
 }

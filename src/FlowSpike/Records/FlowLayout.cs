@@ -50,7 +50,8 @@ public sealed class FlowLayout
             return false;
         foreach (byte b in line)
         {
-            if (!(b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)' ' or (byte)'_'))
+            if (!(b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9')
+                or (byte)'-' or (byte)' ' or (byte)'_'))
                 return false;
         }
         return true;
@@ -109,7 +110,8 @@ public sealed class FlowLayout
         layout = null;
         if (names.Contains("tgw-id") || names.Contains("tgw-attachment-id"))
         {
-            error = "this is a Transit Gateway flow log (it has tgw-id fields), not a VPC flow log; it has no action field to tell blocked traffic";
+            error = "this is a Transit Gateway flow log (it has tgw-id fields), not a VPC flow log; "
+                + "it has no action field to tell blocked traffic";
             return false;
         }
         var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

@@ -37,14 +37,16 @@ public static class InputOpener
                 try
                 {
                     // A small local file inflates fastest whole; anything else streams.
-                    var wholeStream = layer == 0 && local && file.Length is > 0 and <= LibDeflate.MaxCompressedBytes && whole
+                    var wholeStream = layer == 0 && local && whole
+                        && file.Length is > 0 and <= LibDeflate.MaxCompressedBytes
                         ? InflateWhole(peek, file)
                         : null;
                     if (wholeStream is null && layer == 0 && local && current is PeekStream { Consumed: true })
                     {
                         // Too large to inflate whole after all: start again from the file, streaming.
                         current.Dispose();
-                        current = new PeekStream(wrapRaw?.Invoke(OpenFile(file.Path)) ?? OpenFile(file.Path), PeekBytes);
+                        var again = OpenFile(file.Path);
+                        current = new PeekStream(wrapRaw?.Invoke(again) ?? again, PeekBytes);
                     }
                     peek = new PeekStream(wholeStream ?? new VerifiedGzipStream(current), PeekBytes);
                 }
@@ -65,11 +67,13 @@ public static class InputOpener
                 return new OpenedInput(OpenFile(file.Path, sequential: false), format, compressed);
             }
             // A Parquet file inside gzip or on a pipe: spool it to a temporary file (bounded memory).
-            string temp = Path.Combine(Path.GetTempPath(), $"flowspike-{Environment.ProcessId}-{Guid.NewGuid():N}.parquet");
+            string temp = Path.Combine(
+                Path.GetTempPath(), $"flowspike-{Environment.ProcessId}-{Guid.NewGuid():N}.parquet");
             using (var spool = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
                 current.CopyTo(spool);
             current.Dispose();
-            return new OpenedInput(new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read), format, compressed, temp);
+            return new OpenedInput(
+                new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read), format, compressed, temp);
         }
         catch
         {
@@ -82,7 +86,8 @@ public static class InputOpener
     /// Off with FLOWSPIKE_INFLATE=stream, or where libdeflate is missing: the streaming inflater's twin path.
     /// </summary>
     public static bool WholeFileInflate { get; } =
-        LibDeflate.Available && !string.Equals(Environment.GetEnvironmentVariable("FLOWSPIKE_INFLATE"), "stream", StringComparison.OrdinalIgnoreCase);
+        LibDeflate.Available && !string.Equals(
+            Environment.GetEnvironmentVariable("FLOWSPIKE_INFLATE"), "stream", StringComparison.OrdinalIgnoreCase);
 
     private static Stream? InflateWhole(PeekStream compressed, InputFile file)
     {
@@ -92,7 +97,9 @@ public static class InputOpener
             int read = 0, n;
             while (read < input.Length && (n = compressed.Read(input.AsSpan(read))) > 0)
                 read += n;
-            return LibDeflate.TryInflate(input.AsSpan(0, read), out byte[] output, out int length) ? new PooledBufferStream(output, length) : null;
+            return LibDeflate.TryInflate(input.AsSpan(0, read), out byte[] output, out int length)
+                ? new PooledBufferStream(output, length)
+                : null;
         }
         finally
         {
@@ -104,7 +111,8 @@ public static class InputOpener
     {
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, sequential ? FileOptions.SequentialScan : FileOptions.RandomAccess);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
+                sequential ? FileOptions.SequentialScan : FileOptions.RandomAccess);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -120,7 +128,9 @@ public static class InputOpener
         if (first >= 0 && head[first] is (byte)'{' or (byte)'[')
             return InputFormat.Json;
         if (head.Contains((byte)0))
-            throw new FlowInputException($"{file.Path}: {(compressed ? "gzip content" : "content")} is binary and not a known flow log format (text, JSON, Parquet)",
+            throw new FlowInputException(
+                $"{file.Path}: {(compressed ? "gzip content" : "content")} is binary and not a known flow log format "
+                + "(text, JSON, Parquet)",
                 unsupported: true);
         return InputFormat.Text;
     }

@@ -15,11 +15,13 @@ public static class JsonFlowReader
     private const int MaxTokenBytes = 64 << 20;
     private static readonly byte[] ControlPrefix = "CWL CONTROL MESSAGE"u8.ToArray();
 
-    public static void Read<TSink>(Stream stream, string source, FlowLayout layout, ref TSink sink, TokenizerMode mode, byte[] lineBuffer)
+    public static void Read<TSink>(
+        Stream stream, string source, FlowLayout layout, ref TSink sink, TokenizerMode mode, byte[] lineBuffer)
         where TSink : struct, IFlowSink
     {
         sink.BeginSource(source, layout, 1);
-        var state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
+        var state = new JsonReaderState(
+            new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
         byte[] json = new byte[1 << 16];
         int filled = 0, lines = 0;
         long recordNumber = 0, consumedTotal = 0;
@@ -42,14 +44,17 @@ public static class JsonFlowReader
                             break;
                         case JsonTokenType.PropertyName:
                             property = reader.ValueTextEquals("message"u8) ? Property.Message
-                                : reader.CurrentDepth == 1 && reader.ValueTextEquals("messageType"u8) ? Property.MessageType
+                                : reader.CurrentDepth == 1 && reader.ValueTextEquals("messageType"u8)
+                                    ? Property.MessageType
                                 : Property.Other;
                             continue;
                         case JsonTokenType.String when property == Property.MessageType:
                             control = reader.ValueTextEquals("CONTROL_MESSAGE"u8);
                             break;
                         case JsonTokenType.String when property == Property.Message && !control:
-                            int length = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+                            int length = reader.HasValueSequence
+                                ? (int)reader.ValueSequence.Length
+                                : reader.ValueSpan.Length;
                             if (lines + length + 1 > lineBuffer.Length)
                             {
                                 Flush(lineBuffer, ref lines, ref sink, mode);
@@ -82,12 +87,14 @@ public static class JsonFlowReader
             }
             catch (JsonException e)
             {
-                throw new FlowInputException($"{source}: invalid JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
+                throw new FlowInputException(
+                    $"{source}: invalid JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
             }
             catch (InvalidOperationException e)
             {
                 // Invalid UTF-8 inside a string value.
-                throw new FlowInputException($"{source}: invalid text in JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
+                throw new FlowInputException(
+                    $"{source}: invalid text in JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
             }
             state = reader.CurrentState;
             int consumed = (int)reader.BytesConsumed;
@@ -104,7 +111,10 @@ public static class JsonFlowReader
             {
                 // One token (a long string) does not fit: grow, within reason.
                 if (json.Length >= MaxTokenBytes)
-                    throw new FlowInputException($"{source}: a JSON value near byte {consumedTotal} is larger than {MaxTokenBytes >> 20} MB");
+                {
+                    throw new FlowInputException(
+                        $"{source}: a JSON value near byte {consumedTotal} is larger than {MaxTokenBytes >> 20} MB");
+                }
                 Array.Resize(ref json, json.Length * 2);
             }
         }

@@ -41,7 +41,8 @@ public static class ParquetFlowReader
                 ReadRowGroup(rowGroup, map, source, ref sink);
             }
         }
-        catch (Exception e) when (e is not FlowInputException and not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception e)
+            when (e is not FlowInputException and not OperationCanceledException and not OutOfMemoryException)
         {
             throw new FlowInputException($"{source}: cannot read Parquet data ({e.Message})", e);
         }
@@ -63,7 +64,8 @@ public static class ParquetFlowReader
         {
             const string Ocsf = "OCSF";
             var dst = Get(OcsfFlowFields.DstIp) ?? throw Missing(source, Ocsf, OcsfFlowFields.DstIp);
-            var time = First(OcsfFlowFields.Start) ?? throw Missing(source, Ocsf, string.Join(" or ", OcsfFlowFields.Start));
+            var time = First(OcsfFlowFields.Start)
+                ?? throw Missing(source, Ocsf, string.Join(" or ", OcsfFlowFields.Start));
             var disposition = Get(OcsfFlowFields.Disposition);
             var dispositionId = Get(OcsfFlowFields.DispositionId);
             var activity = Get(OcsfFlowFields.ActivityId);
@@ -106,7 +108,8 @@ public static class ParquetFlowReader
         using var iface2 = StringColumn.Read(rowGroup, map.Interface2, rows);
         using var account = StringColumn.Read(rowGroup, map.Account, rows);
         using var vpc = StringColumn.Read(rowGroup, map.Vpc, rows);
-        Span<byte> srcBytes = stackalloc byte[64], dstBytes = stackalloc byte[64], ifaceBytes = stackalloc byte[128], word = stackalloc byte[16], accountBytes = stackalloc byte[32], vpcBytes = stackalloc byte[64];
+        Span<byte> srcBytes = stackalloc byte[64], dstBytes = stackalloc byte[64], ifaceBytes = stackalloc byte[128],
+            word = stackalloc byte[16], accountBytes = stackalloc byte[32], vpcBytes = stackalloc byte[64];
         for (int i = 0; i < rows; i++)
         {
             bool reject;
@@ -125,7 +128,8 @@ public static class ParquetFlowReader
             long? startValue = start.Next() is { } v ? FloorDiv(v, map.StartDivisor) : null;
             int acct = account.Next(accountBytes);
             int vp = vpc.Next(vpcBytes);
-            sink.OnRecord(reject, srcBytes[..Math.Max(s, 0)], dstBytes[..Math.Max(t, 0)], startValue, ifaceSpan, accountBytes[..Math.Max(acct, 0)], vpcBytes[..Math.Max(vp, 0)]);
+            sink.OnRecord(reject, srcBytes[..Math.Max(s, 0)], dstBytes[..Math.Max(t, 0)], startValue, ifaceSpan,
+                accountBytes[..Math.Max(acct, 0)], vpcBytes[..Math.Max(vp, 0)]);
         }
     }
 
@@ -149,7 +153,8 @@ public static class ParquetFlowReader
             c._values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(Math.Max(rows, 1));
             c._maxLevel = field.MaxDefinitionLevel;
             c._levels = c._maxLevel > 0 ? ArrayPool<int>.Shared.Rent(Math.Max(rows, 1)) : null;
-            rowGroup.ReadRawAsync(field, c._values.AsMemory(0, rows), c._levels?.AsMemory(0, rows), null).AsTask().GetAwaiter().GetResult();
+            rowGroup.ReadRawAsync(field, c._values.AsMemory(0, rows), c._levels?.AsMemory(0, rows), null)
+                .AsTask().GetAwaiter().GetResult();
             return c;
         }
 
@@ -198,7 +203,8 @@ public static class ParquetFlowReader
             if (field.ClrType == typeof(long))
             {
                 c._longs = ArrayPool<long>.Shared.Rent(Math.Max(rows, 1));
-                rowGroup.ReadRawAsync(field, c._longs.AsMemory(0, rows), levels, null).AsTask().GetAwaiter().GetResult();
+                rowGroup.ReadRawAsync(field, c._longs.AsMemory(0, rows), levels, null)
+                    .AsTask().GetAwaiter().GetResult();
             }
             else if (field.ClrType == typeof(int))
             {
@@ -207,7 +213,8 @@ public static class ParquetFlowReader
             }
             else
             {
-                throw new NotSupportedException($"column {field.Path} has type {field.ClrType.Name}, expected an integer");
+                throw new NotSupportedException(
+                    $"column {field.Path} has type {field.ClrType.Name}, expected an integer");
             }
             return c;
         }

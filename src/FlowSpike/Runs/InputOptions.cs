@@ -36,10 +36,14 @@ public sealed record InputOptions
     /// name="entities"/>
     /// (a state's registry) is used only when keys go beyond IPv4 sources, so the seed's mode keeps its fast path.
     /// </summary>
-    public ScanOptions Scan(long from, long to, long windowSeconds, bool keepDetails, int? threads = null, EntityRegistry? entities = null)
+    public ScanOptions Scan(
+        long from, long to, long windowSeconds, bool keepDetails, int? threads = null, EntityRegistry? entities = null)
     {
         if (entities is { IsIpv4Keyed: true } && Internal.HasIpv6 && Internal.ReachesReserved())
-            throw new RunException($"--internal: {Internal} reaches into 240.0.0.0/4, where IPv6 sources are numbered; leave it out to count IPv6 sources");
+        {
+            throw new RunException($"--internal: {Internal} reaches into 240.0.0.0/4, where IPv6 sources are numbered; "
+                + "leave it out to count IPv6 sources");
+        }
         return new()
         {
             Entities = entities is { IsIpv4Keyed: true } && !Internal.HasIpv6 ? null : entities,
