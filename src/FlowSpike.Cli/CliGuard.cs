@@ -18,7 +18,12 @@ internal static class CliGuard
             or UnauthorizedAccessException)
         {
             Console.Out.Flush();
-            StderrLog.Error(e is RunException run ? run.Render(FlagNames.Of) : e.Message);
+            StderrLog.Error(e switch
+            {
+                RunException run => run.Render(FlagNames.Of),
+                FlowInputException input => input.Render(FlagNames.Of),
+                _ => e.Message,
+            });
             return 1;
         }
     }

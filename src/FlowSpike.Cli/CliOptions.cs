@@ -97,6 +97,12 @@ internal static class CliOptions
         HelpName = "N",
     };
 
+    public static Option<bool> SkipUnsupported() => new("--skip-unsupported")
+    {
+        Description = "Skip Transit Gateway flow logs and other objects FlowSpike cannot read, with a count and a "
+            + "warning, instead of stopping the run.",
+    };
+
     public static Option<string?> Config() => new("--config")
     {
         Description = "A JSON config file: internal, allow_src, allow_dest (CIDR lists), log_format.",

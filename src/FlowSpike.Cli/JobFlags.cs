@@ -18,6 +18,7 @@ internal sealed class JobFlags(bool range = true)
     public Option<string[]> Internal { get; } =
         CliOptions.Cidrs("--internal", "Internal networks, replacing the RFC1918 default.");
     public Option<int> Threads { get; } = CliOptions.Threads();
+    public Option<bool> SkipUnsupported { get; } = CliOptions.SkipUnsupported();
     public Option<string?> Config { get; } = CliOptions.Config();
     public Option<bool> Quiet { get; } = CliOptions.Quiet();
     public Option<string> Model { get; } = CliOptions.Model();
@@ -66,7 +67,7 @@ internal sealed class JobFlags(bool range = true)
         Option[] all =
         [
             Input, State, Model, Entity, Ipv6, ZeroFill, TestFirst, AutoLearn, Seasonal, MinCount, TailProbability,
-            LogFormat, InputFormat, EndpointUrl, Internal, Threads, Config, Quiet,
+            LogFormat, InputFormat, EndpointUrl, Internal, Threads, SkipUnsupported, Config, Quiet,
         ];
         foreach (var o in all)
             c.Options.Add(o);
@@ -82,6 +83,7 @@ internal sealed class JobFlags(bool range = true)
         EndpointUrl = Given.Ref(r, EndpointUrl),
         Internal = Given.Ref(r, Internal),
         Threads = Given.Val(r, Threads),
+        SkipUnsupported = Given.Val(r, SkipUnsupported),
         Model = Given.Ref(r, Model),
         Entity = Given.Ref(r, Entity),
         ZeroFill = Given.Flag(r, ZeroFill),

@@ -30,34 +30,67 @@ internal sealed class ProgressLine : IDisposable
         return line;
     }
 
-    /// <summary>Clears the drawn line before a note, so the note starts at the left and the next tick redraws.</summary>
-    public static void ClearForNote() => _current?.Clear();
+    /// <summary>
+    /// Writes a note on a line of its own: the progress line is cleared first, and no tick can draw between the
+    /// clearing and the note.
+    /// </summary>
+    public static void Note(Action write)
+    {
+        if (_current is not { } line)
+        {
+            write();
+            return;
+        }
+        lock (line._gate)
+        {
+            line.ClearLocked();
+            write();
+        }
+    }
 
     private void Clear()
     {
         lock (_gate)
-        {
-            if (!_drawn)
-                return;
-            Console.Error.Write("\r" + new string(' ', 100) + "\r");
-            _drawn = false;
-        }
+            ClearLocked();
     }
+
+    private void ClearLocked()
+    {
+        if (!_drawn)
+            return;
+        Console.Error.Write("\r" + new string(' ', Width) + "\r");
+        _drawn = false;
+    }
+
+    private static int Width => Math.Min(Console.BufferWidth > 0 ? Console.BufferWidth - 1 : 100, 120);
 
     private void Draw()
     {
         lock (_gate)
         {
-            if (_progress.TotalItems == 0)
+            if (_progress.TotalItems == 0 || _progress.Finished)
                 return;
-            double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
-            long done = _progress.BytesDone, total = Math.Max(1, _progress.TotalBytes);
-            double rate = done / seconds;
-            string eta = rate > 0 && done < total ? $"{TimeSpan.FromSeconds((total - done) / rate):mm\\:ss}" : "--:--";
-            string line = $"scanning {_progress.ItemsDone}/{_progress.TotalItems} files, {done / 1e6:F0}/{total / 1e6:F0} MB, {_progress.Lines / seconds / 1e6:F2} M records/s, ETA {eta}";
-            Console.Error.Write("\r" + line.PadRight(Math.Min(Console.BufferWidth > 0 ? Console.BufferWidth - 1 : 100, 120)));
+            Console.Error.Write("\r" + Text(_progress, _clock.Elapsed).PadRight(Width));
             _drawn = true;
         }
+    }
+
+    /// <summary>
+    /// The line: items finished, bytes read (of the listed total when sizes are known; standard input has none),
+    /// records per second, and the time left at the rate so far.
+    /// </summary>
+    internal static string Text(ScanProgress progress, TimeSpan elapsed)
+    {
+        double seconds = Math.Max(elapsed.TotalSeconds, 0.001);
+        long total = progress.TotalBytes, done = total > 0 ? Math.Min(progress.BytesDone, total) : progress.BytesDone;
+        double rate = done / seconds;
+        string eta = total > 0 && rate > 0 && done < total
+            ? $"{TimeSpan.FromSeconds((total - done) / rate):mm\\:ss}"
+            : "--:--";
+        string bytes = total > 0 ? $"{done / 1e6:F0}/{total / 1e6:F0} MB" : $"{done / 1e6:F0} MB";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"scanning {progress.ItemsDone}/{progress.TotalItems} files, {bytes}, "
+            + $"{progress.Lines / seconds / 1e6:F2} M records/s, ETA {eta}");
     }
 
     public void Dispose()

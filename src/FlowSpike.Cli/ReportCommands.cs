@@ -1,22 +1,34 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Alerts;
+using FlowSpike.Jobs;
 using FlowSpike.Reports;
 using FlowSpike.Runs;
 using FlowSpike.State;
 
 namespace FlowSpike.Cli;
 
-/// <summary>`flowspike explain` (one host in the terminal) and `flowspike report` (every alert in one HTML file).</summary>
+/// <summary>
+/// `flowspike explain` (one host in the terminal) and `flowspike report` (every alert in one HTML file).
+/// </summary>
 public static class ReportCommands
 {
     public static Command Explain()
     {
         var state = CliOptions.State();
-        var src = new Option<string>("--src") { Description = "The host to explain: its address, or its entity name with --entity.", Required = true, HelpName = "IP" };
+        var src = new Option<string>("--src")
+        {
+            Description = "The host to explain: its address, or its entity name with --entity.",
+            Required = true,
+            HelpName = "IP",
+        };
         var days = new Option<int>("--days") { Description = "How far back to show.", DefaultValueFactory = _ => 14 };
         var width = new Option<int>("--width") { Description = "Columns of the chart.", DefaultValueFactory = _ => 96 };
-        var cmd = new Command("explain", "Show a host's recent blocked outbound counts against its threshold, its alerts and top destinations.") { state, src, days, width };
+        var cmd = new Command("explain",
+            "Show a host's recent blocked outbound counts against its threshold, its alerts and top destinations.")
+        {
+            state, src, days, width,
+        };
         cmd.SetAction(r => CliGuard.Run(() =>
         {
             string ip = r.GetValue(src)!;
@@ -35,13 +47,17 @@ public static class ReportCommands
         return cmd;
     }
 
-    /// <summary>The terminal text of explain: counts folded into at most <paramref name="width"/> columns (the highest count of each).</summary>
+    /// <summary>
+    /// The terminal text of explain: counts folded into at most <paramref name="width"/> columns (the highest count of
+    /// each).
+    /// </summary>
     public static string Render(HostStory story, long from, long to, int width)
     {
         var w = new StringWriter(CultureInfo.InvariantCulture);
         w.Write(story.SrcIp);
         w.WriteLine(story.Lookup is { } l
-            ? $": latestCount {Show(l.LatestCount)}, numDataPoints {Show(l.NumDataPoints)}, avg {Show(l.Avg)}, stdev {Show(l.Stdev)}"
+            ? $": latestCount {Show(l.LatestCount)}, numDataPoints {Show(l.NumDataPoints)}, "
+                + $"avg {Show(l.Avg)}, stdev {Show(l.Stdev)}"
             : ": not in the lookup");
         var counts = story.Counts(from, to);
         if (counts.Length == 0 || story.History.Count == 0)
@@ -53,21 +69,24 @@ public static class ReportCommands
             int columns = Math.Min(width, counts.Length);
             var folded = new long[columns];
             var above = new bool[columns];
-            var spikes = story.History.Where(h => h.Spike).Select(h => (h.WindowStart - from) / story.WindowSeconds).ToHashSet();
+            var spikes = story.History.Where(h => h.Spike)
+                .Select(h => (h.WindowStart - from) / story.WindowSeconds).ToHashSet();
             for (int i = 0; i < counts.Length; i++)
             {
                 int c = (int)((long)i * columns / counts.Length);
                 folded[c] = Math.Max(folded[c], counts[i]);
                 above[c] |= spikes.Contains(i);
             }
-            w.WriteLine($"{AlertJson.IsoTime(from)} .. {AlertJson.IsoTime(to)}, {counts.Length} windows of {story.WindowSeconds / 60} min, highest {counts.Max()}; ^ marks windows above the threshold");
+            w.WriteLine($"{AlertJson.IsoTime(from)} .. {AlertJson.IsoTime(to)}, {counts.Length} windows of "
+                + $"{story.WindowSeconds / 60} min, highest {counts.Max()}; ^ marks windows above the threshold");
             w.WriteLine(Sparkline.Render(folded));
             w.WriteLine(Sparkline.Markers(above));
         }
         w.WriteLine($"alerts: {story.Alerts.Count}");
         foreach (var a in story.Alerts.TakeLast(10))
         {
-            w.WriteLine($"  {AlertJson.IsoTime(a.WindowStart)}  {a.BlockedConnections,6} blocked  threshold {a.Threshold,8:F2}  {a.UniqueDestConnections} destination(s)");
+            w.WriteLine($"  {AlertJson.IsoTime(a.WindowStart)}  {a.BlockedConnections,6} blocked  "
+                + $"threshold {a.Threshold,8:F2}  {a.UniqueDestConnections} destination(s)");
             if (a.Evidence is { } evidence)
                 w.WriteLine("    " + EvidenceText.Line(evidence));
         }
@@ -89,13 +108,47 @@ public static class ReportCommands
     public static Command Report()
     {
         var state = CliOptions.State();
-        var output = new Option<string>("--out", "-o") { Description = "The HTML file to write.", DefaultValueFactory = _ => "report.html", HelpName = "FILE" };
-        var days = new Option<int>("--days") { Description = "How many days before each alert its chart shows.", DefaultValueFactory = _ => 14 };
-        var cmd = new Command("report", "Write one self-contained HTML file explaining every alert (works offline).") { state, output, days };
+        var output = new Option<string>("--out", "-o")
+        {
+            Description = "The HTML file to write.",
+            DefaultValueFactory = _ => "report.html",
+            HelpName = "FILE",
+        };
+        var days = new Option<int>("--days")
+        {
+            Description = "How many days before each alert its chart shows.",
+            DefaultValueFactory = _ => 14,
+        };
+        var input = CliOptions.Inputs();
+        input.Required = false;
+        input.Description = "The flow logs the alerts came from, read again for each alert's ports, protocols and "
+            + "records per destination (optional). Repeatable.";
+        var logFormat = CliOptions.LogFormat();
+        var internalNets = CliOptions.Cidrs("--internal", "Internal networks, as detection used them.");
+        var endpoint = CliOptions.EndpointUrl();
+        var skip = CliOptions.SkipUnsupported();
+        var cmd = new Command("report", "Write one self-contained HTML file explaining every alert (works offline).")
+        {
+            state, output, days, input, logFormat, internalNets, endpoint, skip,
+        };
         cmd.SetAction(r => CliGuard.Run(() =>
         {
             using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
-            string html = HtmlReport.Render(store, r.GetValue(days) * 86400L);
+            var job = ReportOptions.Resolve(new JobSettings
+            {
+                Inputs = Given.Ref(r, input),
+                LogFormat = Given.Ref(r, logFormat),
+                Internal = Given.Ref(r, internalNets),
+                EndpointUrl = Given.Ref(r, endpoint),
+                SkipUnsupported = Given.Val(r, skip),
+            }, store.Info.Model);
+            IReadOnlyDictionary<string, AlertDetail>? details = null;
+            if (job.Input is { } options)
+            {
+                var alerts = store.AllAlerts().Select(p => AlertJson.Parse(p.Body)).ToList();
+                details = AlertDetails.Collect(alerts, options, new StderrLog(quiet: false));
+            }
+            string html = HtmlReport.Render(store, r.GetValue(days) * 86400L, details: details);
             string path = r.GetValue(output)!;
             string tmp = path + ".tmp";
             File.WriteAllText(tmp, html);

@@ -29,16 +29,17 @@ internal sealed class StderrLog(bool quiet) : IRunLog
     /// <summary>A note that is not a warning, written even under --quiet (what a command produced).</summary>
     public static void Result(string message) => Write("info", message);
 
-    private static void Write(string level, string message)
+    private static void Write(string level, string message) =>
+        ProgressLine.Note(() => WriteLine(level, FlagNames.Render(message)));
+
+    private static void WriteLine(string level, string message)
     {
-        ProgressLine.ClearForNote();
-        message = FlagNames.Render(message);
         if (Json)
         {
             Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>
             {
-                ["time"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'",
-                    System.Globalization.CultureInfo.InvariantCulture),
+                ["time"] = DateTimeOffset.UtcNow.ToString(
+                    "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
                 ["level"] = level,
                 ["message"] = message,
             }, JsonOptions));

@@ -9,8 +9,8 @@ namespace FlowSpike.Aggregation;
 /// source).
 /// A struct so the tokenizer's loop is specialised and inlined for it.
 /// </summary>
-internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to,
-    int segment = 0) : IFlowSink
+internal struct FlowRecordSink(
+    ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to, int segment = 0) : IFlowSink
 {
     private string _source = "";
     private long _line;
@@ -21,6 +21,16 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     {
         _source = source;
         _line = firstLine - 1;
+        UseLayout(layout);
+    }
+
+    /// <summary>
+    /// True once a header line inside the source changed the layout (see <see cref="TryFollowHeader"/>).
+    /// </summary>
+    public bool LayoutChanged { get; private set; }
+
+    private void UseLayout(FlowLayout layout)
+    {
         _fieldCount = layout.FieldCount;
         _src = layout.SrcAddr;
         _dst = layout.DstAddr;
@@ -39,8 +49,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     {
         _line = lineNumber;
         accumulator.Diagnostics.Lines++;
-        accumulator.Diagnostics.AddMalformed(_source, segment, lineNumber,
-            "line too long (no newline within the read buffer); skipped");
+        accumulator.Diagnostics.AddMalformed(
+            _source, segment, lineNumber, "line too long (no newline within the read buffer); skipped");
     }
 
     public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount)
@@ -49,6 +59,10 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         accumulator.Diagnostics.Lines++;
         if (fieldCount == _fieldCount)
         {
+            // A header line with as many fields as the layout names a field where the action is: check it only then.
+            var action = Field(line, fieldEnds, _action);
+            if (action.Length > 0 && action[0] is >= (byte)'a' and <= (byte)'z' && TryFollowHeader(line))
+                return;
             accumulator.Mark(_start >= 0 ? Field(line, fieldEnds, _start) : default);
             Process(line, fieldEnds);
             return;
@@ -61,12 +75,32 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             return; // blank line
         if (count != _fieldCount)
         {
-            accumulator.Diagnostics.AddMalformed(_source, segment, _line,
-                $"expected {_fieldCount} fields, found {count}");
+            if (TryFollowHeader(line))
+                return;
+            accumulator.Diagnostics.AddMalformed(
+                _source, segment, _line, $"expected {_fieldCount} fields, found {count}");
             return;
         }
         accumulator.Mark(_start >= 0 ? Field(scratch.AsSpan(0, length), ends[..count], _start) : default);
         Process(scratch.AsSpan(0, length), ends[..count]);
+    }
+
+    /// <summary>
+    /// A header line inside a source (a new flow log took over the same object, say after an org-wide rule replaced
+    /// the old one): the records after it are read in its layout. False for any other line.
+    /// </summary>
+    private bool TryFollowHeader(ReadOnlySpan<byte> line)
+    {
+        if (!FlowLayout.LooksLikeHeader(line))
+            return false;
+        if (!FlowLayout.TryFromHeader(line, out var layout, out string? error))
+        {
+            accumulator.Diagnostics.AddMalformed(_source, segment, _line, $"unusable header: {error}");
+            return true;
+        }
+        UseLayout(layout!);
+        LayoutChanged = true;
+        return true;
     }
 
     /// <summary>Copies the line with every run of blanks turned into one space; returns the field count.</summary>
@@ -110,8 +144,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         if (HasEmptyField(line, fieldEnds))
         {
             // A doubled or trailing blank: split on blank runs, this line has fewer fields than the layout.
-            accumulator.Diagnostics.AddMalformed(_source, segment, _line,
-                $"expected {_fieldCount} fields, found fewer (empty field)");
+            accumulator.Diagnostics.AddMalformed(
+                _source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
             return;
         }
         // start stays text until the record passes the address tests: most REJECTs are inbound and never need it.
@@ -124,8 +158,16 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
             _vpc >= 0 ? Field(line, fieldEnds, _vpc) : default);
     }
 
-    public void OnRecord(bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start,
-        ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
+    public void OnMalformedRecord(string reason)
+    {
+        _line++;
+        accumulator.Diagnostics.Lines++;
+        accumulator.Diagnostics.AddMalformed(_source, segment, _line, reason);
+    }
+
+    public void OnRecord(
+        bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId,
+        ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
     {
         _line++;
         accumulator.Diagnostics.Lines++;
@@ -139,9 +181,9 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
 
     /// <summary>docs/spec.md §1 on a REJECT record, then the count per (window, source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Select(ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText,
-        long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc,
-            bool typed = false)
+    private void Select(
+        ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText, long? startValue,
+        ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, bool typed = false)
     {
         var diagnostics = accumulator.Diagnostics;
         UInt128 src6 = 0;
@@ -200,8 +242,8 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
         {
             if (!TryEntityKey(srcText, src6, interfaceId, account, vpc, out key))
             {
-                diagnostics.AddMalformed(_source, segment, _line,
-                    "no interface-id to key the record by (entity keying: interface)");
+                diagnostics.AddMalformed(
+                    _source, segment, _line, "no interface-id to key the record by (entity keying: interface)");
                 return;
             }
         }
@@ -222,8 +264,9 @@ internal struct FlowRecordSink(ScanAccumulator accumulator, BlockedOutboundSelec
     /// triple, or an
     /// interface. Looked up by local bytes first, so only a thread's first sight of an entity builds its name.
     /// </summary>
-    private readonly bool TryEntityKey(ReadOnlySpan<byte> srcText, UInt128 src6, ReadOnlySpan<byte> interfaceId,
-        ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, out uint key)
+    private readonly bool TryEntityKey(
+        ReadOnlySpan<byte> srcText, UInt128 src6, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
+        ReadOnlySpan<byte> vpc, out uint key)
     {
         var kind = accumulator.Entities!.Kind;
         if (kind == EntityKind.Interface)

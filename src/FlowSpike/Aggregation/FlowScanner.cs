@@ -9,16 +9,38 @@ namespace FlowSpike.Aggregation;
 /// </summary>
 public static class FlowScanner
 {
-    public static ScanResult Scan(IReadOnlyList<InputFile> files, ScanOptions options,
-        CancellationToken cancellation = default)
+    public static ScanResult Scan(
+        IReadOnlyList<InputFile> files, ScanOptions options, CancellationToken cancellation = default)
+    {
+        var whole = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var changed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            var result = Scan(files, options, whole, changed, cancellation);
+            // A header line inside a split file changes the layout of the segments after it, which were read with the
+            // file's first header: read such a file again as one piece (rare: only an uncompressed file over twice
+            // SegmentBytes whose flow log was replaced mid-file).
+            if (changed.IsEmpty)
+                return result;
+            whole.UnionWith(changed.Keys);
+            options.Progress?.Restart();
+        }
+    }
+
+    private static ScanResult Scan(
+        IReadOnlyList<InputFile> files, ScanOptions options, HashSet<string> whole,
+        System.Collections.Concurrent.ConcurrentDictionary<string, bool> changed, CancellationToken cancellation)
     {
         var selector = new BlockedOutboundSelector(options.Internal);
         // Window indexes are kept in 32 bits of the accumulator's key.
         if (options.To <= options.From || (options.To - options.From) / options.WindowSeconds >= uint.MaxValue)
-            throw new ArgumentException($"scan range [{options.From}, {options.To}) is empty or has too many windows " +
-                $"of {options.WindowSeconds}s");
+        {
+            throw new ArgumentException(
+                $"scan range [{options.From}, {options.To}) is empty or has too many windows "
+                + $"of {options.WindowSeconds}s");
+        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var items = Plan(files, options);
+        var items = Plan(files, options, whole);
         if (options.Progress is { } progress)
         {
             progress.TotalItems = items.Count;
@@ -33,8 +55,19 @@ public static class FlowScanner
             workers[w] = new Worker(
                 new ScanAccumulator(
                     options.From, options.WindowSeconds, options.KeepDetails, options.Entities, options.To),
-                new byte[options.BufferSize]);
-        RunWorkers(items, workers, options, selector, cancellation);
+                new byte[options.BufferSize])
+            {
+                Counter = options.Progress is { } p ? new ItemProgress(p) : null,
+            };
+        options.Progress?.Watch([.. workers.Select(w => w.Accumulator.Diagnostics)]);
+        try
+        {
+            RunWorkers(items, workers, options, selector, changed, cancellation);
+        }
+        finally
+        {
+            options.Progress?.Unwatch();
+        }
         // Merge the workers' numeric tables, then build the one partial.
         foreach (var worker in workers)
             worker.Accumulator.FlushMarks();
@@ -53,7 +86,7 @@ public static class FlowScanner
     /// </summary>
     private static void RunWorkers(
         List<WorkItem> items, Worker[] workers, ScanOptions options, BlockedOutboundSelector selector,
-        CancellationToken cancellation)
+        System.Collections.Concurrent.ConcurrentDictionary<string, bool> changed, CancellationToken cancellation)
     {
         int next = -1;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
@@ -66,14 +99,22 @@ public static class FlowScanner
                     && (i = Interlocked.Increment(ref next)) < items.Count)
                 {
                     var item = items[i];
+                    worker.Counter?.Reset();
                     long lines = worker.Accumulator.Diagnostics.Lines, parsed = worker.Accumulator.Diagnostics.Parsed;
-                    ScanOne(item, options, selector, worker);
+                    try
+                    {
+                        ScanOne(item, options, selector, worker, changed);
+                    }
+                    catch (FlowInputException e) when (e.Unsupported && options.SkipUnsupported)
+                    {
+                        // Thrown before any record of the object was counted: nothing of it is in the accumulator.
+                        worker.Accumulator.Diagnostics.Unsupported.Add(e.Message);
+                    }
                     worker.Accumulator.Diagnostics.AddFile(item.File.Path, worker.Accumulator.Diagnostics.Lines - lines,
                         worker.Accumulator.Diagnostics.Parsed - parsed);
                     if (ReadDelayForTests > 0)
                         Thread.Sleep(ReadDelayForTests);
-                    options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size,
-                        worker.Accumulator.Diagnostics.Lines - lines);
+                    options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Counter?.Seen ?? 0);
                 }
             }
             catch (Exception e)
@@ -91,8 +132,12 @@ public static class FlowScanner
         Loop(workers[0]);
         foreach (var t in others)
             t.Join();
-        if (failures.FirstOrDefault(e => e is FlowInputException) is { } input)
+        if (failures.FirstOrDefault(e => e is FlowInputException) is FlowInputException input)
+        {
+            if (input.Unsupported)
+                throw new FlowInputException(input.Message + $" ({Setting.Name("SkipUnsupported")} skips such objects)", input, true);
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(input);
+        }
         if (!failures.IsEmpty)
             throw new AggregateException(failures);
         cancellation.ThrowIfCancellationRequested();
@@ -104,13 +149,13 @@ public static class FlowScanner
         public long Size => Layout is null ? File.Length : End - Start;
     }
 
-    private static List<WorkItem> Plan(IReadOnlyList<InputFile> files, ScanOptions options)
+    private static List<WorkItem> Plan(IReadOnlyList<InputFile> files, ScanOptions options, HashSet<string> whole)
     {
         var items = new List<WorkItem>();
         foreach (var file in files)
         {
-            if (options.Threads < 2 || file.IsStdin || file.IsRemote || file.Length < 2 * options.SegmentBytes
-                || !IsPlainText(file, options, out var layout))
+            if (options.Threads < 2 || whole.Contains(file.Path) || file.IsStdin || file.IsRemote
+                || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
             {
                 items.Add(new WorkItem(file, 0, 0, long.MaxValue, null));
                 continue;
@@ -128,23 +173,32 @@ public static class FlowScanner
     private static bool IsPlainText(InputFile file, ScanOptions options, out FlowLayout layout)
     {
         layout = options.FallbackLayout;
-        using (var input = InputOpener.Open(file, options.Format, options.InflateWhole))
+        try
         {
-            if (input.Compressed || input.Format != InputFormat.Text)
-                return false; // inflate is sequential, and only text splits at newlines
+            using (var input = InputOpener.Open(file, options.Format, options.InflateWhole))
+            {
+                if (input.Compressed || input.Format != InputFormat.Text)
+                    return false; // inflate is sequential, and only text splits at newlines
+            }
+            using var raw = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            layout = TextFlowReader.LayoutOf(raw, file.Path, options.FallbackLayout);
+            return true;
         }
-        using var raw = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        layout = TextFlowReader.LayoutOf(raw, file.Path, options.FallbackLayout);
-        return true;
+        catch (FlowInputException e) when (e.Unsupported && options.SkipUnsupported)
+        {
+            return false; // read whole, where the same error skips it
+        }
     }
 
-    private static void ScanOne(WorkItem item, ScanOptions options, BlockedOutboundSelector selector, Worker worker)
+    private static void ScanOne(
+        WorkItem item, ScanOptions options, BlockedOutboundSelector selector, Worker worker,
+        System.Collections.Concurrent.ConcurrentDictionary<string, bool> changed)
     {
         var diagnostics = worker.Accumulator.Diagnostics;
         if (item.Layout is null && (options.SmallFileReads ?? SmallFileReader.Enabled)
             && worker.Files.TryOpenText(
                 item.File, options.Format,
-                    (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available)
+                (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available)
                 is { } text)
         {
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
@@ -163,40 +217,44 @@ public static class FlowScanner
         }
         if (item.Layout is null)
         {
-            using var input = InputOpener.Open(item.File, options.Format, options.InflateWhole);
+            Func<Stream, Stream>? wrap = worker.Counter is { } counter ? counter.Wrap : null;
+            using var input = InputOpener.Open(item.File, options.Format, options.InflateWhole, wrap);
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
             switch (input.Format)
             {
                 case InputFormat.Json:
-                    JsonFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode,
-                        worker.Buffer);
+                    JsonFlowReader.Read(
+                        input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
                     break;
                 case InputFormat.Parquet:
                     ParquetFlowReader.Read(input.Stream, item.File.Path, ref sink);
                     break;
                 default:
-                    TextFlowReader.Read(input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode,
-                        worker.Buffer);
+                    TextFlowReader.Read(
+                        input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
                     break;
             }
             diagnostics.Files++;
             diagnostics.Bytes += Math.Max(0, item.File.Length);
             return;
         }
-        using (var stream = new FileStream(item.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
-            FileOptions.SequentialScan))
+        var file = new FileStream(
+            item.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using (var stream = worker.Counter?.Wrap(file) ?? file)
         {
             var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To, item.Segment);
             try
             {
-                TextFlowReader.ReadSegment(stream, item.Start, item.End, item.File.Path, item.Layout, ref sink,
-                    options.Mode, worker.Buffer);
+                TextFlowReader.ReadSegment(
+                    stream, item.Start, item.End, item.File.Path, item.Layout, ref sink, options.Mode, worker.Buffer);
             }
             catch (IOException e)
             {
                 throw new FlowInputException($"{item.File.Path}: read error ({e.Message})", e);
             }
             diagnostics.EndSegment(item.File.Path, item.Segment, sink.LastLine);
+            if (sink.LayoutChanged && item.End < item.File.Length)
+                changed[item.File.Path] = true;
         }
         if (item.Segment == 0)
             diagnostics.Files++;
@@ -206,6 +264,7 @@ public static class FlowScanner
     private sealed record Worker(ScanAccumulator Accumulator, byte[] Buffer)
     {
         public SmallFileReader Files { get; } = new();
+        public ItemProgress? Counter { get; init; }
     }
 
     /// <summary>FLOWSPIKE_TEST_READ_DELAY_MS slows each file down so a test can watch the progress display.</summary>

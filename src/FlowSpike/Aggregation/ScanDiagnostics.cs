@@ -1,7 +1,9 @@
 namespace FlowSpike.Aggregation;
 
-/// <summary>What a scan saw besides the counted records: line totals, malformed lines (with the first few located),
-/// skipped records.</summary>
+/// <summary>
+/// What a scan saw besides the counted records: line totals, malformed lines (with the first few located), skipped
+/// records.
+/// </summary>
 public sealed class ScanDiagnostics
 {
     public const int MaxSamples = 5;
@@ -23,11 +25,15 @@ public sealed class ScanDiagnostics
     public long? MaxStart { get; set; }
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>Objects skipped as unsupported (with SkipUnsupported), each as "object: reason".</summary>
+    public List<string> Unsupported { get; } = [];
+
     /// <summary>Lines (or typed records) that parsed as flow-log records, whatever their action or address.</summary>
     public long Parsed { get; set; }
 
-    /// <summary>Flow-log records of any kind per window start within the scan's range: silence told from
-    /// data.</summary>
+    /// <summary>
+    /// Flow-log records of any kind per window start within the scan's range: silence told from data.
+    /// </summary>
     public Dictionary<long, long> RecordsByWindow { get; } = [];
 
     /// <summary>Lines read and lines that parsed, per input (by its path as given).</summary>
@@ -56,8 +62,10 @@ public sealed class ScanDiagnostics
         _located = null;
     }
 
-    /// <summary>Records the last line number a segment of a split file reached, to turn its local numbers into file
-    /// line numbers.</summary>
+    /// <summary>
+    /// Records the last line number a segment of a split file reached, to turn its local numbers into file line
+    /// numbers.
+    /// </summary>
     public void EndSegment(string source, int segment, long lastLine) => _segmentLines[(source, segment)] = lastLine;
 
     public void Merge(ScanDiagnostics other)
@@ -72,6 +80,7 @@ public sealed class ScanDiagnostics
         if (other.MaxStart is { } m && (MaxStart is null || m > MaxStart))
             MaxStart = m;
         Parsed += other.Parsed;
+        Unsupported.AddRange(other.Unsupported);
         foreach (var (w, n) in other.RecordsByWindow)
             RecordsByWindow[w] = RecordsByWindow.GetValueOrDefault(w) + n;
         foreach (var (f, (l, p)) in other.PerFile)

@@ -15,8 +15,9 @@ public sealed record ScanOptions
     /// by IPv4 source only, as the ESCU search does, and skips IPv6 sources.
     /// </summary>
     public EntityRegistry? Entities { get; init; }
-    /// <summary>Keep distinct destinations and interfaces per (window, source); detection needs them, the baseline does
-    /// not.</summary>
+    /// <summary>
+    /// Keep distinct destinations and interfaces per (window, source); detection needs them, the baseline does not.
+    /// </summary>
     public bool KeepDetails { get; init; }
     /// <summary>The layout of files without a header line.</summary>
     public FlowLayout FallbackLayout { get; init; } = FlowLayout.Default;
@@ -27,17 +28,24 @@ public sealed record ScanOptions
     /// <summary>Remote objects (S3) read at once.</summary>
     public int RemoteConcurrency { get; init; } = 8;
     public int BufferSize { get; init; } = TextFlowReader.DefaultBufferSize;
-    /// <summary>Plain files at least twice this size are read as line-aligned segments of about this size, in
-    /// parallel.</summary>
+    /// <summary>
+    /// Plain files at least twice this size are read as line-aligned segments of about this size, in parallel.
+    /// </summary>
     public long SegmentBytes { get; init; } = 32L << 20;
     /// <summary>Counters to update as work finishes, for a progress display; null for none.</summary>
     public ScanProgress? Progress { get; init; }
-    /// <summary>Inflate small gzip files whole with libdeflate (null: the default, FLOWSPIKE_INFLATE) or always
-    /// stream.</summary>
+    /// <summary>
+    /// Inflate small gzip files whole with libdeflate (null: the default, FLOWSPIKE_INFLATE) or always stream.
+    /// </summary>
     public bool? InflateWhole { get; init; }
     /// <summary>
     /// Read small local files whole into each worker's kept buffers (null: the default, on unless
     /// FLOWSPIKE_SMALL_FILES=off) or always through the general opener.
     /// </summary>
     public bool? SmallFileReads { get; init; }
+    /// <summary>
+    /// Skip objects of a kind FlowSpike does not read (Transit Gateway flow logs, unusable headers, binary content),
+    /// counting them in <see cref="ScanDiagnostics.Unsupported"/>, instead of stopping the scan at the first.
+    /// </summary>
+    public bool SkipUnsupported { get; init; }
 }

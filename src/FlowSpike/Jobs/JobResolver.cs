@@ -59,6 +59,7 @@ internal static class JobResolver
             S3 = S3Settings.FromEnvironment(s.EndpointUrl),
             Internal = internalNets,
             Threads = threads,
+            SkipUnsupported = s.SkipUnsupported ?? false,
         };
     }
 

@@ -1,4 +1,20 @@
 namespace FlowSpike.Records;
 
-/// <summary>An input the user pointed at cannot be read. The message names it and says why; never a stack trace.</summary>
-public sealed class FlowInputException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// An input the user pointed at cannot be read. The message names it and says why; never a stack trace.
+/// </summary>
+/// <param name="unsupported">
+/// The object is of a kind FlowSpike does not read (a Transit Gateway flow log, a header without the needed fields,
+/// binary content), found before any of its records was counted: `--skip-unsupported` may skip it.
+/// </param>
+public sealed class FlowInputException(string message, Exception? inner = null, bool unsupported = false)
+    : Exception(message, inner)
+{
+    public bool Unsupported { get; } = unsupported;
+
+    /// <summary>The reason, settings named by their property (see <see cref="Setting"/>).</summary>
+    public override string Message => Setting.Render(base.Message);
+
+    /// <summary>The reason with each setting shown by <paramref name="show"/>.</summary>
+    public string Render(Func<string, string> show) => Setting.Render(base.Message, show);
+}

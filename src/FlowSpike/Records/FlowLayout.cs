@@ -3,7 +3,8 @@ using System.Text;
 namespace FlowSpike.Records;
 
 /// <summary>
-/// Where each needed field sits in a space-separated record: from an S3 header line, an AWS format string, or the default.
+/// Where each needed field sits in a space-separated record: from an S3 header line, an AWS format string, or the
+/// default.
 /// </summary>
 public sealed class FlowLayout
 {
@@ -39,7 +40,9 @@ public sealed class FlowLayout
 
     public static FlowLayout Default { get; } = new(FlowFieldNames.DefaultFormat.Split(' '));
 
-    /// <summary>A header line is made only of field-name tokens (lowercase letters, digits, '-') and names srcaddr.</summary>
+    /// <summary>
+    /// A header line is made only of field-name tokens (lowercase letters, digits, '-') and names srcaddr.
+    /// </summary>
     public static bool LooksLikeHeader(ReadOnlySpan<byte> line)
     {
         line = TrimEnd(line);
@@ -47,20 +50,24 @@ public sealed class FlowLayout
             return false;
         foreach (byte b in line)
         {
-            if (!(b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)' ' or (byte)'_'))
+            if (!(b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9')
+                or (byte)'-' or (byte)' ' or (byte)'_'))
                 return false;
         }
         return true;
     }
 
-    /// <summary>The layout a file's first line declares, or null when it is no header; an unusable header is an error naming the file.</summary>
+    /// <summary>
+    /// The layout a file's first line declares, or null when it is no header; an unusable header is an error naming the
+    /// file.
+    /// </summary>
     public static FlowLayout? FromFirstLine(ReadOnlySpan<byte> line, string source)
     {
         if (!LooksLikeHeader(line))
             return null;
         return TryFromHeader(line, out var layout, out string? error)
             ? layout
-            : throw new FlowInputException($"{source}: line 1: unusable header: {error}");
+            : throw new FlowInputException($"{source}: line 1: unusable header: {error}", unsupported: true);
     }
 
     /// <summary>Builds the layout of a header line; the error says what makes it unusable.</summary>
@@ -70,7 +77,9 @@ public sealed class FlowLayout
         return TryFromNames(text.Split(' ', StringSplitOptions.RemoveEmptyEntries), out layout, out error);
     }
 
-    /// <summary>Parses AWS's format-string syntax, `${version} ${account-id} ...`. Plain space-separated names are accepted too.</summary>
+    /// <summary>
+    /// Parses AWS's format-string syntax, `${version} ${account-id} ...`. Plain space-separated names are accepted too.
+    /// </summary>
     public static bool TryFromFormatString(string format, out FlowLayout? layout, out string? error)
     {
         var names = new List<string>();
@@ -101,7 +110,8 @@ public sealed class FlowLayout
         layout = null;
         if (names.Contains("tgw-id") || names.Contains("tgw-attachment-id"))
         {
-            error = "this is a Transit Gateway flow log (it has tgw-id fields), not a VPC flow log; it has no action field to tell blocked traffic";
+            error = "this is a Transit Gateway flow log (it has tgw-id fields), not a VPC flow log; "
+                + "it has no action field to tell blocked traffic";
             return false;
         }
         var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

@@ -9,13 +9,24 @@ public static class InputOpener
     private const int PeekBytes = 512;
     private const int MaxGzipLayers = 3;
 
-    public static OpenedInput Open(InputFile file, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null) =>
-        Open(file, file.OpenRemote?.Invoke() ?? (file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path)), forced, inflateWhole);
+    /// <param name="wrapRaw">Wraps the raw stream (before any inflate), for example to count the bytes read.</param>
+    public static OpenedInput Open(
+        InputFile file, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null,
+        Func<Stream, Stream>? wrapRaw = null) =>
+        Open(file, file.OpenRemote?.Invoke() ?? (file.IsStdin ? Console.OpenStandardInput() : OpenFile(file.Path)),
+            forced, inflateWhole, wrapRaw);
 
-    /// <summary>Opens an already opened raw stream (for example an S3 object body) named <paramref name="file"/>.</summary>
-    public static OpenedInput Open(InputFile file, Stream raw, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null)
+    /// <summary>
+    /// Opens an already opened raw stream (for example an S3 object body) named <paramref name="file"/>.
+    /// </summary>
+    public static OpenedInput Open(
+        InputFile file, Stream raw, InputFormat forced = InputFormat.Auto, bool? inflateWhole = null,
+        Func<Stream, Stream>? wrapRaw = null)
     {
         bool whole = (inflateWhole ?? WholeFileInflate) && LibDeflate.Available;
+        bool local = raw is FileStream;
+        if (wrapRaw is not null)
+            raw = wrapRaw(raw);
         var peek = new PeekStream(raw, PeekBytes);
         Stream current = peek;
         bool compressed = false;
@@ -26,14 +37,16 @@ public static class InputOpener
                 try
                 {
                     // A small local file inflates fastest whole; anything else streams.
-                    var wholeStream = layer == 0 && raw is FileStream && file.Length is > 0 and <= LibDeflate.MaxCompressedBytes && whole
+                    var wholeStream = layer == 0 && local && whole
+                        && file.Length is > 0 and <= LibDeflate.MaxCompressedBytes
                         ? InflateWhole(peek, file)
                         : null;
-                    if (wholeStream is null && layer == 0 && raw is FileStream && current is PeekStream { Consumed: true })
+                    if (wholeStream is null && layer == 0 && local && current is PeekStream { Consumed: true })
                     {
                         // Too large to inflate whole after all: start again from the file, streaming.
                         current.Dispose();
-                        current = new PeekStream(OpenFile(file.Path), PeekBytes);
+                        var again = OpenFile(file.Path);
+                        current = new PeekStream(wrapRaw?.Invoke(again) ?? again, PeekBytes);
                     }
                     peek = new PeekStream(wholeStream ?? new VerifiedGzipStream(current), PeekBytes);
                 }
@@ -47,18 +60,20 @@ public static class InputOpener
             var format = forced != InputFormat.Auto ? forced : Detect(peek.Head, file, compressed);
             if (format != InputFormat.Parquet)
                 return new OpenedInput(current, format, compressed);
-            if (!compressed && !file.IsStdin && raw is FileStream)
+            if (!compressed && !file.IsStdin && local)
             {
                 // Parquet needs to seek: reopen the file itself.
                 current.Dispose();
                 return new OpenedInput(OpenFile(file.Path, sequential: false), format, compressed);
             }
             // A Parquet file inside gzip or on a pipe: spool it to a temporary file (bounded memory).
-            string temp = Path.Combine(Path.GetTempPath(), $"flowspike-{Environment.ProcessId}-{Guid.NewGuid():N}.parquet");
+            string temp = Path.Combine(
+                Path.GetTempPath(), $"flowspike-{Environment.ProcessId}-{Guid.NewGuid():N}.parquet");
             using (var spool = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
                 current.CopyTo(spool);
             current.Dispose();
-            return new OpenedInput(new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read), format, compressed, temp);
+            return new OpenedInput(
+                new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read), format, compressed, temp);
         }
         catch
         {
@@ -67,9 +82,12 @@ public static class InputOpener
         }
     }
 
-    /// <summary>Off with FLOWSPIKE_INFLATE=stream, or where libdeflate is missing: the streaming inflater's twin path.</summary>
+    /// <summary>
+    /// Off with FLOWSPIKE_INFLATE=stream, or where libdeflate is missing: the streaming inflater's twin path.
+    /// </summary>
     public static bool WholeFileInflate { get; } =
-        LibDeflate.Available && !string.Equals(Environment.GetEnvironmentVariable("FLOWSPIKE_INFLATE"), "stream", StringComparison.OrdinalIgnoreCase);
+        LibDeflate.Available && !string.Equals(
+            Environment.GetEnvironmentVariable("FLOWSPIKE_INFLATE"), "stream", StringComparison.OrdinalIgnoreCase);
 
     private static Stream? InflateWhole(PeekStream compressed, InputFile file)
     {
@@ -79,7 +97,9 @@ public static class InputOpener
             int read = 0, n;
             while (read < input.Length && (n = compressed.Read(input.AsSpan(read))) > 0)
                 read += n;
-            return LibDeflate.TryInflate(input.AsSpan(0, read), out byte[] output, out int length) ? new PooledBufferStream(output, length) : null;
+            return LibDeflate.TryInflate(input.AsSpan(0, read), out byte[] output, out int length)
+                ? new PooledBufferStream(output, length)
+                : null;
         }
         finally
         {
@@ -91,7 +111,8 @@ public static class InputOpener
     {
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, sequential ? FileOptions.SequentialScan : FileOptions.RandomAccess);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
+                sequential ? FileOptions.SequentialScan : FileOptions.RandomAccess);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -107,7 +128,10 @@ public static class InputOpener
         if (first >= 0 && head[first] is (byte)'{' or (byte)'[')
             return InputFormat.Json;
         if (head.Contains((byte)0))
-            throw new FlowInputException($"{file.Path}: {(compressed ? "gzip content" : "content")} is binary and not a known flow log format (text, JSON, Parquet)");
+            throw new FlowInputException(
+                $"{file.Path}: {(compressed ? "gzip content" : "content")} is binary and not a known flow log format "
+                + "(text, JSON, Parquet)",
+                unsupported: true);
         return InputFormat.Text;
     }
 }

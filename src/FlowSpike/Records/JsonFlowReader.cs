@@ -6,18 +6,22 @@ namespace FlowSpike.Records;
 /// Flow log records carried in JSON: `aws logs filter-log-events` / `get-log-events` output, CloudWatch Logs
 /// subscription payloads (DATA_MESSAGE; CONTROL_MESSAGE is ignored), and Firehose objects, newline-separated or
 /// concatenated. Every string property named "message" is one record in the layout given by --log-format (there is
-/// no header in these containers). Streams with bounded memory; records are numbered in order for error reports.
+/// no header in these containers), or, when it is a JSON object, an OCSF Network Activity event that CloudWatch Logs'
+/// parseToOCSF transformer wrote (<see cref="OcsfJsonRecord"/>). Streams with bounded memory; records are numbered in
+/// order for error reports.
 /// </summary>
 public static class JsonFlowReader
 {
     private const int MaxTokenBytes = 64 << 20;
     private static readonly byte[] ControlPrefix = "CWL CONTROL MESSAGE"u8.ToArray();
 
-    public static void Read<TSink>(Stream stream, string source, FlowLayout layout, ref TSink sink, TokenizerMode mode, byte[] lineBuffer)
+    public static void Read<TSink>(
+        Stream stream, string source, FlowLayout layout, ref TSink sink, TokenizerMode mode, byte[] lineBuffer)
         where TSink : struct, IFlowSink
     {
         sink.BeginSource(source, layout, 1);
-        var state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
+        var state = new JsonReaderState(
+            new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
         byte[] json = new byte[1 << 16];
         int filled = 0, lines = 0;
         long recordNumber = 0, consumedTotal = 0;
@@ -40,14 +44,17 @@ public static class JsonFlowReader
                             break;
                         case JsonTokenType.PropertyName:
                             property = reader.ValueTextEquals("message"u8) ? Property.Message
-                                : reader.CurrentDepth == 1 && reader.ValueTextEquals("messageType"u8) ? Property.MessageType
+                                : reader.CurrentDepth == 1 && reader.ValueTextEquals("messageType"u8)
+                                    ? Property.MessageType
                                 : Property.Other;
                             continue;
                         case JsonTokenType.String when property == Property.MessageType:
                             control = reader.ValueTextEquals("CONTROL_MESSAGE"u8);
                             break;
                         case JsonTokenType.String when property == Property.Message && !control:
-                            int length = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+                            int length = reader.HasValueSequence
+                                ? (int)reader.ValueSequence.Length
+                                : reader.ValueSpan.Length;
                             if (lines + length + 1 > lineBuffer.Length)
                             {
                                 Flush(lineBuffer, ref lines, ref sink, mode);
@@ -58,9 +65,19 @@ public static class JsonFlowReader
                                 }
                             }
                             int written = reader.CopyString(lineBuffer.AsSpan(lines));
-                            if (lineBuffer.AsSpan(lines, written).StartsWith(ControlPrefix))
+                            var message = lineBuffer.AsSpan(lines, written);
+                            if (message.StartsWith(ControlPrefix))
                                 break;
                             recordNumber++;
+                            if (OcsfJsonRecord.IsJsonObject(message))
+                            {
+                                // parseToOCSF's event: the text records before it go first, to keep the order.
+                                if (lines > 0)
+                                    LineTokenizer.Tokenize(lineBuffer.AsSpan(0, lines), ref sink, mode);
+                                lines = 0;
+                                OcsfJsonRecord.Read(message, ref sink);
+                                break;
+                            }
                             lines += written;
                             lineBuffer[lines++] = (byte)'\n';
                             break;
@@ -70,12 +87,14 @@ public static class JsonFlowReader
             }
             catch (JsonException e)
             {
-                throw new FlowInputException($"{source}: invalid JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
+                throw new FlowInputException(
+                    $"{source}: invalid JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
             }
             catch (InvalidOperationException e)
             {
                 // Invalid UTF-8 inside a string value.
-                throw new FlowInputException($"{source}: invalid text in JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
+                throw new FlowInputException(
+                    $"{source}: invalid text in JSON near byte {consumedTotal + reader.BytesConsumed}: {e.Message}", e);
             }
             state = reader.CurrentState;
             int consumed = (int)reader.BytesConsumed;
@@ -92,7 +111,10 @@ public static class JsonFlowReader
             {
                 // One token (a long string) does not fit: grow, within reason.
                 if (json.Length >= MaxTokenBytes)
-                    throw new FlowInputException($"{source}: a JSON value near byte {consumedTotal} is larger than {MaxTokenBytes >> 20} MB");
+                {
+                    throw new FlowInputException(
+                        $"{source}: a JSON value near byte {consumedTotal} is larger than {MaxTokenBytes >> 20} MB");
+                }
                 Array.Resize(ref json, json.Length * 2);
             }
         }

@@ -41,7 +41,8 @@ public static class ParquetFlowReader
                 ReadRowGroup(rowGroup, map, source, ref sink);
             }
         }
-        catch (Exception e) when (e is not FlowInputException and not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception e)
+            when (e is not FlowInputException and not OperationCanceledException and not OutOfMemoryException)
         {
             throw new FlowInputException($"{source}: cannot read Parquet data ({e.Message})", e);
         }
@@ -57,23 +58,27 @@ public static class ParquetFlowReader
         foreach (var f in schema.GetDataFields())
             byPath[string.Join('.', f.Path.ToList())] = f;
         DataField? Get(string path) => byPath.GetValueOrDefault(path);
+        DataField? First(string[] paths) => paths.Select(Get).FirstOrDefault(f => f is not null);
 
-        if (Get("src_endpoint.ip") is { } ocsfSrc)
+        if (Get(OcsfFlowFields.SrcIp) is { } ocsfSrc)
         {
-            var dst = Get("dst_endpoint.ip") ?? throw Missing(source, "OCSF", "dst_endpoint.ip");
-            var time = Get("time") ?? throw Missing(source, "OCSF", "time");
-            var disposition = Get("disposition");
-            var dispositionId = Get("disposition_id");
-            var activity = Get("activity_id");
-            var actionId = Get("action_id");
+            const string Ocsf = "OCSF";
+            var dst = Get(OcsfFlowFields.DstIp) ?? throw Missing(source, Ocsf, OcsfFlowFields.DstIp);
+            var time = First(OcsfFlowFields.Start)
+                ?? throw Missing(source, Ocsf, string.Join(" or ", OcsfFlowFields.Start));
+            var disposition = Get(OcsfFlowFields.Disposition);
+            var dispositionId = Get(OcsfFlowFields.DispositionId);
+            var activity = Get(OcsfFlowFields.ActivityId);
+            var actionId = Get(OcsfFlowFields.ActionId);
             if (disposition is null && dispositionId is null && activity is null && actionId is null)
-                throw Missing(source, "OCSF", "disposition, disposition_id, activity_id or action_id");
-            return new Mapping(ocsfSrc, dst, time, 1000, null, disposition, dispositionId, activity, actionId,
-                Get("src_endpoint.interface_uid"), Get("dst_endpoint.interface_uid"), Get("cloud.account.uid") ?? Get("cloud.account_uid"),
-                Get("src_endpoint.vpc_uid"));
+                throw Missing(source, Ocsf, "disposition, disposition_id, activity_id or action_id");
+            return new Mapping(ocsfSrc, dst, time, OcsfFlowFields.StartDivisor, null, disposition, dispositionId,
+                activity, actionId, Get(OcsfFlowFields.Interface), Get(OcsfFlowFields.Interface2),
+                First(OcsfFlowFields.Account), Get(OcsfFlowFields.Vpc));
         }
         if (Get("tgw_id") is not null)
-            throw new FlowInputException($"{source}: this is a Transit Gateway flow log (it has tgw_id), not a VPC flow log");
+            throw new FlowInputException(
+                $"{source}: this is a Transit Gateway flow log (it has tgw_id), not a VPC flow log", unsupported: true);
         var src = Get("srcaddr") ?? throw Missing(source, "VPC flow log", "srcaddr");
         return new Mapping(
             src,
@@ -85,7 +90,7 @@ public static class ParquetFlowReader
     }
 
     private static FlowInputException Missing(string source, string kind, string column) =>
-        new($"{source}: Parquet {kind} data without the column(s) {column}");
+        new($"{source}: Parquet {kind} data without the column(s) {column}", unsupported: true);
 
     private static void ReadRowGroup<TSink>(ParquetRowGroupReader rowGroup, Mapping map, string source, ref TSink sink)
         where TSink : struct, IFlowSink
@@ -103,7 +108,8 @@ public static class ParquetFlowReader
         using var iface2 = StringColumn.Read(rowGroup, map.Interface2, rows);
         using var account = StringColumn.Read(rowGroup, map.Account, rows);
         using var vpc = StringColumn.Read(rowGroup, map.Vpc, rows);
-        Span<byte> srcBytes = stackalloc byte[64], dstBytes = stackalloc byte[64], ifaceBytes = stackalloc byte[128], word = stackalloc byte[16], accountBytes = stackalloc byte[32], vpcBytes = stackalloc byte[64];
+        Span<byte> srcBytes = stackalloc byte[64], dstBytes = stackalloc byte[64], ifaceBytes = stackalloc byte[128],
+            word = stackalloc byte[16], accountBytes = stackalloc byte[32], vpcBytes = stackalloc byte[64];
         for (int i = 0; i < rows; i++)
         {
             bool reject;
@@ -113,7 +119,7 @@ public static class ParquetFlowReader
             {
                 int d = disposition.Next(word);
                 long? did = dispositionId.Next(), act = activity.Next(), aid = actionId.Next();
-                reject = word[..Math.Max(d, 0)].SequenceEqual("Blocked"u8) || did == 2 || act == 5 || aid == 2;
+                reject = OcsfFlowFields.IsReject(word[..Math.Max(d, 0)], did, act, aid);
             }
             int s = src.Next(srcBytes), t = dst.Next(dstBytes);
             int f = iface.Next(ifaceBytes);
@@ -122,14 +128,17 @@ public static class ParquetFlowReader
             long? startValue = start.Next() is { } v ? FloorDiv(v, map.StartDivisor) : null;
             int acct = account.Next(accountBytes);
             int vp = vpc.Next(vpcBytes);
-            sink.OnRecord(reject, srcBytes[..Math.Max(s, 0)], dstBytes[..Math.Max(t, 0)], startValue, ifaceSpan, accountBytes[..Math.Max(acct, 0)], vpcBytes[..Math.Max(vp, 0)]);
+            sink.OnRecord(reject, srcBytes[..Math.Max(s, 0)], dstBytes[..Math.Max(t, 0)], startValue, ifaceSpan,
+                accountBytes[..Math.Max(acct, 0)], vpcBytes[..Math.Max(vp, 0)]);
         }
     }
 
     private static long FloorDiv(long value, long divisor) =>
         value >= 0 || divisor == 1 ? value / divisor : -((-value + divisor - 1) / divisor);
 
-    /// <summary>A nullable string column, read raw; <see cref="Next"/> writes the next row's value as ASCII bytes.</summary>
+    /// <summary>
+    /// A nullable string column, read raw; <see cref="Next"/> writes the next row's value as ASCII bytes.
+    /// </summary>
     private sealed class StringColumn : IDisposable
     {
         private ReadOnlyMemory<char>[]? _values;
@@ -144,11 +153,15 @@ public static class ParquetFlowReader
             c._values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(Math.Max(rows, 1));
             c._maxLevel = field.MaxDefinitionLevel;
             c._levels = c._maxLevel > 0 ? ArrayPool<int>.Shared.Rent(Math.Max(rows, 1)) : null;
-            rowGroup.ReadRawAsync(field, c._values.AsMemory(0, rows), c._levels?.AsMemory(0, rows), null).AsTask().GetAwaiter().GetResult();
+            rowGroup.ReadRawAsync(field, c._values.AsMemory(0, rows), c._levels?.AsMemory(0, rows), null)
+                .AsTask().GetAwaiter().GetResult();
             return c;
         }
 
-        /// <summary>Bytes written into <paramref name="destination"/>; -1 for null or an absent column, 0 for too long or non-ASCII.</summary>
+        /// <summary>
+        /// Bytes written into <paramref name="destination"/>; -1 for null or an absent column, 0 for too long or
+        /// non-ASCII.
+        /// </summary>
         public int Next(Span<byte> destination)
         {
             if (_values is null)
@@ -190,7 +203,8 @@ public static class ParquetFlowReader
             if (field.ClrType == typeof(long))
             {
                 c._longs = ArrayPool<long>.Shared.Rent(Math.Max(rows, 1));
-                rowGroup.ReadRawAsync(field, c._longs.AsMemory(0, rows), levels, null).AsTask().GetAwaiter().GetResult();
+                rowGroup.ReadRawAsync(field, c._longs.AsMemory(0, rows), levels, null)
+                    .AsTask().GetAwaiter().GetResult();
             }
             else if (field.ClrType == typeof(int))
             {
@@ -199,7 +213,8 @@ public static class ParquetFlowReader
             }
             else
             {
-                throw new NotSupportedException($"column {field.Path} has type {field.ClrType.Name}, expected an integer");
+                throw new NotSupportedException(
+                    $"column {field.Path} has type {field.ClrType.Name}, expected an integer");
             }
             return c;
         }

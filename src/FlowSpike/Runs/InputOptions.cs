@@ -11,39 +11,53 @@ public sealed record InputOptions
     public required IReadOnlyList<string> Inputs { get; init; }
     public FlowLayout FallbackLayout { get; init; } = FlowLayout.Default;
     public InputFormat Format { get; init; } = InputFormat.Auto;
-    /// <summary>How to reach s3:// inputs; null reads the environment (AWS_ENDPOINT_URL, AWS_REGION, the credential chain).</summary>
+    /// <summary>
+    /// How to reach s3:// inputs; null reads the environment (AWS_ENDPOINT_URL, AWS_REGION, the credential chain).
+    /// </summary>
     public S3Settings? S3 { get; init; }
     public CidrSet Internal { get; init; } = CidrSet.Default;
     public int Threads { get; init; } = Environment.ProcessorCount;
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;
     /// <summary>Counters a progress display reads while scans run.</summary>
     public ScanProgress? Progress { get; init; }
+    /// <summary>
+    /// Skip Transit Gateway flow logs and other unsupported objects with a warning instead of stopping.
+    /// </summary>
+    public bool SkipUnsupported { get; init; }
 
-    /// <summary>These inputs with a model's defaults: the models beyond the seed count IPv6 unique local sources.</summary>
+    /// <summary>
+    /// These inputs with a model's defaults: the models beyond the seed count IPv6 unique local sources.
+    /// </summary>
     public InputOptions ForModel(string model) =>
         SpikeModels.CountsIpv6(model) ? this with { Internal = Internal.WithUniqueLocal() } : this;
 
     /// <summary>
-    /// The scan of these inputs over [from, to) in windows of <paramref name="windowSeconds"/>. <paramref name="entities"/>
+    /// The scan of these inputs over [from, to) in windows of <paramref name="windowSeconds"/>. <paramref
+    /// name="entities"/>
     /// (a state's registry) is used only when keys go beyond IPv4 sources, so the seed's mode keeps its fast path.
     /// </summary>
-    public ScanOptions Scan(long from, long to, long windowSeconds, bool keepDetails, int? threads = null, EntityRegistry? entities = null)
+    public ScanOptions Scan(
+        long from, long to, long windowSeconds, bool keepDetails, int? threads = null, EntityRegistry? entities = null)
     {
         if (entities is { IsIpv4Keyed: true } && Internal.HasIpv6 && Internal.ReachesReserved())
-            throw new RunException($"{Setting.Name("Internal")}: {Internal} reaches into 240.0.0.0/4, where IPv6 sources are numbered; leave it out to count IPv6 sources");
+        {
+            throw new RunException($"{Setting.Name("Internal")}: {Internal} reaches into 240.0.0.0/4, where IPv6 sources are numbered; "
+                + "leave it out to count IPv6 sources");
+        }
         return new()
         {
-        Entities = entities is { IsIpv4Keyed: true } && !Internal.HasIpv6 ? null : entities,
-        From = from,
-        To = to,
-        WindowSeconds = windowSeconds,
-        KeepDetails = keepDetails,
-        Internal = Internal,
-        FallbackLayout = FallbackLayout,
-        Format = Format,
-        Mode = Mode,
-        Threads = threads ?? Threads,
-        Progress = Progress,
+            Entities = entities is { IsIpv4Keyed: true } && !Internal.HasIpv6 ? null : entities,
+            From = from,
+            To = to,
+            WindowSeconds = windowSeconds,
+            KeepDetails = keepDetails,
+            Internal = Internal,
+            FallbackLayout = FallbackLayout,
+            Format = Format,
+            Mode = Mode,
+            Threads = threads ?? Threads,
+            Progress = Progress,
+            SkipUnsupported = SkipUnsupported,
         };
     }
 }

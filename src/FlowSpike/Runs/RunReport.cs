@@ -8,8 +8,13 @@ internal static class RunReport
     public static void Scan(ScanDiagnostics d, IRunLog log)
     {
         double seconds = Math.Max(d.Elapsed.TotalSeconds, 1e-6);
-        log.Info($"scanned {d.Files} file(s), {d.Lines} line(s) in {seconds:F2} s ({d.Bytes / 1e6 / seconds:F0} MB/s " +
-            $"of input); {d.Counted} blocked outbound record(s) counted");
+        log.Info($"scanned {d.Files} file(s), {d.Lines} line(s) in {seconds:F2} s "
+            + $"({d.Bytes / 1e6 / seconds:F0} MB/s of input); {d.Counted} blocked outbound record(s) counted");
+        if (d.Unsupported.Count > 0)
+        {
+            var first = d.Unsupported.Order(StringComparer.Ordinal).First();
+            log.Warn($"{d.Unsupported.Count} unsupported object(s) skipped ({Setting.Name("SkipUnsupported")}); first: {first}");
+        }
         if (d.Malformed > 0)
         {
             log.Warn($"{d.Malformed} malformed line(s) skipped; first ones:");

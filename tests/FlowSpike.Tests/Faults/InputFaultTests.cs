@@ -52,31 +52,44 @@ public class InputFaultTests
     }
 
     [Fact]
-    public void C18_cloudwatch_events_whose_message_is_ocsf_json_are_a_clear_error()
+    public void C18_cloudwatch_events_whose_message_is_ocsf_json_are_read_as_their_records()
     {
+        // Once a clear error, now read (issue 17): the OCSF events of parseToOCSF give the alerts of their text twin.
         using var dir = new TempDir();
-        string state = BaselineState(dir);
-        string before = Dump(state);
-        // What `aws logs filter-log-events` prints for a log group that receives OCSF (Security Lake style) events.
-        var events = Enumerable.Range(0, 20).Select(i =>
+        string textLogs = WriteHours(dir.File("text"), 24, 30, spikeHour: 27);
+        var events = new List<string>();
+        foreach (string path in Directory.GetFiles(textLogs).Order(StringComparer.Ordinal))
         {
-            long ms = (H(24) + i) * 1000;
-            string ocsf = """{"class_uid":4001,"activity_id":6,"src_endpoint":{"ip":"10.0.0.1"},""" +
-                "\"dst_endpoint\":{\"ip\":\"203.0.113.9\"},\"time\":" + ms + "}";
-            string message = System.Text.Json.JsonSerializer.Serialize(ocsf);
-            return $$"""{"logStreamName":"s","timestamp":{{ms}},"message":{{message}},"eventId":"{{i}}"}""";
-        });
-        string file = dir.Write("cw/events.json", "{\"events\":[" + string.Join(",", events) + "]}");
+            var records = File.ReadAllLines(path).Where(l => !l.StartsWith("version", StringComparison.Ordinal));
+            foreach (string line in records)
+            {
+                string[] f = line.Split(' '); // the default format: version account-id interface-id srcaddr dstaddr ...
+                long ms = long.Parse(f[10], System.Globalization.CultureInfo.InvariantCulture) * 1000;
+                bool reject = f[12] == "REJECT";
+                string ocsf = System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    class_uid = 4001,
+                    activity_id = 6,
+                    cloud = new { account = new { uid = f[1] } },
+                    src_endpoint = new { ip = f[3], interface_uid = f[2] },
+                    dst_endpoint = new { ip = f[4] },
+                    time = ms,
+                    disposition_id = reject ? 2 : 1,
+                });
+                events.Add(System.Text.Json.JsonSerializer.Serialize(
+                    new { logStreamName = "s", timestamp = ms, message = ocsf, eventId = events.Count.ToString() }));
+            }
+        }
+        dir.Write("cw/events.json", "{\"events\":[" + string.Join(",", events) + "]}");
 
-        var r = Detect(dir.File("cw"), state, dir.File("alerts.jsonl"));
+        var fromText = Detect(textLogs, BaselineState(dir, "text.db"), dir.File("text.jsonl"));
+        var fromOcsf = Detect(dir.File("cw"), BaselineState(dir, "ocsf.db"), dir.File("ocsf.jsonl"));
 
-        Assert.Equal(1, r.ExitCode);
-        string error = OneError(r);
-        Assert.Contains(file, error, StringComparison.Ordinal);
-        Assert.Contains("looks like CloudWatch Logs events whose message is OCSF JSON",
-            error, StringComparison.Ordinal);
-        Assert.DoesNotContain("malformed", r.Stderr, StringComparison.Ordinal);
-        Assert.Equal(before, Dump(state));
+        Assert.True(fromText.ExitCode == 0, fromText.Stderr);
+        Assert.True(fromOcsf.ExitCode == 0, fromOcsf.Stderr);
+        Assert.DoesNotContain("malformed", fromOcsf.Stderr, StringComparison.Ordinal);
+        Assert.Single(File.ReadAllLines(dir.File("text.jsonl")));
+        Assert.Equal(File.ReadAllText(dir.File("text.jsonl")), File.ReadAllText(dir.File("ocsf.jsonl")));
     }
 
     [Fact]
