@@ -16,7 +16,8 @@ public static class CloudWatchLogsSource
 
     public static bool IsCloudWatch(string input) => input.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Settings for tests and embedders: endpoint, region and credentials; null uses the environment.</summary>
+    /// <summary>Settings for tests and embedders: endpoint, region and credentials; null uses the
+    /// environment.</summary>
     public sealed record Settings
     {
         public string? Endpoint { get; init; }
@@ -58,7 +59,8 @@ public static class CloudWatchLogsSource
         settings ??= new Settings();
         string region = settings.Region ?? AwsEnvironment.Region
             ?? throw new FlowInputException($"{input}: no AWS region (set AWS_REGION)");
-        string endpoint = settings.Endpoint ?? AwsEnvironment.EndpointFor("logs") ?? $"https://logs.{region}.amazonaws.com";
+        string endpoint = settings.Endpoint ?? AwsEnvironment.EndpointFor("logs")
+            ?? $"https://logs.{region}.amazonaws.com";
         long? start = from is { } f ? (f - InputSet.Slack) * 1000 : null;
         long? end = to is { } t ? (t + InputSet.Slack) * 1000 - 1 : null;
         return new InputFile(input, 0)
@@ -129,7 +131,10 @@ public static class CloudWatchLogsSource
             byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(body);
             for (int attempt = 1; ; attempt++)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(bytes) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+                {
+                    Content = new ByteArrayContent(bytes),
+                };
                 request.Content.Headers.ContentType = new("application/x-amz-json-1.1");
                 request.Headers.TryAddWithoutValidation("X-Amz-Target", "Logs_20140328.FilterLogEvents");
                 AwsSigV4.Sign(request, bytes, Credentials(), region, "logs", DateTimeOffset.UtcNow);
@@ -154,12 +159,14 @@ public static class CloudWatchLogsSource
                         return answer;
                     int status = (int)response.StatusCode;
                     // Throttling and server errors heal; the rest (no such group, access denied) is the user's to fix.
-                    if ((status is 429 or >= 500 || answer.Contains("ThrottlingException", StringComparison.Ordinal)) && attempt < 4)
+                    if ((status is 429 or >= 500 || answer.Contains("ThrottlingException",
+                        StringComparison.Ordinal)) && attempt < 4)
                     {
                         Thread.Sleep(TimeSpan.FromMilliseconds(250 << attempt));
                         continue;
                     }
-                    throw new FlowInputException($"cwl://{group}: FilterLogEvents answered HTTP {status}: {ErrorOf(answer)}");
+                    throw new FlowInputException($"cwl://{group}: FilterLogEvents answered HTTP {status}: " +
+                        $"{ErrorOf(answer)}");
                 }
             }
         }
@@ -174,7 +181,8 @@ public static class CloudWatchLogsSource
             }
             catch (Amazon.Runtime.AmazonClientException ex)
             {
-                throw new FlowInputException($"cwl://{group}: no AWS credentials found ({ex.Message.Split('\n')[0]})", ex);
+                throw new FlowInputException($"cwl://{group}: no AWS credentials found ({ex.Message.Split('\n')[0]})",
+                    ex);
             }
         }
 

@@ -11,12 +11,14 @@ public readonly record struct DatePrefix(int Year, int Month, int Day, int Hour)
 {
     public static DatePrefix None => new(0, 0, 0, -1);
 
-    /// <summary>The date this folder name adds to <paramref name="current"/>, or null when it is not a date part.</summary>
+    /// <summary>The date this folder name adds to <paramref name="current"/>, or null when it is not a date
+    /// part.</summary>
     public static DatePrefix? Extend(DatePrefix current, string name)
     {
         string value = name.Contains('=') ? name[(name.IndexOf('=') + 1)..] : name;
         string key = name.Contains('=') ? name[..name.IndexOf('=')] : "";
-        if (key == "eventDay" && value.Length == 8 && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int ymd))
+        if (key == "eventDay" && value.Length == 8 && int.TryParse(value, NumberStyles.None,
+            CultureInfo.InvariantCulture, out int ymd))
             return Valid(new DatePrefix(ymd / 10000, ymd / 100 % 100, ymd % 100, -1));
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
             return null;
@@ -32,7 +34,8 @@ public readonly record struct DatePrefix(int Year, int Month, int Day, int Hour)
     }
 
     private static DatePrefix? Valid(DatePrefix d) =>
-        d.Year is >= 1970 and <= 9999 && d.Month is >= 0 and <= 12 && d.Day is >= 0 and <= 31 && d.Hour is >= -1 and <= 23
+        d.Year is >= 1970 and <= 9999 && d.Month is >= 0 and <= 12 && d.Day is >= 0 and <= 31
+            && d.Hour is >= -1 and <= 23
             && (d.Day == 0 || d.Day <= DateTime.DaysInMonth(d.Year, Math.Max(d.Month, 1))) ? d : null;
 
     /// <summary>The epoch-second span [start, end) this prefix covers; null when no date is known.</summary>
@@ -41,7 +44,10 @@ public readonly record struct DatePrefix(int Year, int Month, int Day, int Hour)
         if (Year == 0)
             return null;
         var start = new DateTime(Year, Math.Max(Month, 1), Math.Max(Day, 1), Math.Max(Hour, 0), 0, 0, DateTimeKind.Utc);
-        var end = Month == 0 ? start.AddYears(1) : Day == 0 ? start.AddMonths(1) : Hour < 0 ? start.AddDays(1) : start.AddHours(1);
+        var end = Month == 0 ? start.AddYears(1)
+            : Day == 0 ? start.AddMonths(1)
+            : Hour < 0 ? start.AddDays(1)
+            : start.AddHours(1);
         return (new DateTimeOffset(start).ToUnixTimeSeconds(), new DateTimeOffset(end).ToUnixTimeSeconds());
     }
 
@@ -52,7 +58,8 @@ public readonly record struct DatePrefix(int Year, int Month, int Day, int Hour)
         {
             var s = name.AsSpan(i + 1);
             if (s.Length >= 15 && s[8] == 'T' && s[13] == 'Z' &&
-                DateTime.TryParseExact(s[..13], "yyyyMMdd'T'HHmm", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
+                DateTime.TryParseExact(s[..13], "yyyyMMdd'T'HHmm", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
                 return new DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeSeconds();
         }
         return null;

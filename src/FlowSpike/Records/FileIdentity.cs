@@ -79,7 +79,8 @@ public static partial class FileIdentity
         }
     }
 
-    /// <summary>"DEV:INO" of a file on Linux, or null where statx is not available (the real path then serves).</summary>
+    /// <summary>"DEV:INO" of a file on Linux, or null where statx is not available (the real path then
+    /// serves).</summary>
     public static string? DeviceAndInode(string path)
     {
         if (!OperatingSystem.IsLinux())

@@ -9,12 +9,14 @@ public static class FlowFieldNames
     /// </summary>
     public static readonly IReadOnlyList<string> All =
     [
-        "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes",
+        "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets",
+            "bytes",
         "start", "end", "action", "log-status",
         "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr",
         "region", "az-id", "sublocation-type", "sublocation-id",
         "pkt-src-aws-service", "pkt-dst-aws-service", "flow-direction", "traffic-path",
-        "ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn", "ecs-container-instance-id", "ecs-container-id",
+        "ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn", "ecs-container-instance-id",
+            "ecs-container-id",
         "ecs-second-container-id", "ecs-service-name", "ecs-task-definition-arn", "ecs-task-arn", "ecs-task-id",
         "reject-reason", "resource-id", "encryption-status",
         "instance-tag", "instance-tag-2", "interface-tag", "interface-tag-2", "asg-tag", "asg-tag-2", "interface-type",
@@ -23,7 +25,8 @@ public static class FlowFieldNames
 
     /// <summary>The version 2 default format: what header-less lines are assumed to be.</summary>
     public const string DefaultFormat =
-        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action " +
+            "log-status";
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);
 

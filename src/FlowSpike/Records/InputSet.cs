@@ -1,13 +1,15 @@
 namespace FlowSpike.Records;
 
-/// <summary>Expands the user's --input arguments: files as given, directories recursively in ordinal order, "-" for stdin.</summary>
+/// <summary>Expands the user's --input arguments: files as given, directories recursively in ordinal order, "-" for
+/// stdin.</summary>
 public static class InputSet
 {
     /// <summary>A hard link to a file already taken is the same file: false for it.</summary>
     private static bool NewFile(string path, HashSet<string> inodes) =>
         FileIdentity.DeviceAndInode(path) is not { } inode || inodes.Add(inode);
 
-    /// <summary>Delivery lags capture: records of an hour can sit in files stamped up to an hour later (or earlier).</summary>
+    /// <summary>Delivery lags capture: records of an hour can sit in files stamped up to an hour later (or
+    /// earlier).</summary>
     public const long Slack = 3600;
 
     /// <summary>
@@ -46,7 +48,11 @@ public static class InputSet
                 {
                     string path = uri.Key(o.Key);
                     if (seen.Add(path))
-                        files.Add(new InputFile(path, o.Size) { OpenRemote = () => S3Lister.Open(client, uri.Bucket, o.Key), Version = o.ETag });
+                        files.Add(new InputFile(path, o.Size)
+                        {
+                            OpenRemote = () => S3Lister.Open(client, uri.Bucket, o.Key),
+                            Version = o.ETag,
+                        });
                 }
                 continue;
             }

@@ -13,7 +13,8 @@ internal static unsafe partial class LibDeflate
     /// <summary>Compressed files up to this size are inflated whole.</summary>
     public const int MaxCompressedBytes = 8 << 20;
 
-    /// <summary>The inflated content of one file may use up to this much memory; beyond it, streaming takes over.</summary>
+    /// <summary>The inflated content of one file may use up to this much memory; beyond it, streaming takes
+    /// over.</summary>
     public const int MaxInflatedBytes = 64 << 20;
 
     private const string Library = "libdeflate.so.0";
@@ -28,7 +29,8 @@ internal static unsafe partial class LibDeflate
     private static partial IntPtr AllocDecompressor();
 
     [LibraryImport(Library, EntryPoint = "libdeflate_gzip_decompress_ex")]
-    private static partial int GzipDecompress(IntPtr decompressor, byte* input, nuint inputBytes, byte* output, nuint outputAvailable, out nuint actualIn, out nuint actualOut);
+    private static partial int GzipDecompress(IntPtr decompressor, byte* input, nuint inputBytes, byte* output,
+        nuint outputAvailable, out nuint actualIn, out nuint actualOut);
 
     /// <summary>
     /// Inflates every gzip member of <paramref name="compressed"/> into a pooled buffer. Returns false when the content
@@ -76,7 +78,8 @@ internal static unsafe partial class LibDeflate
                 nuint usedIn, produced;
                 int status;
                 fixed (byte* outp = output)
-                    status = GzipDecompress(t_decompressor, input + offset, (nuint)(compressed.Length - offset), outp + length, (nuint)(output.Length - length), out usedIn, out produced);
+                    status = GzipDecompress(t_decompressor, input + offset, (nuint)(compressed.Length - offset),
+                        outp + length, (nuint)(output.Length - length), out usedIn, out produced);
                 if (status == 3)
                 {
                     // Insufficient space: grow within the limit, or let the caller stream.
@@ -102,7 +105,8 @@ internal static unsafe partial class LibDeflate
                 }
                 offset += (int)usedIn;
                 length += (int)produced;
-                if (offset < compressed.Length && compressed[offset] != 0x1f && compressed[offset..].IndexOfAnyExcept((byte)0) >= 0)
+                if (offset < compressed.Length && compressed[offset] != 0x1f
+                    && compressed[offset..].IndexOfAnyExcept((byte)0) >= 0)
                 {
                     Release(ref output, pooled);
                     throw new InvalidDataException("unexpected bytes after a gzip member");

@@ -1,6 +1,7 @@
 namespace FlowSpike.Records;
 
-/// <summary>A read-only stream that lets the opener look at the first bytes without seeking (stdin cannot seek).</summary>
+/// <summary>A read-only stream that lets the opener look at the first bytes without seeking (stdin cannot
+/// seek).</summary>
 internal sealed class PeekStream : ReadOnlyStream
 {
     private readonly Stream _inner;

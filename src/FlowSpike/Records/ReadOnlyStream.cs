@@ -1,6 +1,7 @@
 namespace FlowSpike.Records;
 
-/// <summary>The forward-only, read-only stream shape shared by the input wrappers: only Read is theirs to write.</summary>
+/// <summary>The forward-only, read-only stream shape shared by the input wrappers: only Read is theirs to
+/// write.</summary>
 internal abstract class ReadOnlyStream : Stream
 {
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -9,7 +10,11 @@ internal abstract class ReadOnlyStream : Stream
     public override bool CanSeek => false;
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();

@@ -25,7 +25,8 @@ internal sealed class ReplayStream(Stream inner) : ReadOnlyStream
         return result;
     }
 
-    /// <summary>Makes the next reads return <paramref name="bytes"/> again, and forgets that they were handed out.</summary>
+    /// <summary>Makes the next reads return <paramref name="bytes"/> again, and forgets that they were handed
+    /// out.</summary>
     public void PushBack(byte[] bytes)
     {
         if (bytes.Length == 0)

@@ -13,7 +13,8 @@ public sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
 {
     public sealed record Listed(string Key, long Size, string? ETag);
 
-    /// <summary>Objects under <paramref name="uri"/> whose time may overlap [from, to); all of them when no range is given.</summary>
+    /// <summary>Objects under <paramref name="uri"/> whose time may overlap [from, to); all of them when no range is
+    /// given.</summary>
     public List<Listed> List(S3Uri uri, long? from, long? to)
     {
         var found = new List<Listed>();
@@ -48,7 +49,8 @@ public sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
                     }
                 }
                 string name = o.Key[(o.Key.LastIndexOf('/') + 1)..];
-                if (DatePrefix.FileStamp(name) is { } stamp && from is { } f2 && to is { } t2 && (stamp < f2 || stamp >= t2))
+                if (DatePrefix.FileStamp(name) is { } stamp && from is { } f2 && to is { } t2
+                    && (stamp < f2 || stamp >= t2))
                     continue;
                 found.Add(new Listed(o.Key, o.Size ?? 0, o.ETag));
             }
@@ -69,7 +71,8 @@ public sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
     }
 
     /// <summary>A key split into the part before its first date folder and the date its folders name.</summary>
-    private readonly record struct DatedKey(string Key, string Base, DatePrefix Date, List<(int Start, int Length)> Parts)
+    private readonly record struct DatedKey(string Key, string Base, DatePrefix Date,
+        List<(int Start, int Length)> Parts)
     {
         public static DatedKey? Parse(string key, string prefix)
         {
@@ -99,7 +102,8 @@ public sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
             return baseEnd < 0 ? null : new DatedKey(key, key[..baseEnd], date, parts);
         }
 
-        /// <summary>The key prefix of the same date folders at the time <paramref name="epoch"/>, in this key's spelling.</summary>
+        /// <summary>The key prefix of the same date folders at the time <paramref name="epoch"/>, in this key's
+        /// spelling.</summary>
         public string? JumpTo(long epoch)
         {
             var t = DateTimeOffset.FromUnixTimeSeconds(epoch).UtcDateTime;

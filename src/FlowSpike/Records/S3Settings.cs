@@ -11,7 +11,8 @@ public sealed record S3Settings
 {
     public string? EndpointUrl { get; init; }
     public string? Region { get; init; }
-    /// <summary>Explicit credentials; null uses the SDK's default chain (environment, profile, instance role...).</summary>
+    /// <summary>Explicit credentials; null uses the SDK's default chain (environment, profile, instance
+    /// role...).</summary>
     public AWSCredentials? Credentials { get; init; }
     /// <summary>For tests and embedders: an HTTP client factory (for example one that counts requests).</summary>
     public HttpClientFactory? HttpClientFactory { get; init; }
@@ -20,8 +21,10 @@ public sealed record S3Settings
 
     public static S3Settings FromEnvironment(string? endpointUrl = null) => new()
     {
-        EndpointUrl = endpointUrl ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3")) ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")),
-        Region = NullIfEmpty(Environment.GetEnvironmentVariable("AWS_REGION")) ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")),
+        EndpointUrl = endpointUrl ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3"))
+            ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")),
+        Region = NullIfEmpty(Environment.GetEnvironmentVariable("AWS_REGION"))
+            ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")),
     };
 
     public AmazonS3Client CreateClient()

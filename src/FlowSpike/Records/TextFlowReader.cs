@@ -3,34 +3,41 @@ namespace FlowSpike.Records;
 /// <summary>
 /// Streams a text flow log through the tokenizer in fixed-size chunks of whole lines, so memory stays bounded
 /// whatever the file size. The first line decides the layout: a header line names the fields, otherwise the fallback
-/// applies. A large plain file can also be read as line-aligned segments: a segment owns the lines that start inside it.
+/// applies. A large plain file can also be read as line-aligned segments: a segment owns the lines that start inside
+/// it.
 /// </summary>
 public static class TextFlowReader
 {
     public const int DefaultBufferSize = 1 << 17;
 
-    public static void Read<TSink>(Stream stream, string source, FlowLayout fallback, ref TSink sink, TokenizerMode mode, byte[] buffer)
+    public static void Read<TSink>(Stream stream, string source, FlowLayout fallback, ref TSink sink,
+        TokenizerMode mode, byte[] buffer)
         where TSink : struct, IFlowSink =>
-        ReadCore(stream, source, fallback, detectHeader: true, discardFirst: false, bufferOffset: 0, end: long.MaxValue, ref sink, mode, buffer);
+        ReadCore(stream, source, fallback, detectHeader: true, discardFirst: false, bufferOffset: 0, end: long.MaxValue,
+            ref sink, mode, buffer);
 
     /// <summary>
     /// Reads the lines of a seekable stream that start in [start, end), with a layout already known (from the file's
     /// header, which belongs to the segment at 0). Line numbers given to the sink count from the segment's first line.
     /// </summary>
-    public static void ReadSegment<TSink>(Stream stream, long start, long end, string source, FlowLayout layout, ref TSink sink, TokenizerMode mode, byte[] buffer)
+    public static void ReadSegment<TSink>(Stream stream, long start, long end, string source, FlowLayout layout,
+        ref TSink sink, TokenizerMode mode, byte[] buffer)
         where TSink : struct, IFlowSink
     {
         if (start == 0)
         {
-            ReadCore(stream, source, layout, detectHeader: true, discardFirst: false, bufferOffset: 0, end, ref sink, mode, buffer);
+            ReadCore(stream, source, layout, detectHeader: true, discardFirst: false, bufferOffset: 0, end, ref sink,
+                mode, buffer);
             return;
         }
         // Start one byte early: if that byte is '\n', the line at `start` is ours; otherwise the partial line is not.
         stream.Seek(start - 1, SeekOrigin.Begin);
-        ReadCore(stream, source, layout, detectHeader: false, discardFirst: true, bufferOffset: start - 1, end, ref sink, mode, buffer);
+        ReadCore(stream, source, layout, detectHeader: false, discardFirst: true, bufferOffset: start - 1, end,
+            ref sink, mode, buffer);
     }
 
-    private static void ReadCore<TSink>(Stream stream, string source, FlowLayout layout, bool detectHeader, bool discardFirst, long bufferOffset, long end, ref TSink sink, TokenizerMode mode, byte[] buffer)
+    private static void ReadCore<TSink>(Stream stream, string source, FlowLayout layout, bool detectHeader,
+        bool discardFirst, long bufferOffset, long end, ref TSink sink, TokenizerMode mode, byte[] buffer)
         where TSink : struct, IFlowSink
     {
         int filled = 0;
@@ -90,7 +97,8 @@ public static class TextFlowReader
             if (!begun && bufferOffset + pos < end)
             {
                 begun = true;
-                pos += BeginWithLayout(buffer.AsSpan(pos, lastNewline + 1 - pos), source, layout, detectHeader, ref sink, ref lineNumber);
+                pos += BeginWithLayout(buffer.AsSpan(pos, lastNewline + 1 - pos), source, layout, detectHeader,
+                    ref sink, ref lineNumber);
             }
             int stop = lastNewline + 1;
             bool finished = false;
@@ -98,7 +106,8 @@ public static class TextFlowReader
             {
                 // Keep only lines that start before `end`: up to the newline that ends the line holding byte end-1.
                 long relativeEnd = end - bufferOffset;
-                stop = relativeEnd <= pos ? pos : buffer.AsSpan((int)(relativeEnd - 1), filled - (int)(relativeEnd - 1)).IndexOf((byte)'\n') + (int)relativeEnd;
+                stop = relativeEnd <= pos ? pos : buffer.AsSpan((int)(relativeEnd - 1),
+                    filled - (int)(relativeEnd - 1)).IndexOf((byte)'\n') + (int)relativeEnd;
                 finished = true;
             }
             var chunk = buffer.AsSpan(pos, stop - pos);
@@ -124,7 +133,8 @@ public static class TextFlowReader
     }
 
     /// <summary>Tells the sink the layout; returns how many bytes of a header line to skip.</summary>
-    private static int BeginWithLayout<TSink>(ReadOnlySpan<byte> chunk, string source, FlowLayout fallback, bool detectHeader, ref TSink sink, ref long lineNumber)
+    private static int BeginWithLayout<TSink>(ReadOnlySpan<byte> chunk, string source, FlowLayout fallback,
+        bool detectHeader, ref TSink sink, ref long lineNumber)
         where TSink : struct, IFlowSink
     {
         int nl = chunk.IndexOf((byte)'\n');
@@ -139,7 +149,8 @@ public static class TextFlowReader
         return nl + 1;
     }
 
-    /// <summary>The layout a file's first line declares, or the fallback when it has no header; used to plan segments.</summary>
+    /// <summary>The layout a file's first line declares, or the fallback when it has no header; used to plan
+    /// segments.</summary>
     public static FlowLayout LayoutOf(Stream stream, string source, FlowLayout fallback)
     {
         var head = new byte[64 * 1024];
@@ -151,7 +162,8 @@ public static class TextFlowReader
         return FlowLayout.FromFirstLine(line, source) ?? fallback;
     }
 
-    /// <summary>Reads into the rest of <paramref name="buffer"/>; a decompression or I/O failure becomes an error naming the input.</summary>
+    /// <summary>Reads into the rest of <paramref name="buffer"/>; a decompression or I/O failure becomes an error
+    /// naming the input.</summary>
     internal static int ReadSome(Stream stream, string source, byte[] buffer, int offset)
     {
         try

@@ -96,7 +96,8 @@ internal sealed class VerifiedGzipStream(Stream compressed) : ReadOnlyStream
             var joined = recent.Concat(more[..got]).ToArray();
             at = joined.AsSpan().IndexOf(expected);
             if (at < 0)
-                throw new InvalidDataException("the gzip data is truncated or corrupt (member trailer with CRC-32 and length not found)");
+                throw new InvalidDataException("the gzip data is truncated or corrupt (member trailer with CRC-32 " +
+                    "and length not found)");
             recent = joined;
         }
         _source.PushBack(recent[(at + 8)..]);

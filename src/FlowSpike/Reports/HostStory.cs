@@ -21,15 +21,22 @@ public sealed record HostStory(
     {
         string ip = store.Entities.NameOf(src);
         var lookup = store.LoadLookup().Where(r => r.Src == src).Select(r => (BaselineRow?)r).FirstOrDefault();
-        var alerts = store.AllAlerts().Select(p => AlertJson.Parse(p.Body)).Where(a => a.Host == ip && a.WindowStart >= from && a.WindowStart < to).ToList();
+        var alerts = store.AllAlerts().Select(p => AlertJson.Parse(p.Body)).Where(a =>
+            a.Host == ip && a.WindowStart >= from && a.WindowStart < to).ToList();
         return FromParts(ip, lookup, store.Info.WindowSeconds ?? 3600, store.History(src, from, to), alerts);
     }
 
-    public static HostStory FromParts(string ip, BaselineRow? lookup, long windowSeconds, IReadOnlyList<HistoryRow> history, IReadOnlyList<Alert> alerts) =>
-        new(ip, lookup, windowSeconds, history, alerts, Top(alerts.SelectMany(a => a.BlockedDestIps)), Top(alerts.SelectMany(a => a.ResourceIds)));
+    public static HostStory FromParts(string ip, BaselineRow? lookup, long windowSeconds,
+        IReadOnlyList<HistoryRow> history, IReadOnlyList<Alert> alerts) =>
+        new(ip, lookup, windowSeconds, history, alerts, Top(alerts.SelectMany(a => a.BlockedDestIps)),
+            Top(alerts.SelectMany(a => a.ResourceIds)));
 
     private static List<(string, int)> Top(IEnumerable<string> values) =>
-        [.. values.GroupBy(v => v, StringComparer.Ordinal).Select(g => (g.Key, g.Count())).OrderByDescending(x => x.Item2).ThenBy(x => x.Key, StringComparer.Ordinal).Take(10)];
+        [.. values.GroupBy(v => v, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Count()))
+            .OrderByDescending(x => x.Item2)
+            .ThenBy(x => x.Key, StringComparer.Ordinal)
+            .Take(10)];
 
     /// <summary>The count of every window in [from, to), zero where the host was silent.</summary>
     public long[] Counts(long from, long to)

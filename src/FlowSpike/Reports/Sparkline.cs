@@ -2,7 +2,8 @@ using System.Text;
 
 namespace FlowSpike.Reports;
 
-/// <summary>Counts as a one-line chart of block characters, and a marker line under it where a threshold was crossed.</summary>
+/// <summary>Counts as a one-line chart of block characters, and a marker line under it where a threshold was
+/// crossed.</summary>
 public static class Sparkline
 {
     private const string Bars = "▁▂▃▄▅▆▇█";
