@@ -4,7 +4,7 @@ using System.Text;
 namespace FlowSpike.Synth;
 
 /// <summary>The fixed population of a run: accounts, hosts, external peers and the column layout,
-/// all derived from the seed.</summary>
+/// all derived from the ESCU search.</summary>
 internal sealed class SynthWorld
 {
     public static readonly string[] AccountIds = ["123456789012", "210987654321"];

@@ -4,7 +4,8 @@ using System.Text;
 namespace FlowSpike.Synth;
 
 /// <summary>
-/// Small labelled data sets, one per weakness of the seed's statistics, for `flowspike evaluate`. Each is ten days of
+/// Small labelled data sets, one per weakness of the ESCU search's statistics, for `flowspike evaluate`. Each is ten
+/// days of
 /// hourly blocked outbound records (a week of baseline, three days of detection) from a few dozen hosts, with spikes
 /// injected in the detection days and written to labels.csv. Rates are Poisson, seeded, so a seed gives the same files.
 /// </summary>
@@ -35,7 +36,7 @@ public static class WeaknessScenario
         var rng = new Random(SynthMath.MixSeed(seed, StableHash(name), 11));
         var hosts = new List<Host>();
         var spikes = new List<(Host Host, int Hour, int Extra)>();
-        // Every scenario has the seed's everyday background: hosts that block a few connections now and then.
+        // Every scenario has the ESCU search's everyday background: hosts that block a few connections now and then.
         for (int i = 0; i < 20; i++)
         {
             double rate = 0.3 + 4.0 * i / 20;

@@ -9,7 +9,8 @@ namespace FlowSpike.Baseline;
 /// </summary>
 public sealed record ModelDefaults(EntityKind Entity, bool CountsIpv6, double? RolloutShare, RecommendedSettings? Rules)
 {
-    public static ModelDefaults Splunk { get; } = new(EntityKind.SrcIp, CountsIpv6: false, RolloutShare: null, Rules: null);
+    public static ModelDefaults Splunk { get; } = new(EntityKind.SrcIp, CountsIpv6: false, RolloutShare: null,
+        Rules: null);
 
     public static ModelDefaults Recommended { get; } =
         new(EntityKind.AccountVpcSrcIp, CountsIpv6: true, RolloutShare: 0.25, Rules: new RecommendedSettings());

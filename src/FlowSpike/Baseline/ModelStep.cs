@@ -1,8 +1,11 @@
 namespace FlowSpike.Baseline;
 
-/// <summary>A model's verdict on one host in one window: the updated row, whether it spiked, and the level it had to exceed (NaN when not scored).</summary>
+/// <summary>A model's verdict on one host in one window: the updated row, whether it spiked, and the level it had to
+/// exceed (NaN when not scored).</summary>
 public readonly record struct ModelStep(BaselineRow Updated, bool Spike, double Threshold)
 {
-    /// <summary>For a spike of a model beyond the seed, its evidence; null otherwise (the seed's model has none).</summary>
+    /// <summary>For a spike of a model beyond the ESCU search, its evidence; null otherwise (the ESCU search's model
+    /// has
+    /// none).</summary>
     public SpikeEvidence? Evidence { get; init; }
 }

@@ -26,7 +26,8 @@ public static class SpikeModels
     public static Selection.EntityKind DefaultEntity(string? model) =>
         model is null ? ModelDefaults.Splunk.Entity : ModelDefaults.For(model).Entity;
 
-    /// <summary>Whether IPv6 unique local sources (fc00::/7) are internal unless the Ipv6 setting says otherwise.</summary>
+    /// <summary>Whether IPv6 unique local sources (fc00::/7) are internal unless the Ipv6 setting says
+    /// otherwise.</summary>
     public static bool CountsIpv6(string model) => ModelDefaults.For(model).CountsIpv6;
 
     /// <summary>The rollout share unless the RolloutShare setting says otherwise; null is off.</summary>

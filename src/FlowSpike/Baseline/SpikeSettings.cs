@@ -16,7 +16,8 @@ public sealed record SpikeSettings
     public string? Validate()
     {
         if (!double.IsFinite(DeviationThreshold) || DeviationThreshold < 0)
-            return $"{Setting.Name(nameof(DeviationThreshold))} must be a finite number >= 0 (got {DeviationThreshold})";
+            return $"{Setting.Name(nameof(DeviationThreshold))} must be a finite number >= 0 (got " +
+                $"{DeviationThreshold})";
         if (DataPointThreshold < 0)
             return $"{Setting.Name(nameof(DataPointThreshold))} must be >= 0 (got {DataPointThreshold})";
         if (!double.IsFinite(Weight) || Weight < 1)

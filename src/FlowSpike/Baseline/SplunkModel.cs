@@ -1,7 +1,7 @@
 namespace FlowSpike.Baseline;
 
 /// <summary>
-/// The seed's statistics, exactly (docs/spec.md §3): an exponentially weighted mean and deviation with weight W,
+/// The ESCU search's statistics, exactly (docs/spec.md §3): an exponentially weighted mean and deviation with weight W,
 /// the current count folded in before it is tested, and SPL null semantics throughout.
 /// </summary>
 public sealed class SplunkModel(SpikeSettings settings) : ISpikeModel
@@ -12,7 +12,7 @@ public sealed class SplunkModel(SpikeSettings settings) : ISpikeModel
 
     public bool UpdatesSilentHosts => false;
 
-    /// <summary>The seed's order: the count enters the baseline first, then the updated row is tested.</summary>
+    /// <summary>The ESCU search's order: the count enters the baseline first, then the updated row is tested.</summary>
     public ModelStep Step(BaselineRow? stored, uint src, long? latestCount, long windowStart)
     {
         var updated = Update(stored, src, latestCount);

@@ -5,7 +5,8 @@ namespace FlowSpike.Reports;
 
 /// <summary>
 /// The model's evidence of an alert in words, for `flowspike explain` and the HTML report: the count expected in the
-/// window, the dispersion used, the tail probability, the rule that fired and the severity. The seed's alerts carry no
+/// window, the dispersion used, the tail probability, the rule that fired and the severity. The ESCU search's alerts
+/// carry no
 /// evidence and are shown as before.
 /// </summary>
 public static class EvidenceText

@@ -122,7 +122,8 @@ public static class HtmlReport
         return sb.ToString();
     }
 
-    /// <summary>The model's evidence as a labelled list (empty for the seed's alerts, which carry none).</summary>
+    /// <summary>The model's evidence as a labelled list (empty for the ESCU search's alerts, which carry
+    /// none).</summary>
     public static string EvidenceList(Alert a)
     {
         if (a.Evidence is not { } evidence)
@@ -134,7 +135,7 @@ public static class HtmlReport
     }
 
     /// <summary>
-    /// Severity as findings grade it: the model's evidence, else medium (the seed's alerts carry none).
+    /// Severity as findings grade it: the model's evidence, else medium (the ESCU search's alerts carry none).
     /// </summary>
     public static (int Rank, string Name) Severity(Alert a) => a.Evidence?.Severity switch
     {

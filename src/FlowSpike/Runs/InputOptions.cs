@@ -26,7 +26,7 @@ public sealed record InputOptions
     public bool SkipUnsupported { get; init; }
 
     /// <summary>
-    /// These inputs with a model's defaults: the models beyond the seed count IPv6 unique local sources.
+    /// These inputs with a model's defaults: the models beyond the ESCU search count IPv6 unique local sources.
     /// </summary>
     public InputOptions ForModel(string model) =>
         SpikeModels.CountsIpv6(model) ? this with { Internal = Internal.WithUniqueLocal() } : this;
@@ -34,14 +34,16 @@ public sealed record InputOptions
     /// <summary>
     /// The scan of these inputs over [from, to) in windows of <paramref name="windowSeconds"/>. <paramref
     /// name="entities"/>
-    /// (a state's registry) is used only when keys go beyond IPv4 sources, so the seed's mode keeps its fast path.
+    /// (a state's registry) is used only when keys go beyond IPv4 sources, so the ESCU search's mode keeps its fast
+    /// path.
     /// </summary>
     public ScanOptions Scan(
         long from, long to, long windowSeconds, bool keepDetails, int? threads = null, EntityRegistry? entities = null)
     {
         if (entities is { IsIpv4Keyed: true } && Internal.HasIpv6 && Internal.ReachesReserved())
         {
-            throw new RunException($"{Setting.Name("Internal")}: {Internal} reaches into 240.0.0.0/4, where IPv6 sources are numbered; "
+            throw new RunException($"{Setting.Name("Internal")}: {Internal} reaches into 240.0.0.0/4, where IPv6 " +
+                $"sources are numbered; "
                 + "leave it out to count IPv6 sources");
         }
         return new()
