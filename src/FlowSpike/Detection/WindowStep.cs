@@ -81,8 +81,10 @@ public static class WindowStep
         }
         table.ReplaceSourcesWithLatest(withLatest);
         alerts.Sort((a, b) => string.CompareOrdinal(a.Host, b.Host));
-        return new WindowResult(windowStart, windowEnd, changed, alerts, sources.Count, counted,
-            suppressed) { Scores = scores };
+        return new WindowResult(windowStart, windowEnd, changed, alerts, sources.Count, counted, suppressed)
+        {
+            Scores = scores,
+        };
     }
 
     private static string[] Sorted(HashSet<string>? values)

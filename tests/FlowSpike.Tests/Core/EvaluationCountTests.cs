@@ -15,8 +15,12 @@ public class EvaluationCountTests
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var labels = Evaluation.ReadLabels(set.Result.LabelsPath);
         var byModel = new Dictionary<string, List<Alert>>();
-        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [set.Logs], Labels = set.Result.LabelsPath,
-            Models = ["splunk", "recommended"] })
+        var rows = EvaluateOptions.Resolve(new JobSettings
+        {
+            Inputs = [set.Logs],
+            Labels = set.Result.LabelsPath,
+            Models = ["splunk", "recommended"]
+        })
             .Run(SynthData.From, SynthData.BaselineEnd, SynthData.End, NullRunLog.Instance, byModel);
         foreach (var row in rows)
         {

@@ -277,8 +277,12 @@ public class RecommendedModelTests
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var labels = Evaluation.ReadLabels(set.Result.LabelsPath);
-        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [set.Logs], Labels = set.Result.LabelsPath,
-            Models = ["splunk", "recommended"] })
+        var rows = EvaluateOptions.Resolve(new JobSettings
+        {
+            Inputs = [set.Logs],
+            Labels = set.Result.LabelsPath,
+            Models = ["splunk", "recommended"]
+        })
             .Run(SynthData.From, SynthData.BaselineEnd, SynthData.End, NullRunLog.Instance).ToDictionary(r => r.Model);
         var splunk = rows["splunk"];
         var recommended = rows["recommended"];

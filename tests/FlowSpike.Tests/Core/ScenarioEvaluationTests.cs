@@ -22,8 +22,12 @@ public class ScenarioEvaluationTests
         var labels = Evaluation.ReadLabels(dir.File("labels.csv"));
         Assert.Equal(labelled, labels.Count);
         long start = WeaknessScenario.Start.ToUnixTimeSeconds();
-        var rows = EvaluateOptions.Resolve(new JobSettings { Inputs = [dir.File("flows.log")],
-            Labels = dir.File("labels.csv"), Models = ["splunk", "recommended"] })
+        var rows = EvaluateOptions.Resolve(new JobSettings
+        {
+            Inputs = [dir.File("flows.log")],
+            Labels = dir.File("labels.csv"),
+            Models = ["splunk", "recommended"]
+        })
             .Run(start, start + 7 * 86400, start + 10 * 86400, NullRunLog.Instance).ToDictionary(r => r.Model);
         var (splunk, recommended) = (rows["splunk"], rows["recommended"]);
         Assert.True(splunk.FalsePositives + splunk.Missed > 0, $"{scenario}: the ESCU search should show its weakness");
