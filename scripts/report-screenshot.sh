@@ -14,7 +14,8 @@ while [ $# -gt 0 ]; do
 done
 command -v chromium >/dev/null || { echo "report-screenshot: Debian's chromium is needed (test.sh installs it)" >&2; exit 1; }
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null
-cli=(dotnet src/FlowSpike.Cli/bin/Release/net10.0/FlowSpike.Cli.dll)
+source scripts/artifacts.sh
+cli=(dotnet "$FS_CLI_DLL")
 work="$(mktemp -d -t flowspike-report.XXXXXX)"
 if [ "$keep" = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "report-screenshot: keeping $work" >&2; fi
 "${cli[@]}" synth --out "$work/data" --days 10 --spike-from-day 7 --seed 42 --hosts 40 >/dev/null
