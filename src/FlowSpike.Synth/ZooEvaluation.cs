@@ -200,6 +200,18 @@ public static class ZooEvaluation
         foreach (int seed in seeds)
         {
             var world = ZooScenario.Build(seed, perBehaviour, detectDays, spikes: false);
+            // The oracle's tails below the largest nominal, host-hour by host-hour, once for every nominal.
+            double widest = nominals.Max();
+            var oracleTails = world.Hosts.ToDictionary(host => host, host =>
+            {
+                var tails = new List<double>();
+                for (int h = Math.Max(world.DetectFrom, host.FirstHour); h < world.Hours; h++)
+                {
+                    if (ZooScenario.OracleBelow(host, h, host.Counts[h], widest))
+                        tails.Add(ZooScenario.OracleTail(host, h, host.Counts[h]));
+                }
+                return tails;
+            });
             foreach (double nominal in nominals)
             {
                 var settings = rules with { TailProbability = nominal };
@@ -207,12 +219,7 @@ public static class ZooEvaluation
                 foreach (var host in world.Hosts.Where(h => h.Behaviour != "new-beaconing"))
                 {
                     int from = Math.Max(world.DetectFrom, host.FirstHour);
-                    int oracle = 0;
-                    for (int h = from; h < world.Hours; h++)
-                    {
-                        if (host.Counts[h] > 0 && ZooScenario.OracleTail(host, h, host.Counts[h]) < nominal)
-                            oracle++;
-                    }
+                    int oracle = oracleTails[host].Count(t => t < nominal);
                     var key = (host.Behaviour, nominal);
                     var v = acc.GetValueOrDefault(key);
                     acc[key] = (v.HostHours + world.Hours - from, v.Model + alerts[host].Count(), v.Oracle + oracle);

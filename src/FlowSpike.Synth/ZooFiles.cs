@@ -76,9 +76,9 @@ internal static class ZooFiles
             {
                 if (host.Counts[h] == 0 || host.Counts[h] <= host.Level(h))
                     continue;
-                double tail = ZooScenario.OracleTail(host, h, host.Counts[h]);
-                if (tail < 1e-3)
+                if (ZooScenario.OracleBelow(host, h, host.Counts[h], 1e-3))
                 {
+                    double tail = ZooScenario.OracleTail(host, h, host.Counts[h]);
                     var windowStart = ZooScenario.Start.AddHours(h);
                     oracle.Append(
                         CultureInfo.InvariantCulture,

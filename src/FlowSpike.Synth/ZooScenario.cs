@@ -120,31 +120,82 @@ public static class ZooScenario
 
     /// <summary>
     /// P(X ≥ count) under the host's true distribution for that hour: Poisson or negative binomial at its level; for
-    /// an intermittent host the active share times the active tail; for a bursty host the mixture with its bursts. A
-    /// new beaconing host is scored against the busiest quiet new host (Poisson 4): what a new host normally looks
-    /// like.
+    /// an intermittent host the active share times the active tail; for a bursty host the mixture with its bursts,
+    /// integrated over the whole log-normal of the burst multiplier (<see cref="BurstTail"/>). A new beaconing host is
+    /// scored against the busiest quiet new host (Poisson 4): what a new host normally looks like.
     /// </summary>
     public static double OracleTail(Host host, int hour, int count)
     {
         if (host.Behaviour == "new-beaconing")
             return CountTails.PoissonUpper(count, 4);
+        if (count <= 0)
+            return 1;
         double level = host.Level(hour);
-        double tail = host.Alpha > 0
-            ? CountTails.NegBinomialUpper(count, level, host.Alpha)
-            : CountTails.PoissonUpper(count, level);
+        double tail = CountTails.NegBinomialUpper(count, level, host.Alpha);
         if (host.BurstShare > 0)
-        {
-            double burst = 0;
-            const int Points = 24;
-            for (int i = 0; i < Points; i++)
-            {
-                double z = SynthMath.InverseNormal((i + 0.5) / Points);
-                burst += CountTails.PoissonUpper(count, level * ZooCounts.BurstMultiplier(z)) / Points;
-            }
-            tail = (1 - host.BurstShare) * tail + host.BurstShare * burst;
-        }
-        return host.ActiveShare < 1 ? (count <= 0 ? 1 : host.ActiveShare * tail) : tail;
+            tail = (1 - host.BurstShare) * tail + host.BurstShare * BurstTail(count, level, host.Alpha);
+        return host.ActiveShare < 1 ? host.ActiveShare * tail : tail;
     }
+
+    /// <summary>
+    /// Whether <see cref="OracleTail"/> is below <paramref name="threshold"/>, without the burst integral when the
+    /// tail without bursts already rules it out (the mixture is at least (1 − q) times it).
+    /// </summary>
+    public static bool OracleBelow(Host host, int hour, int count, double threshold)
+    {
+        if (count <= 0)
+            return false;
+        if (host.Behaviour != "new-beaconing" && host.BurstShare > 0)
+        {
+            double bound = (1 - host.BurstShare) * CountTails.NegBinomialUpper(count, host.Level(hour), host.Alpha);
+            if (Math.Min(host.ActiveShare, 1) * bound >= threshold)
+                return false;
+        }
+        return OracleTail(host, hour, count) < threshold;
+    }
+
+    /// <summary>
+    /// P(X ≥ count) in a burst hour: ∫ φ(z) · P(X ≥ count | mean level · <see cref="ZooCounts.BurstMultiplier"/>(z)) dz
+    /// over the standard normal z of the multiplier. The conditional tail goes from 0 to 1 across a band of z around
+    /// the z whose burst mean is the count (its width set by the count's relative spread): Simpson's rule on that band,
+    /// the normal density alone above it (the tail is 1 there), nothing below it (the tail is negligible); z beyond
+    /// ±<see cref="BurstZLimit"/> has no mass a double can see next to the rest.
+    /// </summary>
+    public static double BurstTail(int count, double level, double alpha)
+    {
+        if (count <= 0)
+            return 1;
+        if (level <= 0)
+            return 0;
+        double centre = 2 * Math.Log(count / ZooCounts.BurstMultiplier(0) / level);
+        double half = 2 * 12 * Math.Sqrt(1.0 / count + alpha);
+        double lo = Math.Clamp(centre - half, -BurstZLimit, BurstZLimit);
+        double hi = Math.Clamp(centre + half, -BurstZLimit, BurstZLimit);
+        double band = lo < hi
+            ? Simpson(z => Density(z) * CountTails.NegBinomialUpper(count, level * ZooCounts.BurstMultiplier(z), alpha),
+                lo, hi, BandSteps)
+            : 0;
+        return Math.Min(1, band + (hi < BurstZLimit ? Simpson(Density, hi, BurstZLimit, BandSteps) : 0));
+    }
+
+    /// <summary>The burst multiplier's normal z is integrated over [−9, 9].</summary>
+    public const double BurstZLimit = 9;
+
+    private const int BandSteps = 240;
+
+    private static double Density(double z) => Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI);
+
+    private static double Simpson(Func<double, double> f, double from, double to, int steps)
+    {
+        double h = (to - from) / steps, sum = f(from) + f(to);
+        for (int i = 1; i < steps; i++)
+            sum += (i % 2 == 1 ? 4 : 2) * f(from + i * h);
+        return sum * h / 3;
+    }
+
+    /// <summary>A host's hourly counts from its true distribution, drawn from <paramref name="seed"/> (what
+    /// <see cref="Build"/> draws for each host).</summary>
+    public static int[] DrawCounts(Host host, int seed, int hours) => ZooCounts.Draw(host, new Random(seed), hours);
 
     /// <summary>
     /// Writes DIR/flows.log, DIR/labels.csv (with behaviour, size and oracle tail), DIR/hosts.csv (every host's

@@ -10,10 +10,15 @@ namespace FlowSpike.Baseline;
 /// </summary>
 public sealed class HostState
 {
-    public const int Fields = 16;
+    public const int Fields = 18;
 
     /// <summary>The scalars of the first calibrated layout (without the short ratio and the bursts' square).</summary>
     public const int FirstFields = 13;
+
+    /// <summary>
+    /// The scalars of the second layout (without the last window's ratio and the winsorized residual).
+    /// </summary>
+    public const int SecondFields = 16;
     public const int Bytes = SeasonalProfile.Bytes + Fields * 8;
 
     public byte[] Profile = SeasonalProfile.Empty();
@@ -22,13 +27,17 @@ public sealed class HostState
     public double Active;
     /// <summary>Mean and mean square of the count over active windows, and how many there were (capped).</summary>
     public double PosMean, PosSquare, PosN;
-    /// <summary>Mean squared residual (c − e)², mean e and mean e² over ordinary windows: the dispersion's moments.</summary>
+    /// <summary>
+    /// Mean squared residual (c − e)², mean e and mean e² over ordinary windows: the dispersion's moments.
+    /// </summary>
     public double Residual, ExpMean, ExpSquare;
     /// <summary>Short-memory means of the count and of its expectation (level ratio for trends and shifts).</summary>
     public double RecentCount, RecentExpected;
     /// <summary>Share of burst windows, and the mean of their log ratio ln((c + 1) / (e + 1)).</summary>
     public double BurstShare, BurstLog;
-    /// <summary>Running mean of ln p_count(c) − ln p_hurdle(c): which of the two fits this host's windows better.</summary>
+    /// <summary>
+    /// Running mean of ln p_count(c) − ln p_hurdle(c): which of the two fits this host's windows better.
+    /// </summary>
     public double FitDiff;
     /// <summary>Burst windows seen (capped).</summary>
     public double BurstN;
@@ -36,10 +45,23 @@ public sealed class HostState
     public double RecentShort = 1;
     /// <summary>Mean of the bursts' squared log ratio (their spread).</summary>
     public double BurstSquare;
-    /// <summary>The log ratio of last window's burst candidate (0: none), kept until the next window confirms it.</summary>
+    /// <summary>
+    /// The log ratio of last window's burst candidate (0: none), kept until the next window confirms it.
+    /// </summary>
     public double PendingBurst;
 
-    /// <summary>Whether the scalars came from a stored state (false: fresh, or upgraded from a profile-only state).</summary>
+    /// <summary>
+    /// The last window's count over its expectation (clipped as the short ratio is): the level it showed.
+    /// </summary>
+    public double LastRatio = 1;
+    /// <summary>Mean squared residual with each window's capped at 9 predictive variances (3 deviations): a
+    /// dispersion the bursts barely raise, for telling bursts apart (<see cref="RecommendedModel.BurstDispersion"/>).
+    /// </summary>
+    public double ResidualW;
+
+    /// <summary>
+    /// Whether the scalars came from a stored state (false: fresh, or upgraded from a profile-only state).
+    /// </summary>
     public bool HasScalars;
 
     public static HostState Read(byte[]? state)
@@ -49,7 +71,9 @@ public sealed class HostState
             return s;
         if (state.Length >= SeasonalProfile.Bytes)
             s.Profile = state.AsSpan(0, SeasonalProfile.Bytes).ToArray();
-        if (state.Length != Bytes && state.Length != SeasonalProfile.Bytes + FirstFields * 8)
+        int fields = (state.Length - SeasonalProfile.Bytes) / 8;
+        if (state.Length < SeasonalProfile.Bytes || (state.Length - SeasonalProfile.Bytes) % 8 != 0
+            || fields is not (FirstFields or SecondFields or Fields))
             return s;
         double F(int i) => BinaryPrimitives.ReadDoubleLittleEndian(state.AsSpan(SeasonalProfile.Bytes + i * 8));
         s.Active = F(0);
@@ -65,7 +89,7 @@ public sealed class HostState
         s.BurstLog = F(10);
         s.FitDiff = F(11);
         s.BurstN = F(12);
-        if (state.Length == Bytes)
+        if (fields >= SecondFields)
         {
             s.RecentShort = F(13);
             s.BurstSquare = F(14);
@@ -74,6 +98,15 @@ public sealed class HostState
         else
         {
             s.BurstSquare = s.BurstLog * s.BurstLog;
+        }
+        if (fields >= Fields)
+        {
+            s.LastRatio = F(16);
+            s.ResidualW = F(17);
+        }
+        else
+        {
+            s.ResidualW = s.Residual;
         }
         s.HasScalars = true;
         return s;
@@ -87,7 +120,8 @@ public sealed class HostState
         double[] values =
         [
             Active, PosMean, PosSquare, PosN, Residual, ExpMean, ExpSquare, RecentCount, RecentExpected, BurstShare,
-            BurstLog, FitDiff, BurstN, RecentShort, BurstSquare, PendingBurst,
+            BurstLog, FitDiff, BurstN, RecentShort, BurstSquare, PendingBurst, LastRatio,
+            ResidualW,
         ];
         for (int i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteDoubleLittleEndian(d[(i * 8)..], values[i]);

@@ -12,7 +12,8 @@ namespace FlowSpike.Baseline;
 /// <item>Activity apart from level: a host active in fewer than 70% of its windows is also tested as a hurdle,
 /// P(active) · P(count | active), the active counts a shifted negative binomial fitted by moments.</item>
 /// <item>Normal bursts: isolated windows at least twice the level and below the nominal tail are a burst component with
-/// its own share and a Student-t predictive of their log size; the tail is (1 − q) · count tail + q · burst tail.</item>
+/// its own share and a Student-t predictive of their log size; the tail is (1 − q) · count tail + q · burst
+/// tail.</item>
 /// <item>New hosts: until a day of windows is seen, the count is tested against a population prior of new hosts (a
 /// negative binomial with mean <see cref="RecommendedSettings.NewHostRate"/> and α = 1) blended with what the host
 /// has shown so far, so a host that appears already beaconing is flagged in its first window.</item>
@@ -62,15 +63,22 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
             spike = IsSpike(evidence, count);
         }
         var (updated, newAvg, newStdev) = Update(state, avg, stdev, points, count, windowStart, spike, evidence);
-        double threshold = spike ? CriticalCount(tested, evidence, testedAvg, testedPoints, windowStart) - 1 : evidence.ApproximateThreshold;
+        double threshold = spike
+            ? CriticalCount(tested, evidence, testedAvg, testedPoints, windowStart) - 1
+            : evidence.ApproximateThreshold;
         var newRow = new BaselineRow(src, latestCount, points + 1, newAvg, newStdev, updated.Write());
-        return new ModelStep(newRow, spike, threshold) { Evidence = spike ? evidence with { Threshold = threshold } : null };
+        return new ModelStep(newRow, spike, threshold)
+        {
+            Evidence = spike ? evidence with { Threshold = threshold } : null,
+        };
     }
 
     private bool IsSpike(SpikeEvidence e, long count) =>
         count >= Settings.MinCount && count > e.Expected && e.TailProbability < Settings.TailProbability;
 
-    /// <summary>A state stored before the count model's scalars existed starts them from the row's mean and deviation.</summary>
+    /// <summary>
+    /// A state stored before the count model's scalars existed starts them from the row's mean and deviation.
+    /// </summary>
     private static HostState Upgrade(HostState s, double avg, double stdev)
     {
         if (s.HasScalars)
@@ -83,7 +91,9 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         return s;
     }
 
-    /// <summary>The expectation for this hour before the level ratio: the shrunk hour-of-week profile, or the mean.</summary>
+    /// <summary>
+    /// The expectation for this hour before the level ratio: the shrunk hour-of-week profile, or the mean.
+    /// </summary>
     public double Seasonal(HostState s, double avg, long windowStart) => Pooled(s, avg, windowStart).Expected;
 
     private (double Expected, double Variance, double Phi) Pooled(HostState s, double avg, long windowStart) =>
@@ -106,7 +116,9 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         return (expected, Math.Min((1 + alpha) * (1 + v) - 1, 10), v);
     }
 
-    /// <summary>The short-memory level ratio: recent counts over recent expectations, with a prior of 2 counts.</summary>
+    /// <summary>
+    /// The short-memory level ratio: recent counts over recent expectations, with a prior of 2 counts.
+    /// </summary>
     private static double LevelRatio(HostState s)
     {
         double day = (24 * s.RecentCount + 2) / (24 * s.RecentExpected + 2);
@@ -116,10 +128,25 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         return Math.Clamp(s.RecentShort > day + noise ? s.RecentShort : day, 0.25, 4);
     }
 
+    /// <summary>
+    /// Prior probability that the level changed at the last window, to the level that window showed (its count over
+    /// its expectation, <see cref="HostState.LastRatio"/>): the count is also tested against that level.
+    /// </summary>
+    public const double LevelShiftPrior = 0.01;
+
     /// <summary>Windows of memory of the short level ratio <see cref="HostState.RecentShort"/>.</summary>
     public const int ShortWindows = 3;
 
-    /// <summary>The negative binomial dispersion fitted by moments to the residuals: (E(c − e)² − E e) / E e².</summary>
+    /// <summary>
+    /// The dispersion fitted to the winsorized residuals (<see cref="HostState.ResidualW"/>), never above
+    /// <see cref="Dispersion"/>: what the host's ordinary windows show, for learning which windows are bursts.
+    /// </summary>
+    public static double BurstDispersion(HostState s) =>
+        s.ExpSquare <= 0 ? 0 : Math.Clamp((s.ResidualW - s.ExpMean) / s.ExpSquare, 0, Dispersion(s));
+
+    /// <summary>
+    /// The negative binomial dispersion fitted by moments to the residuals: (E(c − e)² − E e) / E e².
+    /// </summary>
     public static double Dispersion(HostState s) =>
         s.ExpSquare <= 0 ? 0 : Math.Clamp((s.Residual - s.ExpMean) / s.ExpSquare, 0, 10);
 
@@ -151,6 +178,14 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         else
         {
             tail = CountTails.NegBinomialUpper(count, expected, alpha);
+            // The last window's level, when it was above this expectation: with prior LevelShiftPrior the level
+            // changed there (the window after a level shift is no spike at the level it shifted to).
+            double shifted = Math.Max(Seasonal(s, avg, windowStart) * s.LastRatio, Settings.MinRate);
+            if (shifted > expected)
+            {
+                tail = (1 - LevelShiftPrior) * tail
+                    + LevelShiftPrior * CountTails.NegBinomialUpper(count, shifted, alpha);
+            }
         }
         double main = tail;
         if (s.BurstN >= MinBursts && s.BurstShare > 0)
@@ -160,18 +195,25 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
             double q = Math.Clamp(s.BurstShare - BurstTail, 0, 0.5);
             tail = (1 - q) * tail + q * BurstTailOf(s, ratio);
         }
-        return new SpikeEvidence(shownExpected, shownAlpha, tail, rule) { ApproximateThreshold = approx, MainTail = main };
+        return new SpikeEvidence(shownExpected, shownAlpha, tail, rule)
+        {
+            ApproximateThreshold = approx,
+            MainTail = main,
+        };
     }
 
     /// <summary>
-    /// What a burst is measured against: the expectation, or for a host active in under 70% of its windows the larger of
+    /// What a burst is measured against: the expectation, or for a host active in under 70% of its windows the larger
+    /// of
     /// it and the active level, so an ordinary run of an intermittent host is no burst.
     /// </summary>
     private static double BurstReference(HostState s, double expected) =>
         s.Active < IntermittentBelow && s.PosN >= 1 ? Math.Max(expected, s.PosMean) : expected;
 
 
-    /// <summary>A window after a burst candidate this high under the count model shows a level change instead.</summary>
+    /// <summary>
+    /// A window after a burst candidate this high under the count model shows a level change instead.
+    /// </summary>
     public const double LevelChangeTail = 0.1;
 
     /// <summary>Bursts a host must have shown before its burst component counts.</summary>
@@ -204,7 +246,9 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         return CountTails.StudentTUpper((ratio - mean) / scale, k + n);
     }
 
-    /// <summary>An intermittent host whose windows the hurdle (activity, then level) has fitted better than the count model.</summary>
+    /// <summary>
+    /// An intermittent host whose windows the hurdle (activity, then level) has fitted better than the count model.
+    /// </summary>
     private static bool UsesHurdle(HostState s) => s.Active < IntermittentBelow && s.PosN >= 5 && s.FitDiff < 0;
 
     private static double ActiveDispersion(HostState s, double level)
@@ -234,7 +278,8 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     }
 
     private (HostState State, double Avg, double Stdev) Update(
-        HostState before, double avg, double stdev, long points, long count, long windowStart, bool spike, SpikeEvidence used)
+        HostState before, double avg, double stdev, long points, long count, long windowStart, bool spike,
+        SpikeEvidence used)
     {
         var s = HostState.Read(before.Write());
         s.HasScalars = true;
@@ -257,7 +302,13 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         double reference = BurstReference(before, expected);
         // A burst is a window its count model finds unlikely (tail below 1e-4) and at least twice its level, learned
         // from three days and five active windows on, spikes included: a host whose normal has bursts keeps them.
-        bool candidate = points >= 72 && before.PosN >= 5 && count + 1 >= 2 * (reference + 1) && used.MainTail < BurstTail;
+        // The learning tail is the count model's with the winsorized dispersion (BurstDispersion), which the bursts
+        // themselves barely raise: with the plain α, a bursty host's bursts raise α until no burst is below 1e-4.
+        bool candidate = points >= 72 && before.PosN >= 5 && count + 1 >= 2 * (reference + 1)
+            && (UsesHurdle(before)
+                ? used.MainTail
+                : CountTails.NegBinomialUpper(
+                    count, expected, (1 + BurstDispersion(before)) * (1 + relVar) - 1)) < BurstTail;
         // A candidate waits one window: when the next window is high too (its count-model tail below
         // LevelChangeTail), the level changed or an intermittent host's run began, and it was no burst.
         bool burst = before.PendingBurst > 0 && used.MainTail >= LevelChangeTail;
@@ -271,11 +322,20 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
             s.BurstLog += (lr - s.BurstLog) / s.BurstN;
             s.BurstSquare += (lr * lr - s.BurstSquare) / s.BurstN;
         }
-        if (points > 0 && !spike)
+        // A window that looks like a burst (twice the level and below the burst tail under the host's own count model,
+        // from its second window on) stays out of the dispersion: bursts are the burst component's, and an α raised
+        // by them would hide the next ones from it.
+        bool burstLike = points > 0 && count + 1 >= 2 * (reference + 1)
+            && (points >= Settings.MinDataPoints ? used.MainTail : CountTails.NegBinomialUpper(count, expected, alpha))
+                < BurstTail;
+        if (points > 0 && !spike && !burstLike)
         {
             // The expectation's own estimation variance (v·e²) is taken out: α is the host's dispersion alone.
             double r2 = (c - expected) * (c - expected) - relVar * expected * expected;
             s.Residual += (r2 - s.Residual) / w;
+            double capped = 9 * expected * (1 + BurstDispersion(before) * expected);
+            double r2w = Math.Min((c - expected) * (c - expected), capped) - relVar * expected * expected;
+            s.ResidualW += (r2w - s.ResidualW) / w;
             s.ExpMean += (expected - s.ExpMean) / w;
             s.ExpSquare += (expected * expected - s.ExpSquare) / w;
         }
@@ -297,11 +357,14 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         double sd = Math.Sqrt(expected * (1 + alpha * expected));
         double shortRatio = points == 0 ? 1 : (Math.Min(count, 2 * expected + 3 * sd) + 1) / (seasonal + 1);
         s.RecentShort += (shortRatio - s.RecentShort) / Math.Min(ShortWindows, points + 1);
+        s.LastRatio = shortRatio;
         s.Profile = SeasonalProfile.Update(s.Profile, windowStart, (long)Math.Round(c));
         return (s, newAvg, newStdev);
     }
 
-    /// <summary>P(X ≥ k) for X ~ Poisson(λ) (kept for callers of the earlier model; see <see cref="CountTails"/>).</summary>
+    /// <summary>
+    /// P(X ≥ k) for X ~ Poisson(λ) (kept for callers of the earlier model; see <see cref="CountTails"/>).
+    /// </summary>
     public static double PoissonUpperTail(long k, double lambda) => CountTails.PoissonUpper(k, lambda);
 
     /// <summary>ln(n!) (see <see cref="CountTails.LogFactorial"/>).</summary>
