@@ -135,7 +135,8 @@ public static class FlowScanner
         if (failures.FirstOrDefault(e => e is FlowInputException) is FlowInputException input)
         {
             if (input.Unsupported)
-                throw new FlowInputException(input.Message + $" ({Setting.Name("SkipUnsupported")} skips such objects)", input, true);
+                throw new FlowInputException(input.Message + $" ({Setting.Name("SkipUnsupported")} skips such objects)",
+                    input, true);
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(input);
         }
         if (!failures.IsEmpty)

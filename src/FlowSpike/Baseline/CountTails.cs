@@ -105,7 +105,8 @@ public static class CountTails
         if (alpha < 1e-9)
             return -mean + x * Math.Log(mean) - LogFactorial(x);
         double r = 1 / alpha;
-        return LogGamma(x + r) - LogGamma(r) - LogFactorial(x) + r * Math.Log(r / (r + mean)) + x * Math.Log(mean / (r + mean));
+        return LogGamma(x + r) - LogGamma(r) - LogFactorial(x) + r * Math.Log(r / (r + mean))
+            + x * Math.Log(mean / (r + mean));
     }
 
     private static readonly double[] SmallLogFactorials = BuildTable();
@@ -127,7 +128,8 @@ public static class CountTails
         return (x - 0.5) * Math.Log(x) - x + 0.5 * Math.Log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x);
     }
 
-    /// <summary>P(Z ≥ z) for a standard normal Z (Abramowitz and Stegun 7.1.26 on erfc; absolute error below 1.5e-7).</summary>
+    /// <summary>P(Z ≥ z) for a standard normal Z (Abramowitz and Stegun 7.1.26 on erfc; absolute error below
+    /// 1.5e-7).</summary>
     public static double NormalUpper(double z)
     {
         if (z < 0)

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace FlowSpike.Baseline;
 
 /// <summary>
-/// What the recommended model keeps per host beyond the seed's columns: the hour-of-week profile
+/// What the recommended model keeps per host beyond the ESCU search's columns: the hour-of-week profile
 /// (<see cref="SeasonalProfile"/>, 840 bytes) followed by the scalars of the count model (<see cref="Fields"/>
 /// doubles). A state written before the scalars existed (the profile alone) is read as a profile with fresh scalars,
 /// so states upgrade in place on their next step.

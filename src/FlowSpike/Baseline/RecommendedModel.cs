@@ -56,7 +56,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         var (tested, testedAvg, testedPoints) = (state, avg, points);
         if (!Settings.TestFirst)
         {
-            // The seed's order: the count enters first, then the updated state is tested.
+            // The ESCU search's order: the count enters first, then the updated state is tested.
             var (after, afterAvg, _) = Update(state, avg, stdev, points, count, windowStart, spike: false, evidence);
             (tested, testedAvg, testedPoints) = (after, afterAvg, points + 1);
             evidence = Score(tested, testedAvg, testedPoints, count, windowStart);

@@ -15,11 +15,13 @@ public static class SeasonalProfile
     public const int Bytes = Slots * 5;
 
     /// <summary>Hour of the week with Monday 00:00 UTC as 0 (1970-01-01 was a Thursday).</summary>
-    public static int SlotOf(long windowStart) => (int)(((Math.Floor(windowStart / 3600.0) + 72) % Slots + Slots) % Slots);
+    public static int SlotOf(long windowStart) =>
+        (int)(((Math.Floor(windowStart / 3600.0) + 72) % Slots + Slots) % Slots);
 
     public static byte[] Empty() => new byte[Bytes];
 
-    public static float Mean(ReadOnlySpan<byte> profile, int slot) => BinaryPrimitives.ReadSingleLittleEndian(profile[(slot * 4)..]);
+    public static float Mean(ReadOnlySpan<byte> profile, int slot) =>
+        BinaryPrimitives.ReadSingleLittleEndian(profile[(slot * 4)..]);
 
     public static int Seen(ReadOnlySpan<byte> profile, int slot) => profile[Slots * 4 + slot];
 

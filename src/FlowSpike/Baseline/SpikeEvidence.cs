@@ -1,7 +1,8 @@
 namespace FlowSpike.Baseline;
 
 /// <summary>
-/// Why a model beyond the seed called a count a spike: the count it expected in this window, the dispersion it used
+/// Why a model beyond the ESCU search called a count a spike: the count it expected in this window, the dispersion it
+/// used
 /// (negative binomial α; 0 is Poisson), the tail probability of the count, and the rule that gave it.
 /// </summary>
 public sealed record SpikeEvidence(double Expected, double Dispersion, double TailProbability, string Rule)
@@ -15,7 +16,8 @@ public sealed record SpikeEvidence(double Expected, double Dispersion, double Ta
     /// <summary>A host seen for less than a day, against the population prior of new hosts.</summary>
     public const string NewHostRule = "new-host-prior";
 
-    /// <summary>The count above which this window would have been a spike (exact for a spike, approximate otherwise).</summary>
+    /// <summary>The count above which this window would have been a spike (exact for a spike, approximate
+    /// otherwise).</summary>
     public double Threshold { get; init; } = double.NaN;
 
     /// <summary>Expectation + 3.72 deviations (the normal quantile of 1e-4), for windows not tested exactly.</summary>

@@ -20,7 +20,8 @@ public sealed record JobSettings
     public IReadOnlyList<string>? Internal { get; init; }
     public bool? Ipv6 { get; init; }
     public int? Threads { get; init; }
-    /// <summary>Skip Transit Gateway and other unsupported objects with a count and a warning, instead of stopping.</summary>
+    /// <summary>Skip Transit Gateway and other unsupported objects with a count and a warning, instead of
+    /// stopping.</summary>
     public bool? SkipUnsupported { get; init; }
 
     // The state and its model.

@@ -13,7 +13,8 @@ internal static class RunReport
         if (d.Unsupported.Count > 0)
         {
             var first = d.Unsupported.Order(StringComparer.Ordinal).First();
-            log.Warn($"{d.Unsupported.Count} unsupported object(s) skipped ({Setting.Name("SkipUnsupported")}); first: {first}");
+            log.Warn($"{d.Unsupported.Count} unsupported object(s) skipped ({Setting.Name("SkipUnsupported")}); " +
+                $"first: {first}");
         }
         if (d.Malformed > 0)
         {
