@@ -27,8 +27,8 @@ internal static class CommandTree
         root.Subcommands.Add(DetectCommand.Build());
         root.Subcommands.Add(WatchCommand.Build());
         root.Subcommands.Add(LookupCommand.Build());
-        root.Subcommands.Add(ReportCommands.Explain());
-        root.Subcommands.Add(ReportCommands.Report());
+        root.Subcommands.Add(ExplainCommand.Build());
+        root.Subcommands.Add(ReportCommand.Build());
         root.Subcommands.Add(EvaluateCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());

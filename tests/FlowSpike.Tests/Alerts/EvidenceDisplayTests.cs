@@ -34,7 +34,7 @@ public class EvidenceDisplayTests
     public void Explain_shows_the_evidence_of_an_alert_that_carries_it()
     {
         var story = HostStory.FromParts("10.0.0.7", null, 3600, [], [Sample(Known)]);
-        string text = ReportCommands.Render(story, 0, 7200, 40);
+        string text = ExplainCommand.Render(story, 0, 7200, 40);
         Assert.Contains("expected count 4.20", text, StringComparison.Ordinal);
         Assert.Contains("dispersion 0.150 (negative binomial α; 0 is Poisson)", text, StringComparison.Ordinal);
         Assert.Contains("tail probability 2.5E-09", text, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public class EvidenceDisplayTests
     public void Explain_shows_a_splunk_alert_as_before()
     {
         var story = HostStory.FromParts("10.0.0.7", null, 3600, [], [Sample(null)]);
-        string text = ReportCommands.Render(story, 0, 7200, 40);
+        string text = ExplainCommand.Render(story, 0, 7200, 40);
         Assert.Contains("31 blocked  threshold    17.00  1 destination(s)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("expected count", text, StringComparison.Ordinal);
         Assert.DoesNotContain("tail probability", text, StringComparison.Ordinal);

@@ -1,19 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Alerts;
-using FlowSpike.Jobs;
 using FlowSpike.Reports;
 using FlowSpike.Runs;
 using FlowSpike.State;
 
 namespace FlowSpike.Cli;
 
-/// <summary>
-/// `flowspike explain` (one host in the terminal) and `flowspike report` (every alert in one HTML file).
-/// </summary>
-public static class ReportCommands
+/// <summary>`flowspike explain`: one host's story in the terminal.</summary>
+public static class ExplainCommand
 {
-    public static Command Explain()
+    public static Command Build()
     {
         var state = CliOptions.State();
         var src = new Option<string>("--src")
@@ -104,58 +101,4 @@ public static class ReportCommands
     private static string Show(long? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "null";
 
     private static string Show(double? v) => v?.ToString("F2", CultureInfo.InvariantCulture) ?? "null";
-
-    public static Command Report()
-    {
-        var state = CliOptions.State();
-        var output = new Option<string>("--out", "-o")
-        {
-            Description = "The HTML file to write.",
-            DefaultValueFactory = _ => "report.html",
-            HelpName = "FILE",
-        };
-        var days = new Option<int>("--days")
-        {
-            Description = "How many days before each alert its chart shows.",
-            DefaultValueFactory = _ => 14,
-        };
-        var input = CliOptions.Inputs();
-        input.Required = false;
-        input.Description = "The flow logs the alerts came from, read again for each alert's ports, protocols and "
-            + "records per destination (optional). Repeatable.";
-        var logFormat = CliOptions.LogFormat();
-        var internalNets = CliOptions.Cidrs("--internal", "Internal networks, as detection used them.");
-        var endpoint = CliOptions.EndpointUrl();
-        var skip = CliOptions.SkipUnsupported();
-        var cmd = new Command("report", "Write one self-contained HTML file explaining every alert (works offline).")
-        {
-            state, output, days, input, logFormat, internalNets, endpoint, skip,
-        };
-        cmd.SetAction(r => CliGuard.Run(() =>
-        {
-            using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
-            var job = ReportOptions.Resolve(new JobSettings
-            {
-                Inputs = Given.Ref(r, input),
-                LogFormat = Given.Ref(r, logFormat),
-                Internal = Given.Ref(r, internalNets),
-                EndpointUrl = Given.Ref(r, endpoint),
-                SkipUnsupported = Given.Val(r, skip),
-            }, store.Info.Model);
-            IReadOnlyDictionary<string, AlertDetail>? details = null;
-            if (job.Input is { } options)
-            {
-                var alerts = store.AllAlerts().Select(p => AlertJson.Parse(p.Body)).ToList();
-                details = AlertDetails.Collect(alerts, options, new StderrLog(quiet: false));
-            }
-            string html = HtmlReport.Render(store, r.GetValue(days) * 86400L, details: details);
-            string path = r.GetValue(output)!;
-            string tmp = path + ".tmp";
-            File.WriteAllText(tmp, html);
-            File.Move(tmp, path, overwrite: true);
-            StderrLog.Result($"wrote {path} ({html.Length / 1024} KB)");
-            return 0;
-        }));
-        return cmd;
-    }
 }
