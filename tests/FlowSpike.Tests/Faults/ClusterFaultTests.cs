@@ -39,6 +39,25 @@ public sealed class ClusterFaultTests : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
+    /// <summary>Waits until a server accepts connections on the port, so a client started next finds it.</summary>
+    private static async Task Listening(int port)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+    }
+
     private Process Start(ProcessStartInfo psi)
     {
         psi.RedirectStandardOutput = psi.RedirectStandardError = true;
@@ -60,19 +79,32 @@ public sealed class ClusterFaultTests : IDisposable
             "--appendonly", "no", "--dir", _dir.Path })
             redis.ArgumentList.Add(a);
         Start(redis);
+        await Listening(redisPort);
         string clustering = $"redis://127.0.0.1:{redisPort}";
         int gateway = FreePort();
         var silo = Support.Cli.StartInfo(["cluster", "silo", "--clustering", clustering, "--cluster-id", "c12",
             "--silo-port", FreePort().ToString(), "--gateway-port", gateway.ToString(), "--scan-slots", "2"]);
         var siloProcess = Start(silo);
         var joined = new TaskCompletionSource();
-        siloProcess.ErrorDataReceived += (_, e) =>
-            { if (e.Data?.Contains("joined cluster", StringComparison.Ordinal) == true) joined.TrySetResult(); };
-        siloProcess.OutputDataReceived += (_, e) =>
-            { if (e.Data?.Contains("joined cluster", StringComparison.Ordinal) == true) joined.TrySetResult(); };
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Line(string? text)
+        {
+            if (text is null)
+                return;
+            said.Enqueue(text);
+            if (text.Contains("joined cluster", StringComparison.Ordinal))
+                joined.TrySetResult();
+        }
+        siloProcess.ErrorDataReceived += (_, e) => Line(e.Data);
+        siloProcess.OutputDataReceived += (_, e) => Line(e.Data);
+        // A silo that exits before it joins fails the test at once, with what it said.
+        siloProcess.EnableRaisingEvents = true;
+        siloProcess.Exited += (_, _) => joined.TrySetException(
+            new InvalidOperationException("the silo exited before it joined: " + string.Join(" | ", said)));
         siloProcess.BeginErrorReadLine();
         siloProcess.BeginOutputReadLine();
-        await joined.Task.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+        // Under a full parallel test run on two cores a silo can take well over a minute to join.
+        await joined.Task.WaitAsync(TimeSpan.FromSeconds(180), TestContext.Current.CancellationToken);
 
         string[] cluster = ["--clustering", clustering, "--cluster-id", "c12", "--state", "c12"];
         var baseline = Support.Cli.Run(["cluster", "baseline", "--input", data.Input, "--from", "2026-10-01T00:00:00Z",
