@@ -32,7 +32,7 @@ internal static class CommandTree
         root.Subcommands.Add(EvaluateCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());
-        root.Subcommands.Add(ClusterCommands.Build());
+        root.Subcommands.Add(ClusterCommand.Build());
         root.Subcommands.Add(CompletionCommand.Build(root));
         if (root.Options.OfType<HelpOption>().Single().Action is HelpAction help)
             help.MaxWidth = HelpWidth();
