@@ -155,10 +155,11 @@ public static class ZooScenario
     }
 
     /// <summary>
-    /// P(X ≥ count) in a burst hour: ∫ φ(z) · P(X ≥ count | mean level · <see cref="ZooCounts.BurstMultiplier"/>(z)) dz
-    /// over the standard normal z of the multiplier. The conditional tail goes from 0 to 1 across a band of z around
-    /// the z whose burst mean is the count (its width set by the count's relative spread): Simpson's rule on that band,
-    /// the normal density alone above it (the tail is 1 there), nothing below it (the tail is negligible); z beyond
+    /// P(X ≥ count) in a burst hour:
+    /// ∫ φ(z) · P(X ≥ count | mean level · <see cref="ZooCounts.BurstMultiplier"/>(z)) dz over the standard
+    /// normal z of the multiplier. The conditional tail goes from 0 to 1 across a band of z around the z whose burst
+    /// mean is the count (its width set by the count's relative spread): Simpson's rule on that band, the normal
+    /// density alone above it (the tail is 1 there), nothing below it (the tail is negligible); z beyond
     /// ±<see cref="BurstZLimit"/> has no mass a double can see next to the rest.
     /// </summary>
     public static double BurstTail(int count, double level, double alpha)

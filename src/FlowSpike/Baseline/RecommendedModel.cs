@@ -225,9 +225,9 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     public const double BurstPriorSpread = 0.5, BurstPriorN = 1;
 
     /// <summary>
-    /// P(a burst's log ratio ≥ <paramref name="ratio"/>): the posterior predictive of a normal model of the bursts' log
-    /// ratios with a normal-inverse-gamma prior (location ln 3 weighed as <see cref="BurstPriorN"/> bursts, spread 0.5
-    /// with as many degrees of freedom): a Student-t with 1 + n degrees of freedom, location the weighted mean, and
+    /// P(a burst's log ratio ≥ <paramref name="ratio"/>): the posterior predictive of a normal model of the bursts'
+    /// log ratios with a normal-inverse-gamma prior (location ln 3 weighed as <see cref="BurstPriorN"/> bursts, spread
+    /// 0.5 with as many degrees of freedom): a Student-t with 1 + n degrees of freedom, location the weighted mean, and
     /// scale² the posterior spread times 1 + 1 / (1 + n). One or two bursts seen give a tail around the prior that
     /// falls off polynomially, thinner than the exponential a single burst's mean would give, so they do not license a
     /// ×5 or ×10 count; many bursts give the host's own burst sizes.

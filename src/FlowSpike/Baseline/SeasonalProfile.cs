@@ -67,9 +67,9 @@ public static class SeasonalProfile
     /// pooled by hour of day within weekdays and within weekends (a group); the spread of the slots inside their groups
     /// measures the host's noise as a quasi-Poisson factor φ (variance φ·mean, φ ≥ 1, a prior of
     /// <see cref="NoisePrior"/> slots at φ = 1); the spread of the group means beyond that noise is the cycle's signal
-    /// τ². This hour's group mean is then shrunk towards the profile's grand mean with weight τ² / (τ² + φ·m / n), so a
-    /// host with no cycle is tested against its long mean and a strong cycle (a nightly job seen once) is followed at
-    /// once.
+    /// τ². This hour's group mean is then shrunk towards the profile's grand mean with weight
+    /// τ² / (τ² + φ·m / n), so a host with no cycle is tested against its long mean and a strong cycle (a nightly
+    /// job seen once) is followed at once.
     /// </summary>
     public static (double Expected, double Variance, double Phi) Pooled(
         ReadOnlySpan<byte> profile, long windowStart, double overall)

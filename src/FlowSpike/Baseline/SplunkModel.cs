@@ -1,8 +1,8 @@
 namespace FlowSpike.Baseline;
 
 /// <summary>
-/// The ESCU search's statistics, exactly (docs/spec.md §3): an exponentially weighted mean and deviation with weight W,
-/// the current count folded in before it is tested, and SPL null semantics throughout.
+/// The ESCU search's statistics, exactly (docs/spec.md §3): an exponentially weighted mean and deviation with weight
+/// W, the current count folded in before it is tested, and SPL null semantics throughout.
 /// </summary>
 public sealed class SplunkModel(SpikeSettings settings) : ISpikeModel
 {

@@ -27,8 +27,8 @@ public class RecommendedShiftBurstTests
         // a spike: P(X ≥ 120) under Poisson 50 is about 1e-16. It shows the level 121 / 51 ≈ 2.37 times the
         // expectation. The next window's expectation follows the short ratio only a third of the way (about 73, and
         // P(X ≥ 120 | 73) is about 1e-7), but with prior 0.01 it is also tested against the level the last window
-        // showed, 50 · 121 / 51 ≈ 118.6: its tail is at least 0.01 · P(X ≥ 120 | 118.6) ≈ 0.01 · 0.46, far above
-        // 1e-4.
+        // showed, 50 · 121 / 51 ≈ 118.6: its tail is at least 0.01 · P(X ≥ 120 | 118.6) ≈ 0.01 · 0.46, far
+        // above 1e-4.
         var (row, t) = Steady(50, 14 * 24);
         var first = Model.Step(row, 1, 120, t);
         Assert.True(first.Spike);

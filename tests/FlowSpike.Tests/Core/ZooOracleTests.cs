@@ -51,8 +51,8 @@ public class ZooOracleTests
 
     /// <summary>
     /// P(X ≥ c) in a bursty host's hour, by direct summation: (1 − q) · Poisson(r) tail + q · the burst tail, the
-    /// burst multiplier 3·e^(z/2) with z standard normal taken on 8,000 Simpson steps over [−10, 10], and at every node
-    /// the Poisson pmf of its mean summed from c up.
+    /// burst multiplier 3·e^(z/2) with z standard normal taken on 8,000 Simpson steps over [−10, 10], and at every
+    /// node the Poisson pmf of its mean summed from c up.
     /// </summary>
     private static double DirectBurstyUpper(int c, double level, double q)
     {
