@@ -1,20 +1,15 @@
-using FlowSpike.Alerts;
 using FlowSpike.Runs;
-using FlowSpike.Selection;
 using FlowSpike.State;
 using FlowSpike.Watch;
 
 namespace FlowSpike.Jobs;
 
 /// <summary>A watch job, checked: what to follow, the request (window, lateness, policy) and where alerts go.</summary>
-public sealed record WatchOptions
+public sealed record WatchOptions : AlertingJob
 {
-    public required InputOptions Input { get; init; }
     public required WatchRequest Request { get; init; }
-    public EntityKind? Entity { get; init; }
-    public IReadOnlyList<SinkSpec> Sinks { get; init; } = [];
-    public AsffOptions Asff { get; init; } = new();
-    public string State { get; init; } = JobDefaults.State;
+
+    protected override string Model => Request.Policy.Model;
 
     /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad.</summary>
     public static WatchOptions Resolve(JobSettings settings, FlowSpikeConfig? config = null)
@@ -29,7 +24,7 @@ public sealed record WatchOptions
         }
         long poll = JobResolver.Size(settings.PollIntervalSeconds, JobDefaults.PollIntervalSeconds,
             nameof(JobSettings.PollIntervalSeconds));
-        return new WatchOptions
+        var job = new WatchOptions
         {
             Input = JobResolver.Input(settings, config, model),
             Request = new WatchRequest
@@ -44,16 +39,9 @@ public sealed record WatchOptions
                 AllowEmptyWindows = settings.AllowEmptyWindows ?? false,
                 Policy = JobResolver.Policy(settings, config, model),
             },
-            Entity = JobResolver.Entity(settings),
-            Sinks = JobResolver.Sinks(settings, config),
-            Asff = JobResolver.Asff(config),
-            State = settings.State ?? JobDefaults.State,
         };
+        return Resolved(job, settings, config);
     }
-
-    public SqliteStateStore OpenState() => SqliteStateStore.Open(State, Request.Policy.Model, Entity);
-
-    public AlertDispatcher CreateDispatcher(IRunLog log) => new(JobSinks.Create(Sinks, Asff, log), log);
 
     /// <summary>Follows the inputs until <paramref name="stop"/> (or once, with Once).</summary>
     public void Run(IStateStore store, AlertDispatcher dispatcher, IRunLog log, WatchMetrics metrics,
