@@ -26,13 +26,6 @@ public static class SpikeModels
     public static Selection.EntityKind DefaultEntity(string? model) =>
         model is null ? ModelDefaults.Splunk.Entity : ModelDefaults.For(model).Entity;
 
-    /// <summary>Whether IPv6 unique local sources (fc00::/7) are internal unless the Ipv6 setting says
-    /// otherwise.</summary>
-    public static bool CountsIpv6(string model) => ModelDefaults.For(model).CountsIpv6;
-
-    /// <summary>The rollout share unless the RolloutShare setting says otherwise; null is off.</summary>
-    public static double? DefaultRolloutShare(string model) => ModelDefaults.For(model).RolloutShare;
-
     /// <summary>
     /// A model with the ESCU search's deviation threshold carried over; <paramref name="rules"/> tunes the models
     /// beyond it (null: the recommendation).

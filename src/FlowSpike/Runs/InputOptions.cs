@@ -29,7 +29,7 @@ public sealed record InputOptions
     /// These inputs with a model's defaults: the models beyond the ESCU search count IPv6 unique local sources.
     /// </summary>
     public InputOptions ForModel(string model) =>
-        SpikeModels.CountsIpv6(model) ? this with { Internal = Internal.WithUniqueLocal() } : this;
+        ModelDefaults.For(model).CountsIpv6 ? this with { Internal = Internal.WithUniqueLocal() } : this;
 
     /// <summary>
     /// The scan of these inputs over [from, to) in windows of <paramref name="windowSeconds"/>. <paramref
