@@ -193,23 +193,18 @@ internal static class JobResolver
         _ => throw new RunException($"{Name(property)} must be positive (got {value}s)"),
     };
 
+    /// <summary>
+    /// Networks as <see cref="CidrSet.Parse"/> reads them (IPv4 only unless <paramref name="allowIpv6"/>).
+    /// </summary>
     public static CidrSet Cidrs(IEnumerable<string> cidrs, string property, bool allowIpv6 = false)
     {
-        var list = new List<Ipv4Cidr>();
-        var v6 = new List<Ipv6Cidr>();
-        foreach (string c in cidrs)
+        try
         {
-            if (allowIpv6 && c.Contains(':', StringComparison.Ordinal))
-            {
-                if (!Ipv6Cidr.TryParse(c, out var cidr6, out string? error6))
-                    throw new RunException($"{Name(property)}: {error6}");
-                v6.Add(cidr6);
-                continue;
-            }
-            if (!Ipv4Cidr.TryParse(c, out var cidr, out string? error))
-                throw new RunException($"{Name(property)}: {error}");
-            list.Add(cidr);
+            return allowIpv6 ? CidrSet.Parse(cidrs) : new CidrSet([.. cidrs.Select(Ipv4Cidr.Parse)]);
         }
-        return new CidrSet(list, v6);
+        catch (FormatException e)
+        {
+            throw new RunException($"{Name(property)}: {e.Message}");
+        }
     }
 }
