@@ -33,6 +33,12 @@ if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq redis-server >/dev/null 2>&1 || echo "test.sh: could not install redis-server" >&2
 fi
 
+# ./flowspike runs the local commands as a Native AOT build, which links with clang and needs zlib's headers.
+if { ! command -v clang >/dev/null 2>&1 || [ ! -f /usr/include/zlib.h ]; } && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq clang zlib1g-dev >/dev/null 2>&1 ||
+    echo "test.sh: could not install clang and zlib1g-dev" >&2
+fi
+
 if ! dotnet build FlowSpike.slnx -c Release -nologo -v quiet; then
   echo "0 passed, 1 failed"
   exit 1
@@ -52,6 +58,17 @@ if dotnet format FlowSpike.slnx --verify-no-changes -v quiet; then
   passed=$((passed + 1))
 else
   echo "test.sh: dotnet format --verify-no-changes FAILED (run dotnet format FlowSpike.slnx)" >&2
+  failed=$((failed + 1)); status=1
+fi
+
+# The Native AOT build (what ./flowspike runs) writes the same bytes as the JIT build the unit tests run, command by
+# command over every container, S3 and a user mistake.
+aot_out="$(scripts/aot-check.sh 2>&1)"
+grep -v ': identical' <<< "$aot_out"
+if [ "$(tail -1 <<< "$aot_out" | grep -cE '^aot-check: ([0-9]+) of \1 identical$')" = 1 ]; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: Native AOT check FAILED" >&2
   failed=$((failed + 1)); status=1
 fi
 

@@ -7,17 +7,19 @@
 # plus one small file (start-up), one thread against two, and the peak RSS of every run. Every cell checks that both
 # tools report the same hosts, host-buckets and counted records, and prints DuckDB's time over FlowSpike's.
 # Data sets are generated once into $BENCH_DIR (default ~/.cache/flowspike-bench/matrix) and kept in the page cache.
-# Usage: scripts/bench-e2e.sh [--quick] [--prepare] [--threads N] [--dir DIR] [--only PATTERN]
+# FlowSpike runs as ./flowspike runs it: the Native AOT build of the local commands (--jit: the JIT build instead).
+# Usage: scripts/bench-e2e.sh [--quick] [--prepare] [--jit] [--threads N] [--dir DIR] [--only PATTERN]
 #   --quick   about a quarter of the data (300 MB large sets, 960 small files); the default takes a few minutes
 #   --only    run only the cells whose name matches the grep pattern (data sets are still generated as needed)
 #   --prepare only generate the data sets (so a later run measures on a quiet machine)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-threads=$(nproc); dir=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/flowspike-bench/matrix}; quick=0; only=.; prepare=0
+threads=$(nproc); dir=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/flowspike-bench/matrix}; quick=0; only=.; prepare=0; jit=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
     --prepare) prepare=1; shift ;;
+    --jit) jit=1; shift ;;
     --threads) threads=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
@@ -34,7 +36,12 @@ dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null
 dotnet build bench/FlowSpike.Peer -c Release -nologo -v quiet >/dev/null
 dotnet build bench/FlowSpike.Bench -c Release -nologo -v quiet >/dev/null
 source scripts/artifacts.sh
-fs="dotnet $FS_CLI_DLL"
+fs="dotnet $FS_CLI_DLL"; build="dotnet FlowSpike.Cli.dll (JIT)"
+if [ "$jit" = 0 ] && [ "$prepare" = 0 ]; then
+  dotnet publish src/FlowSpike.Cli.Native -c Release -r "$FS_NATIVE_RID" -p:IlcInstructionSet=native -nologo \
+    -v quiet >/dev/null
+  fs="$FS_NATIVE_BIN"; build="Native AOT for this CPU, as ./flowspike runs"
+fi
 peer="dotnet $FS_PEER_DLL"
 gen="dotnet $FS_BENCH_DLL"
 from=2026-10-01T00:00:00Z; from_s=1790812800
@@ -201,7 +208,7 @@ if want "scaling"; then
   done
   echo
 fi
-echo "build: dotnet X.dll (JIT) for both tools, as ./flowspike runs"
+echo "build: FlowSpike $build; DuckDB through dotnet FlowSpike.Peer.dll"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; threads=$threads; load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 size_mb() { if [ -e "$1" ]; then echo $(( $(du -sb --apparent-size "$1" | cut -f1) / 1000000 )); else echo "-"; fi; }
 echo "large text: 4 files, $(size_mb "$dir/large-0.6") MB per set; small gzip: $(find "$dir/small-0.6/AWSLogs" -name '*.gz' 2>/dev/null | wc -l)" \

@@ -4,8 +4,8 @@
 #
 # Usage: scripts/publish.sh [--rid RID]... [--aot] [--out DIR] [--restore-only]
 #   --rid RID   linux-x64 and/or linux-arm64 (default: both)
-#   --aot       Native AOT instead of ReadyToRun (this machine's RID only; needs clang; builds with trim and AOT
-#               warnings, so the release is ReadyToRun: see README, "Releases and deployment")
+#   --aot       Native AOT of the local commands (src/FlowSpike.Cli.Native, no `cluster`) instead of ReadyToRun,
+#               for any CPU of the RID; this machine's RID only; needs clang and zlib1g-dev
 #   --out DIR   where the release goes (default: artifacts/release)
 #   --restore-only  only restore what each RID's publish needs from NuGet (runtime pack, apphost, crossgen)
 # Writes DIR/flowspike-VERSION-RID/flowspike (+ README.md) and DIR/flowspike-VERSION-RID.tar.gz, and prints each
@@ -49,7 +49,7 @@ for rid in "${rids[@]}"; do
     if [ "$rid" != "$host" ]; then
       echo "publish.sh: Native AOT builds only for this machine's RID ($host), not $rid" >&2; exit 2
     fi
-    props+=(-p:PublishAot=true -p:TreatWarningsAsErrors=false)
+    project=src/FlowSpike.Cli.Native/FlowSpike.Cli.Native.csproj
     name="flowspike-$version-$rid-aot"
   else
     props+=(-p:SelfContained=true -p:PublishSingleFile=true -p:PublishReadyToRun=true

@@ -32,7 +32,9 @@ internal static class CommandTree
         root.Subcommands.Add(EvaluateCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());
+#if !FLOWSPIKE_LOCAL
         root.Subcommands.Add(ClusterCommand.Build());
+#endif
         root.Subcommands.Add(CompletionCommand.Build(root));
         if (root.Options.OfType<HelpOption>().Single().Action is HelpAction help)
             help.MaxWidth = HelpWidth();

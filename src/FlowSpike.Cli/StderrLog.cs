@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Text.Encodings.Web;
+using FlowSpike.Alerts;
 using FlowSpike.Runs;
 
 namespace FlowSpike.Cli;
@@ -10,9 +11,6 @@ namespace FlowSpike.Cli;
 /// </summary>
 internal sealed class StderrLog(bool quiet) : IRunLog
 {
-    private static readonly JsonSerializerOptions JsonOptions =
-        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Set once from --log-json before any command runs.</summary>
     public static bool Json { get; set; }
 
@@ -36,13 +34,11 @@ internal sealed class StderrLog(bool quiet) : IRunLog
     {
         if (Json)
         {
-            Console.Error.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["time"] = DateTimeOffset.UtcNow.ToString(
-                    "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
-                ["level"] = level,
-                ["message"] = message,
-            }, JsonOptions));
+            string time = DateTimeOffset.UtcNow.ToString(
+                "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            Console.Error.WriteLine(FlatJson.Object(
+                [new("time", time), new("level", level), new("message", message)],
+                JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
             return;
         }
         Console.Error.WriteLine(level == "info" ? $"flowspike: {message}" : $"flowspike: {level}: {message}");

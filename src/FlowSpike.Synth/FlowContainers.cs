@@ -2,9 +2,8 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using FlowSpike.Alerts;
 using FlowSpike.Records;
-using Parquet;
-using Parquet.Serialization;
 
 namespace FlowSpike.Synth;
 
@@ -67,24 +66,18 @@ public static class FlowContainers
                 {
                     foreach (var r in records)
                     {
-                        var message = new Dictionary<string, string> { ["message"] = DefaultOrder(layout, r) };
-                        w.WriteLine(JsonSerializer.Serialize(message));
+                        w.WriteLine(FlatJson.Object([new("message", DefaultOrder(layout, r))]));
                     }
                 }
                 break;
             case FlowContainer.Parquet:
-                ParquetSerializer.SerializeAsync(records.Select(r => AwsRow(layout, r)), output, GzipOptions())
-                    .GetAwaiter().GetResult();
+                AwsColumns(layout).Write(output, records);
                 break;
             case FlowContainer.Ocsf:
-                ParquetSerializer.SerializeAsync(records.Select(r => OcsfRowOf(layout, r)), output, GzipOptions())
-                    .GetAwaiter().GetResult();
+                OcsfColumns(layout).Write(output, records);
                 break;
         }
     }
-
-    private static ParquetOptions GzipOptions() =>
-        new() { CompressionMethod = CompressionMethod.Gzip, RowGroupSize = 50_000 };
 
     private static (FlowLayout Layout, List<string[]> Records) ReadText(string path)
     {
@@ -131,59 +124,56 @@ public static class FlowContainers
     private static long? Long(string v) =>
         long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) ? x : null;
 
-    private static AwsParquetRow AwsRow(FlowLayout l, string[] r) => new()
-    {
-        Version = Int(Get(l, r, "version")),
-        AccountId = Str(Get(l, r, "account-id")),
-        InterfaceId = Str(Get(l, r, "interface-id")),
-        SrcAddr = Str(Get(l, r, "srcaddr")),
-        DstAddr = Str(Get(l, r, "dstaddr")),
-        SrcPort = Int(Get(l, r, "srcport")),
-        DstPort = Int(Get(l, r, "dstport")),
-        Protocol = Int(Get(l, r, "protocol")),
-        Packets = Long(Get(l, r, "packets")),
-        Bytes = Long(Get(l, r, "bytes")),
-        Start = Long(Get(l, r, "start")),
-        End = Long(Get(l, r, "end")),
-        Action = Str(Get(l, r, "action")),
-        LogStatus = Str(Get(l, r, "log-status")),
-    };
+    /// <summary>AWS's S3 Parquet delivery: version 2 fields, typed as AWS documents them.</summary>
+    private static ParquetRows<string[]> AwsColumns(FlowLayout l) => new ParquetRows<string[]>()
+        .Add("version", r => Int(Get(l, r, "version")))
+        .Add("account_id", r => Str(Get(l, r, "account-id")))
+        .Add("interface_id", r => Str(Get(l, r, "interface-id")))
+        .Add("srcaddr", r => Str(Get(l, r, "srcaddr")))
+        .Add("dstaddr", r => Str(Get(l, r, "dstaddr")))
+        .Add("srcport", r => Int(Get(l, r, "srcport")))
+        .Add("dstport", r => Int(Get(l, r, "dstport")))
+        .Add("protocol", r => Int(Get(l, r, "protocol")))
+        .Add("packets", r => Long(Get(l, r, "packets")))
+        .Add("bytes", r => Long(Get(l, r, "bytes")))
+        .Add("start", r => Long(Get(l, r, "start")))
+        .Add("end", r => Long(Get(l, r, "end")))
+        .Add("action", r => Str(Get(l, r, "action")))
+        .Add("log_status", r => Str(Get(l, r, "log-status")));
 
-    private static OcsfRow OcsfRowOf(FlowLayout l, string[] r)
+    /// <summary>OCSF 1.1 Network Activity as Security Lake writes VPC flow logs.</summary>
+    private static ParquetRows<string[]> OcsfColumns(FlowLayout l)
     {
-        string action = Get(l, r, "action");
-        bool reject = action == "REJECT";
-        string src = Get(l, r, "srcaddr"), iface = Get(l, r, "interface-id");
+        string Action(string[] r) => Get(l, r, "action");
+        int ActivityId(string[] r) => Action(r) switch { "REJECT" => 5, "ACCEPT" => 6, _ => 0 };
         // Security Lake puts the interface on the side of the flow it belongs to: the source for egress.
-        bool egress = Selection.Ipv4.TryParse(src, out uint ip) && Selection.CidrSet.Default.Contains(ip);
-        return new OcsfRow
-        {
-            ActivityId = action switch { "REJECT" => 5, "ACCEPT" => 6, _ => 0 },
-            ActivityName = action switch { "REJECT" => "Refuse", "ACCEPT" => "Traffic", _ => "Unknown" },
-            TypeUid = 400100 + (action switch { "REJECT" => 5, "ACCEPT" => 6, _ => 0 }),
-            ActionId = reject ? 2 : action == "ACCEPT" ? 1 : 0,
-            Action = reject ? "Denied" : action == "ACCEPT" ? "Allowed" : "Unknown",
-            Disposition = reject ? "Blocked" : action == "ACCEPT" ? "Allowed" : null,
-            Time = (Long(Get(l, r, "start")) ?? 0) * 1000,
-            StatusCode = Str(Get(l, r, "log-status")),
-            SrcEndpoint = new OcsfEndpoint
-            {
-                Ip = Str(src),
-                Port = Int(Get(l, r, "srcport")),
-                InterfaceUid = egress ? Str(iface) : null,
-            },
-            DstEndpoint = new OcsfEndpoint
-            {
-                Ip = Str(Get(l, r, "dstaddr")),
-                Port = Int(Get(l, r, "dstport")),
-                InterfaceUid = egress ? null : Str(iface),
-            },
-            Cloud = new OcsfCloud
-            {
-                Provider = "AWS",
-                Account = new OcsfAccount { Uid = Str(Get(l, r, "account-id")) },
-            },
-        };
+        bool Egress(string[] r) =>
+            Selection.Ipv4.TryParse(Get(l, r, "srcaddr"), out uint ip) && Selection.CidrSet.Default.Contains(ip);
+        string? Interface(string[] r, bool egressSide) =>
+            Egress(r) == egressSide ? Str(Get(l, r, "interface-id")) : null;
+        return new ParquetRows<string[]>()
+            .AddRequired("class_uid", _ => 4001)
+            .AddRequired("category_uid", _ => 4)
+            .Add("activity_id", r => (int?)ActivityId(r))
+            .Add("activity_name", r => Action(r) switch { "REJECT" => "Refuse", "ACCEPT" => "Traffic", _ => "Unknown" })
+            .Add("type_uid", r => (long?)(400100 + ActivityId(r)))
+            .Add("action_id", r => (int?)(Action(r) switch { "REJECT" => 2, "ACCEPT" => 1, _ => 0 }))
+            .Add("action", r => Action(r) switch { "REJECT" => "Denied", "ACCEPT" => "Allowed", _ => "Unknown" })
+            .Add("disposition", r => Action(r) switch { "REJECT" => "Blocked", "ACCEPT" => "Allowed", _ => null })
+            .AddRequired("severity_id", _ => 1)
+            .AddRequired("time", r => (Long(Get(l, r, "start")) ?? 0) * 1000)
+            .Add("status_code", r => Str(Get(l, r, "log-status")))
+            .AddStruct("src_endpoint", e => e
+                .Add("ip", r => Str(Get(l, r, "srcaddr")))
+                .Add("port", r => Int(Get(l, r, "srcport")))
+                .Add("interface_uid", r => Interface(r, egressSide: true)))
+            .AddStruct("dst_endpoint", e => e
+                .Add("ip", r => Str(Get(l, r, "dstaddr")))
+                .Add("port", r => Int(Get(l, r, "dstport")))
+                .Add("interface_uid", r => Interface(r, egressSide: false)))
+            .AddStruct("cloud", c => c
+                .Add("provider", _ => "AWS")
+                .AddStruct("account", a => a.Add("uid", r => Str(Get(l, r, "account-id")))));
     }
 
     private static void WriteCloudWatch(Stream output, FlowLayout layout, List<string[]> records)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using FlowSpike.Alerts;
@@ -56,17 +57,21 @@ public sealed class SplunkHecSink(Uri baseUrl, string token, HttpDelivery delive
         {
             var alert = AlertJson.Parse(pending.Body);
             using var doc = JsonDocument.Parse(pending.Body);
-            var envelope = new Dictionary<string, object?>
+            var buffer = new ArrayBufferWriter<byte>(pending.Body.Length + 128);
+            using (var envelope = new Utf8JsonWriter(buffer))
             {
-                ["time"] = alert.WindowEnd,
-                ["host"] = "flowspike",
-                ["source"] = "flowspike",
-                ["sourcetype"] = sourceType,
-                ["event"] = doc.RootElement,
-            };
-            if (index is not null)
-                envelope["index"] = index;
-            sb.Append(JsonSerializer.Serialize(envelope)).Append('\n');
+                envelope.WriteStartObject();
+                envelope.WriteNumber("time", alert.WindowEnd);
+                envelope.WriteString("host", "flowspike");
+                envelope.WriteString("source", "flowspike");
+                envelope.WriteString("sourcetype", sourceType);
+                envelope.WritePropertyName("event");
+                doc.RootElement.WriteTo(envelope);
+                if (index is not null)
+                    envelope.WriteString("index", index);
+                envelope.WriteEndObject();
+            }
+            sb.Append(Encoding.UTF8.GetString(buffer.WrittenSpan)).Append('\n');
         }
         delivery.Post(_endpoint, sb.ToString(), "application/json",
             new Dictionary<string, string> { ["Authorization"] = "Splunk " + token });

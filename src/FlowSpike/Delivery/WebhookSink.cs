@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using FlowSpike.Alerts;
 using FlowSpike.State;
 
@@ -24,7 +23,7 @@ public sealed class WebhookSink(Uri url, HttpDelivery delivery, bool slackText =
         {
             var alert = AlertJson.Parse(pending.Body);
             string body = slackText
-                ? JsonSerializer.Serialize(new Dictionary<string, string> { ["text"] = SlackText(alert) })
+                ? FlatJson.Object([new("text", SlackText(alert))])
                 : AlertRendering.Render(alert, format);
             try
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using FlowSpike.Aws;
@@ -119,16 +120,23 @@ public static class CloudWatchLogsSource
 
         private string Call()
         {
-            var body = new Dictionary<string, object> { ["logGroupName"] = group, ["limit"] = settings.PageSize };
-            if (prefix is not null)
-                body["logStreamNamePrefix"] = prefix;
-            if (start is { } s)
-                body["startTime"] = s;
-            if (end is { } e)
-                body["endTime"] = e;
-            if (_next is not null)
-                body["nextToken"] = _next;
-            byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+            var body = new ArrayBufferWriter<byte>(256);
+            using (var json = new Utf8JsonWriter(body))
+            {
+                json.WriteStartObject();
+                json.WriteString("logGroupName", group);
+                json.WriteNumber("limit", settings.PageSize);
+                if (prefix is not null)
+                    json.WriteString("logStreamNamePrefix", prefix);
+                if (start is { } s)
+                    json.WriteNumber("startTime", s);
+                if (end is { } e)
+                    json.WriteNumber("endTime", e);
+                if (_next is not null)
+                    json.WriteString("nextToken", _next);
+                json.WriteEndObject();
+            }
+            byte[] bytes = body.WrittenSpan.ToArray();
             for (int attempt = 1; ; attempt++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)

@@ -8,7 +8,11 @@ public sealed class CidrSetJsonConverter : JsonConverter<CidrSet>
 {
     public override CidrSet Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var networks = JsonSerializer.Deserialize<string[]>(ref reader, options) ?? [];
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw new JsonException("expected an array of networks");
+        var networks = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            networks.Add(reader.GetString() ?? throw new JsonException("a network is null"));
         try
         {
             return CidrSet.Parse(networks);
