@@ -45,17 +45,10 @@ public static class BaselineRun
         }
         long buckets = scan.Partial.Windows.Values.Sum(w => (long)w.Count);
         // The buckets also start each host's history (explain and report chart them), unless there are too many to
-        // keep.
-        List<HistoryRow>? history = null;
+        // keep. The rows are made as the store writes them, not held as a list.
+        IEnumerable<HistoryRow>? history = null;
         if (buckets <= MaxHistoryBuckets)
-        {
-            history = new List<HistoryRow>((int)buckets);
-            foreach (var (bucket, sources) in scan.Partial.Windows)
-            {
-                foreach (var (src, stats) in sources)
-                    history.Add(new HistoryRow(bucket, src, stats.Count, null, null, null, null, false, null, false));
-            }
-        }
+            history = HistoryOf(scan.Partial);
         else
         {
             log.Info($"{buckets} host-buckets are more than the {MaxHistoryBuckets} kept as history; history starts " +
@@ -65,5 +58,14 @@ public static class BaselineRun
         log.Info($"baseline: {rows.Count} hosts from {buckets} host-buckets in {TimeRange.Format(from)} .. " +
             $"{TimeRange.Format(to)}; committed mark set to {TimeRange.Format(to)}");
         return new Result(rows.Count, buckets, scan.Diagnostics);
+    }
+
+    private static IEnumerable<HistoryRow> HistoryOf(WindowPartial partial)
+    {
+        foreach (var (bucket, sources) in partial.Windows)
+        {
+            foreach (var (src, stats) in sources)
+                yield return new HistoryRow(bucket, src, stats.Count, null, null, null, null, false, null, false);
+        }
     }
 }

@@ -25,7 +25,7 @@ public interface IStateStore : IOutbox, IDisposable
     /// <summary>Replaces the lookup with a new baseline and moves the committed mark to <paramref
     /// name="to"/>.</summary>
     void ReplaceBaseline(IReadOnlyCollection<BaselineRow> rows, long from, long to, long spanSeconds,
-        IReadOnlyList<HistoryRow>? history = null);
+        IEnumerable<HistoryRow>? history = null);
 
     /// <summary>Replaces the lookup with imported rows; the committed mark is kept.</summary>
     void ImportLookup(IReadOnlyCollection<BaselineRow> rows);

@@ -9,7 +9,7 @@ public sealed partial class SqliteStateStore
     {
         if (commit.History is null)
             return;
-        InsertHistory(tx, commit.History);
+        InsertHistory(commit.History);
         // History is keyed by host for explain and report; pruning by time scans it, so do it once a day.
         if (commit.Result.WindowStart % 86400 != 0 && commit.WindowSeconds < 86400)
             return;
@@ -18,34 +18,24 @@ public sealed partial class SqliteStateStore
         prune.ExecuteNonQuery();
     }
 
-    private void InsertHistory(SqliteTransaction tx, IReadOnlyList<HistoryRow> history)
+    private void InsertHistory(IEnumerable<HistoryRow> history)
     {
-        using (var cmd = Command("INSERT OR REPLACE INTO history(window_start, src, count, avg, stdev, " +
-            "num_data_points, threshold, spike, alert_id, suppressed) " +
-            "VALUES ($w, $s, $c, $a, $sd, $n, $t, $sp, $id, $su)", tx))
+        using var insert = new RowInserter(_connection, "INSERT OR REPLACE INTO history(window_start, src, count, " +
+            "avg, stdev, num_data_points, threshold, spike, alert_id, suppressed) " +
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        foreach (var h in history)
         {
-            var types = new[]
-            {
-                SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real,
-                SqliteType.Integer, SqliteType.Real, SqliteType.Integer, SqliteType.Text, SqliteType.Integer,
-            };
-            var p = new[] { "$w", "$s", "$c", "$a", "$sd", "$n", "$t", "$sp", "$id", "$su" }
-                .Select((n, i) => cmd.Parameters.Add(n, types[i])).ToArray();
-            cmd.Prepare();
-            foreach (var h in history)
-            {
-                p[0].Value = h.WindowStart;
-                p[1].Value = (long)h.Src;
-                p[2].Value = h.Count;
-                p[3].Value = (object?)h.Avg ?? DBNull.Value;
-                p[4].Value = (object?)h.Stdev ?? DBNull.Value;
-                p[5].Value = (object?)h.NumDataPoints ?? DBNull.Value;
-                p[6].Value = h.Threshold is { } t && double.IsFinite(t) ? t : DBNull.Value;
-                p[7].Value = h.Spike ? 1 : 0;
-                p[8].Value = (object?)h.AlertId ?? DBNull.Value;
-                p[9].Value = h.Suppressed ? 1 : 0;
-                cmd.ExecuteNonQuery();
-            }
+            insert.Integer(1, h.WindowStart);
+            insert.Integer(2, (long)h.Src);
+            insert.Integer(3, h.Count);
+            insert.Real(4, h.Avg);
+            insert.Real(5, h.Stdev);
+            insert.Integer(6, h.NumDataPoints);
+            insert.Real(7, h.Threshold is { } t && double.IsFinite(t) ? t : null);
+            insert.Integer(8, h.Spike ? 1 : 0);
+            insert.Text(9, h.AlertId);
+            insert.Integer(10, h.Suppressed ? 1 : 0);
+            insert.Insert();
         }
     }
 

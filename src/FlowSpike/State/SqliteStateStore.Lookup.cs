@@ -1,6 +1,5 @@
 using System.Globalization;
 using FlowSpike.Baseline;
-using Microsoft.Data.Sqlite;
 
 namespace FlowSpike.State;
 
@@ -28,7 +27,7 @@ public sealed partial class SqliteStateStore
     }
 
     public void ReplaceBaseline(IReadOnlyCollection<BaselineRow> rows, long from, long to, long spanSeconds,
-        IReadOnlyList<HistoryRow>? history = null) =>
+        IEnumerable<HistoryRow>? history = null) =>
         InTransaction(tx =>
         {
             if (history is not null)
@@ -39,7 +38,7 @@ public sealed partial class SqliteStateStore
                     clear.Parameters.AddWithValue("$t", to);
                     clear.ExecuteNonQuery();
                 }
-                InsertHistory(tx, history);
+                InsertHistory(history);
             }
             Execute(tx, "DELETE FROM lookup");
             Execute(tx, "DELETE FROM applied_windows");
@@ -50,7 +49,7 @@ public sealed partial class SqliteStateStore
                 clear.Parameters.AddWithValue("$to", to);
                 clear.ExecuteNonQuery();
             }
-            InsertRows(tx, rows);
+            InsertRows(rows);
             SetMeta(tx, "committed_until", to);
             SetMeta(tx, "baseline_from", from);
             SetMeta(tx, "baseline_to", to);
@@ -69,30 +68,22 @@ public sealed partial class SqliteStateStore
                         $"a lookup of {existing} row(s); nothing was imported");
             }
             Execute(tx, "DELETE FROM lookup");
-            InsertRows(tx, rows);
+            InsertRows(rows);
         });
 
-    private void InsertRows(SqliteTransaction tx, IEnumerable<BaselineRow> rows)
+    private void InsertRows(IEnumerable<BaselineRow> rows)
     {
-        using var cmd = Command("INSERT OR REPLACE INTO lookup(src, latest_count, num_data_points, avg, stdev, " +
-            "model_state) VALUES ($src, $l, $n, $a, $s, $m)", tx);
-        var src = cmd.Parameters.Add("$src", SqliteType.Integer);
-        var l = cmd.Parameters.Add("$l", SqliteType.Integer);
-        var n = cmd.Parameters.Add("$n", SqliteType.Integer);
-        var a = cmd.Parameters.Add("$a", SqliteType.Real);
-        var s = cmd.Parameters.Add("$s", SqliteType.Real);
-        var m = cmd.Parameters.Add("$m", SqliteType.Blob);
-        cmd.Prepare();
+        using var insert = new RowInserter(_connection, "INSERT OR REPLACE INTO lookup(src, latest_count, " +
+            "num_data_points, avg, stdev, model_state) VALUES (?, ?, ?, ?, ?, ?)");
         foreach (var row in rows)
         {
-            src.Value = (long)row.Src;
-            l.Value = (object?)row.LatestCount ?? DBNull.Value;
-            n.Value = (object?)row.NumDataPoints ?? DBNull.Value;
-            a.Value = (object?)row.Avg ?? DBNull.Value;
-            s.Value = (object?)row.Stdev ?? DBNull.Value;
-            m.Value = (object?)row.ModelState ?? DBNull.Value;
-            cmd.ExecuteNonQuery();
+            insert.Integer(1, (long)row.Src);
+            insert.Integer(2, row.LatestCount);
+            insert.Integer(3, row.NumDataPoints);
+            insert.Real(4, row.Avg);
+            insert.Real(5, row.Stdev);
+            insert.Blob(6, row.ModelState);
+            insert.Insert();
         }
     }
-
 }

@@ -48,7 +48,7 @@ public sealed partial class SqliteStateStore
         {
             WriteHistory(tx, commit);
             WriteSuppressions(tx, commit.Suppressions);
-            InsertRows(tx, result.ChangedRows);
+            InsertRows(result.ChangedRows);
             using (var mark = Command("INSERT INTO applied_windows(window_start, window_end, applied_at, sources, " +
                 "records, alerts) VALUES ($s, $e, $at, $src, $rec, $al)", tx))
             {
