@@ -91,6 +91,7 @@ both report 0 report --state text.db --out report.html --input ../in/text/AWSLog
 both watch-baseline 0 baseline --input ../in/text/AWSLogs --from $from --to $mid --state watch.db
 both watch 0 watch --input ../in/text/AWSLogs --state watch.db --once --out watch.jsonl
 both demo 0 demo
+both help 0 --help
 # A user mistake: one line naming the value, the same exit code.
 both mistake 2 detect --input ../in/text/AWSLogs --from $mid --to 2026-13-01T00:00:00Z --state mistake.db
 both missing 1 baseline --input ../in/nowhere --from $from --to $mid --state missing.db

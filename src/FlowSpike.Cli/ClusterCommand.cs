@@ -13,9 +13,7 @@ internal static class ClusterCommand
 {
     public static Command Build()
     {
-        var cluster = new Command("cluster",
-            "Run on a Microsoft Orleans cluster: silos scan the inputs in parallel and hold the baselines in shards " +
-                "(Redis membership and state).");
+        var cluster = new Command("cluster", CommandTree.ClusterDescription);
         cluster.Subcommands.Add(ClusterSiloCommand.Build());
         cluster.Subcommands.Add(ClusterBaselineCommand.Build());
         cluster.Subcommands.Add(ClusterDetectCommand.Build());

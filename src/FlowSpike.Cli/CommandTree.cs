@@ -13,6 +13,9 @@ internal static class CommandTree
         Recursive = true,
     };
 
+    public const string ClusterDescription = "Run on a Microsoft Orleans cluster: silos scan the inputs in parallel " +
+        "and hold the baselines in shards (Redis membership and state).";
+
     public static Command Build()
     {
         // A plain command named flowspike, not RootCommand, so help shows the tool's name rather than the assembly's.
@@ -32,7 +35,9 @@ internal static class CommandTree
         root.Subcommands.Add(EvaluateCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());
-#if !FLOWSPIKE_LOCAL
+#if FLOWSPIKE_LOCAL
+        root.Subcommands.Add(LocalClusterCommand.Build());
+#else
         root.Subcommands.Add(ClusterCommand.Build());
 #endif
         root.Subcommands.Add(CompletionCommand.Build(root));
