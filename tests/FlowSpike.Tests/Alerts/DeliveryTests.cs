@@ -87,6 +87,54 @@ public class DeliveryTests
     }
 
     [Fact]
+    public void Splunk_hec_envelope_carries_time_host_source_and_index()
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        using var dir = new TempDir();
+        using var server = new TestHttpServer(_ => 200);
+        string state = dir.File("s.db");
+        Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        using (var sink = new SplunkHecSink(new Uri(server.Url), "t", Fast(), "aws:flowspike", index: "security"))
+            Detect(state, set, H(0), H(72), sink);
+        var events =
+            server.Accepted.SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.NotEmpty(events);
+        foreach (var e in events)
+        {
+            // HEC's event time is epoch seconds: the window's end, as the alert's own ISO time states it.
+            var windowEnd = DateTimeOffset.Parse(e.GetProperty("event").GetProperty("window_end").GetString()!,
+                System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(windowEnd.ToUnixTimeSeconds(), e.GetProperty("time").GetInt64());
+            Assert.Equal("flowspike", e.GetProperty("host").GetString());
+            Assert.Equal("flowspike", e.GetProperty("source").GetString());
+            Assert.Equal("security", e.GetProperty("index").GetString());
+            Assert.Equal(JsonValueKind.Object, e.GetProperty("event").ValueKind);
+        }
+    }
+
+    [Fact]
+    public void A_slack_webhook_gets_one_text_field_per_alert()
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        using var dir = new TempDir();
+        var expected = ReferenceIds(set, dir);
+        using var server = new TestHttpServer(_ => 200);
+        string state = dir.File("s.db");
+        Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        using (var sink = new WebhookSink(new Uri(server.Url + "hook"), Fast(), slackText: true))
+            Detect(state, set, H(0), H(72), sink);
+        var bodies = server.Accepted.Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.Equal(expected.Count, bodies.Count);
+        var alerts = File.ReadAllLines(dir.File("ref.jsonl")).Select(AlertJson.Parse).ToList();
+        for (int i = 0; i < bodies.Count; i++)
+        {
+            Assert.Equal(["text"], bodies[i].EnumerateObject().Select(p => p.Name));
+            Assert.Equal(WebhookSink.SlackText(alerts[i]), bodies[i].GetProperty("text").GetString());
+        }
+    }
+
+    [Fact]
     public void Slack_text_names_the_host_and_the_numbers()
     {
         string text = WebhookSink.SlackText(AlertFormatTests.Sample());
