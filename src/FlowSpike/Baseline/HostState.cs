@@ -10,7 +10,7 @@ namespace FlowSpike.Baseline;
 /// </summary>
 public sealed class HostState
 {
-    public const int Fields = 18;
+    public const int Fields = 19;
 
     /// <summary>The scalars of the first calibrated layout (without the short ratio and the bursts' square).</summary>
     public const int FirstFields = 13;
@@ -19,6 +19,9 @@ public sealed class HostState
     /// The scalars of the second layout (without the last window's ratio and the winsorized residual).
     /// </summary>
     public const int SecondFields = 16;
+
+    /// <summary>The scalars of the third layout (without the squared residuals' second moment).</summary>
+    public const int ThirdFields = 18;
     public const int Bytes = SeasonalProfile.Bytes + Fields * 8;
 
     public byte[] Profile = SeasonalProfile.Empty();
@@ -60,6 +63,12 @@ public sealed class HostState
     public double ResidualW;
 
     /// <summary>
+    /// Mean of the squared residual's square over the windows of <see cref="Residual"/>: how well the dispersion is
+    /// known (<see cref="RecommendedModel.DispersionSd"/>); heavy-tailed residuals make it large.
+    /// </summary>
+    public double ResidualSq;
+
+    /// <summary>
     /// Whether the scalars came from a stored state (false: fresh, or upgraded from a profile-only state).
     /// </summary>
     public bool HasScalars;
@@ -73,7 +82,7 @@ public sealed class HostState
             s.Profile = state.AsSpan(0, SeasonalProfile.Bytes).ToArray();
         int fields = (state.Length - SeasonalProfile.Bytes) / 8;
         if (state.Length < SeasonalProfile.Bytes || (state.Length - SeasonalProfile.Bytes) % 8 != 0
-            || fields is not (FirstFields or SecondFields or Fields))
+            || fields is not (FirstFields or SecondFields or ThirdFields or Fields))
             return s;
         double F(int i) => BinaryPrimitives.ReadDoubleLittleEndian(state.AsSpan(SeasonalProfile.Bytes + i * 8));
         s.Active = F(0);
@@ -99,7 +108,7 @@ public sealed class HostState
         {
             s.BurstSquare = s.BurstLog * s.BurstLog;
         }
-        if (fields >= Fields)
+        if (fields >= ThirdFields)
         {
             s.LastRatio = F(16);
             s.ResidualW = F(17);
@@ -108,6 +117,8 @@ public sealed class HostState
         {
             s.ResidualW = s.Residual;
         }
+        // An older layout's residuals are taken as normal: their square's mean square is three times the squared mean.
+        s.ResidualSq = fields >= Fields ? F(18) : 3 * s.Residual * s.Residual;
         s.HasScalars = true;
         return s;
     }
@@ -121,7 +132,7 @@ public sealed class HostState
         [
             Active, PosMean, PosSquare, PosN, Residual, ExpMean, ExpSquare, RecentCount, RecentExpected, BurstShare,
             BurstLog, FitDiff, BurstN, RecentShort, BurstSquare, PendingBurst, LastRatio,
-            ResidualW,
+            ResidualW, ResidualSq,
         ];
         for (int i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteDoubleLittleEndian(d[(i * 8)..], values[i]);

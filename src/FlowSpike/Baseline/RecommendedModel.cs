@@ -145,6 +145,37 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         s.ExpSquare <= 0 ? 0 : Math.Clamp((s.ResidualW - s.ExpMean) / s.ExpSquare, 0, Dispersion(s));
 
     /// <summary>
+    /// The standard error of <see cref="Dispersion"/>: that of the running mean of the squared residuals (their
+    /// variance, E r⁴ − (E r²)², over 2w − 1 windows, the effective size of a running mean of weight w), over
+    /// E e². Heavy-tailed residuals (a host with bursts the dispersion only half sees) make it large.
+    /// </summary>
+    public double DispersionSd(HostState s, long points)
+    {
+        if (s.ExpSquare <= 0)
+            return 0;
+        double w = Math.Min(Settings.Weight, points + 1);
+        return Math.Sqrt(Math.Max(s.ResidualSq - s.Residual * s.Residual, 0) / (2 * w - 1)) / s.ExpSquare;
+    }
+
+    /// <summary>
+    /// P(X ≥ <paramref name="count"/>) under the negative binomial of mean <paramref name="mean"/> whose dispersion
+    /// is itself estimated, α ± <paramref name="sd"/>: the tail averaged over α's sampling distribution by the
+    /// three-point Gauss-Hermite rule (α − √3 sd and α + √3 sd with weight 1/6 each, α with 2/3; each
+    /// clamped to [0, 10]), each point widened by the expectation's relative variance v,
+    /// 1 + α' = (1 + α)(1 + v) (at most 10).
+    /// </summary>
+    public static double UncertainDispersionTail(long count, double mean, double alpha, double sd, double relVar)
+    {
+        double Predictive(double a) => Math.Min((1 + Math.Clamp(a, 0, 10)) * (1 + relVar) - 1, 10);
+        double centre = CountTails.NegBinomialUpper(count, mean, Predictive(alpha));
+        if (sd <= 0)
+            return centre;
+        double step = Math.Sqrt(3) * sd;
+        return (CountTails.NegBinomialUpper(count, mean, Predictive(alpha - step)) + 4 * centre
+            + CountTails.NegBinomialUpper(count, mean, Predictive(alpha + step))) / 6;
+    }
+
+    /// <summary>
     /// The negative binomial dispersion fitted by moments to the residuals: (E(c − e)² − E e) / E e².
     /// </summary>
     public static double Dispersion(HostState s) =>
@@ -152,7 +183,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 
     public SpikeEvidence Score(HostState s, double avg, long points, long count, long windowStart)
     {
-        var (expected, alpha, _) = Predictive(s, avg, windowStart);
+        var (expected, alpha, relVar) = Predictive(s, avg, windowStart);
         if (points < Settings.MinDataPoints)
         {
             // A young host: the population prior of new hosts, weighed as two windows against what it has shown.
@@ -177,14 +208,15 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         }
         else
         {
-            tail = CountTails.NegBinomialUpper(count, expected, alpha);
+            double a = Dispersion(s), sd = DispersionSd(s, points);
+            tail = UncertainDispersionTail(count, expected, a, sd, relVar);
             // The last window's level, when it was above this expectation: with prior LevelShiftPrior the level
             // changed there (the window after a level shift is no spike at the level it shifted to).
             double shifted = Math.Max(Seasonal(s, avg, windowStart) * s.LastRatio, Settings.MinRate);
             if (shifted > expected)
             {
                 tail = (1 - LevelShiftPrior) * tail
-                    + LevelShiftPrior * CountTails.NegBinomialUpper(count, shifted, alpha);
+                    + LevelShiftPrior * UncertainDispersionTail(count, shifted, a, sd, relVar);
             }
         }
         double main = tail;
@@ -333,6 +365,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
             // The expectation's own estimation variance (v·e²) is taken out: α is the host's dispersion alone.
             double r2 = (c - expected) * (c - expected) - relVar * expected * expected;
             s.Residual += (r2 - s.Residual) / w;
+            s.ResidualSq += (r2 * r2 - s.ResidualSq) / w;
             double capped = 9 * expected * (1 + BurstDispersion(before) * expected);
             double r2w = Math.Min((c - expected) * (c - expected), capped) - relVar * expected * expected;
             s.ResidualW += (r2w - s.ResidualW) / w;

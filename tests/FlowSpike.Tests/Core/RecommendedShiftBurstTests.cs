@@ -92,6 +92,19 @@ public class RecommendedShiftBurstTests
         Assert.Equal(1, read.LastRatio);
         Assert.Equal(7.5, read.ResidualW);
         Assert.Equal(HostState.Bytes, read.Write().Length);
-        Assert.Equal(SeasonalProfile.Bytes + 18 * 8, HostState.Bytes);
+        Assert.Equal(SeasonalProfile.Bytes + 19 * 8, HostState.Bytes);
+    }
+
+    [Fact]
+    public void A_state_of_the_third_layout_takes_its_residuals_as_normal()
+    {
+        // The 18-scalar layout (before the squared residuals' second moment): E r⁴ starts at 3 (E r²)², a normal's.
+        var s = new HostState { Residual = 7.5, LastRatio = 1.4, ResidualW = 6.5, ResidualSq = 999 };
+        byte[] third = s.Write().AsSpan(0, SeasonalProfile.Bytes + HostState.ThirdFields * 8).ToArray();
+        var read = HostState.Read(third);
+        Assert.True(read.HasScalars);
+        Assert.Equal((7.5, 1.4, 6.5), (read.Residual, read.LastRatio, read.ResidualW));
+        Assert.Equal(3 * 7.5 * 7.5, read.ResidualSq);
+        Assert.Equal(999, HostState.Read(s.Write()).ResidualSq);
     }
 }
