@@ -51,7 +51,7 @@ internal static class LookupCommand
         {
             string path = r.GetValue(csv)!;
             List<BaselineRow> rows;
-            using var store = SqliteStateStore.Open(r.GetValue(importState)!);
+            using var store = SqliteStateStore.Open(r.GetValue(importState)!, removeIfUnchanged: true);
             try
             {
                 using var reader = new StreamReader(path);

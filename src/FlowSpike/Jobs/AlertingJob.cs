@@ -23,7 +23,7 @@ public abstract record AlertingJob
     protected abstract string Model { get; }
 
     /// <summary>Opens (or creates) the state this job reads and writes.</summary>
-    public SqliteStateStore OpenState() => SqliteStateStore.Open(State, Model, Entity);
+    public SqliteStateStore OpenState() => SqliteStateStore.Open(State, Model, Entity, removeIfUnchanged: true);
 
     /// <summary>A dispatcher over this job's sinks, which it owns.</summary>
     public AlertDispatcher CreateDispatcher(IRunLog log) => new(JobSinks.Create(Sinks, Asff, log), log);

@@ -41,7 +41,7 @@ public sealed record BaselineOptions
     }
 
     /// <summary>Opens (or creates) the state this job writes.</summary>
-    public SqliteStateStore OpenState() => SqliteStateStore.Open(State, Model, Entity);
+    public SqliteStateStore OpenState() => SqliteStateStore.Open(State, Model, Entity, removeIfUnchanged: true);
 
     /// <summary>Runs the job on <paramref name="store"/>.</summary>
     public BaselineRun.Result Run(IStateStore store, IRunLog log) =>

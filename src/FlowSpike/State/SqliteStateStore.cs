@@ -14,6 +14,8 @@ public sealed partial class SqliteStateStore : IStateStore
     private readonly string _path;
     private readonly SqliteConnection _connection;
     private readonly StateLock _lock;
+    private string? _createdAt;
+    private bool _changed;
 
     private SqliteStateStore(string path, SqliteConnection connection, StateLock stateLock)
     {
@@ -28,11 +30,14 @@ public sealed partial class SqliteStateStore : IStateStore
     /// whatever the state has; src_ip for a new one).
     /// With <paramref name="mustExist"/> (read-only commands) a missing state is an error and nothing is created.
     /// Another application's SQLite file is refused before anything is written to it.
+    /// With <paramref name="removeIfUnchanged"/> (jobs), a state this open creates is removed on dispose unless a run
+    /// changed it, so a first run that fails leaves no state behind.
     /// </summary>
     public static SqliteStateStore Open(string path, string? model = null, EntityKind? entity = null,
-        bool mustExist = false)
+        bool mustExist = false, bool removeIfUnchanged = false)
     {
         string real = RealPath(path, mustExist);
+        bool creating = !File.Exists(real);
         var stateLock = StateLock.Acquire(real, path, create: !mustExist);
         SqliteConnection? connection = null;
         try
@@ -43,17 +48,24 @@ public sealed partial class SqliteStateStore : IStateStore
             connection.Open();
             var store = new SqliteStateStore(path, connection, stateLock);
             store.Initialise(model, entity, new FileInfo(real).Length == 0, mustExist);
+            // Creating the tables is not a change a run made: a new state no run changes is removed on dispose.
+            store._createdAt = creating && removeIfUnchanged ? real : null;
+            store._changed = false;
             return store;
         }
         catch (SqliteException e)
         {
             connection?.Dispose();
+            if (creating)
+                RemoveNew(real);
             stateLock.Dispose();
             throw new StateException($"{path}: {Describe(e, real)}; the state is unchanged", e);
         }
         catch
         {
             connection?.Dispose();
+            if (creating)
+                RemoveNew(real);
             stateLock.Dispose();
             throw;
         }
@@ -97,10 +109,34 @@ public sealed partial class SqliteStateStore : IStateStore
             Long(meta, "baseline_span_seconds"));
     }
 
+    /// <summary>
+    /// Closes the state. A state this open created for a job and no run changed (a first run that failed on a bad
+    /// range or input, or had nothing to do) is removed with its lock file, so a mistake leaves no state behind.
+    /// </summary>
     public void Dispose()
     {
         _connection.Dispose();
+        if (_createdAt is { } created && !_changed)
+            RemoveNew(created);
         _lock.Dispose();
+    }
+
+    /// <summary>Removes a state file this process created, while it still holds the state's lock.</summary>
+    private static void RemoveNew(string real)
+    {
+        foreach (string file in new[] { real + "-wal", real + "-shm", real, real + ".lock" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     private Dictionary<string, string> ReadMeta()
@@ -151,6 +187,7 @@ public sealed partial class SqliteStateStore : IStateStore
             work(tx);
             int saved = SaveEntities(tx);
             tx.Commit();
+            _changed = true;
             Entities.MarkSaved(saved);
         }
         catch (SqliteException e)
