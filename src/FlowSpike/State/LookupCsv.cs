@@ -163,9 +163,11 @@ public static class LookupCsv
     {
         if (text.Length == 0)
             return null;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+        // Both numeric columns are an average and a deviation of counts: never negative.
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+            && v >= 0)
             return v;
-        throw new FormatException($"{source}: line {line}: {column} '{text}' is not a number");
+        throw new FormatException($"{source}: line {line}: {column} '{text}' is not a non-negative number");
     }
 
     private static List<string> SplitCsv(string line, string source, int lineNumber)

@@ -46,6 +46,10 @@ public class LookupCsvTests
         "line 2: avgBlockedConnections 'abc'")]
     [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,-1,2,3,4\n",
         "line 2: latestCount '-1'")]
+    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,3,-1\n",
+        "line 2: stdevBlockedConnections '-1' is not a non-negative number")]
+    [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,-0.5,1\n",
+        "line 2: avgBlockedConnections '-0.5'")]
     [InlineData("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections\n10.0.0.1,1,2,3\n",
         "line 2: expected 5 fields, found 4")]
     [InlineData(
