@@ -12,6 +12,7 @@ internal static class FlagNames
         ["Output"] = "--out",
         ["OutputFormat"] = "--format",
         ["PollIntervalSeconds"] = "--poll-interval",
+        ["TargetBytes"] = "--target-size",
     };
 
     public static string Of(string property)

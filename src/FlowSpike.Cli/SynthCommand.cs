@@ -151,7 +151,7 @@ internal static class SynthCommand
         }
         catch (ArgumentException e)
         {
-            throw new RunException(e.Message);
+            throw new RunException(e is SynthOptionsException refused ? refused.Marked : e.Message);
         }
     }
 

@@ -1,3 +1,5 @@
+using O = FlowSpike.Synth.SynthOptions;
+
 namespace FlowSpike.Synth;
 
 /// <summary>Writes a deterministic synthetic VPC Flow Log data set laid out like S3 delivery, with
@@ -22,66 +24,71 @@ public static class FlowSynth
         return new SynthRun(options, world, outDir).Execute();
     }
 
+    /// <summary>A refused option. The message names the setting (the CLI shows its flag), with no parameter
+    /// suffix.</summary>
+    private static SynthOptionsException Bad(string message) => new(message);
+
+    private static string N(string property) => Setting.Name(property);
+
     private static void Validate(SynthOptions options)
     {
         if (options.Start.Offset != TimeSpan.Zero || options.Start.Ticks % TimeSpan.TicksPerHour != 0)
         {
-            throw new ArgumentException("Start must be an hour-aligned UTC time.", nameof(options));
+            throw Bad($"{N(nameof(O.Start))} must be an hour-aligned UTC time.");
         }
 
         if (options.TargetBytes is null && options.Days < 1)
         {
-            throw new ArgumentException("Days must be at least 1.", nameof(options));
+            throw Bad($"{N(nameof(O.Days))} must be at least 1.");
         }
 
         if (options.TargetBytes is <= 0)
         {
-            throw new ArgumentException("TargetBytes must be positive.", nameof(options));
+            throw Bad($"{N(nameof(O.TargetBytes))} must be positive.");
         }
 
         if (options.Hosts is < 1 or > MaxHosts)
         {
-            throw new ArgumentException($"Hosts must be between 1 and {MaxHosts}.", nameof(options));
+            throw Bad($"{N(nameof(O.Hosts))} must be between 1 and {MaxHosts}.");
         }
 
         if (options.Spikes < 0 || options.SpikeFromDay < 0)
         {
-            throw new ArgumentException("Spikes and SpikeFromDay must not be negative.", nameof(options));
+            throw Bad($"{N(nameof(O.Spikes))} and {N(nameof(O.SpikeFromDay))} must not be negative.");
         }
 
         if (options.FilesPerHour is < 1 or > 3600)
         {
-            throw new ArgumentException("FilesPerHour must be between 1 and 3600.", nameof(options));
+            throw Bad($"{N(nameof(O.FilesPerHour))} must be between 1 and 3600.");
         }
 
         if (!double.IsFinite(options.RecordsPerHostHour) || options.RecordsPerHostHour <= 0
             || options.RecordsPerHostHour > 1_000_000)
         {
-            throw new ArgumentException("RecordsPerHostHour must be a positive number up to 1e6.", nameof(options));
+            throw Bad($"{N(nameof(O.RecordsPerHostHour))} must be a positive number up to 1e6.");
         }
 
         if (options.RejectShare is { } share && !(share >= 0 && share <= 1))
         {
-            throw new ArgumentException("RejectShare must be between 0 and 1.", nameof(options));
+            throw Bad($"{N(nameof(O.RejectShare))} must be between 0 and 1.");
         }
 
         if (options.Hosts * options.RecordsPerHostHour > MaxRecordsPerHour)
         {
-            throw new ArgumentException(
-                $"Hosts * RecordsPerHostHour must not exceed {MaxRecordsPerHour:0}.", nameof(options));
+            throw Bad($"{N(nameof(O.Hosts))} * {N(nameof(O.RecordsPerHostHour))} must not exceed " +
+                $"{MaxRecordsPerHour:0}.");
         }
 
         if (options.Spikes > 0 && options.TargetBytes is null && options.SpikeFromDay >= options.Days)
         {
-            throw new ArgumentException(
-                "SpikeFromDay must be less than Days when spikes are injected.", nameof(options));
+            throw Bad($"{N(nameof(O.SpikeFromDay))} must be less than {N(nameof(O.Days))} when spikes are injected.");
         }
 
         // Each spike needs its own (host, hour); the detect period holds at least one day.
         var detectHours = options.TargetBytes is null ? (options.Days - options.SpikeFromDay) * 24L : 24L;
-        if (options.Spikes > options.Hosts * detectHours)
+        if (options.Spikes > 0 && options.Spikes > options.Hosts * detectHours)
         {
-            throw new ArgumentException("More spikes than (host, hour) slots in the detect period.", nameof(options));
+            throw Bad("More spikes than (host, hour) slots in the detect period.");
         }
     }
 }
