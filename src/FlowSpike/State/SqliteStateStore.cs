@@ -53,20 +53,14 @@ public sealed partial class SqliteStateStore : IStateStore
             store._changed = false;
             return store;
         }
-        catch (SqliteException e)
+        catch (Exception e)
         {
             connection?.Dispose();
             if (creating)
                 RemoveNew(real);
             stateLock.Dispose();
-            throw new StateException($"{path}: {Describe(e, real)}; the state is unchanged", e);
-        }
-        catch
-        {
-            connection?.Dispose();
-            if (creating)
-                RemoveNew(real);
-            stateLock.Dispose();
+            if (e is SqliteException sqlite)
+                throw new StateException($"{path}: {Describe(sqlite, real)}; the state is unchanged", e);
             throw;
         }
     }
