@@ -13,8 +13,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 source scripts/artifacts.sh
 if [ -z "$FS_NATIVE_BIN" ]; then echo "aot-check: no Native AOT build for $(uname -sm)" >&2; exit 1; fi
 dotnet build src/FlowSpike.Cli -c Release -nologo -v quiet >/dev/null || { echo "aot-check: JIT build failed" >&2; exit 1; }
-if ! log=$(dotnet publish src/FlowSpike.Cli.Native -c Release -r "$FS_NATIVE_RID" -p:IlcInstructionSet=native \
-    -nologo -v quiet 2>&1); then
+if ! log=$(native_publish 2>&1); then
   echo "$log" >&2; echo "aot-check: Native AOT build failed (needs clang and zlib1g-dev)" >&2; exit 1
 fi
 

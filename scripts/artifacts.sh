@@ -19,3 +19,8 @@ if [ -n "$FS_NATIVE_RID" ]; then
   FS_NATIVE_BIN="$artifacts_root/publish/FlowSpike.Cli.Native/release_$FS_NATIVE_RID/FlowSpike.Cli"
 fi
 export FS_NATIVE_RID FS_NATIVE_BIN
+# Publishes that build (what ./flowspike, aot-check.sh and bench-e2e.sh run); extra dotnet arguments may follow.
+native_publish() {
+  dotnet publish "$artifacts_root/../src/FlowSpike.Cli.Native/FlowSpike.Cli.Native.csproj" -c Release \
+    -r "$FS_NATIVE_RID" -p:IlcInstructionSet=native -nologo -v quiet "$@"
+}

@@ -40,8 +40,7 @@ dotnet build bench/FlowSpike.Bench -c Release -nologo -v quiet >/dev/null
 source scripts/artifacts.sh
 fs="dotnet $FS_CLI_DLL"; build="dotnet FlowSpike.Cli.dll (JIT)"
 if [ "$jit" = 0 ] && [ "$prepare" = 0 ]; then
-  dotnet publish src/FlowSpike.Cli.Native -c Release -r "$FS_NATIVE_RID" -p:IlcInstructionSet=native -nologo \
-    -v quiet >/dev/null
+  native_publish >/dev/null
   fs="$FS_NATIVE_BIN"; build="Native AOT for this CPU, as ./flowspike runs"
 fi
 peer="dotnet $FS_PEER_DLL"
