@@ -77,6 +77,35 @@ public class RecommendedShiftBurstTests
     }
 
     [Fact]
+    public void One_learned_burst_does_not_hide_a_tenfold_spike()
+    {
+        // A trend-shift host of the zoo of tuning seed 3: about 4.8 an hour, then 9.4 from hour 269. Its first
+        // window at the new level, 17 against an expectation of 4.65, was learned as a burst (the next window looked
+        // ordinary at the level that the burst itself had raised). In detection, 97 against an expectation of about
+        // 10 (a ×10 spike, the oracle's tail 1.8e-62) has a count-model tail near 1e-37, but with the one burst at its
+        // full share q ≈ 1.84e-3 the mixture tail was q · P(burst ratio ≥ ln(98 / 11.06)) ≈ 1.84e-3 · 0.114 ≈ 2.1e-4
+        // (the Student-t predictive of one burst, ln(18 / 5.65) with the prior ln 3 weighed as one: location 1.13,
+        // scale 0.61, t ≈ 1.72 with 2 degrees of freedom): no spike. One learned burst makes bursts only 0.37 likely
+        // (BurstyPosterior), so the tail is about 0.37 · 2.1e-4 ≈ 7.8e-5: a spike.
+        var world = ZooScenario.Build(3);
+        var host = world.Hosts.Single(h => h.Ip == "10.26.0.12");
+        Assert.Equal("trend-shift", host.Behaviour);
+        Assert.Equal(97, host.Counts[479]);
+        BaselineRow? row = null;
+        ModelStep at = default;
+        for (int h = 0; h <= 479; h++)
+        {
+            int c = host.Counts[h];
+            at = Model.Step(row, 1, c > 0 ? c : null, ZooScenario.Start.ToUnixTimeSeconds() + h * 3600L);
+            row = at.Updated;
+            if (h == 478)
+                Assert.Equal(1, HostState.Read(row.Value.ModelState).BurstN);
+        }
+        Assert.True(at.Spike);
+        Assert.InRange(at.Evidence!.TailProbability, 6e-5, 9e-5);
+    }
+
+    [Fact]
     public void A_state_of_the_second_layout_is_read_with_the_new_scalars_fresh()
     {
         // The 16-scalar layout (before the last window's ratio and the winsorized residual): the last ratio starts at
