@@ -37,7 +37,7 @@ public sealed partial class SqliteStateStore
         string stored = meta.GetValueOrDefault("model", SplunkModel.ModelName);
         if (model is not null && !string.Equals(stored, model, StringComparison.Ordinal))
             throw new StateException($"{_path}: the state was built with model '{stored}', not '{model}'; " +
-                "use a separate state per model");
+                $"ask for model '{stored}' to use it, or use a separate state per model");
         string storedEntity = meta.GetValueOrDefault("entity", "src_ip");
         if (!EntityRegistry.TryParseKind(storedEntity, out var kind))
             throw new StateException($"{_path}: unknown entity keying '{storedEntity}' in the state");

@@ -59,4 +59,23 @@ public class NewStateTests
         Assert.Equal(0, export.ExitCode);
         Assert.Contains("10.0.0.1,1,1,1,", export.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_state_of_another_model_names_the_model_to_ask_for_and_stays_as_it_was()
+    {
+        using var dir = new TempDir();
+        string log = dir.Write("one.log", "2 123456789012 eni-1 10.0.0.1 8.8.8.8 1 2 6 1 40 1790812800 1790812860 " +
+            "REJECT OK\n");
+        var first = Support.Cli.Run(
+            ["baseline", "--model", "recommended", "--input", log, "--state", dir.File("s.db"), .. Range]);
+        Assert.Equal(0, first.ExitCode);
+        byte[] before = File.ReadAllBytes(dir.File("s.db"));
+        // No --model: the default is splunk, which this state was not built with.
+        var detect = Support.Cli.Run(["detect", "--input", log, "--state", dir.File("s.db"), .. Range]);
+        Assert.Equal(1, detect.ExitCode);
+        Assert.Contains("built with model 'recommended', not 'splunk'; ask for model 'recommended'", detect.Stderr,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", detect.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(dir.File("s.db")));
+    }
 }
