@@ -396,12 +396,9 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         double seasonal = points == 0 ? c : Seasonal(before, avg, windowStart);
         s.RecentCount += (c - s.RecentCount) / wr;
         s.RecentExpected += (seasonal - s.RecentExpected) / wr;
-        // The short ratio sees a level shift (up to twice the expectation plus three deviations), not a spike whole;
-        // a window found a spike enters as the state takes it (e + 3 sd), so a spike that goes on for hours is
-        // tested at the level before it, hour after hour; a level that stays is still followed within hours.
+        // The short ratio sees a level shift (up to twice the expectation plus three deviations), not a spike whole.
         double sd = Math.Sqrt(expected * (1 + alpha * expected));
-        double cap = spike ? expected + 3 * sd : 2 * expected + 3 * sd;
-        double shortRatio = points == 0 ? 1 : (Math.Min(count, cap) + 1) / (seasonal + 1);
+        double shortRatio = points == 0 ? 1 : (Math.Min(count, 2 * expected + 3 * sd) + 1) / (seasonal + 1);
         s.RecentShort += (shortRatio - s.RecentShort) / Math.Min(ShortWindows, points + 1);
         s.LastRatio = shortRatio;
         s.Profile = SeasonalProfile.Update(s.Profile, windowStart, (long)Math.Round(c));
