@@ -15,7 +15,7 @@ namespace FlowSpike.Baseline;
 /// its own share and a Student-t predictive of their log size; the tail is (1 − q) · count tail + q · burst
 /// tail.</item>
 /// <item>New hosts: until a day of windows is seen, the count is tested against a population prior of new hosts (a
-/// negative binomial with mean <see cref="RecommendedSettings.NewHostRate"/> and α = 1) blended with what the host
+/// negative binomial with mean <see cref="RecommendedSettings.NewHostRate"/> and α = 0.5) blended with what the host
 /// has shown so far, so a host that appears already beaconing is flagged in its first window.</item>
 /// </list>
 /// The count is tested before it enters the state; a spike enters it clipped to the expectation + 3 deviations.
@@ -33,8 +33,12 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
     /// <summary>Below this share of active windows a host is also tested as intermittent.</summary>
     public const double IntermittentBelow = 0.7;
 
-    /// <summary>Dispersion of the new-host prior: the population of new hosts is wide.</summary>
-    public const double NewHostDispersion = 1.0;
+    /// <summary>
+    /// Dispersion of the new-host prior: the population of new hosts is wide. With α = 0.5 a first hour of 17 is a
+    /// spike (P(X ≥ 17) = 19 / 2^18); with the earlier α = 1 it took 23, and new hosts that start beaconing at 16 to 21
+    /// an hour went unflagged, while new quiet hosts stay below nominal either way (docs/models.md).
+    /// </summary>
+    public const double NewHostDispersion = 0.5;
 
     public string Name => ModelName;
 

@@ -168,17 +168,19 @@ public class RecommendedModelTests
     }
 
     [Theory]
-    [InlineData(20, false)] // P(X >= 20) = (2/3)^20 = 3.0e-4
-    [InlineData(30, true)]  // (2/3)^30 = 5.2e-6
+    [InlineData(16, false)] // P(X >= 16) = 18 / 2^17 = 1.4e-4
+    [InlineData(17, true)]  // 19 / 2^18 = 7.2e-5
+    [InlineData(30, true)]  // 32 / 2^31 = 1.5e-8
     public void A_new_host_is_tested_against_the_population_prior(long count, bool spike)
     {
-        // The prior is a negative binomial with mean 2 and alpha 1, a geometric: P(X >= k) = (m / (1 + m))^k.
+        // The prior is a negative binomial with mean 2 and alpha 0.5: r = 2 and p = r / (r + m) = 1/2, so
+        // P(X = j) = (j + 1) / 2^(j + 2) and P(X >= k) = (k + 2) / 2^(k + 1).
         var step = Model.Step(null, 1, count, T0);
         Assert.Equal(spike, step.Spike);
         if (spike)
         {
             Assert.Equal(SpikeEvidence.NewHostRule, step.Evidence!.Rule);
-            Assert.Equal(Math.Pow(2.0 / 3, count), step.Evidence.TailProbability, 1e-12);
+            Assert.Equal((count + 2) / Math.Pow(2, count + 1), step.Evidence.TailProbability, 1e-12);
             Assert.Equal(2, step.Evidence.Expected);
         }
     }
