@@ -5,7 +5,7 @@
 # baseline + detect) by the generator's fine behaviours: its false alerts, recall by spike event and hour, and the
 # missed hours the oracle finds (tail < 1e-4).
 #   scripts/evaluate-independent.sh SEED...
-# Seeds 1-3 and 21-23 are diagnostic (tuning) seeds; 31, 32 and 33 are held out (docs/models.md).
+# Seeds 1-3, 21-23 and 31-33 are diagnostic (tuning) seeds; 41, 42 and 43 are held out (docs/models.md).
 set -euo pipefail
 if [ $# -eq 0 ]; then
   echo "usage: scripts/evaluate-independent.sh SEED..." >&2

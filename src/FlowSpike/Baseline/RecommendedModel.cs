@@ -35,8 +35,8 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 
     /// <summary>
     /// Dispersion of the new-host prior: the population of new hosts is wide. With α = 0.5 a first hour of 17 is a
-    /// spike (P(X ≥ 17) = 19 / 2^18); with the earlier α = 1 it took 23, and new hosts that start beaconing at 16 to 21
-    /// an hour went unflagged, while new quiet hosts stay below nominal either way (docs/models.md).
+    /// spike (P(X ≥ 17) = 19 / 2^18); with the earlier α = 1 it took 23, and new hosts that start beaconing at 16
+    /// to 21 an hour went unflagged, while new quiet hosts stay below nominal either way (docs/models.md).
     /// </summary>
     public const double NewHostDispersion = 0.5;
 
@@ -400,11 +400,14 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         double seasonal = points == 0 ? c : Seasonal(before, avg, windowStart);
         s.RecentCount += (c - s.RecentCount) / wr;
         s.RecentExpected += (seasonal - s.RecentExpected) / wr;
-        // The short ratio sees a level shift (up to twice the expectation plus three deviations), not a spike whole.
+        // The short ratio sees a level shift (up to twice the expectation plus three deviations), not a spike whole;
+        // a window found a spike enters it as the state takes it (e + 3 sd), so a spike that goes on is tested at the
+        // level before it. The last window's level (the level-shift alternative) still takes it to 2e + 3 sd.
         double sd = Math.Sqrt(expected * (1 + alpha * expected));
-        double shortRatio = points == 0 ? 1 : (Math.Min(count, 2 * expected + 3 * sd) + 1) / (seasonal + 1);
+        double lastRatio = points == 0 ? 1 : (Math.Min(count, 2 * expected + 3 * sd) + 1) / (seasonal + 1);
+        double shortRatio = spike ? (Math.Min(count, expected + 3 * sd) + 1) / (seasonal + 1) : lastRatio;
         s.RecentShort += (shortRatio - s.RecentShort) / Math.Min(ShortWindows, points + 1);
-        s.LastRatio = shortRatio;
+        s.LastRatio = lastRatio;
         s.Profile = SeasonalProfile.Update(s.Profile, windowStart, (long)Math.Round(c));
         return (s, newAvg, newStdev);
     }
