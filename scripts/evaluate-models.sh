@@ -46,8 +46,8 @@ for set in "tuning:$tuning_calibration" "held-out:$held_out"; do
   ranges=$(tr ' ' '\n' <<<"$seeds" | awk 'NR > 1 && $1 == last + 1 { last = $1; next }
     { if (NR > 1) printf "%s%s, ", first, (last > first ? "-" last : ""); first = last = $1 }
     END { printf "%s%s", first, (last > first ? "-" last : "") }')
-  table+=$'\n'"**calibration** on spike-free zoos, $kind seeds $ranges,"$'\n'"30 hosts per behaviour, 14 days"
-  table+=" of baseline and 14 of detection"$'\n'"(\`flowspike evaluate --calibrate\` with these seeds):"$'\n\n'
+  table+=$'\n'"**calibration** on spike-free zoos (\`flowspike evaluate --calibrate\`),"
+  table+=$'\n'"30 hosts per behaviour, 14 days of baseline and 14 of detection,"$'\n'"$kind seeds $ranges:"$'\n\n'
   table+="$calibration"$'\n'
 done
 # The independently written zoo (scripts/independent-zoo.py): other behaviours, parameterised by someone who had not
