@@ -63,6 +63,8 @@ internal struct FlowRecordSink(
             var action = Field(line, fieldEnds, _action);
             if (action.Length > 0 && action[0] is >= (byte)'a' and <= (byte)'z' && TryFollowHeader(line))
                 return;
+            if (RefusedAction(action))
+                return;
             accumulator.Mark(_start >= 0 ? Field(line, fieldEnds, _start) : default);
             Process(line, fieldEnds);
             return;
@@ -81,8 +83,22 @@ internal struct FlowRecordSink(
                 _source, segment, _line, $"expected {_fieldCount} fields, found {count}");
             return;
         }
+        if (RefusedAction(Field(scratch.AsSpan(0, length), ends[..count], _action)))
+            return;
         accumulator.Mark(_start >= 0 ? Field(scratch.AsSpan(0, length), ends[..count], _start) : default);
         Process(scratch.AsSpan(0, length), ends[..count]);
+    }
+
+    /// <summary>A line whose action field holds no flow-log action is malformed, not a record that is not
+    /// counted.</summary>
+    private bool RefusedAction(ReadOnlySpan<byte> action)
+    {
+        if (BlockedOutboundSelector.IsFlowAction(action))
+            return false;
+        var shown = action[..Math.Min(action.Length, 24)];
+        accumulator.Diagnostics.AddMalformed(_source, segment, _line,
+            $"action '{System.Text.Encoding.UTF8.GetString(shown)}' is not ACCEPT, REJECT or -");
+        return true;
     }
 
     /// <summary>

@@ -13,6 +13,14 @@ public sealed class BlockedOutboundSelector(CidrSet internalNetworks)
     public static bool IsReject(ReadOnlySpan<byte> action) =>
         action.Length == 6 && action.SequenceEqual("REJECT"u8);
 
+    /// <summary>
+    /// An action a flow log writes: ACCEPT, REJECT, or '-' (NODATA and SKIPDATA records). Anything else in that field
+    /// is no record: prose, or a line of another log that happens to have as many fields.
+    /// </summary>
+    public static bool IsFlowAction(ReadOnlySpan<byte> action) =>
+        action.Length == 6 ? action.SequenceEqual("REJECT"u8) || action.SequenceEqual("ACCEPT"u8)
+        : action.Length == 1 && action[0] == (byte)'-';
+
     /// <summary>Destination test. Returns the kind of destination, or <see cref="DestinationKind.None"/> when it must
     /// not count.</summary>
     public DestinationKind ClassifyDestination(ReadOnlySpan<byte> dst, out uint ipv4)

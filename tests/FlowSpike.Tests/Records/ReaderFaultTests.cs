@@ -38,6 +38,32 @@ public class ReaderFaultTests
 
     [Theory]
     [MemberData(nameof(AllModes))]
+    public void A_line_as_wide_as_a_record_whose_action_is_none_is_malformed_not_a_record(TokenizerMode mode)
+    {
+        // After the header line: fourteen words of prose (the v2 layout's width), a line of another log with a
+        // doubled blank, then one record of each action. Only the prose and the other log's line are malformed, and
+        // they are not records.
+        using var dir = new TempDir();
+        string text = new FlowLines()
+            .Raw("the quick brown fox jumps over the lazy dog and then it runs far")
+            .Raw($"2 123456789012 eni-1 10.0.0.1 8.8.8.8 1 2 6 1 40 {T} {T}  DROPPED OK")
+            .Add(T, "10.0.0.1", "8.8.8.8")
+            .Raw($"2 123456789012 eni-1 10.0.0.1 8.8.8.8 1 2 6 1 40 {T} {T} ACCEPT OK")
+            .Raw($"2 123456789012 eni-1 - - - - - - - {T} {T} - NODATA")
+            .ToString();
+        string path = dir.Write("mixed.log", text);
+        var r = Scan.Files([path], mode);
+        Assert.Equal(1, r.Diagnostics.Counted);
+        Assert.Equal(2, r.Diagnostics.Malformed);
+        Assert.Equal(
+            [$"{path}:2: action 'runs' is not ACCEPT, REJECT or -",
+                $"{path}:3: action 'DROPPED' is not ACCEPT, REJECT or -"],
+            r.Diagnostics.MalformedSamples);
+        Assert.Equal(3, r.Diagnostics.Parsed);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModes))]
     public void Crlf_lines_and_a_missing_final_newline_are_read(TokenizerMode mode)
     {
         using var dir = new TempDir();
