@@ -28,12 +28,13 @@ public static class AsffFinding
             w.WriteStartObject();
             w.WriteString("SchemaVersion", "2018-10-08");
             w.WriteString("Id", Id(alert.Id));
-            w.WriteString("ProductArn", options.EffectiveProductArn);
+            string account = options.AccountFor(alert);
+            w.WriteString("ProductArn", options.ProductArnFor(account));
             w.WriteString("ProductName", "FlowSpike");
             w.WriteString("CompanyName", "FlowSpike");
             w.WriteString("Region", options.Region);
             w.WriteString("GeneratorId", "flowspike-blocked-outbound-spike");
-            w.WriteString("AwsAccountId", options.AwsAccountId);
+            w.WriteString("AwsAccountId", account);
             w.WriteStartArray("Types");
             w.WriteStringValue("TTPs/Command and Control");
             w.WriteStringValue("Unusual Behaviors/Network Flow");

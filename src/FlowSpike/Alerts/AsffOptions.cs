@@ -4,10 +4,23 @@ namespace FlowSpike.Alerts;
 /// own custom product).</summary>
 public sealed record AsffOptions
 {
-    public string AwsAccountId { get; init; } = "000000000000";
+    /// <summary>The account the findings are filed in; null files each one in the AWS account its flow log names
+    /// (<see cref="AccountFor"/>).</summary>
+    public string? AwsAccountId { get; init; }
     public string Region { get; init; } = "us-east-1";
     public string? ProductArn { get; init; }
 
-    public string EffectiveProductArn => ProductArn
-        ?? $"arn:aws:securityhub:{Region}:{AwsAccountId}:product/{AwsAccountId}/default";
+    /// <summary>What an alert with no single 12-digit account is filed under when no account is configured.</summary>
+    public const string UnknownAccount = "000000000000";
+
+    /// <summary>
+    /// The configured account; else the one AWS account the alert's records name (account-id, Parquet's account_id,
+    /// OCSF's cloud.account.uid); else <see cref="UnknownAccount"/> (a log without account-id, or a host seen in
+    /// several accounts).
+    /// </summary>
+    public string AccountFor(Alert alert) => AwsAccountId
+        ?? (alert.Accounts is [var only] && only.Length == 12 && only.All(char.IsAsciiDigit) ? only : UnknownAccount);
+
+    public string ProductArnFor(string account) => ProductArn
+        ?? $"arn:aws:securityhub:{Region}:{account}:product/{account}/default";
 }

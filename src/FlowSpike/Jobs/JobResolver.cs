@@ -178,7 +178,7 @@ internal static class JobResolver
 
     public static AsffOptions Asff(FlowSpikeConfig config) => new()
     {
-        AwsAccountId = config.Asff.GetValueOrDefault("account") ?? "000000000000",
+        AwsAccountId = config.Asff.GetValueOrDefault("account"),
         Region = config.Asff.GetValueOrDefault("region") ?? "us-east-1",
         ProductArn = config.Asff.GetValueOrDefault("product_arn"),
     };

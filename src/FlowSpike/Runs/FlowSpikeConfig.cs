@@ -48,7 +48,7 @@ public sealed record FlowSpikeConfig
                     "log_format" => throw new RunException($"{path}: \"log_format\" must be a string"),
                     "sinks" => config with { Sinks = SinkSpecs(p, path) },
                     "suppress" => config with { Suppress = Settings(p.Value, path, "suppress") },
-                    "asff" => config with { Asff = Settings(p.Value, path, "asff") },
+                    "asff" => config with { Asff = AsffSettings(p.Value, path) },
                     _ => throw new RunException($"{path}: unknown key \"{p.Name}\" (known: internal, allow_src, " +
                         $"allow_dest, log_format, sinks, suppress, asff)"),
                 };
@@ -74,6 +74,20 @@ public sealed record FlowSpikeConfig
             specs.Add(new SinkSpec(type, settings));
         }
         return specs;
+    }
+
+    /// <summary>The "asff" object, checked: a finding with a malformed account is refused by Security Hub.</summary>
+    private static Dictionary<string, string> AsffSettings(JsonElement value, string path)
+    {
+        var settings = Settings(value, path, "asff");
+        foreach (var (key, v) in settings)
+        {
+            if (key is not ("account" or "region" or "product_arn"))
+                throw new RunException($"{path}: unknown key \"asff.{key}\" (known: account, region, product_arn)");
+            if (key == "account" && !(v.Length == 12 && v.All(char.IsAsciiDigit)))
+                throw new RunException($"{path}: \"asff.account\" must be a 12-digit AWS account id, not '{v}'");
+        }
+        return settings;
     }
 
     private static Dictionary<string, string> Settings(JsonElement value, string path, string what)

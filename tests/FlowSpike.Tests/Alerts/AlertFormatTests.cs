@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using FlowSpike.Alerts;
+using FlowSpike.Runs;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Alerts;
@@ -73,6 +74,35 @@ public class AlertFormatTests
         Assert.Equal(OcsfFinding.Uid(Sample()), OcsfFinding.Uid(Sample() with { BlockedConnections = 1 }));
         Assert.NotEqual(OcsfFinding.Uid(Sample()), OcsfFinding.Uid(Sample("10.0.0.6")));
         Assert.NotEqual(OcsfFinding.Uid(Sample()), OcsfFinding.Uid(Sample() with { WindowStart = 0 }));
+    }
+
+    [Theory]
+    [InlineData(null, new[] { "210987654321" }, "210987654321")] // the flow log's own account
+    [InlineData("123456789012", new[] { "210987654321" }, "123456789012")] // the configured account wins
+    [InlineData(null, new string[0], AsffOptions.UnknownAccount)] // a log without account-id
+    [InlineData(null, new[] { "111111111111", "222222222222" }, AsffOptions.UnknownAccount)] // two accounts
+    [InlineData(null, new[] { "-" }, AsffOptions.UnknownAccount)] // account-id '-' is no account
+    public void An_asff_finding_is_filed_in_the_configured_account_else_its_flow_logs(
+        string? configured, string[] accounts, string expected)
+    {
+        var options = new AsffOptions { AwsAccountId = configured, Region = "eu-west-1" };
+        using var doc = JsonDocument.Parse(AsffFinding.Render(Sample() with { Accounts = accounts }, options));
+        Assert.Equal(expected, doc.RootElement.GetProperty("AwsAccountId").GetString());
+        Assert.Equal($"arn:aws:securityhub:eu-west-1:{expected}:product/{expected}/default",
+            doc.RootElement.GetProperty("ProductArn").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{ "asff": { "account": "12345" } }""",
+        "\"asff.account\" must be a 12-digit AWS account id, not '12345'")]
+    [InlineData("""{ "asff": { "acount": "123456789012" } }""", "unknown key \"asff.acount\"")]
+    public void A_config_with_a_bad_asff_account_is_refused_naming_the_key(string json, string message)
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("config.json", json);
+        var e = Assert.Throws<RunException>(() => FlowSpikeConfig.Load(path));
+        Assert.StartsWith(path + ": ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
