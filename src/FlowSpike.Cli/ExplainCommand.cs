@@ -37,6 +37,11 @@ public static class ExplainCommand
             long to = store.Info.CommittedUntil ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             long from = to - r.GetValue(days) * 86400L;
             var story = HostStory.Load(store, address, from, to);
+            if (story.IsEmpty)
+            {
+                throw new RunException($"--src: '{ip}' is not a host this state has seen (no lookup row, history " +
+                    $"or alert in the last {r.GetValue(days)} days)");
+            }
             // Host names, destinations and interface ids come from the logs: no escape sequence reaches the terminal.
             Console.Write(TerminalText.Strip(Render(story, from, to, Math.Clamp(r.GetValue(width), 20, 400))));
             return 0;

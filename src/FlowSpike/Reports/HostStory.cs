@@ -17,6 +17,9 @@ public sealed record HostStory(
     IReadOnlyList<(string Value, int Alerts)> TopDestinations,
     IReadOnlyList<(string Value, int Alerts)> TopInterfaces)
 {
+    /// <summary>Nothing to explain: not in the lookup, and no history or alert in the span.</summary>
+    public bool IsEmpty => Lookup is null && History.Count == 0 && Alerts.Count == 0;
+
     public static HostStory Load(IStateStore store, uint src, long from, long to)
     {
         string ip = store.Entities.NameOf(src);

@@ -133,4 +133,19 @@ public class CliHabitsTests
         Assert.Contains("top blocked destinations: 203.0.113.7 in 1 alert", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("alerts: 1", r.Stdout, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("10.9.9.9")]
+    [InlineData("fd00::1")]
+    public void Explain_of_a_host_the_state_never_saw_is_an_error_for_ipv4_and_ipv6_alike(string host)
+    {
+        using var dir = new Support.TempDir();
+        var data = new Faults.DeliveryFaultData(dir);
+        Assert.Equal(0, Support.Cli.Run(data.Detect("--out", dir.File("a.jsonl"))).ExitCode);
+        var r = Support.Cli.Run("explain", "--state", data.State, "--src", host);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        Assert.Contains($"--src: '{host}' is not a host this state has seen", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
+    }
 }
