@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FlowSpike.Cluster;
 using FlowSpike.Cluster.Hosting;
+using FlowSpike.Runs;
 using FlowSpike.State;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,10 +35,7 @@ internal static class ClusterLookupCommand
             }
             else
             {
-                string tmp = outPath + ".tmp";
-                using (var w = new StreamWriter(tmp))
-                    LookupCsv.Write(rows, w, names);
-                File.Move(tmp, outPath, overwrite: true);
+                AtomicFile.Write(outPath, w => LookupCsv.Write(rows, w, names));
                 StderrLog.Result($"exported {rows.Count} row(s) to {outPath}");
             }
             host.StopAsync().GetAwaiter().GetResult();

@@ -33,11 +33,7 @@ internal static class LookupCommand
             }
             else
             {
-                // Write beside the target and rename, so a reader never sees half a file.
-                string tmp = outPath + ".tmp";
-                using (var w = new StreamWriter(tmp))
-                    LookupCsv.Write(rows, w, store.Entities);
-                File.Move(tmp, outPath, overwrite: true);
+                AtomicFile.Write(outPath, w => LookupCsv.Write(rows, w, store.Entities));
                 StderrLog.Result($"exported {rows.Count} row(s) to {outPath}");
             }
             return 0;

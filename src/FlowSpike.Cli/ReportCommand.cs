@@ -2,6 +2,7 @@ using System.CommandLine;
 using FlowSpike.Alerts;
 using FlowSpike.Jobs;
 using FlowSpike.Reports;
+using FlowSpike.Runs;
 using FlowSpike.State;
 
 namespace FlowSpike.Cli;
@@ -54,9 +55,7 @@ internal static class ReportCommand
             }
             string html = HtmlReport.Render(store, r.GetValue(days) * 86400L, details: details);
             string path = r.GetValue(output)!;
-            string tmp = path + ".tmp";
-            File.WriteAllText(tmp, html);
-            File.Move(tmp, path, overwrite: true);
+            AtomicFile.Write(path, w => w.Write(html));
             StderrLog.Result($"wrote {path} ({html.Length / 1024} KB)");
             return 0;
         }));

@@ -125,8 +125,7 @@ public class CliHabitsTests
     public void Explain_says_what_its_numbers_count()
     {
         using var dir = new Support.TempDir();
-        var data = new Faults.DeliveryFaultData(dir);
-        Assert.Equal(0, Support.Cli.Run(data.Detect("--out", dir.File("a.jsonl"))).ExitCode);
+        var data = Detected(dir);
         // 10.0.0.5 spiked once, in hour 72, and only to 203.0.113.7 (its baseline hours end before).
         var r = Support.Cli.Run("explain", "--state", data.State, "--src", "10.0.0.5");
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -140,12 +139,51 @@ public class CliHabitsTests
     public void Explain_of_a_host_the_state_never_saw_is_an_error_for_ipv4_and_ipv6_alike(string host)
     {
         using var dir = new Support.TempDir();
-        var data = new Faults.DeliveryFaultData(dir);
-        Assert.Equal(0, Support.Cli.Run(data.Detect("--out", dir.File("a.jsonl"))).ExitCode);
+        var data = Detected(dir);
         var r = Support.Cli.Run("explain", "--state", data.State, "--src", host);
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("", r.Stdout);
         Assert.Contains($"--src: '{host}' is not a host this state has seen", r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("lookup")]
+    [InlineData("report")]
+    public void A_file_into_a_missing_folder_is_an_error_naming_it_and_nothing_is_left(string command)
+    {
+        using var dir = new Support.TempDir();
+        var data = Detected(dir);
+        string target = Path.Combine(dir.Path, "missing", "out.file");
+        string[] args = command == "lookup"
+            ? ["lookup", "export", "--state", data.State, "--out", target]
+            : ["report", "--state", data.State, "--out", target];
+        var r = Support.Cli.Run(args);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"{target}: cannot write: the folder {Path.Combine(dir.Path, "missing")} does not exist",
+            r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp", r.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "missing")));
+    }
+
+    [Fact]
+    public void An_export_replaces_the_file_whole_and_leaves_no_temporary_file()
+    {
+        using var dir = new Support.TempDir();
+        var data = Detected(dir);
+        string target = dir.Write("lookup.csv", "an older export\n");
+        var r = Support.Cli.Run("lookup", "export", "--state", data.State, "--out", target);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var stdout = Support.Cli.Run("lookup", "export", "--state", data.State);
+        Assert.Equal(stdout.Stdout, File.ReadAllText(target));
+        Assert.False(File.Exists(target + ".tmp"));
+    }
+
+    /// <summary>The delivery fault data set, detected once: a state with a lookup, a history and one alert.</summary>
+    private static Faults.DeliveryFaultData Detected(Support.TempDir dir)
+    {
+        var data = new Faults.DeliveryFaultData(dir);
+        Assert.Equal(0, Support.Cli.Run(data.Detect("--out", dir.File("a.jsonl"))).ExitCode);
+        return data;
     }
 }
