@@ -52,24 +52,10 @@ for set in "tuning:$tuning_calibration" "held-out:$held_out"; do
 done
 # The independently written zoo (scripts/independent-zoo.py): other behaviours, parameterised by someone who had not
 # read the model or flowspike synth's zoo. Seeds 1-3, 21-23, 31-33 diagnosed the model; 41-43 are held out.
-format='${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets}'
-format+=' ${bytes} ${start} ${end} ${action} ${log-status}'
 for seed in 1 2 3 21 22 23 31 32 33 41 42 43; do
-  python3 scripts/independent-zoo.py "$seed" "$dir/independent-$seed" >/dev/null
-  rows=$("${fs[@]}" evaluate --input "$dir/independent-$seed/flows.log" --labels "$dir/independent-$seed/labels.csv" \
-    --log-format "$format" --baseline-from 2026-10-05T00:00:00Z --baseline-to 2026-10-19T00:00:00Z \
-    --to 2026-10-26T00:00:00Z --markdown -q)
+  rows=$(scripts/evaluate-independent.sh --brief "$seed")
   kind=$([[ $seed -ge 41 ]] && echo "held-out seed" || echo "diagnostic seed")
   table+=$'\n'"**independent zoo, $kind $seed** (\`python3 scripts/independent-zoo.py $seed DIR\`):"$'\n\n'"$rows"$'\n'
-  # A third of its spikes last 2 to 4 hours, each hour labelled: the recommended model's recall by spike too.
-  z="$dir/independent-$seed"
-  "${fs[@]}" baseline --model recommended --input "$z/flows.log" --log-format "$format" --state "$z/state.db" \
-    --from 2026-10-05T00:00:00Z --to 2026-10-19T00:00:00Z -q
-  "${fs[@]}" detect --model recommended --input "$z/flows.log" --log-format "$format" --state "$z/state.db" \
-    --from 2026-10-19T00:00:00Z --to 2026-10-26T00:00:00Z --format jsonl --out "$z/alerts.jsonl" -q
-  by_spike=$(python3 scripts/independent-zoo.py --analyse "$z" "$z/alerts.jsonl" | sed -n '3,/^$/p')
-  table+=$'\n'"Recommended, by spike event (\`python3 scripts/independent-zoo.py --analyse\`):"$'\n\n'"$by_spike"$'\n'
-  rm -rf "$dir/independent-$seed"
 done
 python3 - "$table" <<'PY'
 import sys, re
