@@ -63,10 +63,7 @@ internal struct FlowRecordSink(
             var action = Field(line, fieldEnds, _action);
             if (action.Length > 0 && action[0] is >= (byte)'a' and <= (byte)'z' && TryFollowHeader(line))
                 return;
-            if (RefusedAction(action))
-                return;
-            accumulator.Mark(_start >= 0 ? Field(line, fieldEnds, _start) : default);
-            Process(line, fieldEnds);
+            Take(line, fieldEnds, action);
             return;
         }
         // Off the fast path: tolerate runs of spaces or tabs between fields, as a whitespace split would.
@@ -83,14 +80,25 @@ internal struct FlowRecordSink(
                 _source, segment, _line, $"expected {_fieldCount} fields, found {count}");
             return;
         }
-        if (RefusedAction(Field(scratch.AsSpan(0, length), ends[..count], _action)))
+        var normalized = scratch.AsSpan(0, length);
+        Take(normalized, ends[..count], Field(normalized, ends[..count], _action));
+    }
+
+    /// <summary>A line of the layout's width: a record (marked; selected when REJECT), or malformed when its action
+    /// is no flow-log action.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Take(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, ReadOnlySpan<byte> action)
+    {
+        bool reject = BlockedOutboundSelector.IsReject(action);
+        if (!reject && RefusedAction(action))
             return;
-        accumulator.Mark(_start >= 0 ? Field(scratch.AsSpan(0, length), ends[..count], _start) : default);
-        Process(scratch.AsSpan(0, length), ends[..count]);
+        accumulator.Mark(_start >= 0 ? Field(line, fieldEnds, _start) : default);
+        if (reject)
+            Process(line, fieldEnds);
     }
 
     /// <summary>A line whose action field holds no flow-log action is malformed, not a record that is not
-    /// counted.</summary>
+    /// counted (called for lines that are not REJECT).</summary>
     private bool RefusedAction(ReadOnlySpan<byte> action)
     {
         if (BlockedOutboundSelector.IsFlowAction(action))
@@ -152,11 +160,10 @@ internal struct FlowRecordSink(
         return fields;
     }
 
+    /// <summary>A REJECT record: checked, then selected.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Process(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds)
     {
-        if (!BlockedOutboundSelector.IsReject(Field(line, fieldEnds, _action)))
-            return;
         if (HasEmptyField(line, fieldEnds))
         {
             // A doubled or trailing blank: split on blank runs, this line has fewer fields than the layout.
