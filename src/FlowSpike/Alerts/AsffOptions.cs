@@ -19,7 +19,10 @@ public sealed record AsffOptions
     /// several accounts).
     /// </summary>
     public string AccountFor(Alert alert) => AwsAccountId
-        ?? (alert.Accounts is [var only] && only.Length == 12 && only.All(char.IsAsciiDigit) ? only : UnknownAccount);
+        ?? (alert.Accounts is [var only] && IsAccountId(only) ? only : UnknownAccount);
+
+    /// <summary>Twelve ASCII digits: what Security Hub takes as an AWS account id.</summary>
+    public static bool IsAccountId(string value) => value.Length == 12 && value.All(char.IsAsciiDigit);
 
     public string ProductArnFor(string account) => ProductArn
         ?? $"arn:aws:securityhub:{Region}:{account}:product/{account}/default";

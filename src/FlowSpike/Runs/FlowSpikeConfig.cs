@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowSpike.Alerts;
 
 namespace FlowSpike.Runs;
 
@@ -84,7 +85,7 @@ public sealed record FlowSpikeConfig
         {
             if (key is not ("account" or "region" or "product_arn"))
                 throw new RunException($"{path}: unknown key \"asff.{key}\" (known: account, region, product_arn)");
-            if (key == "account" && !(v.Length == 12 && v.All(char.IsAsciiDigit)))
+            if (key == "account" && !AsffOptions.IsAccountId(v))
                 throw new RunException($"{path}: \"asff.account\" must be a 12-digit AWS account id, not '{v}'");
         }
         return settings;
