@@ -35,7 +35,7 @@ internal static class ClusterLookupCommand
             }
             else
             {
-                AtomicFile.Write(outPath, w => LookupCsv.Write(rows, w, names));
+                OutputFile.Write(outPath, w => LookupCsv.Write(rows, w, names));
                 StderrLog.Result($"exported {rows.Count} row(s) to {outPath}");
             }
             host.StopAsync().GetAwaiter().GetResult();

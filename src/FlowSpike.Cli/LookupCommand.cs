@@ -33,7 +33,7 @@ internal static class LookupCommand
             }
             else
             {
-                AtomicFile.Write(outPath, w => LookupCsv.Write(rows, w, store.Entities));
+                OutputFile.Write(outPath, w => LookupCsv.Write(rows, w, store.Entities));
                 StderrLog.Result($"exported {rows.Count} row(s) to {outPath}");
             }
             return 0;

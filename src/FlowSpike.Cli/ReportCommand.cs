@@ -55,7 +55,7 @@ internal static class ReportCommand
             }
             string html = HtmlReport.Render(store, r.GetValue(days) * 86400L, details: details);
             string path = r.GetValue(output)!;
-            AtomicFile.Write(path, w => w.Write(html));
+            OutputFile.Write(path, w => w.Write(html));
             StderrLog.Result($"wrote {path} ({html.Length / 1024} KB)");
             return 0;
         }));

@@ -50,21 +50,7 @@ public sealed class SecurityHubBatchSink(string directory, AsffOptions options) 
         string path = Path.GetFullPath(Path.Combine(_directory, FileName(batch[0].Alert.Id)));
         if (!string.Equals(Path.GetDirectoryName(path), _directory, StringComparison.Ordinal))
             throw new SinkException($"refusing to write {path} outside {_directory}");
-        string tmp = path + ".tmp";
-        try
-        {
-            using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                f.Write(Encoding.UTF8.GetBytes(FindingBatches.Body(batch) + "\n"));
-                f.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch (IOException)
-        {
-            File.Delete(tmp);
-            throw;
-        }
+        AtomicFile.Replace(path, f => f.Write(Encoding.UTF8.GetBytes(FindingBatches.Body(batch) + "\n")));
         receipt.Deliver([.. batch.Select(b => b.Alert.Id)]);
     }
 
