@@ -60,7 +60,7 @@ public static class AlertJson
         return new Alert
         {
             WindowStart = ParseIso(e.GetProperty("window_start").GetString()!),
-            WindowEnd = ParseIso(e.GetProperty("window_end").GetString()!),
+            WindowEnd = WindowEndOf(e),
             SrcIp = e.GetProperty("src_ip").GetString()!,
             Entity = e.TryGetProperty("entity", out var entity) ? entity.GetString() : null,
             BlockedConnections = e.GetProperty("blocked_connections").GetInt64(),
@@ -86,6 +86,9 @@ public static class AlertJson
             GroupedHosts = e.TryGetProperty("grouped_hosts", out var grouped) ? Strings(grouped) : [],
         };
     }
+
+    /// <summary>The window end (epoch seconds) of an alert's JSON, for a sink that sends the JSON as it is.</summary>
+    internal static long WindowEndOf(JsonElement alert) => ParseIso(alert.GetProperty("window_end").GetString()!);
 
     private static long ParseIso(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUnixTimeSeconds();
