@@ -29,7 +29,7 @@ public static class ExplainCommand
         cmd.SetAction(r => CliGuard.Run(() =>
         {
             string ip = r.GetValue(src)!;
-            using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
+            using var store = SqliteStateStore.OpenReadOnly(r.GetValue(state)!);
             if (!store.Entities.TryGetKey(ip, out uint address))
                 throw new RunException(store.Entities.IsIpv4Keyed && !ip.Contains(':', StringComparison.Ordinal)
                     ? $"--src: '{ip}' is not an IPv4 address"

@@ -23,7 +23,7 @@ internal static class LookupCommand
         var export = new Command("export", "Write the lookup as Splunk CSV.") { state, output };
         export.SetAction(r => CliGuard.Run(() =>
         {
-            using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
+            using var store = SqliteStateStore.OpenReadOnly(r.GetValue(state)!);
             var rows = store.LoadLookup();
             string outPath = r.GetValue(output)!;
             if (outPath == "-")

@@ -38,7 +38,7 @@ internal static class ReportCommand
         };
         cmd.SetAction(r => CliGuard.Run(() =>
         {
-            using var store = SqliteStateStore.Open(r.GetValue(state)!, mustExist: true);
+            using var store = SqliteStateStore.OpenReadOnly(r.GetValue(state)!);
             var job = ReportOptions.Resolve(new JobSettings
             {
                 Inputs = Given.Ref(r, input),

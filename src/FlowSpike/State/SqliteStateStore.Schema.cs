@@ -38,6 +38,30 @@ public sealed partial class SqliteStateStore
         if (model is not null && !string.Equals(stored, model, StringComparison.Ordinal))
             throw new StateException($"{_path}: the state was built with model '{stored}', not '{model}'; " +
                 $"ask for model '{stored}' to use it, or use a separate state per model");
+        LoadEntities(meta, entity);
+    }
+
+    /// <summary>
+    /// Checks a state opened read-only, as <see cref="Initialise"/> does, writing nothing. False when its schema is
+    /// older than this version's (it must be upgraded, which writes).
+    /// </summary>
+    private bool InitialiseReadOnly()
+    {
+        if (RefuseForeign())
+            throw new StateException($"{_path}: the file holds no FlowSpike state (it is empty); it is left untouched");
+        Execute(null, "PRAGMA busy_timeout=2000");
+        var meta = ReadMeta();
+        long version = Long(meta, "schema_version") ?? 0;
+        if (version > SchemaVersion)
+            throw new StateException($"{_path}: unknown state schema version {version}");
+        if (version < SchemaVersion)
+            return false;
+        LoadEntities(meta, entity: null);
+        return true;
+    }
+
+    private void LoadEntities(Dictionary<string, string> meta, EntityKind? entity)
+    {
         string storedEntity = meta.GetValueOrDefault("entity", "src_ip");
         if (!EntityRegistry.TryParseKind(storedEntity, out var kind))
             throw new StateException($"{_path}: unknown entity keying '{storedEntity}' in the state");

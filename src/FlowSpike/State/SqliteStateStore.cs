@@ -13,11 +13,11 @@ public sealed partial class SqliteStateStore : IStateStore
 {
     private readonly string _path;
     private readonly SqliteConnection _connection;
-    private readonly StateLock _lock;
+    private readonly StateLock? _lock;
     private string? _createdAt;
     private bool _changed;
 
-    private SqliteStateStore(string path, SqliteConnection connection, StateLock stateLock)
+    private SqliteStateStore(string path, SqliteConnection connection, StateLock? stateLock)
     {
         _path = path;
         _connection = connection;
@@ -61,6 +61,57 @@ public sealed partial class SqliteStateStore : IStateStore
             stateLock.Dispose();
             if (e is SqliteException sqlite)
                 throw new StateException($"{path}: {Describe(sqlite, real)}; the state is unchanged", e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing state only to read it (explain, report, lookup export). It takes no process lock, so it reads
+    /// beside a running detect or watch (SQLite's WAL gives it the windows committed so far), and it writes nothing, so
+    /// a state the user may only read (a service account's, a read-only mount) opens too. A missing, empty or foreign
+    /// file is refused; a state of an older schema is opened as a job opens it, to be upgraded first.
+    /// </summary>
+    public static SqliteStateStore OpenReadOnly(string path)
+    {
+        string real = RealPath(path, mustExist: true);
+        try
+        {
+            return ConnectReadOnly(path, real, immutable: false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 8 or 14 && !File.Exists(real + "-wal"))
+        {
+            // A WAL reader creates the -shm file beside the state. In a folder it cannot write, and with no -wal
+            // file (no process has the state open to write), the file cannot change while it is read.
+            return ConnectReadOnly(path, real, immutable: true);
+        }
+        catch (SqliteException e)
+        {
+            throw new StateException($"{path}: {Describe(e, real)}; the state is unchanged", e);
+        }
+    }
+
+    private static SqliteStateStore ConnectReadOnly(string path, string real, bool immutable)
+    {
+        string source = immutable ? new Uri(real).AbsoluteUri + "?immutable=1" : real;
+        var settings = new SqliteConnectionStringBuilder
+        {
+            DataSource = source,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        };
+        var connection = new SqliteConnection(settings.ToString());
+        try
+        {
+            connection.Open();
+            var store = new SqliteStateStore(path, connection, stateLock: null);
+            if (store.InitialiseReadOnly())
+                return store;
+            connection.Dispose();
+            return Open(path, mustExist: true);
+        }
+        catch
+        {
+            connection.Dispose();
             throw;
         }
     }
@@ -112,7 +163,7 @@ public sealed partial class SqliteStateStore : IStateStore
         _connection.Dispose();
         if (_createdAt is { } created && !_changed)
             RemoveNew(created);
-        _lock.Dispose();
+        _lock?.Dispose();
     }
 
     /// <summary>Removes a state file this process created, while it still holds the state's lock.</summary>

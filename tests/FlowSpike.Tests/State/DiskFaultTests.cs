@@ -85,6 +85,31 @@ public sealed class DiskFaultTests : IDisposable
         Assert.Equal(before, LookupCsv.ToText(Pipeline.Lookup(state)));
     }
 
+    [Fact]
+    public void Read_only_commands_read_a_state_on_a_read_only_disk()
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        Mount("16m");
+        string state = Path.Combine(_mount, "s.db");
+        Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        string expected = LookupCsv.ToText(Pipeline.Lookup(state));
+        byte[] bytes = File.ReadAllBytes(state);
+        // No -wal or -shm is left once the state is closed, and none can be made on the read-only mount.
+        Support.Shell.Run("mount", "-o", "remount,ro", _mount);
+        using var dir = new TempDir();
+        var export = Support.Cli.Run("lookup", "export", "--state", state, "--out", "-");
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        Assert.Equal(expected, export.Stdout);
+        string host = expected.Split('\n')[1].Split(',')[0];
+        var explain = Support.Cli.Run("explain", "--state", state, "--src", host);
+        Assert.True(explain.ExitCode == 0, explain.Stderr);
+        Assert.Contains(host, explain.Stdout, StringComparison.Ordinal);
+        var report = Support.Cli.Run("report", "--state", state, "--out", dir.File("r.html"));
+        Assert.True(report.ExitCode == 0, report.Stderr);
+        Assert.Equal(bytes, File.ReadAllBytes(state));
+        Assert.Equal(["s.db", "s.db.lock"], Directory.GetFiles(_mount).Select(Path.GetFileName).Order());
+    }
+
     public void Dispose()
     {
         if (_mounted)
