@@ -68,13 +68,7 @@ public sealed class DiskFaultTests : IDisposable
     [Fact]
     public void A_read_only_disk_is_a_clear_error_and_the_state_is_untouched()
     {
-        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
-        Mount("16m");
-        string state = Path.Combine(_mount, "s.db");
-        Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
-        string before = LookupCsv.ToText(Pipeline.Lookup(state));
-        byte[] bytes = File.ReadAllBytes(state);
-        Support.Shell.Run("mount", "-o", "remount,ro", _mount);
+        var (set, state, before, bytes) = BaselineThenReadOnly();
         using var dir = new TempDir();
         var e = Assert.Throws<StateException>(() =>
             Pipeline.Detect(state, set.Logs, dir.File("a.jsonl"), new DetectRequest { From = H(0), To = H(2) }));
@@ -88,14 +82,8 @@ public sealed class DiskFaultTests : IDisposable
     [Fact]
     public void Read_only_commands_read_a_state_on_a_read_only_disk()
     {
-        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
-        Mount("16m");
-        string state = Path.Combine(_mount, "s.db");
-        Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
-        string expected = LookupCsv.ToText(Pipeline.Lookup(state));
-        byte[] bytes = File.ReadAllBytes(state);
         // No -wal or -shm is left once the state is closed, and none can be made on the read-only mount.
-        Support.Shell.Run("mount", "-o", "remount,ro", _mount);
+        var (_, state, expected, bytes) = BaselineThenReadOnly();
         using var dir = new TempDir();
         var export = Support.Cli.Run("lookup", "export", "--state", state, "--out", "-");
         Assert.True(export.ExitCode == 0, export.Stderr);
@@ -108,6 +96,19 @@ public sealed class DiskFaultTests : IDisposable
         Assert.True(report.ExitCode == 0, report.Stderr);
         Assert.Equal(bytes, File.ReadAllBytes(state));
         Assert.Equal(["s.db", "s.db.lock"], Directory.GetFiles(_mount).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>A baseline on the tmpfs, its lookup and bytes, then the tmpfs remounted read-only.</summary>
+    private (SynthData.DataSet Set, string State, string Lookup, byte[] Bytes) BaselineThenReadOnly()
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        Mount("16m");
+        string state = Path.Combine(_mount, "s.db");
+        Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        string lookup = LookupCsv.ToText(Pipeline.Lookup(state));
+        byte[] bytes = File.ReadAllBytes(state);
+        Support.Shell.Run("mount", "-o", "remount,ro", _mount);
+        return (set, state, lookup, bytes);
     }
 
     public void Dispose()
