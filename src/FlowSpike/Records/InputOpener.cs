@@ -124,6 +124,7 @@ public static class InputOpener
     {
         if (head.StartsWith("PAR1"u8))
             return InputFormat.Parquet;
+        head = head[TextFlowReader.BomLength(head)..];
         int first = head.IndexOfAnyExcept(" \t\r\n"u8);
         if (first >= 0 && head[first] is (byte)'{' or (byte)'[')
             return InputFormat.Json;

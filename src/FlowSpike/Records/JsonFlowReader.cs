@@ -32,6 +32,12 @@ public static class JsonFlowReader
             int n = TextFlowReader.ReadSome(stream, source, json, filled);
             bool eof = n == 0;
             filled += n;
+            if (consumedTotal == 0 && filled >= 3 && TextFlowReader.BomLength(json) == 3)
+            {
+                // A UTF-8 byte order mark is no JSON token.
+                json.AsSpan(3, filled - 3).CopyTo(json);
+                filled -= 3;
+            }
             var reader = new Utf8JsonReader(json.AsSpan(0, filled), eof, state);
             try
             {

@@ -85,6 +85,7 @@ internal sealed class SmallFileReader
     {
         if (head.StartsWith("PAR1"u8) || head.Contains((byte)0))
             return false;
+        head = head[TextFlowReader.BomLength(head)..];
         int first = head.IndexOfAnyExcept(" \t\r\n"u8);
         return first < 0 || head[first] is not ((byte)'{' or (byte)'[');
     }

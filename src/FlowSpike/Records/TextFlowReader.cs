@@ -97,6 +97,10 @@ public static class TextFlowReader
             if (!begun && bufferOffset + pos < end)
             {
                 begun = true;
+                // A file saved as UTF-8 "with BOM" (Windows editors, PowerShell) starts with EF BB BF: not part of
+                // its header line or first record.
+                if (bufferOffset == 0 && pos == 0)
+                    pos = BomLength(buffer.AsSpan(0, lastNewline + 1));
                 pos += BeginWithLayout(buffer.AsSpan(pos, lastNewline + 1 - pos), source, layout, detectHeader,
                     ref sink, ref lineNumber);
             }
@@ -157,10 +161,15 @@ public static class TextFlowReader
         int filled = 0, n;
         while (filled < head.Length && (n = ReadSome(stream, source, head, filled)) > 0)
             filled += n;
-        int nl = head.AsSpan(0, filled).IndexOf((byte)'\n');
-        var line = nl < 0 ? head.AsSpan(0, filled) : head.AsSpan(0, nl);
+        var text = head.AsSpan(0, filled);
+        text = text[BomLength(text)..];
+        int nl = text.IndexOf((byte)'\n');
+        var line = nl < 0 ? text : text[..nl];
         return FlowLayout.FromFirstLine(line, source) ?? fallback;
     }
+
+    /// <summary>3 when <paramref name="head"/> starts with the UTF-8 byte order mark, else 0.</summary>
+    internal static int BomLength(ReadOnlySpan<byte> head) => head.StartsWith("\uFEFF"u8) ? 3 : 0;
 
     /// <summary>Reads into the rest of <paramref name="buffer"/>; a decompression or I/O failure becomes an error
     /// naming the input.</summary>
