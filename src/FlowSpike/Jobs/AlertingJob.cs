@@ -29,12 +29,16 @@ public abstract record AlertingJob
     public AlertDispatcher CreateDispatcher(IRunLog log) => new(JobSinks.Create(Sinks, Asff, log), log);
 
     /// <summary>The parts every alerting job resolves the same way from its settings and config.</summary>
-    private protected static T Resolved<T>(T job, JobSettings settings, FlowSpikeConfig config) where T : AlertingJob =>
-        job with
+    private protected static T Resolved<T>(T job, JobSettings settings, FlowSpikeConfig config) where T : AlertingJob
+    {
+        var sinks = JobResolver.Sinks(settings, config);
+        JobResolver.OutputsApart(job.Input.Inputs, sinks, settings.Output is not null);
+        return job with
         {
             Entity = JobResolver.Entity(settings),
-            Sinks = JobResolver.Sinks(settings, config),
+            Sinks = sinks,
             Asff = JobResolver.Asff(config),
             State = settings.State ?? JobDefaults.State,
         };
+    }
 }

@@ -176,6 +176,49 @@ internal static class JobResolver
         return sinks;
     }
 
+    /// <summary>
+    /// A file sink that is one of the local inputs (however spelled, or a hard link to it), or lies inside an input
+    /// folder, is refused before anything is written: the alerts would go into the flow logs and be read back as
+    /// records by the next run.
+    /// </summary>
+    public static void OutputsApart(IReadOnlyList<string> inputs, IReadOnlyList<SinkSpec> sinks, bool outputGiven)
+    {
+        for (int i = 0; i < sinks.Count; i++)
+        {
+            if (sinks[i].Type != "file" || sinks[i].Get("path") is not { } path || path == "-")
+                continue;
+            string output = Real(path);
+            string? node = FileIdentity.DeviceAndInode(output);
+            foreach (string input in inputs)
+            {
+                if (input == "-" || input.Contains("://", StringComparison.Ordinal))
+                    continue;
+                string real = Real(input);
+                bool same = real == output || (node is not null && node == FileIdentity.DeviceAndInode(real));
+                bool inside = !same && Directory.Exists(real)
+                    && output.StartsWith(Path.TrimEndingDirectorySeparator(real) + Path.DirectorySeparatorChar,
+                        StringComparison.Ordinal);
+                if (!same && !inside)
+                    continue;
+                string setting = outputGiven && i == sinks.Count - 1 ? Name(nameof(JobSettings.Output))
+                    : $"sink {i + 1} (file)";
+                throw new RunException($"{setting}: '{path}' is " + (same ? $"the input '{input}'"
+                    : $"inside the input folder '{input}'") + "; the alerts would be written among the flow logs " +
+                    "and read back as records; write them elsewhere");
+            }
+        }
+    }
+
+    /// <summary>The real path of a file that may not exist yet: its folder resolved, then its name.</summary>
+    private static string Real(string path)
+    {
+        if (FileIdentity.TryResolve(path, out _) is { } real)
+            return real;
+        string full = Path.GetFullPath(path);
+        return Path.GetDirectoryName(full) is { } dir ? Path.Join(FileIdentity.Canonical(dir), Path.GetFileName(full))
+            : full;
+    }
+
     public static AsffOptions Asff(FlowSpikeConfig config) => new()
     {
         AwsAccountId = config.Asff.GetValueOrDefault("account"),

@@ -44,6 +44,25 @@ public sealed class AlertDispatcher : IDisposable
             sink.Check();
     }
 
+    /// <summary>Makes every sink's destination exist (a watch's alert file before its first alert).</summary>
+    public void Ready()
+    {
+        foreach (var sink in _sinks)
+            Ready(sink);
+    }
+
+    private static void Ready(IAlertSink sink)
+    {
+        try
+        {
+            sink.Ready();
+        }
+        catch (Exception e) when (IsDeliveryFailure(e))
+        {
+            // Found again, and reported, by the next delivery attempt, which holds the alerts and says why.
+        }
+    }
+
     /// <summary>
     /// Sends what is due for each sink; returns how many alerts are still held after this attempt. With
     /// <paramref name="force"/>, sinks found down earlier in the run are tried again at once (the end of a run).
@@ -63,15 +82,11 @@ public sealed class AlertDispatcher : IDisposable
         long now = nowMs / 1000;
         if (!force && _down.TryGetValue(sink.Name, out var down) && nowMs < down.Until)
             return outbox.PendingAlerts(sink.Name).Count;
-        try
-        {
-            sink.Ready();
-        }
-        catch (Exception e) when (IsDeliveryFailure(e))
-        {
-            // Found again by the delivery attempt below, which holds the alerts and says why.
-        }
         var due = outbox.PendingAlerts(sink.Name, now);
+        // The destination is made when alerts are due or the run has ended (an alert file with no alert is empty,
+        // not missing), not before a run that may still fail on its input.
+        if (due.Count > 0 || force)
+            Ready(sink);
         if (due.Count == 0)
             return outbox.PendingAlerts(sink.Name).Count;
         int next = 0;

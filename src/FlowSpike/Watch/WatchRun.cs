@@ -37,6 +37,7 @@ public static class WatchRun
 
         dispatcher.Check();
         dispatcher.DeliverPending(store);
+        dispatcher.Ready();
         var applier =
             new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities),
                 request.Policy.CreateModel(), request.Policy, dispatcher, size);
