@@ -17,6 +17,9 @@ public static class WatchRun
     /// <summary>How many polls the files present at start may hold window closes while their size settles.</summary>
     public const int StartupPolls = 10;
 
+    /// <summary>How long a --once run waits before its second look at the sizes of new local files.</summary>
+    public static readonly TimeSpan OnceSettle = TimeSpan.FromSeconds(1);
+
     /// <summary>Runs with one sink (which the caller disposes).</summary>
     public static void Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink,
         IRunLog log, WatchMetrics metrics, CancellationToken cancellation) =>
@@ -53,7 +56,7 @@ public static class WatchRun
         }
         long heldWarned = long.MinValue;
         var startup = new HashSet<string>(StringComparer.Ordinal);
-        int polls = 0;
+        int polls = 0, deferred = 0;
         var aliases = LegacyAliases(store.Ledger());
         log.Info(
             $"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, "
@@ -62,6 +65,7 @@ public static class WatchRun
         while (!cancellation.IsCancellationRequested)
         {
             long? clock = ReadClock(request.ClockFile);
+            deferred = 0;
             var ledger = store.Ledger();
             var listed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3, WarnOnce))
@@ -87,13 +91,16 @@ public static class WatchRun
                         continue;
                     }
                 }
-                // A local file still being written grows between polls: take it once its size holds still.
+                // A local file still being written grows between polls: take it once its size holds still. With
+                // --once the second look comes OnceSettle later, and a file still growing then is left for the next
+                // run, holding every window close until it is counted.
                 bool settled = lastSize.TryGetValue(file.Identity, out long previous) && previous == file.Length;
-                if (!request.Once && !file.IsRemote && !settled)
+                if (!file.IsRemote && !settled)
                 {
                     lastSize[file.Identity] = file.Length;
-                    if (polls == 0)
+                    if (polls == 0 || request.Once)
                         startup.Add(file.Identity);
+                    deferred++;
                     continue;
                 }
                 startup.Remove(file.Identity);
@@ -107,7 +114,14 @@ public static class WatchRun
             // The files that were there when watch started are counted before any window closes (their size must settle
             // first); a file that keeps growing holds closes for at most StartupPolls polls.
             startup.IntersectWith(listed);
-            bool startupCounted = startup.Count == 0 || polls >= StartupPolls;
+            bool startupCounted = startup.Count == 0 || (!request.Once && polls >= StartupPolls);
+            if (request.Once && polls == 0 && deferred > 0)
+            {
+                // The first look at a --once run's new local files: look again shortly before counting them.
+                polls++;
+                cancellation.WaitHandle.WaitOne(OnceSettle);
+                continue;
+            }
             polls++;
             while (startupCounted && watermark != long.MinValue && open + size + request.LatenessSeconds <= watermark
                 && !cancellation.IsCancellationRequested)
@@ -133,7 +147,14 @@ public static class WatchRun
             // Retry sinks that were down, even when no window closed.
             dispatcher.DeliverPending(store);
             if (request.Once)
+            {
+                foreach (string growing in startup)
+                {
+                    log.Warn($"{growing}: still being written (it grew during this run); left for the next run, " +
+                        "and no window closes until it is counted");
+                }
                 break;
+            }
             cancellation.WaitHandle.WaitOne(request.PollInterval);
         }
         log.Info($"stopped; next window {TimeRange.Format(open)}");

@@ -107,6 +107,61 @@ public class WatchTests
     }
 
     /// <summary>
+    /// A --once run (the hourly CronJob) that finds a local file still being copied in leaves it for the next run and
+    /// closes no window until it is counted: counted in part, the rest would never be.
+    /// </summary>
+    [Fact]
+    public async Task A_once_run_leaves_a_file_still_being_written_for_the_next_run()
+    {
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        using var dir = new TempDir();
+        string state = dir.File("watch.db"), alerts = dir.File("watch.jsonl"), input = dir.File("incoming");
+        Directory.CreateDirectory(input);
+        Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        CopyInto(input, FilesStamped(set, H(0), H(5)));
+        // 200 blocked connections from a baselined host in hour 4, written 5 at a time over about 4 seconds.
+        string host = Pipeline.Lookup(state)[0].SrcIp;
+        string live = Path.Combine(input, "live.log");
+        var cancel = TestContext.Current.CancellationToken;
+        using var started = new ManualResetEventSlim();
+        var writer = Task.Run(async () =>
+        {
+            await using var f = new StreamWriter(new FileStream(live, FileMode.CreateNew, FileAccess.Write,
+                FileShare.ReadWrite));
+            await f.WriteAsync(FlowLines.Header + "\n");
+            for (int chunk = 0; chunk < 40; chunk++)
+            {
+                string lines = new FlowLines(header: false).Add(H(4) + chunk, host, "203.0.113.7", count: 5)
+                    .ToString();
+                await f.WriteAsync(lines);
+                await f.FlushAsync(cancel);
+                started.Set();
+                await Task.Delay(100, cancel);
+            }
+        }, cancel);
+        started.Wait(cancel);
+
+        var first = Poll(state, input, alerts, H(5) + 600, dir);
+        Assert.False(writer.IsCompleted, "the writer should still be writing during the first run");
+        Assert.Equal(0, first.WindowsClosed);
+        await writer;
+
+        var second = Poll(state, input, alerts, H(5) + 600, dir);
+        Assert.Equal(5, second.WindowsClosed);
+        // The same windows through detect, on the finished files.
+        using var reference = new TempDir();
+        string refState = reference.File("ref.db"), refAlerts = reference.File("ref.jsonl");
+        Pipeline.Baseline(refState, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        Pipeline.Detect(refState, input, refAlerts, new DetectRequest { From = H(0), To = H(5) });
+        var spike = Assert.Single(Pipeline.ReadAlerts(refAlerts), a => a.GetProperty("src_ip").GetString() == host
+            && a.GetProperty("window_start").GetString() == DateTimeOffset.FromUnixTimeSeconds(H(4))
+                .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+        Assert.True(spike.GetProperty("blocked_connections").GetInt64() >= 200);
+        Assert.Equal(File.ReadAllText(refAlerts), File.ReadAllText(alerts));
+        Assert.Equal(LookupCsv.ToText(Pipeline.Lookup(refState)), LookupCsv.ToText(Pipeline.Lookup(state)));
+    }
+
+    /// <summary>
     /// A real watch process publishes its metrics through OpenTelemetry's Prometheus exporter on --listen; the scrape
     /// shows what it counted: one file of known size with five blocked outbound records among eight.
     /// </summary>
