@@ -43,8 +43,11 @@ public static class InputSniffer
         var trimmed = sample.TrimStart(" \t\r\n"u8);
         if (trimmed[0] is (byte)'{' or (byte)'[')
             return DescribeJson(trimmed, fields);
-        string text = Encoding.UTF8.GetString(sample);
-        string first = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        string text = Encoding.UTF8.GetString(sample[TextFlowReader.BomLength(sample)..]);
+        var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(2).ToList();
+        string first = lines.Count > 0 ? lines[0] : "";
+        if (lines.Count == 1 && FlowLayout.TryFromHeader(Encoding.UTF8.GetBytes(first), out _, out _))
+            return "it holds only a header line, no records";
         if (first.Split(',').Length >= 3)
             return $"it looks like a CSV (comma-separated values), not flow-log lines; no line has {fields}";
         int count = first.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Length;

@@ -52,6 +52,24 @@ public class InputFaultTests
     }
 
     [Fact]
+    public void A_file_of_only_a_header_line_is_named_as_such()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string before = Dump(state);
+        string header = dir.Write("hdr/only-header.log", FlowLines.Header + "\r\n");
+
+        var r = Detect(header, state, dir.File("alerts.jsonl"));
+
+        Assert.Equal(1, r.ExitCode);
+        string error = OneError(r);
+        Assert.Contains(header, error, StringComparison.Ordinal);
+        Assert.Contains("it holds only a header line, no records", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("the first line has", error, StringComparison.Ordinal);
+        Assert.Equal(before, Dump(state));
+    }
+
+    [Fact]
     public void C18_cloudwatch_events_whose_message_is_ocsf_json_are_read_as_their_records()
     {
         // Once a clear error, now read (issue 17): the OCSF events of parseToOCSF give the alerts of their text twin.
