@@ -24,7 +24,7 @@ internal static class ClusterBaselineCommand
             var job = BaselineOptions.Resolve(flags.Bind(r) with { SpanSeconds = Given.Seconds(r, span) },
                 flags.LoadConfig(r));
             var log = flags.Log(r);
-            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
+            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r), log: log).GetAwaiter().GetResult();
             var coordinator = ClusterCommand.Coordinator(host, job.State, log, r.GetValue(shards), job.Entity);
             coordinator.BaselineAsync(job).GetAwaiter().GetResult();
             host.StopAsync().GetAwaiter().GetResult();

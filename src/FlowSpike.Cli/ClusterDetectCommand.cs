@@ -35,7 +35,7 @@ internal static class ClusterDetectCommand
                     "(explain and report read a local state)");
             }
             using var dispatcher = job.CreateDispatcher(log);
-            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
+            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r), log: log).GetAwaiter().GetResult();
             var coordinator = ClusterCommand.Coordinator(host, job.State, log, r.GetValue(shards), job.Entity);
             var result = coordinator.DetectAsync(job, dispatcher).GetAwaiter().GetResult();
             host.StopAsync().GetAwaiter().GetResult();

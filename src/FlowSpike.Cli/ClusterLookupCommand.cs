@@ -24,9 +24,10 @@ internal static class ClusterLookupCommand
         connection.AddTo(cmd);
         cmd.SetAction(r => ClusterCommand.Run(() =>
         {
-            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r)).GetAwaiter().GetResult();
+            var log = new StderrLog(false);
+            using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r), log: log).GetAwaiter().GetResult();
             var (rows, names) = new ClusterCoordinator(host.Services.GetRequiredService<IClusterClient>(),
-                r.GetValue(state)!, new StderrLog(false)).LookupAsync().GetAwaiter().GetResult();
+                r.GetValue(state)!, log).LookupAsync().GetAwaiter().GetResult();
             string outPath = r.GetValue(output)!;
             if (outPath == "-")
             {

@@ -69,7 +69,84 @@ public static class FlowSpikeSilo
     }
 
     /// <summary>A client of the cluster, for the coordinator. Dispose the host to disconnect.</summary>
-    public static async Task<IHost> ConnectAsync(ClusterConnection connection, CancellationToken cancellation = default)
+    /// <summary>
+    /// How long a client waits for a silo of its cluster before it gives up with a clear error: 30 s, or
+    /// FLOWSPIKE_SILO_WAIT_SECONDS (tests).
+    /// </summary>
+    public static readonly TimeSpan SiloWait = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_SILO_WAIT_SECONDS"), out int s) && s > 0 ? s : 30);
+
+    /// <summary>
+    /// Connects a client to the cluster: Redis must answer (else one line naming its address and why), and a silo must
+    /// be registered within <see cref="SiloWait"/> (else one line saying none is running, and how to start one).
+    /// </summary>
+    public static async Task<IHost> ConnectAsync(ClusterConnection connection, CancellationToken cancellation = default,
+        Runs.IRunLog? log = null)
+    {
+        await RedisReachable(connection, cancellation);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        wait.CancelAfter(SiloWait);
+        try
+        {
+            var start = StartClientAsync(connection, wait.Token);
+            if (log is not null && await Task.WhenAny(start, Task.Delay(TimeSpan.FromSeconds(3), wait.Token)) != start)
+            {
+                log.Info($"waiting for a silo of cluster '{connection.ClusterId}' in " +
+                    $"redis://{connection.RedisConfiguration} (up to {SiloWait.TotalSeconds:0} s)");
+            }
+            return await start;
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested
+            && (e is OperationCanceledException || e is SiloUnavailableException
+                || e.InnerException is SiloUnavailableException))
+        {
+            throw new Runs.RunException($"cluster: no silo of cluster '{connection.ClusterId}' is registered in " +
+                $"redis://{connection.RedisConfiguration} (waited {SiloWait.TotalSeconds:0} s); start one with " +
+                "`flowspike cluster silo` on the same --clustering");
+        }
+    }
+
+    /// <summary>A TCP connection to each Redis endpoint, so an unreachable or misspelled address is named.</summary>
+    private static async Task RedisReachable(ClusterConnection connection, CancellationToken cancellation)
+    {
+        var options = ConfigurationOptions.Parse(connection.RedisConfiguration);
+        string? why = null;
+        foreach (var endpoint in options.EndPoints)
+        {
+            var (host, port) = endpoint switch
+            {
+                System.Net.DnsEndPoint d => (d.Host, d.Port),
+                System.Net.IPEndPoint ip => (ip.Address.ToString(), ip.Port),
+                _ => (endpoint.ToString() ?? "", 6379),
+            };
+            using var tcp = new System.Net.Sockets.TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                await tcp.ConnectAsync(host, port == 0 ? 6379 : port, timeout.Token);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                why = e.SocketErrorCode switch
+                {
+                    System.Net.Sockets.SocketError.ConnectionRefused => "connection refused",
+                    System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.TryAgain
+                        or System.Net.Sockets.SocketError.NoData => $"the name '{host}' does not resolve",
+                    _ => e.Message,
+                };
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                why = "no answer within 5 s";
+            }
+        }
+        throw new Runs.RunException($"cluster: cannot reach Redis at {connection.RedisConfiguration} ({why ?? "no " +
+            "endpoint given"})");
+    }
+
+    private static async Task<IHost> StartClientAsync(ClusterConnection connection, CancellationToken cancellation)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();

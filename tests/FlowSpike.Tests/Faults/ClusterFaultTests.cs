@@ -67,6 +67,48 @@ public sealed class ClusterFaultTests : IDisposable
         return p;
     }
 
+    /// <summary>The one line every cluster command prints when it cannot start, and nothing written.</summary>
+    private void AssertRefused(string clustering, string expected, IDictionary<string, string>? env = null)
+    {
+        string csv = _dir.File("lookup.csv");
+        var r = Support.Cli.RunWith(["cluster", "lookup", "export", "--clustering", clustering, "--state", "prod",
+            "--out", csv], env: env);
+        Assert.Equal(1, r.ExitCode);
+        string error = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            l => l.StartsWith("flowspike: error:", StringComparison.Ordinal));
+        Assert.Equal("flowspike: error: cluster: " + expected, error);
+        DeliveryFaultData.NoStackTrace(r);
+        Assert.False(File.Exists(csv));
+    }
+
+    [Fact]
+    public void A_redis_that_cannot_be_reached_is_named_with_the_reason()
+    {
+        int closed = FreePort();
+        AssertRefused($"redis://127.0.0.1:{closed}", $"cannot reach Redis at 127.0.0.1:{closed} (connection refused)");
+        AssertRefused("redis://nosuchhost.invalid:6379",
+            "cannot reach Redis at nosuchhost.invalid:6379 (the name 'nosuchhost.invalid' does not resolve)");
+    }
+
+    [Fact]
+    public async Task A_cluster_with_no_silo_is_a_clear_error_after_a_bounded_wait()
+    {
+        if (!File.Exists("/usr/bin/redis-server"))
+            Assert.Skip("redis-server is not installed (test.sh installs it as root)");
+        int redisPort = FreePort();
+        var redis = new ProcessStartInfo("/usr/bin/redis-server");
+        foreach (string a in new[] { "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", _dir.Path })
+            redis.ArgumentList.Add(a);
+        Start(redis);
+        await Listening(redisPort);
+        var clock = Stopwatch.StartNew();
+        AssertRefused($"redis://127.0.0.1:{redisPort}", $"no silo of cluster 'flowspike' is registered in " +
+            $"redis://127.0.0.1:{redisPort} (waited 3 s); start one with `flowspike cluster silo` on the same " +
+            "--clustering", new Dictionary<string, string> { ["FLOWSPIKE_SILO_WAIT_SECONDS"] = "3" });
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+    }
+
     [Fact]
     public async Task C12_a_sink_outage_on_the_cluster_holds_alerts_and_a_later_run_delivers_each_once()
     {
