@@ -13,16 +13,21 @@ internal static class ClusterBaselineCommand
         var connection = new ClusterConnectionFlags();
         var span = BaselineCommand.Span();
         var shards = ClusterCommand.ShardsOption();
+        var allowEmpty = BaselineCommand.AllowEmpty();
         var cmd = new Command("baseline",
             "The baseline command, run on the cluster: replaces the cluster state's lookup.");
         flags.AddTo(cmd);
         connection.AddTo(cmd);
         cmd.Options.Add(span);
         cmd.Options.Add(shards);
+        cmd.Options.Add(allowEmpty);
         cmd.SetAction(r => ClusterCommand.Run(() =>
         {
-            var job = BaselineOptions.Resolve(flags.Bind(r) with { SpanSeconds = Given.Seconds(r, span) },
-                flags.LoadConfig(r));
+            var job = BaselineOptions.Resolve(flags.Bind(r) with
+            {
+                SpanSeconds = Given.Seconds(r, span),
+                AllowEmptyBaseline = Given.Val(r, allowEmpty),
+            }, flags.LoadConfig(r));
             var log = flags.Log(r);
             using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r), log: log).GetAwaiter().GetResult();
             var coordinator = ClusterCommand.Coordinator(host, job.State, log, r.GetValue(shards), job.Entity);

@@ -46,7 +46,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
 
     /// <summary>A baseline job (<see cref="BaselineOptions"/>) on the cluster, as the local command runs it.</summary>
     public Task<ClusterRunResult> BaselineAsync(BaselineOptions job, CancellationToken cancellation = default) =>
-        BaselineAsync(job.Input, job.From, job.To, job.SpanSeconds, job.Model, cancellation, job.Rules);
+        BaselineAsync(job.Input, job.From, job.To, job.SpanSeconds, job.Model, cancellation, job.Rules, job.AllowEmpty);
 
     /// <summary>A detect job (<see cref="DetectOptions"/>) on the cluster, delivering through the job's
     /// sinks.</summary>
@@ -55,7 +55,8 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         DetectAsync(job.Input, job.Request, dispatcher, cancellation);
 
     public async Task<ClusterRunResult> BaselineAsync(InputOptions input, long from, long to, long spanSeconds,
-        string model, CancellationToken cancellation = default, RecommendedSettings? rules = null)
+        string model, CancellationToken cancellation = default, RecommendedSettings? rules = null,
+        bool allowEmpty = false)
     {
         TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
         await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
@@ -65,6 +66,13 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         var entity = EntityOf(meta, model);
         var job = ScanJobs.From(input, from, to, spanSeconds, keepDetails: false, shards, entity);
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
+        // As the local baseline: no blocked outbound record at all is a wrong range, --internal or --log-format, and
+        // committing it would replace the shards' baselines with nothing.
+        if (scan.Counted == 0 && !allowEmpty)
+        {
+            await ForgetAsync(tasks);
+            throw new RunException(BaselineRun.NothingSelected(from, to, $"{scan.Lines} line(s) read"));
+        }
         var clock = Stopwatch.StartNew();
         var baseline = new BaselineJob
         {

@@ -18,6 +18,8 @@ public sealed record BaselineOptions
     /// <summary>The recommended model's rules; null with the splunk model.</summary>
     public RecommendedSettings? Rules { get; init; }
     public string State { get; init; } = JobDefaults.State;
+    /// <summary>Commit an empty baseline when no record in range is blocked outbound from an internal host.</summary>
+    public bool AllowEmpty { get; init; }
 
     /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad.</summary>
     public static BaselineOptions Resolve(JobSettings settings, FlowSpikeConfig? config = null)
@@ -35,6 +37,7 @@ public sealed record BaselineOptions
             Entity = JobResolver.Entity(settings),
             Rules = JobResolver.Rules(settings, model),
             State = settings.State ?? JobDefaults.State,
+            AllowEmpty = settings.AllowEmptyBaseline ?? false,
         };
         TimeRange.Validate(options.From, options.To, options.SpanSeconds, nameof(JobSettings.SpanSeconds));
         return options;
@@ -45,5 +48,5 @@ public sealed record BaselineOptions
 
     /// <summary>Runs the job on <paramref name="store"/>.</summary>
     public BaselineRun.Result Run(IStateStore store, IRunLog log) =>
-        BaselineRun.Execute(store, Input, From, To, SpanSeconds, log, Model, Rules);
+        BaselineRun.Execute(store, Input, From, To, SpanSeconds, log, Model, Rules, AllowEmpty);
 }

@@ -57,6 +57,9 @@ public sealed record JobSettings
     public bool? RolloutGroup { get; init; }
     public long? HistoryRetentionSeconds { get; init; }
     public bool? AllowEmptyWindows { get; init; }
+    /// <summary>A baseline over records none of which is blocked outbound from an internal host is committed (empty)
+    /// instead of refused.</summary>
+    public bool? AllowEmptyBaseline { get; init; }
     public bool? AllowSpanMismatch { get; init; }
 
     // Where alerts go, besides the config's sinks.

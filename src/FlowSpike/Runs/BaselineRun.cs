@@ -15,7 +15,7 @@ public static class BaselineRun
     public const long MaxHistoryBuckets = 2_000_000;
 
     public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds,
-        IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null)
+        IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null, bool allowEmpty = false)
     {
         TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
         TimeRange.RefuseFuture(to, spanSeconds);
@@ -27,6 +27,8 @@ public static class BaselineRun
         RunReport.Scan(scan.Diagnostics, log);
         var rows = BaselineReplay.For(model, scan.Partial, from, to, rules);
         // A baseline of nothing over a range with no data is a wrong range or input; over a lookup it would wipe it.
+        // Over records none of which is selected, it is most often a wrong --internal or --log-format, so it is
+        // committed only when asked for.
         if (rows.Count == 0)
         {
             long inRange = scan.Diagnostics.RecordsByWindow.Values.Sum();
@@ -40,6 +42,11 @@ public static class BaselineRun
                     ? $"; replacing the lookup of {existing} host(s) with nothing is refused"
                     : "";
                 throw new RunException(what + wipe + "; the lookup is unchanged");
+            }
+            if (!allowEmpty)
+            {
+                throw new RunException(NothingSelected(from, to,
+                    $"{scan.Diagnostics.Parsed} flow-log record(s) read, {inRange} in the range"));
             }
             log.Warn(what + "; the baseline is empty");
         }
@@ -59,6 +66,15 @@ public static class BaselineRun
             $"{TimeRange.Format(to)}; committed mark set to {TimeRange.Format(to)}");
         return new Result(rows.Count, buckets, scan.Diagnostics);
     }
+
+    /// <summary>
+    /// The refusal of a baseline whose records hold no blocked outbound connection from an internal host (unless
+    /// AllowEmptyBaseline): most often a wrong --internal or --log-format.
+    /// </summary>
+    public static string NothingSelected(long from, long to, string read) =>
+        $"no blocked outbound records from internal hosts in {TimeRange.Format(from)} .. {TimeRange.Format(to)} " +
+        $"({read}); nothing was committed. Check {Setting.Name("Internal")} and {Setting.Name("LogFormat")}, or " +
+        $"give {Setting.Name("AllowEmptyBaseline")} if these hosts really blocked nothing";
 
     private static IEnumerable<HistoryRow> HistoryOf(WindowPartial partial)
     {

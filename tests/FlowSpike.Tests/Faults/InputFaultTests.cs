@@ -52,6 +52,43 @@ public class InputFaultTests
     }
 
     [Fact]
+    public void A_baseline_that_selects_nothing_commits_nothing_unless_asked()
+    {
+        using var dir = new TempDir();
+        const long t0 = 1_790_812_800;
+        // Records in range, none blocked outbound from an internal host: all ACCEPT, and REJECTs read with a
+        // --log-format that swaps the addresses (every source is then 8.8.8.8, outside --internal).
+        string accepts = dir.Write("accept.log", new FlowLines().Add(t0, "10.0.0.1", "8.8.8.8", "ACCEPT", count: 9)
+            .ToString());
+        string rejects = dir.Write("cwl.log", new FlowLines(header: false).Add(t0, "10.0.0.1", "8.8.8.8", count: 9)
+            .ToString());
+        string swapped = "${version} ${account-id} ${interface-id} ${dstaddr} ${srcaddr} ${srcport} ${dstport} " +
+            "${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}";
+        string[] range =
+            ["--from", "2026-10-01T00:00:00Z", "--to", "2026-10-01T03:00:00Z", "--state", dir.File("s.db")];
+        string[][] inputs = [["--input", accepts], ["--input", rejects, "--log-format", swapped]];
+        foreach (string[] input in inputs)
+        {
+            var r = Support.Cli.Run(["baseline", .. input, .. range]);
+            Assert.Equal(1, r.ExitCode);
+            string error = OneError(r);
+            Assert.Contains("no blocked outbound records from internal hosts in 2026-10-01T00:00:00Z .. " +
+                "2026-10-01T03:00:00Z (9 flow-log record(s) read, 9 in the range); nothing was committed", error,
+                StringComparison.Ordinal);
+            Assert.Contains("--internal", error, StringComparison.Ordinal);
+            Assert.Contains("--allow-empty-baseline", error, StringComparison.Ordinal);
+            Assert.False(File.Exists(dir.File("s.db")));
+        }
+
+        var allowed = Support.Cli.Run(["baseline", "--input", accepts, .. range, "--allow-empty-baseline"]);
+        Assert.True(allowed.ExitCode == 0, allowed.Stderr);
+        Assert.Contains("the baseline is empty", allowed.Stderr, StringComparison.Ordinal);
+        var export = Support.Cli.Run("lookup", "export", "--state", dir.File("s.db"));
+        Assert.Equal("src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections",
+            export.Stdout.Trim());
+    }
+
+    [Fact]
     public void A_file_of_only_a_header_line_is_named_as_such()
     {
         using var dir = new TempDir();
