@@ -67,6 +67,21 @@ public sealed class ClusterFaultTests : IDisposable
         return p;
     }
 
+    /// <summary>Debian's redis-server on a free loopback port, answering; skipped where it is not installed.</summary>
+    private async Task<int> StartRedis()
+    {
+        if (!File.Exists("/usr/bin/redis-server"))
+            Assert.Skip("redis-server is not installed (test.sh installs it as root)");
+        int port = FreePort();
+        var redis = new ProcessStartInfo("/usr/bin/redis-server");
+        foreach (string a in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", _dir.Path })
+            redis.ArgumentList.Add(a);
+        Start(redis);
+        await Listening(port);
+        return port;
+    }
+
     /// <summary>The one line every cluster command prints when it cannot start, and nothing written.</summary>
     private void AssertRefused(string clustering, string expected, IDictionary<string, string>? env = null)
     {
@@ -93,15 +108,7 @@ public sealed class ClusterFaultTests : IDisposable
     [Fact]
     public async Task A_cluster_with_no_silo_is_a_clear_error_after_a_bounded_wait()
     {
-        if (!File.Exists("/usr/bin/redis-server"))
-            Assert.Skip("redis-server is not installed (test.sh installs it as root)");
-        int redisPort = FreePort();
-        var redis = new ProcessStartInfo("/usr/bin/redis-server");
-        foreach (string a in new[] { "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--dir", _dir.Path })
-            redis.ArgumentList.Add(a);
-        Start(redis);
-        await Listening(redisPort);
+        int redisPort = await StartRedis();
         var clock = Stopwatch.StartNew();
         AssertRefused($"redis://127.0.0.1:{redisPort}", $"no silo of cluster 'flowspike' is registered in " +
             $"redis://127.0.0.1:{redisPort} (waited 3 s); start one with `flowspike cluster silo` on the same " +
@@ -112,16 +119,8 @@ public sealed class ClusterFaultTests : IDisposable
     [Fact]
     public async Task C12_a_sink_outage_on_the_cluster_holds_alerts_and_a_later_run_delivers_each_once()
     {
-        if (!File.Exists("/usr/bin/redis-server"))
-            Assert.Skip("redis-server is not installed (test.sh installs it as root)");
+        int redisPort = await StartRedis();
         var data = new DeliveryFaultData(_dir);
-        int redisPort = FreePort();
-        var redis = new ProcessStartInfo("/usr/bin/redis-server");
-        foreach (string a in new[] { "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--dir", _dir.Path })
-            redis.ArgumentList.Add(a);
-        Start(redis);
-        await Listening(redisPort);
         string clustering = $"redis://127.0.0.1:{redisPort}";
         int gateway = FreePort();
         var silo = Support.Cli.StartInfo(["cluster", "silo", "--clustering", clustering, "--cluster-id", "c12",
