@@ -68,7 +68,6 @@ public static class FlowSpikeSilo
         await host.StopAsync(CancellationToken.None);
     }
 
-    /// <summary>A client of the cluster, for the coordinator. Dispose the host to disconnect.</summary>
     /// <summary>
     /// How long a client waits for a silo of its cluster before it gives up with a clear error: 30 s, or
     /// FLOWSPIKE_SILO_WAIT_SECONDS (tests).
@@ -77,8 +76,9 @@ public static class FlowSpikeSilo
         int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_SILO_WAIT_SECONDS"), out int s) && s > 0 ? s : 30);
 
     /// <summary>
-    /// Connects a client to the cluster: Redis must answer (else one line naming its address and why), and a silo must
-    /// be registered within <see cref="SiloWait"/> (else one line saying none is running, and how to start one).
+    /// A client of the cluster, for the coordinator; dispose the host to disconnect. Redis must answer (else one line
+    /// naming its address and why), and a silo must be registered within <see cref="SiloWait"/> (else one line saying
+    /// none is running, and how to start one).
     /// </summary>
     public static async Task<IHost> ConnectAsync(ClusterConnection connection, CancellationToken cancellation = default,
         Runs.IRunLog? log = null)
@@ -162,7 +162,16 @@ public static class FlowSpikeSilo
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
         });
         var host = builder.Build();
-        await host.StartAsync(cancellation);
-        return host;
+        try
+        {
+            await host.StartAsync(cancellation);
+            return host;
+        }
+        catch
+        {
+            // A client that never connected (no silo within the wait) is not left running.
+            host.Dispose();
+            throw;
+        }
     }
 }

@@ -33,9 +33,8 @@ public static class BaselineRun
         {
             long inRange = scan.Diagnostics.RecordsByWindow.Values.Sum();
             int existing = store.LoadLookup().Count;
-            string what = "no blocked outbound records from internal hosts in " +
-                $"{TimeRange.Format(from)} .. {TimeRange.Format(to)} " +
-                $"({scan.Diagnostics.Parsed} flow-log record(s) read, {inRange} in the range)";
+            string read = $"{scan.Diagnostics.Parsed} flow-log record(s) read, {inRange} in the range";
+            string what = NoneSelected(from, to, read);
             if (inRange == 0 || existing > 0)
             {
                 string wipe = existing > 0
@@ -45,8 +44,7 @@ public static class BaselineRun
             }
             if (!allowEmpty)
             {
-                throw new RunException(NothingSelected(from, to,
-                    $"{scan.Diagnostics.Parsed} flow-log record(s) read, {inRange} in the range"));
+                throw new RunException(NothingSelected(from, to, read));
             }
             log.Warn(what + "; the baseline is empty");
         }
@@ -72,9 +70,13 @@ public static class BaselineRun
     /// AllowEmptyBaseline): most often a wrong --internal or --log-format.
     /// </summary>
     public static string NothingSelected(long from, long to, string read) =>
+        $"{NoneSelected(from, to, read)}; nothing was committed. Check {Setting.Name("Internal")} and " +
+        $"{Setting.Name("LogFormat")}, or give {Setting.Name("AllowEmptyBaseline")} if these hosts really blocked " +
+        "nothing";
+
+    private static string NoneSelected(long from, long to, string read) =>
         $"no blocked outbound records from internal hosts in {TimeRange.Format(from)} .. {TimeRange.Format(to)} " +
-        $"({read}); nothing was committed. Check {Setting.Name("Internal")} and {Setting.Name("LogFormat")}, or " +
-        $"give {Setting.Name("AllowEmptyBaseline")} if these hosts really blocked nothing";
+        $"({read})";
 
     private static IEnumerable<HistoryRow> HistoryOf(WindowPartial partial)
     {

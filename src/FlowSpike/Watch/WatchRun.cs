@@ -56,7 +56,7 @@ public static class WatchRun
         }
         long heldWarned = long.MinValue;
         var startup = new HashSet<string>(StringComparer.Ordinal);
-        int polls = 0, deferred = 0;
+        int polls = 0;
         var aliases = LegacyAliases(store.Ledger());
         log.Info(
             $"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, "
@@ -65,7 +65,7 @@ public static class WatchRun
         while (!cancellation.IsCancellationRequested)
         {
             long? clock = ReadClock(request.ClockFile);
-            deferred = 0;
+            int deferred = 0;
             var ledger = store.Ledger();
             var listed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3, WarnOnce))
