@@ -39,14 +39,36 @@ public class WatchTests
         return metrics;
     }
 
-    [Fact]
-    public void Windows_close_by_the_clock_and_late_files_never_change_them()
+    /// <summary>A state baselined on the synthetic data's first week, and an empty incoming folder.</summary>
+    private static (SynthData.DataSet Set, string State, string Alerts, string Input) Baselined(TempDir dir)
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
-        using var dir = new TempDir();
         string state = dir.File("watch.db"), alerts = dir.File("watch.jsonl"), input = dir.File("incoming");
         Directory.CreateDirectory(input);
         Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        return (set, state, alerts, input);
+    }
+
+    /// <summary>
+    /// The same windows through detect (a fresh baseline, then detect over <paramref name="input"/> up to
+    /// <paramref name="to"/>) give watch's alerts and lookup; returns detect's alert file.
+    /// </summary>
+    private static string AssertSameAsDetect(SynthData.DataSet set, string input, long to, string state,
+        string alerts, TempDir reference)
+    {
+        string refState = reference.File("ref.db"), refAlerts = reference.File("ref.jsonl");
+        Pipeline.Baseline(refState, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        Pipeline.Detect(refState, input, refAlerts, new DetectRequest { From = H(0), To = to });
+        Assert.Equal(File.ReadAllText(refAlerts), File.ReadAllText(alerts));
+        Assert.Equal(LookupCsv.ToText(Pipeline.Lookup(refState)), LookupCsv.ToText(Pipeline.Lookup(state)));
+        return refAlerts;
+    }
+
+    [Fact]
+    public void Windows_close_by_the_clock_and_late_files_never_change_them()
+    {
+        using var dir = new TempDir();
+        var (set, state, alerts, input) = Baselined(dir);
 
         // Hours 0-5 of day 8 arrive; the clock says 05:05, so windows up to 04:00-05:00 could close (end + 10 min
         // <= clock)...
@@ -73,22 +95,15 @@ public class WatchTests
 
         // The same windows through detect, without the straggler, give the same lookup and alerts.
         using var reference = new TempDir();
-        string refState = reference.File("ref.db"), refAlerts = reference.File("ref.jsonl");
-        Pipeline.Baseline(refState, set.Logs, SynthData.From, SynthData.BaselineEnd);
-        Pipeline.Detect(refState, set.Logs, refAlerts, new DetectRequest { From = H(0), To = H(72) });
+        string refAlerts = AssertSameAsDetect(set, set.Logs, H(72), state, alerts, reference);
         Assert.NotEmpty(File.ReadAllText(refAlerts));
-        Assert.Equal(File.ReadAllText(refAlerts), File.ReadAllText(alerts));
-        Assert.Equal(LookupCsv.ToText(Pipeline.Lookup(refState)), LookupCsv.ToText(Pipeline.Lookup(state)));
     }
 
     [Fact]
     public void A_corrupt_file_is_recorded_in_the_ledger_and_the_others_are_counted()
     {
-        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
-        string state = dir.File("watch.db"), alerts = dir.File("watch.jsonl"), input = dir.File("incoming");
-        Directory.CreateDirectory(input);
-        Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        var (set, state, alerts, input) = Baselined(dir);
         var files = FilesStamped(set, H(0), H(2));
         CopyInto(input, files);
         byte[] whole = File.ReadAllBytes(files[1]);
@@ -113,11 +128,8 @@ public class WatchTests
     [Fact]
     public async Task A_once_run_leaves_a_file_still_being_written_for_the_next_run()
     {
-        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
-        string state = dir.File("watch.db"), alerts = dir.File("watch.jsonl"), input = dir.File("incoming");
-        Directory.CreateDirectory(input);
-        Pipeline.Baseline(state, set.Logs, SynthData.From, SynthData.BaselineEnd);
+        var (set, state, alerts, input) = Baselined(dir);
         CopyInto(input, FilesStamped(set, H(0), H(5)));
         // 200 blocked connections from a baselined host in hour 4, written 5 at a time over about 4 seconds.
         string host = Pipeline.Lookup(state)[0].SrcIp;
@@ -150,15 +162,11 @@ public class WatchTests
         Assert.Equal(5, second.WindowsClosed);
         // The same windows through detect, on the finished files.
         using var reference = new TempDir();
-        string refState = reference.File("ref.db"), refAlerts = reference.File("ref.jsonl");
-        Pipeline.Baseline(refState, set.Logs, SynthData.From, SynthData.BaselineEnd);
-        Pipeline.Detect(refState, input, refAlerts, new DetectRequest { From = H(0), To = H(5) });
+        string refAlerts = AssertSameAsDetect(set, input, H(5), state, alerts, reference);
         var spike = Assert.Single(Pipeline.ReadAlerts(refAlerts), a => a.GetProperty("src_ip").GetString() == host
             && a.GetProperty("window_start").GetString() == DateTimeOffset.FromUnixTimeSeconds(H(4))
                 .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
         Assert.True(spike.GetProperty("blocked_connections").GetInt64() >= 200);
-        Assert.Equal(File.ReadAllText(refAlerts), File.ReadAllText(alerts));
-        Assert.Equal(LookupCsv.ToText(Pipeline.Lookup(refState)), LookupCsv.ToText(Pipeline.Lookup(state)));
     }
 
     /// <summary>
