@@ -13,7 +13,7 @@ namespace FlowSpike.Tests.Records;
 public sealed class CloudWatchLogsTests
 {
     private const string AccessKey = "AKIDFLOWSPIKELOGS", SecretKey = "flowspike/logs/secret";
-    private static readonly ApiModel Model = new(Path.Combine(Samples.Schemas, "cloudwatch-logs", "service-2.json"));
+    private static readonly ApiModel Model = new(AwsModels.CloudWatchLogs);
 
     [Fact]
     public void Detect_over_a_log_group_equals_detect_over_the_same_records_in_a_file()
