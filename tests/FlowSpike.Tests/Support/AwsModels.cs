@@ -15,7 +15,8 @@ public static class AwsModels
     /// <summary>CloudWatch Logs (2014-03-28).</summary>
     public static string CloudWatchLogs => Find("logs", "2014-03-28");
 
-    private static string Find(string service, string apiVersion)
+    /// <summary>The model's path; a missing model throws, naming the path and what to install.</summary>
+    public static string Find(string service, string apiVersion)
     {
         string path = Path.Combine(DebianBotocoreData, service, apiVersion, "service-2.json");
         return File.Exists(path)
