@@ -33,6 +33,14 @@ if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq redis-server >/dev/null 2>&1 || echo "test.sh: could not install redis-server" >&2
 fi
 
+# The Security Hub and CloudWatch Logs tests check requests against botocore's API models as Debian's awscli
+# package installs them (read at test time, never copied into the repository).
+if [ ! -f /usr/lib/python3/dist-packages/awscli/botocore/data/securityhub/2018-10-26/service-2.json ] &&
+  [ "$(id -u)" = 0 ]; then
+  apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq awscli >/dev/null 2>&1 ||
+    echo "test.sh: could not install awscli" >&2
+fi
+
 # ./flowspike runs the local commands as a Native AOT build, which links with clang and needs zlib's headers.
 if { ! command -v clang >/dev/null 2>&1 || [ ! -f /usr/include/zlib.h ]; } && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq clang zlib1g-dev >/dev/null 2>&1 ||

@@ -13,7 +13,18 @@ namespace FlowSpike.Tests.Records;
 public sealed class CloudWatchLogsTests
 {
     private const string AccessKey = "AKIDFLOWSPIKELOGS", SecretKey = "flowspike/logs/secret";
-    private static readonly ApiModel Model = new(Path.Combine(Samples.Schemas, "cloudwatch-logs", "service-2.json"));
+    private static readonly ApiModel Model = new(AwsModels.CloudWatchLogs);
+
+    [Fact]
+    public void A_missing_api_model_fails_naming_the_path_and_what_to_install()
+    {
+        // Without Debian's awscli the model tests fail (never skip): the message says what to install.
+        var e = Assert.Throws<FileNotFoundException>(() => AwsModels.Find("no-such-service", "2000-01-01"));
+        Assert.Contains("no-such-service/2000-01-01/service-2.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("apt-get install awscli", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith(Path.Combine("logs", "2014-03-28", "service-2.json"), AwsModels.CloudWatchLogs,
+            StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Detect_over_a_log_group_equals_detect_over_the_same_records_in_a_file()
