@@ -86,10 +86,15 @@ public class SampleFileTests
     [Fact]
     public void Custom_four_field_cloudwatch_format_is_reported_not_guessed()
     {
-        // version interface-id srcaddr dstaddr: without --log-format the lines do not fit the default layout...
-        var r = Scan.Files([Samples.FlowLog("cloudwatch-subscription-custom.json")]);
-        Assert.Equal(Messages("cloudwatch-subscription-custom.json").Length, r.Diagnostics.Malformed);
-        Assert.Contains("expected 14 fields, found 4", r.Diagnostics.MalformedSamples[0], StringComparison.Ordinal);
+        // version interface-id srcaddr dstaddr: without --log-format no line fits the default layout, so the
+        // object is not a flow log (NotFlowLog), named with the field counts...
+        var e = Assert.Throws<FlowInputException>(() =>
+            Scan.Files([Samples.FlowLog("cloudwatch-subscription-custom.json")]));
+        Assert.True(e.Unsupported);
+        Assert.Equal(SkipReason.NoFlowLogLines, e.Reason);
+        Assert.Contains("not a flow log", e.Message, StringComparison.Ordinal);
+        Assert.Contains("the 14 space-separated fields of the default format (the first has 4)", e.Message,
+            StringComparison.Ordinal);
         // ...and that layout cannot tell blocked traffic at all, which the format string check says.
         Assert.False(
             FlowLayout.TryFromFormatString("${version} ${interface-id} ${srcaddr} ${dstaddr}", out _,
