@@ -199,7 +199,8 @@ public static class WatchRun
             // An object that is not a flow log is skipped by the one rule (NotFlowLog), whatever the flag.
             scan = FlowScanner.Scan([file],
                 input.Scan(open, open + size * (1L << 30), size, keepDetails: true, threads: 1,
-                    entities: store.Entities) with { SkipUnsupported = true }, cancellation);
+                    entities: store.Entities) with
+                { SkipUnsupported = true }, cancellation);
         }
         catch (FlowInputException e)
         {

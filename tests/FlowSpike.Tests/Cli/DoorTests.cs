@@ -3,27 +3,14 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Cli;
 
-/// <summary>Builds the checkout's `./flowspike` once (what the README's first command does on a fresh clone).
-/// </summary>
-public sealed class DoorBuild
-{
-    public DoorBuild()
-    {
-        var version = Support.Cli.RunWith(["--version"], null, null, door: true);
-        Assert.True(version.ExitCode == 0, $"./flowspike --version failed: {version.Stderr}");
-    }
-}
-
 /// <summary>
 /// User mistakes and a normal run through the README's entry point, `./flowspike`, not the binary behind it: each
 /// mistake exits non-zero with exactly one error line on stderr that names what was wrong, and a normal run's notes
-/// and summary reach stderr. (A wrapper that loses stderr fails every one of these.)
+/// and summary reach stderr. (A wrapper that loses stderr fails every one of these.) The wrapper's first-use build
+/// runs once before the first of them (<see cref="Door"/>).
 /// </summary>
-public class DoorTests(DoorBuild build) : IClassFixture<DoorBuild>
+public class DoorTests
 {
-    /// <summary>Built before the first test: a test never times a first build.</summary>
-    public DoorBuild Build { get; } = build;
-
     private const long T0 = 1_790_812_800; // 2026-10-01T00:00:00Z
     private const string From = "2026-10-01T00:00:00Z", To = "2026-10-01T03:00:00Z";
 
@@ -208,7 +195,9 @@ public class DoorTests(DoorBuild build) : IClassFixture<DoorBuild>
         using var dir = new TempDir();
         var env = new Dictionary<string, string>
         {
-            ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_REGION"] = "us-east-1",
+            ["AWS_ACCESS_KEY_ID"] = "test",
+            ["AWS_SECRET_ACCESS_KEY"] = "test",
+            ["AWS_REGION"] = "us-east-1",
         };
         // Port 1 on loopback: nothing listens there.
         string error = OneError(DoorEnv(env, "baseline", "--input", "s3://flow-logs/AWSLogs/", "--endpoint-url",
