@@ -163,8 +163,12 @@ public class SkipUnsupportedTests
             }).ToList();
             byte[] payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
             {
-                ["messageType"] = "DATA_MESSAGE", ["owner"] = "123456789012", ["logGroup"] = "/vpc/flow",
-                ["logStream"] = $"eni-{n}", ["subscriptionFilters"] = new[] { "all" }, ["logEvents"] = events,
+                ["messageType"] = "DATA_MESSAGE",
+                ["owner"] = "123456789012",
+                ["logGroup"] = "/vpc/flow",
+                ["logStream"] = $"eni-{n}",
+                ["subscriptionFilters"] = new[] { "all" },
+                ["logEvents"] = events,
             });
             foreach (string folder in new[] { "clean", "mixed" })
             {
