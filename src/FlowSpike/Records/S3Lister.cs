@@ -1,6 +1,8 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 
+using FlowSpike.Aws;
+
 namespace FlowSpike.Records;
 
 /// <summary>
@@ -159,7 +161,7 @@ public sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
         }
         catch (Exception e) when (e is HttpRequestException or IOException or Amazon.Runtime.AmazonClientException)
         {
-            throw new FlowInputException($"s3://{bucket}/{prefix}: cannot list ({e.Message})", e);
+            throw new FlowInputException($"s3://{bucket}/{prefix}: cannot list ({AwsMessage.Of(e)})", e);
         }
     }
 
@@ -177,7 +179,7 @@ public sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
         }
         catch (Exception e) when (e is HttpRequestException or IOException or Amazon.Runtime.AmazonClientException)
         {
-            throw new FlowInputException($"s3://{bucket}/{key}: cannot read ({e.Message})", e);
+            throw new FlowInputException($"s3://{bucket}/{key}: cannot read ({AwsMessage.Of(e)})", e);
         }
     }
 }
