@@ -43,6 +43,7 @@ public static class DetectRun
             return new Result(0, skipped, 0, 0, null, dispatcher.DeliverPending(store, force: true));
 
         var table = new BaselineTable(store.LoadLookup(), store.Entities);
+        Scoring.RefuseUnscorable(info, table.Count, request.Policy);
         if (table.Count == 0)
             log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike " +
                 "baseline` first)");
