@@ -8,6 +8,8 @@
 #   dockerfile        dockerfilelint on deploy/Dockerfile, plus: multi-stage, chiseled or distroless runtime, non-root
 #   yamllint          the Kubernetes manifests in deploy/kubernetes/
 #   kubernetes        kubernetes-models validates each manifest object (deploy/checks/check-kubernetes.mjs)
+#   recipe-kubernetes the Deployment's and the baseline Job's own arguments, run against moto (scripts/check-recipes.sh)
+#   recipe-systemd    the watch and baseline units' own arguments, run the same way
 # Usage: scripts/check-deploy.sh [--install]   (--install: get the tools from apt and npm when they are missing)
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.." || exit 1
@@ -149,6 +151,9 @@ kubernetes() {
   node deploy/checks/check-kubernetes.mjs "${manifests[@]}"
 }
 
+# The recipes run as shipped, with the Native AOT build (what the release ships): scripts/check-recipes.sh.
+recipe() { "scripts/check-recipes.sh" "$1" "$FS_NATIVE_BIN"; }
+
 run shellcheck shell_scripts
 run systemd-verify systemd_verify
 run systemd-security systemd_security
@@ -156,4 +161,6 @@ run systemd-syscalls systemd_syscalls
 run dockerfile dockerfile
 run yamllint yaml_lint
 run kubernetes kubernetes
+run recipe-kubernetes recipe kubernetes
+run recipe-systemd recipe systemd
 [ "$failures" -eq 0 ]

@@ -24,13 +24,16 @@ internal static class CliOptions
 
     public static Option<long> Time(string name, string description) => new(name)
     {
-        Description = description + " ISO 8601 UTC (2026-10-01T00:00:00Z) or epoch seconds.",
+        Description = description + " ISO 8601 UTC (2026-10-01T00:00:00Z), epoch seconds, or now-DURATION " +
+            "(the current hour's start, less the duration: now-30d).",
         Required = true,
         HelpName = "TIME",
         CustomParser = r =>
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (TimeRange.TryParseTime(text, out long t, out string? error))
+            long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            if (TimeRange.TryParseRelative(text, now, out long t, out string? error)
+                ?? TimeRange.TryParseTime(text, out t, out error))
                 return t;
             r.AddError($"{name}: {error}");
             return 0;
