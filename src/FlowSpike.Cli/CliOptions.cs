@@ -6,14 +6,28 @@ namespace FlowSpike.Cli;
 /// <summary>Option definitions shared by the commands; parsing errors name the option and the bad value.</summary>
 internal static class CliOptions
 {
-    public static Option<string[]> Inputs() => new("--input", "-i")
+    public static Option<string[]> Inputs()
     {
-        Description = "Flow log files or folders (recursive); - reads standard input. Repeatable.",
-        Required = true,
-        AllowMultipleArgumentsPerToken = true,
-        Arity = ArgumentArity.OneOrMore,
-        HelpName = "PATH",
-    };
+        var option = new Option<string[]>("--input", "-i")
+        {
+            Description = "Flow log files or folders (recursive); - reads standard input. Repeatable.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+            HelpName = "PATH",
+        };
+        // A mistyped option right after --input (--lisen) would otherwise be read as a path; ./--x names such a file.
+        option.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+            {
+                if (token.Value.StartsWith("--", StringComparison.Ordinal))
+                    r.AddError($"--input: '{token.Value}' is not a path but looks like an option (write ./" +
+                        $"{token.Value} for a file of that name)");
+            }
+        });
+        return option;
+    }
 
     public static Option<string> State() => new("--state")
     {

@@ -128,7 +128,7 @@ public sealed class SecurityHubApiSink : IAlertSink
         }
         catch (Amazon.Runtime.AmazonClientException e)
         {
-            throw new SinkException($"{Name}: no AWS credentials found ({e.Message.Split('\n')[0]})", e);
+            throw new SinkException($"{Name}: {FlowSpike.Records.AwsError.OneLine(e)}", e);
         }
     }
 

@@ -189,8 +189,7 @@ public static class CloudWatchLogsSource
             }
             catch (Amazon.Runtime.AmazonClientException ex)
             {
-                throw new FlowInputException($"cwl://{group}: no AWS credentials found ({ex.Message.Split('\n')[0]})",
-                    ex);
+                throw new FlowInputException($"cwl://{group}: {AwsError.OneLine(ex)}", ex);
             }
         }
 

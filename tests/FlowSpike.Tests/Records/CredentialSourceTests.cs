@@ -105,12 +105,16 @@ public sealed class CredentialSourceTests : IClassFixture<CredentialSourceTests.
         return env;
     }
 
-    private Support.Cli.Outcome Baseline(TempDir dir, Dictionary<string, string> env) =>
+    /// <summary>A baseline from moto's S3: with <paramref name="door"/> through ./flowspike (the Native AOT build,
+    /// whose trimmed SDK must still carry STS and SSO), else the JIT build.</summary>
+    private static Support.Cli.Outcome Baseline(TempDir dir, Dictionary<string, string> env, bool door) =>
         Support.Cli.RunWith(["baseline", "--input", "s3://flow-logs/AWSLogs/", "--from", "2026-10-01T00:00:00Z",
-            "--to", DeliveryFaultData.From, "--state", dir.File("s.db")], env: env);
+            "--to", DeliveryFaultData.From, "--state", dir.File("s.db")], null, env, door);
 
-    [Fact]
-    public void Web_identity_irsa_gets_credentials_from_sts()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Web_identity_irsa_gets_credentials_from_sts(bool door)
     {
         using var dir = new TempDir();
         var r = Baseline(dir, Env(dir, new()
@@ -118,13 +122,15 @@ public sealed class CredentialSourceTests : IClassFixture<CredentialSourceTests.
             ["AWS_WEB_IDENTITY_TOKEN_FILE"] = dir.Write("token", "eyJhbGciOiJSUzI1NiJ9.test.sig"),
             ["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/flowspike-reader",
             ["AWS_ROLE_SESSION_NAME"] = "flowspike",
-        }));
+        }), door);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("baseline: 4 hosts", r.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_role_arn_profile_assumes_its_role_with_the_source_profile()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_role_arn_profile_assumes_its_role_with_the_source_profile(bool door)
     {
         using var dir = new TempDir();
         string config = dir.Write("config", """
@@ -135,7 +141,7 @@ public sealed class CredentialSourceTests : IClassFixture<CredentialSourceTests.
             role_arn = arn:aws:iam::123456789012:role/flowspike-reader
             source_profile = base
             """);
-        var ok = Baseline(dir, Env(dir, new() { ["AWS_CONFIG_FILE"] = config, ["AWS_PROFILE"] = "reader" }));
+        var ok = Baseline(dir, Env(dir, new() { ["AWS_CONFIG_FILE"] = config, ["AWS_PROFILE"] = "reader" }), door);
         Assert.True(ok.ExitCode == 0, ok.Stderr);
         Assert.Contains("baseline: 4 hosts", ok.Stderr, StringComparison.Ordinal);
 
@@ -147,10 +153,32 @@ public sealed class CredentialSourceTests : IClassFixture<CredentialSourceTests.
             ["AWS_PROFILE"] = "reader",
             ["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:1",
             ["AWS_MAX_ATTEMPTS"] = "1",
-        }));
+        }), door);
         Assert.Equal(1, down.ExitCode);
         Assert.Contains("arn:aws:iam::123456789012:role/flowspike-reader", down.Stderr, StringComparison.Ordinal);
         Assert.Single(down.Stderr.Trim().Split('\n'));
         DeliveryFaultData.NoStackTrace(down);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_sso_profile_without_a_login_fails_in_one_line_naming_it(bool door)
+    {
+        using var dir = new TempDir();
+        string config = dir.Write("config", """
+            [profile sso]
+            sso_start_url = https://example.awsapps.com/start
+            sso_region = us-east-1
+            sso_account_id = 123456789012
+            sso_role_name = Reader
+            """);
+        var r = Baseline(dir, Env(dir, new() { ["AWS_CONFIG_FILE"] = config, ["AWS_PROFILE"] = "sso" }), door);
+        Assert.Equal(1, r.ExitCode);
+        string line = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("flowspike: error: s3://flow-logs/AWSLogs/: cannot list (no AWS credentials (tried: ", line,
+            StringComparison.Ordinal);
+        Assert.Contains("[sso] is an SSO profile", line, StringComparison.Ordinal);
+        DeliveryFaultData.NoStackTrace(r);
     }
 }
