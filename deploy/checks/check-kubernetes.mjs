@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { ConfigMap, PersistentVolumeClaim, ServiceAccount } from "kubernetes-models/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
-import { CronJob } from "kubernetes-models/batch/v1";
+import { CronJob, Job } from "kubernetes-models/batch/v1";
 
 const models = {
   "v1/ConfigMap": ConfigMap,
@@ -14,6 +14,7 @@ const models = {
   "v1/ServiceAccount": ServiceAccount,
   "apps/v1/Deployment": Deployment,
   "batch/v1/CronJob": CronJob,
+  "batch/v1/Job": Job,
 };
 
 const problems = [];
@@ -26,6 +27,11 @@ const valid = (Model, object) => {
   }
 };
 
+// Claims of every file: the baseline Job writes the state that watch.yaml claims.
+const claims = new Set(
+  process.argv.slice(2).flatMap((file) => parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS()))
+    .filter((o) => o?.kind === "PersistentVolumeClaim").map((o) => o.metadata.name),
+);
 let deployments = 0;
 let cronJobs = 0;
 for (const file of process.argv.slice(2)) {
@@ -36,7 +42,6 @@ for (const file of process.argv.slice(2)) {
     const object = doc.toJS();
     if (object !== null) objects.push(object);
   }
-  const claims = new Set(objects.filter((o) => o.kind === "PersistentVolumeClaim").map((o) => o.metadata.name));
   for (const object of objects) {
     const where = `${file}: ${object.kind} ${object.metadata?.name}`;
     const Model = models[`${object.apiVersion}/${object.kind}`];
@@ -55,6 +60,9 @@ for (const file of process.argv.slice(2)) {
       const broken = structuredClone(object);
       broken.spec.replicas = "one";
       if (!valid(Model, broken)) problems.push(`${where}: a string replica count passed validation`);
+    } else if (object.kind === "Job") {
+      pod = object.spec.template.spec;
+      if (!pod.containers[0].args.includes("baseline")) problems.push(`${where}: the Job does not run baseline`);
     } else if (object.kind === "CronJob") {
       cronJobs++;
       pod = object.spec.jobTemplate.spec.template.spec;
@@ -67,7 +75,7 @@ for (const file of process.argv.slice(2)) {
       const volumes = pod.volumes ?? [];
       const state = volumes.find((v) => v.persistentVolumeClaim);
       if (!state || !claims.has(state.persistentVolumeClaim.claimName))
-        problems.push(`${where}: its state is not a PersistentVolumeClaim of ${file}`);
+        problems.push(`${where}: its state is not a PersistentVolumeClaim of the manifests`);
       for (const c of pod.containers) {
         const sc = c.securityContext ?? {};
         if (sc.allowPrivilegeEscalation !== false || sc.readOnlyRootFilesystem !== true)

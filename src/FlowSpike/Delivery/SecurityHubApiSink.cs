@@ -131,7 +131,7 @@ public sealed class SecurityHubApiSink : IAlertSink
         }
         catch (Amazon.Runtime.AmazonClientException e)
         {
-            throw new SinkException($"{Name}: {AwsMessage.Of(e)}", e);
+            throw new SinkException($"{Name}: {FlowSpike.Records.AwsError.OneLine(e)}", e);
         }
     }
 

@@ -71,6 +71,8 @@ public sealed record JobSettings
     // Watch.
     public long? LatenessSeconds { get; init; }
     public long? PollIntervalSeconds { get; init; }
+    /// <summary>No record arriving for this long degrades watch's health; 0 never.</summary>
+    public long? StaleAfterSeconds { get; init; }
     public string? Clock { get; init; }
     public bool? Once { get; init; }
 

@@ -37,14 +37,54 @@ public sealed record WatchOptions : AlertingJob
                 ClockFile = settings.Clock,
                 Once = settings.Once ?? false,
                 AllowEmptyWindows = settings.AllowEmptyWindows ?? false,
+                StaleAfterSeconds = (settings.StaleAfterSeconds ?? JobDefaults.StaleAfterSeconds) is > 0 and var stale
+                    ? stale
+                    : null,
                 Policy = JobResolver.Policy(settings, config, model),
             },
         };
         return Resolved(job, settings, config);
     }
 
-    /// <summary>Follows the inputs until <paramref name="stop"/> (or once, with Once).</summary>
-    public void Run(IStateStore store, AlertDispatcher dispatcher, IRunLog log, WatchMetrics metrics,
+    /// <summary>Follows the inputs until <paramref name="stop"/> (or once, with Once); returns the alert deliveries
+    /// still held.</summary>
+    public int Run(IStateStore store, AlertDispatcher dispatcher, IRunLog log, WatchMetrics metrics,
         CancellationToken stop) =>
         WatchRun.Execute(store, Input, Request, dispatcher, log, metrics, stop);
+
+    /// <summary>
+    /// Opens the state once it has a baseline to run on. A daemon (not Once, no From) over a state with no committed
+    /// window waits for one, with the state closed so a baseline job can write it, and says once what it waits for;
+    /// null when stopped while waiting. Everything else opens at once (and FirstOpenWindow refuses what cannot run).
+    /// </summary>
+    public SqliteStateStore? OpenWhenBaselined(IRunLog log, WatchMetrics metrics, CancellationToken stop)
+    {
+        string? told = null;
+        while (true)
+        {
+            SqliteStateStore? store = null;
+            string waiting;
+            try
+            {
+                store = OpenState();
+                if (Request.Once || Request.From is not null || store.Info.CommittedUntil is not null)
+                {
+                    metrics.Waiting(null);
+                    return store;
+                }
+                waiting = $"{State}: " + Scoring.NoCommittedWindow(Request.Policy);
+            }
+            catch (StateException e) when (e.InUse && !Request.Once)
+            {
+                waiting = e.Message;
+            }
+            store?.Dispose();
+            metrics.Waiting("waiting for a baseline: " + waiting);
+            if (told != waiting)
+                log.Warn($"{waiting}; waiting (looking again every {Request.PollInterval.TotalSeconds:0}s)");
+            told = waiting;
+            if (stop.WaitHandle.WaitOne(Request.PollInterval))
+                return null;
+        }
+    }
 }

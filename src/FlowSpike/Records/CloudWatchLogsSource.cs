@@ -189,7 +189,7 @@ public static class CloudWatchLogsSource
             }
             catch (Amazon.Runtime.AmazonClientException ex)
             {
-                throw new FlowInputException($"cwl://{group}: {AwsMessage.Of(ex)}", ex);
+                throw new FlowInputException($"cwl://{group}: {AwsError.OneLine(ex)}", ex);
             }
         }
 
