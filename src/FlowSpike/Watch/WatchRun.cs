@@ -160,7 +160,7 @@ public static class WatchRun
         log.Info($"stopped; next window {TimeRange.Format(open)}");
     }
 
-    private static long FirstOpenWindow(StateInfo info, WatchRequest request, IRunLog log)
+    internal static long FirstOpenWindow(StateInfo info, WatchRequest request, IRunLog log)
     {
         long size = request.WindowSeconds;
         if (info.CommittedUntil is not { } mark)
@@ -250,7 +250,7 @@ public static class WatchRun
         return aliases;
     }
 
-    private static long? ReadClock(string? path)
+    internal static long? ReadClock(string? path)
     {
         if (path is null)
             return null;

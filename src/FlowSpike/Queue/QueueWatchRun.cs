@@ -1,0 +1,193 @@
+using FlowSpike.Detection;
+using FlowSpike.Records;
+using FlowSpike.Runs;
+using FlowSpike.State;
+using FlowSpike.Watch;
+
+namespace FlowSpike.Queue;
+
+/// <summary>
+/// watch --queue: counts the objects S3 notifications name, each once, and deletes a message only after its objects'
+/// counts have committed. A window closes once the clock is past its end plus the lateness and the queue has been
+/// seen drained since then: nothing waiting, nothing delayed, nothing in flight that could still add records.
+/// </summary>
+public static class QueueWatchRun
+{
+    /// <summary>How long a --once run waits on each receive (a continuous run long-polls 20 s).</summary>
+    public const int OnceWaitSeconds = 1;
+
+    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, QueueRequest queue,
+        AlertDispatcher dispatcher, IRunLog log, WatchMetrics metrics, QueueMetrics queueMetrics,
+        CancellationToken cancellation)
+    {
+        long size = request.WindowSeconds;
+        if (size <= 0)
+            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
+        if (request.LatenessSeconds < 0)
+            throw new RunException($"{Setting.Name("LatenessSeconds")} must not be negative");
+        if (queue.VisibilitySeconds is < 1 or > 43200)
+            throw new RunException($"{Setting.Name("VisibilityTimeoutSeconds")} must be from 1s to 12h (SQS's " +
+                $"range; got {queue.VisibilitySeconds}s)");
+        if (request.Policy.Settings.Validate() is { } bad)
+            throw new RunException(bad);
+        if (queue.BackfillFrom is not null && !input.Inputs.Any(S3Uri.IsS3))
+            throw new RunException($"{Setting.Name("BackfillFrom")} lists the history of the s3:// " +
+                $"{Setting.Name("Inputs")}: give the bucket and prefix the queue is notified for");
+        DetectRun.RefuseOtherSpan(store.Info, size);
+        long open = WatchRun.FirstOpenWindow(store.Info, request, log);
+
+        using var client = queue.CreateClient();
+        string? deadLetters = Checked(queue, () => client.DeadLetterUrl());
+        dispatcher.Check();
+        dispatcher.DeliverPending(store);
+        dispatcher.Ready();
+        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities),
+            request.Policy.CreateModel(), request.Policy, dispatcher, size);
+        using var s3 = (input.S3 ?? S3Settings.FromEnvironment()).CreateClient();
+        var counter = new ObjectCounter(store, input, s3, metrics, log);
+        metrics.CommittedUntil(open);
+        log.Info($"consuming {queue.Url}: next window {TimeRange.Format(open)}, window {size}s, lateness " +
+            $"{request.LatenessSeconds}s, visibility timeout {queue.VisibilitySeconds}s" +
+            (deadLetters is null ? " (the queue has no redrive policy: a poison message comes back for ever)" : ""));
+        if (queue.BackfillFrom is { } from)
+            Backfill(input, from, counter, open, size, Clock(request), log, queueMetrics, cancellation);
+
+        using var heartbeat = new VisibilityHeartbeat(client, queue.VisibilitySeconds, log.Warn);
+        var round = new QueueRound(client, queue, heartbeat, counter, queueMetrics, log, input.Threads);
+        // Wall time at which each window's clock condition first held; it closes after a drain seen later.
+        var eligibleSince = new Dictionary<long, DateTime>();
+        var heldByQueue = new HashSet<long>();
+        DateTime? drainedAt = null;
+        DateTime nextDeadLetterLook = DateTime.MinValue;
+        long heldWarned = long.MinValue;
+        while (!cancellation.IsCancellationRequested)
+        {
+            long clock = Clock(request);
+            metrics.Watermark(clock);
+            var before = DateTime.UtcNow;
+            for (long w = open; w + size + request.LatenessSeconds <= clock; w += size)
+                eligibleSince.TryAdd(w, before);
+            int received;
+            try
+            {
+                received = Checked(queue, () => round.Run(request.Once ? OnceWaitSeconds : queue.WaitSeconds, open,
+                    size, clock, cancellation), retryTransient: !request.Once);
+            }
+            catch (QueueException e) when (e.Transient && !request.Once)
+            {
+                log.Warn(e.Message + "; retrying in 5s");
+                cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
+                continue;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+            bool quiet = false;
+            if (received == 0)
+            {
+                QueueClient.Backlog depth;
+                try
+                {
+                    depth = Checked(queue, client.Depth, retryTransient: !request.Once);
+                }
+                catch (QueueException e) when (e.Transient && !request.Once)
+                {
+                    log.Warn(e.Message + "; retrying in 5s");
+                    cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
+                    continue;
+                }
+                queueMetrics.Backlog(depth.Visible);
+                var now = DateTime.UtcNow;
+                foreach (var (id, left) in round.LeftOnQueue.Where(l => l.Value.Until <= now).ToList())
+                    round.LeftOnQueue.Remove(id);
+                int mayAdd = round.LeftOnQueue.Values.Count(l => l.MayAddRecords);
+                quiet = depth.Visible == 0 && depth.Delayed == 0 && depth.InFlight <= round.LeftOnQueue.Count;
+                if (quiet && mayAdd == 0)
+                    drainedAt = before;
+                if (quiet && request.Once && mayAdd > 0)
+                    log.Warn($"{mayAdd} message(s) left on the queue after a failure that may pass; the windows " +
+                        "they could add to stay open until they are counted");
+            }
+            if (deadLetters is not null && DateTime.UtcNow >= nextDeadLetterLook)
+            {
+                nextDeadLetterLook = DateTime.UtcNow.AddMinutes(1);
+                try
+                {
+                    queueMetrics.DeadLetters(client.Depth(deadLetters).Visible);
+                }
+                catch (QueueException e)
+                {
+                    log.Warn($"dead-letter queue {deadLetters}: {e.Message}");
+                }
+            }
+            while (open + size + request.LatenessSeconds <= clock && !cancellation.IsCancellationRequested)
+            {
+                if (drainedAt is not { } drained || !eligibleSince.TryGetValue(open, out var since) || drained < since)
+                {
+                    heldByQueue.Add(open);
+                    break;
+                }
+                if (!request.AllowEmptyWindows && !store.HasRecords(open))
+                {
+                    if (heldWarned != open)
+                    {
+                        heldWarned = open;
+                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, " +
+                            $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such " +
+                            "windows as quiet)");
+                    }
+                    break;
+                }
+                var outcome = applier.Apply(open, store.LoadPending(open));
+                metrics.WindowClosed(open + size, outcome.Delivered);
+                if (heldByQueue.Remove(open))
+                    queueMetrics.WindowClosedLate();
+                eligibleSince.Remove(open);
+                log.Info($"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), " +
+                    $"{outcome.Delivered} alert(s)");
+                open += size;
+            }
+            dispatcher.DeliverPending(store);
+            if (request.Once && quiet)
+                break;
+        }
+        log.Info($"stopped; next window {TimeRange.Format(open)}; messages: " + string.Join(", ",
+            queueMetrics.Messages.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value}")));
+    }
+
+    private static long Clock(WatchRequest request) =>
+        WatchRun.ReadClock(request.ClockFile) ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>Lists the s3:// inputs from <paramref name="from"/> once and counts what the ledger lacks.</summary>
+    private static void Backfill(InputOptions input, long from, ObjectCounter counter, long open, long size,
+        long clock, IRunLog log, QueueMetrics metrics, CancellationToken cancellation)
+    {
+        var files = InputSet.Expand(input.Inputs.Where(S3Uri.IsS3), from, long.MaxValue / 4, input.S3, log.Warn);
+        int counted = 0;
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = input.Threads }, file =>
+        {
+            var outcome = counter.Count(file, open, size, clock, cancellation);
+            metrics.Object("backfill_" + outcome.Label());
+            if (outcome == ObjectOutcome.Counted)
+                Interlocked.Increment(ref counted);
+            else if (outcome == ObjectOutcome.Transient)
+                log.Warn($"{file.Path}: not counted by the backfill; run it again to count it");
+        });
+        log.Info($"backfill from {TimeRange.Format(from)}: {files.Count} object(s) listed, {counted} counted");
+    }
+
+    /// <summary>An SQS call at start-up or between rounds; a failure is the user's to fix, named by the flag.</summary>
+    private static T Checked<T>(QueueRequest queue, Func<T> call, bool retryTransient = false)
+    {
+        try
+        {
+            return call();
+        }
+        catch (QueueException e) when (!(retryTransient && e.Transient))
+        {
+            throw new RunException($"{Setting.Name("Queue")} {queue.Url}: {e.Message.Replace(queue.Url + ": ", "",
+                StringComparison.Ordinal)}");
+        }
+    }
+}
