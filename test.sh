@@ -18,6 +18,11 @@ if [ ! -f tests/s3rver/node_modules/s3rver/bin/s3rver.js ]; then
     echo "test.sh: could not install s3rver with npm" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The queue tests (watch --queue) run against moto, an AWS emulator (S3 notifications, SQS), on 127.0.0.1.
+if ! python3 -c 'import moto.server, flask' >/dev/null 2>&1; then
+  python3 -m pip install --quiet 'moto[server]' >/dev/null 2>&1 || echo "test.sh: could not install moto with pip" >&2
+fi
+
 # libdeflate (Debian's libdeflate0) inflates small gzip files fast; FlowSpike streams without it.
 if ! ldconfig -p 2>/dev/null | grep -q libdeflate.so.0 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq libdeflate0 >/dev/null 2>&1 || echo "test.sh: could not install libdeflate0" >&2
