@@ -31,6 +31,8 @@ public sealed record QueueRequest
     public string? EndpointUrl { get; init; }
     public string? Region { get; init; }
     public AWSCredentials? Credentials { get; init; }
+    /// <summary>For tests and embedders: an HTTP client factory (for example one that records requests).</summary>
+    public HttpClientFactory? HttpClientFactory { get; init; }
 
     public bool Accepts(string key) =>
         (KeyPrefix is null || key.StartsWith(KeyPrefix, StringComparison.Ordinal))
@@ -49,6 +51,8 @@ public sealed record QueueRequest
         {
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
         }
+        if (HttpClientFactory is not null)
+            config.HttpClientFactory = HttpClientFactory;
         var sqs = Credentials is null ? new AmazonSQSClient(config) : new AmazonSQSClient(Credentials, config);
         return new QueueClient(sqs, Url);
     }
