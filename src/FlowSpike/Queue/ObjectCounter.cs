@@ -15,7 +15,7 @@ namespace FlowSpike.Queue;
 /// otherwise it is read through the same scanner as every input and its counts commit with its ledger entry in one
 /// transaction. Objects of different keys are counted in parallel; commits and the ledger are serialized here.
 /// </summary>
-public sealed class ObjectCounter(IStateStore store, InputOptions input, IAmazonS3 s3, WatchMetrics metrics,
+internal sealed class ObjectCounter(IStateStore store, InputOptions input, IAmazonS3 s3, WatchMetrics metrics,
     IRunLog log)
 {
     private readonly Dictionary<string, LedgerEntry> _ledger = new(store.Ledger(), StringComparer.Ordinal);

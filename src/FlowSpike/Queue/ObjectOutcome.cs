@@ -1,7 +1,7 @@
 namespace FlowSpike.Queue;
 
 /// <summary>What became of one notified object; the reason is its metric label.</summary>
-public enum ObjectOutcome
+internal enum ObjectOutcome
 {
     /// <summary>Read and committed with its ledger entry.</summary>
     Counted,
@@ -19,7 +19,7 @@ public enum ObjectOutcome
     Transient,
 }
 
-public static class ObjectOutcomes
+internal static class ObjectOutcomes
 {
     public static string Label(this ObjectOutcome o) => o switch
     {

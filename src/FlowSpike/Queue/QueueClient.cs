@@ -9,7 +9,7 @@ namespace FlowSpike.Queue;
 /// ReceiveMessage, ChangeMessageVisibilityBatch, DeleteMessageBatch and GetQueueAttributes (on the queue and on the
 /// dead-letter queue its redrive policy names).
 /// </summary>
-public sealed class QueueClient(IAmazonSQS sqs, string queueUrl) : IDisposable
+internal sealed class QueueClient(IAmazonSQS sqs, string queueUrl) : IDisposable
 {
     /// <summary>SQS's largest batch, for receives and batch calls alike.</summary>
     public const int Batch = 10;
@@ -141,7 +141,7 @@ public sealed class QueueClient(IAmazonSQS sqs, string queueUrl) : IDisposable
 }
 
 /// <summary>An SQS call that failed; a transient one (the network, throttling, 5xx) is retried by the caller.</summary>
-public sealed class QueueException(string message, Exception inner, bool transient) : Exception(message, inner)
+internal sealed class QueueException(string message, Exception inner, bool transient) : Exception(message, inner)
 {
     public bool Transient { get; } = transient;
 }

@@ -38,7 +38,7 @@ public sealed record QueueRequest
         (KeyPrefix is null || key.StartsWith(KeyPrefix, StringComparison.Ordinal))
         && (KeyRegex is null || KeyRegex.IsMatch(key));
 
-    public QueueClient CreateClient()
+    internal QueueClient CreateClient()
     {
         var config = new AmazonSQSConfig();
         string? region = Region ?? RegionOf(Url);

@@ -4,7 +4,7 @@ namespace FlowSpike.Queue;
 /// Keeps every held message invisible while it is held: received and waiting, being read, or counted and waiting for
 /// its delete. Each one's visibility is set again to the full timeout once half of it has passed.
 /// </summary>
-public sealed class VisibilityHeartbeat : IDisposable
+internal sealed class VisibilityHeartbeat : IDisposable
 {
     private readonly QueueClient _queue;
     private readonly int _seconds;
