@@ -32,7 +32,7 @@ export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
 for _ in $(seq 50); do curl -sf "$AWS_ENDPOINT_URL/moto-api/" >/dev/null && break; sleep 0.2; done
 
-"${fs[@]}" synth --out "$work/data" --days "$days" --files-per-hour "$fph" --seed 7 --hosts 200 >/dev/null
+"${fs[@]}" synth --out "$work/data" --days "$days" --files-per-hour "$fph" --seed 7 --hosts 200 --spike-from-day 1 >/dev/null
 # Upload with S3 notifications on, keep the bodies S3 sent, and empty the queue.
 WORK="$work" python3 - <<'PY'
 import boto3, glob, json, os

@@ -25,6 +25,12 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
         public ObjectOutcome[] Outcomes { get; } = new ObjectOutcome[Body.Created.Count];
     }
 
+    /// <summary>Whether the round's last receive found fewer messages than it could take: nothing else was visible
+    /// when it started (at <see cref="LastReceiveAt"/>).</summary>
+    public bool Exhausted { get; private set; }
+
+    public DateTime LastReceiveAt { get; private set; }
+
     /// <summary>Receives and handles one round; returns how many messages it received (0: the queue looked
     /// empty).</summary>
     public int Run(int waitSeconds, long open, long size, long clock, CancellationToken cancellation)
@@ -101,7 +107,9 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
         long bytes = 0, now = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), oldest = long.MaxValue;
         while (!cancellation.IsCancellationRequested)
         {
+            LastReceiveAt = DateTime.UtcNow;
             var got = queue.Receive(held.Count == 0 ? waitSeconds : 0, request.VisibilitySeconds, cancellation);
+            Exhausted = got.Count < QueueClient.Batch;
             foreach (var m in got)
             {
                 heartbeat.Hold(m.ReceiptHandle);

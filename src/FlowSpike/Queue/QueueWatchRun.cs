@@ -67,11 +67,16 @@ public static class QueueWatchRun
             var before = DateTime.UtcNow;
             for (long w = open; w + size + request.LatenessSeconds <= clock; w += size)
                 eligibleSince.TryAdd(w, before);
+            var now = DateTime.UtcNow;
+            foreach (var (id, _) in round.LeftOnQueue.Where(l => l.Value.Until <= now).ToList())
+                round.LeftOnQueue.Remove(id);
             int received;
+            QueueClient.Backlog depth;
             try
             {
                 received = Checked(queue, () => round.Run(request.Once ? OnceWaitSeconds : queue.WaitSeconds, open,
                     size, clock, cancellation), retryTransient: !request.Once);
+                depth = Checked(queue, client.Depth, retryTransient: !request.Once);
             }
             catch (QueueException e) when (e.Transient && !request.Once)
             {
@@ -83,32 +88,22 @@ public static class QueueWatchRun
             {
                 break;
             }
-            bool quiet = false;
-            if (received == 0)
-            {
-                QueueClient.Backlog depth;
-                try
-                {
-                    depth = Checked(queue, client.Depth, retryTransient: !request.Once);
-                }
-                catch (QueueException e) when (e.Transient && !request.Once)
-                {
-                    log.Warn(e.Message + "; retrying in 5s");
-                    cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
-                    continue;
-                }
-                queueMetrics.Backlog(depth.Visible);
-                var now = DateTime.UtcNow;
-                foreach (var (id, left) in round.LeftOnQueue.Where(l => l.Value.Until <= now).ToList())
-                    round.LeftOnQueue.Remove(id);
-                int mayAdd = round.LeftOnQueue.Values.Count(l => l.MayAddRecords);
-                quiet = depth.Visible == 0 && depth.Delayed == 0 && depth.InFlight <= round.LeftOnQueue.Count;
-                if (quiet && mayAdd == 0)
-                    drainedAt = before;
-                if (quiet && request.Once && mayAdd > 0)
-                    log.Warn($"{mayAdd} message(s) left on the queue after a failure that may pass; the windows " +
-                        "they could add to stay open until they are counted");
-            }
+            queueMetrics.Backlog(depth.Visible);
+            // Drained as of the round's last receive: it found nothing more visible, nothing is delayed, and nothing
+            // is in flight but the messages left here, none of which may still add records. Every message sent
+            // before that receive is then committed (or can add nothing), even while new ones keep arriving.
+            // (A left message whose timeout has passed is visible again, not in flight, yet may still add records.)
+            int mayAdd = round.LeftOnQueue.Values.Count(l => l.MayAddRecords);
+            var after = DateTime.UtcNow;
+            bool settled = round.Exhausted && depth.Delayed == 0
+                && depth.InFlight <= round.LeftOnQueue.Values.Count(l => l.Until > after);
+            if (settled && mayAdd == 0)
+                drainedAt = round.LastReceiveAt;
+            // --once stops when nothing is left to receive.
+            bool quiet = received == 0 && settled && depth.Visible == 0;
+            if (quiet && request.Once && mayAdd > 0)
+                log.Warn($"{mayAdd} message(s) left on the queue after a failure that may pass; the windows " +
+                    "they could add to stay open until they are counted");
             if (deadLetters is not null && DateTime.UtcNow >= nextDeadLetterLook)
             {
                 nextDeadLetterLook = DateTime.UtcNow.AddMinutes(1);
@@ -123,9 +118,12 @@ public static class QueueWatchRun
             }
             while (open + size + request.LatenessSeconds <= clock && !cancellation.IsCancellationRequested)
             {
-                if (drainedAt is not { } drained || !eligibleSince.TryGetValue(open, out var since) || drained < since)
+                var since = eligibleSince.GetValueOrDefault(open, before);
+                if (drainedAt is not { } drained || drained < since)
                 {
-                    heldByQueue.Add(open);
+                    // Held past a round in which the clock already allowed it: it closes late.
+                    if (since < before)
+                        heldByQueue.Add(open);
                     break;
                 }
                 if (!request.AllowEmptyWindows && !store.HasRecords(open))
