@@ -55,20 +55,24 @@ public sealed class QueueFaultTests(QueueFixture f) : IClassFixture<QueueFixture
         using var c = new QueueCase(f, "kill-" + stage);
         string queue = f.Moto.CreateQueue("kill-" + stage);
         f.Moto.CreateBucket(c.Bucket, queue);
-        var objects = f.Upload(c.Bucket, f.Hours(0, 4));
-        // The clock already allows every window to close: only the queue (messages in flight after the kill) may
-        // hold them until their objects are counted.
-        c.KillAt(queue, H(4) + 1200, "test pause: " + stage,
+        // Hours 0-3 counted while no window may close yet...
+        var counted = f.Upload(c.Bucket, f.Hours(0, 4));
+        Assert.Equal(0, c.Watch(queue, H(0), NoEnv).ExitCode);
+        // ...then hours 4-5, whose first objects also hold records of window 3. The clock allows windows 0-5 to
+        // close, but the messages in flight after the kill hold them until their objects are counted: closing
+        // window 3 without them would differ from detect.
+        var objects = f.Upload(c.Bucket, f.Hours(4, 6));
+        c.KillAt(queue, H(6) + 1200, "test pause: " + stage,
             new Dictionary<string, string> { ["FLOWSPIKE_TEST_QUEUE_PAUSE"] = stage }, "--visibility-timeout", "3s");
         if (stage == "counted")
-            Assert.Equal(objects.Count, c.Ledger().Values.Count(e => e.Status == LedgerEntry.Counted));
-        var run = c.Watch(queue, H(4) + 1200, NoEnv, "--visibility-timeout", "3s");
+            Assert.Equal(counted.Count + objects.Count, c.Ledger().Values.Count(e => e.Status == LedgerEntry.Counted));
+        var run = c.Watch(queue, H(6) + 1200, NoEnv, "--visibility-timeout", "3s");
         Assert.True(run.ExitCode == 0, run.Stderr);
         var m = QueueCase.Messages(run);
         Assert.Equal(stage == "counted" ? 0 : objects.Count, Sum(m, "counted"));
         Assert.Equal(stage == "counted" ? objects.Count : 0, Sum(m, "duplicate"));
         Assert.Equal(0, f.Moto.Depth(queue));
-        c.AssertSameAsDetect(H(4));
+        c.AssertSameAsDetect(H(6));
     }
 
     [Fact]
