@@ -15,10 +15,8 @@ namespace FlowSpike.Queue;
 /// otherwise it is read through the same scanner as every input and its counts commit with its ledger entry in one
 /// transaction. Objects of different keys are counted in parallel; commits and the ledger are serialized here.
 /// </summary>
-internal sealed class ObjectCounter(IStateStore store, InputOptions input, IAmazonS3 s3, WatchMetrics metrics,
-    IRunLog log)
+internal sealed class ObjectCounter(ICountLedger ledger, IAmazonS3 s3, WatchMetrics metrics, IRunLog log)
 {
-    private readonly Dictionary<string, LedgerEntry> _ledger = new(store.Ledger(), StringComparer.Ordinal);
     private readonly HashSet<string> _warnedChanged = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -55,10 +53,10 @@ internal sealed class ObjectCounter(IStateStore store, InputOptions input, IAmaz
 
     private ObjectOutcome? Seen(string path, string version)
     {
+        if (ledger.Find(path) is not { } seen)
+            return null;
         lock (_gate)
         {
-            if (!_ledger.TryGetValue(path, out var seen))
-                return null;
             if (SameVersion(seen.Version, version))
                 return ObjectOutcome.Duplicate;
             if (seen.Status == LedgerEntry.Failed)
@@ -79,14 +77,11 @@ internal sealed class ObjectCounter(IStateStore store, InputOptions input, IAmaz
         CancellationToken cancellation)
     {
         ScanResult scan;
+        // An object that is not a flow log is skipped by the one rule (NotFlowLog), as in every watch.
+        var options = ledger.Options(open, size) with { SkipUnsupported = true };
         try
         {
-            scan = FlowScanner.Scan([file],
-                input.Scan(open, open + size * (1L << 30), size, keepDetails: true, threads: 1,
-                    entities: store.Entities), cancellation);
-            var (lines, parsed) = scan.Diagnostics.PerFile.GetValueOrDefault(file.Path);
-            if (lines > 0 && parsed == 0)
-                InputCheck.RequireRecords([file], scan.Diagnostics, input);
+            scan = FlowScanner.Scan([file], options, cancellation);
         }
         catch (Exception e) when (e is FlowInputException or AmazonServiceException or AmazonClientException
             or HttpRequestException or IOException or AggregateException)
@@ -97,28 +92,25 @@ internal sealed class ObjectCounter(IStateStore store, InputOptions input, IAmaz
                 log.Warn($"{file.Path}: {Reason(e)}; its message is left on the queue to be received again");
                 return outcome;
             }
-            lock (_gate)
-            {
-                // A failure never replaces a count (another version of the key may have been counted meanwhile).
-                if (!_ledger.TryGetValue(file.Identity, out var seen) || seen.Status == LedgerEntry.Failed)
-                {
-                    var entry = new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed,
-                        Error: Reason(e));
-                    store.RecordFailure(entry);
-                    _ledger[file.Identity] = entry;
-                }
-            }
+            ledger.RecordFailure(new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed,
+                Error: Reason(e)));
             metrics.FileFailed();
             log.Warn($"{file.Path}: {Reason(e)} (recorded in the ledger; its message is deleted)");
             return outcome;
         }
         var d = scan.Diagnostics;
-        var counted = new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early);
-        lock (_gate)
+        if (d.Skipped.Count > 0)
         {
-            store.CommitFile(counted, scan.Partial, clock, d.RecordsByWindow);
-            _ledger[file.Identity] = counted;
+            var skipped = d.Skipped[0];
+            ledger.RecordFailure(new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed,
+                Error: skipped.Message));
+            metrics.FileSkipped(skipped.Reason);
+            log.Warn(skipped.Message + "; skipped (recorded in the ledger, not read again; its message is deleted)");
+            return ObjectOutcome.Unreadable;
         }
+        var counted = new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early);
+        if (!ledger.Commit(counted, scan, options, clock))
+            return ObjectOutcome.Duplicate;
         metrics.FileCounted(file.Length, d.Lines, d.Counted, d.Malformed, d.Early, d.Elapsed);
         if (d.Early > 0)
             log.Warn($"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not " +

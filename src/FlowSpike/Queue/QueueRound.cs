@@ -18,6 +18,8 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
     public readonly record struct Left(DateTime Until, bool MayAddRecords);
 
     /// <summary>Messages this process left on the queue and that are still invisible, by message id.</summary>
+    public ObjectCounter Counter => counter;
+
     public Dictionary<string, Left> LeftOnQueue { get; } = new(StringComparer.Ordinal);
 
     private sealed record Held(Message Message, Notification Body)

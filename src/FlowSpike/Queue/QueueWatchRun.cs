@@ -36,24 +36,23 @@ public static class QueueWatchRun
         DetectRun.RefuseOtherSpan(store.Info, size);
         long open = WatchRun.FirstOpenWindow(store.Info, request, log);
 
-        using var client = queue.CreateClient();
+        using var consumer = new QueueConsumer(queue, input.S3 ?? S3Settings.FromEnvironment(),
+            new StoreLedger(store, input), input.Threads, metrics, queueMetrics, log);
+        var client = consumer.Client;
         string? deadLetters = Checked(queue, () => client.DeadLetterUrl());
         dispatcher.Check();
         dispatcher.DeliverPending(store);
         dispatcher.Ready();
         var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities),
             request.Policy.CreateModel(), request.Policy, dispatcher, size);
-        using var s3 = (input.S3 ?? S3Settings.FromEnvironment()).CreateClient();
-        var counter = new ObjectCounter(store, input, s3, metrics, log);
         metrics.CommittedUntil(open);
         log.Info($"consuming {queue.Url}: next window {TimeRange.Format(open)}, window {size}s, lateness " +
             $"{request.LatenessSeconds}s, visibility timeout {queue.VisibilitySeconds}s" +
             (deadLetters is null ? " (the queue has no redrive policy: a poison message comes back for ever)" : ""));
         if (queue.BackfillFrom is { } from)
-            Backfill(input, from, counter, open, size, Clock(request), log, queueMetrics, cancellation);
+            Backfill(input, from, consumer.Round.Counter, open, size, Clock(request), log, queueMetrics, cancellation);
 
-        using var heartbeat = new VisibilityHeartbeat(client, queue.VisibilitySeconds, log.Warn);
-        var round = new QueueRound(client, queue, heartbeat, counter, queueMetrics, log, input.Threads);
+        var round = consumer.Round;
         // Wall time at which each window's clock condition first held; it closes after a drain seen later.
         var eligibleSince = new Dictionary<long, DateTime>();
         var heldByQueue = new HashSet<long>();

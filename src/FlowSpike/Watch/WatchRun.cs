@@ -160,7 +160,7 @@ public static class WatchRun
         log.Info($"stopped; next window {TimeRange.Format(open)}");
     }
 
-    internal static long FirstOpenWindow(StateInfo info, WatchRequest request, IRunLog log)
+    public static long FirstOpenWindow(StateInfo info, WatchRequest request, IRunLog log)
     {
         long size = request.WindowSeconds;
         if (info.CommittedUntil is not { } mark)
@@ -257,7 +257,7 @@ public static class WatchRun
         return aliases;
     }
 
-    internal static long? ReadClock(string? path)
+    public static long? ReadClock(string? path)
     {
         if (path is null)
             return null;
