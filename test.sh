@@ -119,6 +119,20 @@ else
   echo "test.sh: cluster end to end FAILED" >&2
   failed=$((failed + 1)); status=1
 fi
+# The cluster's queue mode on the same data: moto and 4 silos, two killed with SIGKILL mid-round, compared with a local
+# baseline and detect over the same objects.
+queue_e2e_out=""
+if [ -d "$e2e_data/AWSLogs" ]; then
+  queue_e2e_out="$(scripts/cluster-queue-e2e.sh --input "$e2e_data/AWSLogs" --from 2026-10-08T00:00:00Z \
+    --to 2026-10-11T00:00:00Z --baseline-from 2026-10-01T00:00:00Z 2>&1 | grep -v retrying)"
+  echo "$queue_e2e_out"
+fi
+if grep -qx "cluster queue: identical" <<< "$queue_e2e_out"; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: cluster queue end to end FAILED" >&2
+  failed=$((failed + 1)); status=1
+fi
 rm -rf "$e2e_data"
 
 # Release and deployment recipes (README: "Releases and deployment"). scripts/check-deploy.sh prints one

@@ -49,10 +49,12 @@ internal static class ClusterWatchCommand
                 Clock = Given.Ref(r, clock),
                 Once = Given.Val(r, once),
             };
-            var job = WatchOptions.Resolve(settings, flags.LoadConfig(r));
-            if (job.Queue is not { } request)
+            if (settings.Queue is null)
                 throw new RunException($"{Setting.Name(nameof(JobSettings.Queue))} is required: the cluster watches " +
                     "an SQS queue of S3 notifications");
+            var job = WatchOptions.Resolve(settings, flags.LoadConfig(r));
+            var request = job.Queue!;
+            Cluster.ClusterCoordinator.CheckWatch(job.Request, request);
             var log = flags.Log(r);
             using var stop = new CancellationTokenSource();
             using var signals = new StopSignals(stop);

@@ -10,6 +10,18 @@ namespace FlowSpike.Cluster;
 
 public sealed partial class ClusterCoordinator
 {
+    /// <summary>What `cluster watch` refuses before it connects.</summary>
+    public static void CheckWatch(WatchRequest request, QueueRequest queue)
+    {
+        if (request.WindowSeconds <= 0)
+            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
+        if (request.Policy.Settings.Validate() is { } bad)
+            throw new RunException(bad);
+        if (queue.BackfillFrom is not null)
+            throw new RunException($"{Setting.Name("BackfillFrom")}: not on the cluster yet; run `flowspike cluster " +
+                "detect` over the history first");
+    }
+
     /// <summary>
     /// `cluster watch --queue`: every silo consumes the queue and counts each notified object once into the
     /// cluster's ledger; this closes each window once, in order, when the clock is past its end plus the lateness and
@@ -19,14 +31,8 @@ public sealed partial class ClusterCoordinator
     public async Task<int> WatchAsync(InputOptions input, WatchRequest request, QueueRequest queue,
         AlertDispatcher dispatcher, CancellationToken cancellation = default)
     {
+        CheckWatch(request, queue);
         long size = request.WindowSeconds;
-        if (size <= 0)
-            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
-        if (request.Policy.Settings.Validate() is { } bad)
-            throw new RunException(bad);
-        if (queue.BackfillFrom is not null)
-            throw new RunException($"{Setting.Name("BackfillFrom")}: not on the cluster yet; run `flowspike cluster " +
-                "detect` over the history first");
         await using var membership = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
         _watch = membership;
         dispatcher.Check();
