@@ -55,8 +55,20 @@ for (const file of process.argv.slice(2)) {
     if (object.kind === "Deployment") {
       deployments++;
       pod = object.spec.template.spec;
-      if (object.spec.replicas !== 1) problems.push(`${where}: watch must run as one replica`);
-      if (object.spec.strategy?.type !== "Recreate") problems.push(`${where}: needs strategy Recreate`);
+      const silo = object.metadata?.labels?.["app.kubernetes.io/component"] === "silo";
+      if (silo) {
+        // Silos scale out; each advertises its pod's own address to the others.
+        const c = pod.containers[0];
+        const address = (c.args ?? []).indexOf("--address");
+        const podIp = (c.env ?? []).find((e) => e.valueFrom?.fieldRef?.fieldPath === "status.podIP");
+        if (address < 0 || !podIp || c.args[address + 1] !== `$(${podIp.name})`)
+          problems.push(`${where}: a silo must advertise its pod's IP with --address`);
+        if (!Number.isInteger(object.spec.replicas) || object.spec.replicas < 1)
+          problems.push(`${where}: needs a replica count`);
+      } else {
+        if (object.spec.replicas !== 1) problems.push(`${where}: watch must run as one replica`);
+        if (object.spec.strategy?.type !== "Recreate") problems.push(`${where}: needs strategy Recreate`);
+      }
       const broken = structuredClone(object);
       broken.spec.replicas = "one";
       if (!valid(Model, broken)) problems.push(`${where}: a string replica count passed validation`);
@@ -74,7 +86,8 @@ for (const file of process.argv.slice(2)) {
     if (pod) {
       const volumes = pod.volumes ?? [];
       const state = volumes.find((v) => v.persistentVolumeClaim);
-      if (!state || !claims.has(state.persistentVolumeClaim.claimName))
+      const stateless = object.metadata?.labels?.["app.kubernetes.io/component"] === "silo";
+      if (!stateless && (!state || !claims.has(state.persistentVolumeClaim.claimName)))
         problems.push(`${where}: its state is not a PersistentVolumeClaim of the manifests`);
       for (const c of pod.containers) {
         const sc = c.securityContext ?? {};

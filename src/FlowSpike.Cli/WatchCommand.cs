@@ -12,8 +12,12 @@ internal static class WatchCommand
     {
         var flags = new JobFlags(range: false);
         var detection = new DetectFlags();
+        var queue = new QueueFlags();
+        // With --queue the inputs are optional (what --backfill-from lists); the library asks for them otherwise.
+        flags.Input.Required = false;
         var lateness = CliOptions.Duration("--lateness",
-            "How long after a window's end to wait for late files before closing it.", JobDefaults.LatenessSeconds);
+            "How long after a window's end to wait for late files before closing it (20m with --queue).",
+            JobDefaults.LatenessSeconds);
         var poll = CliOptions.Duration("--poll-interval", "How often to look for new files.",
             JobDefaults.PollIntervalSeconds);
         var staleAfter = CliOptions.Duration("--stale-after",
@@ -48,11 +52,12 @@ internal static class WatchCommand
             "each window after its lateness, as detect would.");
         flags.AddTo(cmd);
         detection.AddTo(cmd);
+        queue.AddTo(cmd);
         foreach (var o in new Option[] { lateness, poll, staleAfter, from, clock, once, listen, otlp })
             cmd.Options.Add(o);
         cmd.SetAction(r => CliGuard.Run(() =>
         {
-            var settings = detection.Bind(r, flags.Bind(r)) with
+            var settings = queue.Bind(r, detection.Bind(r, flags.Bind(r))) with
             {
                 LatenessSeconds = Given.Seconds(r, lateness),
                 PollIntervalSeconds = Given.Seconds(r, poll),

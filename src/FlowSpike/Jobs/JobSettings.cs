@@ -75,6 +75,12 @@ public sealed record JobSettings
     public long? StaleAfterSeconds { get; init; }
     public string? Clock { get; init; }
     public bool? Once { get; init; }
+    /// <summary>watch from an SQS queue of S3 notifications (its URL) instead of polling the inputs.</summary>
+    public string? Queue { get; init; }
+    public long? VisibilityTimeoutSeconds { get; init; }
+    public string? KeyPrefix { get; init; }
+    public string? KeyRegex { get; init; }
+    public long? BackfillFrom { get; init; }
 
     // Evaluate.
     public string? Labels { get; init; }

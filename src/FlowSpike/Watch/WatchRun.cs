@@ -211,7 +211,7 @@ public static class WatchRun
         return false;
     }
 
-    private static long FirstOpenWindow(StateInfo info, WatchRequest request, IRunLog log)
+    public static long FirstOpenWindow(StateInfo info, WatchRequest request, IRunLog log)
     {
         long size = request.WindowSeconds;
         if (info.CommittedUntil is not { } mark)
@@ -309,7 +309,7 @@ public static class WatchRun
         return aliases;
     }
 
-    private static long? ReadClock(string? path)
+    public static long? ReadClock(string? path)
     {
         if (path is null)
             return null;
