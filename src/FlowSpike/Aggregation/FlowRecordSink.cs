@@ -202,6 +202,19 @@ internal struct FlowRecordSink(
             Select(src, dst, default, start, interfaceId, account, vpc, typed: true);
     }
 
+    /// <summary>Select's first test: a valid IPv4 source outside the internal networks returns without a trace.
+    /// </summary>
+    public readonly int PrefilterSource(ReadOnlySpan<byte> src) =>
+        !Ipv4.TryParse(src, out uint ip) ? IFlowSink.HandOver
+        : selector.Internal.Contains(ip) ? IFlowSink.SourcePasses
+        : IFlowSink.SkipRecord;
+
+    /// <summary>Select's second test: a destination of kind None returns without a trace.</summary>
+    public readonly bool SkipsDestination(ReadOnlySpan<byte> dst) =>
+        selector.ClassifyDestination(dst, out _) == DestinationKind.None;
+
+    public readonly bool WantsDetails => accumulator.KeepDetails || accumulator.Entities is { IsIpv4Keyed: false };
+
     /// <summary>docs/spec.md §1 on a REJECT record, then the count per (window, source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Select(

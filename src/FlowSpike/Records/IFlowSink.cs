@@ -15,7 +15,8 @@ public interface IFlowSink : ILineSink
 
     /// <summary>
     /// One record from a columnar source, already typed. <paramref name="start"/> is null when the record has none;
-    /// empty spans stand for missing values.
+    /// empty spans stand for missing values. Of a record that is not REJECT only the start is used: readers may leave
+    /// its other values empty.
     /// </summary>
     void OnRecord(
         bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId,
@@ -25,4 +26,30 @@ public interface IFlowSink : ILineSink
     /// A record of a JSON container that is not a flow record (the reason says why); counted as malformed.
     /// </summary>
     void OnMalformedRecord(string reason);
+
+    /// <summary><see cref="PrefilterSource"/>: no verdict, hand the record over.</summary>
+    const int HandOver = 0;
+
+    /// <summary><see cref="PrefilterSource"/>: a REJECT record with this source is neither counted nor malformed.
+    /// </summary>
+    const int SkipRecord = 1;
+
+    /// <summary><see cref="PrefilterSource"/>: this source passes; <see cref="SkipsDestination"/> may be asked.
+    /// </summary>
+    const int SourcePasses = 2;
+
+    /// <summary>
+    /// A columnar reader's test of a REJECT record's source before handing the record over, once per dictionary entry:
+    /// <see cref="SkipRecord"/> lets it hand the record over as not REJECT instead (read and dated, nothing more).
+    /// </summary>
+    int PrefilterSource(ReadOnlySpan<byte> src);
+
+    /// <summary>
+    /// For a source that passes: true when no REJECT record to this destination is counted or malformed.
+    /// </summary>
+    bool SkipsDestination(ReadOnlySpan<byte> dst);
+
+    /// <summary>Whether the interface, account and VPC of selected records are used (columnar readers skip them
+    /// otherwise).</summary>
+    bool WantsDetails { get; }
 }

@@ -172,6 +172,12 @@ public static class AlertDetails
         {
         }
 
+        public readonly int PrefilterSource(ReadOnlySpan<byte> src) => IFlowSink.HandOver;
+
+        public readonly bool SkipsDestination(ReadOnlySpan<byte> dst) => false;
+
+        public readonly bool WantsDetails => false;
+
         public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount)
         {
             if (fieldCount != _count)
