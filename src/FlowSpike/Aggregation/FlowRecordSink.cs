@@ -204,14 +204,28 @@ internal struct FlowRecordSink(
 
     /// <summary>Select's first test: a valid IPv4 source outside the internal networks returns without a trace.
     /// </summary>
-    public readonly int PrefilterSource(ReadOnlySpan<byte> src) =>
-        !Ipv4.TryParse(src, out uint ip) ? IFlowSink.HandOver
-        : selector.Internal.Contains(ip) ? IFlowSink.SourcePasses
+    public readonly int PrefilterSource(ReadOnlySpan<byte> src, out uint ipv4) =>
+        !Ipv4.TryParse(src, out ipv4) ? IFlowSink.HandOver
+        : selector.Internal.Contains(ipv4) ? IFlowSink.SourcePasses
         : IFlowSink.SkipRecord;
 
     /// <summary>Select's second test: a destination of kind None returns without a trace.</summary>
-    public readonly bool SkipsDestination(ReadOnlySpan<byte> dst) =>
-        selector.ClassifyDestination(dst, out _) == DestinationKind.None;
+    public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>
+        (int)selector.ClassifyDestination(dst, out ipv4);
+
+    public void OnSelected(uint src, ReadOnlySpan<byte> srcText, int destinationKind, uint dst,
+        ReadOnlySpan<byte> dstText, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
+        ReadOnlySpan<byte> vpc)
+    {
+        _line++;
+        accumulator.Diagnostics.Lines++;
+        if (start is { } s)
+            accumulator.Mark(s);
+        else
+            accumulator.Diagnostics.Parsed++;
+        Count(src, 0, srcText, (DestinationKind)destinationKind, dst, dstText, default, start, interfaceId, account,
+            vpc, typed: true);
+    }
 
     public readonly bool WantsDetails => accumulator.KeepDetails || accumulator.Entities is { IsIpv4Keyed: false };
 
@@ -247,6 +261,18 @@ internal struct FlowRecordSink(
         var kind = selector.ClassifyDestination(dstText, out uint dst);
         if (kind == DestinationKind.None)
             return;
+        Count(src, src6, srcText, kind, dst, dstText, startText, startValue, interfaceId, account, vpc, typed);
+    }
+
+    /// <summary>Select after the address tests: the start, the range, the entity, the count and the details.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(
+        uint src, UInt128 src6, ReadOnlySpan<byte> srcText, DestinationKind kind, uint dst, ReadOnlySpan<byte> dstText,
+        ReadOnlySpan<byte> startText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
+        ReadOnlySpan<byte> vpc, bool typed)
+    {
+        var diagnostics = accumulator.Diagnostics;
         // The start is typed (columnar readers) or still text (text readers), parsed only now that it is needed.
         long start;
         bool hasStart;

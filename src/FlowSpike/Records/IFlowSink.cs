@@ -34,20 +34,28 @@ public interface IFlowSink : ILineSink
     /// </summary>
     const int SkipRecord = 1;
 
-    /// <summary><see cref="PrefilterSource"/>: this source passes; <see cref="SkipsDestination"/> may be asked.
-    /// </summary>
+    /// <summary><see cref="PrefilterSource"/>: this source passes (a valid IPv4 address, given back); ask
+    /// <see cref="PrefilterDestination"/>.</summary>
     const int SourcePasses = 2;
 
     /// <summary>
-    /// A columnar reader's test of a REJECT record's source before handing the record over, once per dictionary entry:
-    /// <see cref="SkipRecord"/> lets it hand the record over as not REJECT instead (read and dated, nothing more).
+    /// A columnar reader's test of a REJECT record's source, once per dictionary entry: <see cref="SkipRecord"/> lets
+    /// it hand the record over as not REJECT instead (read and dated, nothing more).
     /// </summary>
-    int PrefilterSource(ReadOnlySpan<byte> src);
+    int PrefilterSource(ReadOnlySpan<byte> src, out uint ipv4);
 
     /// <summary>
-    /// For a source that passes: true when no REJECT record to this destination is counted or malformed.
+    /// For a source that passes: 0 when no REJECT record to this destination is counted or malformed, else a kind to
+    /// give back to <see cref="OnSelected"/> (with the IPv4 address, when it is one).
     /// </summary>
-    bool SkipsDestination(ReadOnlySpan<byte> dst);
+    int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4);
+
+    /// <summary>
+    /// A REJECT record whose source passed <see cref="PrefilterSource"/> and whose destination has the kind
+    /// <see cref="PrefilterDestination"/> gave: what <see cref="OnRecord"/> does with it, without testing again.
+    /// </summary>
+    void OnSelected(uint src, ReadOnlySpan<byte> srcText, int destinationKind, uint dst, ReadOnlySpan<byte> dstText,
+        long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc);
 
     /// <summary>Whether the interface, account and VPC of selected records are used (columnar readers skip them
     /// otherwise).</summary>

@@ -39,9 +39,18 @@ public class ParquetPageReaderTests
 
         public readonly void OnMalformedRecord(string reason) => calls.Add("malformed " + reason);
 
-        public readonly int PrefilterSource(ReadOnlySpan<byte> src) => IFlowSink.HandOver;
+        public readonly int PrefilterSource(ReadOnlySpan<byte> src, out uint ipv4)
+        {
+            ipv4 = 0;
+            return IFlowSink.HandOver;
+        }
 
-        public readonly bool SkipsDestination(ReadOnlySpan<byte> dst) => false;
+        public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>
+            throw new InvalidOperationException("no source passes here");
+
+        public readonly void OnSelected(uint src, ReadOnlySpan<byte> srcText, int destinationKind, uint dst,
+            ReadOnlySpan<byte> dstText, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
+            ReadOnlySpan<byte> vpc) => throw new InvalidOperationException("no source passes here");
 
         public readonly bool WantsDetails => true;
 

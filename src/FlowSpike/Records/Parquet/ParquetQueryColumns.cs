@@ -14,6 +14,7 @@ internal sealed class ParquetQueryColumns
     private byte[] _footer = [];
     private bool[] _rejects = [];
     private sbyte[] _sources = [], _destinations = [];
+    private uint[] _sourceIps = [], _destinationIps = [];
     private int _rejectsVersion = -1, _sourcesVersion = -1, _destinationsVersion = -1;
     private int _openCount;
 
@@ -105,46 +106,60 @@ internal sealed class ParquetQueryColumns
         return _rejects;
     }
 
-    /// <summary>The sink's verdict on the row's source (<see cref="IFlowSink.PrefilterSource"/>), once per
-    /// dictionary entry.</summary>
-    public int SourceClass<TSink>(int leaf, int i, ref TSink sink)
+    /// <summary>The sink's verdict on the row's source (<see cref="IFlowSink.PrefilterSource"/>) and its address,
+    /// once per dictionary entry.</summary>
+    public int SourceClass<TSink>(int leaf, int i, ref TSink sink, out uint ipv4)
         where TSink : struct, IFlowSink
     {
         int role = RoleOf(leaf);
         int id = _ids[role][i];
         var reader = _readers[role];
         if (id < 0 || !reader.IsDictionaryPage)
-            return sink.PrefilterSource(Text(leaf, i, 64));
-        Cache(reader, ref _sources, ref _sourcesVersion);
+            return sink.PrefilterSource(Text(leaf, i, 64), out ipv4);
+        Cache(reader, ref _sources, ref _sourceIps, ref _sourcesVersion);
         if (_sources[id] == 0)
-            _sources[id] = (sbyte)(sink.PrefilterSource(Text(leaf, i, 64)) + 1);
+        {
+            _sources[id] = (sbyte)(sink.PrefilterSource(Text(leaf, i, 64), out uint ip) + 1);
+            _sourceIps[id] = ip;
+        }
+        ipv4 = _sourceIps[id];
         return _sources[id] - 1;
     }
 
-    /// <summary>The sink's verdict on the row's destination, once per dictionary entry.</summary>
-    public bool SkipsDestination<TSink>(int leaf, int i, ref TSink sink)
+    /// <summary>The sink's verdict on the row's destination (<see cref="IFlowSink.PrefilterDestination"/>), once per
+    /// dictionary entry.</summary>
+    public int DestinationKind<TSink>(int leaf, int i, ref TSink sink, out uint ipv4)
         where TSink : struct, IFlowSink
     {
         int role = RoleOf(leaf);
         int id = _ids[role][i];
         var reader = _readers[role];
         if (id < 0 || !reader.IsDictionaryPage)
-            return sink.SkipsDestination(Text(leaf, i, 64));
-        Cache(reader, ref _destinations, ref _destinationsVersion);
+            return sink.PrefilterDestination(Text(leaf, i, 64), out ipv4);
+        Cache(reader, ref _destinations, ref _destinationIps, ref _destinationsVersion);
         if (_destinations[id] == 0)
-            _destinations[id] = (sbyte)(sink.SkipsDestination(Text(leaf, i, 64)) ? 2 : 1);
-        return _destinations[id] == 2;
+        {
+            _destinations[id] = (sbyte)(sink.PrefilterDestination(Text(leaf, i, 64), out uint ip) + 1);
+            _destinationIps[id] = ip;
+        }
+        ipv4 = _destinationIps[id];
+        return _destinations[id] - 1;
     }
 
-    private static void Cache(ColumnReader reader, ref sbyte[] cache, ref int version)
+    private static void Cache(ColumnReader reader, ref sbyte[] cache, ref uint[] ips, ref int version)
     {
         if (version == reader.DictionaryVersion)
             return;
         int count = reader.DictionaryCount;
         if (cache.Length < count)
+        {
             cache = new sbyte[Math.Max(count, cache.Length * 2)];
+            ips = new uint[cache.Length];
+        }
         else
+        {
             Array.Clear(cache, 0, count);
+        }
         version = reader.DictionaryVersion;
     }
 }

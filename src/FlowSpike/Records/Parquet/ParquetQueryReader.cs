@@ -114,15 +114,19 @@ internal static class ParquetQueryReader
         ref TSink sink)
         where TSink : struct, IFlowSink
     {
-        long? start = c.Long(map.Start, i) is { } v ? FloorDiv(v, map.StartDivisor) : null;
+        long? start = c.Long(map.Start, i);
+        if (map.StartDivisor != 1 && start is { } v)
+            start = FloorDiv(v, map.StartDivisor);
         if (!reject)
         {
             sink.OnRecord(false, default, default, start, default, default, default);
             return;
         }
-        int source = c.SourceClass(map.Src, i, ref sink);
+        int source = c.SourceClass(map.Src, i, ref sink, out uint src);
+        int kind = 0;
+        uint dst = 0;
         if (source == IFlowSink.SkipRecord
-            || (source == IFlowSink.SourcePasses && c.SkipsDestination(map.Dst, i, ref sink)))
+            || (source == IFlowSink.SourcePasses && (kind = c.DestinationKind(map.Dst, i, ref sink, out dst)) == 0))
         {
             sink.OnRecord(false, default, default, start, default, default, default);
             return;
@@ -136,7 +140,10 @@ internal static class ParquetQueryReader
             account = c.Text(map.Account, i, 32);
             vpc = c.Text(map.Vpc, i, 64);
         }
-        sink.OnRecord(true, c.Text(map.Src, i, 64), c.Text(map.Dst, i, 64), start, iface, account, vpc);
+        if (source == IFlowSink.SourcePasses)
+            sink.OnSelected(src, c.Text(map.Src, i, 64), kind, dst, c.Text(map.Dst, i, 64), start, iface, account, vpc);
+        else
+            sink.OnRecord(true, c.Text(map.Src, i, 64), c.Text(map.Dst, i, 64), start, iface, account, vpc);
     }
 
     private static long FloorDiv(long value, long divisor) =>
