@@ -166,6 +166,17 @@ public class ParquetPageReaderTests
         string pages = dir.File("duck-pages.parquet");
         WriteDuckDb(large, pages, "snappy", 200_000);
         files.Add(pages);
+        // Several pages per chunk, dictionary and PLAIN pages in turn, V1 and V2 pages (DuckDB and Parquet.Net write
+        // one page per chunk here).
+        var paged = EdgeColumns(20_000, 30);
+        foreach (int codec in new[] { 0, 1 })
+        {
+            string path = dir.File($"paged-{codec}.parquet");
+            PagedParquetWriter.Write(path,
+                [(string?[])paged["srcaddr"], (string?[])paged["dstaddr"], (string?[])paged["action"]],
+                (long?[])paged["start"], 3_000, codec);
+            files.Add(path);
+        }
         return files;
     }
 

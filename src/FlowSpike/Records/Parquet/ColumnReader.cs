@@ -20,6 +20,7 @@ internal sealed class ColumnReader
     private int _pageRows, _pageRow, _pageValue, _dictCount;
     private long _rowsLeftInChunk;
     private int _pagesInChunk;
+    private bool _pageHasNulls;
 
     /// <summary>The most data pages seen in one column chunk (the tests check they cover several).</summary>
     internal static int MostPagesInAChunk { get; private set; }
@@ -64,7 +65,7 @@ internal sealed class ColumnReader
     {
         if (ids.Length > _pageRows - _pageRow)
             throw new InvalidOperationException("a batch crosses a page");
-        if (_maxDef == 0)
+        if (!_pageHasNulls)
         {
             _values.AsSpan(_pageValue, ids.Length).CopyTo(ids);
             _pageValue += ids.Length;
@@ -201,7 +202,7 @@ internal sealed class ColumnReader
             pos = 4 + length;
         }
         DecodeValues(data, pos, h.Encoding, present);
-        StartPage(h.Values);
+        StartPage(h.Values, present);
     }
 
     private void LoadDataPageV2(ReadOnlySpan<byte> input, PageHeader h)
@@ -220,11 +221,12 @@ internal sealed class ColumnReader
             throw new InvalidDataException("an uncompressed page is not its stated size");
         int present = _maxDef > 0 ? DecodeLevels(_page.AsSpan(0, h.DefinitionLength), h.Values) : h.Values;
         DecodeValues(_page.AsSpan(0, h.UncompressedSize), levels, h.Encoding, present);
-        StartPage(h.Values);
+        StartPage(h.Values, present);
     }
 
-    private void StartPage(int rows)
+    private void StartPage(int rows, int present)
     {
+        _pageHasNulls = present < rows;
         _pageRows = rows;
         _pageRow = 0;
         _pageValue = 0;
@@ -241,13 +243,7 @@ internal sealed class ColumnReader
         return Count(defs, _maxDef);
     }
 
-    private static int Count(ReadOnlySpan<int> defs, int max)
-    {
-        int n = 0;
-        foreach (int d in defs)
-            n += d == max ? 1 : 0;
-        return n;
-    }
+    private static int Count(ReadOnlySpan<int> defs, int max) => defs.Count(max);
 
     private void DecodeValues(ReadOnlySpan<byte> data, int pos, int encoding, int present)
     {

@@ -58,6 +58,20 @@ internal static class HybridDecoder
         }
         int i = 0;
         long bit = 0;
+        if (bitWidth <= 8)
+        {
+            // A group of eight values is bitWidth bytes: one load per group.
+            int groups = packed.Length >= 8 ? Math.Min(output.Length / 8, (packed.Length - 8) / bitWidth + 1) : 0;
+            for (int g = 0; g < groups; g++)
+            {
+                ulong word = BinaryPrimitives.ReadUInt64LittleEndian(packed[(g * bitWidth)..]);
+                var o = output.Slice(g * 8, 8);
+                for (int k = 0; k < 8; k++)
+                    o[k] = (int)((uint)(word >> (k * bitWidth)) & mask);
+            }
+            i = groups * 8;
+            bit = (long)i * bitWidth;
+        }
         // Eight-byte loads while they stay inside the data; byte by byte for the tail.
         int fast = packed.Length >= 8 ? (int)Math.Min(output.Length, ((packed.Length - 8) * 8L) / bitWidth + 1) : 0;
         for (; i < fast; i++, bit += bitWidth)
