@@ -213,6 +213,17 @@ internal struct FlowRecordSink(
     public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>
         (int)selector.ClassifyDestination(dst, out ipv4);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void OnUnselected(long? start)
+    {
+        _line++;
+        accumulator.Diagnostics.Lines++;
+        if (start is { } s)
+            accumulator.Mark(s);
+        else
+            accumulator.Diagnostics.Parsed++;
+    }
+
     public void OnSelected(uint src, ReadOnlySpan<byte> srcText, int destinationKind, uint dst,
         ReadOnlySpan<byte> dstText, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
         ReadOnlySpan<byte> vpc)

@@ -57,6 +57,10 @@ public interface IFlowSink : ILineSink
     void OnSelected(uint src, ReadOnlySpan<byte> srcText, int destinationKind, uint dst, ReadOnlySpan<byte> dstText,
         long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc);
 
+    /// <summary>A record a columnar reader knows is not selected (not REJECT, or skipped by a prefilter): what
+    /// <see cref="OnRecord"/> does with a record that is not REJECT.</summary>
+    void OnUnselected(long? start);
+
     /// <summary>Whether the interface, account and VPC of selected records are used (columnar readers skip them
     /// otherwise).</summary>
     bool WantsDetails { get; }

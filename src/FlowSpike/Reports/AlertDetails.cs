@@ -178,6 +178,10 @@ public static class AlertDetails
             return IFlowSink.HandOver;
         }
 
+        public readonly void OnUnselected(long? start)
+        {
+        }
+
         public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>
             throw new InvalidOperationException("no source passes here");
 

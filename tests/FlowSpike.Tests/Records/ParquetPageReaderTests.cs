@@ -45,6 +45,8 @@ public class ParquetPageReaderTests
             return IFlowSink.HandOver;
         }
 
+        public readonly void OnUnselected(long? start) => calls.Add($"not REJECT|{start?.ToString() ?? "null"}");
+
         public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>
             throw new InvalidOperationException("no source passes here");
 

@@ -28,7 +28,8 @@ public static class PagedParquetWriter
             var values = c < 3 ? strings[c].Select(s => s is null ? null : System.Text.Encoding.UTF8.GetBytes(s))
                     .ToArray()
                 : starts.Select(v => v is null ? null : BitConverter.GetBytes(v.Value)).ToArray();
-            var dictionary = values.Where(v => v is not null).Select(v => Convert.ToBase64String(v!)).Distinct().ToList();
+            var dictionary = values.Where(v => v is not null).Select(v => Convert.ToBase64String(v!)).Distinct()
+                .ToList();
             var index = dictionary.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
             if (dictionary.Count > 0)
             {

@@ -87,11 +87,16 @@ internal static class ParquetQueryReader
         bool dictionary = action.IsDictionaryPage;
         var rejects = dictionary ? c.ActionRejects(action) : default;
         var ids = c.Ids(map.Action);
+        var starts = c.Reader(map.Start);
+        var startIds = c.Ids(map.Start);
         for (int i = 0; i < n; i++)
         {
-            int id = ids[i];
-            bool reject = id >= 0 && (dictionary ? rejects[id] : action.Bytes(id).SequenceEqual("REJECT"u8));
-            Row(map, c, i, reject, details, ref sink);
+            int id = ids[i], t = startIds[i];
+            long? start = t < 0 ? null : starts.Long(t);
+            if (id >= 0 && (dictionary ? rejects[id] : action.Bytes(id).SequenceEqual("REJECT"u8)))
+                Row(map, c, i, start, details, ref sink);
+            else
+                sink.OnUnselected(start);
         }
     }
 
@@ -104,31 +109,27 @@ internal static class ParquetQueryReader
             var disposition = c.Text(map.Disposition, i, 16);
             bool reject = OcsfFlowFields.IsReject(disposition, c.Long(map.DispositionId, i),
                 c.Long(map.ActivityId, i), c.Long(map.ActionId, i));
-            Row(map, c, i, reject, details, ref sink);
+            long? start = c.Long(map.Start, i) is { } v ? FloorDiv(v, map.StartDivisor) : null;
+            if (reject)
+                Row(map, c, i, start, details, ref sink);
+            else
+                sink.OnUnselected(start);
         }
     }
 
-    /// <summary>One row: not selected (read and marked by its start), skipped by a dictionary test, or handed over.
+    /// <summary>A REJECT row: skipped by a dictionary test, counted without a second parse, or handed over.
     /// </summary>
-    private static void Row<TSink>(ParquetQueryMap map, ParquetQueryColumns c, int i, bool reject, bool details,
+    private static void Row<TSink>(ParquetQueryMap map, ParquetQueryColumns c, int i, long? start, bool details,
         ref TSink sink)
         where TSink : struct, IFlowSink
     {
-        long? start = c.Long(map.Start, i);
-        if (map.StartDivisor != 1 && start is { } v)
-            start = FloorDiv(v, map.StartDivisor);
-        if (!reject)
-        {
-            sink.OnRecord(false, default, default, start, default, default, default);
-            return;
-        }
         int source = c.SourceClass(map.Src, i, ref sink, out uint src);
         int kind = 0;
         uint dst = 0;
         if (source == IFlowSink.SkipRecord
             || (source == IFlowSink.SourcePasses && (kind = c.DestinationKind(map.Dst, i, ref sink, out dst)) == 0))
         {
-            sink.OnRecord(false, default, default, start, default, default, default);
+            sink.OnUnselected(start);
             return;
         }
         ReadOnlySpan<byte> iface = default, account = default, vpc = default;
