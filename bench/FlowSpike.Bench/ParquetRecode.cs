@@ -1,5 +1,4 @@
 using Parquet;
-using Parquet.Schema;
 
 namespace FlowSpike.Bench;
 

@@ -193,21 +193,21 @@ internal sealed class ParquetFooter
             switch (f.Id)
             {
                 case 2 when f.Type == ThriftReader.List:
-                {
-                    var (_, count) = r.ReadListHeader();
-                    for (int i = 0; i < count; i++)
-                        chunk.Encodings.Add(r.ReadInt());
-                    break;
-                }
+                    {
+                        var (_, count) = r.ReadListHeader();
+                        for (int i = 0; i < count; i++)
+                            chunk.Encodings.Add(r.ReadInt());
+                        break;
+                    }
                 case 3 when f.Type == ThriftReader.List:
-                {
-                    var (_, count) = r.ReadListHeader();
-                    var parts = new string[count];
-                    for (int i = 0; i < count; i++)
-                        parts[i] = System.Text.Encoding.UTF8.GetString(r.ReadBinary());
-                    chunk.Path = string.Join('.', parts);
-                    break;
-                }
+                    {
+                        var (_, count) = r.ReadListHeader();
+                        var parts = new string[count];
+                        for (int i = 0; i < count; i++)
+                            parts[i] = System.Text.Encoding.UTF8.GetString(r.ReadBinary());
+                        chunk.Path = string.Join('.', parts);
+                        break;
+                    }
                 case 4: chunk.Codec = r.ReadInt(); break;
                 case 5: chunk.Values = r.ReadLong(); break;
                 case 7: chunk.CompressedSize = r.ReadLong(); break;

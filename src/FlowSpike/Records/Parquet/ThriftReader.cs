@@ -84,38 +84,38 @@ internal ref struct ThriftReader(ReadOnlySpan<byte> data)
                 ReadBinary();
                 break;
             case List or Set:
-            {
-                var (element, count) = ReadListHeader();
-                for (int i = 0; i < count; i++)
                 {
-                    if (element is True or False)
-                        ReadByte(); // a boolean element is a byte of its own
-                    else
-                        Skip(element);
-                }
-                break;
-            }
-            case Map:
-            {
-                int count = checked((int)ReadVarint());
-                if (count == 0)
+                    var (element, count) = ReadListHeader();
+                    for (int i = 0; i < count; i++)
+                    {
+                        if (element is True or False)
+                            ReadByte(); // a boolean element is a byte of its own
+                        else
+                            Skip(element);
+                    }
                     break;
-                byte kinds = ReadByte();
-                for (int i = 0; i < count; i++)
-                {
-                    Skip((byte)(kinds >> 4));
-                    Skip((byte)(kinds & 0x0f));
                 }
-                break;
-            }
+            case Map:
+                {
+                    int count = checked((int)ReadVarint());
+                    if (count == 0)
+                        break;
+                    byte kinds = ReadByte();
+                    for (int i = 0; i < count; i++)
+                    {
+                        Skip((byte)(kinds >> 4));
+                        Skip((byte)(kinds & 0x0f));
+                    }
+                    break;
+                }
             case Struct:
-            {
-                short saved = BeginStruct();
-                while (NextField() is { Type: not Stop } f)
-                    Skip(f.Type);
-                EndStruct(saved);
-                break;
-            }
+                {
+                    short saved = BeginStruct();
+                    while (NextField() is { Type: not Stop } f)
+                        Skip(f.Type);
+                    EndStruct(saved);
+                    break;
+                }
             default:
                 throw new InvalidDataException($"unknown Thrift type {type}");
         }
