@@ -50,7 +50,7 @@ public sealed record ScanOptions
     public bool? ParquetPages { get; init; }
     /// <summary>
     /// Skip objects of a kind FlowSpike does not read (Transit Gateway flow logs, unusable headers, binary content),
-    /// counting them in <see cref="ScanDiagnostics.Unsupported"/>, instead of stopping the scan at the first.
+    /// counting them in <see cref="ScanDiagnostics.Skipped"/>, instead of stopping the scan at the first.
     /// </summary>
     public bool SkipUnsupported { get; init; }
 }
