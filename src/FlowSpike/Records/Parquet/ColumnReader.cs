@@ -60,25 +60,32 @@ internal sealed class ColumnReader
         DictionaryVersion++;
     }
 
-    /// <summary>The ids of the next <paramref name="ids"/>.Length rows, all inside the current page.</summary>
-    public void Take(Span<int> ids)
+    /// <summary>
+    /// The ids of the next <paramref name="count"/> rows, all inside the current page: a view of the page's own ids
+    /// when it has no nulls (no copy), else written into <paramref name="scratch"/>.
+    /// </summary>
+    public (int[] Ids, int Offset) Take(int count, int[] scratch)
     {
-        if (ids.Length > _pageRows - _pageRow)
+        if (count > _pageRows - _pageRow)
             throw new InvalidOperationException("a batch crosses a page");
+        (int[], int) taken;
         if (!_pageHasNulls)
         {
-            _values.AsSpan(_pageValue, ids.Length).CopyTo(ids);
-            _pageValue += ids.Length;
+            taken = (_values, _pageValue);
+            _pageValue += count;
         }
         else
         {
-            var defs = _defs.AsSpan(_pageRow, ids.Length);
+            var defs = _defs.AsSpan(_pageRow, count);
+            var ids = scratch.AsSpan(0, count);
             int v = _pageValue;
             for (int i = 0; i < ids.Length; i++)
                 ids[i] = defs[i] == _maxDef ? _values[v++] : -1;
             _pageValue = v;
+            taken = (scratch, 0);
         }
-        _pageRow += ids.Length;
+        _pageRow += count;
+        return taken;
     }
 
     /// <summary>A BYTE_ARRAY value by id (not -1).</summary>
@@ -237,6 +244,9 @@ internal sealed class ColumnReader
 
     private int DecodeLevels(ReadOnlySpan<byte> levels, int count)
     {
+        // Most pages have no null: when every level is the maximum, none is materialised.
+        if (HybridDecoder.AllAre(levels, HybridDecoder.BitWidth(_maxDef), count, _maxDef))
+            return count;
         Grow(ref _defs, count);
         var defs = _defs.AsSpan(0, count);
         HybridDecoder.Decode(levels, HybridDecoder.BitWidth(_maxDef), defs);

@@ -49,6 +49,47 @@ internal static class HybridDecoder
         }
     }
 
+    /// <summary>
+    /// Whether the first <paramref name="count"/> values are all <paramref name="value"/> (a page of levels without a
+    /// null), checked on the encoded runs; false when unsure, and <see cref="Decode"/> decides.
+    /// </summary>
+    public static bool AllAre(ReadOnlySpan<byte> data, int bitWidth, int count, int value)
+    {
+        if (bitWidth is < 1 or > 8)
+            return false;
+        int pos = 0, n = 0;
+        try
+        {
+            while (n < count)
+            {
+                uint header = ReadVarint(data, ref pos);
+                int groups = (int)(header >> 1);
+                if ((header & 1) == 0)
+                {
+                    if (pos >= data.Length || data[pos] != value || groups == 0)
+                        return false;
+                    pos++;
+                    n += groups;
+                    continue;
+                }
+                // Bit-packed runs are only read for one-bit levels: all ones, byte by byte.
+                int want = (int)Math.Min((long)groups * 8, count - n);
+                int full = want / 8, rest = want % 8;
+                if (bitWidth != 1 || value != 1 || want == 0 || pos + full + (rest > 0 ? 1 : 0) > data.Length
+                    || data.Slice(pos, full).ContainsAnyExcept((byte)0xff)
+                    || (rest > 0 && (data[pos + full] & ((1 << rest) - 1)) != (1 << rest) - 1))
+                    return false;
+                pos += groups;
+                n += want;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+        return true;
+    }
+
     private static void Unpack(ReadOnlySpan<byte> packed, int bitWidth, uint mask, Span<int> output)
     {
         if (bitWidth == 0)

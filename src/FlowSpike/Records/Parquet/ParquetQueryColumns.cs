@@ -7,7 +7,9 @@ namespace FlowSpike.Records.Parquet;
 internal sealed class ParquetQueryColumns
 {
     private readonly ColumnReader[] _readers = new ColumnReader[ParquetQueryMap.Roles];
+    private readonly int[][] _scratch = new int[ParquetQueryMap.Roles][];
     private readonly int[][] _ids = new int[ParquetQueryMap.Roles][];
+    private readonly int[] _idsAt = new int[ParquetQueryMap.Roles];
     private readonly int[] _roleOf = new int[ParquetQueryMap.Roles];
     private readonly bool[] _open = new bool[ParquetQueryMap.Roles];
     private int[] _leafRole = [];
@@ -23,7 +25,7 @@ internal sealed class ParquetQueryColumns
         for (int r = 0; r < _readers.Length; r++)
         {
             _readers[r] = new ColumnReader();
-            _ids[r] = new int[1024];
+            _scratch[r] = new int[1024];
         }
     }
 
@@ -63,7 +65,10 @@ internal sealed class ParquetQueryColumns
         for (int k = 0; k < _openCount; k++)
             n = Math.Min(n, _readers[_roleOf[k]].RowsLeft);
         for (int k = 0; k < _openCount; k++)
-            _readers[_roleOf[k]].Take(_ids[_roleOf[k]].AsSpan(0, n));
+        {
+            int role = _roleOf[k];
+            (_ids[role], _idsAt[role]) = _readers[role].Take(n, _scratch[role]);
+        }
         return n;
     }
 
@@ -71,14 +76,21 @@ internal sealed class ParquetQueryColumns
 
     public ColumnReader Reader(int leaf) => _readers[RoleOf(leaf)];
 
-    public int[] Ids(int leaf) => _ids[RoleOf(leaf)];
+    /// <summary>The batch's ids of a column: -1 for null, else what <see cref="ColumnReader"/> resolves.</summary>
+    public ReadOnlySpan<int> Ids(int leaf)
+    {
+        int role = RoleOf(leaf);
+        return _ids[role].AsSpan(_idsAt[role]);
+    }
+
+    private int Id(int role, int i) => _ids[role][_idsAt[role] + i];
 
     public long? Long(int leaf, int i)
     {
         int role = RoleOf(leaf);
         if (role < 0)
             return null;
-        int id = _ids[role][i];
+        int id = Id(role, i);
         return id < 0 ? null : _readers[role].Long(id);
     }
 
@@ -87,7 +99,7 @@ internal sealed class ParquetQueryColumns
         int role = RoleOf(leaf);
         if (role < 0)
             return default;
-        int id = _ids[role][i];
+        int id = Id(role, i);
         return id < 0 ? default : ParquetQueryReader.AsText(_readers[role].Bytes(id), max);
     }
 
@@ -112,7 +124,7 @@ internal sealed class ParquetQueryColumns
         where TSink : struct, IFlowSink
     {
         int role = RoleOf(leaf);
-        int id = _ids[role][i];
+        int id = Id(role, i);
         var reader = _readers[role];
         if (id < 0 || !reader.IsDictionaryPage)
             return sink.PrefilterSource(Text(leaf, i, 64), out ipv4);
@@ -132,7 +144,7 @@ internal sealed class ParquetQueryColumns
         where TSink : struct, IFlowSink
     {
         int role = RoleOf(leaf);
-        int id = _ids[role][i];
+        int id = Id(role, i);
         var reader = _readers[role];
         if (id < 0 || !reader.IsDictionaryPage)
             return sink.PrefilterDestination(Text(leaf, i, 64), out ipv4);
