@@ -5,6 +5,7 @@
 #   shape        a few large text files, thousands of small gzip files, Parquet
 #   cardinality  80 to 1,000,000 internal sources (bench `hosts` generator, 30% REJECTs)
 #   writer       Parquet from Parquet.Net (synth; one page per column chunk) and from DuckDB, gzip and snappy codecs
+#   ocsf         Security Lake's OCSF Parquet (synth --container ocsf: nested endpoints, time in ms)
 # plus one small file (start-up), one thread against two, the read/inflate floors, and the peak RSS of every run.
 # The DuckDB side of a cell is the fastest of several formulations of the same SQL (bench/FlowSpike.Peer: regexp,
 # like, starts-with, octets, typed-*); every formulation must report the same hosts, host-buckets and counted records
@@ -121,6 +122,17 @@ parquet_variant() { # share variant
   fi
 }
 
+# Security Lake OCSF Parquet (synth's, Parquet.Net's writer with gzip), the same hosts and sizes as parquet_set.
+ocsf_set() { # share
+  local out="$dir/ocsf-$1"
+  if [ ! -f "$out/.done" ]; then
+    rm -rf "$out"
+    $fs synth --out "$out" --container ocsf --target-size "${parquet_mb}MB" --hosts 2000 \
+      --records-per-host-hour 300 --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 || { cat "$dir/synth.log" >&2; exit 1; }
+    touch "$out/.done"
+  fi
+}
+
 # Cardinality: the same bytes over a growing number of sources, 30% REJECTs.
 hosts_set() { # hosts
   local out="$dir/hosts-$1"
@@ -151,6 +163,7 @@ if [ "$prepare" = 1 ]; then
   for share in 0 0.3 0.6; do
     large_set $share; small_set $share; parquet_set $share
     for v in pn-snappy duck-gzip duck-snappy; do parquet_variant $share $v; done
+    ocsf_set $share
   done
   for hosts in 80 2000 50000 1000000; do hosts_set $hosts; done
   echo "data sets ready in $dir"; exit 0
@@ -240,6 +253,16 @@ for share in 0 0.3 0.6; do
       row "$cell" "$(cat "$dir/large-$share/.share" 2>/dev/null || echo '?')"
     fi
   done
+done
+for share in 0 0.3 0.6; do
+  cell="ocsf-$share"
+  if want "$cell"; then
+    ocsf_set $share
+    warm "$dir/ocsf-$share/AWSLogs"
+    run_fs "fs-$cell" "$threads" "$dir/ocsf-$share/AWSLogs"
+    run_duck "$cell" duckdb-ocsf "$parquet_queries" "$dir/ocsf-$share/AWSLogs/**/*.parquet" "$threads" $from_s $to_s
+    row "$cell" "$(cat "$dir/large-$share/.share" 2>/dev/null || echo '?')"
+  fi
 done
 for hosts in 80 2000 50000 1000000; do
   cell="hosts-$hosts"

@@ -6,13 +6,14 @@ using DuckDB.NET.Data;
 // The benchmark peers, run as separate processes by scripts/bench-e2e.sh:
 //   duckdb QUERY GLOB HEADER THREADS FROM TO   the baseline support search as DuckDB SQL over text, explicit schema
 //   duckdb-parquet QUERY GLOB THREADS FROM TO  the same over Parquet files (columns as S3 Parquet delivery names them)
+//   duckdb-ocsf QUERY GLOB THREADS FROM TO     the same over Security Lake's OCSF Parquet (nested endpoints, ms)
 //   write-parquet IN_GLOB OUT_DIR CODEC        each Parquet file rewritten by DuckDB's writer (same rows, AWS types)
 //   inflate THREADS FILE...                    bare GZipStream inflate of the files, discarding the output
 // QUERY names one formulation of the same search (Queries below); the script runs each and keeps the fastest.
 if (args.Length < 2)
 {
     Console.Error.WriteLine(
-        "usage: duckdb QUERY GLOB true|false THREADS FROM TO | duckdb-parquet QUERY GLOB THREADS FROM TO"
+        "usage: duckdb QUERY GLOB true|false THREADS FROM TO | duckdb-parquet|duckdb-ocsf QUERY GLOB THREADS FROM TO"
         + " | write-parquet IN_GLOB OUT_DIR CODEC | inflate THREADS FILE...");
     return 2;
 }
@@ -64,7 +65,8 @@ if (args[0] == "write-parquet")
     return 0;
 }
 
-bool parquet = args[0] == "duckdb-parquet";
+bool ocsf = args[0] == "duckdb-ocsf";
+bool parquet = ocsf || args[0] == "duckdb-parquet";
 // Text: QUERY GLOB HEADER THREADS FROM TO; Parquet: QUERY GLOB THREADS FROM TO (no header argument).
 string query = args[1], glob = args[2];
 int at = parquet ? 3 : 4;
@@ -83,7 +85,10 @@ string source = parquet
     ? $"read_parquet('{glob}')"
     : $"read_csv('{glob}', delim = ' ', header = {(header ? "true" : "false")}, columns = {columns}, "
         + "auto_detect = false, quote = '', escape = '', ignore_errors = true)";
-string start = typed || parquet ? "start" : "TRY_CAST(start AS BIGINT)";
+string start = ocsf ? "(time // 1000)" : typed || parquet ? "start" : "TRY_CAST(start AS BIGINT)";
+// OCSF: FlowSpike's rule on the columns Security Lake writes (OcsfFlowFields.IsReject; synth has no disposition_id).
+string reject = ocsf ? "(disposition = 'Blocked' OR activity_id = 5 OR action_id = 2)" : "action = 'REJECT'";
+string srcaddr = ocsf ? "src_endpoint.ip" : "srcaddr", dstaddr = ocsf ? "dst_endpoint.ip" : "dstaddr";
 string body = (typed ? query["typed-".Length..] : query) switch
 {
     "regexp" => Regexp(),
@@ -119,9 +124,9 @@ string Regexp()
     Exec("CREATE MACRO internal(i) AS (i >> 24 = 10) OR (i >> 20 = 2753) OR (i >> 16 = 49320)");
     return $@"
 WITH rec AS (
-  SELECT ip4(srcaddr) AS s, ip4(dstaddr) AS d, dstaddr, {start} AS t
+  SELECT ip4({srcaddr}) AS s, ip4({dstaddr}) AS d, {dstaddr} AS dstaddr, {start} AS t
   FROM {source}
-  WHERE action = 'REJECT'
+  WHERE {reject}
 ), buckets AS (
   SELECT s, t // 3600 AS b, count(*) AS n FROM rec
   WHERE s IS NOT NULL AND internal(s) AND ((d IS NOT NULL AND NOT internal(d))"
@@ -134,9 +139,9 @@ WITH rec AS (
 // RFC 1918 by text prefix (172.16/12 through its second octet), the source grouped as text.
 string Prefix(Func<string, string> isInternal) => $@"
 WITH buckets AS (
-  SELECT srcaddr AS s, {start} // 3600 AS b, count(*) AS n
+  SELECT {srcaddr} AS s, {start} // 3600 AS b, count(*) AS n
   FROM {source}
-  WHERE action = 'REJECT' AND ({isInternal("srcaddr")}) AND NOT ({isInternal("dstaddr")})
+  WHERE {reject} AND ({isInternal(srcaddr)}) AND NOT ({isInternal(dstaddr)})
     AND {start} >= {from} AND {start} < {to}
   GROUP BY ALL
 )";
