@@ -15,6 +15,7 @@ internal struct FlowRecordSink(
 {
     private string _source = "";
     private long _line;
+    private bool _marked;
     private int _fieldCount;
     private int _src, _dst, _start, _action, _iface, _account, _vpc, _resource;
 
@@ -22,6 +23,7 @@ internal struct FlowRecordSink(
     {
         _source = source;
         _line = firstLine - 1;
+        _marked = false;
         UseLayout(layout);
     }
 
@@ -160,12 +162,7 @@ internal struct FlowRecordSink(
         bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId,
         ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
     {
-        _line++;
-        accumulator.Diagnostics.Lines++;
-        if (start is { } s)
-            accumulator.Mark(s);
-        else
-            accumulator.Diagnostics.Parsed++;
+        Date(start);
         if (reject)
             Select(src, dst, default, start, interfaceId, account, vpc, typed: true);
     }
@@ -182,9 +179,15 @@ internal struct FlowRecordSink(
         (int)selector.ClassifyDestination(dst, out ipv4);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void OnUnselected(long? start)
+    public void OnUnselected(long? start) => Date(start);
+
+    /// <summary>Numbers a columnar record and, unless <see cref="TryMarkAll"/> dated it already, dates it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Date(long? start)
     {
         _line++;
+        if (_marked)
+            return;
         accumulator.Diagnostics.Lines++;
         if (start is { } s)
             accumulator.Mark(s);
@@ -192,16 +195,22 @@ internal struct FlowRecordSink(
             accumulator.Diagnostics.Parsed++;
     }
 
+    public bool TryMarkAll(long rows, long minStart, long maxStart)
+    {
+        if (!accumulator.TryMarkMany(rows, minStart, maxStart))
+            return false;
+        accumulator.Diagnostics.Lines += rows;
+        _marked = true;
+        return true;
+    }
+
+    public void EndMarked() => _marked = false;
+
     public void OnSelected(uint src, ReadOnlySpan<byte> srcText, int destinationKind, uint dst,
         ReadOnlySpan<byte> dstText, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
         ReadOnlySpan<byte> vpc)
     {
-        _line++;
-        accumulator.Diagnostics.Lines++;
-        if (start is { } s)
-            accumulator.Mark(s);
-        else
-            accumulator.Diagnostics.Parsed++;
+        Date(start);
         Count(src, 0, srcText, (DestinationKind)destinationKind, dst, dstText, default, start, interfaceId, account,
             vpc, typed: true);
     }

@@ -61,6 +61,17 @@ public interface IFlowSink : ILineSink
     /// <see cref="OnRecord"/> does with a record that is not REJECT.</summary>
     void OnUnselected(long? start);
 
+    /// <summary>
+    /// A columnar reader knows from its statistics that the next <paramref name="rows"/> records all have a start in
+    /// [<paramref name="minStart"/>, <paramref name="maxStart"/>]: true when the sink has dated them all at once (as
+    /// one <see cref="OnUnselected"/> each would), so until <see cref="EndMarked"/> the reader hands over every record
+    /// as before but needs no start for an unselected one, and the sink only numbers them.
+    /// </summary>
+    bool TryMarkAll(long rows, long minStart, long maxStart);
+
+    /// <summary>The end of the records <see cref="TryMarkAll"/> dated.</summary>
+    void EndMarked();
+
     /// <summary>Whether the interface, account and VPC of selected records are used (columnar readers skip them
     /// otherwise).</summary>
     bool WantsDetails { get; }

@@ -182,6 +182,12 @@ public static class AlertDetails
         {
         }
 
+        public readonly bool TryMarkAll(long rows, long minStart, long maxStart) => false;
+
+        public readonly void EndMarked()
+        {
+        }
+
         public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>
             throw new InvalidOperationException("no source passes here");
 

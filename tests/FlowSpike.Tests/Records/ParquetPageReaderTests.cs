@@ -47,6 +47,12 @@ public class ParquetPageReaderTests
 
         public readonly void OnUnselected(long? start) => calls.Add($"not REJECT|{start?.ToString() ?? "null"}");
 
+        public readonly bool TryMarkAll(long rows, long minStart, long maxStart) => false;
+
+        public readonly void EndMarked()
+        {
+        }
+
         public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>
             throw new InvalidOperationException("no source passes here");
 
@@ -268,6 +274,7 @@ public class ParquetPageReaderTests
         string aws = dir.File("aws");
         FlowContainers.ConvertTree(SynthData.Get(SynthLayout.DefaultWithHeader).Logs, aws, FlowContainer.Parquet);
         files.AddRange(Directory.EnumerateFiles(aws, "*.parquet", SearchOption.AllDirectories).Take(20));
+        int marked = ParquetQueryReader.MarkedRowGroups;
         foreach (string file in files)
         {
             ScanResult Run(bool pages) => FlowScanner.Scan(InputSet.Expand([file]), new ScanOptions
@@ -286,5 +293,6 @@ public class ParquetPageReaderTests
             Assert.True(want == got, $"{file}: differs at {at}: expected ...{want[Math.Max(0, at - 80)..Math.Min(
                 want.Length, at + 80)]}..., got ...{got[Math.Max(0, at - 80)..Math.Min(got.Length, at + 80)]}...");
         }
+        Assert.True(ParquetQueryReader.MarkedRowGroups > marked, "no row group was dated from its statistics");
     }
 }

@@ -17,6 +17,12 @@ internal sealed class ParquetChunk
     public List<int> Encodings { get; } = [];
     public bool InOtherFile { get; set; }
 
+    /// <summary>The chunk's statistics for an integer column: its least and greatest value and its null count, each
+    /// null when the writer left it out.</summary>
+    public long? Min { get; set; }
+    public long? Max { get; set; }
+    public long? NullCount { get; set; }
+
     /// <summary>Where the chunk's first page starts (its dictionary page when it has one).</summary>
     public long Start => DictionaryPageOffset > 0 && DictionaryPageOffset < DataPageOffset
         ? DictionaryPageOffset
@@ -213,9 +219,39 @@ internal sealed class ParquetFooter
                 case 7: chunk.CompressedSize = r.ReadLong(); break;
                 case 9: chunk.DataPageOffset = r.ReadLong(); break;
                 case 11: chunk.DictionaryPageOffset = r.ReadLong(); break;
+                case 12 when f.Type == ThriftReader.Struct: ReadStatistics(ref r, chunk); break;
                 default: r.Skip(f.Type); break;
             }
         }
         r.EndStruct(saved);
     }
+
+    /// <summary>Statistics: min_value and max_value (5, 6), else the older min and max (2, 1), which writers also
+    /// order as signed for integers; kept as integers when 4 or 8 bytes long.</summary>
+    private static void ReadStatistics(ref ThriftReader r, ParquetChunk chunk)
+    {
+        short saved = r.BeginStruct();
+        long? min = null, max = null, minValue = null, maxValue = null;
+        while (r.NextField() is { Type: not ThriftReader.Stop } f)
+        {
+            switch (f.Id)
+            {
+                case 1 when f.Type == ThriftReader.Binary: max = Integer(r.ReadBinary()); break;
+                case 2 when f.Type == ThriftReader.Binary: min = Integer(r.ReadBinary()); break;
+                case 3: chunk.NullCount = r.ReadLong(); break;
+                case 5 when f.Type == ThriftReader.Binary: maxValue = Integer(r.ReadBinary()); break;
+                case 6 when f.Type == ThriftReader.Binary: minValue = Integer(r.ReadBinary()); break;
+                default: r.Skip(f.Type); break;
+            }
+        }
+        r.EndStruct(saved);
+        (chunk.Min, chunk.Max) = minValue.HasValue && maxValue.HasValue ? (minValue, maxValue) : (min, max);
+    }
+
+    private static long? Integer(ReadOnlySpan<byte> value) => value.Length switch
+    {
+        8 => System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(value),
+        4 => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(value),
+        _ => null,
+    };
 }

@@ -67,19 +67,31 @@ internal static class ParquetQueryReader
         if (rows <= 0)
             return;
         c.Open(file, footer, map, chunks, rows, details);
+        // Starts all in one window, or all outside the range, by the chunk's statistics: dated in one call, and an
+        // unselected record's start is not read.
+        var start = chunks[map.Start];
+        bool marked = start is { NullCount: 0, Min: { } min, Max: { } max }
+            && sink.TryMarkAll(rows, FloorDiv(min, map.StartDivisor), FloorDiv(max, map.StartDivisor));
+        if (marked)
+            MarkedRowGroups++;
         long done = 0;
         while (done < rows)
         {
             int n = c.NextBatch((int)Math.Min(Batch, rows - done));
             if (map.Ocsf)
-                OcsfBatch(map, c, n, details, ref sink);
+                OcsfBatch(map, c, n, details, marked, ref sink);
             else
-                AwsBatch(map, c, n, details, ref sink);
+                AwsBatch(map, c, n, details, marked, ref sink);
             done += n;
         }
+        if (marked)
+            sink.EndMarked();
     }
 
-    private static void AwsBatch<TSink>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details,
+    /// <summary>Row groups dated from their statistics (the tests check some are).</summary>
+    internal static int MarkedRowGroups { get; private set; }
+
+    private static void AwsBatch<TSink>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details, bool marked,
         ref TSink sink)
         where TSink : struct, IFlowSink
     {
@@ -91,16 +103,15 @@ internal static class ParquetQueryReader
         var startIds = c.Ids(map.Start);
         for (int i = 0; i < n; i++)
         {
-            int id = ids[i], t = startIds[i];
-            long? start = t < 0 ? null : starts.Long(t);
+            int id = ids[i];
             if (id >= 0 && (dictionary ? rejects[id] : action.Bytes(id).SequenceEqual("REJECT"u8)))
-                Row(map, c, i, start, details, ref sink);
+                Row(map, c, i, startIds[i] is var t and >= 0 ? starts.Long(t) : null, details, ref sink);
             else
-                sink.OnUnselected(start);
+                sink.OnUnselected(marked || startIds[i] is not (var u and >= 0) ? null : starts.Long(u));
         }
     }
 
-    private static void OcsfBatch<TSink>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details,
+    private static void OcsfBatch<TSink>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details, bool marked,
         ref TSink sink)
         where TSink : struct, IFlowSink
     {
@@ -109,6 +120,11 @@ internal static class ParquetQueryReader
             var disposition = c.Text(map.Disposition, i, 16);
             bool reject = OcsfFlowFields.IsReject(disposition, c.Long(map.DispositionId, i),
                 c.Long(map.ActivityId, i), c.Long(map.ActionId, i));
+            if (!reject && marked)
+            {
+                sink.OnUnselected(null);
+                continue;
+            }
             long? start = c.Long(map.Start, i) is { } v ? FloorDiv(v, map.StartDivisor) : null;
             if (reject)
                 Row(map, c, i, start, details, ref sink);
