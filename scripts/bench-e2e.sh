@@ -290,11 +290,15 @@ echo
 # Floors: what reading (and inflating, and tokenizing) the cell's files costs in process, nothing selected.
 if want "floors"; then
   echo "floors (in process, $threads threads, best of 3):"
-  for share in 0.6; do
+  for share in 0 0.3 0.6; do
     [ -d "$dir/large-$share" ] && echo "  large-text-$share: $($gen floor "$threads" "$dir/large-$share")"
     [ -d "$dir/small-$share" ] && echo "  small-gzip-$share: $($gen floor "$threads" "$dir/small-$share/AWSLogs")"
     [ -d "$dir/parquet-$share" ] && echo "  parquet-$share-pn-gzip: $($gen floor "$threads" "$dir/parquet-$share/AWSLogs")"
+    [ -d "$dir/parquet-$share-duck-snappy" ] && echo "  parquet-$share-duck-snappy: $($gen floor "$threads" "$dir/parquet-$share-duck-snappy")"
+    [ -d "$dir/ocsf-$share" ] && echo "  ocsf-$share: $($gen floor "$threads" "$dir/ocsf-$share/AWSLogs")"
   done
+  echo "  (read: every file read into a kept buffer 1 MB at a time; inflate: small gzip files read whole and inflated"
+  echo "   by libdeflate; tokenize: every line also split into fields; nothing selected or counted)"
   echo
 fi
 # Scaling: the same large set on one thread and on $threads.
