@@ -188,14 +188,21 @@ public class ParquetPageReaderTests
         return files;
     }
 
-    private static IEnumerable<string> SecurityLakeSamples() =>
-        Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "security_lake"), "*.parquet");
+    /// <summary>Security Lake's OCSF layouts (1.0.0-rc.2 and 1.1.0), as Support/SecurityLakeParquet writes them.
+    /// </summary>
+    private static IEnumerable<string> SecurityLakeSamples(TempDir dir) =>
+        Enum.GetValues<LakeOcsf>().Select(version =>
+        {
+            string path = dir.File($"lake-{version}.parquet");
+            SecurityLakeParquet.Write(path, version, SecurityLakeParquetTests.Rows);
+            return path;
+        }).ToList();
 
     [Fact]
     public async Task The_footer_reads_as_Parquet_Net_reads_it()
     {
         using var dir = new TempDir();
-        foreach (string file in EdgeFiles(dir).Concat(SecurityLakeSamples()))
+        foreach (string file in EdgeFiles(dir).Concat(SecurityLakeSamples(dir)))
         {
             var bytes = File.ReadAllBytes(file);
             int size = BitConverter.ToInt32(bytes, bytes.Length - 8);
@@ -234,7 +241,7 @@ public class ParquetPageReaderTests
         string ocsf = dir.File("ocsf");
         FlowContainers.ConvertTree(SynthData.Get(SynthLayout.DefaultWithHeader).Logs, ocsf, FlowContainer.Ocsf);
         files.AddRange(Directory.EnumerateFiles(ocsf, "*.parquet", SearchOption.AllDirectories).Take(20));
-        files.AddRange(SecurityLakeSamples());
+        files.AddRange(SecurityLakeSamples(dir));
         foreach (string file in files)
         {
             var bytes = File.ReadAllBytes(file);
