@@ -128,7 +128,8 @@ ocsf_set() { # share
   if [ ! -f "$out/.done" ]; then
     rm -rf "$out"
     $fs synth --out "$out" --container ocsf --target-size "${parquet_mb}MB" --hosts 2000 \
-      --records-per-host-hour 300 --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 || { cat "$dir/synth.log" >&2; exit 1; }
+      --records-per-host-hour 300 --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 \
+      || { cat "$dir/synth.log" >&2; exit 1; }
     touch "$out/.done"
   fi
 }
@@ -294,7 +295,8 @@ if want "floors"; then
     [ -d "$dir/large-$share" ] && echo "  large-text-$share: $($gen floor "$threads" "$dir/large-$share")"
     [ -d "$dir/small-$share" ] && echo "  small-gzip-$share: $($gen floor "$threads" "$dir/small-$share/AWSLogs")"
     [ -d "$dir/parquet-$share" ] && echo "  parquet-$share-pn-gzip: $($gen floor "$threads" "$dir/parquet-$share/AWSLogs")"
-    [ -d "$dir/parquet-$share-duck-snappy" ] && echo "  parquet-$share-duck-snappy: $($gen floor "$threads" "$dir/parquet-$share-duck-snappy")"
+    duck="$dir/parquet-$share-duck-snappy"
+    [ -d "$duck" ] && echo "  parquet-$share-duck-snappy: $($gen floor "$threads" "$duck")"
     [ -d "$dir/ocsf-$share" ] && echo "  ocsf-$share: $($gen floor "$threads" "$dir/ocsf-$share/AWSLogs")"
   done
   echo "  (read: every file read into a kept buffer 1 MB at a time; inflate: small gzip files read whole and inflated"
