@@ -63,6 +63,7 @@ public sealed partial class ClusterCoordinator
             BytesInFlight = queue.BytesInFlight,
             WaitSeconds = request.Once ? QueueWatchRun.OnceWaitSeconds : queue.WaitSeconds,
             Scan = scan,
+            LatenessSeconds = request.LatenessSeconds,
         };
         var watch = grains.GetGrain<IQueueWatchGrain>(stateName);
         var registry = grains.GetGrain<IScanRegistryGrain>(ClusterNames.QueueWatches);
