@@ -1,15 +1,20 @@
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Queue;
 
 namespace FlowSpike.Cluster.Grains;
 
 public sealed class QueueWatchGrain(
     [PersistentState("queue-watch", ClusterNames.Storage)] IPersistentState<QueueWatchState> state,
-    IClusterMembershipService membership) : Grain, IQueueWatchGrain
+    IClusterMembershipService membership,
+    QueueMetrics metrics) : Grain, IQueueWatchGrain
 {
     /// <summary>Rounds begun by this activation only count: after a move, what a silo held is unknown.</summary>
     private readonly Guid _activation = Guid.NewGuid();
     private readonly Dictionary<SiloAddress, (bool InRound, long Drained)> _silos = [];
     private readonly Dictionary<long, long> _eligible = [];
+    /// <summary>Eligible windows a round that began after they became eligible did not drain: they close
+    /// late.</summary>
+    private readonly HashSet<long> _held = [];
     private long _epoch;
     /// <summary>Until when messages a dead silo held may still be invisible; then every silo must drain
     /// again.</summary>
@@ -54,8 +59,17 @@ public sealed class QueueWatchGrain(
 
     public Task EndRound(SiloAddress silo, Guid activation, long epoch, bool drained)
     {
-        if (activation == _activation && _silos.TryGetValue(silo, out var seen))
-            _silos[silo] = (false, drained ? Math.Max(seen.Drained, epoch) : seen.Drained);
+        if (activation != _activation || !_silos.TryGetValue(silo, out var seen))
+            return Task.CompletedTask;
+        _silos[silo] = (false, drained ? Math.Max(seen.Drained, epoch) : seen.Drained);
+        if (!drained)
+        {
+            foreach (var (w, since) in _eligible)
+            {
+                if (since <= epoch)
+                    _held.Add(w);
+            }
+        }
         return Task.CompletedTask;
     }
 
@@ -86,6 +100,9 @@ public sealed class QueueWatchGrain(
         s.LateBefore = window + windowSeconds;
         await state.WriteStateAsync();
         _eligible.Remove(window);
+        // Counted on the silo that hosts this grain: summed over the silos, each late close counts once.
+        if (_held.Remove(window))
+            metrics.WindowClosedLate();
         return await Seal(window, s.LateBefore);
     }
 
