@@ -262,6 +262,18 @@ public class DoorTests
     }
 
     [Fact]
+    public void A_state_inside_the_input_folder_is_refused_before_it_is_created()
+    {
+        using var dir = new TempDir();
+        Logs(dir);
+        string state = dir.File("logs/flowspike.db");
+        string error = OneError(Door("baseline", "--input", dir.File("logs"), "--from", From, "--to", To,
+            "--state", state), 1);
+        Assert.Contains($"--state: '{state}' is inside the input folder", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(state));
+    }
+
+    [Fact]
     public void Demo_never_deletes_a_folder_holding_files_it_did_not_write()
     {
         using var dir = new TempDir();
