@@ -8,7 +8,7 @@ namespace FlowSpike.Records;
 /// with the file's size and modification time as its version. Within one run, inputs are also told apart by device
 /// and inode (Linux statx, whose layout is the same on every architecture), so two hard links to one file count once.
 /// </summary>
-public static partial class FileIdentity
+internal static partial class FileIdentity
 {
     /// <summary>Why a path has no real path.</summary>
     public enum Failure

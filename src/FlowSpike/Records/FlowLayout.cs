@@ -6,7 +6,7 @@ namespace FlowSpike.Records;
 /// Where each needed field sits in a space-separated record: from an S3 header line, an AWS format string, or the
 /// default.
 /// </summary>
-public sealed class FlowLayout
+internal sealed class FlowLayout
 {
     private const string TransitGateway = "this is a Transit Gateway flow log (it has tgw-id fields), not a VPC flow "
         + "log; it has no action field to tell blocked traffic";

@@ -2,7 +2,7 @@ namespace FlowSpike.Records;
 
 /// <summary>Expands the user's --input arguments: files as given, directories recursively in ordinal order, "-" for
 /// stdin.</summary>
-public static class InputSet
+internal static class InputSet
 {
     /// <summary>A hard link to a file already taken is the same file: false for it.</summary>
     private static bool NewFile(string path, HashSet<string> inodes) =>

@@ -6,7 +6,7 @@ namespace FlowSpike.Selection;
 /// not.
 /// Works on the raw field bytes so the scan never builds strings.
 /// </summary>
-public sealed class BlockedOutboundSelector(CidrSet internalNetworks)
+internal sealed class BlockedOutboundSelector(CidrSet internalNetworks)
 {
     public CidrSet Internal { get; } = internalNetworks;
 

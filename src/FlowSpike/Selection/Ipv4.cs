@@ -10,7 +10,7 @@ namespace FlowSpike.Selection;
 /// finds the dots and checks the digits, then each octet is a fixed sum) and its per-byte scalar twin, which
 /// FLOWSPIKE_SIMD=scalar forces; both accept exactly the same texts, which the tests check.
 /// </summary>
-public static class Ipv4
+internal static class Ipv4
 {
     /// <summary>Whether <see cref="TryParse(ReadOnlySpan{byte}, out uint)"/> takes the branch-light path.</summary>
     public static bool BranchLight => Records.LineTokenizer.BranchLight;

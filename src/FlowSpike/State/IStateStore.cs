@@ -7,7 +7,7 @@ namespace FlowSpike.State;
 /// Durable state: the lookup, the committed windows, and the alert outbox. Every mutation is one transaction, so a
 /// crash leaves either the whole window applied or none of it.
 /// </summary>
-public interface IStateStore : IOutbox, IDisposable
+internal interface IStateStore : IOutbox, IDisposable
 {
     StateInfo Info { get; }
 

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowSpike.State;
 
 /// <summary>Watch mode's ledger of input files, each counted once with its counts in the same transaction.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     public IReadOnlyDictionary<string, LedgerEntry> Ledger() => Read(LedgerCore);
 

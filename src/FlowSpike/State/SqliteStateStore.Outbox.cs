@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowSpike.State;
 
 /// <summary>The alert outbox: committed alerts and their per-sink deliveries, rejections and retries.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     public IReadOnlyList<PendingAlert> AllAlerts() => Read(() =>
     {

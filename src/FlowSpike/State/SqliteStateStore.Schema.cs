@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowSpike.State;
 
 /// <summary>Creating a new state, refusing a foreign file, and migrating older schema versions.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     public const int SchemaVersion = 3;
 

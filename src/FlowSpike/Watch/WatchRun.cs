@@ -12,7 +12,7 @@ namespace FlowSpike.Watch;
 /// entry commit together), and closes each window once the watermark has passed its end plus the allowed lateness,
 /// with the same window step as detect. Records for windows already closed are counted as late, never applied.
 /// </summary>
-public static class WatchRun
+internal static class WatchRun
 {
     /// <summary>How many polls the files present at start may hold window closes while their size settles.</summary>
     public const int StartupPolls = 10;
