@@ -51,15 +51,16 @@ public interface IStateStore : IOutbox, IDisposable
     LedgerEntry? LedgerRow(string key);
 
     /// <summary>The keys of the ledger's rows for local files (not S3 objects), which older versions keyed by
-    /// spelling.</summary>
-    IReadOnlyList<string> LocalLedgerKeys();
+    /// spelling, but for files stamped before <paramref name="stampedFrom"/> (watch skips them unread).</summary>
+    IReadOnlyList<string> LocalLedgerKeys(long stampedFrom);
 
     /// <summary>Objects stamped before this time have left the ledger; watch skips them unread (null: none
     /// has).</summary>
     long? LedgerPrunedBelow { get; }
 
-    /// <summary>Forgets the rows of objects stamped before <paramref name="below"/>; returns how many went.</summary>
-    long PruneLedger(long below);
+    /// <summary>Forgets the rows of objects stamped before <paramref name="below"/>, for at most about
+    /// <paramref name="budget"/> (<see cref="Timeout.InfiniteTimeSpan"/>: all); returns how many went.</summary>
+    long PruneLedger(long below, TimeSpan budget);
 
     /// <summary>
     /// Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted

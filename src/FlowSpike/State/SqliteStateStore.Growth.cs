@@ -26,23 +26,108 @@ public sealed partial class SqliteStateStore
     /// <summary>Objects stamped before this time have left the ledger (null: none has).</summary>
     public long? LedgerPrunedBelow => Read(() => Long(ReadMeta(), "ledger_pruned_below"));
 
+    /// <summary>Rows one prune step deletes or stamps, in one transaction: about 0.1 s.</summary>
+    private const int PruneStep = 20_000;
+
     /// <summary>
-    /// Forgets the ledger rows of objects stamped before <paramref name="below"/>, and raises the pruned bound to it;
-    /// returns how many rows went. A lower bound than the stored one changes nothing.
+    /// Raises the pruned bound to <paramref name="below"/> (a lower one changes nothing), then forgets the ledger rows
+    /// of objects stamped before the bound, a step of rows per transaction, until none is left or
+    /// <paramref name="budget"/> is spent, so a poll's cost does not grow with the ledger: what is left goes at the
+    /// next call. Rows of a ledger written before rows carried their stamp are stamped (or dropped) on the way.
+    /// Returns how many rows went.
     /// </summary>
-    public long PruneLedger(long below)
+    public long PruneLedger(long below, TimeSpan budget)
     {
-        if (LedgerPrunedBelow is { } done && done >= below)
-            return 0;
-        long removed = 0;
-        InTransaction(tx =>
+        var meta = Read(ReadMeta);
+        long? stored = Long(meta, "ledger_pruned_below"), stampTo = Long(meta, "ledger_stamp_to");
+        long bound = Math.Max(below, stored ?? long.MinValue), removed = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
-            using var cmd = Command("DELETE FROM ledger WHERE stamp < $b", tx);
-            cmd.Parameters.AddWithValue("$b", below);
-            removed = cmd.ExecuteNonQuery();
-            SetMeta(tx, "ledger_pruned_below", below);
-        });
-        return removed;
+            long step = 0;
+            bool more = false;
+            InTransaction(tx =>
+            {
+                if (stored != bound)
+                    SetMeta(tx, "ledger_pruned_below", bound);
+                if (stampTo is { } to)
+                {
+                    (step, more, stampTo) = StampStep(tx, bound, to);
+                    return;
+                }
+                step = DeleteStep(tx, bound);
+                more = step == PruneStep;
+            });
+            stored = bound;
+            removed += step;
+            if (!more || (budget != Timeout.InfiniteTimeSpan && clock.Elapsed >= budget))
+                return removed;
+        }
+    }
+
+    private long DeleteStep(SqliteTransaction tx, long bound)
+    {
+        using var cmd = Command("DELETE FROM ledger WHERE rowid IN " +
+            "(SELECT rowid FROM ledger WHERE stamp < $b ORDER BY stamp LIMIT $n)", tx);
+        cmd.Parameters.AddWithValue("$b", bound);
+        cmd.Parameters.AddWithValue("$n", PruneStep);
+        return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Stamps the next step of an older ledger's rows (by rowid, up to the last row it held), dropping those stamped
+    /// before the bound; the last step indexes the stamps. Returns the rows dropped, whether rows are left to stamp,
+    /// and where stamping resumes (null: done).
+    /// </summary>
+    private (long Removed, bool More, long? StampTo) StampStep(SqliteTransaction tx, long bound, long to)
+    {
+        long from = 0, removed = 0;
+        using (var cursor = Command("SELECT value FROM meta WHERE key = 'ledger_stamp_from'", tx))
+        {
+            if (cursor.ExecuteScalar() is string value)
+                from = long.Parse(value, CultureInfo.InvariantCulture);
+        }
+        long last = from;
+        var rows = new List<(long RowId, string Key)>(PruneStep);
+        using (var list = Command("SELECT rowid, path FROM ledger WHERE rowid > $f AND rowid <= $t " +
+            "ORDER BY rowid LIMIT $n", tx))
+        {
+            list.Parameters.AddWithValue("$f", from);
+            list.Parameters.AddWithValue("$t", to);
+            list.Parameters.AddWithValue("$n", PruneStep);
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+                rows.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        using var drop = Command("DELETE FROM ledger WHERE rowid = $r", tx);
+        using var set = Command("UPDATE ledger SET stamp = $s WHERE rowid = $r", tx);
+        var dropRow = drop.Parameters.Add("$r", SqliteType.Integer);
+        var setRow = set.Parameters.Add("$r", SqliteType.Integer);
+        var stamp = set.Parameters.Add("$s", SqliteType.Integer);
+        foreach (var (rowId, key) in rows)
+        {
+            last = rowId;
+            if (LedgerStamp(key) is not { } s)
+                continue;
+            if (s < bound)
+            {
+                dropRow.Value = rowId;
+                removed += drop.ExecuteNonQuery();
+                continue;
+            }
+            setRow.Value = rowId;
+            stamp.Value = s;
+            set.ExecuteNonQuery();
+        }
+        if (rows.Count == PruneStep && last < to)
+        {
+            SetMeta(tx, "ledger_stamp_from", last);
+            return (removed, true, to);
+        }
+        // Every older row is stamped: index the stamps, and prune the rows written meanwhile as any.
+        Execute(tx, "DELETE FROM meta WHERE key IN ('ledger_stamp_from', 'ledger_stamp_to')");
+        Execute(tx, LedgerStampIndex);
+        return (removed, true, null);
     }
 
     /// <summary>How many rows the ledger holds.</summary>
@@ -84,7 +169,10 @@ public sealed partial class SqliteStateStore
         (File.Exists(path) ? new FileInfo(path).Length : 0)
         + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
 
-    /// <summary>Adds the stamp column to a ledger written before it, filling it from each row's key.</summary>
+    /// <summary>
+    /// Adds the stamp column to a ledger written before it. The rows are stamped a step at a time by
+    /// <see cref="PruneLedger"/> (rowids up to <c>ledger_stamp_to</c>), so opening a large older state stays cheap.
+    /// </summary>
     private void AddLedgerStamps()
     {
         // A minimal older state may have no ledger at all: nothing to stamp.
@@ -93,25 +181,11 @@ public sealed partial class SqliteStateStore
         InTransaction(tx =>
         {
             Execute(tx, "ALTER TABLE ledger ADD COLUMN stamp INTEGER");
-            var keys = new List<string>();
-            using (var list = Command("SELECT path FROM ledger", tx))
-            using (var reader = list.ExecuteReader())
-            {
-                while (reader.Read())
-                    keys.Add(reader.GetString(0));
-            }
-            using var set = Command("UPDATE ledger SET stamp = $s WHERE path = $p", tx);
-            var s = set.Parameters.Add("$s", SqliteType.Integer);
-            var p = set.Parameters.Add("$p", SqliteType.Text);
-            foreach (string key in keys)
-            {
-                if (LedgerStamp(key) is not { } stamp)
-                    continue;
-                s.Value = stamp;
-                p.Value = key;
-                set.ExecuteNonQuery();
-            }
-            Execute(tx, LedgerStampIndex);
+            using var max = Command("SELECT max(rowid) FROM ledger", tx);
+            if (max.ExecuteScalar() is long last)
+                SetMeta(tx, "ledger_stamp_to", last);
+            else
+                Execute(tx, LedgerStampIndex);
         });
     }
 

@@ -33,14 +33,19 @@ public sealed partial class SqliteStateStore
         return reader.Read() ? Entry(reader) : null;
     });
 
-    public IReadOnlyList<string> LocalLedgerKeys() => Read(() =>
+    public IReadOnlyList<string> LocalLedgerKeys(long stampedFrom) => Read(() =>
     {
         // s3:// keys sort between "s3:/" and "s3:0" ('/' + 1 is '0'): a range of the key's index, not a scan.
         using var cmd = Command("SELECT path FROM ledger WHERE (path < 's3://' OR path >= 's3:/0') AND path <> '-'");
         using var reader = cmd.ExecuteReader();
         var keys = new List<string>();
         while (reader.Read())
-            keys.Add(reader.GetString(0));
+        {
+            // By the key's own stamp: an older ledger's rows may not be stamped yet.
+            string key = reader.GetString(0);
+            if (!(LedgerStamp(key) < stampedFrom))
+                keys.Add(key);
+        }
         return (IReadOnlyList<string>)keys;
     });
 

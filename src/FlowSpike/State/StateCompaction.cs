@@ -17,7 +17,7 @@ public static class StateCompaction
         long ledgerBefore = store.LedgerRows(), outboxBefore = store.OutboxRows();
         // The same bound watch prunes at, with its default lateness: every row below it is skipped by its stamp.
         if (store.Info.CommittedUntil is { } mark)
-            store.PruneLedger(SqliteStateStore.LedgerPruneBound(mark, latenessSeconds));
+            store.PruneLedger(SqliteStateStore.LedgerPruneBound(mark, latenessSeconds), Timeout.InfiniteTimeSpan);
         store.PruneOutbox();
         long ledger = store.LedgerRows(), outbox = store.OutboxRows();
         var (before, after) = store.Compact();

@@ -66,9 +66,7 @@ public static class WatchRun
         int heldAtEnd = 0;
         var startup = new HashSet<string>(StringComparer.Ordinal);
         int polls = 0, failedPolls = 0;
-        // The ledger keeps only what dedup needs: objects stamped before what the lister skips are forgotten.
-        store.PruneLedger(SqliteStateStore.LedgerPruneBound(open, request.LatenessSeconds));
-        var aliases = LegacyAliases(store.LocalLedgerKeys());
+        var aliases = LegacyAliases(store.LocalLedgerKeys(open - InputSet.Slack));
         var old = new OldFiles();
         log.Info(
             $"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, "
@@ -193,7 +191,9 @@ public static class WatchRun
                     + $"{outcome.Delivered} alert(s)");
                 open += size;
             }
-            store.PruneLedger(SqliteStateStore.LedgerPruneBound(open, request.LatenessSeconds));
+            // The ledger keeps only what dedup needs: objects stamped before what the lister skips are forgotten, a
+            // bounded part per poll, so a poll's cost does not grow with the ledger.
+            store.PruneLedger(SqliteStateStore.LedgerPruneBound(open, request.LatenessSeconds), PruneBudget);
             // Retry sinks that were down, even when no window closed; --once gives each one last try.
             int held = dispatcher.DeliverPending(store, force: request.Once);
             if (request.Once)
@@ -358,6 +358,8 @@ public static class WatchRun
             _lateFiles = _lateRecords = 0;
         }
     }
+
+    private static readonly TimeSpan PruneBudget = TimeSpan.FromMilliseconds(250);
 
     public static long? ReadClock(string? path)
     {

@@ -125,6 +125,84 @@ public class StateGrowthTests
         Assert.False(File.Exists(dir.File("none.db")));
     }
 
+    [Fact]
+    public void State_compact_refuses_a_file_that_is_not_a_state_in_one_line()
+    {
+        using var dir = new TempDir();
+        string text = dir.Write("alerts.jsonl", "{\"src\":\"10.0.0.1\"}\n");
+        string foreign = dir.File("other.db");
+        using (var c = new SqliteConnection($"Data Source={foreign};Pooling=false"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "CREATE TABLE notes(text TEXT); INSERT INTO notes VALUES ('keep me');";
+            cmd.ExecuteNonQuery();
+        }
+        foreach (string path in new[] { text, foreign })
+        {
+            byte[] before = File.ReadAllBytes(path);
+            var r = Support.Cli.Run("state", "compact", "--state", path);
+            Assert.Equal(1, r.ExitCode);
+            string line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains(path, line, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
+            Assert.Equal(before, File.ReadAllBytes(path));
+        }
+    }
+
+    /// <summary>Rows of objects stamped before the bound, inserted straight into the ledger.</summary>
+    private static void FillLedger(string state, int below, bool unstamped)
+    {
+        using (SqliteStateStore.Open(state))
+        {
+        }
+        using var c = new SqliteConnection($"Data Source={state};Pooling=false");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $rows - 1) " +
+            "INSERT INTO ledger(path, size, version, status, records, late, error, processed_at, stamp) " +
+            "SELECT 's3://b/AWSLogs/1_vpcflowlogs_us-east-1_fl-1_' || strftime('%Y%m%dT%H%MZ', $t - i * 60, " +
+            "'unixepoch') || '_' || i || '.log.gz', 1, 'v', 'counted', 1, 0, NULL, 'x', $t - i * 60 FROM n;" +
+            "INSERT INTO ledger VALUES ('s3://b/flows/x.log', 1, 'v', 'counted', 1, 0, NULL, 'x', NULL);" +
+            "INSERT INTO ledger VALUES ($keep, 1, 'v', 'counted', 1, 0, NULL, 'x', $t + 3600);" +
+            (unstamped ? "DROP INDEX ledger_stamp; ALTER TABLE ledger DROP COLUMN stamp;" : "");
+        cmd.Parameters.AddWithValue("$rows", below);
+        cmd.Parameters.AddWithValue("$t", T0 - 7200);
+        cmd.Parameters.AddWithValue("$keep", "s3://b" + Stamped(T0 + 3600));
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// A poll prunes a bounded part of a large ledger (an older one's rows are stamped on the way), and the next
+    /// calls go on where it stopped, until only the rows still needed are left.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Pruning_a_large_ledger_is_bounded_per_call_and_resumes(bool unstamped)
+    {
+        using var dir = new TempDir();
+        string state = dir.File("s.db");
+        FillLedger(state, 50_000, unstamped);
+        using var store = SqliteStateStore.Open(state);
+        var steps = new List<long>();
+        for (long n = -1; n != 0;)
+            steps.Add(n = store.PruneLedger(T0 - 3600, TimeSpan.Zero));
+        Assert.True(steps.Count > 2, string.Join(", ", steps));
+        Assert.True(steps[0] < 50_000, string.Join(", ", steps));
+        Assert.Equal(50_000, steps.Sum());
+        Assert.Equal(2, store.LedgerRows());
+        Assert.NotNull(store.LedgerRow("s3://b" + Stamped(T0 + 3600)));
+        Assert.NotNull(store.LedgerRow("s3://b/flows/x.log"));
+        Assert.Equal(T0 - 3600, store.LedgerPrunedBelow);
+        // Done: the stamps are indexed, and a lower bound later changes nothing.
+        Assert.Equal(0, Count(state, "SELECT count(*) FROM ledger WHERE stamp IS NULL AND path LIKE '%Z\\_%' " +
+            "ESCAPE '\\'"));
+        Assert.Equal(1, Count(state, "SELECT count(*) FROM sqlite_master WHERE name = 'ledger_stamp'"));
+        Assert.Equal(0, store.PruneLedger(T0 - 7200, Timeout.InfiniteTimeSpan));
+        Assert.Equal(T0 - 3600, store.LedgerPrunedBelow);
+    }
+
     /// <summary>A ledger written before rows carried their stamp gets them on open, and is pruned like any.</summary>
     [Fact]
     public void An_older_ledger_gets_its_stamps_and_is_pruned()
@@ -145,7 +223,7 @@ public class StateGrowthTests
         }
         using (var store = SqliteStateStore.Open(state))
         {
-            Assert.Equal(1, store.PruneLedger(T0 - 3600));
+            Assert.Equal(1, store.PruneLedger(T0 - 3600, Timeout.InfiniteTimeSpan));
             Assert.NotNull(store.LedgerRow(Stamped(T0)));
             Assert.Null(store.LedgerRow(Stamped(T0 - 86400)));
         }
