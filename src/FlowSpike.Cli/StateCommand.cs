@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FlowSpike.Jobs;
 using FlowSpike.State;
 
 namespace FlowSpike.Cli;
@@ -14,7 +15,7 @@ internal static class StateCommand
             "VACUUM the file; refused while a watch or detect holds the state.") { path };
         compact.SetAction(r => CliGuard.Run(() =>
         {
-            StderrLog.Result(StateCompaction.Run(r.GetValue(path)!));
+            StderrLog.Result(StateCompaction.Run(r.GetValue(path)!, JobDefaults.LatenessSeconds));
             return 0;
         }));
         state.Subcommands.Add(compact);

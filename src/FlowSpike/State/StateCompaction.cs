@@ -1,5 +1,4 @@
 using System.Globalization;
-using FlowSpike.Jobs;
 
 namespace FlowSpike.State;
 
@@ -10,12 +9,13 @@ namespace FlowSpike.State;
 /// </summary>
 public static class StateCompaction
 {
-    /// <summary>Compacts the state at <paramref name="path"/>; returns the one-line summary.</summary>
-    public static string Run(string path, long latenessSeconds = JobDefaults.LatenessSeconds)
+    /// <summary>Compacts the state at <paramref name="path"/>, pruning with watch's
+    /// <paramref name="latenessSeconds"/>; returns the one-line summary.</summary>
+    public static string Run(string path, long latenessSeconds)
     {
         using var store = SqliteStateStore.Open(path, mustExist: true);
         long ledgerBefore = store.LedgerRows(), outboxBefore = store.OutboxRows();
-        // The same bound watch prunes at, with its default lateness: every row below it is skipped by its stamp.
+        // The same bound watch prunes at, with its lateness: every row below it is skipped by its stamp.
         if (store.Info.CommittedUntil is { } mark)
             store.PruneLedger(SqliteStateStore.LedgerPruneBound(mark, latenessSeconds), Timeout.InfiniteTimeSpan);
         store.PruneOutbox();
