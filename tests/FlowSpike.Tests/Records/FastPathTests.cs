@@ -64,6 +64,15 @@ public class FastPathTests
             bool light = Ipv4.TryParseBranchLight(bytes, out uint b);
             Assert.True(scalar == light, $"'{s}': scalar {scalar}, branch-light {light}");
             Assert.Equal(a, b);
+            // In place in a record: digits and dots around the field must not change the result.
+            int before = rng.Next(0, 6), after = rng.Next(0, 21);
+            var line = new byte[before + bytes.Length + after];
+            for (int c = 0; c < line.Length; c++)
+                line[c] = (byte)"0123456789. "[rng.Next(12)];
+            bytes.CopyTo(line, before);
+            bool field = Ipv4.TryParseField(line, before, bytes.Length, out uint f);
+            Assert.True(scalar == field, $"'{s}' in '{Encoding.ASCII.GetString(line)}': in place {field}");
+            Assert.Equal(a, f);
             if (scalar)
             {
                 valid++;
