@@ -85,6 +85,36 @@ public class FastPathTests
     }
 
     [Fact]
+    public void Bit_unpacking_by_groups_agrees_with_its_scalar_twin_at_every_width()
+    {
+        var rng = new Random(28);
+        for (int width = 0; width <= 32; width++)
+        {
+            uint mask = width == 32 ? uint.MaxValue : (1u << width) - 1;
+            for (int round = 0; round < 200; round++)
+            {
+                // Whole groups and cut ones: the data may stop before the last group's bytes, as writers do.
+                var packed = new byte[rng.Next(0, 8 * width + 40)];
+                rng.NextBytes(packed);
+                int count = Math.Min(rng.Next(0, 330), width == 0 ? 330 : packed.Length * 8 / width);
+                var fast = new int[count];
+                var scalar = new int[count];
+                FlowSpike.Records.Parquet.HybridDecoder.Unpack(packed, width, mask, fast);
+                FlowSpike.Records.Parquet.HybridDecoder.UnpackScalar(packed, width, mask, scalar);
+                Assert.Equal(scalar, fast);
+                // An independent reading of the first value: its bits, least significant first.
+                if (count > 0 && width > 0)
+                {
+                    long first = 0;
+                    for (int b = 0; b < width; b++)
+                        first |= (long)((packed[b / 8] >> (b % 8)) & 1) << b;
+                    Assert.Equal((int)(uint)first, scalar[0]);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Every_address_of_a_sweep_round_trips_through_both_parsers()
     {
         var buffer = new byte[16];
