@@ -115,6 +115,44 @@ public class FastPathTests
     }
 
     [Fact]
+    public void Per_window_record_counts_do_not_depend_on_the_order_of_starts()
+    {
+        // The dense per-window counts (a range of few windows) against the open-ended accumulator's dictionary and a
+        // count made here, on starts that jump between windows, as text and as numbers, in and out of the range.
+        const long from = 1_790_812_800, to = from + (4 * 86400);
+        var dense = new ScanAccumulator(from, 3600, false, null, to);
+        var open = new ScanAccumulator(from, 3600, false, null);
+        var expected = new Dictionary<long, long>();
+        var rng = new Random(2028);
+        for (int i = 0; i < 50_000; i++)
+        {
+            long start = from - 7200 + rng.NextInt64(4 * 86400 + 14_400);
+            if (start >= from && start < to)
+            {
+                long window = from + ((start - from) / 3600 * 3600);
+                expected[window] = expected.GetValueOrDefault(window) + 1;
+            }
+            if (i % 3 == 0)
+            {
+                dense.Mark(start);
+                open.Mark(start < to ? start : from - 1);
+            }
+            else
+            {
+                byte[] text = Encoding.ASCII.GetBytes(
+                    start.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                dense.Mark(text);
+                open.Mark(start < to ? text : "17"u8);
+            }
+        }
+        dense.FlushMarks();
+        open.FlushMarks();
+        Assert.Equal(expected.OrderBy(p => p.Key), dense.Diagnostics.RecordsByWindow.OrderBy(p => p.Key));
+        Assert.Equal(expected.OrderBy(p => p.Key), open.Diagnostics.RecordsByWindow.OrderBy(p => p.Key));
+        Assert.Equal(50_000, dense.Diagnostics.Parsed);
+    }
+
+    [Fact]
     public void Every_address_of_a_sweep_round_trips_through_both_parsers()
     {
         var buffer = new byte[16];
