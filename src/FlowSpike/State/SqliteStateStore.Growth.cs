@@ -10,7 +10,7 @@ namespace FlowSpike.State;
 /// name alone, so a forgotten object is never read, let alone counted, again. Objects whose names carry no stamp
 /// keep their rows.
 /// </summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     private const string LedgerStampIndex = "CREATE INDEX IF NOT EXISTS ledger_stamp ON ledger(stamp)";
 

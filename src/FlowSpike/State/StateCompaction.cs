@@ -7,7 +7,7 @@ namespace FlowSpike.State;
 /// outbox rows every sink has), then rewrites the file without its free pages. It opens the state as a job does, so
 /// it refuses while a watch holds the state's lock.
 /// </summary>
-public static class StateCompaction
+internal static class StateCompaction
 {
     /// <summary>Compacts the state at <paramref name="path"/>, pruning with watch's
     /// <paramref name="latenessSeconds"/>; returns the one-line summary.</summary>
