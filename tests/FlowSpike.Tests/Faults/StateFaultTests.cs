@@ -57,7 +57,17 @@ public class StateFaultTests
             }
             while (line is not null && !line.Contains("watching", StringComparison.Ordinal));
             Assert.NotNull(line);
+            // The watch counts the files already there after saying "watching"; its first poll commits (and prunes)
+            // before the state holds still for the hour of --poll-interval.
             string before = Dump(state);
+            for (int i = 0; i < 60; i++)
+            {
+                Thread.Sleep(500);
+                string now = Dump(state);
+                if (now == before)
+                    break;
+                before = now;
+            }
             string[] detect =
             [
                 "detect", "--input", logs, "--from", Iso(H(24)), "--to", Iso(H(26)), "--out", dir.File("a.jsonl"), "-q",
