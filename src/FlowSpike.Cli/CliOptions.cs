@@ -85,7 +85,8 @@ internal static class CliOptions
 
     public static Option<string?> EndpointUrl() => new("--endpoint-url")
     {
-        Description = "An S3-compatible endpoint for s3:// inputs (path-style addressing); default: AWS_ENDPOINT_URL " +
+        Description = "The endpoint of every AWS service the command calls (S3 with path-style addressing, " +
+            "CloudWatch Logs), as in the AWS CLI; default: AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL, " +
             "or AWS itself.",
         HelpName = "URL",
     };

@@ -28,12 +28,11 @@ public static class ExplainCommand
         };
         cmd.SetAction(r => CliGuard.Run(() =>
         {
-            string ip = r.GetValue(src)!;
+            string given = r.GetValue(src)!;
             using var store = SqliteStateStore.OpenReadOnly(r.GetValue(state)!);
-            if (!store.Entities.TryGetKey(ip, out uint address))
-                throw new RunException(store.Entities.IsIpv4Keyed && !ip.Contains(':', StringComparison.Ordinal)
-                    ? $"--src: '{ip}' is not an IPv4 address"
-                    : $"--src: '{ip}' is not a host this state has seen");
+            var (address, ip) = HostQuery.Resolve(store.Entities, given, "Src");
+            if (ip != given)
+                StderrLog.Result($"--src {given} is {ip}, the one host of this state with that address");
             long to = store.Info.CommittedUntil ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             long from = to - r.GetValue(days) * 86400L;
             var story = HostStory.Load(store, address, from, to);

@@ -267,7 +267,7 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         if (input.Inputs.Contains("-"))
             throw new RunException($"{Setting.Name("Inputs")} -: standard input cannot be scanned on a cluster; give " +
                 $"files, folders or s3:// prefixes");
-        var files = InputSet.Expand(input.Inputs, job.From, job.To, input.S3);
+        var files = InputSet.Expand(input.Inputs, job.From, job.To, input.S3, logs: input.Logs);
         var tasks = files.Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path,
             f.Length)).DistinctBy(t => t.Id).ToList();
         // Large objects first, so one big object does not start last and leave the other silos idle.
@@ -312,6 +312,14 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         var perSilo = reports.GroupBy(r => r.Silo).Select(g => $"{g.Count()} on {g.Key}").Order(StringComparer.Ordinal);
         log.Info($"scanned {tasks.Count} file(s), {lines} line(s) in {seconds:F2} s ({bytes / 1e6 / seconds:F0} MB/s " +
             $"of input); {counted} blocked outbound record(s) counted; tasks: {string.Join(", ", perSilo)}");
+        RunReport.Skipped([.. reports.SelectMany(r => r.Skipped ?? [])
+            .Select(k => new Records.SkippedObject(k.Source, k.Reason, k.Message))], log);
+        // As a local run: some object must hold flow-log records.
+        if (reports.Sum(r => r.Parsed) == 0 && tasks.Count > 0)
+        {
+            throw new Records.FlowInputException($"{string.Join(", ", input.Inputs)} ({tasks.Count} object(s)): " +
+                "no flow-log records");
+        }
         if (malformed > 0)
         {
             log.Warn($"{malformed} malformed line(s) skipped; first ones:");

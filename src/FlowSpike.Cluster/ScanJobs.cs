@@ -28,6 +28,7 @@ public static class ScanJobs
                 .. input.Internal.Ipv6Networks.Select(n => n.ToString())],
             LogFormat = format,
             InputFormat = input.Format.ToString(),
+            SkipUnsupported = input.SkipUnsupported,
             S3EndpointUrl = input.S3?.EndpointUrl,
             S3Region = input.S3?.Region,
             Shards = shards,
@@ -56,6 +57,7 @@ public static class ScanJobs
             FallbackLayout = layout!,
             Format = Enum.Parse<InputFormat>(job.InputFormat, ignoreCase: true),
             Threads = 1,
+            SkipUnsupported = job.SkipUnsupported,
         };
     }
 

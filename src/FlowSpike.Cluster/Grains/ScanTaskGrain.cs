@@ -35,7 +35,8 @@ public sealed class ScanTaskGrain(
         state.State.Slices = PartialCodec.Split(scan.Partial, job.Shards, options.Entities);
         state.State.Report = new ScanReport(d.Bytes, d.Lines, d.Counted, d.Malformed, [.. d.MalformedSamples],
             d.Elapsed.TotalSeconds, RuntimeIdentity,
-            new Dictionary<long, long>(d.RecordsByWindow));
+            new Dictionary<long, long>(d.RecordsByWindow),
+            [.. d.Skipped.Select(k => new SkippedReport(k.Source, k.Reason, k.Message))], d.Parsed);
         await state.WriteStateAsync();
         return state.State.Report;
     }

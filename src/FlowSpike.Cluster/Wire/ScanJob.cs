@@ -22,4 +22,6 @@ public sealed record ScanJob
     /// <summary>The state's entity keying (src_ip, account+vpc+src_ip, interface): hosts beyond IPv4 sources travel by
     /// name.</summary>
     [Id(10)] public string Entity { get; init; } = "src_ip";
+    /// <summary>Objects that are not flow logs are skipped and reported instead of failing the job.</summary>
+    [Id(11)] public bool SkipUnsupported { get; init; }
 }

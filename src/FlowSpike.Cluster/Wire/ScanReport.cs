@@ -10,4 +10,6 @@ public sealed record ScanReport(
     [property: Id(4)] string[] MalformedSamples,
     [property: Id(5)] double Seconds,
     [property: Id(6)] string Silo,
-    [property: Id(7)] Dictionary<long, long>? RecordsByWindow = null);
+    [property: Id(7)] Dictionary<long, long>? RecordsByWindow = null,
+    [property: Id(8)] SkippedReport[]? Skipped = null,
+    [property: Id(9)] long Parsed = 0);

@@ -100,18 +100,21 @@ public static class FlowScanner
                 {
                     var item = items[i];
                     worker.Counter?.Reset();
-                    long lines = worker.Accumulator.Diagnostics.Lines, parsed = worker.Accumulator.Diagnostics.Parsed;
+                    var d = worker.Accumulator.Diagnostics;
+                    long lines = d.Lines, parsed = d.Parsed, malformed = d.Malformed;
                     try
                     {
                         ScanOne(item, options, selector, worker, changed);
+                        // A whole object is judged here; the segments of a split file after the scan (InputCheck).
+                        if (item.Layout is null)
+                            NotFlowLog.Require(item.File, d.Lines - lines, d.Parsed - parsed, options);
                     }
                     catch (FlowInputException e) when (e.Unsupported && options.SkipUnsupported)
                     {
                         // Thrown before any record of the object was counted: nothing of it is in the accumulator.
-                        worker.Accumulator.Diagnostics.Unsupported.Add(e.Message);
+                        d.Skip(NotFlowLog.Skipped(item.File.Path, e), d.Malformed - malformed);
                     }
-                    worker.Accumulator.Diagnostics.AddFile(item.File.Path, worker.Accumulator.Diagnostics.Lines - lines,
-                        worker.Accumulator.Diagnostics.Parsed - parsed);
+                    d.AddFile(item.File.Path, d.Lines - lines, d.Parsed - parsed);
                     if (ReadDelayForTests > 0)
                         Thread.Sleep(ReadDelayForTests);
                     options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Counter?.Seen ?? 0);
@@ -135,8 +138,7 @@ public static class FlowScanner
         if (failures.FirstOrDefault(e => e is FlowInputException) is FlowInputException input)
         {
             if (input.Unsupported)
-                throw new FlowInputException(input.Message + $" ({Setting.Name("SkipUnsupported")} skips such objects)",
-                    input, true);
+                throw NotFlowLog.Stop(input);
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(input);
         }
         if (!failures.IsEmpty)

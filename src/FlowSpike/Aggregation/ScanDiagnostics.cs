@@ -1,3 +1,5 @@
+using FlowSpike.Records;
+
 namespace FlowSpike.Aggregation;
 
 /// <summary>
@@ -25,8 +27,8 @@ public sealed class ScanDiagnostics
     public long? MaxStart { get; set; }
     public TimeSpan Elapsed { get; set; }
 
-    /// <summary>Objects skipped as unsupported (with SkipUnsupported), each as "object: reason".</summary>
-    public List<string> Unsupported { get; } = [];
+    /// <summary>Objects skipped as not flow logs (with SkipUnsupported, or in watch).</summary>
+    public List<SkippedObject> Skipped { get; } = [];
 
     /// <summary>Lines (or typed records) that parsed as flow-log records, whatever their action or address.</summary>
     public long Parsed { get; set; }
@@ -62,6 +64,16 @@ public sealed class ScanDiagnostics
         _located = null;
     }
 
+    /// <summary>Records an object skipped as not a flow log; its lines, all malformed, are no longer counted as
+    /// such.</summary>
+    public void Skip(SkippedObject skipped, long malformedLines)
+    {
+        Skipped.Add(skipped);
+        Malformed = Math.Max(0, Malformed - malformedLines);
+        _samples.RemoveAll(s => s.Source == skipped.Source);
+        _located = null;
+    }
+
     /// <summary>
     /// Records the last line number a segment of a split file reached, to turn its local numbers into file line
     /// numbers.
@@ -80,7 +92,7 @@ public sealed class ScanDiagnostics
         if (other.MaxStart is { } m && (MaxStart is null || m > MaxStart))
             MaxStart = m;
         Parsed += other.Parsed;
-        Unsupported.AddRange(other.Unsupported);
+        Skipped.AddRange(other.Skipped);
         foreach (var (w, n) in other.RecordsByWindow)
             RecordsByWindow[w] = RecordsByWindow.GetValueOrDefault(w) + n;
         foreach (var (f, (l, p)) in other.PerFile)

@@ -45,7 +45,7 @@ public sealed record ScanOptions
     public bool? SmallFileReads { get; init; }
     /// <summary>
     /// Skip objects of a kind FlowSpike does not read (Transit Gateway flow logs, unusable headers, binary content),
-    /// counting them in <see cref="ScanDiagnostics.Unsupported"/>, instead of stopping the scan at the first.
+    /// counting them in <see cref="ScanDiagnostics.Skipped"/>, instead of stopping the scan at the first.
     /// </summary>
     public bool SkipUnsupported { get; init; }
 }

@@ -9,9 +9,12 @@ public static class AwsEnvironment
         NullIfEmpty(Environment.GetEnvironmentVariable("AWS_REGION"))
         ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"));
 
-    /// <summary>The endpoint override for one service (AWS_ENDPOINT_URL_SECURITYHUB, then AWS_ENDPOINT_URL).</summary>
-    public static string? EndpointFor(string serviceId) =>
-        NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_" + serviceId.ToUpperInvariant()))
+    /// <summary>The endpoint for one service, as the AWS SDKs define it: the endpoint the user gave for every
+    /// service (--endpoint-url), then AWS_ENDPOINT_URL_&lt;SERVICE&gt; (AWS_ENDPOINT_URL_LOGS), then
+    /// AWS_ENDPOINT_URL.</summary>
+    public static string? EndpointFor(string serviceId, string? given = null) =>
+        NullIfEmpty(given)
+        ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_" + serviceId.ToUpperInvariant()))
         ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
 
     /// <summary>Environment, profile, SSO, container or instance role, as the SDK resolves them.</summary>

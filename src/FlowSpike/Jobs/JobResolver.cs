@@ -1,4 +1,5 @@
 using FlowSpike.Alerts;
+using FlowSpike.Aws;
 using FlowSpike.Baseline;
 using FlowSpike.Records;
 using FlowSpike.Runs;
@@ -56,7 +57,9 @@ internal static class JobResolver
             Inputs = [.. inputs],
             FallbackLayout = layout!,
             Format = parsed,
+            // --endpoint-url applies to every service a command calls, as in the AWS CLI.
             S3 = S3Settings.FromEnvironment(s.EndpointUrl),
+            Logs = new CloudWatchLogsSource.Settings { Endpoint = AwsEnvironment.EndpointFor("logs", s.EndpointUrl) },
             Internal = internalNets,
             Threads = threads,
             SkipUnsupported = s.SkipUnsupported ?? false,

@@ -7,10 +7,14 @@ namespace FlowSpike.Records;
 /// The object is of a kind FlowSpike does not read (a Transit Gateway flow log, a header without the needed fields,
 /// binary content), found before any of its records was counted: `--skip-unsupported` may skip it.
 /// </param>
-public sealed class FlowInputException(string message, Exception? inner = null, bool unsupported = false)
+/// <param name="reason">Why it is not a flow log, when <paramref name="unsupported"/>.</param>
+public sealed class FlowInputException(
+    string message, Exception? inner = null, bool unsupported = false, SkipReason reason = SkipReason.OtherFormat)
     : Exception(message, inner)
 {
     public bool Unsupported { get; } = unsupported;
+
+    public SkipReason Reason { get; } = reason;
 
     /// <summary>The reason, settings named by their property (see <see cref="Setting"/>).</summary>
     public override string Message => Setting.Render(base.Message);

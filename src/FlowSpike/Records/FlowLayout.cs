@@ -8,6 +8,9 @@ namespace FlowSpike.Records;
 /// </summary>
 public sealed class FlowLayout
 {
+    private const string TransitGateway = "this is a Transit Gateway flow log (it has tgw-id fields), not a VPC flow "
+        + "log; it has no action field to tell blocked traffic";
+
     private FlowLayout(IReadOnlyList<string> names)
     {
         Names = names;
@@ -67,7 +70,8 @@ public sealed class FlowLayout
             return null;
         return TryFromHeader(line, out var layout, out string? error)
             ? layout
-            : throw new FlowInputException($"{source}: line 1: unusable header: {error}", unsupported: true);
+            : throw new FlowInputException($"{source}: line 1: unusable header: {error}", unsupported: true,
+                reason: error == TransitGateway ? SkipReason.UnsupportedLogType : SkipReason.OtherFormat);
     }
 
     /// <summary>Builds the layout of a header line; the error says what makes it unusable.</summary>
@@ -110,8 +114,7 @@ public sealed class FlowLayout
         layout = null;
         if (names.Contains("tgw-id") || names.Contains("tgw-attachment-id"))
         {
-            error = "this is a Transit Gateway flow log (it has tgw-id fields), not a VPC flow log; "
-                + "it has no action field to tell blocked traffic";
+            error = TransitGateway;
             return false;
         }
         var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

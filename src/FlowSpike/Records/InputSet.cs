@@ -17,7 +17,7 @@ public static class InputSet
     /// hour of slack either side for late delivery) and <paramref name="s3"/> says how to reach the store.
     /// </summary>
     public static IReadOnlyList<InputFile> Expand(IEnumerable<string> inputs, long? from = null, long? to = null,
-        S3Settings? s3 = null, Action<string>? warn = null)
+        S3Settings? s3 = null, Action<string>? warn = null, CloudWatchLogsSource.Settings? logs = null)
     {
         var files = new List<InputFile>();
         // Inputs are deduplicated by what they are (real path, or bucket and key), not by how they were spelled.
@@ -34,7 +34,7 @@ public static class InputSet
             }
             if (CloudWatchLogsSource.IsCloudWatch(input))
             {
-                var group = CloudWatchLogsSource.Input(input, from, to);
+                var group = CloudWatchLogsSource.Input(input, from, to, logs);
                 if (seen.Add(group.Identity))
                     files.Add(group);
                 continue;

@@ -11,10 +11,14 @@ public static class InputSniffer
 {
     private const int SampleBytes = 64 << 10;
 
-    public static string Describe(InputFile file, FlowLayout layout, InputFormat format)
+    public static string Describe(InputFile file, FlowLayout layout, InputFormat format) =>
+        Sniff(file, layout, format).Text;
+
+    /// <summary>What the input looks like, and so why it is not read as a flow log.</summary>
+    public static (SkipReason Reason, string Text) Sniff(InputFile file, FlowLayout layout, InputFormat format)
     {
         if (file.IsStdin)
-            return "no line of standard input parses as a flow-log record";
+            return (SkipReason.NoFlowLogLines, "no line of standard input parses as a flow-log record");
         byte[] sample;
         try
         {
@@ -27,19 +31,21 @@ public static class InputSniffer
         }
         catch (Exception e) when (e is IOException or FlowInputException or UnauthorizedAccessException)
         {
-            return $"cannot be read again to say what it holds ({e.Message})";
+            return (SkipReason.NoFlowLogLines, $"cannot be read again to say what it holds ({e.Message})");
         }
-        return Describe(sample, layout);
+        return Sniff(sample, layout);
     }
 
-    internal static string Describe(ReadOnlySpan<byte> sample, FlowLayout layout)
+    internal static string Describe(ReadOnlySpan<byte> sample, FlowLayout layout) => Sniff(sample, layout).Text;
+
+    internal static (SkipReason Reason, string Text) Sniff(ReadOnlySpan<byte> sample, FlowLayout layout)
     {
         string fields = $"the {layout.FieldCount} space-separated fields of " +
             (ReferenceEquals(layout, FlowLayout.Default) ? "the default format" : "its layout");
         if (sample.Trim(" \t\r\n"u8).IsEmpty)
-            return "it is empty";
+            return (SkipReason.NoFlowLogLines, "it is empty");
         if (sample.IndexOf((byte)0) >= 0)
-            return "it looks like binary data, not flow logs";
+            return (SkipReason.OtherFormat, "it looks like binary data, not flow logs");
         var trimmed = sample.TrimStart(" \t\r\n"u8);
         if (trimmed[0] is (byte)'{' or (byte)'[')
             return DescribeJson(trimmed, fields);
@@ -47,32 +53,36 @@ public static class InputSniffer
         var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(2).ToList();
         string first = lines.Count > 0 ? lines[0] : "";
         if (lines.Count == 1 && FlowLayout.TryFromHeader(Encoding.UTF8.GetBytes(first), out _, out _))
-            return "it holds only a header line, no records";
+            return (SkipReason.NoFlowLogLines, "it holds only a header line, no records");
         if (first.Split(',').Length >= 3)
-            return $"it looks like a CSV (comma-separated values), not flow-log lines; no line has {fields}";
+        {
+            return (SkipReason.OtherFormat,
+                $"it looks like a CSV (comma-separated values), not flow-log lines; no line has {fields}");
+        }
         int count = first.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Length;
-        return $"no line has {fields} (the first line has {count})";
+        return (SkipReason.NoFlowLogLines, $"no line has {fields} (the first line has {count})");
     }
 
-    private static string DescribeJson(ReadOnlySpan<byte> json, string fields)
+    private static (SkipReason, string) DescribeJson(ReadOnlySpan<byte> json, string fields)
     {
         string? message = FirstMessage(json);
         bool ocsf = json.IndexOf("\"class_uid\""u8) >= 0;
         if (message is null)
         {
-            return ocsf
+            return (SkipReason.OtherFormat, ocsf
                 ? "it looks like OCSF JSON, not VPC flow logs (FlowSpike reads OCSF from Security Lake's Parquet files)"
-                : "it looks like JSON with no CloudWatch Logs \"message\" field holding flow-log lines";
+                : "it looks like JSON with no CloudWatch Logs \"message\" field holding flow-log lines");
         }
         string m = message.TrimStart();
         if (m.StartsWith('{'))
         {
-            return m.Contains("\"class_uid\"", StringComparison.Ordinal)
+            return (SkipReason.OtherFormat, m.Contains("\"class_uid\"", StringComparison.Ordinal)
                 ? "it looks like CloudWatch Logs events whose message is OCSF JSON, not a flow-log line"
-                : "it looks like CloudWatch Logs events whose message is JSON, not a flow-log line";
+                : "it looks like CloudWatch Logs events whose message is JSON, not a flow-log line");
         }
         int count = m.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Length;
-        return $"it looks like CloudWatch Logs events whose messages do not have {fields} (the first has {count})";
+        return (SkipReason.NoFlowLogLines,
+            $"it looks like CloudWatch Logs events whose messages do not have {fields} (the first has {count})");
     }
 
     private static string? FirstMessage(ReadOnlySpan<byte> json)

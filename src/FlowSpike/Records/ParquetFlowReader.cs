@@ -78,7 +78,8 @@ public static class ParquetFlowReader
         }
         if (Get("tgw_id") is not null)
             throw new FlowInputException(
-                $"{source}: this is a Transit Gateway flow log (it has tgw_id), not a VPC flow log", unsupported: true);
+                $"{source}: this is a Transit Gateway flow log (it has tgw_id), not a VPC flow log", unsupported: true,
+                reason: SkipReason.UnsupportedLogType);
         var src = Get("srcaddr") ?? throw Missing(source, "VPC flow log", "srcaddr");
         return new Mapping(
             src,

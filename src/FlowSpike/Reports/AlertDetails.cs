@@ -33,7 +33,7 @@ public static class AlertDetails
             return result;
         var collector = new Collector(alerts, new BlockedOutboundSelector(input.Internal));
         long from = alerts.Min(a => a.WindowStart), to = alerts.Max(a => a.WindowEnd);
-        var files = InputSet.Expand(input.Inputs, from, to, input.S3, log is null ? null : log.Warn);
+        var files = InputSet.Expand(input.Inputs, from, to, input.S3, log is null ? null : log.Warn, input.Logs);
         var buffer = new byte[TextFlowReader.DefaultBufferSize];
         foreach (var file in files)
         {

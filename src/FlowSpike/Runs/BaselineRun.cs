@@ -19,7 +19,7 @@ public static class BaselineRun
     {
         TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
         TimeRange.RefuseFuture(to, spanSeconds);
-        var files = InputSet.Expand(input.Inputs, from, to, input.S3, log.Warn);
+        var files = InputSet.Expand(input.Inputs, from, to, input.S3, log.Warn, input.Logs);
         InputCheck.RequireFiles(files, input);
         var scan = FlowScanner.Scan(files,
             input.Scan(from, to, spanSeconds, keepDetails: false, entities: store.Entities));

@@ -47,7 +47,7 @@ public static class DetectRun
             log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike " +
                 "baseline` first)");
 
-        var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3, log.Warn);
+        var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3, log.Warn, input.Logs);
         InputCheck.RequireFiles(files, input);
         var scan = FlowScanner.Scan(files,
             input.Scan(todo[0], request.To, size, keepDetails: true, entities: store.Entities), cancellation);

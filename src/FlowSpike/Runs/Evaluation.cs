@@ -83,7 +83,8 @@ public static class Evaluation
     public static (long BaselineFrom, long BaselineTo, long To) InferRange(InputOptions input,
         IReadOnlyList<Label> labels, long window)
     {
-        var files = Records.InputSet.Expand(input.Inputs, long.MinValue, long.MaxValue, input.S3);
+        var files = Records.InputSet.Expand(input.Inputs, long.MinValue, long.MaxValue, input.S3,
+            logs: input.Logs);
         // Windows counted from 2000-01-01 keep the window index within 32 bits for any hourly or coarser data.
         const long Epoch2000 = 946_684_800;
         var scan = Aggregation.FlowScanner.Scan(files,

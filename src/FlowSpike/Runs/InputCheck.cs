@@ -20,20 +20,41 @@ public static class InputCheck
         }
     }
 
-    /// <summary>After the scan: every file that has lines must have a flow-log record, and some file must.</summary>
+    /// <summary>
+    /// After the scan: every file that has lines must have a flow-log record (or be skipped, with SkipUnsupported, by
+    /// the one rule of <see cref="NotFlowLog"/>), and some file must.
+    /// </summary>
     public static void RequireRecords(IReadOnlyList<InputFile> files, ScanDiagnostics diagnostics, InputOptions input)
     {
+        var skipped = new HashSet<string>(diagnostics.Skipped.Select(s => s.Source), StringComparer.Ordinal);
         foreach (var file in files)
         {
+            if (skipped.Contains(file.Path))
+                continue;
+            // The scanner judged whole objects; a large file read in segments is judged here, as a whole.
             var (lines, parsed) = diagnostics.PerFile.GetValueOrDefault(file.Path);
-            if (lines > 0 && parsed == 0)
-                throw new FlowInputException($"{file.Path}: not a flow log: {Describe(file, input)}");
+            try
+            {
+                NotFlowLog.Require(file, lines, parsed, input.FallbackLayout, input.Format);
+            }
+            catch (FlowInputException e) when (input.SkipUnsupported)
+            {
+                diagnostics.Skip(NotFlowLog.Skipped(file.Path, e), lines);
+            }
+            catch (FlowInputException e)
+            {
+                throw NotFlowLog.Stop(e);
+            }
         }
         if (diagnostics.Parsed == 0)
         {
             var first = files[0];
             string what = files.Count == 1 ? first.Path : $"{string.Join(", ", input.Inputs)} ({files.Count} files)";
-            throw new FlowInputException($"{what}: no flow-log records ({first.Path}: {Describe(first, input)})");
+            string none = diagnostics.Skipped.Count == files.Count
+                ? "; every object was skipped as not a flow log"
+                : "";
+            throw new FlowInputException(
+                $"{what}: no flow-log records ({first.Path}: {Describe(first, input)}){none}");
         }
     }
 

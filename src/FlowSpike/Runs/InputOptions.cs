@@ -15,6 +15,9 @@ public sealed record InputOptions
     /// How to reach s3:// inputs; null reads the environment (AWS_ENDPOINT_URL, AWS_REGION, the credential chain).
     /// </summary>
     public S3Settings? S3 { get; init; }
+    /// <summary>How to reach CloudWatch Logs for cwl:// inputs; null reads the environment (AWS_ENDPOINT_URL_LOGS,
+    /// then AWS_ENDPOINT_URL).</summary>
+    public CloudWatchLogsSource.Settings? Logs { get; init; }
     public CidrSet Internal { get; init; } = CidrSet.Default;
     public int Threads { get; init; } = Environment.ProcessorCount;
     public TokenizerMode Mode { get; init; } = LineTokenizer.DefaultMode;

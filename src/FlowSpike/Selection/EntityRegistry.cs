@@ -59,6 +59,17 @@ public sealed class EntityRegistry(EntityKind kind)
             return _keys.TryGetValue(name, out key);
     }
 
+    /// <summary>The names whose address part is <paramref name="address"/>, in name order.</summary>
+    public IReadOnlyList<string> NamesWithAddress(string address)
+    {
+        lock (_gate)
+        {
+            var found = _names.Where(n => AddressOf(n) == address).ToList();
+            found.Sort(StringComparer.Ordinal);
+            return found;
+        }
+    }
+
     public string NameOf(uint key)
     {
         lock (_gate)

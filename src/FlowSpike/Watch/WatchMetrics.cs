@@ -12,9 +12,9 @@ public sealed class WatchMetrics : IDisposable
     public const string MeterName = "FlowSpike";
 
     private readonly Meter _meter = new(MeterName);
-    private readonly Counter<long> _files, _failedFiles, _changedFiles, _bytes, _records, _counted, _badLines, _late,
-        _windows, _alerts;
-    private long _fileCount, _failedCount, _lateCount, _windowCount, _alertCount, _byteCount, _scanTicks;
+    private readonly Counter<long> _files, _failedFiles, _skippedFiles, _changedFiles, _bytes, _records, _counted,
+        _badLines, _late, _windows, _alerts;
+    private long _fileCount, _failedCount, _skippedCount, _lateCount, _windowCount, _alertCount, _byteCount, _scanTicks;
     private long _watermark = long.MinValue, _committedUntil = long.MinValue;
 
     public WatchMetrics()
@@ -22,6 +22,8 @@ public sealed class WatchMetrics : IDisposable
         _files = _meter.CreateCounter<long>("flowspike_files", description: "Input files counted.");
         _failedFiles = _meter.CreateCounter<long>("flowspike_files_failed",
             description: "Input files that could not be read (recorded in the ledger).");
+        _skippedFiles = _meter.CreateCounter<long>("flowspike_files_skipped",
+            description: "Objects skipped as not flow logs, by reason (recorded in the ledger).");
         _changedFiles = _meter.CreateCounter<long>("flowspike_files_changed",
             description: "Files seen again with other content after being counted (ignored).");
         _bytes = _meter.CreateCounter<long>("flowspike_bytes", description: "Bytes of input read.");
@@ -69,6 +71,15 @@ public sealed class WatchMetrics : IDisposable
         Interlocked.Increment(ref _failedCount);
         _failedFiles.Add(1);
     }
+
+    /// <summary>An object skipped as not a flow log, labelled by <see cref="Records.SkipReasons.Label"/>.</summary>
+    public void FileSkipped(Records.SkipReason reason)
+    {
+        Interlocked.Increment(ref _skippedCount);
+        _skippedFiles.Add(1, new KeyValuePair<string, object?>("reason", Records.SkipReasons.Label(reason)));
+    }
+
+    public long SkippedFiles => Interlocked.Read(ref _skippedCount);
 
     public void FileChanged() => _changedFiles.Add(1);
 

@@ -68,7 +68,7 @@ public static class WatchRun
             int deferred = 0;
             var ledger = store.Ledger();
             var listed = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3, WarnOnce))
+            foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3, WarnOnce, input.Logs))
             {
                 if (cancellation.IsCancellationRequested)
                     break;
@@ -196,13 +196,11 @@ public static class WatchRun
         ScanResult scan;
         try
         {
+            // An object that is not a flow log is skipped by the one rule (NotFlowLog), whatever the flag.
             scan = FlowScanner.Scan([file],
                 input.Scan(open, open + size * (1L << 30), size, keepDetails: true, threads: 1,
-                    entities: store.Entities), cancellation);
-            // A file in which no line parses (a CSV, OCSF JSON) is an error for that file, not a run of warnings.
-            var (lines, parsed) = scan.Diagnostics.PerFile.GetValueOrDefault(file.Path);
-            if (lines > 0 && parsed == 0)
-                InputCheck.RequireRecords([file], scan.Diagnostics, input);
+                    entities: store.Entities) with
+                { SkipUnsupported = true }, cancellation);
         }
         catch (FlowInputException e)
         {
@@ -213,6 +211,15 @@ public static class WatchRun
             return watermark;
         }
         var d = scan.Diagnostics;
+        if (d.Skipped.Count > 0)
+        {
+            var skipped = d.Skipped[0];
+            store.RecordFailure(
+                new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed, Error: skipped.Message));
+            metrics.FileSkipped(skipped.Reason);
+            log.Warn(skipped.Message + "; skipped (recorded in the ledger, not read again; the other files go on)");
+            return watermark;
+        }
         // The data's own time moves the watermark, but never past the clock: a record from the future must not close
         // windows early.
         long? candidate = d.MaxStart;

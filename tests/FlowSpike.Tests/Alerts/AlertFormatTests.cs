@@ -35,7 +35,9 @@ public class AlertFormatTests
     {
         using var doc = JsonDocument.Parse(OcsfFinding.Render(Sample()));
         var e = doc.RootElement;
-        var errors = new OcsfValidator().ValidateClass(e, "findings/detection_finding");
+        var validator = new OcsfValidator();
+        Assert.Equal(OcsfFinding.Version, validator.Version);
+        var errors = validator.Validate(e);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         Assert.Equal(2004, e.GetProperty("class_uid").GetInt32());
         Assert.Equal(2004 * 100 + e.GetProperty("activity_id").GetInt32(), e.GetProperty("type_uid").GetInt64());
@@ -54,6 +56,22 @@ public class AlertFormatTests
     }
 
     [Fact]
+    public void Ocsf_output_of_a_calibrated_model_is_a_valid_detection_finding()
+    {
+        var alert = Sample() with
+        {
+            Model = "recommended",
+            Evidence = new FlowSpike.Baseline.SpikeEvidence(4.25, 0.8, 1e-9,
+                FlowSpike.Baseline.SpikeEvidence.CountRule),
+        };
+        using var doc = JsonDocument.Parse(OcsfFinding.Render(alert));
+        var errors = new OcsfValidator().Validate(doc.RootElement);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.Equal(4, doc.RootElement.GetProperty("anomaly_analyses")[0].GetProperty("baselines")[0]
+            .GetProperty("observations").GetArrayLength());
+    }
+
+    [Fact]
     public void The_validator_catches_what_is_wrong()
     {
         // The checker must be able to fail: drop a required field, add a stray one, break a type.
@@ -61,11 +79,21 @@ public class AlertFormatTests
         node.Remove("finding_info");
         node["not_ocsf"] = 1;
         node["time"] = "yesterday";
+        node["severity_id"] = 7;
+        node["activity_name"] = "Delete";
+        node["resources"]![0]!["ip"] = "10.0.0.300";
+        node["observables"]![0]!.AsObject().Remove("type_id");
         using var doc = JsonDocument.Parse(node.ToJsonString());
-        var errors = new OcsfValidator().ValidateClass(doc.RootElement, "findings/detection_finding");
+        var errors = new OcsfValidator().Validate(doc.RootElement);
         Assert.Contains(errors, x => x.StartsWith("finding_info: required", StringComparison.Ordinal));
         Assert.Contains(errors, x => x.StartsWith("not_ocsf: not an attribute", StringComparison.Ordinal));
-        Assert.Contains(errors, x => x.StartsWith("time: String is not a timestamp_t", StringComparison.Ordinal));
+        Assert.Contains(errors, x => x.StartsWith("time: String is not of type timestamp", StringComparison.Ordinal));
+        Assert.Contains("severity_id: 7 is not one of its values", errors);
+        Assert.Contains(errors,
+            x => x.StartsWith("activity_name: 'Delete' is not the caption", StringComparison.Ordinal));
+        Assert.Contains("resources[0].ip: String is not of type ip", errors);
+        Assert.Contains("observables[0].type_id: required attribute missing", errors);
+        Assert.Equal(7, errors.Count);
     }
 
     [Fact]
@@ -108,7 +136,7 @@ public class AlertFormatTests
     [Fact]
     public void Asff_has_every_field_the_api_model_requires()
     {
-        string model = Path.Combine(Samples.Schemas, "asff", "securityhub-service-2.json");
+        string model = AwsModels.SecurityHub;
         using var api = JsonDocument.Parse(File.ReadAllText(model));
         var shapes = api.RootElement.GetProperty("shapes");
         var required =

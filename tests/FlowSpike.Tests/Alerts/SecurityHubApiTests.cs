@@ -9,12 +9,13 @@ namespace FlowSpike.Tests.Alerts;
 
 /// <summary>
 /// The securityhub sink against a loopback Security Hub that speaks the service's rest-json protocol and checks every
-/// request against the official API model (securityhub-service-2.json) and its SigV4 signature.
+/// request against the official API model (botocore's securityhub 2018-10-26, from Debian's awscli) and its SigV4
+/// signature.
 /// </summary>
 public sealed class SecurityHubApiTests : IDisposable
 {
     private const string AccessKey = "AKIDFLOWSPIKETEST", SecretKey = "flowspike/test/secret/key";
-    private static readonly ApiModel Model = new(Path.Combine(Samples.Schemas, "asff", "securityhub-service-2.json"));
+    private static readonly ApiModel Model = new(AwsModels.SecurityHub);
 
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly ConcurrentDictionary<string, int> _imported = new();

@@ -16,7 +16,7 @@ namespace FlowSpike.Tests.Deploy;
 /// </summary>
 public sealed class IamPolicyTests : IClassFixture<IamPolicyTests.Server>
 {
-    /// <summary>One s3rver: synthetic flow logs under AWSLogs/, Security Lake's sample under aws/VPC_FLOW/.</summary>
+    /// <summary>One s3rver: synthetic flow logs under AWSLogs/, a Security Lake file under aws/VPC_FLOW/.</summary>
     public sealed class Server : IDisposable
     {
         public const string LakePrefix = "aws/VPC_FLOW/2.0/region=us-east-1/accountId=123456789012/eventDay=20220412/";
@@ -26,9 +26,10 @@ public sealed class IamPolicyTests : IClassFixture<IamPolicyTests.Server>
             S3 = new S3Server();
             S3.Upload(SynthData.Get(SynthLayout.DefaultWithHeader).Logs, "AWSLogs/");
             Lake = new TempDir();
-            string sample = Path.Combine(AppContext.BaseDirectory, "Fixtures", "security_lake",
-                "ocsf-1.1.0-vpc_flow-input0.parquet");
-            File.Copy(sample, Lake.File("vpc-flow.parquet"));
+            // One inbound REJECT on 2022-04-12 (the eventDay of the prefix), in Security Lake's OCSF 1.1.0 layout.
+            SecurityLakeParquet.Write(Lake.File("vpc-flow.parquet"), LakeOcsf.V1_1_0,
+                [new("203.0.113.4", 56858, "10.50.1.7", 22, 1_649_725_200_000, true, "123456789012",
+                    DstInterface: "eni-0a5b6c7d8e9f01234")]);
             S3.Upload(Lake.Path, LakePrefix);
         }
 
@@ -193,7 +194,7 @@ public sealed class IamPolicyTests : IClassFixture<IamPolicyTests.Server>
         sink.Deliver([Alerts.AlertFormatTests.Pending(Alerts.AlertFormatTests.Sample())]);
 
         // The files are BatchImportFindings requests of the Security Hub API model: that operation, and no other.
-        string modelPath = Path.Combine(Samples.Schemas, "asff", "securityhub-service-2.json");
+        string modelPath = AwsModels.SecurityHub;
         using var model = JsonDocument.Parse(File.ReadAllText(modelPath));
         var operation = model.RootElement.GetProperty("operations").GetProperty("BatchImportFindings");
         string input = operation.GetProperty("input").GetProperty("shape").GetString()!;

@@ -13,7 +13,18 @@ namespace FlowSpike.Tests.Records;
 public sealed class CloudWatchLogsTests
 {
     private const string AccessKey = "AKIDFLOWSPIKELOGS", SecretKey = "flowspike/logs/secret";
-    private static readonly ApiModel Model = new(Path.Combine(Samples.Schemas, "cloudwatch-logs", "service-2.json"));
+    private static readonly ApiModel Model = new(AwsModels.CloudWatchLogs);
+
+    [Fact]
+    public void A_missing_api_model_fails_naming_the_path_and_what_to_install()
+    {
+        // Without Debian's awscli the model tests fail (never skip): the message says what to install.
+        var e = Assert.Throws<FileNotFoundException>(() => AwsModels.Find("no-such-service", "2000-01-01"));
+        Assert.Contains("no-such-service/2000-01-01/service-2.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("apt-get install awscli", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith(Path.Combine("logs", "2014-03-28", "service-2.json"), AwsModels.CloudWatchLogs,
+            StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Detect_over_a_log_group_equals_detect_over_the_same_records_in_a_file()
@@ -117,5 +128,42 @@ public sealed class CloudWatchLogsTests
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("flowspike: error: cwl://no-such-group: FilterLogEvents answered HTTP 400: " +
             "ResourceNotFoundException The specified log group does not exist.", r.Stderr.Trim());
+    }
+
+    [Fact]
+    public void The_endpoint_url_flag_reaches_cloudwatch_logs_before_the_environment()
+    {
+        using var dir = new TempDir();
+        var data = new DeliveryFaultData(dir);
+        const string missing = """{"__type":"com.amazonaws.logs#ResourceNotFoundException","message":"none"}""";
+        using var server = new TestHttpServer(_ => (400, missing));
+        var env = new Dictionary<string, string>
+        {
+            ["AWS_REGION"] = "eu-west-1",
+            ["AWS_ACCESS_KEY_ID"] = AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+        };
+        string[] Args(string group, params string[] more)
+        {
+            var args = data.Detect(more);
+            args[Array.IndexOf(args, "--input") + 1] = group;
+            return args;
+        }
+        // The flag wins over both variables, which name a port where nothing listens.
+        var flagged = Support.Cli.RunWith(Args("cwl://by-flag", "--endpoint-url", server.Url), null,
+            new Dictionary<string, string>(env)
+            {
+                ["AWS_ENDPOINT_URL_LOGS"] = "http://127.0.0.1:1",
+                ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1",
+            }, door: true);
+        Assert.Equal("flowspike: error: cwl://by-flag: FilterLogEvents answered HTTP 400: " +
+            "ResourceNotFoundException none", flagged.Stderr.Trim());
+        Assert.Single(server.Refused); // answered 400, as asked
+        // AWS_ENDPOINT_URL is the general setting when no service-specific one is given.
+        var general = Support.Cli.RunWith(Args("cwl://by-variable"), null,
+            new Dictionary<string, string>(env) { ["AWS_ENDPOINT_URL"] = server.Url }, door: true);
+        Assert.Contains("cwl://by-variable: FilterLogEvents answered HTTP 400", general.Stderr,
+            StringComparison.Ordinal);
+        Assert.Equal(2, server.Refused.Count);
     }
 }

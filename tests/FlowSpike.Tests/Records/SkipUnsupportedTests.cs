@@ -74,10 +74,12 @@ public class SkipUnsupportedTests
         var (prefix, clean) = Prefix(dir);
         var skipped = ScanWith(prefix, skip: true, threads);
         var reference = ScanWith(clean, skip: false, threads);
-        Assert.Equal(3, skipped.Diagnostics.Unsupported.Count);
-        var unsupported = skipped.Diagnostics.Unsupported;
-        Assert.Equal(2, unsupported.Count(u => u.Contains("Transit Gateway", StringComparison.Ordinal)));
-        Assert.Single(unsupported, u => u.Contains("picture.bin: content is binary", StringComparison.Ordinal));
+        Assert.Equal(3, skipped.Diagnostics.Skipped.Count);
+        var unsupported = skipped.Diagnostics.Skipped;
+        Assert.Equal(2, unsupported.Count(u => u.Message.Contains("Transit Gateway", StringComparison.Ordinal)
+            && u.Reason == SkipReason.UnsupportedLogType));
+        Assert.Single(unsupported, u => u.Message.Contains("picture.bin: content is binary", StringComparison.Ordinal)
+            && u.Reason == SkipReason.OtherFormat);
         // Nothing else changes: the same counts as the prefix without those objects.
         Assert.Equal(3, skipped.Diagnostics.Counted);
         Assert.Equal(reference.Diagnostics.Counted, skipped.Diagnostics.Counted);
@@ -105,7 +107,7 @@ public class SkipUnsupportedTests
             SegmentBytes = 4096,
             SkipUnsupported = true,
         }, TestContext.Current.CancellationToken);
-        Assert.Single(r.Diagnostics.Unsupported);
+        Assert.Single(r.Diagnostics.Skipped);
         Assert.Equal(0, r.Diagnostics.Counted);
     }
 
@@ -127,7 +129,8 @@ public class SkipUnsupportedTests
         var skipped = Support.Cli.Run([.. Args(prefix, "s2.db"), "--skip-unsupported"]);
         Assert.Equal(0, skipped.ExitCode);
         Assert.Contains(
-            "3 unsupported object(s) skipped (--skip-unsupported)", skipped.Stderr, StringComparison.Ordinal);
+            "3 object(s) skipped as not flow logs (--skip-unsupported): another format: 1, unsupported log type: 2",
+            skipped.Stderr, StringComparison.Ordinal);
         var reference = Support.Cli.Run(Args(clean, "s3.db"));
         Assert.Equal(0, reference.ExitCode);
         Assert.Equal(Counted(reference.Stderr), Counted(skipped.Stderr));

@@ -13,8 +13,15 @@ public static class Cli
         ? other
         : Path.Combine(AppContext.BaseDirectory, "FlowSpike.Cli.dll");
 
-    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? env = null)
+    /// <summary>The binary (dotnet FlowSpike.Cli.dll), or with <see cref="Door.Variable"/> set the README's
+    /// `./flowspike`, which must show the user the same exit codes and messages.</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? env = null) =>
+        StartInfo(args, env, Door.Requested);
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? env, bool door)
     {
+        if (door)
+            return WithEnv(Door.StartInfo(args), env);
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -25,6 +32,11 @@ public static class Cli
         psi.ArgumentList.Add(Dll);
         foreach (string a in args)
             psi.ArgumentList.Add(a);
+        return WithEnv(psi, env);
+    }
+
+    private static ProcessStartInfo WithEnv(ProcessStartInfo psi, IDictionary<string, string>? env)
+    {
         if (env is not null)
         {
             foreach (var (k, v) in env)
@@ -36,9 +48,13 @@ public static class Cli
     public static Outcome Run(params string[] args) => RunWith(args);
 
     public static Outcome RunWith(IEnumerable<string> args, string? stdin = null,
-        IDictionary<string, string>? env = null)
+        IDictionary<string, string>? env = null) => RunWith(args, stdin, env, Door.Requested);
+
+    /// <summary>Runs through the door (`./flowspike`) when <paramref name="door"/>, else the binary.</summary>
+    public static Outcome RunWith(IEnumerable<string> args, string? stdin, IDictionary<string, string>? env,
+        bool door)
     {
-        using var p = Process.Start(StartInfo(args, env))!;
+        using var p = Process.Start(StartInfo(args, env, door))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (stdin is not null)

@@ -1,105 +1,73 @@
+using System.Globalization;
+using System.Net;
 using System.Text.Json;
 
 namespace FlowSpike.Tests.Support;
 
 /// <summary>
-/// Checks an event against the OCSF 1.8.0 schema sources in tests/Fixtures/schemas/ocsf, compiled here the way the
-/// schema server does it: classes and objects with their `extends` chains, attribute types from the dictionary. Reports
-/// missing required attributes, unknown attributes, wrong JSON kinds, and unmet at_least_one constraints.
+/// Checks an event against tests/Fixtures/ocsf/detection-finding-1.8.0.json, this project's description of OCSF
+/// 1.8.0's Detection Finding (class 2004) and the objects FlowSpike writes (docs/ocsf.md). Reports missing required
+/// attributes, attributes the description does not list, wrong JSON kinds, unmet at_least_one constraints, values
+/// outside an enumeration, and a caption that does not match its id.
 /// </summary>
 public sealed class OcsfValidator
 {
-    private readonly string _root;
-    private readonly JsonElement _dictionary;
-    private readonly Dictionary<string, (Dictionary<string, JsonElement> Attributes, List<string[]> AtLeastOne)>
-        _objects = [];
+    public static string DescriptionPath => Path.Combine(Samples.Fixtures, "ocsf", "detection-finding-1.8.0.json");
+
+    private readonly JsonElement _objects;
+    private readonly string _event;
 
     public OcsfValidator()
     {
-        _root = Path.Combine(Samples.Schemas, "ocsf");
-        _dictionary = Load(Path.Combine(_root, "dictionary.json")).GetProperty("attributes");
+        var root = JsonDocument.Parse(File.ReadAllText(DescriptionPath)).RootElement.Clone();
+        _objects = root.GetProperty("objects");
+        _event = root.GetProperty("event").GetString()!;
+        Version = root.GetProperty("ocsf_version").GetString()!;
     }
 
-    private static JsonElement Load(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
+    /// <summary>The OCSF version the description follows.</summary>
+    public string Version { get; }
 
-    /// <summary>The merged attribute definitions of an event class file (under events/) or an object (under
-    /// objects/).</summary>
-    private (Dictionary<string, JsonElement> Attributes, List<string[]> AtLeastOne) Definition(string file,
-        bool isObject)
-    {
-        string key = (isObject ? "o:" : "c:") + file;
-        if (_objects.TryGetValue(key, out var cached))
-            return cached;
-        string path = isObject ? Path.Combine(_root, "objects", file + ".json")
-            : Path.Combine(_root, "events", file + ".json");
-        var doc = Load(path);
-        var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        var atLeastOne = new List<string[]>();
-        if (doc.TryGetProperty("extends", out var extends) && extends.GetString() is { } parent && parent != "object")
-        {
-            string parentFile = isObject ? parent : parent == "base_event" ? "base_event"
-                : Path.Combine(Path.GetDirectoryName(file) ?? "", parent);
-            var (pa, pc) = Definition(parentFile, isObject);
-            foreach (var (k, v) in pa)
-                attributes[k] = v;
-            atLeastOne.AddRange(pc);
-        }
-        foreach (var p in doc.GetProperty("attributes").EnumerateObject())
-        {
-            if (p.Name.StartsWith('$'))
-                continue;
-            // A child may refine a parent's attribute (requirement, enum); keep the parent's fields it does not
-            // restate.
-            attributes[p.Name] = p.Value;
-        }
-        if (doc.TryGetProperty("constraints", out var constraints)
-            && constraints.TryGetProperty("at_least_one", out var one))
-            atLeastOne.Add([.. one.EnumerateArray().Select(x => x.GetString()!)]);
-        return _objects[key] = (attributes, atLeastOne);
-    }
-
-    public List<string> ValidateClass(JsonElement evt, string classFile)
+    public List<string> Validate(JsonElement evt)
     {
         var errors = new List<string>();
-        Check(evt, Definition(classFile, isObject: false), "", errors);
+        CheckObject(evt, _event, "", errors);
         return errors;
     }
 
-    private void Check(JsonElement value, (Dictionary<string, JsonElement> Attributes, List<string[]> AtLeastOne) def,
-        string path, List<string> errors)
+    private void CheckObject(JsonElement value, string objectName, string path, List<string> errors)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"{path}: expected an object");
+            errors.Add($"{path}: expected an object ({objectName})");
             return;
         }
-        foreach (var (name, attr) in def.Attributes)
+        var definition = _objects.GetProperty(objectName);
+        var attributes = definition.GetProperty("attributes");
+        foreach (var a in attributes.EnumerateObject())
         {
-            if (attr.TryGetProperty("requirement", out var req) && req.GetString() == "required" &&
-                (!value.TryGetProperty(name, out var present) || present.ValueKind == JsonValueKind.Null))
-                errors.Add($"{path}{name}: required attribute missing");
+            if (a.Value.GetProperty("requirement").GetString() == "required"
+                && (!value.TryGetProperty(a.Name, out var present) || present.ValueKind == JsonValueKind.Null))
+                errors.Add($"{path}{a.Name}: required attribute missing");
         }
-        foreach (var group in def.AtLeastOne)
+        if (definition.TryGetProperty("at_least_one", out var groups))
         {
-            if (!group.Any(g => value.TryGetProperty(g, out _)))
-                errors.Add($"{path}: needs at least one of {string.Join(", ", group)}");
+            foreach (var group in groups.EnumerateArray())
+            {
+                var names = group.EnumerateArray().Select(n => n.GetString()!).ToList();
+                if (!names.Any(n => value.TryGetProperty(n, out _)))
+                    errors.Add($"{path}: needs at least one of {string.Join(", ", names)}");
+            }
         }
         foreach (var p in value.EnumerateObject())
         {
-            if (!def.Attributes.ContainsKey(p.Name))
+            if (!attributes.TryGetProperty(p.Name, out var attr))
             {
-                errors.Add($"{path}{p.Name}: not an attribute here");
+                errors.Add($"{path}{p.Name}: not an attribute here ({objectName})");
                 continue;
             }
-            if (!_dictionary.TryGetProperty(p.Name, out var dict))
-            {
-                errors.Add($"{path}{p.Name}: not in the dictionary");
-                continue;
-            }
-            string type = def.Attributes[p.Name].TryGetProperty("type", out var t) ? t.GetString()!
-                : dict.GetProperty("type").GetString()!;
-            bool isArray = dict.TryGetProperty("is_array", out var arr) && arr.GetBoolean();
-            if (isArray)
+            string type = attr.GetProperty("type").GetString()!;
+            if (attr.TryGetProperty("list", out var list) && list.GetBoolean())
             {
                 if (p.Value.ValueKind != JsonValueKind.Array)
                 {
@@ -109,33 +77,52 @@ public sealed class OcsfValidator
                 int i = 0;
                 foreach (var item in p.Value.EnumerateArray())
                     CheckValue(item, type, $"{path}{p.Name}[{i++}]", errors);
+                continue;
             }
-            else
-            {
-                CheckValue(p.Value, type, $"{path}{p.Name}", errors);
-            }
+            if (CheckValue(p.Value, type, path + p.Name, errors) && attr.TryGetProperty("values", out var values))
+                CheckEnum(value, p, attr, values, path, errors);
         }
     }
 
-    private void CheckValue(JsonElement value, string type, string path, List<string> errors)
+    /// <summary>An enumerated id must be listed; its label, when present, must be the id's caption (any text for
+    /// 99 Other, which the label then explains).</summary>
+    private static void CheckEnum(JsonElement owner, JsonProperty id, JsonElement attr, JsonElement values,
+        string path, List<string> errors)
+    {
+        string key = id.Value.GetInt64().ToString(CultureInfo.InvariantCulture);
+        if (!values.TryGetProperty(key, out var caption))
+        {
+            errors.Add($"{path}{id.Name}: {key} is not one of its values");
+            return;
+        }
+        if (key != "99" && attr.TryGetProperty("label", out var label)
+            && owner.TryGetProperty(label.GetString()!, out var text) && text.ValueKind == JsonValueKind.String
+            && text.GetString() != caption.GetString())
+            errors.Add($"{path}{label.GetString()}: '{text.GetString()}' is not the caption of {id.Name} {key}, "
+                + $"'{caption.GetString()}'");
+    }
+
+    /// <summary>Whether the value has the type's JSON kind (objects are checked recursively).</summary>
+    private bool CheckValue(JsonElement value, string type, string path, List<string> errors)
     {
         var kind = value.ValueKind;
         bool ok = type switch
         {
-            "object" or "json_t" => true,
-            "boolean_t" => kind is JsonValueKind.True or JsonValueKind.False,
-            "integer_t" or "long_t" or "timestamp_t" or "port_t" => kind == JsonValueKind.Number
-                && value.TryGetInt64(out _),
-            "float_t" => kind == JsonValueKind.Number,
-            _ when type.EndsWith("_t", StringComparison.Ordinal) => kind == JsonValueKind.String,
+            "json" => true,
+            "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
+            "integer" => kind == JsonValueKind.Number && value.TryGetInt32(out _),
+            "long" or "timestamp" => kind == JsonValueKind.Number && value.TryGetInt64(out _),
+            "string" => kind == JsonValueKind.String,
+            "ip" => kind == JsonValueKind.String && IPAddress.TryParse(value.GetString(), out _),
             _ => true,
         };
         if (!ok)
         {
-            errors.Add($"{path}: {kind} is not a {type}");
-            return;
+            errors.Add($"{path}: {kind} is not of type {type}");
+            return false;
         }
-        if (!type.EndsWith("_t", StringComparison.Ordinal) && type != "object")
-            Check(value, Definition(type, isObject: true), path + ".", errors);
+        if (_objects.TryGetProperty(type, out _))
+            CheckObject(value, type, path + ".", errors);
+        return true;
     }
 }

@@ -1,8 +1,8 @@
 namespace FlowSpike.Tests.Support;
 
 /// <summary>
-/// The third-party fixtures in tests/Fixtures of this repository (see tests/Fixtures/SOURCES.md), found by walking
-/// up from the test binary to the folder that holds FlowSpike.slnx. Nothing outside the repository is read.
+/// The repository the tests were built from, found by walking up from the test binary to the folder that holds
+/// FlowSpike.slnx, and its tests/Fixtures (files written for these tests; see tests/Fixtures/README.md).
 /// </summary>
 public static class Samples
 {
@@ -14,13 +14,8 @@ public static class Samples
     /// <summary>tests/Fixtures of the repository.</summary>
     public static string Fixtures => Path.Combine(RepositoryRoot, "tests", "Fixtures");
 
-    /// <summary>tests/Fixtures/third_party: flow log samples from other projects.</summary>
-    public static string Dir => Path.Combine(Fixtures, "third_party");
-
-    /// <summary>tests/Fixtures/schemas: the OCSF schema sources and the Security Hub API model.</summary>
-    public static string Schemas => Path.Combine(Fixtures, "schemas");
-
-    public static string Path_(string relative) => Path.Combine(Dir, relative);
+    /// <summary>tests/Fixtures/flowlogs: flow logs written for FlowSpike's tests.</summary>
+    public static string FlowLog(string name) => Path.Combine(Fixtures, "flowlogs", name);
 
     private static string FindRoot()
     {
