@@ -109,7 +109,9 @@ public static class BurstComponent
         // LevelChangeTail), the level changed or an intermittent host's run began, and it was no burst.
         bool burst = before.PendingBurst > 0 && w.MainTail >= LevelChangeTail;
         double lr = before.PendingBurst;
-        s.PendingBurst = candidate ? Math.Log((w.Count + 1) / (w.Reference + 1)) : 0;
+        // Its size is measured against the hour's own expectation, as a spike's is in Mix: an intermittent host's
+        // active level (the reference) would make an off-hour ×10 look like an on-hour ×3.
+        s.PendingBurst = candidate ? Math.Log((w.Count + 1) / (w.Expected + 1)) : 0;
         double wb = Math.Min(2 * w.Weight, w.Points + 1);
         s.BurstShare += ((burst ? 1 : 0) - s.BurstShare) / wb;
         if (burst)

@@ -189,7 +189,7 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         if (count <= (UsesHurdle(s) ? Math.Min(expected, s.PosMean) : expected))
             return new SpikeEvidence(expected, alpha, 1, SpikeEvidence.CountRule) { ApproximateThreshold = approx };
         string rule = SpikeEvidence.CountRule;
-        double tail, shownExpected = expected, shownAlpha = alpha, reference = BurstReference(s, expected);
+        double tail, shownExpected = expected, shownAlpha = alpha;
         if (UsesHurdle(s))
         {
             double level = Math.Max(s.PosMean - 1, 0.02);
@@ -210,7 +210,8 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
                     + LevelShiftPrior * UncertainDispersionTail(count, shifted, a, sd, relVar);
             }
         }
-        double mixed = BurstComponent.Mix(s, tail, count, reference);
+        // A spike and the bursts are sized against the hour's own expectation (BurstComponent.Learn).
+        double mixed = BurstComponent.Mix(s, tail, count, expected);
         return new SpikeEvidence(shownExpected, shownAlpha, mixed, rule)
         {
             ApproximateThreshold = approx,

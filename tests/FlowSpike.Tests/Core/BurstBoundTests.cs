@@ -86,10 +86,10 @@ public class BurstBoundTests
     [Fact]
     public void The_planted_burst_scenario_flags_every_tenfold_spike_of_a_tuning_seed()
     {
-        // Seed 1 (a tuning seed), two hosts per behaviour and number of bursts: 16 hosts, each with one or two ×3
-        // bursts in its baseline and a ×10 in its detection week.
+        // Seed 1 (a tuning seed), two hosts per behaviour and number of bursts: 24 hosts, each with none, one or two
+        // ×3 bursts in its baseline and a ×10 in its detection week.
         var cases = ZooPlantedBursts.Run([1], new RecommendedSettings(), perBehaviour: 2);
-        Assert.Equal(16, cases.Count);
+        Assert.Equal(24, cases.Count);
         Assert.All(cases, c => Assert.True(c.Flagged, $"{c.Behaviour}: {c.Count} at level {c.Level:F1}"));
         Assert.Contains("| all | 1 or 2 | 16 | 16/16 |", ZooPlantedBursts.Markdown(cases), StringComparison.Ordinal);
     }
