@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using FlowSpike.Aggregation;
 using FlowSpike.Records;
+using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Records;
@@ -134,6 +135,84 @@ public class SkipUnsupportedTests
         var reference = Support.Cli.Run(Args(clean, "s3.db"));
         Assert.Equal(0, reference.ExitCode);
         Assert.Equal(Counted(reference.Stderr), Counted(skipped.Stderr));
+    }
+
+    /// <summary>
+    /// CloudWatch Logs subscription payloads (the default format in each event's message) with one payload whose
+    /// events are all prose: detect stops before committing without the flag, and with it alerts exactly as on the
+    /// folder without that payload.
+    /// </summary>
+    [Fact]
+    public void A_prose_cloudwatch_payload_stops_detect_or_is_skipped_with_the_same_alerts()
+    {
+        using var dir = new TempDir();
+        var set = SynthData.Get(SynthLayout.DefaultWithHeader);
+        Directory.CreateDirectory(dir.File("clean"));
+        Directory.CreateDirectory(dir.File("mixed"));
+        int n = 0;
+        foreach (string f in Directory.EnumerateFiles(set.Logs, "*", SearchOption.AllDirectories).Order())
+        {
+            using var text = new StreamReader(f.EndsWith(".gz", StringComparison.Ordinal)
+                ? new GZipStream(File.OpenRead(f), CompressionMode.Decompress) : File.OpenRead(f));
+            string[] lines = text.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var events = lines.Skip(1).Select((line, i) => new Dictionary<string, object>
+            {
+                ["id"] = $"{n}-{i}",
+                ["timestamp"] = 1_790_812_800_000L,
+                ["message"] = line,
+            }).ToList();
+            byte[] payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+            {
+                ["messageType"] = "DATA_MESSAGE",
+                ["owner"] = "123456789012",
+                ["logGroup"] = "/vpc/flow",
+                ["logStream"] = $"eni-{n}",
+                ["subscriptionFilters"] = new[] { "all" },
+                ["logEvents"] = events,
+            });
+            foreach (string folder in new[] { "clean", "mixed" })
+            {
+                using var gz = new GZipStream(File.Create(dir.File($"{folder}/payload-{n:D4}.json.gz")),
+                    CompressionLevel.Fastest);
+                gz.Write(payload);
+            }
+            n++;
+        }
+        Assert.True(n > 100, $"only {n} payloads");
+        const string prose =
+            """{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/vpc/flow","logStream":"app",""" +
+            """ "logEvents":[{"id":"p1","timestamp":1791417600000,"message":"connection pool resized to 8"}]}""";
+        using (var gz = new GZipStream(File.Create(dir.File("mixed/payload-prose.json.gz")), CompressionLevel.Fastest))
+            gz.Write(System.Text.Encoding.UTF8.GetBytes(prose));
+
+        string Iso(long t) => DateTimeOffset.FromUnixTimeSeconds(t).ToString("yyyy-MM-ddTHH:mm:ssZ",
+            System.Globalization.CultureInfo.InvariantCulture);
+        var baseline = Support.Cli.Run("baseline", "--input", dir.File("clean"), "--state", dir.File("s.db"),
+            "--from", Iso(SynthData.From), "--to", Iso(SynthData.BaselineEnd));
+        Assert.True(baseline.ExitCode == 0, baseline.Stderr);
+        foreach (string copy in new[] { "stopped.db", "clean.db" })
+            File.Copy(dir.File("s.db"), dir.File(copy));
+        string[] Detect(string input, string state, params string[] more) =>
+            ["detect", "--input", dir.File(input), "--state", dir.File(state), "--from", Iso(SynthData.BaselineEnd),
+             "--to", Iso(SynthData.End), .. more];
+
+        var stopped = Support.Cli.Run(Detect("mixed", "stopped.db"));
+        Assert.Equal(1, stopped.ExitCode);
+        string error = Assert.Single(stopped.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("flowspike: error: ", error, StringComparison.Ordinal);
+        Assert.Contains("payload-prose.json.gz: not a flow log", error, StringComparison.Ordinal);
+        Assert.Contains("--skip-unsupported", error, StringComparison.Ordinal);
+        Assert.Equal("", stopped.Stdout);
+        // The stopped run committed nothing: the same state, given the flag, alerts on every window.
+        var skipped = Support.Cli.Run(Detect("mixed", "stopped.db", "--skip-unsupported"));
+        var clean = Support.Cli.Run(Detect("clean", "clean.db"));
+        Assert.True(skipped.ExitCode == 0, skipped.Stderr);
+        Assert.True(clean.ExitCode == 0, clean.Stderr);
+        Assert.Contains("1 object(s) skipped as not flow logs (--skip-unsupported): no flow-log line: 1",
+            skipped.Stderr, StringComparison.Ordinal);
+        string[] alerts = skipped.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(alerts.Length >= 4, $"{alerts.Length} alert(s)");
+        Assert.Equal(clean.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), alerts);
     }
 
     private static string Counted(string stderr) =>
