@@ -110,10 +110,21 @@ public class BurstBoundTests
             StringComparison.Ordinal);
         var alert = new Alert
         {
-            WindowStart = 0, WindowEnd = 3600, SrcIp = "10.0.0.1", BlockedConnections = 40, BlockedDestIps = [],
-            ResourceIds = [], LatestCount = 40, NumDataPoints = 400, AvgBlockedConnections = 10,
-            StdevBlockedConnections = 3, Threshold = 30, Model = RecommendedModel.ModelName, DeviationThreshold = 3,
-            DataPointThreshold = 5, Evidence = evidence,
+            WindowStart = 0,
+            WindowEnd = 3600,
+            SrcIp = "10.0.0.1",
+            BlockedConnections = 40,
+            BlockedDestIps = [],
+            ResourceIds = [],
+            LatestCount = 40,
+            NumDataPoints = 400,
+            AvgBlockedConnections = 10,
+            StdevBlockedConnections = 3,
+            Threshold = 30,
+            Model = RecommendedModel.ModelName,
+            DeviationThreshold = 3,
+            DataPointThreshold = 5,
+            Evidence = evidence,
         };
         string json = AlertJson.Serialize(alert);
         Assert.Contains("\"burst_history\":", json, StringComparison.Ordinal);

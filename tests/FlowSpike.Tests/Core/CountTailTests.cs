@@ -129,7 +129,10 @@ public class CountTailTests
             double largest = mean + spread;
             var s = new HostState
             {
-                BurstN = n, BurstLog = mean, BurstSquare = mean * mean + spread * spread, BurstMax = largest,
+                BurstN = n,
+                BurstLog = mean,
+                BurstSquare = mean * mean + spread * spread,
+                BurstMax = largest,
             };
             double spread2 = Math.Max((4 * 0.25 + n * spread * spread) / (4 + n), 0.25);
             double scale = Math.Sqrt(spread2 * (1 + 1.0 / n));
