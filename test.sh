@@ -18,6 +18,11 @@ if [ ! -f tests/s3rver/node_modules/s3rver/bin/s3rver.js ]; then
     echo "test.sh: could not install s3rver with npm" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The queue tests (watch --queue) run against moto, an AWS emulator (S3 notifications, SQS), on 127.0.0.1.
+if ! python3 -c 'import moto.server, flask' >/dev/null 2>&1; then
+  python3 -m pip install --quiet 'moto[server]' >/dev/null 2>&1 || echo "test.sh: could not install moto with pip" >&2
+fi
+
 # libdeflate (Debian's libdeflate0) inflates small gzip files fast; FlowSpike streams without it.
 if ! ldconfig -p 2>/dev/null | grep -q libdeflate.so.0 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq libdeflate0 >/dev/null 2>&1 || echo "test.sh: could not install libdeflate0" >&2
@@ -112,6 +117,20 @@ if grep -qx "cluster: identical" <<< "$e2e_out"; then
   passed=$((passed + 1))
 else
   echo "test.sh: cluster end to end FAILED" >&2
+  failed=$((failed + 1)); status=1
+fi
+# The cluster's queue mode on the same data: moto and 4 silos, two killed with SIGKILL mid-round, compared with a local
+# baseline and detect over the same objects.
+queue_e2e_out=""
+if [ -d "$e2e_data/AWSLogs" ]; then
+  queue_e2e_out="$(scripts/cluster-queue-e2e.sh --input "$e2e_data/AWSLogs" --from 2026-10-08T00:00:00Z \
+    --to 2026-10-11T00:00:00Z --baseline-from 2026-10-01T00:00:00Z 2>&1 | grep -v retrying)"
+  echo "$queue_e2e_out"
+fi
+if grep -qx "cluster queue: identical" <<< "$queue_e2e_out"; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: cluster queue end to end FAILED" >&2
   failed=$((failed + 1)); status=1
 fi
 rm -rf "$e2e_data"

@@ -4,18 +4,26 @@
 #   selectivity  about 1%, 30% and 60% REJECT lines (synth --reject-share 0, 0.3, 0.6)
 #   shape        a few large text files, thousands of small gzip files, Parquet
 #   cardinality  80 to 1,000,000 internal sources (bench `hosts` generator, 30% REJECTs)
-# plus one small file (start-up), one thread against two, and the peak RSS of every run. Every cell checks that both
-# tools report the same hosts, host-buckets and counted records, and prints DuckDB's time over FlowSpike's.
+#   writer       Parquet from Parquet.Net (synth; one page per column chunk) and from DuckDB, gzip and snappy codecs
+#   ocsf         Security Lake's OCSF Parquet (synth --container ocsf: nested endpoints, time in ms)
+# plus one small file (start-up), one thread against two, the read/inflate floors, and the peak RSS of every run.
+# The DuckDB side of a cell is the fastest of several formulations of the same SQL (bench/FlowSpike.Peer: regexp,
+# like, starts-with, octets, typed-*); every formulation must report the same hosts, host-buckets and counted records
+# as FlowSpike (the run fails otherwise), and the ratio is DuckDB's fastest time over FlowSpike's.
 # Data sets are generated once into $BENCH_DIR (default ~/.cache/flowspike-bench/matrix) and kept in the page cache.
 # FlowSpike runs as ./flowspike runs it: the Native AOT build of the local commands (--jit: the JIT build instead).
 # Usage: scripts/bench-e2e.sh [--quick] [--prepare] [--jit] [--reps N] [--threads N] [--dir DIR] [--only PATTERN]
+#                            [--queries 'Q...'] [--parquet-queries 'Q...']
 #   --reps    runs of each tool per cell, the best wall time kept (default 3); inputs are read once before
 #   --quick   about a quarter of the data (300 MB large sets, 960 small files); the default takes a few minutes
 #   --only    run only the cells whose name matches the grep pattern (data sets are still generated as needed)
 #   --prepare only generate the data sets (so a later run measures on a quiet machine)
+#   --queries / --parquet-queries  the DuckDB formulations tried on text / Parquet cells (regexp runs once: the slow
+#             query of the first matrices, kept for its figure)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 threads=$(nproc); dir=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/flowspike-bench/matrix}; quick=0; only=.; prepare=0; jit=0; reps=3
+queries="like starts-with octets typed-like typed-octets regexp"; parquet_queries="like starts-with octets regexp"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
@@ -25,6 +33,8 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --queries) queries=$2; shift 2 ;;
+    --parquet-queries) parquet_queries=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -97,6 +107,33 @@ parquet_set() { # share
   fi
 }
 
+# The same rows from other writers and codecs: Parquet.Net with snappy, DuckDB with gzip and snappy (its own row
+# groups and pages).
+parquet_variant() { # share variant
+  local out="$dir/parquet-$1-$2" from="$dir/parquet-$1/AWSLogs"
+  if [ ! -f "$out/.done" ]; then
+    rm -rf "$out"
+    case "$2" in
+      pn-snappy) $gen parquet-recode "$from" "$out" snappy >/dev/null ;;
+      duck-*) mkdir -p "$out.in"; find "$from" -name '*.parquet' -exec cp {} "$out.in/" \;
+        $peer write-parquet "$out.in/*.parquet" "$out" "${2#duck-}" >/dev/null; rm -rf "$out.in" ;;
+    esac
+    touch "$out/.done"
+  fi
+}
+
+# Security Lake OCSF Parquet (synth's, Parquet.Net's writer with gzip), the same hosts and sizes as parquet_set.
+ocsf_set() { # share
+  local out="$dir/ocsf-$1"
+  if [ ! -f "$out/.done" ]; then
+    rm -rf "$out"
+    $fs synth --out "$out" --container ocsf --target-size "${parquet_mb}MB" --hosts 2000 \
+      --records-per-host-hour 300 --spikes 0 --reject-share "$1" > "$dir/synth.log" 2>&1 \
+      || { cat "$dir/synth.log" >&2; exit 1; }
+    touch "$out/.done"
+  fi
+}
+
 # Cardinality: the same bytes over a growing number of sources, 30% REJECTs.
 hosts_set() { # hosts
   local out="$dir/hosts-$1"
@@ -108,10 +145,10 @@ hosts_set() { # hosts
   fi
 }
 
-measure() { # label, command...: "wall rss_mb" in $dir/$label.time (best wall and highest RSS of $reps runs)
+measure() { # label, command...: "wall rss_mb" in $dir/$label.time (best wall and highest RSS of $runs runs)
   local label=$1; shift
-  local best="" top=0 i wall rss
-  for ((i = 0; i < reps; i++)); do
+  local best="" top=0 i wall rss runs=${runs:-$reps}
+  for ((i = 0; i < runs; i++)); do
     /usr/bin/time -f "%e %M" -o "$dir/time.out" "$@" > "$dir/last.out" 2>&1 || { cat "$dir/last.out" >&2; exit 1; }
     read -r wall rss < "$dir/time.out"
     if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
@@ -124,7 +161,11 @@ warm() { find "$1" -type f -print0 | xargs -0 cat > /dev/null; }
 wall() { cut -d' ' -f1 "$dir/$1.time"; }
 rss() { cut -d' ' -f2 "$dir/$1.time"; }
 if [ "$prepare" = 1 ]; then
-  for share in 0 0.3 0.6; do large_set $share; small_set $share; parquet_set $share; done
+  for share in 0 0.3 0.6; do
+    large_set $share; small_set $share; parquet_set $share
+    for v in pn-snappy duck-gzip duck-snappy; do parquet_variant $share $v; done
+    ocsf_set $share
+  done
   for hosts in 80 2000 50000 1000000; do hosts_set $hosts; done
   echo "data sets ready in $dir"; exit 0
 fi
@@ -141,23 +182,42 @@ run_fs() { # label threads input
   echo "$(sed -E 's/.*baseline: ([0-9]+) hosts from ([0-9]+) host-buckets.*/\1 \2/' <<< "$base") $(sed -E 's/.*; ([0-9]+) blocked.*/\1/' <<< "$scan")" \
     > "$dir/$1.counts"
 }
-run_duck() { # label args...
-  local label=$1; shift
-  measure "$label" $peer "$@"
-  sed -E 's/.*hosts=([0-9]+) host_buckets=([0-9]+) records=([0-9]+).*/\1 \2 \3/' "$dir/last.out" > "$dir/$label.counts"
+# Every formulation in turn (regexp once); each must find FlowSpike's counts; the fastest becomes duck-CELL.
+run_duck() { # cell kind queries args...
+  local cell=$1 kind=$2 qs=$3 q best="" runs; shift 3
+  : > "$dir/duck-$cell.all"
+  for q in $qs; do
+    if [ "$q" = regexp ]; then runs=1; else runs=$reps; fi
+    runs=$runs measure "duck-$cell-$q" $peer "$kind" "$q" "$@"
+    sed -E 's/.*hosts=([0-9]+) host_buckets=([0-9]+) records=([0-9]+).*/\1 \2 \3/' "$dir/last.out" \
+      > "$dir/duck-$cell-$q.counts"
+    if ! cmp -s "$dir/fs-$cell.counts" "$dir/duck-$cell-$q.counts"; then
+      echo "$cell: DuckDB query $q found $(cat "$dir/duck-$cell-$q.counts"), FlowSpike $(cat "$dir/fs-$cell.counts")" \
+        >> "$dir/failures"
+    fi
+    printf ' %s %.2fs' "$q" "$(wall "duck-$cell-$q")" >> "$dir/duck-$cell.all"
+    if [ "$q" != regexp ] && { [ -z "$best" ] || awk -v a="$(wall "duck-$cell-$q")" -v b="$(wall "duck-$cell")" \
+      'BEGIN { exit !(a < b) }'; }; then
+      best=$q; cp "$dir/duck-$cell-$q.time" "$dir/duck-$cell.time"; cp "$dir/duck-$cell-$q.counts" "$dir/duck-$cell.counts"
+    fi
+  done
+  echo "$best" > "$dir/duck-$cell.query"
 }
 
-printf '%-22s %7s %9s %8s %9s %8s %7s  %s\n' cell REJECT flowspike RSS duckdb RSS ratio "hosts/buckets/records"
+printf '%-24s %7s %9s %8s %9s %8s %7s  %-12s %s\n' cell REJECT flowspike RSS duckdb RSS ratio query \
+  "hosts/buckets/records"
 row() { # cell share
   local same
   if cmp -s "$dir/fs-$1.counts" "$dir/duck-$1.counts"; then same="same: $(tr ' ' / < "$dir/fs-$1.counts")"; else
     same="DIFFERENT: flowspike $(cat "$dir/fs-$1.counts"), duckdb $(cat "$dir/duck-$1.counts")"; fi
-  printf '%-22s %6s%% %8.2fs %6dMB %8.2fs %6dMB %6.2fx  %s\n' "$1" "$2" "$(wall "fs-$1")" "$(rss "fs-$1")" \
-    "$(wall "duck-$1")" "$(rss "duck-$1")" "$(awk -v a="$(wall "duck-$1")" -v b="$(wall "fs-$1")" 'BEGIN { print a / b }')" "$same"
+  printf '%-24s %6s%% %8.2fs %6dMB %8.2fs %6dMB %6.2fx  %-12s %s\n' "$1" "$2" "$(wall "fs-$1")" "$(rss "fs-$1")" \
+    "$(wall "duck-$1")" "$(rss "duck-$1")" "$(awk -v a="$(wall "duck-$1")" -v b="$(wall "fs-$1")" 'BEGIN { print a / b }')" \
+    "$(cat "$dir/duck-$1.query")" "$same"
+  echo "$1:$(cat "$dir/duck-$1.all")" >> "$dir/queries"
   echo "$1 $(awk -v a="$(wall "duck-$1")" -v b="$(wall "fs-$1")" 'BEGIN { printf "%.2f", a / b }')" >> "$dir/ratios"
 }
 want() { local n; for n; do grep -qE -- "$only" <<< "$n" && return 0; done; return 1; }
-: > "$dir/ratios"
+: > "$dir/ratios"; : > "$dir/queries"; : > "$dir/failures"
 
 for share in 0 0.3 0.6; do
   if want "large-text-$share" "parquet-$share" scaling; then large_set $share; fi
@@ -166,24 +226,43 @@ for share in 0 0.3 0.6; do
   if want "$cell"; then
     cat "$dir/large-$share"/*.log > /dev/null
     run_fs "fs-$cell" "$threads" "$dir/large-$share"
-    run_duck "duck-$cell" duckdb "$dir/large-$share/*.log" false "$threads" $from_s $to_s
+    run_duck "$cell" duckdb "$queries" "$dir/large-$share/*.log" false "$threads" $from_s $to_s
     row "$cell" "$(cat "$dir/large-$share/.share")"
   fi
   cell="small-gzip-$share"
   if want "$cell"; then
     find "$dir/small-$share/AWSLogs" -name '*.gz' -exec cat {} + > /dev/null
     run_fs "fs-$cell" "$threads" "$dir/small-$share/AWSLogs"
-    run_duck "duck-$cell" duckdb "$dir/small-$share/AWSLogs/*/vpcflowlogs/*/*/*/*/*.log.gz" true "$threads" $from_s $to_s
+    run_duck "$cell" duckdb "$queries" "$dir/small-$share/AWSLogs/*/vpcflowlogs/*/*/*/*/*.log.gz" true "$threads" \
+      $from_s $to_s
     row "$cell" "$(cat "$dir/small-$share/AWSLogs/.share")"
   fi
 done
 for share in 0 0.3 0.6; do
-  cell="parquet-$share"
+  for v in pn-gzip pn-snappy duck-gzip duck-snappy; do
+    cell="parquet-$share-$v"
+    if want "$cell"; then
+      parquet_set $share
+      if [ "$v" = pn-gzip ]; then
+        set_dir="$dir/parquet-$share/AWSLogs"; glob="$set_dir/*/vpcflowlogs/*/*/*/*/*.parquet"
+      else
+        parquet_variant $share $v; set_dir="$dir/parquet-$share-$v"; glob="$set_dir/*.parquet"
+      fi
+      warm "$set_dir"
+      run_fs "fs-$cell" "$threads" "$set_dir"
+      run_duck "$cell" duckdb-parquet "$parquet_queries" "$glob" "$threads" $from_s $to_s
+      row "$cell" "$(cat "$dir/large-$share/.share" 2>/dev/null || echo '?')"
+    fi
+  done
+done
+for share in 0 0.3 0.6; do
+  cell="ocsf-$share"
   if want "$cell"; then
-    parquet_set $share
-    run_fs "fs-$cell" "$threads" "$dir/parquet-$share/AWSLogs"
-    run_duck "duck-$cell" duckdb-parquet "$dir/parquet-$share/AWSLogs/*/vpcflowlogs/*/*/*/*/*.parquet" "$threads" $from_s $to_s
-    row "$cell" "$(cat "$dir/large-$share/.share")"
+    ocsf_set $share
+    warm "$dir/ocsf-$share/AWSLogs"
+    run_fs "fs-$cell" "$threads" "$dir/ocsf-$share/AWSLogs"
+    run_duck "$cell" duckdb-ocsf "$parquet_queries" "$dir/ocsf-$share/AWSLogs/**/*.parquet" "$threads" $from_s $to_s
+    row "$cell" "$(cat "$dir/large-$share/.share" 2>/dev/null || echo '?')"
   fi
 done
 for hosts in 80 2000 50000 1000000; do
@@ -192,7 +271,7 @@ for hosts in 80 2000 50000 1000000; do
     hosts_set $hosts
     cat "$dir/hosts-$hosts"/*.log > /dev/null
     run_fs "fs-$cell" "$threads" "$dir/hosts-$hosts"
-    run_duck "duck-$cell" duckdb "$dir/hosts-$hosts/*.log" false "$threads" $from_s $to_s
+    run_duck "$cell" duckdb "$queries" "$dir/hosts-$hosts/*.log" false "$threads" $from_s $to_s
     row "$cell" "$(cat "$dir/hosts-$hosts/.share")"
   fi
 done
@@ -202,10 +281,28 @@ if want "$cell"; then
   one=$(find "$dir/small-0.6/AWSLogs" -name '*.gz' | sort | awk 'NR == 1')
   mkdir -p "$dir/one"; cp "$one" "$dir/one/"
   run_fs "fs-$cell" "$threads" "$dir/one"
-  run_duck "duck-$cell" duckdb "$dir/one/*.log.gz" true "$threads" $from_s $to_s
+  run_duck "$cell" duckdb "$queries" "$dir/one/*.log.gz" true "$threads" $from_s $to_s
   row "$cell" "$(cat "$dir/small-0.6/AWSLogs/.share")"
 fi
 echo
+echo "DuckDB formulations per cell (best of $reps; regexp: one run):"
+sed 's/^/  /' "$dir/queries"
+echo
+# Floors: what reading (and inflating, and tokenizing) the cell's files costs in process, nothing selected.
+if want "floors"; then
+  echo "floors (in process, $threads threads, best of 3):"
+  for share in 0 0.3 0.6; do
+    [ -d "$dir/large-$share" ] && echo "  large-text-$share: $($gen floor "$threads" "$dir/large-$share")"
+    [ -d "$dir/small-$share" ] && echo "  small-gzip-$share: $($gen floor "$threads" "$dir/small-$share/AWSLogs")"
+    [ -d "$dir/parquet-$share" ] && echo "  parquet-$share-pn-gzip: $($gen floor "$threads" "$dir/parquet-$share/AWSLogs")"
+    duck="$dir/parquet-$share-duck-snappy"
+    [ -d "$duck" ] && echo "  parquet-$share-duck-snappy: $($gen floor "$threads" "$duck")"
+    [ -d "$dir/ocsf-$share" ] && echo "  ocsf-$share: $($gen floor "$threads" "$dir/ocsf-$share/AWSLogs")"
+  done
+  echo "  (read: every file read into a kept buffer 1 MB at a time; inflate: small gzip files read whole and inflated"
+  echo "   by libdeflate; tokenize: every line also split into fields; nothing selected or counted)"
+  echo
+fi
 # Scaling: the same large set on one thread and on $threads.
 if want "scaling"; then
   for share in 0 0.6; do
@@ -225,3 +322,6 @@ echo "large text: 4 files, $(size_mb "$dir/large-0.6") MB per set; small gzip: $
   "cardinality: $(size_mb "$dir/hosts-80") MB per set"
 max_rss=$(cat "$dir"/fs-*.time | awk '{ if ($2 > m) m = $2 } END { print m }')
 echo "FlowSpike peak RSS over all cells: $max_rss MB"
+if [ -s "$dir/failures" ]; then
+  echo "FAILED: a DuckDB query and FlowSpike disagree:" >&2; cat "$dir/failures" >&2; exit 1
+fi

@@ -8,6 +8,8 @@
 #   dockerfile        dockerfilelint on deploy/Dockerfile, plus: multi-stage, chiseled or distroless runtime, non-root
 #   yamllint          the Kubernetes manifests in deploy/kubernetes/
 #   kubernetes        kubernetes-models validates each manifest object (deploy/checks/check-kubernetes.mjs)
+#   recipe-kubernetes the Deployment's and the baseline Job's own arguments, run against moto (scripts/check-recipes.sh)
+#   recipe-systemd    the watch and baseline units' own arguments, run the same way
 # Usage: scripts/check-deploy.sh [--install]   (--install: get the tools from apt and npm when they are missing)
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.." || exit 1
@@ -109,8 +111,11 @@ systemd_syscalls() {
   sort -u "$tmp/allowed" > "$tmp/a"; sort -u "$tmp/denied" > "$tmp/d"; comm -23 "$tmp/a" "$tmp/d" > "$tmp/permitted"
   [ -s "$tmp/permitted" ] || { echo "no system calls permitted by $unit"; return 1; }
   dotnet "$dll" synth --out "$tmp/data" --days 2 --hosts 5 --spike-from-day 1 >/dev/null 2>&1 || return 1
-  # watch serves /healthz and /metrics while it runs, so the trace covers the HTTP listener too.
-  strace -f -qq -o "$tmp/trace" dotnet "$dll" watch --once --from 2026-10-02T00:00:00Z --input "$tmp/data/AWSLogs" \
+  # The baseline first, as flowspike-baseline.service does (a splunk watch refuses a state without one); watch serves
+  # /healthz and /metrics while it runs, so the trace covers the HTTP listener too.
+  dotnet "$dll" baseline --input "$tmp/data/AWSLogs" --from 2026-10-01T00:00:00Z --to 2026-10-02T00:00:00Z \
+    --state "$tmp/w.db" >/dev/null 2>&1 || { echo "baseline failed"; return 1; }
+  strace -f -qq -o "$tmp/trace" dotnet "$dll" watch --once --input "$tmp/data/AWSLogs" \
     --state "$tmp/w.db" --out "$tmp/w.jsonl" --listen "127.0.0.1:$((20000 + $$ % 20000))" >/dev/null 2>&1 ||
     { echo "watch --once failed"; return 1; }
   sed -nE 's/^[0-9]+ +([a-z_0-9]+)\(.*/\1/p; s/^[0-9]+ +<\.\.\. ([a-z_0-9]+) resumed>.*/\1/p' "$tmp/trace" | sort -u \
@@ -149,6 +154,9 @@ kubernetes() {
   node deploy/checks/check-kubernetes.mjs "${manifests[@]}"
 }
 
+# The recipes run as shipped, with the Native AOT build (what the release ships): scripts/check-recipes.sh.
+recipe() { ./flowspike --version >/dev/null && scripts/check-recipes.sh "$1" "$FS_NATIVE_BIN"; }
+
 run shellcheck shell_scripts
 run systemd-verify systemd_verify
 run systemd-security systemd_security
@@ -156,4 +164,6 @@ run systemd-syscalls systemd_syscalls
 run dockerfile dockerfile
 run yamllint yaml_lint
 run kubernetes kubernetes
+run recipe-kubernetes recipe kubernetes
+run recipe-systemd recipe systemd
 [ "$failures" -eq 0 ]

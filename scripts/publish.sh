@@ -8,7 +8,7 @@
 #               for any CPU of the RID; this machine's RID only; needs clang and zlib1g-dev
 #   --out DIR   where the release goes (default: artifacts/release)
 #   --restore-only  only restore what each RID's publish needs from NuGet (runtime pack, apphost, crossgen)
-# Writes DIR/flowspike-VERSION-RID/flowspike (+ README.md) and DIR/flowspike-VERSION-RID.tar.gz, and prints each
+# Writes DIR/flowspike-VERSION-RID/flowspike (+ README.md and deploy/) and DIR/flowspike-VERSION-RID.tar.gz, and prints each
 # binary's size and `flowspike --version` when the RID runs here.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -77,6 +77,9 @@ for rid in "${rids[@]}"; do
   # Native AOT leaves its native SQLite library beside the binary; the single file carries it inside.
   find "$stage" -maxdepth 1 -name '*.so' -exec cp {} "$out/$name/" \;
   cp README.md "$out/$name/"
+  # The recipes (systemd units, Kubernetes manifests, IAM policies, logrotate) travel with the binary.
+  mkdir -p "$out/$name/deploy"
+  tar -C deploy --exclude=./checks -cf - . | tar -C "$out/$name/deploy" -xf -
   tar -C "$out" -czf "$out/$name.tar.gz" "$name"
   size=$(stat -c %s "$out/$name/flowspike")
   printf '%s: %s (%d MB), %s.tar.gz (%d MB)\n' "$name" "$out/$name/flowspike" $((size / 1048576)) \

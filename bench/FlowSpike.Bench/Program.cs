@@ -21,5 +21,11 @@ if (args is ["scan-rate", var t, var repeats, .. var paths])
 // `alloc THREADS PATH...`: bytes a detect run's scan, window steps and rollout awareness allocate.
 if (args is ["alloc", var threads, .. var inputs])
     return AllocationRun.Run(int.Parse(threads, System.Globalization.CultureInfo.InvariantCulture), inputs);
+// `parquet-recode IN_DIR OUT_DIR CODEC`: a Parquet set rewritten by Parquet.Net with another codec.
+if (args is ["parquet-recode", var from, var to, var codec])
+    return ParquetRecode.Run(from, to, codec);
+// `floor THREADS PATH`: the read-only and inflate-only floors of a set (bench-e2e.sh prints them beside the matrix).
+if (args is ["floor", var ft, var root])
+    return Floor.Run(int.Parse(ft, System.Globalization.CultureInfo.InvariantCulture), root);
 BenchmarkSwitcher.FromAssembly(typeof(ParserBenchmarks).Assembly).Run(args);
 return 0;

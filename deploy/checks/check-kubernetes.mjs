@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { ConfigMap, PersistentVolumeClaim, ServiceAccount } from "kubernetes-models/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
-import { CronJob } from "kubernetes-models/batch/v1";
+import { CronJob, Job } from "kubernetes-models/batch/v1";
 
 const models = {
   "v1/ConfigMap": ConfigMap,
@@ -14,6 +14,7 @@ const models = {
   "v1/ServiceAccount": ServiceAccount,
   "apps/v1/Deployment": Deployment,
   "batch/v1/CronJob": CronJob,
+  "batch/v1/Job": Job,
 };
 
 const problems = [];
@@ -26,6 +27,11 @@ const valid = (Model, object) => {
   }
 };
 
+// Claims of every file: the baseline Job writes the state that watch.yaml claims.
+const claims = new Set(
+  process.argv.slice(2).flatMap((file) => parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS()))
+    .filter((o) => o?.kind === "PersistentVolumeClaim").map((o) => o.metadata.name),
+);
 let deployments = 0;
 let cronJobs = 0;
 for (const file of process.argv.slice(2)) {
@@ -36,7 +42,6 @@ for (const file of process.argv.slice(2)) {
     const object = doc.toJS();
     if (object !== null) objects.push(object);
   }
-  const claims = new Set(objects.filter((o) => o.kind === "PersistentVolumeClaim").map((o) => o.metadata.name));
   for (const object of objects) {
     const where = `${file}: ${object.kind} ${object.metadata?.name}`;
     const Model = models[`${object.apiVersion}/${object.kind}`];
@@ -50,11 +55,26 @@ for (const file of process.argv.slice(2)) {
     if (object.kind === "Deployment") {
       deployments++;
       pod = object.spec.template.spec;
-      if (object.spec.replicas !== 1) problems.push(`${where}: watch must run as one replica`);
-      if (object.spec.strategy?.type !== "Recreate") problems.push(`${where}: needs strategy Recreate`);
+      const silo = object.metadata?.labels?.["app.kubernetes.io/component"] === "silo";
+      if (silo) {
+        // Silos scale out; each advertises its pod's own address to the others.
+        const c = pod.containers[0];
+        const address = (c.args ?? []).indexOf("--address");
+        const podIp = (c.env ?? []).find((e) => e.valueFrom?.fieldRef?.fieldPath === "status.podIP");
+        if (address < 0 || !podIp || c.args[address + 1] !== `$(${podIp.name})`)
+          problems.push(`${where}: a silo must advertise its pod's IP with --address`);
+        if (!Number.isInteger(object.spec.replicas) || object.spec.replicas < 1)
+          problems.push(`${where}: needs a replica count`);
+      } else {
+        if (object.spec.replicas !== 1) problems.push(`${where}: watch must run as one replica`);
+        if (object.spec.strategy?.type !== "Recreate") problems.push(`${where}: needs strategy Recreate`);
+      }
       const broken = structuredClone(object);
       broken.spec.replicas = "one";
       if (!valid(Model, broken)) problems.push(`${where}: a string replica count passed validation`);
+    } else if (object.kind === "Job") {
+      pod = object.spec.template.spec;
+      if (!pod.containers[0].args.includes("baseline")) problems.push(`${where}: the Job does not run baseline`);
     } else if (object.kind === "CronJob") {
       cronJobs++;
       pod = object.spec.jobTemplate.spec.template.spec;
@@ -66,8 +86,9 @@ for (const file of process.argv.slice(2)) {
     if (pod) {
       const volumes = pod.volumes ?? [];
       const state = volumes.find((v) => v.persistentVolumeClaim);
-      if (!state || !claims.has(state.persistentVolumeClaim.claimName))
-        problems.push(`${where}: its state is not a PersistentVolumeClaim of ${file}`);
+      const stateless = object.metadata?.labels?.["app.kubernetes.io/component"] === "silo";
+      if (!stateless && (!state || !claims.has(state.persistentVolumeClaim.claimName)))
+        problems.push(`${where}: its state is not a PersistentVolumeClaim of the manifests`);
       for (const c of pod.containers) {
         const sc = c.securityContext ?? {};
         if (sc.allowPrivilegeEscalation !== false || sc.readOnlyRootFilesystem !== true)

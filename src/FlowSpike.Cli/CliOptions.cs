@@ -6,14 +6,28 @@ namespace FlowSpike.Cli;
 /// <summary>Option definitions shared by the commands; parsing errors name the option and the bad value.</summary>
 internal static class CliOptions
 {
-    public static Option<string[]> Inputs() => new("--input", "-i")
+    public static Option<string[]> Inputs()
     {
-        Description = "Flow log files or folders (recursive); - reads standard input. Repeatable.",
-        Required = true,
-        AllowMultipleArgumentsPerToken = true,
-        Arity = ArgumentArity.OneOrMore,
-        HelpName = "PATH",
-    };
+        var option = new Option<string[]>("--input", "-i")
+        {
+            Description = "Flow log files or folders (recursive); - reads standard input. Repeatable.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+            HelpName = "PATH",
+        };
+        // A mistyped option right after --input (--lisen) would otherwise be read as a path; ./--x names such a file.
+        option.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+            {
+                if (token.Value.StartsWith("--", StringComparison.Ordinal))
+                    r.AddError($"--input: '{token.Value}' is not a path but looks like an option (write ./" +
+                        $"{token.Value} for a file of that name)");
+            }
+        });
+        return option;
+    }
 
     public static Option<string> State() => new("--state")
     {
@@ -24,13 +38,16 @@ internal static class CliOptions
 
     public static Option<long> Time(string name, string description) => new(name)
     {
-        Description = description + " ISO 8601 UTC (2026-10-01T00:00:00Z) or epoch seconds.",
+        Description = description + " ISO 8601 UTC (2026-10-01T00:00:00Z), epoch seconds, or now-DURATION " +
+            "(the current hour's start, less the duration: now-30d).",
         Required = true,
         HelpName = "TIME",
         CustomParser = r =>
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (TimeRange.TryParseTime(text, out long t, out string? error))
+            long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            if (TimeRange.TryParseRelative(text, now, out long t, out string? error)
+                ?? TimeRange.TryParseTime(text, out t, out error))
                 return t;
             r.AddError($"{name}: {error}");
             return 0;

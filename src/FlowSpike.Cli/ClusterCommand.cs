@@ -17,6 +17,7 @@ internal static class ClusterCommand
         cluster.Subcommands.Add(ClusterSiloCommand.Build());
         cluster.Subcommands.Add(ClusterBaselineCommand.Build());
         cluster.Subcommands.Add(ClusterDetectCommand.Build());
+        cluster.Subcommands.Add(ClusterWatchCommand.Build());
         var lookup = new Command("lookup", "The lookup held by the cluster.");
         lookup.Subcommands.Add(ClusterLookupCommand.Build());
         cluster.Subcommands.Add(lookup);

@@ -18,8 +18,8 @@ internal static class DemoCommand
     {
         var dir = new Option<string>("--dir")
         {
-            Description = "Working folder for the data, state and alerts " +
-            "(recreated).",
+            Description = "Working folder for the data, state and alerts: a new or empty folder, or an earlier " +
+                "demo's (recreated).",
             DefaultValueFactory = _ => "demo-out",
             HelpName = "DIR"
         };
@@ -33,9 +33,7 @@ internal static class DemoCommand
     private static int Run(string dir)
     {
         var log = new StderrLog(quiet: false);
-        if (Directory.Exists(dir))
-            Directory.Delete(dir, recursive: true);
-        Directory.CreateDirectory(dir);
+        Recreate(dir);
         var options = new SynthOptions();
         string data = Path.Combine(dir, "flowlogs");
         log.Info($"generating {options.Days} days of flow logs for {options.Hosts} hosts into {data}");
@@ -92,6 +90,30 @@ internal static class DemoCommand
             $"{synth.Spikes.Count} injected spikes found; {better.Count - betterFound} other alert(s). Alerts: " +
             $"{recommendedAlerts}");
         return 0;
+    }
+
+    /// <summary>What the demo writes in its folder: only a folder holding nothing else is deleted.</summary>
+    private static readonly string[] DemoEntries =
+        ["flowlogs", "flowspike.db", "alerts.jsonl", "report.html", "recommended.db", "recommended.jsonl"];
+
+    private static void Recreate(string dir)
+    {
+        if (File.Exists(dir))
+            throw new RunException($"--dir: {dir} is a file; give a new or empty folder");
+        if (Directory.Exists(dir))
+        {
+            // A state's companions (-wal, -shm, .lock) belong to it.
+            var foreign = Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName)
+                .FirstOrDefault(name => !DemoEntries.Any(e => name == e || name == e + ".lock"
+                    || name!.StartsWith(e + "-", StringComparison.Ordinal)));
+            if (foreign is not null)
+            {
+                throw new RunException($"--dir: {dir} holds {foreign}, which the demo did not write; give a new or "
+                    + "empty folder (the demo deletes its folder before it starts)");
+            }
+            Directory.Delete(dir, recursive: true);
+        }
+        Directory.CreateDirectory(dir);
     }
 
     /// <summary>A baseline over [start, baselineEnd) and a detect over [baselineEnd, end), as the commands run

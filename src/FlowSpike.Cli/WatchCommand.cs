@@ -12,10 +12,17 @@ internal static class WatchCommand
     {
         var flags = new JobFlags(range: false);
         var detection = new DetectFlags();
+        var queue = new QueueFlags();
+        // With --queue the inputs are optional (what --backfill-from lists); the library asks for them otherwise.
+        flags.Input.Required = false;
         var lateness = CliOptions.Duration("--lateness",
-            "How long after a window's end to wait for late files before closing it.", JobDefaults.LatenessSeconds);
+            "How long after a window's end to wait for late files before closing it (20m with --queue).",
+            JobDefaults.LatenessSeconds);
         var poll = CliOptions.Duration("--poll-interval", "How often to look for new files.",
             JobDefaults.PollIntervalSeconds);
+        var staleAfter = CliOptions.Duration("--stale-after",
+            "/healthz reports degraded when no flow-log record has arrived for this long (0: never).",
+            JobDefaults.StaleAfterSeconds);
         var from = CliOptions.Time("--from",
             "First window when the state has no committed window yet (otherwise watch continues after it).");
         from.Required = false;
@@ -45,14 +52,16 @@ internal static class WatchCommand
             "each window after its lateness, as detect would.");
         flags.AddTo(cmd);
         detection.AddTo(cmd);
-        foreach (var o in new Option[] { lateness, poll, from, clock, once, listen, otlp })
+        queue.AddTo(cmd);
+        foreach (var o in new Option[] { lateness, poll, staleAfter, from, clock, once, listen, otlp })
             cmd.Options.Add(o);
         cmd.SetAction(r => CliGuard.Run(() =>
         {
-            var settings = detection.Bind(r, flags.Bind(r)) with
+            var settings = queue.Bind(r, detection.Bind(r, flags.Bind(r))) with
             {
                 LatenessSeconds = Given.Seconds(r, lateness),
                 PollIntervalSeconds = Given.Seconds(r, poll),
+                StaleAfterSeconds = Given.Seconds(r, staleAfter),
                 From = Given.Val(r, from),
                 Clock = Given.Ref(r, clock),
                 Once = Given.Val(r, once),
@@ -65,11 +74,19 @@ internal static class WatchCommand
             using var metrics = new WatchMetrics();
             if (MetricsEndpoint.Exposure(r.GetValue(listen)!) is { } exposed)
                 log.Warn(exposed);
-            using var server = MetricsEndpoint.Start(r.GetValue(listen), r.GetValue(otlp));
-            using var store = job.OpenState();
+            using var server = MetricsEndpoint.Start(r.GetValue(listen), r.GetValue(otlp), metrics.Health);
+            // A daemon started before its baseline waits for it (and says so) instead of exiting and restarting.
+            using var store = job.OpenWhenBaselined(log, metrics, stop.Token);
+            if (store is null)
+                return 0;
             using var dispatcher = job.CreateDispatcher(log);
-            job.Run(store, dispatcher, log, metrics, stop.Token);
-            return 0;
+            int held = job.Run(store, dispatcher, log, metrics, stop.Token);
+            // --once is a scheduled job: held alerts fail it (exit 3), as detect does, so the scheduler sees them.
+            if (!job.Request.Once || held == 0)
+                return 0;
+            log.Warn($"{held} alert delivery(ies) held in the state for a sink that is down or rejected them; " +
+                "they are sent by the next run");
+            return DetectCommand.ExitHeld;
         }));
         return cmd;
     }

@@ -19,7 +19,7 @@ namespace FlowSpike.Cluster;
 /// order, delivering its alerts before it records the window as applied. Every step is idempotent, so a call that
 /// failed because a silo died is simply repeated.
 /// </summary>
-public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, IRunLog log)
+public sealed partial class ClusterCoordinator(IGrainFactory grains, string stateName, IRunLog log)
 {
     /// <summary>Shards of a new state; an existing state keeps its count.</summary>
     public int Shards { get; init; } = ClusterNames.DefaultShards;
@@ -163,33 +163,9 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
         foreach (long w in apply)
         {
             cancellation.ThrowIfCancellationRequested();
-            var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
-                ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}",
-                    log, cancellation, _watch)));
-            // The local step sorts a window's alerts by host; the shards' alerts merge into that order.
-            IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a =>
-                a.Host, StringComparer.Ordinal)];
-            var alerting = parts.SelectMany(p => p.AlertAccounts)
-                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            if (policy.Rollout is not null)
-            {
-                // An alert's accounts do not travel in its JSON; the shards report them beside it, by host.
-                merged = [.. merged.Select(a => alerting.TryGetValue(a.Host,
-                    out var accounts) ? a with { Accounts = accounts } : a)];
-            }
-            var closed = WindowClose.Close(merged, policy, () => ActiveByAccount(parts), Quiet(meta));
-            var entries = ClusterOutbox.Entries(closed.Outbox, dispatcher.Names);
-            var marks = new Dictionary<string, long>(closed.Marks, StringComparer.Ordinal);
-            await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks, entries), "state record", log, cancellation,
-                _watch);
-            foreach (var (key, until) in marks)
-                meta.Quiet[key] = until;
-            await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
-            var held = closed.Suppressed;
-            var pending = closed.Outbox;
-            suppressed += held.Count;
-            alerts += pending.Count;
-            suppressed += parts.Sum(p => p.Suppressed);
+            var closed = await CloseWindowAsync(detect, w, shards, meta, dispatcher, outbox, cancellation);
+            alerts += closed.Alerts;
+            suppressed += closed.Suppressed;
         }
         int stillHeld = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), cancellation);
         await ForgetAsync(tasks);
@@ -210,6 +186,41 @@ public sealed class ClusterCoordinator(IGrainFactory grains, string stateName, I
             Suppressed = suppressed,
             Held = stillHeld
         };
+    }
+
+    /// <summary>
+    /// Closes one window on every shard with the local step, records it applied with its alerts in the outbox in one
+    /// write, and delivers from the outbox: the same for detect and watch. Every call in it is idempotent.
+    /// </summary>
+    private async Task<(int Alerts, int Suppressed, int Active)> CloseWindowAsync(DetectJob detect, long w,
+        int shards, StateMeta meta, AlertDispatcher dispatcher, ClusterOutbox outbox, CancellationToken cancellation)
+    {
+        var policy = detect.Policy;
+        long size = detect.WindowSeconds;
+        var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
+            ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}",
+                log, cancellation, _watch)));
+        // The local step sorts a window's alerts by host; the shards' alerts merge into that order.
+        IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a =>
+            a.Host, StringComparer.Ordinal)];
+        var alerting = parts.SelectMany(p => p.AlertAccounts)
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        if (policy.Rollout is not null)
+        {
+            // An alert's accounts do not travel in its JSON; the shards report them beside it, by host.
+            merged = [.. merged.Select(a => alerting.TryGetValue(a.Host,
+                out var accounts) ? a with { Accounts = accounts } : a)];
+        }
+        var closed = WindowClose.Close(merged, policy, () => ActiveByAccount(parts), Quiet(meta));
+        var entries = ClusterOutbox.Entries(closed.Outbox, dispatcher.Names);
+        var marks = new Dictionary<string, long>(closed.Marks, StringComparer.Ordinal);
+        await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks, entries), "state record", log, cancellation,
+            _watch);
+        foreach (var (key, until) in marks)
+            meta.Quiet[key] = until;
+        await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
+        return (closed.Outbox.Count, closed.Suppressed.Count + parts.Sum(p => p.Suppressed),
+            parts.Sum(p => p.ActiveSources));
     }
 
     /// <summary>

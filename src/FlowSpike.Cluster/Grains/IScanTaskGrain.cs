@@ -11,6 +11,10 @@ public interface IScanTaskGrain : IGrainWithStringKey
 {
     Task<ScanReport> Run(ScanJob job, ScanTask task);
 
+    /// <summary>Stores a result scanned by a silo's queue consumer (the same object and settings give the same
+    /// result, so a repeat only writes it again).</summary>
+    Task Save(ScanReport report, SourceStats[][] slices);
+
     /// <summary>This task's cells for one shard; fails if the task has not run.</summary>
     Task<SourceStats[]> Slice(int shard);
 

@@ -41,6 +41,13 @@ public sealed class ScanTaskGrain(
         return state.State.Report;
     }
 
+    public async Task Save(ScanReport report, SourceStats[][] slices)
+    {
+        state.State.Slices = slices;
+        state.State.Report = report;
+        await state.WriteStateAsync();
+    }
+
     public Task<SourceStats[]> Slice(int shard)
     {
         if (state.State.Report is null)

@@ -18,6 +18,7 @@ public static class FlowSpikeSilo
     {
         silo.Services.AddSingleton(new ScanSlots(scanSlots));
         silo.Services.AddHostedService<ScanWorker>();
+        silo.Services.AddHostedService<QueueWorker>();
         return silo;
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using FlowSpike.Records;
 using FlowSpike.Selection;
+using static FlowSpike.Aggregation.LineFields;
 
 namespace FlowSpike.Aggregation;
 
@@ -14,6 +15,7 @@ internal struct FlowRecordSink(
 {
     private string _source = "";
     private long _line;
+    private bool _marked;
     private int _fieldCount;
     private int _src, _dst, _start, _action, _iface, _account, _vpc, _resource;
 
@@ -21,6 +23,7 @@ internal struct FlowRecordSink(
     {
         _source = source;
         _line = firstLine - 1;
+        _marked = false;
         UseLayout(layout);
     }
 
@@ -127,39 +130,6 @@ internal struct FlowRecordSink(
         return true;
     }
 
-    /// <summary>Copies the line with every run of blanks turned into one space; returns the field count.</summary>
-    private static int Normalize(ReadOnlySpan<byte> line, byte[] output, Span<int> ends, out int length)
-    {
-        int n = 0, fields = 0;
-        bool inField = false;
-        foreach (byte b in line)
-        {
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r')
-            {
-                if (inField)
-                {
-                    if (fields < ends.Length)
-                        ends[fields] = n;
-                    fields++;
-                    inField = false;
-                }
-                continue;
-            }
-            if (!inField && fields > 0)
-                output[n++] = (byte)' ';
-            output[n++] = b;
-            inField = true;
-        }
-        if (inField)
-        {
-            if (fields < ends.Length)
-                ends[fields] = n;
-            fields++;
-        }
-        length = n;
-        return fields;
-    }
-
     /// <summary>A REJECT record: checked, then selected.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Process(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds)
@@ -192,15 +162,60 @@ internal struct FlowRecordSink(
         bool reject, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, long? start, ReadOnlySpan<byte> interfaceId,
         ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc)
     {
+        Date(start);
+        if (reject)
+            Select(src, dst, default, start, interfaceId, account, vpc, typed: true);
+    }
+
+    /// <summary>Select's first test: a valid IPv4 source outside the internal networks returns without a trace.
+    /// </summary>
+    public readonly int PrefilterSource(ReadOnlySpan<byte> src, out uint ipv4) =>
+        !Ipv4.TryParse(src, out ipv4) ? IFlowSink.HandOver
+        : selector.Internal.Contains(ipv4) ? IFlowSink.SourcePasses
+        : IFlowSink.SkipRecord;
+
+    /// <summary>Select's second test: a destination of kind None returns without a trace.</summary>
+    public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>
+        (int)selector.ClassifyDestination(dst, out ipv4);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void OnUnselected(long? start) => Date(start);
+
+    /// <summary>Numbers a columnar record and, unless <see cref="TryMarkAll"/> dated it already, dates it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Date(long? start)
+    {
         _line++;
+        if (_marked)
+            return;
         accumulator.Diagnostics.Lines++;
         if (start is { } s)
             accumulator.Mark(s);
         else
             accumulator.Diagnostics.Parsed++;
-        if (reject)
-            Select(src, dst, default, start, interfaceId, account, vpc, typed: true);
     }
+
+    public bool TryMarkAll(long rows, long minStart, long maxStart)
+    {
+        if (!accumulator.TryMarkMany(rows, minStart, maxStart))
+            return false;
+        accumulator.Diagnostics.Lines += rows;
+        _marked = true;
+        return true;
+    }
+
+    public void EndMarked() => _marked = false;
+
+    public void OnSelected(uint src, ReadOnlySpan<byte> srcText, int destinationKind, uint dst,
+        ReadOnlySpan<byte> dstText, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
+        ReadOnlySpan<byte> vpc)
+    {
+        Date(start);
+        Count(src, 0, srcText, (DestinationKind)destinationKind, dst, dstText, default, start, interfaceId, account,
+            vpc, typed: true);
+    }
+
+    public readonly bool WantsDetails => accumulator.KeepDetails || accumulator.Entities is { IsIpv4Keyed: false };
 
     /// <summary>docs/spec.md §1 on a REJECT record, then the count per (window, source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -234,6 +249,18 @@ internal struct FlowRecordSink(
         var kind = selector.ClassifyDestination(dstText, out uint dst);
         if (kind == DestinationKind.None)
             return;
+        Count(src, src6, srcText, kind, dst, dstText, startText, startValue, interfaceId, account, vpc, typed);
+    }
+
+    /// <summary>Select after the address tests: the start, the range, the entity, the count and the details.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(
+        uint src, UInt128 src6, ReadOnlySpan<byte> srcText, DestinationKind kind, uint dst, ReadOnlySpan<byte> dstText,
+        ReadOnlySpan<byte> startText, long? startValue, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
+        ReadOnlySpan<byte> vpc, bool typed)
+    {
+        var diagnostics = accumulator.Diagnostics;
         // The start is typed (columnar readers) or still text (text readers), parsed only now that it is needed.
         long start;
         bool hasStart;
@@ -339,22 +366,6 @@ internal struct FlowRecordSink(
         var part = value[..Math.Min(value.Length, 100)];
         part.CopyTo(to[at..]);
         return at + part.Length;
-    }
-
-    private static bool HasEmptyField(ReadOnlySpan<byte> line, ReadOnlySpan<int> ends)
-    {
-        // No early exit: the loop is a few compares OR-ed together, with nothing to mispredict.
-        int begin = 0;
-        bool empty = false;
-        foreach (int end in ends)
-        {
-            empty |= end == begin;
-            begin = end + 1;
-        }
-        if (empty)
-            return true;
-        // A last field that is only the '\r' of a CRLF line is empty too.
-        return line.Length > 0 && line[^1] == (byte)'\r' && ends[^1] - (ends.Length > 1 ? ends[^2] + 1 : 0) == 1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -230,7 +230,7 @@ public static class FlowScanner
                         input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
                     break;
                 case InputFormat.Parquet:
-                    ParquetFlowReader.Read(input.Stream, item.File.Path, ref sink);
+                    ParquetFlowReader.Read(input.Stream, item.File.Path, ref sink, options.ParquetPages);
                     break;
                 default:
                     TextFlowReader.Read(

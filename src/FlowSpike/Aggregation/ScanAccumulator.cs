@@ -145,6 +145,34 @@ internal sealed class ScanAccumulator
         Mark(value);
     }
 
+    /// <summary>
+    /// Notes <paramref name="rows"/> parsed records whose starts all lie in [<paramref name="min"/>,
+    /// <paramref name="max"/>] as that many <see cref="Mark(long)"/> calls would; false (nothing noted) unless they
+    /// fall in one window or all outside the range.
+    /// </summary>
+    public bool TryMarkMany(long rows, long min, long max)
+    {
+        if (rows <= 0 || min > max)
+            return false;
+        if (max < _from || min >= _to)
+        {
+            Diagnostics.Parsed += rows;
+            return true;
+        }
+        if (min < _from || max >= _to || (ulong)(min - _from) / (ulong)_windowSeconds
+            != (ulong)(max - _from) / (ulong)_windowSeconds)
+            return false;
+        Diagnostics.Parsed += rows;
+        if (min >= _markFrom && min < _markTo)
+        {
+            _markRun += rows;
+            return true;
+        }
+        MarkSlow(min);
+        _markRun += rows - 1;
+        return true;
+    }
+
     private void MarkSlow(long start)
     {
         FlushMarks();

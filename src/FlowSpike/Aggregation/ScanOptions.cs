@@ -44,6 +44,11 @@ public sealed record ScanOptions
     /// </summary>
     public bool? SmallFileReads { get; init; }
     /// <summary>
+    /// Read Parquet with the query's own page reader (null: the default, on unless FLOWSPIKE_PARQUET=reference) or
+    /// always with the reference reader (Parquet.Net).
+    /// </summary>
+    public bool? ParquetPages { get; init; }
+    /// <summary>
     /// Skip objects of a kind FlowSpike does not read (Transit Gateway flow logs, unusable headers, binary content),
     /// counting them in <see cref="ScanDiagnostics.Skipped"/>, instead of stopping the scan at the first.
     /// </summary>

@@ -21,6 +21,7 @@ public sealed class FileAlertSink : IAlertSink
     private FileStream? _stream;
     private string _tail = "";
     private bool _headerDue;
+    private int _generation;
 
     public FileAlertSink(string path, AlertFormat format = AlertFormat.Jsonl, AsffOptions? asff = null)
     {
@@ -41,6 +42,9 @@ public sealed class FileAlertSink : IAlertSink
     }
 
     public string Name { get; }
+
+    /// <summary>Makes every file sink reopen its path before its next write (SIGHUP, after a log rotation).</summary>
+    public static void ReopenAll() => AppendOnlyFile.NextGeneration();
 
     /// <summary>Told when a torn last line is removed.</summary>
     public Action<string>? Warn { get; init; }
@@ -74,6 +78,7 @@ public sealed class FileAlertSink : IAlertSink
     {
         if (alerts.Count == 0)
             return;
+        ReopenIfRotated();
         Open();
         var sb = new StringBuilder();
         if (_headerDue)
@@ -95,12 +100,16 @@ public sealed class FileAlertSink : IAlertSink
             return;
         try
         {
-            // Unbuffered: a failed write leaves nothing behind in a buffer to be flushed later.
-            _stream =
-                new FileStream(_path!, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-            RepairTornLine(_stream);
-            _tail = "\n" + ReadTail(_stream);
-            _stream.Seek(0, SeekOrigin.End);
+            // Repair and read the tail with a handle of its own, then append with O_APPEND (unbuffered: a failed write
+            // leaves nothing behind in a buffer to be flushed later).
+            _generation = AppendOnlyFile.Generation;
+            using (var check = new FileStream(_path!, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite,
+                bufferSize: 0))
+            {
+                RepairTornLine(check);
+                _tail = "\n" + ReadTail(check);
+            }
+            _stream = AppendOnlyFile.Open(_path!);
             if (_format == AlertFormat.Csv && _stream.Length == 0)
                 Append(AlertCsv.Header + "\n");
         }
@@ -171,6 +180,22 @@ public sealed class FileAlertSink : IAlertSink
             _stream = null;
             throw new IOException($"{_path}: cannot write alerts: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Closes the file when logrotate moved it away (the path is gone or is another file: its length is not ours) or
+    /// SIGHUP asked, so the next write opens the path anew. copytruncate needs nothing: O_APPEND writes at the end.
+    /// </summary>
+    private void ReopenIfRotated()
+    {
+        if (_stream is null)
+            return;
+        bool asked = _generation != AppendOnlyFile.Generation;
+        var now = new FileInfo(_path!);
+        if (!asked && now.Exists && now.Length == _stream.Length)
+            return;
+        _stream.Dispose();
+        _stream = null;
     }
 
     public void Dispose() => _stream?.Dispose();

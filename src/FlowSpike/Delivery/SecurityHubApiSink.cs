@@ -30,7 +30,10 @@ public sealed class SecurityHubApiSink : IAlertSink
         _options = options;
         _delivery = delivery;
         _credentials = credentials ?? AwsEnvironment.Credentials;
-        string url = endpoint ?? AwsEnvironment.EndpointFor("securityhub")
+        // A bad endpoint refuses the sink (ArgumentException: the job names it) before anything is sent.
+        string url = (endpoint is not null
+                ? AwsEnvironment.Checked(endpoint, "sink \"securityhub\": \"endpoint\"", m => new ArgumentException(m))
+                : AwsEnvironment.EndpointFor("securityhub", null, m => new ArgumentException(m)))
             ?? $"https://securityhub.{region}.amazonaws.com";
         _endpoint = new Uri(new Uri(url.TrimEnd('/') + "/"), "findings/import");
         Name = SinkName.Of("securityhub", url.TrimEnd('/'));
@@ -128,7 +131,7 @@ public sealed class SecurityHubApiSink : IAlertSink
         }
         catch (Amazon.Runtime.AmazonClientException e)
         {
-            throw new SinkException($"{Name}: no AWS credentials found ({e.Message.Split('\n')[0]})", e);
+            throw new SinkException($"{Name}: {FlowSpike.Records.AwsError.OneLine(e)}", e);
         }
     }
 

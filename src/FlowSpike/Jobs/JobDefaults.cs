@@ -16,6 +16,8 @@ public static class JobDefaults
     public const long HistoryRetentionSeconds = 90 * 86400L;
     public const long LatenessSeconds = 600;
     public const long PollIntervalSeconds = 30;
+    /// <summary>Flow logs arrive every 10 minutes or so: an hour without a record is an outage worth a look.</summary>
+    public const long StaleAfterSeconds = 3600;
 
     /// <summary>Scan threads: every core.</summary>
     public static int Threads => Environment.ProcessorCount;

@@ -59,7 +59,10 @@ internal static class JobResolver
             Format = parsed,
             // --endpoint-url applies to every service a command calls, as in the AWS CLI.
             S3 = S3Settings.FromEnvironment(s.EndpointUrl),
-            Logs = new CloudWatchLogsSource.Settings { Endpoint = AwsEnvironment.EndpointFor("logs", s.EndpointUrl) },
+            Logs = new CloudWatchLogsSource.Settings
+            {
+                Endpoint = AwsEnvironment.EndpointFor("logs", s.EndpointUrl, m => new RunException(m)),
+            },
             Internal = internalNets,
             Threads = threads,
             SkipUnsupported = s.SkipUnsupported ?? false,

@@ -71,8 +71,16 @@ public sealed record JobSettings
     // Watch.
     public long? LatenessSeconds { get; init; }
     public long? PollIntervalSeconds { get; init; }
+    /// <summary>No record arriving for this long degrades watch's health; 0 never.</summary>
+    public long? StaleAfterSeconds { get; init; }
     public string? Clock { get; init; }
     public bool? Once { get; init; }
+    /// <summary>watch from an SQS queue of S3 notifications (its URL) instead of polling the inputs.</summary>
+    public string? Queue { get; init; }
+    public long? VisibilityTimeoutSeconds { get; init; }
+    public string? KeyPrefix { get; init; }
+    public string? KeyRegex { get; init; }
+    public long? BackfillFrom { get; init; }
 
     // Evaluate.
     public string? Labels { get; init; }

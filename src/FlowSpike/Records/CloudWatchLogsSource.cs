@@ -60,7 +60,7 @@ public static class CloudWatchLogsSource
         settings ??= new Settings();
         string region = settings.Region ?? AwsEnvironment.Region
             ?? throw new FlowInputException($"{input}: no AWS region (set AWS_REGION)");
-        string endpoint = settings.Endpoint ?? AwsEnvironment.EndpointFor("logs")
+        string endpoint = settings.Endpoint ?? AwsEnvironment.EndpointFor("logs", null, m => new FlowInputException(m))
             ?? $"https://logs.{region}.amazonaws.com";
         long? start = from is { } f ? (f - InputSet.Slack) * 1000 : null;
         long? end = to is { } t ? (t + InputSet.Slack) * 1000 - 1 : null;
@@ -189,8 +189,7 @@ public static class CloudWatchLogsSource
             }
             catch (Amazon.Runtime.AmazonClientException ex)
             {
-                throw new FlowInputException($"cwl://{group}: no AWS credentials found ({ex.Message.Split('\n')[0]})",
-                    ex);
+                throw new FlowInputException($"cwl://{group}: {AwsError.OneLine(ex)}", ex);
             }
         }
 

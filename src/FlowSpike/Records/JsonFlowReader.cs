@@ -25,7 +25,7 @@ public static class JsonFlowReader
         byte[] json = new byte[1 << 16];
         int filled = 0, lines = 0;
         long recordNumber = 0, consumedTotal = 0;
-        bool control = false;
+        bool control = false, container = false;
         var property = Property.Other;
         while (true)
         {
@@ -53,6 +53,8 @@ public static class JsonFlowReader
                                 : reader.CurrentDepth == 1 && reader.ValueTextEquals("messageType"u8)
                                     ? Property.MessageType
                                 : Property.Other;
+                            container |= property != Property.Other || reader.ValueTextEquals("logEvents"u8)
+                                || reader.ValueTextEquals("events"u8);
                             continue;
                         case JsonTokenType.String when property == Property.MessageType:
                             control = reader.ValueTextEquals("CONTROL_MESSAGE"u8);
@@ -125,6 +127,13 @@ public static class JsonFlowReader
             }
         }
         Flush(lineBuffer, ref lines, ref sink, mode);
+        // JSON of another kind, even beside flow logs, is not a flow log: an empty container ({"events":[]}) is.
+        if (!container)
+        {
+            throw new FlowInputException($"{source}: not a flow log: it looks like JSON that holds no CloudWatch "
+                + "Logs events (no \"message\", \"logEvents\" or \"events\" field)", unsupported: true,
+                reason: SkipReason.OtherFormat);
+        }
     }
 
     private enum Property

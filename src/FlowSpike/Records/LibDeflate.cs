@@ -116,6 +116,32 @@ internal static unsafe partial class LibDeflate
         return true;
     }
 
+    /// <summary>
+    /// Inflates gzip data whose content size is known (a Parquet page) into <paramref name="output"/>; returns the
+    /// bytes written; throws on corrupt or truncated data or content larger than the output.
+    /// </summary>
+    public static int InflateExact(ReadOnlySpan<byte> compressed, Span<byte> output)
+    {
+        if (t_decompressor == IntPtr.Zero)
+            t_decompressor = AllocDecompressor();
+        int offset = 0, length = 0;
+        fixed (byte* input = compressed)
+        fixed (byte* outp = output)
+        {
+            // A page is usually one member; a writer may concatenate several.
+            while (offset < compressed.Length && compressed[offset..].IndexOfAnyExcept((byte)0) >= 0)
+            {
+                int status = GzipDecompress(t_decompressor, input + offset, (nuint)(compressed.Length - offset),
+                    outp + length, (nuint)(output.Length - length), out nuint usedIn, out nuint produced);
+                if (status != 0)
+                    throw new InvalidDataException("the gzip data is truncated, corrupt or larger than stated");
+                offset += (int)usedIn;
+                length += (int)produced;
+            }
+        }
+        return length;
+    }
+
     /// <summary>A pooled buffer goes back to the pool; a caller's buffer stays the caller's.</summary>
     private static void Release(ref byte[] output, bool pooled)
     {

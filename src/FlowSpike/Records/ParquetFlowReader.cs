@@ -18,7 +18,38 @@ public static class ParquetFlowReader
         DataField? Action, DataField? Disposition, DataField? DispositionId, DataField? ActivityId, DataField? ActionId,
         DataField? Interface, DataField? Interface2, DataField? Account, DataField? Vpc);
 
-    public static void Read<TSink>(Stream seekable, string source, ref TSink sink)
+    /// <summary>
+    /// FLOWSPIKE_PARQUET=reference sends every file through Parquet.Net (<see cref="ReadReference"/>) instead of the
+    /// query's own page reader (<see cref="Parquet.ParquetQueryReader"/>).
+    /// </summary>
+    public static bool PageReader { get; } =
+        !string.Equals(Environment.GetEnvironmentVariable("FLOWSPIKE_PARQUET"), "reference",
+            StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The page reader (unless <paramref name="pages"/> or FLOWSPIKE_PARQUET says otherwise), and the
+    /// reference for the files it declines.</summary>
+    public static void Read<TSink>(Stream seekable, string source, ref TSink sink, bool? pages = null)
+        where TSink : struct, IFlowSink
+    {
+        if (pages ?? PageReader)
+        {
+            try
+            {
+                if (FlowSpike.Records.Parquet.ParquetQueryReader.TryRead(seekable, source, ref sink))
+                    return;
+            }
+            catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException
+                or OverflowException or IndexOutOfRangeException or ArgumentException)
+            {
+                throw new FlowInputException($"{source}: cannot read Parquet data ({e.Message})", e);
+            }
+            seekable.Position = 0;
+        }
+        ReadReference(seekable, source, ref sink);
+    }
+
+    /// <summary>The reference: Parquet.Net's raw column reads, every row handed over as it is.</summary>
+    public static void ReadReference<TSink>(Stream seekable, string source, ref TSink sink)
         where TSink : struct, IFlowSink
     {
         ParquetReader reader;

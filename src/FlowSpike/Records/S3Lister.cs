@@ -155,11 +155,12 @@ public sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
         }
         catch (AmazonS3Exception e)
         {
-            throw new FlowInputException($"s3://{bucket}/{prefix}: cannot list ({e.ErrorCode}: {e.Message})", e);
+            throw new FlowInputException(
+                $"s3://{bucket}/{prefix}: cannot list ({e.ErrorCode}: {AwsError.OneLine(e)})", e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or Amazon.Runtime.AmazonClientException)
         {
-            throw new FlowInputException($"s3://{bucket}/{prefix}: cannot list ({e.Message})", e);
+            throw new FlowInputException($"s3://{bucket}/{prefix}: cannot list ({AwsError.OneLine(e)})", e);
         }
     }
 
@@ -173,11 +174,12 @@ public sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
         }
         catch (AmazonS3Exception e)
         {
-            throw new FlowInputException($"s3://{bucket}/{key}: cannot read ({e.ErrorCode}: {e.Message})", e);
+            throw new FlowInputException(
+                $"s3://{bucket}/{key}: cannot read ({e.ErrorCode}: {AwsError.OneLine(e)})", e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or Amazon.Runtime.AmazonClientException)
         {
-            throw new FlowInputException($"s3://{bucket}/{key}: cannot read ({e.Message})", e);
+            throw new FlowInputException($"s3://{bucket}/{key}: cannot read ({AwsError.OneLine(e)})", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
+using FlowSpike.Aws;
 
 namespace FlowSpike.Records;
 
@@ -19,10 +20,11 @@ public sealed record S3Settings
     /// <summary>Keys per LIST request (S3's maximum is 1000).</summary>
     public int ListPageSize { get; init; } = 1000;
 
+    /// <summary>The endpoint as <see cref="AwsEnvironment.EndpointFor"/> finds it for S3; one that is not a URL is
+    /// a <see cref="FlowInputException"/>.</summary>
     public static S3Settings FromEnvironment(string? endpointUrl = null) => new()
     {
-        EndpointUrl = endpointUrl ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3"))
-            ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")),
+        EndpointUrl = AwsEnvironment.EndpointFor("s3", endpointUrl, m => new FlowInputException(m)),
         Region = NullIfEmpty(Environment.GetEnvironmentVariable("AWS_REGION"))
             ?? NullIfEmpty(Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")),
     };

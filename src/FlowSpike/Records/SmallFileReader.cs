@@ -27,8 +27,9 @@ internal sealed class SmallFileReader
     public Stream? TryOpenText(InputFile file, InputFormat forced, bool inflateWhole)
     {
         if (file.IsRemote || file.IsStdin || file.Length is <= 0 or > LibDeflate.MaxCompressedBytes
-            || forced is not (InputFormat.Auto or InputFormat.Text))
-            return null;
+            || forced is not (InputFormat.Auto or InputFormat.Text)
+            || file.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            return null; // a Parquet file read whole here would be read a second time by its own reader
         int size = (int)file.Length;
         if (_input.Length <= size)
             _input = GC.AllocateUninitializedArray<byte>(Math.Max(size + 1, _input.Length * 2));

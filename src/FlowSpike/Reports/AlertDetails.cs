@@ -172,6 +172,31 @@ public static class AlertDetails
         {
         }
 
+        public readonly int PrefilterSource(ReadOnlySpan<byte> src, out uint ipv4)
+        {
+            ipv4 = 0;
+            return IFlowSink.HandOver;
+        }
+
+        public readonly void OnUnselected(long? start)
+        {
+        }
+
+        public readonly bool TryMarkAll(long rows, long minStart, long maxStart) => false;
+
+        public readonly void EndMarked()
+        {
+        }
+
+        public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>
+            throw new InvalidOperationException("no source passes here");
+
+        public readonly void OnSelected(uint src, ReadOnlySpan<byte> srcText, int destinationKind, uint dst,
+            ReadOnlySpan<byte> dstText, long? start, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
+            ReadOnlySpan<byte> vpc) => throw new InvalidOperationException("no source passes here");
+
+        public readonly bool WantsDetails => false;
+
         public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount)
         {
             if (fieldCount != _count)

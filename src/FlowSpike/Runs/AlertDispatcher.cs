@@ -18,6 +18,8 @@ public sealed class AlertDispatcher : IDisposable
     private readonly Dictionary<string, (long Until, TimeSpan Pause)> _down = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _delivered = new(StringComparer.Ordinal);
     private readonly HashSet<IOutbox> _adopted = [];
+    private Action<string, int>? _onHeld;
+    private Action<string>? _onFailed;
 
     public AlertDispatcher(IReadOnlyList<IAlertSink> sinks, IRunLog log, TimeProvider? time = null)
     {
@@ -72,8 +74,20 @@ public sealed class AlertDispatcher : IDisposable
         Adopt(outbox);
         int left = 0;
         foreach (var sink in _sinks)
-            left += DeliverTo(sink, outbox, force);
+        {
+            int held = DeliverTo(sink, outbox, force);
+            _onHeld?.Invoke(sink.Name, held);
+            left += held;
+        }
         return left;
+    }
+
+    /// <summary>Tells <paramref name="held"/> each sink's held count after every attempt, and
+    /// <paramref name="failed"/> each failed delivery (watch's metrics and health).</summary>
+    public void Observe(Action<string, int> held, Action<string> failed)
+    {
+        _onHeld = held;
+        _onFailed = failed;
     }
 
     private int DeliverTo(IAlertSink sink, IOutbox outbox, bool force)
@@ -146,6 +160,7 @@ public sealed class AlertDispatcher : IDisposable
         int held = outbox.PendingAlerts(sink.Name).Count;
         if (sinkDown)
         {
+            _onFailed?.Invoke(sink.Name);
             var pause = _down.TryGetValue(sink.Name, out var before)
                 ? TimeSpan.FromTicks(Math.Min(before.Pause.Ticks * 2, TimeSpan.FromMinutes(5).Ticks))
                 : DownPause;

@@ -42,16 +42,17 @@ public static class DetectRun
         if (todo.Count == 0)
             return new Result(0, skipped, 0, 0, null, dispatcher.DeliverPending(store, force: true));
 
-        var table = new BaselineTable(store.LoadLookup(), store.Entities);
-        if (table.Count == 0)
-            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike " +
-                "baseline` first)");
-
         var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3, log.Warn, input.Logs);
         InputCheck.RequireFiles(files, input);
         var scan = FlowScanner.Scan(files,
             input.Scan(todo[0], request.To, size, keepDetails: true, entities: store.Entities), cancellation);
         InputCheck.RequireRecords(files, scan.Diagnostics, input);
+        // A bad input is named before a state that cannot score is refused.
+        var table = new BaselineTable(store.LoadLookup(), store.Entities);
+        Scoring.RefuseUnscorable(info, table.Count, request.Policy);
+        if (table.Count == 0)
+            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike " +
+                "baseline` first)");
         RunReport.Scan(scan.Diagnostics, log);
 
         // A window without a single flow-log record is a gap in the data, not a quiet hour, unless the user says so.

@@ -9,6 +9,33 @@ public static class TimeRange
     /// <summary>Epoch seconds this large (the year 5138) are epoch milliseconds typed by mistake.</summary>
     public const long MaxEpochSeconds = 99_999_999_999;
 
+    /// <summary>
+    /// "now" or "now-DURATION": the start of the current hour, less the duration, so a recipe with no shell (a
+    /// Kubernetes Job) can ask for the last 30 days. Null when the text is not relative.
+    /// </summary>
+    public static bool? TryParseRelative(string text, long now, out long epochSeconds, out string? error)
+    {
+        text = text.Trim();
+        epochSeconds = 0;
+        error = null;
+        if (!text.StartsWith("now", StringComparison.OrdinalIgnoreCase))
+            return null;
+        long hour = now - now % 3600;
+        string rest = text[3..];
+        if (rest.Length == 0)
+        {
+            epochSeconds = hour;
+            return true;
+        }
+        if (rest[0] == '-' && TryParseDuration(rest[1..], out long back) && back >= 0)
+        {
+            epochSeconds = hour - back;
+            return true;
+        }
+        error = $"'{text}' is not a time (relative times read now or now-DURATION, such as now-30d)";
+        return false;
+    }
+
     /// <summary>ISO 8601 UTC ("2026-10-01T00:00:00Z") or epoch seconds.</summary>
     public static bool TryParseTime(string text, out long epochSeconds) => TryParseTime(text, out epochSeconds, out _);
 

@@ -50,7 +50,7 @@ public sealed class StateLock : IDisposable
         catch (IOException e) when (IsSharingViolation(e))
         {
             throw new StateException($"{shown}: the state is in use by another flowspike process " +
-                $"(lock {lockPath} is held); wait for it to finish", e);
+                $"(lock {lockPath} is held); wait for it to finish", e, inUse: true);
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {

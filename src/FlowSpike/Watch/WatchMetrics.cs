@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace FlowSpike.Watch;
@@ -13,7 +14,9 @@ public sealed class WatchMetrics : IDisposable
 
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _files, _failedFiles, _skippedFiles, _changedFiles, _bytes, _records, _counted,
-        _badLines, _late, _windows, _alerts;
+        _badLines, _late, _windows, _alerts, _pollErrors, _deliveryFailures;
+    private readonly ConcurrentDictionary<string, long> _held = new(StringComparer.Ordinal);
+    private readonly WatchHealth _health = new();
     private long _fileCount, _failedCount, _skippedCount, _lateCount, _windowCount, _alertCount, _byteCount, _scanTicks;
     private long _watermark = long.MinValue, _committedUntil = long.MinValue;
 
@@ -44,7 +47,57 @@ public sealed class WatchMetrics : IDisposable
             description: "Event time between the watermark and the last committed window.");
         _meter.CreateObservableGauge("flowspike_scan_bytes_per_second", ScanRate,
             description: "Average scan throughput of counted files.");
+        _pollErrors = _meter.CreateCounter<long>("flowspike_poll_errors",
+            description: "Polls that could not list or read the inputs (retried with back-off).");
+        _deliveryFailures = _meter.CreateCounter<long>("flowspike_delivery_failures",
+            description: "Delivery attempts that failed, per sink (the alerts stay held in the state).");
+        _meter.CreateObservableGauge("flowspike_deliveries_held", HeldMeasurements,
+            description: "Alerts committed but not yet delivered, per sink.");
+        _meter.CreateObservableGauge("flowspike_data_age_seconds", () => Gauge(_health.DataAge()),
+            description: "Time since a file with flow-log records last arrived (the poll's clock).");
+        _meter.CreateObservableGauge("flowspike_degraded", () => _health.Reasons(Held()).Count > 0 ? 1 : 0,
+            description: "1 while /healthz says degraded (failing polls, held deliveries, stale data, no baseline).");
     }
+
+    /// <summary>What /healthz says: "ok", or "degraded: " and each reason.</summary>
+    public string Health()
+    {
+        var reasons = _health.Reasons(Held());
+        return reasons.Count == 0 ? "ok" : "degraded: " + string.Join("; ", reasons);
+    }
+
+    /// <summary>No record arriving for this long is a degraded health (null: never).</summary>
+    public long? StaleAfterSeconds { get => _health.StaleAfter; set => _health.StaleAfter = value; }
+
+    /// <summary>A poll began at <paramref name="now"/> (epoch seconds, the poll's clock).</summary>
+    public void PollStarted(long now) => _health.PollStarted(now);
+
+    /// <summary>A poll listed and read its inputs.</summary>
+    public void PollSucceeded() => _health.PollSucceeded();
+
+    /// <summary>A poll could not list or read its inputs; returns how many polls in a row have failed.</summary>
+    public int PollFailed(string reason)
+    {
+        _pollErrors.Add(1);
+        return _health.PollFailed(reason);
+    }
+
+    /// <summary>A file brought flow-log records.</summary>
+    public void RecordsArrived() => _health.RecordsArrived();
+
+    /// <summary>What the watch waits for before it can run (null once it runs).</summary>
+    public void Waiting(string? reason) => _health.Waiting = reason;
+
+    /// <summary>How many alerts are held for <paramref name="sink"/> after a delivery attempt.</summary>
+    public void Held(string sink, int count) => _held[sink] = count;
+
+    public void DeliveryFailed(string sink) =>
+        _deliveryFailures.Add(1, new KeyValuePair<string, object?>("sink", sink));
+
+    private IReadOnlyDictionary<string, long> Held() => _held.ToDictionary(p => p.Key, p => p.Value);
+
+    private IEnumerable<Measurement<long>> HeldMeasurements() =>
+        _held.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("sink", p.Key)));
 
     public long Files => Interlocked.Read(ref _fileCount);
     public long FailedFiles => Interlocked.Read(ref _failedCount);
@@ -99,6 +152,9 @@ public sealed class WatchMetrics : IDisposable
     /// <summary>A gauge not yet known reports nothing, rather than a made-up zero.</summary>
     private static IEnumerable<Measurement<long>> Gauge(long value) =>
         value == long.MinValue ? [] : [new Measurement<long>(value)];
+
+    private static IEnumerable<Measurement<long>> Gauge(long? value) =>
+        value is { } v ? [new Measurement<long>(v)] : [];
 
     private IEnumerable<Measurement<long>> Lag()
     {

@@ -19,4 +19,6 @@ public sealed record WatchRequest
     /// such a window is held open (and the windows after it wait) until data for it arrives.
     /// </summary>
     public bool AllowEmptyWindows { get; init; }
+    /// <summary>No flow-log record arriving for this long makes the watch's health degraded (null: never).</summary>
+    public long? StaleAfterSeconds { get; init; } = 3600;
 }

@@ -20,12 +20,16 @@ public static class WatchRun
     /// <summary>How long a --once run waits before its second look at the sizes of new local files.</summary>
     public static readonly TimeSpan OnceSettle = TimeSpan.FromSeconds(1);
 
-    /// <summary>Runs with one sink (which the caller disposes).</summary>
-    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink,
+    /// <summary>The longest wait between polls that keep failing.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
+    /// <summary>Runs with one sink (which the caller disposes); returns the alerts still held at the end.</summary>
+    public static int Execute(IStateStore store, InputOptions input, WatchRequest request, IAlertSink sink,
         IRunLog log, WatchMetrics metrics, CancellationToken cancellation) =>
         Execute(store, input, request, AlertDispatcher.Single(sink, log), log, metrics, cancellation);
 
-    public static void Execute(IStateStore store, InputOptions input, WatchRequest request, AlertDispatcher dispatcher,
+    /// <summary>Follows the inputs; returns how many alert deliveries are still held when it stops.</summary>
+    public static int Execute(IStateStore store, InputOptions input, WatchRequest request, AlertDispatcher dispatcher,
         IRunLog log, WatchMetrics metrics, CancellationToken cancellation)
     {
         long size = request.WindowSeconds;
@@ -37,12 +41,16 @@ public static class WatchRun
             throw new RunException(bad);
         DetectRun.RefuseOtherSpan(store.Info, size);
         long open = FirstOpenWindow(store.Info, request, log);
+        var lookup = store.LoadLookup();
+        Scoring.RefuseUnscorable(store.Info, lookup.Count, request.Policy);
+        metrics.StaleAfterSeconds = request.StaleAfterSeconds;
+        dispatcher.Observe(metrics.Held, metrics.DeliveryFailed);
 
         dispatcher.Check();
         dispatcher.DeliverPending(store);
         dispatcher.Ready();
         var applier =
-            new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities),
+            new WindowApplier(store, new BaselineTable(lookup, store.Entities),
                 request.Policy.CreateModel(), request.Policy, dispatcher, size);
         long watermark = store.Info.Watermark ?? long.MinValue;
         metrics.CommittedUntil(open);
@@ -55,19 +63,18 @@ public static class WatchRun
                 log.Warn(message);
         }
         long heldWarned = long.MinValue;
+        int heldAtEnd = 0;
         var startup = new HashSet<string>(StringComparer.Ordinal);
-        int polls = 0;
+        int polls = 0, failedPolls = 0;
         var aliases = LegacyAliases(store.Ledger());
         log.Info(
             $"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, "
             + $"lateness {request.LatenessSeconds}s");
 
-        while (!cancellation.IsCancellationRequested)
+        // Counts one poll's new files; returns how many local files wait for their size to settle.
+        int CountNew(long? clock, IReadOnlyDictionary<string, LedgerEntry> ledger, HashSet<string> listed)
         {
-            long? clock = ReadClock(request.ClockFile);
             int deferred = 0;
-            var ledger = store.Ledger();
-            var listed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3, WarnOnce, input.Logs))
             {
                 if (cancellation.IsCancellationRequested)
@@ -107,6 +114,35 @@ public static class WatchRun
                 watermark =
                     CountFile(store, input, file, version, open, size, clock, watermark, metrics, log, cancellation);
             }
+            return deferred;
+        }
+
+        while (!cancellation.IsCancellationRequested)
+        {
+            long? clock = ReadClock(request.ClockFile);
+            metrics.PollStarted(clock ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            int deferred = 0;
+            var ledger = store.Ledger();
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            try
+            {
+                deferred = CountNew(clock, ledger, listed);
+            }
+            catch (FlowInputException e) when (!request.Once && IsTransient(e))
+            {
+                // A daemon rides out an S3 or network outage: it keeps serving, reports the failure, and tries again
+                // after a back-off; only --once exits on it.
+                failedPolls = metrics.PollFailed(e.Message);
+                var backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks,
+                    request.PollInterval.Ticks * (1L << Math.Min(failedPolls - 1, 10))));
+                log.Warn($"{e.Message}; poll {failedPolls} in a row failed, retrying in {backoff.TotalSeconds:0}s");
+                cancellation.WaitHandle.WaitOne(backoff);
+                continue;
+            }
+            if (failedPolls > 0)
+                log.Info($"polling again after {failedPolls} failed poll(s)");
+            failedPolls = 0;
+            metrics.PollSucceeded();
             if (clock is { } now)
                 watermark = now;
             if (watermark != long.MinValue)
@@ -144,10 +180,11 @@ public static class WatchRun
                     + $"{outcome.Delivered} alert(s)");
                 open += size;
             }
-            // Retry sinks that were down, even when no window closed.
-            dispatcher.DeliverPending(store);
+            // Retry sinks that were down, even when no window closed; --once gives each one last try.
+            int held = dispatcher.DeliverPending(store, force: request.Once);
             if (request.Once)
             {
+                heldAtEnd = held;
                 foreach (string growing in startup)
                 {
                     log.Warn($"{growing}: still being written (it grew during this run); left for the next run, " +
@@ -158,16 +195,29 @@ public static class WatchRun
             cancellation.WaitHandle.WaitOne(request.PollInterval);
         }
         log.Info($"stopped; next window {TimeRange.Format(open)}");
+        return heldAtEnd;
     }
 
-    private static long FirstOpenWindow(StateInfo info, WatchRequest request, IRunLog log)
+    /// <summary>An input that could not be listed or fetched (S3, the network), as opposed to one that was read and
+    /// is bad: the first kind is tried again, the second is recorded in the ledger.</summary>
+    internal static bool IsTransient(FlowInputException e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpRequestException or IOException or TimeoutException
+                or Amazon.Runtime.AmazonClientException or Amazon.Runtime.AmazonServiceException)
+                return true;
+        }
+        return false;
+    }
+
+    public static long FirstOpenWindow(StateInfo info, WatchRequest request, IRunLog log)
     {
         long size = request.WindowSeconds;
         if (info.CommittedUntil is not { } mark)
         {
             if (request.From is not { } from)
-                throw new RunException($"the state has no committed window yet: run `flowspike baseline` first, or " +
-                    $"give {Setting.Name("From")}");
+                throw new RunException(Scoring.NoCommittedWindow(request.Policy));
             TimeRange.Validate(from, from + size, size, "WindowSeconds");
             return from;
         }
@@ -202,7 +252,7 @@ public static class WatchRun
                     entities: store.Entities) with
                 { SkipUnsupported = true }, cancellation);
         }
-        catch (FlowInputException e)
+        catch (FlowInputException e) when (!(file.IsRemote && IsTransient(e)))
         {
             store.RecordFailure(
                 new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed, Error: e.Message));
@@ -231,6 +281,8 @@ public static class WatchRun
         var entry = new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early);
         store.CommitFile(entry, scan.Partial, watermark == long.MinValue ? null : watermark, d.RecordsByWindow);
         metrics.FileCounted(file.Length, d.Lines, d.Counted, d.Malformed, d.Early, d.Elapsed);
+        if (d.Lines > d.Malformed)
+            metrics.RecordsArrived();
         if (d.Early > 0)
             log.Warn(
                 $"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not applied");
@@ -257,7 +309,7 @@ public static class WatchRun
         return aliases;
     }
 
-    private static long? ReadClock(string? path)
+    public static long? ReadClock(string? path)
     {
         if (path is null)
             return null;

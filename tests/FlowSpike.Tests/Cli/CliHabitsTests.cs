@@ -70,6 +70,16 @@ public class CliHabitsTests
     }
 
     [Fact]
+    public void An_option_typed_right_after_input_is_a_usage_error_not_a_path()
+    {
+        var r = Support.Cli.Run("watch", "--once", "--input", "--lisen", "none", "--state", "x.db");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--input: '--lisen' is not a path but looks like an option", r.Stderr,
+            StringComparison.Ordinal);
+        Assert.Equal(2, r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public void A_bad_value_and_an_unknown_command_are_one_line_each()
     {
         var bad = Support.Cli.Run("detect", "--input", "x", "--from", "0", "--to", "3600", "--format", "xml");

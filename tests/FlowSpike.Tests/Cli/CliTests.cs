@@ -193,7 +193,7 @@ public class CliTests
         var psi =
             Support.Cli.StartInfo(
                 ["watch", "--input", input, "--state", dir.File("s.db"), "--from", "2026-10-01T00:00:00Z",
-                    "--poll-interval", "1s", "--listen", "none"]);
+                    "--model", "recommended", "--poll-interval", "1s", "--listen", "none"]);
         using var p = System.Diagnostics.Process.Start(psi)!;
         p.StandardInput.Close();
         var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

@@ -207,6 +207,53 @@ public class DoorTests
         Assert.False(File.Exists(dir.File("s.db")));
     }
 
+    [Theory]
+    [InlineData("s3://bucket/logs/", "--endpoint-url", "127.0.0.1:9000", null)]
+    [InlineData("cwl://group", "--endpoint-url", "notaurl", null)]
+    [InlineData("s3://bucket/logs/", null, "localhost:9000", "AWS_ENDPOINT_URL")]
+    [InlineData("cwl://group", null, "notaurl", "AWS_ENDPOINT_URL_LOGS")]
+    public void An_endpoint_that_is_not_a_url_is_named_where_it_was_given(string input, string? flag, string url,
+        string? variable)
+    {
+        using var dir = new TempDir();
+        var env = new Dictionary<string, string> { ["AWS_REGION"] = "us-east-1" };
+        if (variable is not null)
+            env[variable] = url;
+        string[] args = ["detect", "--input", input, "--from", From, "--to", To, "--state", dir.File("s.db")];
+        if (flag is not null)
+            args = [.. args, flag, url];
+        string error = OneError(DoorEnv(env, args), 1);
+        Assert.Contains($"{flag ?? variable}: '{url}' is not an endpoint URL", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_of_another_kind_beside_flow_logs_is_named_or_skipped()
+    {
+        using var dir = new TempDir();
+        string logs = Logs(dir);
+        string other = dir.Write("other/settings.json", """{"retries":3,"hosts":["a","b"]}""");
+        string error = OneError(Door("baseline", "--input", other, "--input", logs, "--from", From, "--to", To,
+            "--state", dir.File("s.db")), 1);
+        Assert.Contains(other + ": not a flow log", error, StringComparison.Ordinal);
+        Assert.Contains("--skip-unsupported", error, StringComparison.Ordinal);
+        var skipped = Door("baseline", "--input", other, "--input", logs, "--from", From, "--to", To,
+            "--state", dir.File("s.db"), "--skip-unsupported");
+        Assert.True(skipped.ExitCode == 0, skipped.Stderr);
+        Assert.Contains("1 object(s) skipped as not flow logs (--skip-unsupported): another format: 1",
+            skipped.Stderr, StringComparison.Ordinal);
+        Assert.Contains("11 blocked outbound record(s) counted", skipped.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_never_deletes_a_folder_holding_files_it_did_not_write()
+    {
+        using var dir = new TempDir();
+        string mine = dir.Write("precious/notes.txt", "keep me");
+        string error = OneError(Door("demo", "--dir", dir.File("precious")), 1);
+        Assert.Contains("notes.txt", error, StringComparison.Ordinal);
+        Assert.Equal("keep me", File.ReadAllText(mine));
+    }
+
     [Fact]
     public void A_normal_run_shows_its_notes_and_summary_on_stderr()
     {

@@ -31,4 +31,21 @@ public sealed class ClusterCliTests
             r.Stderr.Trim());
         Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Theory]
+    [InlineData(new[] { "--state", "x" },
+        "flowspike: error: --queue is required: the cluster watches an SQS queue of S3 notifications")]
+    [InlineData(new[] { "--queue", "http://127.0.0.1:1/123456789012/q", "--backfill-from", "2026-10-01T00:00:00Z",
+        "--input", "s3://b/" },
+        "flowspike: error: --backfill-from: not on the cluster yet; run `flowspike cluster detect` over the history " +
+        "first")]
+    public async Task ClusterWatchRefusesBeforeConnecting(string[] args, string message)
+    {
+        await Task.Yield();
+        // Nothing listens on Redis port 6399: a refusal before connecting is the only way to this message.
+        var r = Support.Cli.Run(["cluster", "watch", "--clustering", "redis://127.0.0.1:6399", .. args]);
+
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Equal(message, r.Stderr.Trim());
+    }
 }

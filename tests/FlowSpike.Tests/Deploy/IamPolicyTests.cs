@@ -157,6 +157,15 @@ public sealed class IamPolicyTests : IClassFixture<IamPolicyTests.Server>
     }
 
     [Fact]
+    public void The_prefix_is_allowed_with_and_without_its_trailing_slash()
+    {
+        var s3 = Policy("s3-input.json", "my-flow-logs", S3Server.Bucket);
+        Assert.True(Allows(s3, new Call("s3:ListBucket", $"arn:aws:s3:::{S3Server.Bucket}", "AWSLogs")));
+        Assert.True(Allows(s3, new Call("s3:ListBucket", $"arn:aws:s3:::{S3Server.Bucket}", "AWSLogs/")));
+        Assert.False(Allows(s3, new Call("s3:ListBucket", $"arn:aws:s3:::{S3Server.Bucket}", "AWSLogsOther")));
+    }
+
+    [Fact]
     public void The_security_lake_policy_allows_exactly_what_reading_the_lake_calls()
     {
         using var dir = new TempDir();

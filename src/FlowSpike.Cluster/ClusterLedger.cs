@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text;
+using FlowSpike.Aggregation;
+using FlowSpike.Cluster.Grains;
+using FlowSpike.Cluster.Wire;
+using FlowSpike.Queue;
+using FlowSpike.State;
+
+namespace FlowSpike.Cluster;
+
+/// <summary>
+/// The cluster's ledger as a silo's queue consumer sees it: an object's counts are stored split by shard in its scan
+/// task, then claimed in the state's <see cref="IQueueWatchGrain"/>, which takes each object once for the whole
+/// cluster. Called from the consumer's own threads, never from a grain's scheduler, so waiting is safe.
+/// </summary>
+public sealed class ClusterLedger(IGrainFactory grains, string stateName, QueueWatchJob job) : ICountLedger
+{
+    private IQueueWatchGrain Watch => grains.GetGrain<IQueueWatchGrain>(stateName);
+
+    public LedgerEntry? Find(string path) =>
+        Call(() => Watch.Find(path), "ledger") is { } row
+            ? new LedgerEntry(row.Path, row.Size, row.Version, row.Status, row.Records, row.Late, row.Error)
+            : null;
+
+    public void RecordFailure(LedgerEntry entry) => Call(async () =>
+    {
+        await Watch.RecordFailure(Row(entry));
+        return 0;
+    }, "ledger");
+
+    public bool Commit(LedgerEntry entry, ScanResult scan, ScanOptions options, long clock)
+    {
+        var d = scan.Diagnostics;
+        string taskId = TaskId(entry);
+        var report = new ScanReport(d.Bytes, d.Lines, d.Counted, d.Malformed, [.. d.MalformedSamples],
+            d.Elapsed.TotalSeconds, Environment.MachineName, new Dictionary<long, long>(d.RecordsByWindow), [],
+            d.Parsed);
+        var slices = PartialCodec.Split(scan.Partial, job.Scan.Shards, options.Entities);
+        Call(async () =>
+        {
+            await grains.GetGrain<IScanTaskGrain>(taskId).Save(report, slices);
+            return 0;
+        }, $"counts of {entry.Path}");
+        return Call(() => Watch.Commit(Row(entry), taskId, new Dictionary<long, long>(d.RecordsByWindow)),
+            "ledger");
+    }
+
+    public ScanOptions Options(long open, long size) =>
+        ScanJobs.Options(job.Scan with { From = open, To = open + size * (1L << 30), KeepDetails = true });
+
+    private static LedgerRow Row(LedgerEntry e) => new(e.Path, e.Size, e.Version, e.Status, e.Records, e.Late,
+        e.Error);
+
+    /// <summary>One task per object version and state: a redelivery rewrites the same task.</summary>
+    private string TaskId(LedgerEntry e) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join('\n', "queue", stateName, e.Path, e.Version))).AsSpan(0, 16));
+
+    private static T Call<T>(Func<Task<T>> call, string what) =>
+        ClusterRetry.Run(call, what).GetAwaiter().GetResult();
+}

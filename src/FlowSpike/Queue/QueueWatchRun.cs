@@ -1,0 +1,196 @@
+using FlowSpike.Detection;
+using FlowSpike.Records;
+using FlowSpike.Runs;
+using FlowSpike.State;
+using FlowSpike.Watch;
+
+namespace FlowSpike.Queue;
+
+/// <summary>
+/// watch --queue: counts the objects S3 notifications name, each once, and deletes a message only after its objects'
+/// counts have committed. A window closes once the clock is past its end plus the lateness and the queue has been
+/// seen drained since then: nothing waiting, nothing delayed, nothing in flight that could still add records.
+/// </summary>
+public static class QueueWatchRun
+{
+    /// <summary>How long a --once run waits on each receive (a continuous run long-polls 20 s).</summary>
+    public const int OnceWaitSeconds = 1;
+
+    public static int Execute(IStateStore store, InputOptions input, WatchRequest request, QueueRequest queue,
+        AlertDispatcher dispatcher, IRunLog log, WatchMetrics metrics, QueueMetrics queueMetrics,
+        CancellationToken cancellation)
+    {
+        long size = request.WindowSeconds;
+        if (size <= 0)
+            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
+        if (request.LatenessSeconds < 0)
+            throw new RunException($"{Setting.Name("LatenessSeconds")} must not be negative");
+        if (queue.VisibilitySeconds is < 1 or > 43200)
+            throw new RunException($"{Setting.Name("VisibilityTimeoutSeconds")} must be from 1s to 12h (SQS's " +
+                $"range; got {queue.VisibilitySeconds}s)");
+        if (request.Policy.Settings.Validate() is { } bad)
+            throw new RunException(bad);
+        if (queue.BackfillFrom is not null && !input.Inputs.Any(S3Uri.IsS3))
+            throw new RunException($"{Setting.Name("BackfillFrom")} lists the history of the s3:// " +
+                $"{Setting.Name("Inputs")}: give the bucket and prefix the queue is notified for");
+        DetectRun.RefuseOtherSpan(store.Info, size);
+        long open = WatchRun.FirstOpenWindow(store.Info, request, log);
+
+        using var consumer = new QueueConsumer(queue, input.S3 ?? S3Settings.FromEnvironment(),
+            new StoreLedger(store, input), input.Threads, metrics, queueMetrics, log);
+        var client = consumer.Client;
+        string? deadLetters = Checked(queue, () => client.DeadLetterUrl());
+        dispatcher.Check();
+        dispatcher.DeliverPending(store);
+        dispatcher.Ready();
+        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities),
+            request.Policy.CreateModel(), request.Policy, dispatcher, size);
+        metrics.CommittedUntil(open);
+        log.Info($"consuming {queue.Url}: next window {TimeRange.Format(open)}, window {size}s, lateness " +
+            $"{request.LatenessSeconds}s, visibility timeout {queue.VisibilitySeconds}s" +
+            (deadLetters is null ? " (the queue has no redrive policy: a poison message comes back for ever)" : ""));
+        if (queue.BackfillFrom is { } from)
+            Backfill(input, from, consumer.Round.Counter, open, size, Clock(request), log, queueMetrics, cancellation);
+
+        var round = consumer.Round;
+        // Wall time at which each window's clock condition first held; it closes after a drain seen later.
+        var eligibleSince = new Dictionary<long, DateTime>();
+        var heldByQueue = new HashSet<long>();
+        DateTime? drainedAt = null;
+        DateTime nextDeadLetterLook = DateTime.MinValue;
+        long heldWarned = long.MinValue;
+        int heldAtEnd = 0;
+        while (!cancellation.IsCancellationRequested)
+        {
+            long clock = Clock(request);
+            metrics.Watermark(clock);
+            var before = DateTime.UtcNow;
+            for (long w = open; w + size + request.LatenessSeconds <= clock; w += size)
+                eligibleSince.TryAdd(w, before);
+            var now = DateTime.UtcNow;
+            foreach (var (id, _) in round.LeftOnQueue.Where(l => l.Value.Until <= now).ToList())
+                round.LeftOnQueue.Remove(id);
+            int received;
+            QueueClient.Backlog depth;
+            try
+            {
+                received = Checked(queue, () => round.Run(request.Once ? OnceWaitSeconds : queue.WaitSeconds, open,
+                    size, clock, cancellation), retryTransient: !request.Once);
+                depth = Checked(queue, client.Depth, retryTransient: !request.Once);
+            }
+            catch (QueueException e) when (e.Transient && !request.Once)
+            {
+                log.Warn(e.Message + "; retrying in 5s");
+                cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
+                continue;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+            queueMetrics.Backlog(depth.Visible);
+            // Drained as of the round's last receive: it found nothing more visible, nothing is delayed, and nothing
+            // is in flight but the messages left here, none of which may still add records. Every message sent
+            // before that receive is then committed (or can add nothing), even while new ones keep arriving.
+            // (A left message whose timeout has passed is visible again, not in flight, yet may still add records.)
+            int mayAdd = round.LeftOnQueue.Values.Count(l => l.MayAddRecords);
+            var after = DateTime.UtcNow;
+            bool settled = round.Exhausted && depth.Delayed == 0
+                && depth.InFlight <= round.LeftOnQueue.Values.Count(l => l.Until > after);
+            if (settled && mayAdd == 0)
+                drainedAt = round.LastReceiveAt;
+            // --once stops when nothing is left to receive.
+            bool quiet = received == 0 && settled && depth.Visible == 0;
+            if (quiet && request.Once && mayAdd > 0)
+                log.Warn($"{mayAdd} message(s) left on the queue after a failure that may pass; the windows " +
+                    "they could add to stay open until they are counted");
+            if (deadLetters is not null && DateTime.UtcNow >= nextDeadLetterLook)
+            {
+                nextDeadLetterLook = DateTime.UtcNow.AddMinutes(1);
+                try
+                {
+                    queueMetrics.DeadLetters(client.Depth(deadLetters).Visible);
+                }
+                catch (QueueException e)
+                {
+                    log.Warn($"dead-letter queue {deadLetters}: {e.Message}");
+                }
+            }
+            while (open + size + request.LatenessSeconds <= clock && !cancellation.IsCancellationRequested)
+            {
+                var since = eligibleSince.GetValueOrDefault(open, before);
+                if (drainedAt is not { } drained || drained < since)
+                {
+                    // Held past a round in which the clock already allowed it: it closes late.
+                    if (since < before)
+                        heldByQueue.Add(open);
+                    break;
+                }
+                if (!request.AllowEmptyWindows && !store.HasRecords(open))
+                {
+                    if (heldWarned != open)
+                    {
+                        heldWarned = open;
+                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, " +
+                            $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such " +
+                            "windows as quiet)");
+                    }
+                    break;
+                }
+                var outcome = applier.Apply(open, store.LoadPending(open));
+                metrics.WindowClosed(open + size, outcome.Delivered);
+                if (heldByQueue.Remove(open))
+                    queueMetrics.WindowClosedLate();
+                eligibleSince.Remove(open);
+                log.Info($"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), " +
+                    $"{outcome.Delivered} alert(s)");
+                open += size;
+            }
+            // Retry sinks that were down; --once gives each one last try and reports what stays held.
+            int held = dispatcher.DeliverPending(store, force: request.Once && quiet);
+            if (request.Once && quiet)
+            {
+                heldAtEnd = held;
+                break;
+            }
+        }
+        log.Info($"stopped; next window {TimeRange.Format(open)}; messages: " + string.Join(", ",
+            queueMetrics.Messages.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value}")));
+        return heldAtEnd;
+    }
+
+    private static long Clock(WatchRequest request) =>
+        WatchRun.ReadClock(request.ClockFile) ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>Lists the s3:// inputs from <paramref name="from"/> once and counts what the ledger lacks.</summary>
+    private static void Backfill(InputOptions input, long from, ObjectCounter counter, long open, long size,
+        long clock, IRunLog log, QueueMetrics metrics, CancellationToken cancellation)
+    {
+        var files = InputSet.Expand(input.Inputs.Where(S3Uri.IsS3), from, long.MaxValue / 4, input.S3, log.Warn);
+        int counted = 0;
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = input.Threads }, file =>
+        {
+            var outcome = counter.Count(file, open, size, clock, cancellation);
+            metrics.Object("backfill_" + outcome.Label());
+            if (outcome == ObjectOutcome.Counted)
+                Interlocked.Increment(ref counted);
+            else if (outcome == ObjectOutcome.Transient)
+                log.Warn($"{file.Path}: not counted by the backfill; run it again to count it");
+        });
+        log.Info($"backfill from {TimeRange.Format(from)}: {files.Count} object(s) listed, {counted} counted");
+    }
+
+    /// <summary>An SQS call at start-up or between rounds; a failure is the user's to fix, named by the flag.</summary>
+    private static T Checked<T>(QueueRequest queue, Func<T> call, bool retryTransient = false)
+    {
+        try
+        {
+            return call();
+        }
+        catch (QueueException e) when (!(retryTransient && e.Transient))
+        {
+            throw new RunException($"{Setting.Name("Queue")} {queue.Url}: {e.Message.Replace(queue.Url + ": ", "",
+                StringComparison.Ordinal)}");
+        }
+    }
+}
