@@ -58,7 +58,7 @@ redis-server --port "$rport" --bind 127.0.0.1 --daemonize yes --save '' --append
 for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
 cluster=(--clustering "redis://127.0.0.1:$rport" --cluster-id "queue-e2e-$$")
 
-# The queue with a DLQ after 2 receives; the bucket notifies it of every created object.
+# The queue with a DLQ after 2 receives; the bucket notifies it of every object created after the first day.
 aws sqs create-queue --queue-name dlq >/dev/null || fail "create-queue failed" "$dir/moto.log"
 arn=arn:aws:sqs:us-east-1:123456789012
 queue=$(aws sqs create-queue --queue-name flowlogs --attributes \
@@ -66,16 +66,13 @@ queue=$(aws sqs create-queue --queue-name flowlogs --attributes \
   --query QueueUrl --output text) || fail "create-queue failed"
 dlq=$(aws sqs get-queue-url --queue-name dlq --query QueueUrl --output text)
 aws s3api create-bucket --bucket flowlogs >/dev/null || fail "create-bucket failed"
-aws s3api put-bucket-notification-configuration --bucket flowlogs --notification-configuration \
-  "{\"QueueConfigurations\":[{\"QueueArn\":\"$arn:flowlogs\",\"Events\":[\"s3:ObjectCreated:*\"]}]}" \
-  || fail "put-bucket-notification-configuration failed"
 
 # Silo 1 and 4 run normally; silo 2 stops right after a receive, silo 3 after counting, before its delete.
 silos=4
 for i in $(seq "$silos"); do
   pause=""; [ "$i" = 2 ] && pause=received; [ "$i" = 3 ] && pause=counted
   FLOWSPIKE_TEST_QUEUE_PAUSE=$pause "${fs[@]}" cluster silo "${cluster[@]}" --silo-port $((11410 + i)) \
-    --gateway-port $((30410 + i)) --scan-slots 2 > "$dir/silo$i.log" 2>&1 &
+    --gateway-port $((30410 + i)) --scan-slots 2 --listen "127.0.0.1:$((9410 + i))" > "$dir/silo$i.log" 2>&1 &
   pids+=($!)
 done
 for _ in $(seq 300); do
@@ -86,14 +83,16 @@ done
 "${fs[@]}" cluster baseline "${cluster[@]}" --input "$input" --from "$bfrom" --to "$from" --state e2e \
   2> "$dir/baseline.log" || fail "cluster baseline failed" "$dir/baseline.log"
 
-# The days after the baseline, uploaded: each upload is one notification.
+# The days after the baseline, uploaded: each upload after the first day is one notification.
 to_epoch=$(date -u -d "$to" +%s); from_epoch=$(date -u -d "$from" +%s)
 (cd "$input/.." && find AWSLogs -type f | sort) | while read -r key; do
   stamp=$(sed -n 's/.*_\([0-9]\{8\}T[0-9]\{4\}\)Z_.*/\1/p' <<< "$key")
   t=$(date -u -d "${stamp:0:8} ${stamp:9:2}:${stamp:11:2}" +%s)
   if [ "$t" -ge "$from_epoch" ] && [ "$t" -lt "$to_epoch" ]; then echo "$key"; fi
 done > "$dir/keys"
-python3 - "$input/.." "$dir/keys" <<'PY' || fail "upload failed" "$dir/moto.log"
+# The first day is uploaded before the bucket notifies: only --backfill-from's listing finds it.
+upload() {
+  python3 - "$input/.." "$1" <<'PY' || fail "upload failed" "$dir/moto.log"
 import os, sys, boto3
 s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
 root, keys = sys.argv[1], sys.argv[2]
@@ -101,9 +100,31 @@ for key in open(keys).read().split():
     with open(f"{root}/{key}", "rb") as body:
         s3.put_object(Bucket="flowlogs", Key=key, Body=body.read())
 PY
-echo "cluster-queue-e2e: $(wc -l < "$dir/keys") object(s) uploaded" >&2
+}
+day1=$(date -u -d "@$((from_epoch + 86400))" +%Y%m%dT%H%M)
+python3 - "$dir/keys" "$day1" <<'PY'
+import re, sys
+keys, day1 = sys.argv[1], sys.argv[2]
+with open(keys + ".listed", "w") as listed, open(keys + ".notified", "w") as notified:
+    for key in open(keys).read().split():
+        stamp = re.search(r"_(\d{8}T\d{4})Z_", key).group(1)
+        print(key, file=listed if stamp < day1 else notified)
+PY
+upload "$dir/keys.listed"
+aws s3api put-bucket-notification-configuration --bucket flowlogs --notification-configuration \
+  "{\"QueueConfigurations\":[{\"QueueArn\":\"$arn:flowlogs\",\"Events\":[\"s3:ObjectCreated:*\"]}]}" \
+  || fail "put-bucket-notification-configuration failed"
+upload "$dir/keys.notified"
+# The backfill lists the first day's prefixes only: the queue alone brings the rest.
+backfill=()
+while read -r prefix; do
+  backfill+=(--input "s3://flowlogs/$prefix/")
+done < <(cut -d/ -f1-7 "$dir/keys.listed" | sort -u)
+echo "cluster-queue-e2e: $(wc -l < "$dir/keys") object(s) uploaded, $(wc -l < "$dir/keys.listed") before the" \
+  "bucket notified" >&2
 
-# Duplicates of the first objects in AWS's three shapes (S3 Records, an SNS envelope, EventBridge), and a poison body.
+# Duplicates of the first objects (listed by the backfill, so seen both ways) in AWS's three shapes (S3 Records, an
+# SNS envelope, EventBridge), and a poison body.
 n=0
 while read -r key && [ $n -lt 3 ]; do
   etag=$(aws s3api head-object --bucket flowlogs --key "$key" --query ETag --output text | tr -d '"')
@@ -123,7 +144,7 @@ aws sqs send-message --queue-url "$queue" --message-body 'not a notification' >/
 clock=$((to_epoch + 1200)); echo "$clock" > "$dir/clock"
 start=$(date +%s.%N)
 "${fs[@]}" cluster watch "${cluster[@]}" --queue "$queue" --state e2e --out "$dir/cluster.jsonl" --clock "$dir/clock" \
-  --once --visibility-timeout 5s 2> "$dir/watch.log" &
+  --backfill-from "$from" "${backfill[@]}" --once --visibility-timeout 5s 2> "$dir/watch.log" &
 run=$!
 for victim in 2 3; do
   for _ in $(seq 600); do grep -q "test pause" "$dir/silo$victim.log" && break; sleep 0.1; done
@@ -137,7 +158,21 @@ for victim in 2 3; do
   fi
 done
 wait "$run" || fail "cluster watch failed" "$dir/watch.log"
-grep -E "consuming|late records|stopped" "$dir/watch.log" | sed 's/^/cluster-queue-e2e: watch: /' >&2
+# The surviving silos' /metrics: messages by shape and outcome, objects by reason, lag and the DLQ's depth.
+metrics_ok=1
+for i in 1 4; do
+  curl -s "http://127.0.0.1:$((9410 + i))/metrics" > "$dir/metrics$i.txt" || metrics_ok=0
+done
+cat "$dir/metrics1.txt" "$dir/metrics4.txt" > "$dir/metrics.txt"
+for family in flowspike_queue_messages flowspike_queue_objects flowspike_queue_lag_seconds \
+  flowspike_queue_dead_letter_messages flowspike_queue_backlog_messages; do
+  grep -q "^$family" "$dir/metrics.txt" || { echo "cluster-queue-e2e: no $family on /metrics" >&2; metrics_ok=0; }
+done
+counted=$(awk '/^flowspike_queue_objects[_a-z]*\{.*reason="counted"/ {s+=$NF} END {print s+0}' "$dir/metrics.txt")
+dups=$(awk '/^flowspike_queue_objects[_a-z]*\{.*reason="duplicate"/ {s+=$NF} END {print s+0}' "$dir/metrics.txt")
+echo "cluster-queue-e2e: metrics of silos 1 and 4: $counted object(s) counted, $dups duplicate(s)" >&2
+[ "$counted" -gt 0 ] || metrics_ok=0
+grep -E "consuming|backfill|late records|stopped" "$dir/watch.log" | sed 's/^/cluster-queue-e2e: watch: /' >&2
 echo "cluster-queue-e2e: $(grep -c "closed:" "$dir/watch.log") window(s) closed, $(grep -c "left on the queue for its redrive" "$dir"/silo*.log | awk -F: '{s+=$2} END {print s}') poison receive(s) left for the DLQ" >&2
 # Every message is deleted but the poison one, which is on the queue or in its DLQ.
 left=$(python3 - "$queue" "$dlq" <<'PY'
@@ -160,7 +195,8 @@ PY
 "${fs[@]}" lookup export --state "$dir/local.db" --out "$dir/local.csv" 2>/dev/null || exit 1
 touch "$dir/local.jsonl" "$dir/cluster.jsonl"
 echo "cluster-queue-e2e: $(grep -c . "$dir/local.jsonl") alert(s), $(($(wc -l < "$dir/local.csv") - 1)) lookup row(s) locally; $left message(s) left on the queue and its DLQ" >&2
-if cmp -s "$dir/local.jsonl" "$dir/cluster.jsonl" && cmp -s "$dir/local.csv" "$dir/cluster.csv" && [ "$left" = 1 ]; then
+if cmp -s "$dir/local.jsonl" "$dir/cluster.jsonl" && cmp -s "$dir/local.csv" "$dir/cluster.csv" && [ "$left" = 1 ] \
+  && [ "$metrics_ok" = 1 ]; then
   echo "cluster queue: identical"
   exit 0
 fi

@@ -36,9 +36,20 @@ internal static class ClusterSiloCommand
             DefaultValueFactory = _ => Environment.ProcessorCount,
             HelpName = "N"
         };
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Address for this silo's /metrics and /healthz (queue watch metrics; none to disable).",
+            DefaultValueFactory = _ => "none",
+            HelpName = "HOST:PORT",
+        };
+        var otlp = new Option<string?>("--otlp-endpoint")
+        {
+            Description = "Also push metrics over OTLP/HTTP to this collector (default: OTEL_EXPORTER_OTLP_ENDPOINT).",
+            HelpName = "URL",
+        };
         var cmd = new Command("silo", "Start a silo and serve until SIGTERM or Ctrl-C.");
         connection.AddTo(cmd);
-        foreach (var o in new Option[] { address, siloPort, gatewayPort, slots })
+        foreach (var o in new Option[] { address, siloPort, gatewayPort, slots, listen, otlp })
             cmd.Options.Add(o);
         cmd.SetAction(r => ClusterCommand.Run(() =>
         {
@@ -54,6 +65,10 @@ internal static class ClusterSiloCommand
             };
             using var stop = new CancellationTokenSource();
             using var signals = new StopSignals(stop);
+            if (MetricsEndpoint.Exposure(r.GetValue(listen)!) is { } exposed)
+                Console.Error.WriteLine("flowspike: " + exposed);
+            // The silo's instruments are on the same meter as watch's: the endpoint sees them once they exist.
+            using var server = MetricsEndpoint.Start(r.GetValue(listen), r.GetValue(otlp), () => "serving");
             FlowSpikeSilo.RunAsync(settings, stop.Token).GetAwaiter().GetResult();
             return 0;
         }));

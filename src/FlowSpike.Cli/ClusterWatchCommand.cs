@@ -54,7 +54,7 @@ internal static class ClusterWatchCommand
                     "an SQS queue of S3 notifications");
             var job = WatchOptions.Resolve(settings, flags.LoadConfig(r));
             var request = job.Queue!;
-            Cluster.ClusterCoordinator.CheckWatch(job.Request, request);
+            Cluster.ClusterCoordinator.CheckWatch(job.Input, job.Request, request);
             var log = flags.Log(r);
             using var stop = new CancellationTokenSource();
             using var signals = new StopSignals(stop);

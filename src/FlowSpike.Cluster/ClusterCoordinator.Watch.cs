@@ -11,15 +11,13 @@ namespace FlowSpike.Cluster;
 public sealed partial class ClusterCoordinator
 {
     /// <summary>What `cluster watch` refuses before it connects.</summary>
-    public static void CheckWatch(WatchRequest request, QueueRequest queue)
+    public static void CheckWatch(InputOptions input, WatchRequest request, QueueRequest queue)
     {
+        QueueBackfill.Check(input, queue);
         if (request.WindowSeconds <= 0)
             throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
-        if (queue.BackfillFrom is not null)
-            throw new RunException($"{Setting.Name("BackfillFrom")}: not on the cluster yet; run `flowspike cluster " +
-                "detect` over the history first");
     }
 
     /// <summary>
@@ -31,7 +29,7 @@ public sealed partial class ClusterCoordinator
     public async Task<int> WatchAsync(InputOptions input, WatchRequest request, QueueRequest queue,
         AlertDispatcher dispatcher, CancellationToken cancellation = default)
     {
-        CheckWatch(request, queue);
+        CheckWatch(input, request, queue);
         long size = request.WindowSeconds;
         await using var membership = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
         _watch = membership;
@@ -63,10 +61,19 @@ public sealed partial class ClusterCoordinator
             BytesInFlight = queue.BytesInFlight,
             WaitSeconds = request.Once ? QueueWatchRun.OnceWaitSeconds : queue.WaitSeconds,
             Scan = scan,
+            LatenessSeconds = request.LatenessSeconds,
         };
         var watch = grains.GetGrain<IQueueWatchGrain>(stateName);
         var registry = grains.GetGrain<IScanRegistryGrain>(ClusterNames.QueueWatches);
         await ClusterRetry.Run(() => watch.Start(job, open), "queue watch", log, cancellation, _watch);
+        if (queue.BackfillFrom is { } backfillFrom)
+        {
+            // Listed once before the silos consume; the shared ledger counts an object seen both ways once.
+            long now = WatchRun.ReadClock(request.ClockFile) ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            using var backfillMetrics = new QueueMetrics();
+            await Task.Run(() => QueueBackfill.Run(input, backfillFrom, new ClusterLedger(grains, stateName, job), open,
+                size, now, log, backfillMetrics, cancellation), cancellation);
+        }
         await ClusterRetry.Run(() => registry.Open(stateName), "queue watch", log, cancellation, _watch);
         var silos = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         log.Info($"consuming {queue.Url} on {silos.Count} silo(s): next window {TimeRange.Format(open)}, window " +

@@ -10,21 +10,25 @@ namespace FlowSpike.Cluster;
 
 /// <summary>
 /// The cluster's ledger as a silo's queue consumer sees it: an object's counts are stored split by shard in its scan
-/// task, then claimed in the state's <see cref="IQueueWatchGrain"/>, which takes each object once for the whole
-/// cluster. Called from the consumer's own threads, never from a grain's scheduler, so waiting is safe.
+/// task, then claimed in the ledger partition its identity hashes to (<see cref="IObjectLedgerGrain"/>), which takes
+/// each object once for the whole cluster. Called from the consumer's own threads, never from a grain's scheduler,
+/// so waiting is safe.
 /// </summary>
 public sealed class ClusterLedger(IGrainFactory grains, string stateName, QueueWatchJob job) : ICountLedger
 {
-    private IQueueWatchGrain Watch => grains.GetGrain<IQueueWatchGrain>(stateName);
+    /// <summary>The first open window of the last scan's options: keeps a failure's row for as long.</summary>
+    private long _open = long.MinValue;
+
+    private IObjectLedgerGrain Part(string path) => LedgerPartitions.For(grains, stateName, path);
 
     public LedgerEntry? Find(string path) =>
-        Call(() => Watch.Find(path), "ledger") is { } row
+        Call(() => Part(path).Find(path), "ledger") is { } row
             ? new LedgerEntry(row.Path, row.Size, row.Version, row.Status, row.Records, row.Late, row.Error)
             : null;
 
     public void RecordFailure(LedgerEntry entry) => Call(async () =>
     {
-        await Watch.RecordFailure(Row(entry));
+        await Part(entry.Path).RecordFailure(Row(entry), Volatile.Read(ref _open));
         return 0;
     }, "ledger");
 
@@ -41,12 +45,15 @@ public sealed class ClusterLedger(IGrainFactory grains, string stateName, QueueW
             await grains.GetGrain<IScanTaskGrain>(taskId).Save(report, slices);
             return 0;
         }, $"counts of {entry.Path}");
-        return Call(() => Watch.Commit(Row(entry), taskId, new Dictionary<long, long>(d.RecordsByWindow)),
-            "ledger");
+        return Call(() => Part(entry.Path).Commit(Row(entry), taskId,
+            new Dictionary<long, long>(d.RecordsByWindow), options.From), "ledger");
     }
 
-    public ScanOptions Options(long open, long size) =>
-        ScanJobs.Options(job.Scan with { From = open, To = open + size * (1L << 30), KeepDetails = true });
+    public ScanOptions Options(long open, long size)
+    {
+        Volatile.Write(ref _open, open);
+        return ScanJobs.Options(job.Scan with { From = open, To = open + size * (1L << 30), KeepDetails = true });
+    }
 
     private static LedgerRow Row(LedgerEntry e) => new(e.Path, e.Size, e.Version, e.Status, e.Records, e.Late,
         e.Error);

@@ -1,16 +1,20 @@
 using FlowSpike.Cluster.Wire;
-using FlowSpike.State;
+using FlowSpike.Queue;
 
 namespace FlowSpike.Cluster.Grains;
 
 public sealed class QueueWatchGrain(
     [PersistentState("queue-watch", ClusterNames.Storage)] IPersistentState<QueueWatchState> state,
-    IClusterMembershipService membership) : Grain, IQueueWatchGrain
+    IClusterMembershipService membership,
+    QueueMetrics metrics) : Grain, IQueueWatchGrain
 {
     /// <summary>Rounds begun by this activation only count: after a move, what a silo held is unknown.</summary>
     private readonly Guid _activation = Guid.NewGuid();
     private readonly Dictionary<SiloAddress, (bool InRound, long Drained)> _silos = [];
     private readonly Dictionary<long, long> _eligible = [];
+    /// <summary>Eligible windows a round that began after they became eligible did not drain: they close
+    /// late.</summary>
+    private readonly HashSet<long> _held = [];
     private long _epoch;
     /// <summary>Until when messages a dead silo held may still be invisible; then every silo must drain
     /// again.</summary>
@@ -55,51 +59,26 @@ public sealed class QueueWatchGrain(
 
     public Task EndRound(SiloAddress silo, Guid activation, long epoch, bool drained)
     {
-        if (activation == _activation && _silos.TryGetValue(silo, out var seen))
-            _silos[silo] = (false, drained ? Math.Max(seen.Drained, epoch) : seen.Drained);
-        return Task.CompletedTask;
-    }
-
-    public Task<LedgerRow?> Find(string path) => Task.FromResult(state.State.Ledger.GetValueOrDefault(path));
-
-    public async Task RecordFailure(LedgerRow row)
-    {
-        if (state.State.Ledger.TryGetValue(row.Path, out var seen) && seen.Status != LedgerEntry.Failed)
-            return;
-        state.State.Ledger[row.Path] = row;
-        await state.WriteStateAsync();
-    }
-
-    public async Task<bool> Commit(LedgerRow row, string taskId, Dictionary<long, long> recordsByWindow)
-    {
-        if (state.State.Ledger.TryGetValue(row.Path, out var seen) && seen.Status != LedgerEntry.Failed)
-            return false;
-        long late = 0;
-        foreach (var (w, n) in recordsByWindow)
+        if (activation != _activation || !_silos.TryGetValue(silo, out var seen))
+            return Task.CompletedTask;
+        _silos[silo] = (false, drained ? Math.Max(seen.Drained, epoch) : seen.Drained);
+        if (!drained)
         {
-            if (w < state.State.LateBefore)
+            foreach (var (w, since) in _eligible)
             {
-                late += n;
-                state.State.Late[w] = state.State.Late.GetValueOrDefault(w) + n;
-                continue;
+                if (since <= epoch)
+                    _held.Add(w);
             }
-            if (!state.State.Tasks.TryGetValue(w, out var tasks))
-                state.State.Tasks[w] = tasks = [];
-            if (!tasks.Contains(taskId))
-                tasks.Add(taskId);
-            state.State.Present[w] = state.State.Present.GetValueOrDefault(w) + n;
         }
-        state.State.Ledger[row.Path] = row with { Late = row.Late + late };
-        await state.WriteStateAsync();
-        return true;
+        return Task.CompletedTask;
     }
 
     public async Task<WindowClaim?> Claim(long window, long windowSeconds, long eligibleThrough, bool allowEmpty)
     {
         var s = state.State;
-        // Claimed before (the coordinator repeats a call it lost): the same objects.
+        // Claimed before (the coordinator repeats a call it lost): the same objects, sealed again.
         if (window < s.LateBefore)
-            return new WindowClaim([.. s.Tasks.GetValueOrDefault(window) ?? []], s.Present.GetValueOrDefault(window));
+            return await Seal(window, s.LateBefore);
         // Every window the clock allows now becomes eligible at one point in the order of events.
         long next = _epoch + 1;
         for (long w = window; w <= eligibleThrough; w += windowSeconds)
@@ -112,21 +91,38 @@ public sealed class QueueWatchGrain(
             return null;
         if (!await DrainedSince(since))
             return null;
-        long records = s.Present.GetValueOrDefault(window);
-        if (records == 0 && !allowEmpty)
-            return new WindowClaim([], 0);
+        if (!allowEmpty)
+        {
+            var present = await Task.WhenAll(Partitions().Select(p => p.Present(window)));
+            if (present.Sum() == 0)
+                return new WindowClaim([], 0);
+        }
         s.LateBefore = window + windowSeconds;
         await state.WriteStateAsync();
         _eligible.Remove(window);
-        return new WindowClaim([.. s.Tasks.GetValueOrDefault(window) ?? []], records);
+        // Counted on the silo that hosts this grain: summed over the silos, each late close counts once.
+        if (_held.Remove(window))
+            metrics.WindowClosedLate();
+        return await Seal(window, s.LateBefore);
+    }
+
+    /// <summary>Every partition takes no more records for the window; their tasks and records together.</summary>
+    private async Task<WindowClaim> Seal(long window, long lateBefore)
+    {
+        var parts = await Task.WhenAll(Partitions().Select(p => p.Seal(window, lateBefore)));
+        return new WindowClaim([.. parts.SelectMany(p => p.TaskIds).Order(StringComparer.Ordinal)],
+            parts.Sum(p => p.Records));
     }
 
     public async Task Closed(long window)
     {
-        if (!state.State.Tasks.Remove(window) & !state.State.Present.Remove(window))
-            return;
-        await state.WriteStateAsync();
+        // Rows stay while a redelivery within the lateness of the close may come; later ones count as late.
+        long pruneBefore = window - (state.State.Job?.LatenessSeconds ?? 0);
+        await Task.WhenAll(Partitions().Select(p => p.Closed(window, pruneBefore)));
     }
+
+    private IObjectLedgerGrain[] Partitions() =>
+        LedgerPartitions.All(GrainFactory, this.GetPrimaryKeyString());
 
     public Task<long> Mark() => Task.FromResult(++_epoch);
 
@@ -160,5 +156,14 @@ public sealed class QueueWatchGrain(
         return Task.FromResult(drained);
     }
 
-    public Task<Dictionary<long, long>> Late() => Task.FromResult(new Dictionary<long, long>(state.State.Late));
+    public async Task<Dictionary<long, long>> Late()
+    {
+        var late = new Dictionary<long, long>();
+        foreach (var part in await Task.WhenAll(Partitions().Select(p => p.Late())))
+        {
+            foreach (var (w, n) in part)
+                late[w] = late.GetValueOrDefault(w) + n;
+        }
+        return late;
+    }
 }

@@ -1,3 +1,5 @@
+using FlowSpike.Queue;
+using FlowSpike.Watch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,6 +19,9 @@ public static class FlowSpikeSilo
     public static ISiloBuilder AddFlowSpike(this ISiloBuilder silo, int scanSlots)
     {
         silo.Services.AddSingleton(new ScanSlots(scanSlots));
+        // One set of instruments per silo, shared by every queue watch's consumer and the grains it hosts.
+        silo.Services.AddSingleton<WatchMetrics>();
+        silo.Services.AddSingleton<QueueMetrics>();
         silo.Services.AddHostedService<ScanWorker>();
         silo.Services.AddHostedService<QueueWorker>();
         return silo;

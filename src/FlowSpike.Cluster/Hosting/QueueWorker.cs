@@ -16,7 +16,7 @@ namespace FlowSpike.Cluster.Hosting;
 /// simply starts receiving too.
 /// </summary>
 public sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetails silo, ScanSlots slots,
-    ILogger<QueueWorker> logger) : BackgroundService
+    WatchMetrics metrics, QueueMetrics queueMetrics, ILogger<QueueWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,8 +59,6 @@ public sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetails 
         var log = new Log(logger);
         QueueConsumer? consumer = null;
         string? jobId = null;
-        using var metrics = new WatchMetrics();
-        using var queueMetrics = new QueueMetrics();
         try
         {
             while (!stop.IsCancellationRequested)
@@ -86,12 +84,13 @@ public sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetails 
                     if (consumer is null || jobId != job.Id)
                     {
                         consumer?.Dispose();
-                        consumer = Create(state, job, metrics, queueMetrics, log);
+                        consumer = Create(state, job, log);
                         jobId = job.Id;
                     }
                     consumer.Run(job.WaitSeconds, ticket.Open, job.Scan.WindowSeconds,
                         DateTimeOffset.UtcNow.ToUnixTimeSeconds(), stop);
                     drained = consumer.Drained();
+                    consumer.Observe(queueMetrics);
                 }
                 catch (Exception e) when (!stop.IsCancellationRequested)
                 {
@@ -121,8 +120,7 @@ public sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetails 
         }
     }
 
-    private QueueConsumer Create(string state, QueueWatchJob job, WatchMetrics metrics, QueueMetrics queueMetrics,
-        IRunLog log)
+    private QueueConsumer Create(string state, QueueWatchJob job, IRunLog log)
     {
         var request = new QueueRequest
         {

@@ -20,6 +20,8 @@ public sealed record QueueWatchJob
     [Id(8)] public int WaitSeconds { get; init; }
     /// <summary>The scan settings; From is replaced by the first open window of each round.</summary>
     [Id(9)] public required ScanJob Scan { get; init; }
+    /// <summary>How long after a window's close the ledger still recognises its objects by their rows.</summary>
+    [Id(10)] public long LatenessSeconds { get; init; }
 }
 
 /// <summary>What a consumer round starts with: the job, the first open window, and the round's place in the

@@ -33,6 +33,7 @@ public abstract record AlertingJob
     {
         var sinks = JobResolver.Sinks(settings, config);
         JobResolver.OutputsApart(job.Input.Inputs, sinks, settings.Output is not null);
+        JobResolver.StateApart(job.Input.Inputs, settings.State ?? JobDefaults.State);
         return job with
         {
             Entity = JobResolver.Entity(settings),

@@ -40,6 +40,7 @@ public sealed record BaselineOptions
             AllowEmpty = settings.AllowEmptyBaseline ?? false,
         };
         TimeRange.Validate(options.From, options.To, options.SpanSeconds, nameof(JobSettings.SpanSeconds));
+        JobResolver.StateApart(options.Input.Inputs, options.State);
         return options;
     }
 

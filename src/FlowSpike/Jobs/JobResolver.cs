@@ -193,24 +193,36 @@ internal static class JobResolver
         {
             if (sinks[i].Type != "file" || sinks[i].Get("path") is not { } path || path == "-")
                 continue;
-            string output = Real(path);
-            string? node = FileIdentity.DeviceAndInode(output);
-            foreach (string input in inputs)
+            string setting = outputGiven && i == sinks.Count - 1 ? Name(nameof(JobSettings.Output))
+                : $"sink {i + 1} (file)";
+            Apart(inputs, path, setting, "the alerts would be written among the flow logs and read back as records; " +
+                "write them elsewhere");
+        }
+    }
+
+    /// <summary>Refuses a state file that is an input or inside an input folder: the run would read its own
+    /// database, journal and lock as flow logs.</summary>
+    public static void StateApart(IReadOnlyList<string> inputs, string state) =>
+        Apart(inputs, state, Name(nameof(JobSettings.State)), "the run would read its own database, journal and " +
+            "lock as flow logs; keep the state elsewhere");
+
+    private static void Apart(IReadOnlyList<string> inputs, string path, string setting, string why)
+    {
+        string output = Real(path);
+        string? node = FileIdentity.DeviceAndInode(output);
+        foreach (string input in inputs)
+        {
+            if (input == "-" || input.Contains("://", StringComparison.Ordinal))
+                continue;
+            string real = Real(input);
+            bool same = real == output || (node is not null && node == FileIdentity.DeviceAndInode(real));
+            bool inside = !same && Directory.Exists(real)
+                && output.StartsWith(Path.TrimEndingDirectorySeparator(real) + Path.DirectorySeparatorChar,
+                    StringComparison.Ordinal);
+            if (same || inside)
             {
-                if (input == "-" || input.Contains("://", StringComparison.Ordinal))
-                    continue;
-                string real = Real(input);
-                bool same = real == output || (node is not null && node == FileIdentity.DeviceAndInode(real));
-                bool inside = !same && Directory.Exists(real)
-                    && output.StartsWith(Path.TrimEndingDirectorySeparator(real) + Path.DirectorySeparatorChar,
-                        StringComparison.Ordinal);
-                if (!same && !inside)
-                    continue;
-                string setting = outputGiven && i == sinks.Count - 1 ? Name(nameof(JobSettings.Output))
-                    : $"sink {i + 1} (file)";
                 throw new RunException($"{setting}: '{path}' is " + (same ? $"the input '{input}'"
-                    : $"inside the input folder '{input}'") + "; the alerts would be written among the flow logs " +
-                    "and read back as records; write them elsewhere");
+                    : $"inside the input folder '{input}'") + "; " + why);
             }
         }
     }

@@ -58,6 +58,30 @@ public sealed class QueueConsumer : IDisposable
         }
     }
 
+    /// <summary>
+    /// After a round, for a silo's metrics: the queue's backlog, and (once a minute) the depth of the dead-letter
+    /// queue its redrive policy names. A failure to look is not the round's: it waits for the next look.
+    /// </summary>
+    public void Observe(QueueMetrics metrics)
+    {
+        try
+        {
+            metrics.Backlog(Client.Depth().Visible);
+            if (DateTime.UtcNow < _nextDeadLetterLook)
+                return;
+            _nextDeadLetterLook = DateTime.UtcNow.AddMinutes(1);
+            _deadLetters ??= Client.DeadLetterUrl() ?? "";
+            if (_deadLetters.Length > 0)
+                metrics.DeadLetters(Client.Depth(_deadLetters).Visible);
+        }
+        catch (QueueException)
+        {
+        }
+    }
+
+    private DateTime _nextDeadLetterLook = DateTime.MinValue;
+    private string? _deadLetters;
+
     public void Dispose()
     {
         Heartbeat.Dispose();

@@ -30,9 +30,7 @@ public static class QueueWatchRun
                 $"range; got {queue.VisibilitySeconds}s)");
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
-        if (queue.BackfillFrom is not null && !input.Inputs.Any(S3Uri.IsS3))
-            throw new RunException($"{Setting.Name("BackfillFrom")} lists the history of the s3:// " +
-                $"{Setting.Name("Inputs")}: give the bucket and prefix the queue is notified for");
+        QueueBackfill.Check(input, queue);
         DetectRun.RefuseOtherSpan(store.Info, size);
         long open = WatchRun.FirstOpenWindow(store.Info, request, log);
 
@@ -50,7 +48,8 @@ public static class QueueWatchRun
             $"{request.LatenessSeconds}s, visibility timeout {queue.VisibilitySeconds}s" +
             (deadLetters is null ? " (the queue has no redrive policy: a poison message comes back for ever)" : ""));
         if (queue.BackfillFrom is { } from)
-            Backfill(input, from, consumer.Round.Counter, open, size, Clock(request), log, queueMetrics, cancellation);
+            QueueBackfill.Count(input, from, consumer.Round.Counter, open, size, Clock(request), log, queueMetrics,
+                cancellation);
 
         var round = consumer.Round;
         // Wall time at which each window's clock condition first held; it closes after a drain seen later.
@@ -161,24 +160,6 @@ public static class QueueWatchRun
 
     private static long Clock(WatchRequest request) =>
         WatchRun.ReadClock(request.ClockFile) ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-
-    /// <summary>Lists the s3:// inputs from <paramref name="from"/> once and counts what the ledger lacks.</summary>
-    private static void Backfill(InputOptions input, long from, ObjectCounter counter, long open, long size,
-        long clock, IRunLog log, QueueMetrics metrics, CancellationToken cancellation)
-    {
-        var files = InputSet.Expand(input.Inputs.Where(S3Uri.IsS3), from, long.MaxValue / 4, input.S3, log.Warn);
-        int counted = 0;
-        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = input.Threads }, file =>
-        {
-            var outcome = counter.Count(file, open, size, clock, cancellation);
-            metrics.Object("backfill_" + outcome.Label());
-            if (outcome == ObjectOutcome.Counted)
-                Interlocked.Increment(ref counted);
-            else if (outcome == ObjectOutcome.Transient)
-                log.Warn($"{file.Path}: not counted by the backfill; run it again to count it");
-        });
-        log.Info($"backfill from {TimeRange.Format(from)}: {files.Count} object(s) listed, {counted} counted");
-    }
 
     /// <summary>An SQS call at start-up or between rounds; a failure is the user's to fix, named by the flag.</summary>
     private static T Checked<T>(QueueRequest queue, Func<T> call, bool retryTransient = false)

@@ -18,7 +18,7 @@ public static class BaselineRun
         IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null, bool allowEmpty = false)
     {
         TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
-        TimeRange.RefuseFuture(to, spanSeconds);
+        TimeRange.RefuseFuture(to);
         var files = InputSet.Expand(input.Inputs, from, to, input.S3, log.Warn, input.Logs);
         InputCheck.RequireFiles(files, input);
         var scan = FlowScanner.Scan(files,

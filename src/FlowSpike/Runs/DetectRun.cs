@@ -27,7 +27,7 @@ public static class DetectRun
     {
         long size = request.WindowSeconds;
         TimeRange.Validate(request.From, request.To, size, "WindowSeconds");
-        TimeRange.RefuseFuture(request.To, size);
+        TimeRange.RefuseFuture(request.To);
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
         var info = store.Info;

@@ -101,17 +101,17 @@ public static class TimeRange
     }
 
     /// <summary>
-    /// Refuses a range end later than now plus one window (a typo in the year, a clock far off): windows that have not
-    /// happened yet would be committed empty and the real data later skipped as already committed.
+    /// Refuses a range end later than now (a window still running, a typo in the year, a clock far off): a window that
+    /// has not ended would be committed with part of its records, and the rest skipped as late.
     /// </summary>
-    public static void RefuseFuture(long to, long size, string setting = "To", long? now = null)
+    public static void RefuseFuture(long to, string setting = "To", long? now = null)
     {
         long current = now ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        if (to > current + size)
+        if (to > current)
         {
             throw new RunException($"{Setting.Name(setting)} {Format(to)} is in the future (now is " +
-                $"{Format(current)}; " +
-                "at most one window ahead is accepted): windows that have not happened cannot be committed");
+                $"{Format(current)}): a window that has not ended cannot be committed (its later records would " +
+                "be skipped as late)");
         }
     }
 

@@ -96,6 +96,11 @@ public static class LookupCsv
                 throw new FormatException($"{source}: line {lineNumber}: expected {names.Count} fields, found " +
                     $"{f.Count}");
             string ip = f[position["src_ip"]];
+            // A Splunk lookup (plain addresses) in a state keyed by entity would leave its rows as hosts no record
+            // ever reaches, and relearn every host from nothing.
+            if (entities is { IsIpv4Keyed: false } && System.Net.IPAddress.TryParse(ip, out _))
+                throw new FormatException($"{source}: line {lineNumber}: src_ip '{ip}' is a plain address, but the " +
+                    $"state is keyed by {EntityRegistry.NameOf(entities.Kind)}; import it into a src_ip state");
             if (!TryKey(ip, entities, out uint src))
                 throw new FormatException(entities is { IsIpv4Keyed: false }
                     ? $"{source}: line {lineNumber}: src_ip '{ip}' is empty"

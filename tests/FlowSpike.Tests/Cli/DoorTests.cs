@@ -245,6 +245,35 @@ public class DoorTests
     }
 
     [Fact]
+    public void A_splunk_lookup_is_refused_by_a_state_keyed_by_entity_and_changes_nothing()
+    {
+        using var dir = new TempDir();
+        string state = Baselined(dir, "account+vpc+src_ip");
+        var before = Door("lookup", "export", "--state", state, "--out", dir.File("before.csv"));
+        Assert.True(before.ExitCode == 0, before.Stderr);
+        string csv = dir.Write("splunk.csv", "src_ip,latestCount,numDataPoints,avgBlockedConnections," +
+            "stdevBlockedConnections\n10.0.0.5,3,2,3.5,0.7\n");
+        string error = OneError(Door("lookup", "import", "--state", state, csv), 1);
+        Assert.Contains($"{csv}: line 2: src_ip '10.0.0.5' is a plain address", error, StringComparison.Ordinal);
+        Assert.Contains("keyed by account+vpc+src_ip", error, StringComparison.Ordinal);
+        var after = Door("lookup", "export", "--state", state, "--out", dir.File("after.csv"));
+        Assert.True(after.ExitCode == 0, after.Stderr);
+        Assert.Equal(File.ReadAllText(dir.File("before.csv")), File.ReadAllText(dir.File("after.csv")));
+    }
+
+    [Fact]
+    public void A_state_inside_the_input_folder_is_refused_before_it_is_created()
+    {
+        using var dir = new TempDir();
+        Logs(dir);
+        string state = dir.File("logs/flowspike.db");
+        string error = OneError(Door("baseline", "--input", dir.File("logs"), "--from", From, "--to", To,
+            "--state", state), 1);
+        Assert.Contains($"--state: '{state}' is inside the input folder", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(state));
+    }
+
+    [Fact]
     public void Demo_never_deletes_a_folder_holding_files_it_did_not_write()
     {
         using var dir = new TempDir();

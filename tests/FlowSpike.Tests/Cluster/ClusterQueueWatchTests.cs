@@ -1,3 +1,4 @@
+using FlowSpike.Cluster;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
 using FlowSpike.State;
@@ -25,6 +26,13 @@ public sealed class ClusterQueueWatchTests(ClusterFixture fixture) : IClassFixtu
     private static LedgerRow Row(string key, string etag) =>
         new($"s3://b/{key}", 100, etag, LedgerEntry.Counted, 10, 0, null);
 
+    /// <summary>What a silo's ledger does: commit to the object's partition, the round opened at T0.</summary>
+    private Task<bool> Commit(string state, LedgerRow row, string task, Dictionary<long, long> records) =>
+        LedgerPartitions.For(fixture.Grains, state, row.Path).Commit(row, task, records, T0);
+
+    private Task<LedgerRow?> Find(string state, string path) =>
+        LedgerPartitions.For(fixture.Grains, state, path).Find(path);
+
     /// <summary>Every silo runs one round; <paramref name="drained"/> says what each found.</summary>
     private async Task Rounds(IQueueWatchGrain watch, bool drained = true)
     {
@@ -39,13 +47,14 @@ public sealed class ClusterQueueWatchTests(ClusterFixture fixture) : IClassFixtu
     [Fact]
     public async Task Objects_are_claimed_once_and_windows_close_after_every_silo_drained()
     {
-        var watch = fixture.Grains.GetGrain<IQueueWatchGrain>("queue-watch-rule");
+        const string state = "queue-watch-rule";
+        var watch = fixture.Grains.GetGrain<IQueueWatchGrain>(state);
         await watch.Start(Job(), T0);
 
-        Assert.True(await watch.Commit(Row("a", "\"e1\""), "task-a", new() { [T0] = 5 }));
+        Assert.True(await Commit(state, Row("a", "\"e1\""), "task-a", new() { [T0] = 5 }));
         // The same object again (a redelivery, or another silo that received a duplicate): not counted twice.
-        Assert.False(await watch.Commit(Row("a", "\"e1\""), "task-a2", new() { [T0] = 5 }));
-        Assert.Equal("\"e1\"", (await watch.Find("s3://b/a"))!.Version);
+        Assert.False(await Commit(state, Row("a", "\"e1\""), "task-a2", new() { [T0] = 5 }));
+        Assert.Equal("\"e1\"", (await Find(state, "s3://b/a"))!.Version);
 
         // The clock allows T0 now; no silo has drained since.
         Assert.Null(await watch.Claim(T0, H, T0, allowEmpty: false));
@@ -65,7 +74,7 @@ public sealed class ClusterQueueWatchTests(ClusterFixture fixture) : IClassFixtu
         await watch.Closed(T0);
 
         // After the close: records for T0 are late; those for the next window wait for it.
-        Assert.True(await watch.Commit(Row("b", "\"e2\""), "task-b", new() { [T0] = 3, [T0 + H] = 2 }));
+        Assert.True(await Commit(state, Row("b", "\"e2\""), "task-b", new() { [T0] = 3, [T0 + H] = 2 }));
         Assert.Equal(3, (await watch.Late())[T0]);
         Assert.Equal(T0 + H, (await watch.BeginRound(first))!.Open);
 

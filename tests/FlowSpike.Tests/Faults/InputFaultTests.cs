@@ -267,6 +267,25 @@ public class InputFaultTests
         Assert.Equal(before, Dump(state));
     }
 
+    /// <summary>The window still running now: its records so far would commit, and the rest be skipped as late.
+    /// </summary>
+    [Fact]
+    public void C4_a_to_ending_the_current_window_is_refused()
+    {
+        using var dir = new TempDir();
+        string state = BaselineState(dir);
+        string before = Dump(state);
+        long end = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 3600 + 1) * 3600;
+        string logs = WriteHours(dir.File("logs"), 24, 30);
+
+        var r = Support.Cli.Run("detect", "--input", logs, "--from", DetectFrom, "--to", Iso(end), "--state", state,
+            "-q");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"--to {Iso(end)} is in the future", OneError(r), StringComparison.Ordinal);
+        Assert.Equal(before, Dump(state));
+    }
+
     [Fact]
     public void C5_a_detect_window_unlike_the_baseline_span_is_refused()
     {
