@@ -100,18 +100,21 @@ public static class BurstComponent
         // learned from three days and five active windows on, spikes included: a host whose normal has bursts keeps
         // them. The learning tail is the count model's with the winsorized dispersion (LearningDispersion), which the
         // bursts themselves barely raise: with the plain α, a bursty host's bursts raise α until none is unlikely.
-        bool candidate = w.Points >= 72 && before.PosN >= 5 && w.Count + 1 >= 2 * (w.Reference + 1)
+        // A level ratio below 1 does not lower the hour's expectation here: a cycle's first edge lowers it for a day,
+        // and an ordinary window against it would be learned as a burst, or a chance one as several times its size.
+        double own = Math.Max(w.Expected, w.Seasonal);
+        bool candidate = w.Points >= 72 && before.PosN >= 5 && w.Count + 1 >= 2 * (Math.Max(w.Reference, own) + 1)
             && (w.Hurdle
                 ? w.MainTail
                 : CountTails.NegBinomialUpper(
-                    w.Count, w.Expected, (1 + LearningDispersion(before)) * (1 + w.RelVar) - 1)) < LearnTail;
+                    w.Count, own, (1 + LearningDispersion(before)) * (1 + w.RelVar) - 1)) < LearnTail;
         // A candidate waits one window: when the next window is high too (its count-model tail below
         // LevelChangeTail), the level changed or an intermittent host's run began, and it was no burst.
         bool burst = before.PendingBurst > 0 && w.MainTail >= LevelChangeTail;
         double lr = before.PendingBurst;
         // Its size is measured against the hour's own expectation, as a spike's is in Mix: an intermittent host's
         // active level (the reference) would make an off-hour ×10 look like an on-hour ×3.
-        s.PendingBurst = candidate ? Math.Log((w.Count + 1) / (w.Expected + 1)) : 0;
+        s.PendingBurst = candidate ? Math.Log((w.Count + 1) / (own + 1)) : 0;
         double wb = Math.Min(2 * w.Weight, w.Points + 1);
         s.BurstShare += ((burst ? 1 : 0) - s.BurstShare) / wb;
         if (burst)
@@ -136,5 +139,5 @@ public static class BurstComponent
     /// <summary>What <see cref="Learn"/> sees of a window.</summary>
     public readonly record struct Window(
         long Points, long Count, double Expected, double RelVar, double Reference, double MainTail, bool Hurdle,
-        double Weight);
+        double Weight, double Seasonal);
 }

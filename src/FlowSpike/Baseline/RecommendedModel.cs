@@ -284,7 +284,8 @@ public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
         }
         double reference = BurstReference(before, expected);
         BurstComponent.Learn(before, s, new BurstComponent.Window(
-            points, count, expected, relVar, reference, used.MainTail, UsesHurdle(before), Settings.Weight));
+            points, count, expected, relVar, reference, used.MainTail, UsesHurdle(before), Settings.Weight,
+            Seasonal(before, avg, windowStart)));
         // A window that looks like a burst (twice the level and below the burst tail under the host's own count model,
         // from its second window on) stays out of the dispersion: bursts are the burst component's, and an α raised
         // by them would hide the next ones from it.

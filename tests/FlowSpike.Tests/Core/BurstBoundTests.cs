@@ -36,30 +36,58 @@ public class BurstBoundTests
         return (row, step);
     }
 
+    /// <summary>
+    /// A Poisson host of <paramref name="l"/> (level 0.2 · 1000^(l/1000)), of shape <paramref name="packed"/> (mod 3:
+    /// flat, daily cycle or weekly cycle; div 3: the cycle's strength in hundredths) and counts drawn with
+    /// <paramref name="seed"/>, given max(10 × level, level + 30) at an hour of its third week: is it flagged?
+    /// </summary>
+    private static (bool Flagged, string Case) TenfoldOnPlainHost(int l, int packed, int seed)
+    {
+        double level = 0.2 * Math.Pow(1000, l / 1000.0), strength = packed / 3 / 100.0;
+        Func<int, double> shape = (packed % 3) switch
+        {
+            0 => _ => level,
+            1 => h => level * (1 + strength * Math.Cos(2 * Math.PI * (h % 24) / 24)),
+            _ => h => h / 24 % 7 >= 5 ? level * (0.1 + strength) : level,
+        };
+        int hour = Baseline + seed % 24;
+        var counts = ZooScenario.DrawCounts(Host(shape), seed, hour + 1);
+        counts[hour] = (int)Math.Ceiling(Math.Max(10 * shape(hour), shape(hour) + 30));
+        var (_, step) = Run(counts);
+        return (step.Spike, $"l {l}, shape {packed}, seed {seed}: level {shape(hour):F2}, count {counts[hour]}");
+    }
+
     [Fact]
     public void A_host_without_bursts_never_hides_ten_times_its_level()
     {
         // Any level from 0.2 to 200 an hour, flat, with a daily cycle (amplitude up to 0.9) or a weekly one (weekends
         // at 0.1 to 1 of weekdays), any seed of its Poisson counts, and any hour of the day after its two weeks:
-        // max(10 × level, level + 30) is flagged.
+        // max(10 × level, level + 30) is flagged. 500 random hosts a run (about 2 s).
         var levels = Gen.Choose(0, 1000).ToArbitrary();
         var shapes = Gen.Choose(0, 3 * 90 - 1).ToArbitrary();
         var seeds = Gen.Choose(0, 1_000_000).ToArbitrary();
         Prop.ForAll(levels, shapes, seeds, (l, packed, seed) =>
         {
-            double level = 0.2 * Math.Pow(1000, l / 1000.0), strength = packed / 3 / 100.0;
-            Func<int, double> shape = (packed % 3) switch
-            {
-                0 => _ => level,
-                1 => h => level * (1 + strength * Math.Cos(2 * Math.PI * (h % 24) / 24)),
-                _ => h => h / 24 % 7 >= 5 ? level * (0.1 + strength) : level,
-            };
-            int hour = Baseline + seed % 24;
-            var counts = ZooScenario.DrawCounts(Host(shape), seed, hour + 1);
-            counts[hour] = (int)Math.Ceiling(Math.Max(10 * shape(hour), shape(hour) + 30));
-            var (_, step) = Run(counts);
-            return step.Spike.Label($"level {shape(hour):F2}, count {counts[hour]}");
-        }).QuickCheckThrowOnFailure();
+            var (flagged, name) = TenfoldOnPlainHost(l, packed, seed);
+            return flagged.Label(name);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
+    }
+
+    [Theory]
+    // Counterexamples the property found. l 530: a chance zero set a flat host's Saturday 06:00 near 0 (0.5; the
+    // shrinkage weighed the hour by its own low mean), so a count of 14 there was learned as a ×9.9 burst and hid a
+    // count of 78 at level 7.8. The next two hid theirs behind one learned burst of ×5.4 and ×6.1.
+    [InlineData(530, 0, 861248)]
+    [InlineData(418, 191, 80126)]
+    [InlineData(395, 108, 590584)]
+    // A weekly host's first weekend: the day's level ratio (0.55, the weekend's counts against weekday
+    // expectations) lowered Sunday's expectation to 1.6 while the hour's own was 2.9, so a chance 13 was learned as
+    // a ×5.4 burst and hid a count of 111 at level 11.
+    [InlineData(581, 50, 578695)]
+    public void Counterexamples_of_the_tenfold_property_are_flagged(int l, int packed, int seed)
+    {
+        var (flagged, name) = TenfoldOnPlainHost(l, packed, seed);
+        Assert.True(flagged, name);
     }
 
     [Fact]

@@ -106,7 +106,9 @@ public class RecommendedShiftBurstTests
         // against an expectation of about 10 (a ×10 spike, the oracle's tail 1.8e-62) has a count-model tail near
         // 1e-37. Before, the burst's Student-t predictive (a prior at ×3 weighed as one burst, 2 degrees of freedom)
         // gave the ratio 98 / 11.06 ≈ 8.9 a burst tail of 0.114, and the mixture about 7.8e-5. Now one burst explains
-        // no ratio beyond twice its own (6.4): the burst term is 0 and the tail the count model's.
+        // no ratio beyond twice its own (6.4): the burst term is 0 and the tail the count model's. Since bursts are
+        // learned against the hour's expectation before a level ratio below 1 (issue 27), this host learns at most
+        // that one burst; with none or one, the ×10 is flagged at its count model's tail.
         var world = ZooScenario.Build(3);
         var host = world.Hosts.Single(h => h.Ip == "10.26.0.12");
         Assert.Equal("trend-shift", host.Behaviour);
@@ -121,8 +123,8 @@ public class RecommendedShiftBurstTests
             if (h == 478)
             {
                 var s = HostState.Read(row.Value.ModelState);
-                Assert.Equal(1, s.BurstN);
-                Assert.Equal(18 / 5.65, Math.Exp(s.BurstMax), 0.05);
+                Assert.InRange(s.BurstN, 0, 1);
+                Assert.True(s.BurstN == 0 || Math.Exp(s.BurstMax) < 3.5, $"largest burst ×{Math.Exp(s.BurstMax)}");
             }
         }
         Assert.True(at.Spike);
