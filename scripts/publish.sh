@@ -77,6 +77,9 @@ for rid in "${rids[@]}"; do
   # Native AOT leaves its native SQLite library beside the binary; the single file carries it inside.
   find "$stage" -maxdepth 1 -name '*.so' -exec cp {} "$out/$name/" \;
   cp README.md "$out/$name/"
+  # The README's details live in docs/; the report screenshot stays in the repository.
+  mkdir -p "$out/$name/docs"
+  find docs -maxdepth 1 -name '*.md' -exec cp {} "$out/$name/docs/" \;
   # The recipes (systemd units, Kubernetes manifests, IAM policies, logrotate) travel with the binary.
   mkdir -p "$out/$name/deploy"
   tar -C deploy --exclude=./checks -cf - . | tar -C "$out/$name/deploy" -xf -

@@ -32,6 +32,7 @@ internal static class CommandTree
         root.Subcommands.Add(LookupCommand.Build());
         root.Subcommands.Add(ExplainCommand.Build());
         root.Subcommands.Add(ReportCommand.Build());
+        root.Subcommands.Add(StateCommand.Build());
         root.Subcommands.Add(EvaluateCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SynthCommand.Build());

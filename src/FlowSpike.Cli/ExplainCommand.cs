@@ -8,7 +8,7 @@ using FlowSpike.State;
 namespace FlowSpike.Cli;
 
 /// <summary>`flowspike explain`: one host's story in the terminal.</summary>
-public static class ExplainCommand
+internal static class ExplainCommand
 {
     public static Command Build()
     {

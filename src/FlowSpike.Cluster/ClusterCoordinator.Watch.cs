@@ -8,7 +8,7 @@ using FlowSpike.Watch;
 
 namespace FlowSpike.Cluster;
 
-public sealed partial class ClusterCoordinator
+internal sealed partial class ClusterCoordinator
 {
     /// <summary>What `cluster watch` refuses before it connects.</summary>
     public static void CheckWatch(InputOptions input, WatchRequest request, QueueRequest queue)

@@ -19,7 +19,7 @@ namespace FlowSpike.Cluster;
 /// order, delivering its alerts before it records the window as applied. Every step is idempotent, so a call that
 /// failed because a silo died is simply repeated.
 /// </summary>
-public sealed partial class ClusterCoordinator(IGrainFactory grains, string stateName, IRunLog log)
+internal sealed partial class ClusterCoordinator(IGrainFactory grains, string stateName, IRunLog log)
 {
     /// <summary>Shards of a new state; an existing state keeps its count.</summary>
     public int Shards { get; init; } = ClusterNames.DefaultShards;

@@ -14,7 +14,7 @@ namespace FlowSpike.Cluster;
 /// each object once for the whole cluster. Called from the consumer's own threads, never from a grain's scheduler,
 /// so waiting is safe.
 /// </summary>
-public sealed class ClusterLedger(IGrainFactory grains, string stateName, QueueWatchJob job) : ICountLedger
+internal sealed class ClusterLedger(IGrainFactory grains, string stateName, QueueWatchJob job) : ICountLedger
 {
     /// <summary>The first open window of the last scan's options: keeps a failure's row for as long.</summary>
     private long _open = long.MinValue;

@@ -1,7 +1,7 @@
 namespace FlowSpike.Cluster;
 
 /// <summary>Names shared by silos and clients.</summary>
-public static class ClusterNames
+internal static class ClusterNames
 {
     /// <summary>The grain storage provider every FlowSpike grain persists to.</summary>
     public const string Storage = "flowspike";

@@ -9,7 +9,7 @@ namespace FlowSpike.Cluster;
 /// The cluster state's outbox, seen as the local one is, so one <see cref="AlertDispatcher"/> delivers on both paths.
 /// Each call is one idempotent grain call, repeated while a silo is being replaced.
 /// </summary>
-public sealed class ClusterOutbox(IStateGrain grain, IRunLog log, MembershipWatch? watch = null) : IOutbox
+internal sealed class ClusterOutbox(IStateGrain grain, IRunLog log, MembershipWatch? watch = null) : IOutbox
 {
     public IReadOnlyList<PendingAlert> PendingAlerts(string sink, long? now = null) =>
         [.. Call(() => grain.Pending(sink, now)).Select(e => new PendingAlert(e.Id, e.WindowStart, e.Body,

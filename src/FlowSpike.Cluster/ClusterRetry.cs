@@ -9,7 +9,7 @@ namespace FlowSpike.Cluster;
 /// Retries a grain call that failed because a silo died or was unreachable. Orleans reactivates the grain on a live
 /// silo from its persisted state; every FlowSpike grain call is idempotent, so a repeat is safe.
 /// </summary>
-public static class ClusterRetry
+internal static class ClusterRetry
 {
     /// <summary>How long to keep trying: membership must first declare the dead silo dead.</summary>
     public static TimeSpan Patience { get; set; } = TimeSpan.FromMinutes(3);

@@ -1,7 +1,7 @@
 namespace FlowSpike.Cluster;
 
 /// <summary>What a cluster run did: the scan's volume and timing, and what the shards produced.</summary>
-public sealed record ClusterRunResult
+internal sealed record ClusterRunResult
 {
     public int Tasks { get; init; }
     public long Bytes { get; init; }

@@ -7,7 +7,7 @@ namespace FlowSpike.Cluster;
 /// Which ledger partition holds an object: a stable hash of its identity (the same on every silo and run), so every
 /// silo that receives the object asks the same grain, and the claims of a busy queue spread over the cluster.
 /// </summary>
-public static class LedgerPartitions
+internal static class LedgerPartitions
 {
     /// <summary>Partitions per state. Fixed: changing it would move rows a running watch still needs.</summary>
     public const int Count = 64;

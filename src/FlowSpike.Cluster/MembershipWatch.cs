@@ -5,7 +5,7 @@ namespace FlowSpike.Cluster;
 /// the caller waits for the response timeout. The coordinator instead abandons and repeats such calls as soon as a
 /// silo is declared dead (every FlowSpike call is idempotent), so a lost silo costs seconds, not minutes.
 /// </summary>
-public sealed class MembershipWatch : IAsyncDisposable
+internal sealed class MembershipWatch : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;

@@ -9,7 +9,7 @@ namespace FlowSpike.Cluster;
 /// own
 /// merge. IPv4 sources travel as their address; other hosts by name, numbered again in the shard's own registry.
 /// </summary>
-public static class PartialCodec
+internal static class PartialCodec
 {
     /// <summary>The shard that owns a source: a multiplicative hash, so neighbouring addresses spread evenly.</summary>
     public static int ShardOf(uint src, int shards) => (int)((src * 2654435761u) % (uint)shards);

@@ -8,7 +8,7 @@ namespace FlowSpike.Cluster;
 
 /// <summary>Turns the local run's options into a <see cref="ScanJob"/> and back, so a silo scans exactly as the local
 /// command would.</summary>
-public static class ScanJobs
+internal static class ScanJobs
 {
     public static ScanJob From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails, int shards,
         EntityKind entity = EntityKind.SrcIp)

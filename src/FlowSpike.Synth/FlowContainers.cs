@@ -11,7 +11,7 @@ namespace FlowSpike.Synth;
 /// Rewrites a text flow log into another container with the same logical records, so that every reader can be
 /// checked against the text reader on identical data.
 /// </summary>
-public static class FlowContainers
+internal static class FlowContainers
 {
     public static string Extension(FlowContainer container) => container switch
     {

@@ -4,7 +4,7 @@ namespace FlowSpike.Synth;
 
 /// <summary>Writes a deterministic synthetic VPC Flow Log data set laid out like S3 delivery, with
 /// injected spikes of blocked outbound traffic and their labels.</summary>
-public static class FlowSynth
+internal static class FlowSynth
 {
     private const int MaxHosts = 200_000;
 

@@ -1,7 +1,7 @@
 namespace FlowSpike.Synth;
 
 /// <summary>Knobs of the synthetic VPC Flow Log generator; equal options give byte-identical output.</summary>
-public sealed record SynthOptions
+internal sealed record SynthOptions
 {
     /// <summary>First hour of data; must be hour-aligned UTC.</summary>
     public DateTimeOffset Start { get; init; } = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);

@@ -4,7 +4,7 @@ namespace FlowSpike.Synth;
 /// Options the generator refuses. <see cref="Message"/> names the settings by their property names;
 /// <see cref="Marked"/> keeps the setting markers, so the CLI can show its flags instead.
 /// </summary>
-public sealed class SynthOptionsException(string marked) : ArgumentException(marked)
+internal sealed class SynthOptionsException(string marked) : ArgumentException(marked)
 {
     public string Marked { get; } = marked;
 

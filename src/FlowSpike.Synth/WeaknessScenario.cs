@@ -9,7 +9,7 @@ namespace FlowSpike.Synth;
 /// hourly blocked outbound records (a week of baseline, three days of detection) from a few dozen hosts, with spikes
 /// injected in the detection days and written to labels.csv. Rates are Poisson, seeded, so a seed gives the same files.
 /// </summary>
-public static class WeaknessScenario
+internal static class WeaknessScenario
 {
     public static IReadOnlyList<string> Names { get; } =
         ["noisy-low-rate", "quiet-days", "overlapping-ips", "new-host", "daily-cycle", "ipv6"];

@@ -10,7 +10,7 @@ namespace FlowSpike.Synth;
 /// The zoo's figures (`flowspike evaluate` on `synth --scenario zoo`, and the calibration on spike-free zoos):
 /// precision, recall by spike size, false alerts per 1,000 host-hours by behaviour, each beside the oracle's.
 /// </summary>
-public static class ZooEvaluation
+internal static class ZooEvaluation
 {
     /// <summary>One model's (or the oracle's) figures on a zoo.</summary>
     public sealed record Figures(

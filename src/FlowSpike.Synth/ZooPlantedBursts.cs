@@ -13,7 +13,7 @@ namespace FlowSpike.Synth;
 /// one or two bursts never buy a free ×10. With no burst planted it is the plain set: Poisson hosts, flat or with a
 /// cycle, and one ×10 each, where the ESCU search (beside) flags every one.
 /// </summary>
-public static class ZooPlantedBursts
+internal static class ZooPlantedBursts
 {
     public static IReadOnlyList<string> Behaviours { get; } =
         ["poisson", "daily-cycle", "weekly-cycle", "office-hours"];

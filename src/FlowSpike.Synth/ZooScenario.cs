@@ -10,7 +10,7 @@ namespace FlowSpike.Synth;
 /// <see cref="MinSpikeLevel"/>). Every label carries the behaviour, the spike size and an oracle score: the tail
 /// probability of the observed count under the host's true distribution for that hour. A seed gives the same files.
 /// </summary>
-public static class ZooScenario
+internal static class ZooScenario
 {
     public const string Name = "zoo";
 

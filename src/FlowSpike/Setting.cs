@@ -6,7 +6,7 @@ namespace FlowSpike;
 /// flag),
 /// so an embedder reads "WindowSeconds" where a shell user reads "--window".
 /// </summary>
-public static class Setting
+internal static class Setting
 {
     private const char Open = '\u27E6', Close = '\u27E7';
 

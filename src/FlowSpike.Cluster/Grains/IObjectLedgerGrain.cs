@@ -8,7 +8,7 @@ namespace FlowSpike.Cluster.Grains;
 /// claims over the cluster and keep each persisted state small: rows are pruned once their windows closed more than
 /// the lateness ago, so a state holds only the objects of the last few windows, never the history.
 /// </summary>
-public interface IObjectLedgerGrain : IGrainWithStringKey
+internal interface IObjectLedgerGrain : IGrainWithStringKey
 {
     Task<LedgerRow?> Find(string path);
 

@@ -9,7 +9,7 @@ namespace FlowSpike.Cluster.Grains;
 /// A window eligible by the clock closes once every live silo has finished a round that began after that and found
 /// the queue drained, and once the messages a dead silo held have come back and been drained too.
 /// </summary>
-public interface IQueueWatchGrain : IGrainWithStringKey
+internal interface IQueueWatchGrain : IGrainWithStringKey
 {
     /// <summary>The coordinator starts consuming from <paramref name="open"/> (a repeat replaces the job).</summary>
     Task Start(QueueWatchJob job, long open);

@@ -6,7 +6,7 @@ namespace FlowSpike.Cluster.Grains;
 /// The scan tasks of one run (key: the run's id), which the workers on every silo pull. A task leased to a silo that
 /// the cluster declares dead goes back to the queue.
 /// </summary>
-public interface IScanQueueGrain : IGrainWithStringKey
+internal interface IScanQueueGrain : IGrainWithStringKey
 {
     /// <summary>Fills the queue once; a repeat is a no-op.</summary>
     Task Enqueue(ScanJob job, ScanTask[] tasks);

@@ -2,7 +2,7 @@ namespace FlowSpike.Cluster.Grains;
 
 /// <summary>The scan queues open now (one grain, key <see cref="ClusterNames.Registry"/>): the workers look here for
 /// work.</summary>
-public interface IScanRegistryGrain : IGrainWithStringKey
+internal interface IScanRegistryGrain : IGrainWithStringKey
 {
     Task Open(string queue);
 

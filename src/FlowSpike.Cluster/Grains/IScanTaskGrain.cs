@@ -7,7 +7,7 @@ namespace FlowSpike.Cluster.Grains;
 /// persists the result split by shard before it answers, so a retry on another silo finds the result or redoes the
 /// same deterministic scan; the shards read their slices from here.
 /// </summary>
-public interface IScanTaskGrain : IGrainWithStringKey
+internal interface IScanTaskGrain : IGrainWithStringKey
 {
     Task<ScanReport> Run(ScanJob job, ScanTask task);
 

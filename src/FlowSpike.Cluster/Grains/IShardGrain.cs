@@ -6,7 +6,7 @@ namespace FlowSpike.Cluster.Grains;
 /// The baselines of the sources of one shard of one state (key "state/shard"). Windows are applied in time order and
 /// each exactly once: the result of an applied window is persisted with the rows, and a repeated call returns it.
 /// </summary>
-public interface IShardGrain : IGrainWithStringKey
+internal interface IShardGrain : IGrainWithStringKey
 {
     /// <summary>Replaces the shard's rows with the baseline of the given scan tasks; a repeat of the same run is a
     /// no-op.</summary>

@@ -6,7 +6,7 @@ namespace FlowSpike.Cluster.Grains;
 /// The record of one named state (key: the state's name): model, shard count, committed mark, applied windows, and
 /// the outbox of alerts that sinks still have to receive.
 /// </summary>
-public interface IStateGrain : IGrainWithStringKey
+internal interface IStateGrain : IGrainWithStringKey
 {
     Task<StateMeta> Get();
 

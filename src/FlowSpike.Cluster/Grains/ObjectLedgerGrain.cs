@@ -3,7 +3,7 @@ using FlowSpike.State;
 
 namespace FlowSpike.Cluster.Grains;
 
-public sealed class ObjectLedgerGrain(
+internal sealed class ObjectLedgerGrain(
     [PersistentState("object-ledger", ClusterNames.Storage)] IPersistentState<ObjectLedgerState> state)
     : Grain, IObjectLedgerGrain
 {

@@ -4,7 +4,7 @@ namespace FlowSpike.Cluster.Grains;
 
 /// <summary>The persisted part of one ledger partition; bounded by pruning, so a write stays small.</summary>
 [GenerateSerializer]
-public sealed class ObjectLedgerState
+internal sealed class ObjectLedgerState
 {
     [Id(0)] public Dictionary<string, LedgerRow> Rows { get; set; } = new(StringComparer.Ordinal);
     /// <summary>The last window each row's records fall in (or the open window when it has none).</summary>

@@ -3,7 +3,7 @@ using FlowSpike.Queue;
 
 namespace FlowSpike.Cluster.Grains;
 
-public sealed class QueueWatchGrain(
+internal sealed class QueueWatchGrain(
     [PersistentState("queue-watch", ClusterNames.Storage)] IPersistentState<QueueWatchState> state,
     IClusterMembershipService membership,
     QueueMetrics metrics) : Grain, IQueueWatchGrain

@@ -5,7 +5,7 @@ namespace FlowSpike.Cluster.Grains;
 /// <summary>The persisted part of a queue watch: its job and the first open window. The ledger lives in its
 /// partitions (<see cref="IObjectLedgerGrain"/>); ids 1, 3, 4 and 5 held it before and stay unused.</summary>
 [GenerateSerializer]
-public sealed class QueueWatchState
+internal sealed class QueueWatchState
 {
     [Id(0)] public QueueWatchJob? Job { get; set; }
     /// <summary>Records of windows before this are late: closed, or claimed for closing.</summary>

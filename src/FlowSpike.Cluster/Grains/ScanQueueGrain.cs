@@ -2,7 +2,7 @@ using FlowSpike.Cluster.Wire;
 
 namespace FlowSpike.Cluster.Grains;
 
-public sealed class ScanQueueGrain(
+internal sealed class ScanQueueGrain(
     [PersistentState("queue", ClusterNames.Storage)] IPersistentState<ScanQueueState> state,
     IClusterMembershipService membership) : Grain, IScanQueueGrain
 {

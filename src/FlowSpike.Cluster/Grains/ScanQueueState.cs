@@ -7,7 +7,7 @@ namespace FlowSpike.Cluster.Grains;
 /// silo every task is offered again, and a task that already ran answers from its stored result at once.
 /// </summary>
 [GenerateSerializer]
-public sealed class ScanQueueState
+internal sealed class ScanQueueState
 {
     [Id(0)] public ScanJob? Job { get; set; }
     [Id(1)] public ScanTask[] Tasks { get; set; } = [];

@@ -1,6 +1,6 @@
 namespace FlowSpike.Cluster.Grains;
 
-public sealed class ScanRegistryGrain(
+internal sealed class ScanRegistryGrain(
     [PersistentState("registry",
         ClusterNames.Storage)] IPersistentState<ScanRegistryState> state) : Grain, IScanRegistryGrain
 {

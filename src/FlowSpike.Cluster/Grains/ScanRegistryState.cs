@@ -1,7 +1,7 @@
 namespace FlowSpike.Cluster.Grains;
 
 [GenerateSerializer]
-public sealed class ScanRegistryState
+internal sealed class ScanRegistryState
 {
     [Id(0)] public HashSet<string> Queues { get; set; } = [];
 }

@@ -10,7 +10,7 @@ namespace FlowSpike.Cluster.Grains;
 /// persists the result before answering. Placed on the silo whose worker pulled the task, so the scan runs there.
 /// </summary>
 [PreferLocalPlacement]
-public sealed class ScanTaskGrain(
+internal sealed class ScanTaskGrain(
     [PersistentState("task", ClusterNames.Storage)] IPersistentState<ScanTaskState> state,
     ScanSlots slots) : Grain, IScanTaskGrain
 {

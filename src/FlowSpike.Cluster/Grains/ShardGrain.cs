@@ -11,7 +11,7 @@ namespace FlowSpike.Cluster.Grains;
 /// Holds one shard's baselines. Each host's EWMA sequence lives in exactly one shard and is stepped window by window
 /// in order, so the floating-point results are those of a local run.
 /// </summary>
-public sealed class ShardGrain(
+internal sealed class ShardGrain(
     [PersistentState("shard", ClusterNames.Storage)] IPersistentState<ShardState> state) : Grain, IShardGrain
 {
     /// <summary>FLOWSPIKE_TEST_WINDOW_DELAY_MS slows each window between its step and its write, so a kill can land in

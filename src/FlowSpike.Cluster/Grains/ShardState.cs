@@ -8,7 +8,7 @@ namespace FlowSpike.Cluster.Grains;
 /// last.
 /// </summary>
 [GenerateSerializer]
-public sealed class ShardState
+internal sealed class ShardState
 {
     [Id(0)] public Dictionary<uint, RowState> Rows { get; set; } = [];
     [Id(1)] public string? BaselineRunId { get; set; }

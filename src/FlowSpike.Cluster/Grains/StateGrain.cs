@@ -2,7 +2,7 @@ using FlowSpike.Cluster.Wire;
 
 namespace FlowSpike.Cluster.Grains;
 
-public sealed class StateGrain(
+internal sealed class StateGrain(
     [PersistentState("state", ClusterNames.Storage)] IPersistentState<StateMeta> state) : Grain, IStateGrain
 {
     public Task<StateMeta> Get() => Task.FromResult(state.State);

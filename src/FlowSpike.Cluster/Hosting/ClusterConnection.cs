@@ -4,7 +4,7 @@ namespace FlowSpike.Cluster.Hosting;
 
 /// <summary>Where the cluster keeps its membership and grain state: <c>redis://host:port</c> (the only backing store
 /// built so far).</summary>
-public sealed record ClusterConnection(string RedisConfiguration, string ClusterId)
+internal sealed record ClusterConnection(string RedisConfiguration, string ClusterId)
 {
     public static ClusterConnection Parse(string uri, string clusterId = ClusterNames.DefaultClusterId)
     {

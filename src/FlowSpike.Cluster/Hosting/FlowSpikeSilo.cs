@@ -12,7 +12,7 @@ namespace FlowSpike.Cluster.Hosting;
 
 /// <summary>Builds and runs a FlowSpike silo: Redis membership and grain state, loopback-only endpoints unless told
 /// otherwise.</summary>
-public static class FlowSpikeSilo
+internal static class FlowSpikeSilo
 {
     /// <summary>What every silo needs whatever its clustering and storage (the test host adds memory storage
     /// instead).</summary>

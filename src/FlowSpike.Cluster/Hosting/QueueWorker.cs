@@ -15,7 +15,7 @@ namespace FlowSpike.Cluster.Hosting;
 /// objects with the same consumer as `watch --queue`, committing to the cluster's ledger. A silo added to the cluster
 /// simply starts receiving too.
 /// </summary>
-public sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetails silo, ScanSlots slots,
+internal sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetails silo, ScanSlots slots,
     WatchMetrics metrics, QueueMetrics queueMetrics, ILogger<QueueWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,7 +1,7 @@
 namespace FlowSpike.Cluster.Hosting;
 
 /// <summary>Bounds the scans one silo runs at once to its cores; tasks beyond that wait in the silo.</summary>
-public sealed class ScanSlots(int slots) : IDisposable
+internal sealed class ScanSlots(int slots) : IDisposable
 {
     public int Count { get; } = Math.Max(1, slots);
 

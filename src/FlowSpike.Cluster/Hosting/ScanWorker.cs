@@ -9,7 +9,7 @@ namespace FlowSpike.Cluster.Hosting;
 /// Runs on every silo: pulls scan tasks from the open queues while it has free scan slots, and runs each on this silo
 /// (the task grain is placed where it is first called). A fast silo simply pulls more.
 /// </summary>
-public sealed partial class ScanWorker(IGrainFactory grains, ILocalSiloDetails silo, ScanSlots slots,
+internal sealed partial class ScanWorker(IGrainFactory grains, ILocalSiloDetails silo, ScanSlots slots,
     ILogger<ScanWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

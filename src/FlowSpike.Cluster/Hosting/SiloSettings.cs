@@ -4,7 +4,7 @@ namespace FlowSpike.Cluster.Hosting;
 
 /// <summary>How one silo process joins: the shared store, and the address and ports it listens on and
 /// advertises.</summary>
-public sealed record SiloSettings
+internal sealed record SiloSettings
 {
     public required ClusterConnection Connection { get; init; }
     public IPAddress Address { get; init; } = IPAddress.Loopback;

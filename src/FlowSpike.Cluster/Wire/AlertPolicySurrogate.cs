@@ -9,13 +9,13 @@ namespace FlowSpike.Cluster.Wire;
 /// so a new rule reaches the shards without being copied field by field.
 /// </summary>
 [GenerateSerializer, Immutable]
-public readonly struct AlertPolicySurrogate
+internal readonly struct AlertPolicySurrogate
 {
     [Id(0)] public required string Json { get; init; }
 }
 
 [RegisterConverter]
-public sealed class AlertPolicyConverter : IConverter<AlertPolicy, AlertPolicySurrogate>
+internal sealed class AlertPolicyConverter : IConverter<AlertPolicy, AlertPolicySurrogate>
 {
     public AlertPolicy ConvertFromSurrogate(in AlertPolicySurrogate surrogate) =>
         JsonSerializer.Deserialize<AlertPolicy>(surrogate.Json)

@@ -5,7 +5,7 @@ namespace FlowSpike.Cluster.Wire;
 /// rejected it and when it may be offered again. It leaves the outbox once every sink has it.
 /// </summary>
 [GenerateSerializer]
-public sealed class OutboxEntry
+internal sealed class OutboxEntry
 {
     [Id(0)] public string Id { get; set; } = "";
     [Id(1)] public long WindowStart { get; set; }
@@ -15,7 +15,7 @@ public sealed class OutboxEntry
 
 /// <summary>One sink's delivery state of one held alert.</summary>
 [GenerateSerializer]
-public sealed class SinkDue
+internal sealed class SinkDue
 {
     [Id(0)] public int Attempts { get; set; }
     [Id(1)] public long? RetryAt { get; set; }

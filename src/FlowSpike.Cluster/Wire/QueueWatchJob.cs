@@ -5,7 +5,7 @@ namespace FlowSpike.Cluster.Wire;
 /// the objects are counted with. No credential travels: each silo uses its own chain.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record QueueWatchJob
+internal sealed record QueueWatchJob
 {
     /// <summary>Unique per coordinator start: a consumer rebuilds itself when it changes.</summary>
     [Id(0)] public required string Id { get; init; }
@@ -27,7 +27,7 @@ public sealed record QueueWatchJob
 /// <summary>What a consumer round starts with: the job, the first open window, and the round's place in the
 /// order of events that decides when a window may close.</summary>
 [GenerateSerializer, Immutable]
-public sealed record QueueRoundTicket(
+internal sealed record QueueRoundTicket(
     [property: Id(0)] QueueWatchJob Job,
     [property: Id(1)] long Open,
     [property: Id(2)] Guid Activation,
@@ -36,13 +36,13 @@ public sealed record QueueRoundTicket(
 /// <summary>A window handed to the coordinator to close: the objects that hold its records, and how many records
 /// of any kind they hold (0: nothing arrived for it).</summary>
 [GenerateSerializer, Immutable]
-public sealed record WindowClaim(
+internal sealed record WindowClaim(
     [property: Id(0)] string[] TaskIds,
     [property: Id(1)] long Records);
 
 /// <summary>The cluster ledger's row for one object.</summary>
 [GenerateSerializer, Immutable]
-public sealed record LedgerRow(
+internal sealed record LedgerRow(
     [property: Id(0)] string Path,
     [property: Id(1)] long Size,
     [property: Id(2)] string Version,

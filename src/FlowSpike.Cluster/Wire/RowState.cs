@@ -8,7 +8,7 @@ namespace FlowSpike.Cluster.Wire;
 /// IPv4 sources carries its <see cref="Name"/> when rows leave their shard (its number is the shard's own).
 /// </summary>
 [GenerateSerializer, Immutable]
-public readonly record struct RowState(
+internal readonly record struct RowState(
     [property: Id(0)] uint Src,
     [property: Id(1)] long? LatestCount,
     [property: Id(2)] long? NumDataPoints,

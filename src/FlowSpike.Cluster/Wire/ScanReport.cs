@@ -2,7 +2,7 @@ namespace FlowSpike.Cluster.Wire;
 
 /// <summary>What one scan task read, for the run's summary and the throughput figures.</summary>
 [GenerateSerializer, Immutable]
-public sealed record ScanReport(
+internal sealed record ScanReport(
     [property: Id(0)] long Bytes,
     [property: Id(1)] long Lines,
     [property: Id(2)] long Counted,

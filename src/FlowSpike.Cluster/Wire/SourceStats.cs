@@ -7,7 +7,7 @@ namespace FlowSpike.Cluster.Wire;
 /// own.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SourceStats(
+internal sealed record SourceStats(
     [property: Id(0)] long Window,
     [property: Id(1)] uint Src,
     [property: Id(2)] long Count,

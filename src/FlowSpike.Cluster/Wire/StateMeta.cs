@@ -3,7 +3,7 @@ namespace FlowSpike.Cluster.Wire;
 /// <summary>What the cluster knows of one named state: its model and shard count, the committed mark, the windows
 /// applied since the baseline, and the suppression marks.</summary>
 [GenerateSerializer]
-public sealed class StateMeta
+internal sealed class StateMeta
 {
     [Id(0)] public string? Model { get; set; }
     [Id(1)] public int Shards { get; set; }

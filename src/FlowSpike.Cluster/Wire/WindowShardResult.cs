@@ -5,7 +5,7 @@ namespace FlowSpike.Cluster.Wire;
 /// awareness needs across shards (active hosts per account, and the accounts of each alerting host by its name).
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record WindowShardResult(
+internal sealed record WindowShardResult(
     [property: Id(0)] string[] Alerts,
     [property: Id(1)] int Suppressed,
     [property: Id(2)] int ActiveSources,

@@ -148,7 +148,8 @@ internal struct FlowRecordSink(
             iface = Field(line, fieldEnds, _resource);
         Select(Field(line, fieldEnds, _src), Field(line, fieldEnds, _dst), Field(line, fieldEnds, _start), null,
             iface, _account >= 0 ? Field(line, fieldEnds, _account) : default,
-            _vpc >= 0 ? Field(line, fieldEnds, _vpc) : default);
+            _vpc >= 0 ? Field(line, fieldEnds, _vpc) : default,
+            line: line, srcAt: Begin(fieldEnds, _src), dstAt: Begin(fieldEnds, _dst));
     }
 
     public void OnMalformedRecord(string reason)
@@ -221,11 +222,17 @@ internal struct FlowRecordSink(
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Select(
         ReadOnlySpan<byte> srcText, ReadOnlySpan<byte> dstText, ReadOnlySpan<byte> startText, long? startValue,
-        ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, bool typed = false)
+        ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account, ReadOnlySpan<byte> vpc, bool typed = false,
+        ReadOnlySpan<byte> line = default, int srcAt = 0, int dstAt = 0)
     {
         var diagnostics = accumulator.Diagnostics;
         UInt128 src6 = 0;
-        if (!Ipv4.TryParse(srcText, out uint src))
+        // A text record's addresses are parsed in place in its line (see Ipv4.TryParseField).
+        uint src;
+        bool v4 = line.IsEmpty
+            ? Ipv4.TryParse(srcText, out src)
+            : Ipv4.TryParseField(line, srcAt, srcText.Length, out src);
+        if (!v4)
         {
             // NODATA/SKIPDATA write '-', IPv6 sources are never internal by default: neither is malformed.
             bool colon = srcText.IndexOf((byte)':') >= 0;
@@ -246,7 +253,10 @@ internal struct FlowRecordSink(
         {
             return;
         }
-        var kind = selector.ClassifyDestination(dstText, out uint dst);
+        uint dst;
+        var kind = line.IsEmpty
+            ? selector.ClassifyDestination(dstText, out dst)
+            : selector.ClassifyDestination(line, dstAt, dstText.Length, out dst);
         if (kind == DestinationKind.None)
             return;
         Count(src, src6, srcText, kind, dst, dstText, startText, startValue, interfaceId, account, vpc, typed);
@@ -367,6 +377,9 @@ internal struct FlowRecordSink(
         part.CopyTo(to[at..]);
         return at + part.Length;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Begin(ReadOnlySpan<int> ends, int index) => index == 0 ? 0 : ends[index - 1] + 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, ReadOnlySpan<int> ends, int index)

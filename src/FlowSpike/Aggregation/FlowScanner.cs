@@ -7,7 +7,7 @@ namespace FlowSpike.Aggregation;
 /// Scans inputs in parallel: each worker owns an accumulator and a read buffer, and the partials are merged at the end.
 /// Work items are whole files, or line-aligned segments of large plain-text files so one big file uses every core.
 /// </summary>
-public static class FlowScanner
+internal static class FlowScanner
 {
     public static ScanResult Scan(
         IReadOnlyList<InputFile> files, ScanOptions options, CancellationToken cancellation = default)

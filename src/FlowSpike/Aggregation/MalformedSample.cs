@@ -2,7 +2,7 @@ namespace FlowSpike.Aggregation;
 
 /// <summary>Where a malformed line was. <see cref="Segment"/> is the part of a split file, whose lines count from
 /// 1.</summary>
-public readonly record struct MalformedSample(string Source, int Segment, long Line, string Reason)
+internal readonly record struct MalformedSample(string Source, int Segment, long Line, string Reason)
 {
     public override string ToString() => $"{Source}:{Line}: {Reason}";
 }

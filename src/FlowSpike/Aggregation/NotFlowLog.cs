@@ -7,7 +7,7 @@ namespace FlowSpike.Aggregation;
 /// every path that scans: without SkipUnsupported the run stops before committing, naming the object, what it looks
 /// like and the setting; with it (and always in watch) the object is skipped, named and counted by reason.
 /// </summary>
-public static class NotFlowLog
+internal static class NotFlowLog
 {
     /// <summary>An object that had lines but not one flow-log record is not a flow log; an object with a few
     /// malformed lines is (they are counted and sampled).</summary>

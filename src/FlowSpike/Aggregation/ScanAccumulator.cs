@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using FlowSpike.Selection;
 
@@ -10,7 +8,7 @@ namespace FlowSpike.Aggregation;
 /// details alerts need, kept as numbers. Workers' accumulators are merged with <see cref="MergeFrom"/>, then turned
 /// into one <see cref="WindowPartial"/>.
 /// </summary>
-internal sealed class ScanAccumulator
+internal sealed partial class ScanAccumulator
 {
     private readonly long _from;
     private readonly long _to;
@@ -20,13 +18,6 @@ internal sealed class ScanAccumulator
     // Lemire's multiply-shift: (n * ceil(2^64 / d)) >> 64 is n / d exactly for any n below 2^32.
     private readonly ulong _windowReciprocal;
 
-    // The window the last parsed record fell in, and how many records in a row did: most records of a file share a
-    // window, so marking presence costs a range test per record.
-    private long _markFrom = long.MaxValue, _markTo = long.MinValue, _markRun;
-    // The same window's bounds as ten ASCII digits (big-endian head and tail), when both have ten digits.
-    private ulong _loHead, _hiHead;
-    private uint _loTail, _hiTail;
-    private bool _textRange;
 
     private readonly ByteStringTable _entityNames = new();
     private readonly List<uint> _entityKeys = [];
@@ -51,6 +42,7 @@ internal sealed class ScanAccumulator
         _keepDetails = keepDetails;
         _entities = entities;
         _windowReciprocal = windowSeconds is > 1 and <= uint.MaxValue ? ulong.MaxValue / (ulong)windowSeconds + 1 : 0;
+        (_dense, _boundHeads, _boundTails) = DenseMarks(from, to, windowSeconds);
     }
 
     public ScanDiagnostics Diagnostics { get; } = new();
@@ -89,123 +81,6 @@ internal sealed class ScanAccumulator
         _entityNames.GetOrAdd(local);
         _entityKeys.Add(key);
         return key;
-    }
-
-    /// <summary>Notes one parsed flow-log record of any kind, by its start, for the per-window record counts.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void Mark(long start)
-    {
-        Diagnostics.Parsed++;
-        if (start >= _markFrom && start < _markTo)
-        {
-            _markRun++;
-            return;
-        }
-        MarkSlow(start);
-    }
-
-    /// <summary>Notes a parsed record whose start is still text (digits only; anything else is not marked).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void Mark(ReadOnlySpan<byte> start)
-    {
-        // Ten digits (every epoch second from 2001 to 2286) compare as text: two big-endian loads, no parse.
-        if (start.Length == 10 && _textRange)
-        {
-            ulong head = BinaryPrimitives.ReadUInt64BigEndian(start);
-            uint tail = BinaryPrimitives.ReadUInt16BigEndian(start[8..]);
-            bool above = head > _loHead || (head == _loHead && tail >= _loTail);
-            if (above && (head < _hiHead || (head == _hiHead && tail < _hiTail)))
-            {
-                Diagnostics.Parsed++;
-                _markRun++;
-                return;
-            }
-        }
-        MarkText(start);
-    }
-
-    private void MarkText(ReadOnlySpan<byte> start)
-    {
-        long value = 0;
-        if (start.IsEmpty || start.Length > 18)
-        {
-            Diagnostics.Parsed++;
-            return;
-        }
-        foreach (byte b in start)
-        {
-            uint digit = (uint)(b - '0');
-            if (digit > 9)
-            {
-                Diagnostics.Parsed++;
-                return;
-            }
-            value = value * 10 + digit;
-        }
-        Mark(value);
-    }
-
-    /// <summary>
-    /// Notes <paramref name="rows"/> parsed records whose starts all lie in [<paramref name="min"/>,
-    /// <paramref name="max"/>] as that many <see cref="Mark(long)"/> calls would; false (nothing noted) unless they
-    /// fall in one window or all outside the range.
-    /// </summary>
-    public bool TryMarkMany(long rows, long min, long max)
-    {
-        if (rows <= 0 || min > max)
-            return false;
-        if (max < _from || min >= _to)
-        {
-            Diagnostics.Parsed += rows;
-            return true;
-        }
-        if (min < _from || max >= _to || (ulong)(min - _from) / (ulong)_windowSeconds
-            != (ulong)(max - _from) / (ulong)_windowSeconds)
-            return false;
-        Diagnostics.Parsed += rows;
-        if (min >= _markFrom && min < _markTo)
-        {
-            _markRun += rows;
-            return true;
-        }
-        MarkSlow(min);
-        _markRun += rows - 1;
-        return true;
-    }
-
-    private void MarkSlow(long start)
-    {
-        FlushMarks();
-        if (start < _from || start >= _to)
-            return;
-        _markFrom = _from + (start - _from) / _windowSeconds * _windowSeconds;
-        _markTo = _markFrom + _windowSeconds;
-        _markRun = 1;
-        _textRange = _markFrom >= 1_000_000_000 && _markTo <= 9_999_999_999;
-        if (_textRange)
-        {
-            Span<byte> digits = stackalloc byte[10];
-            Utf8Formatter.TryFormat(_markFrom, digits, out _);
-            _loHead = BinaryPrimitives.ReadUInt64BigEndian(digits);
-            _loTail = BinaryPrimitives.ReadUInt16BigEndian(digits[8..]);
-            Utf8Formatter.TryFormat(_markTo, digits, out _);
-            _hiHead = BinaryPrimitives.ReadUInt64BigEndian(digits);
-            _hiTail = BinaryPrimitives.ReadUInt16BigEndian(digits[8..]);
-        }
-    }
-
-    /// <summary>Moves the current run of marks into the diagnostics (done before they are merged).</summary>
-    public void FlushMarks()
-    {
-        if (_markRun > 0)
-        {
-            var counts = Diagnostics.RecordsByWindow;
-            counts[_markFrom] = counts.GetValueOrDefault(_markFrom) + _markRun;
-        }
-        _markRun = 0;
-        _markFrom = long.MaxValue;
-        _markTo = long.MinValue;
-        _textRange = false;
     }
 
     /// <summary>The window index of a start inside the scan's range.</summary>

@@ -6,7 +6,7 @@ namespace FlowSpike.Aggregation;
 /// What a scan saw besides the counted records: line totals, malformed lines (with the first few located), skipped
 /// records.
 /// </summary>
-public sealed class ScanDiagnostics
+internal sealed class ScanDiagnostics
 {
     public const int MaxSamples = 5;
 

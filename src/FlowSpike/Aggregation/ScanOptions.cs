@@ -4,7 +4,7 @@ using FlowSpike.Selection;
 namespace FlowSpike.Aggregation;
 
 /// <summary>What a scan counts: records whose start lies in [From, To), in windows of WindowSeconds.</summary>
-public sealed record ScanOptions
+internal sealed record ScanOptions
 {
     public required long From { get; init; }
     public required long To { get; init; }

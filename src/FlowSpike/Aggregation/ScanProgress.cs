@@ -4,7 +4,7 @@ namespace FlowSpike.Aggregation;
 /// Live counters of a scan, read by a progress display: bytes as the workers read them (raw bytes, so gzip and S3
 /// objects count what their sizes list), lines as the workers count them, and items as each finishes.
 /// </summary>
-public sealed class ScanProgress
+internal sealed class ScanProgress
 {
     private long _itemsDone, _bytesDone, _lines;
     private ScanDiagnostics[]? _workers;

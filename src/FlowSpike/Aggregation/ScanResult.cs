@@ -1,3 +1,3 @@
 namespace FlowSpike.Aggregation;
 
-public sealed record ScanResult(WindowPartial Partial, ScanDiagnostics Diagnostics);
+internal sealed record ScanResult(WindowPartial Partial, ScanDiagnostics Diagnostics);

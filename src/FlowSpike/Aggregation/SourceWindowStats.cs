@@ -5,7 +5,7 @@ namespace FlowSpike.Aggregation;
 /// interfaces. A scan keeps the details as numbers (<see cref="ScanDetails"/>); each set becomes strings the first time
 /// it is read, so only the hosts an alert, the pending state or the cluster's codec looks at pay for names.
 /// </summary>
-public sealed class SourceWindowStats
+internal sealed class SourceWindowStats
 {
     private HashSet<string>? _destinations;
     private HashSet<string>? _interfaces;

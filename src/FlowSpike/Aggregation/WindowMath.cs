@@ -1,7 +1,7 @@
 namespace FlowSpike.Aggregation;
 
 /// <summary>Epoch-aligned windows: window k of size s covers [k*s, (k+1)*s).</summary>
-public static class WindowMath
+internal static class WindowMath
 {
     public static long Floor(long epochSeconds, long size) =>
         epochSeconds >= 0 ? epochSeconds - epochSeconds % size : epochSeconds - ((epochSeconds % size) + size) % size;

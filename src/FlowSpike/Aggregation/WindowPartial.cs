@@ -4,7 +4,7 @@ namespace FlowSpike.Aggregation;
 /// Counts per (window, source) plus the details alerts need. <see cref="Merge"/> is associative and commutative,
 /// so threads, processes and cluster workers all combine the same type.
 /// </summary>
-public sealed class WindowPartial(long windowSeconds)
+internal sealed class WindowPartial(long windowSeconds)
 {
     public long WindowSeconds { get; } = windowSeconds;
 

@@ -4,7 +4,7 @@ namespace FlowSpike.Alerts;
 /// One spiking host in one window, with the evidence the ESCU search's final stats produce (docs/spec.md §3.5) and the
 /// updated baseline values the test used.
 /// </summary>
-public sealed record Alert
+internal sealed record Alert
 {
     public required long WindowStart { get; init; }
     public required long WindowEnd { get; init; }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FlowSpike.Alerts;
 
 /// <summary>Alerts as CSV rows; lists are joined with spaces inside one field.</summary>
-public static class AlertCsv
+internal static class AlertCsv
 {
     public const string Header =
         "alert_id,window_start,window_end,src_ip,blocked_connections,unique_dest_connections,blocked_dest_ips,"

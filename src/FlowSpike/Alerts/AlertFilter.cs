@@ -6,7 +6,7 @@ namespace FlowSpike.Alerts;
 /// every
 /// destination it was blocked to is allow-listed. Suppression never changes the baseline.
 /// </summary>
-public sealed record AlertFilter
+internal sealed record AlertFilter
 {
     public AlertFilter(CidrSet allowSources, CidrSet allowDestinations)
     {

@@ -2,7 +2,7 @@ namespace FlowSpike.Alerts;
 
 /// <summary>How alerts are written: FlowSpike's JSON Lines, OCSF Detection Finding (2004), AWS Security Finding Format,
 /// or CSV.</summary>
-public enum AlertFormat
+internal enum AlertFormat
 {
     Jsonl,
     Ocsf,

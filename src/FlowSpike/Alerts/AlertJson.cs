@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace FlowSpike.Alerts;
 
 /// <summary>The JSON Lines form of an alert: one object per line, stable key order, times in ISO 8601 UTC.</summary>
-public static class AlertJson
+internal static class AlertJson
 {
     public static string Serialize(Alert alert)
     {

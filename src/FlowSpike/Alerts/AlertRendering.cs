@@ -1,7 +1,7 @@
 namespace FlowSpike.Alerts;
 
 /// <summary>One alert in a chosen format, and how to recognise it again in a file of that format.</summary>
-public static class AlertRendering
+internal static class AlertRendering
 {
     public static string Render(Alert alert, AlertFormat format, AsffOptions? asff = null) => format switch
     {

@@ -9,7 +9,7 @@ namespace FlowSpike.Alerts;
 /// An alert as an AWS Security Finding Format finding, ready for BatchImportFindings. Every required field is set;
 /// a finding stays under Security Hub's 240 KB by listing at most <see cref="MaxListedDestinations"/> destinations.
 /// </summary>
-public static class AsffFinding
+internal static class AsffFinding
 {
     public const int MaxFindingBytes = 240 * 1024;
     public const int MaxListedDestinations = 1000;

@@ -2,7 +2,7 @@ namespace FlowSpike.Alerts;
 
 /// <summary>Where Security Hub findings are filed: the account and region, and the product ARN (default: the account's
 /// own custom product).</summary>
-public sealed record AsffOptions
+internal sealed record AsffOptions
 {
     /// <summary>The account the findings are filed in; null files each one in the AWS account its flow log names
     /// (<see cref="AccountFor"/>).</summary>

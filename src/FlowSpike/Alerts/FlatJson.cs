@@ -9,7 +9,7 @@ namespace FlowSpike.Alerts;
 /// A JSON object of string fields, in the order given, written without reflection (the Native AOT build has no
 /// reflection serializer).
 /// </summary>
-public static class FlatJson
+internal static class FlatJson
 {
     public static string Object(ReadOnlySpan<KeyValuePair<string, string>> fields, JavaScriptEncoder? encoder = null)
     {

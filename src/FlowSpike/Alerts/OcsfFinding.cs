@@ -12,7 +12,7 @@ namespace FlowSpike.Alerts;
 /// kill-chain
 /// phase as MITRE ATT&amp;CK Command and Control (TA0011), and a finding uid stable per (window, source).
 /// </summary>
-public static class OcsfFinding
+internal static class OcsfFinding
 {
     public const string Version = "1.8.0";
 

@@ -9,7 +9,7 @@ namespace FlowSpike.Alerts;
 /// <see cref="Share"/> of the account's active hosts, their alerts are annotated as a likely policy change. With
 /// <see cref="Group"/>, they become one alert per account instead of N pages.
 /// </summary>
-public sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3, bool Group = false)
+internal sealed record RolloutAwareness(double Share = 0.25, int MinHosts = 3, bool Group = false)
 {
     /// <summary>
     /// Active hosts per AWS account in a window, the share's denominator. Counts of disjoint sets of hosts add up, so

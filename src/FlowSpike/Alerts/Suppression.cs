@@ -5,7 +5,7 @@ namespace FlowSpike.Alerts;
 /// (the original rule used src_ip and 14400 s). Off by default, as the ESCU search itself suppresses nothing. The
 /// marks live in the state, so a restart does not re-alert.
 /// </summary>
-public sealed record Suppression(long WindowSeconds, SuppressionKey Key = SuppressionKey.SrcIp)
+internal sealed record Suppression(long WindowSeconds, SuppressionKey Key = SuppressionKey.SrcIp)
 {
     public static Suppression None { get; } = new(0);
 

@@ -1,6 +1,6 @@
 namespace FlowSpike.Alerts;
 
-public enum SuppressionKey
+internal enum SuppressionKey
 {
     /// <summary>One host.</summary>
     SrcIp,

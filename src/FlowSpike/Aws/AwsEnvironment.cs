@@ -3,7 +3,7 @@ using Amazon.Runtime.Credentials;
 namespace FlowSpike.Aws;
 
 /// <summary>Region and credentials as every AWS tool finds them: the SDK's default chain and AWS_REGION.</summary>
-public static class AwsEnvironment
+internal static class AwsEnvironment
 {
     public static string? Region =>
         NullIfEmpty(Environment.GetEnvironmentVariable("AWS_REGION"))

@@ -9,7 +9,7 @@ namespace FlowSpike.Aws;
 /// SDK packages this project does not take. Signs host, x-amz-date, x-amz-content-sha256, any x-amz-target and the
 /// session token, as AWS documents.
 /// </summary>
-public static class AwsSigV4
+internal static class AwsSigV4
 {
     public sealed record Credentials(string AccessKey, string SecretKey, string? SessionToken = null);
 

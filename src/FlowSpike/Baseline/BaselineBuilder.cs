@@ -7,7 +7,7 @@ namespace FlowSpike.Baseline;
 /// bucket's count, the mean and the sample standard deviation (0 for a single bucket). Models that learn on their own
 /// replay the buckets instead (<c>Detection.BaselineReplay</c>).
 /// </summary>
-public static class BaselineBuilder
+internal static class BaselineBuilder
 {
     public static Dictionary<uint, BaselineRow> Build(WindowPartial buckets)
     {

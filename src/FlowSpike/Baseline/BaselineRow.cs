@@ -6,7 +6,8 @@ namespace FlowSpike.Baseline;
 /// keeps
 /// per host besides the ESCU search's columns (a seasonal profile, recent counts); null in the ESCU search's model.
 /// </summary>
-public readonly record struct BaselineRow(uint Src, long? LatestCount, long? NumDataPoints, double? Avg, double? Stdev,
+internal readonly record struct BaselineRow(uint Src, long? LatestCount, long? NumDataPoints, double? Avg,
+    double? Stdev,
     byte[]? ModelState = null)
 {
     public string SrcIp => Selection.Ipv4.Format(Src);

@@ -4,7 +4,7 @@ namespace FlowSpike.Baseline;
 /// The recommended model's normal bursts: which windows are learned as bursts, and the share and predictive of the
 /// bursts seen that the count's tail is mixed with, (1 − q) · count tail + q · burst tail (docs/models.md).
 /// </summary>
-public static class BurstComponent
+internal static class BurstComponent
 {
     /// <summary>The chance bursts of a host without bursts: at most the nominal tail's share of its windows.</summary>
     public const double ChanceShare = 1e-4;

@@ -4,7 +4,7 @@ namespace FlowSpike.Baseline;
 /// Upper tails of the count distributions the models test against, computed in log space: Poisson, negative binomial
 /// (mean and dispersion α, variance m + α·m²) and the log-gamma function they need.
 /// </summary>
-public static class CountTails
+internal static class CountTails
 {
     private static readonly double[] Lanczos =
     [

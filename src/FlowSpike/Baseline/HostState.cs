@@ -8,7 +8,7 @@ namespace FlowSpike.Baseline;
 /// doubles). A state written before the scalars existed (the profile alone) is read as a profile with fresh scalars,
 /// so states upgrade in place on their next step.
 /// </summary>
-public sealed class HostState
+internal sealed class HostState
 {
     public const int Fields = 20;
 

@@ -2,7 +2,7 @@ namespace FlowSpike.Baseline;
 
 /// <summary>How a host's baseline row is updated with a window's count, and when that count is a spike. Pure math, no
 /// I/O.</summary>
-public interface ISpikeModel
+internal interface ISpikeModel
 {
     string Name { get; }
 

@@ -7,7 +7,8 @@ namespace FlowSpike.Baseline;
 /// ignores IPv6 and annotates nothing; the recommended model keeps overlapping private ranges apart, counts IPv6 unique
 /// local sources, annotates likely rollouts, and has its rules.
 /// </summary>
-public sealed record ModelDefaults(EntityKind Entity, bool CountsIpv6, double? RolloutShare, RecommendedSettings? Rules)
+internal sealed record ModelDefaults(EntityKind Entity, bool CountsIpv6, double? RolloutShare,
+    RecommendedSettings? Rules)
 {
     public static ModelDefaults Splunk { get; } = new(EntityKind.SrcIp, CountsIpv6: false, RolloutShare: null,
         Rules: null);

@@ -2,7 +2,7 @@ namespace FlowSpike.Baseline;
 
 /// <summary>A model's verdict on one host in one window: the updated row, whether it spiked, and the level it had to
 /// exceed (NaN when not scored).</summary>
-public readonly record struct ModelStep(BaselineRow Updated, bool Spike, double Threshold)
+internal readonly record struct ModelStep(BaselineRow Updated, bool Spike, double Threshold)
 {
     /// <summary>For a spike of a model beyond the ESCU search, its evidence; null otherwise (the ESCU search's model
     /// has

@@ -20,7 +20,7 @@ namespace FlowSpike.Baseline;
 /// </list>
 /// The count is tested before it enters the state; a spike enters it clipped to the expectation + 3 deviations.
 /// </summary>
-public sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
+internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 {
     public const string ModelName = "recommended";
 

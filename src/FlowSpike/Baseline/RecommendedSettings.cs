@@ -4,7 +4,7 @@ namespace FlowSpike.Baseline;
 /// The recommended model's rules, each a named option (see <see cref="RecommendedModel"/> and docs/models.md); the
 /// defaults are the recommendation. The cluster's RuleSet carries them to its shards.
 /// </summary>
-public sealed record RecommendedSettings
+internal sealed record RecommendedSettings
 {
     /// <summary>A silent window is a data point with count 0 (`--zero-fill`).</summary>
     public bool ZeroFill { get; init; } = true;

@@ -8,7 +8,7 @@ namespace FlowSpike.Baseline;
 /// data, the expectation backs off to the mean of the same hour of day over the days seen, so a daily job is learned in
 /// a day and a weekly one in two weeks. Stored as 168 floats and 168 counters (840 bytes per host).
 /// </summary>
-public static class SeasonalProfile
+internal static class SeasonalProfile
 {
     public const int Slots = 168;
     public const int SlotWeight = 4;

@@ -5,7 +5,7 @@ namespace FlowSpike.Baseline;
 /// used
 /// (negative binomial α; 0 is Poisson), the tail probability of the count, and the rule that gave it.
 /// </summary>
-public sealed record SpikeEvidence(double Expected, double Dispersion, double TailProbability, string Rule)
+internal sealed record SpikeEvidence(double Expected, double Dispersion, double TailProbability, string Rule)
 {
     /// <summary>The host's own count model: its hour's expectation and its dispersion.</summary>
     public const string CountRule = "count-tail";

@@ -1,7 +1,7 @@
 namespace FlowSpike.Baseline;
 
 /// <summary>The models by name, as the Model setting and a state's meta data name them.</summary>
-public static class SpikeModels
+internal static class SpikeModels
 {
     public static IReadOnlyList<string> Names { get; } = [SplunkModel.ModelName, RecommendedModel.ModelName];
 

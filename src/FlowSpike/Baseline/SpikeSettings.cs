@@ -4,7 +4,7 @@ namespace FlowSpike.Baseline;
 /// The ESCU search's tunables: deviationThreshold (3), dataPointThreshold (5) and the update weight (720 = 30 days of
 /// hours).
 /// </summary>
-public sealed record SpikeSettings
+internal sealed record SpikeSettings
 {
     public double DeviationThreshold { get; init; } = 3;
     public long DataPointThreshold { get; init; } = 5;

@@ -4,7 +4,7 @@ namespace FlowSpike.Baseline;
 /// The ESCU search's statistics, exactly (docs/spec.md §3): an exponentially weighted mean and deviation with weight
 /// W, the current count folded in before it is tested, and SPL null semantics throughout.
 /// </summary>
-public sealed class SplunkModel(SpikeSettings settings) : ISpikeModel
+internal sealed class SplunkModel(SpikeSettings settings) : ISpikeModel
 {
     public const string ModelName = "splunk";
 

@@ -4,7 +4,7 @@ namespace FlowSpike.Delivery;
 /// A whole file or none: written beside the target, flushed to disk, then renamed over it, so that a reader never
 /// sees half a file and a failed write leaves the old file as it was.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>
     /// Replaces <paramref name="path"/> with what <paramref name="write"/> writes. A failure is thrown as it came

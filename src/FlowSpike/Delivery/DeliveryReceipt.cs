@@ -4,7 +4,7 @@ namespace FlowSpike.Delivery;
 /// A sink's account of one delivery attempt, alert by alert and in order. The dispatcher writes each entry through to
 /// the outbox at once, so an alert delivered before a crash or a failure is never sent to that sink again.
 /// </summary>
-public sealed class DeliveryReceipt(Action<IReadOnlyCollection<string>> delivered, Action<string, string> rejected)
+internal sealed class DeliveryReceipt(Action<IReadOnlyCollection<string>> delivered, Action<string, string> rejected)
 {
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 

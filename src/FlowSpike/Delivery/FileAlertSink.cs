@@ -11,7 +11,7 @@ namespace FlowSpike.Delivery;
 /// writing, it looks for each alert in the end of the file, so an alert written just before a crash (but not yet
 /// marked delivered) is not written twice.
 /// </summary>
-public sealed class FileAlertSink : IAlertSink
+internal sealed class FileAlertSink : IAlertSink
 {
     private const int TailBytes = 4 << 20;
     private readonly string? _path;

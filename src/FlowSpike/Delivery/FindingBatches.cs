@@ -8,7 +8,7 @@ namespace FlowSpike.Delivery;
 /// Alerts as ASFF findings cut into BatchImportFindings requests: at most 100 findings and 6 MB a request, in order.
 /// Both Security Hub sinks (the API and its request files) batch this way.
 /// </summary>
-public static class FindingBatches
+internal static class FindingBatches
 {
     public const int MaxFindings = 100;
     public const int MaxBytes = 6 * 1024 * 1024;

@@ -10,7 +10,7 @@ namespace FlowSpike.Delivery;
 /// refusal of the request itself in a <see cref="SinkRejectedException"/>. Messages never quote the URL, which may
 /// hold a token.
 /// </summary>
-public sealed class HttpDelivery
+internal sealed class HttpDelivery
 {
     private readonly HttpClient _client;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;

@@ -6,7 +6,7 @@ namespace FlowSpike.Delivery;
 /// Where committed alerts go. The state tracks delivery per alert and per sink <see cref="Name"/>, so an alert reaches
 /// every sink it was committed for exactly once even across crashes and outages.
 /// </summary>
-public interface IAlertSink : IDisposable
+internal interface IAlertSink : IDisposable
 {
     /// <summary>Stable, redacted identity (see <see cref="SinkName"/>), such as "file:/var/log/alerts.jsonl".</summary>
     string Name { get; }

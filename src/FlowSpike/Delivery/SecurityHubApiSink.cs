@@ -11,7 +11,7 @@ namespace FlowSpike.Delivery;
 /// on its own with backoff, and the others count as delivered. A request the service refuses as a whole is split
 /// into single findings, so one bad finding does not hold back the rest.
 /// </summary>
-public sealed class SecurityHubApiSink : IAlertSink
+internal sealed class SecurityHubApiSink : IAlertSink
 {
     public const int MaxFindings = FindingBatches.MaxFindings;
     public const int MaxRequestBytes = FindingBatches.MaxBytes;

@@ -11,7 +11,7 @@ namespace FlowSpike.Delivery;
 /// hold '/' and ':'), written whole and renamed, so re-delivery after a crash rewrites the same file instead of adding
 /// another, and nothing is ever written outside the folder.
 /// </summary>
-public sealed class SecurityHubBatchSink(string directory, AsffOptions options) : IAlertSink
+internal sealed class SecurityHubBatchSink(string directory, AsffOptions options) : IAlertSink
 {
     public const int MaxFindings = FindingBatches.MaxFindings;
     public const int MaxBatchBytes = FindingBatches.MaxBytes;

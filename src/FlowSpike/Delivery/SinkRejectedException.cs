@@ -2,4 +2,4 @@ namespace FlowSpike.Delivery;
 
 /// <summary>The receiving end refused one request as such (HTTP 400, 413, 415, 422): retrying it at once will not help,
 /// but the sink itself works.</summary>
-public sealed class SinkRejectedException(string message) : Exception(message);
+internal sealed class SinkRejectedException(string message) : Exception(message);

@@ -10,7 +10,7 @@ namespace FlowSpike.Delivery;
 /// Sends alerts to Splunk's HTTP Event Collector (/services/collector/event) in batches of 100, with the token header.
 /// A batch the collector refuses is sent again alert by alert, so one bad event does not hold back the others.
 /// </summary>
-public sealed class SplunkHecSink(Uri baseUrl, string token, HttpDelivery delivery,
+internal sealed class SplunkHecSink(Uri baseUrl, string token, HttpDelivery delivery,
     string sourceType = "flowspike:alert", string? index = null, string? name = null) : IAlertSink
 {
     private readonly Uri _endpoint = new(baseUrl, "/services/collector/event");

@@ -8,7 +8,7 @@ namespace FlowSpike.Delivery;
 /// <summary>
 /// POSTs each alert to a webhook: the alert's JSON (or another format), or a Slack-compatible {"text": ...} message.
 /// </summary>
-public sealed class WebhookSink(Uri url, HttpDelivery delivery, bool slackText = false,
+internal sealed class WebhookSink(Uri url, HttpDelivery delivery, bool slackText = false,
     AlertFormat format = AlertFormat.Jsonl, string? name = null) : IAlertSink
 {
     public string Name { get; } = name ?? SinkName.Of("webhook", url.OriginalString);

@@ -8,7 +8,7 @@ namespace FlowSpike.Detection;
 /// A model's baseline of a bucketed scan. It lives with the window step, not in <c>Baseline/</c>, because models that
 /// learn on their own build their baseline by stepping windows, exactly as detection does.
 /// </summary>
-public static class BaselineReplay
+internal static class BaselineReplay
 {
     /// <summary>
     /// A model's baseline of the buckets in [from, to): the ESCU search's support search for the splunk model, a replay

@@ -6,7 +6,7 @@ namespace FlowSpike.Detection;
 /// The lookup held in memory during a run. It remembers which rows have a non-null latestCount, because the next
 /// window must blank those (docs/spec.md §3.3) and only they and the active hosts change.
 /// </summary>
-public sealed class BaselineTable
+internal sealed class BaselineTable
 {
     private readonly Dictionary<uint, BaselineRow> _rows;
     private HashSet<uint> _withLatest;

@@ -1,4 +1,4 @@
 namespace FlowSpike.Detection;
 
 /// <summary>One active host's test in one window.</summary>
-public readonly record struct HostScore(uint Src, long Count, bool Spike, double Threshold);
+internal readonly record struct HostScore(uint Src, long Count, bool Spike, double Threshold);

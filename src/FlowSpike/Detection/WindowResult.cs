@@ -4,7 +4,7 @@ using FlowSpike.Baseline;
 namespace FlowSpike.Detection;
 
 /// <summary>One window's outcome: the rows to persist, the alerts to deliver, and counts for the summary.</summary>
-public sealed record WindowResult(
+internal sealed record WindowResult(
     long WindowStart,
     long WindowEnd,
     IReadOnlyList<BaselineRow> ChangedRows,

@@ -8,7 +8,7 @@ namespace FlowSpike.Detection;
 /// One run of the detection (docs/spec.md §3) for one window: update every affected row with the model, test it,
 /// and build alerts for the spiking hosts. Local runs, watch mode and the cluster all call this.
 /// </summary>
-public static class WindowStep
+internal static class WindowStep
 {
     public static WindowResult Apply(
         long windowStart,

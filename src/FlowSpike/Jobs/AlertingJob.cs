@@ -9,7 +9,7 @@ namespace FlowSpike.Jobs;
 /// What detect and watch share: what to read, the state they write, the entity keying and where alerts go. Each job
 /// adds its own request.
 /// </summary>
-public abstract record AlertingJob
+internal abstract record AlertingJob
 {
     public required InputOptions Input { get; init; }
     /// <summary>The entity keying asked for; null keeps the state's (the model's default for a new state).</summary>

@@ -6,7 +6,7 @@ using FlowSpike.State;
 namespace FlowSpike.Jobs;
 
 /// <summary>A baseline job, checked: what to read, over which range, in which buckets, for which model.</summary>
-public sealed record BaselineOptions
+internal sealed record BaselineOptions
 {
     public required InputOptions Input { get; init; }
     public required long From { get; init; }

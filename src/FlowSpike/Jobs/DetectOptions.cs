@@ -4,7 +4,7 @@ using FlowSpike.State;
 namespace FlowSpike.Jobs;
 
 /// <summary>A detect job, checked: what to read, the request (range, window, policy) and where alerts go.</summary>
-public sealed record DetectOptions : AlertingJob
+internal sealed record DetectOptions : AlertingJob
 {
     public required DetectRequest Request { get; init; }
 

@@ -8,7 +8,7 @@ namespace FlowSpike.Jobs;
 /// An evaluation, checked: labelled data, the ranges (inferred from the data and labels where not given), and the
 /// models to compare. Each model runs as its own baseline and detect job, with that model's defaults.
 /// </summary>
-public sealed record EvaluateOptions
+internal sealed record EvaluateOptions
 {
     /// <summary>The settings every model's jobs start from (inputs, internal networks, thresholds...).</summary>
     public required JobSettings Settings { get; init; }

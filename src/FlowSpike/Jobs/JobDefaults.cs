@@ -4,7 +4,7 @@ namespace FlowSpike.Jobs;
 /// The defaults of every job, stated once; a model's own defaults (<see cref="Baseline.ModelDefaults"/>) come before
 /// these. The CLI shows them in its help.
 /// </summary>
-public static class JobDefaults
+internal static class JobDefaults
 {
     public const string State = "flowspike.db";
     public const string Model = Baseline.SplunkModel.ModelName;

@@ -7,7 +7,7 @@ namespace FlowSpike.Jobs;
 
 /// <summary>Queue mode's settings, checked: null without a queue (and then none of its settings may be
 /// given).</summary>
-public static class QueueSettings
+internal static class QueueSettings
 {
     public static QueueRequest? Resolve(JobSettings s)
     {

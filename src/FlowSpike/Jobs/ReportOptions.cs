@@ -6,7 +6,7 @@ namespace FlowSpike.Jobs;
 /// A report job, checked: the state to read and, optionally, the flow logs to read again for each alert's ports,
 /// protocols and records per destination (with the state's model defaults, as detection read them).
 /// </summary>
-public sealed record ReportOptions
+internal sealed record ReportOptions
 {
     public string State { get; init; } = JobDefaults.State;
     /// <summary>The flow logs behind the alerts; null when none were given.</summary>

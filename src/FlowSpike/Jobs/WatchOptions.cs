@@ -5,7 +5,7 @@ using FlowSpike.Watch;
 namespace FlowSpike.Jobs;
 
 /// <summary>A watch job, checked: what to follow, the request (window, lateness, policy) and where alerts go.</summary>
-public sealed record WatchOptions : AlertingJob
+internal sealed record WatchOptions : AlertingJob
 {
     public required WatchRequest Request { get; init; }
     /// <summary>The SQS queue of S3 notifications to consume, when watch runs in queue mode.</summary>

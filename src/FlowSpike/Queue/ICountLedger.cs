@@ -8,7 +8,7 @@ namespace FlowSpike.Queue;
 /// Where queue mode records what it counted: the local state (one machine) or the cluster's shared ledger. Both run
 /// the same receive, read, count and delete sequence (<see cref="QueueConsumer"/>); only the commit differs.
 /// </summary>
-public interface ICountLedger
+internal interface ICountLedger
 {
     /// <summary>The ledger's row for an object, if it has one.</summary>
     LedgerEntry? Find(string path);

@@ -1,7 +1,7 @@
 namespace FlowSpike.Queue;
 
 /// <summary>The body shapes a queue message can have.</summary>
-public enum BodyShape
+internal enum BodyShape
 {
     /// <summary>Amazon S3's own event: a Records array.</summary>
     S3Records,
@@ -17,7 +17,7 @@ public enum BodyShape
 
 /// <summary>An object a notification says was created, its key already URL-decoded.</summary>
 /// <param name="ETag">As S3 notifications give it, without quotes; null when the event has none.</param>
-public sealed record NotifiedObject(string Bucket, string Key, long Size, string? ETag, string? VersionId)
+internal sealed record NotifiedObject(string Bucket, string Key, long Size, string? ETag, string? VersionId)
 {
     /// <summary>The ledger's key for the object: the same as listing an s3:// input gives.</summary>
     public string Path => $"s3://{Bucket}/{Key}";
@@ -32,7 +32,7 @@ public sealed record NotifiedObject(string Bucket, string Key, long Size, string
 /// What one message body says: its shape, the objects it created, and the events it carries that create nothing
 /// (by kind, such as ObjectRemoved:Delete or "Object Deleted").
 /// </summary>
-public sealed record Notification(BodyShape Shape, IReadOnlyList<NotifiedObject> Created,
+internal sealed record Notification(BodyShape Shape, IReadOnlyList<NotifiedObject> Created,
     IReadOnlyList<string> Ignored)
 {
     /// <summary>An s3:TestEvent, directly or inside an SNS envelope: deleted, nothing to read.</summary>

@@ -7,7 +7,7 @@ namespace FlowSpike.Queue;
 /// around one (raw delivery is the event itself), an EventBridge event (detail-type "Object Created" and the
 /// others), or s3:TestEvent. Keys are URL-decoded. Anything else is <see cref="BodyShape.Unknown"/>, with the reason.
 /// </summary>
-public static class NotificationParser
+internal static class NotificationParser
 {
     public static Notification Parse(string body)
     {

@@ -6,7 +6,7 @@ namespace FlowSpike.Queue;
 /// S3 notifications carry keys URL-encoded as in a form (a space as '+', '=' as %3D, and some senders '/' as %2F).
 /// A key is decoded once: '+' to a space and every %XX to its byte, the bytes read as UTF-8.
 /// </summary>
-public static class ObjectKey
+internal static class ObjectKey
 {
     public static string Decode(string encoded)
     {

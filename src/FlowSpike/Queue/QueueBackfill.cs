@@ -9,7 +9,7 @@ namespace FlowSpike.Queue;
 /// the ledger lacks. The queue's consumers commit to the same ledger, so an object both listed and notified is counted
 /// once, whichever comes first.
 /// </summary>
-public static class QueueBackfill
+internal static class QueueBackfill
 {
     /// <summary>The refusal when there is nothing to list.</summary>
     public static void Check(InputOptions input, QueueRequest queue)

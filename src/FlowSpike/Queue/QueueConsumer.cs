@@ -8,7 +8,7 @@ namespace FlowSpike.Queue;
 /// The receive, read, count and delete sequence of queue mode, written once for `watch --queue` and for every silo
 /// of `cluster watch`: what differs is only the ledger the counts commit to.
 /// </summary>
-public sealed class QueueConsumer : IDisposable
+internal sealed class QueueConsumer : IDisposable
 {
     private readonly Amazon.S3.IAmazonS3 _s3;
 

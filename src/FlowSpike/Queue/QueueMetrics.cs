@@ -7,7 +7,7 @@ namespace FlowSpike.Queue;
 /// What queue mode did, on the same "FlowSpike" meter as watch's own instruments: messages by body shape and outcome,
 /// objects by what became of them, events that create nothing by kind, lag and the dead-letter queue's depth.
 /// </summary>
-public sealed class QueueMetrics : IDisposable
+internal sealed class QueueMetrics : IDisposable
 {
     private readonly Meter _meter = new(Watch.WatchMetrics.MeterName);
     private readonly Counter<long> _messages, _objects, _ignored, _deleteFailures, _windowsHeld;

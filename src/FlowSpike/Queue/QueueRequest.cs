@@ -8,7 +8,7 @@ namespace FlowSpike.Queue;
 /// What `watch --queue` consumes: the queue, how long a received message stays invisible (extended at half-time
 /// while it is held), which keys to read, the history to list first, and how many bytes of objects to hold at once.
 /// </summary>
-public sealed record QueueRequest
+internal sealed record QueueRequest
 {
     public const int DefaultVisibilitySeconds = 300;
     public const long DefaultLatenessSeconds = 1200;

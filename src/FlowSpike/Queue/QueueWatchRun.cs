@@ -11,7 +11,7 @@ namespace FlowSpike.Queue;
 /// counts have committed. A window closes once the clock is past its end plus the lateness and the queue has been
 /// seen drained since then: nothing waiting, nothing delayed, nothing in flight that could still add records.
 /// </summary>
-public static class QueueWatchRun
+internal static class QueueWatchRun
 {
     /// <summary>How long a --once run waits on each receive (a continuous run long-polls 20 s).</summary>
     public const int OnceWaitSeconds = 1;

@@ -11,7 +11,7 @@ namespace FlowSpike.Records;
 /// The events come out as the JSON of <c>aws logs filter-log-events</c>, which the JSON reader already reads, so the
 /// records are parsed the same way as an export.
 /// </summary>
-public static class CloudWatchLogsSource
+internal static class CloudWatchLogsSource
 {
     public const string Scheme = "cwl://";
 

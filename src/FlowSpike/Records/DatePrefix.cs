@@ -7,7 +7,7 @@ namespace FlowSpike.Records;
 /// default layout (.../2026/10/08/[17/]), Hive-compatible prefixes (year=2026/month=10/day=08/[hour=17/]), Security
 /// Lake's eventDay=20261008, and the timestamp in flow log file names (..._20261008T1720Z_...).
 /// </summary>
-public readonly record struct DatePrefix(int Year, int Month, int Day, int Hour)
+internal readonly record struct DatePrefix(int Year, int Month, int Day, int Hour)
 {
     public static DatePrefix None => new(0, 0, 0, -1);
 

@@ -10,7 +10,7 @@ namespace FlowSpike.Records;
 /// else, and every text under FLOWSPIKE_SIMD=scalar, goes to <see cref="Utf8Parser"/>, the twin the tests compare
 /// it with.
 /// </summary>
-public static class EpochSeconds
+internal static class EpochSeconds
 {
     private static readonly bool UseBranchLight = LineTokenizer.BranchLight;
 

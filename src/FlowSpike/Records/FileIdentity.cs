@@ -8,7 +8,7 @@ namespace FlowSpike.Records;
 /// with the file's size and modification time as its version. Within one run, inputs are also told apart by device
 /// and inode (Linux statx, whose layout is the same on every architecture), so two hard links to one file count once.
 /// </summary>
-public static partial class FileIdentity
+internal static partial class FileIdentity
 {
     /// <summary>Why a path has no real path.</summary>
     public enum Failure
@@ -103,6 +103,43 @@ public static partial class FileIdentity
         uint major = BitConverter.ToUInt32(buffer[136..]), minor = BitConverter.ToUInt32(buffer[140..]);
         return $"{major}.{minor}:{inode}";
     }
+
+    /// <summary>What one statx call says of a path (<paramref name="follow"/>: of a link's target): a folder, a
+    /// symbolic link, its size, and its device and inode; false where statx is not available or fails (the caller
+    /// then asks the slower way).</summary>
+    internal static bool TryStat(string path, bool follow, out bool folder, out bool link, out long size,
+        out (ulong Device, ulong Inode) node)
+    {
+        folder = link = false;
+        size = 0;
+        node = default;
+        if (!OperatingSystem.IsLinux() || !s_statx)
+            return false;
+        Span<byte> buffer = stackalloc byte[256];
+        try
+        {
+            // AT_FDCWD, flags AT_SYMLINK_NOFOLLOW (0x100) or 0, mask STATX_TYPE | STATX_SIZE | STATX_INO.
+            if (Statx(-100, path, follow ? 0 : 0x100, 0x1 | 0x200 | 0x100, ref MemoryMarshal.GetReference(buffer)) != 0)
+                return false;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            s_statx = false;
+            return false;
+        }
+        // struct statx: stx_mask at 0, stx_mode at 28 (u16), stx_ino at 32, stx_size at 40, dev major/minor at 136.
+        if ((BitConverter.ToUInt32(buffer) & 0x301) != 0x301)
+            return false;
+        int type = BitConverter.ToUInt16(buffer[28..]) & 0xF000;
+        folder = type == 0x4000;
+        link = type == 0xA000;
+        size = (long)BitConverter.ToUInt64(buffer[40..]);
+        ulong device = ((ulong)BitConverter.ToUInt32(buffer[136..]) << 32) | BitConverter.ToUInt32(buffer[140..]);
+        node = (device, BitConverter.ToUInt64(buffer[32..]));
+        return true;
+    }
+
+    private static bool s_statx = true;
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Statx(int directory, string path, int flags, uint mask, ref byte buffer);

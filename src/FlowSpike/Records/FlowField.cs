@@ -2,7 +2,7 @@ namespace FlowSpike.Records;
 
 /// <summary>The VPC Flow Log fields FlowSpike reads. Every other field of versions 2 to 11 is accepted and
 /// ignored.</summary>
-public enum FlowField
+internal enum FlowField
 {
     Version,
     AccountId,

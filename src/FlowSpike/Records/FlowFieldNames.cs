@@ -1,7 +1,7 @@
 namespace FlowSpike.Records;
 
 /// <summary>AWS's field names, as written in S3 header lines and in `${...}` format strings.</summary>
-public static class FlowFieldNames
+internal static class FlowFieldNames
 {
     /// <summary>
     /// All VPC Flow Log fields of record versions 2 to 11, in AWS's documented order: resource-id and

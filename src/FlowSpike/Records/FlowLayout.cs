@@ -6,7 +6,7 @@ namespace FlowSpike.Records;
 /// Where each needed field sits in a space-separated record: from an S3 header line, an AWS format string, or the
 /// default.
 /// </summary>
-public sealed class FlowLayout
+internal sealed class FlowLayout
 {
     private const string TransitGateway = "this is a Transit Gateway flow log (it has tgw-id fields), not a VPC flow "
         + "log; it has no action field to tell blocked traffic";
@@ -68,11 +68,24 @@ public sealed class FlowLayout
     {
         if (!LooksLikeHeader(line))
             return null;
-        return TryFromHeader(line, out var layout, out string? error)
-            ? layout
-            : throw new FlowInputException($"{source}: line 1: unusable header: {error}", unsupported: true,
-                reason: error == TransitGateway ? SkipReason.UnsupportedLogType : SkipReason.OtherFormat);
+        // Thousands of small files repeat one header: a thread builds its layout once (a layout is immutable).
+        if (t_lastLayout is { } last && line.SequenceEqual(t_lastHeader))
+            return last;
+        if (TryFromHeader(line, out var layout, out string? error))
+        {
+            t_lastHeader = line.ToArray();
+            t_lastLayout = layout;
+            return layout;
+        }
+        throw new FlowInputException($"{source}: line 1: unusable header: {error}", unsupported: true,
+            reason: error == TransitGateway ? SkipReason.UnsupportedLogType : SkipReason.OtherFormat);
     }
+
+    [ThreadStatic]
+    private static byte[]? t_lastHeader;
+
+    [ThreadStatic]
+    private static FlowLayout? t_lastLayout;
 
     /// <summary>Builds the layout of a header line; the error says what makes it unusable.</summary>
     public static bool TryFromHeader(ReadOnlySpan<byte> line, out FlowLayout? layout, out string? error)

@@ -3,7 +3,7 @@ namespace FlowSpike.Records;
 /// <summary>
 /// Receives what a reader finds: tokenized lines from text and JSON containers, or typed records from columnar ones.
 /// </summary>
-public interface IFlowSink : ILineSink
+internal interface IFlowSink : ILineSink
 {
     /// <summary>
     /// Called before the lines of a source; <paramref name="firstLine"/> is the 1-based number of its first data line.

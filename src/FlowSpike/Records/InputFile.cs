@@ -4,7 +4,7 @@ namespace FlowSpike.Records;
 /// One input: a local path, "-" for standard input, or a remote object (such as s3://bucket/key) that
 /// <see cref="OpenRemote"/> opens. <see cref="Version"/> identifies the content (an ETag, or size and time).
 /// </summary>
-public sealed record InputFile(string Path, long Length)
+internal sealed record InputFile(string Path, long Length)
 {
     public bool IsStdin => Path == "-";
 

@@ -2,7 +2,7 @@ namespace FlowSpike.Records;
 
 /// <summary>What an input holds, found from its content (gzip is always inflated first), or forced with
 /// --input-format.</summary>
-public enum InputFormat
+internal enum InputFormat
 {
     Auto,
     /// <summary>Space-separated records, with or without an S3 header line.</summary>

@@ -4,7 +4,7 @@ namespace FlowSpike.Records;
 /// Opens an input and recognises it by content, not by name: gzip (also gzip inside gzip, as Firehose can write) is
 /// inflated in-process and streamed, then the bytes tell Parquet, JSON or text apart.
 /// </summary>
-public static class InputOpener
+internal static class InputOpener
 {
     private const int PeekBytes = 512;
     private const int MaxGzipLayers = 3;

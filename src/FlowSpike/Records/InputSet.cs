@@ -2,11 +2,20 @@ namespace FlowSpike.Records;
 
 /// <summary>Expands the user's --input arguments: files as given, directories recursively in ordinal order, "-" for
 /// stdin.</summary>
-public static class InputSet
+internal static class InputSet
 {
-    /// <summary>A hard link to a file already taken is the same file: false for it.</summary>
-    private static bool NewFile(string path, HashSet<string> inodes) =>
-        FileIdentity.DeviceAndInode(path) is not { } inode || inodes.Add(inode);
+    /// <summary>A hard link to a file already taken is the same file: false for it. One statx gives the size and
+    /// the inode (listing is serial, and thousands of small files make it show); the slow way where there is none.
+    /// </summary>
+    private static bool NewFile(string path, HashSet<(ulong, ulong)> nodes, HashSet<string> inodes, out long size)
+    {
+        if (FileIdentity.TryStat(path, follow: true, out _, out _, out size, out var node))
+            return nodes.Add(node);
+        if (FileIdentity.DeviceAndInode(path) is { } inode && !inodes.Add(inode))
+            return false;
+        size = new FileInfo(path).Length;
+        return true;
+    }
 
     /// <summary>Delivery lags capture: records of an hour can sit in files stamped up to an hour later (or
     /// earlier).</summary>
@@ -24,6 +33,7 @@ public static class InputSet
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var folders = new HashSet<string>(StringComparer.Ordinal);
         var inodes = new HashSet<string>(StringComparer.Ordinal);
+        var nodes = new HashSet<(ulong, ulong)>();
         foreach (string input in inputs)
         {
             if (input == "-")
@@ -66,28 +76,42 @@ public static class InputSet
             }
             if (Directory.Exists(real))
             {
-                var found = new List<(string Spelled, string Real)>();
+                var found = new List<Found>();
                 Walk(input, real, folders, found, warn);
-                foreach (var (spelled, path) in found.OrderBy(f => f.Spelled, StringComparer.Ordinal))
+                found.Sort((a, b) => string.CompareOrdinal(a.Spelled, b.Spelled));
+                foreach (var f in found)
                 {
-                    if (seen.Add(path) && NewFile(path, inodes))
-                        files.Add(new InputFile(spelled, new FileInfo(path).Length) { Identity = path });
+                    if (!seen.Add(f.Real))
+                        continue;
+                    long size = f.Size;
+                    if (size >= 0 ? nodes.Add(f.Node) : NewFile(f.Real, nodes, inodes, out size))
+                        files.Add(new InputFile(f.Spelled, size) { Identity = f.Real });
                 }
             }
-            else if (seen.Add(real) && NewFile(real, inodes))
+            else if (seen.Add(real) && NewFile(real, nodes, inodes, out long size))
             {
-                files.Add(new InputFile(input, new FileInfo(real).Length) { Identity = real });
+                files.Add(new InputFile(input, size) { Identity = real });
             }
         }
         return files;
     }
 
+    /// <summary>A file found under a folder; on Linux with its size and device and inode (Size -1: not known yet).
+    /// </summary>
+    private struct Found(string spelled, string real)
+    {
+        public string Spelled = spelled, Real = real;
+        public long Size = -1;
+        public (ulong, ulong) Node;
+    }
+
     /// <summary>
     /// Every file under a folder, with its real path. Symbolic links are followed once: a folder reached again (a link
     /// to one of the input's own folders, or a loop back to a parent) is not walked twice; a dangling link and a loop
-    /// are warnings.
+    /// are warnings. On Linux one statx of each entry (links not followed) says what it is and gives a file's size and
+    /// inode; elsewhere, and for links, the file system is asked the slower way.
     /// </summary>
-    private static void Walk(string root, string realRoot, HashSet<string> folders, List<(string, string)> found,
+    private static void Walk(string root, string realRoot, HashSet<string> folders, List<Found> found,
         Action<string>? warn)
     {
         var options = new EnumerationOptions
@@ -96,17 +120,33 @@ public static class InputSet
             IgnoreInaccessible = false,
             AttributesToSkip = FileAttributes.Hidden,
         };
+        bool statx = OperatingSystem.IsLinux();
+        if (statx)
+            options.AttributesToSkip = 0; // Linux's hidden is the leading dot, tested below without a stat
         var pending = new Stack<(string Spelled, string Real)>();
         if (folders.Add(realRoot))
             pending.Push((root, realRoot));
         while (pending.Count > 0)
         {
             var (dir, realDir) = pending.Pop();
-            foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos("*", options))
+            var names = new System.IO.Enumeration.FileSystemEnumerable<string>(
+                dir, (ref System.IO.Enumeration.FileSystemEntry e) => e.FileName.ToString(), options);
+            foreach (string name in names)
             {
-                string spelled = Path.Join(dir, entry.Name);
-                string real = Path.Join(realDir, entry.Name);
-                if ((entry.Attributes & FileAttributes.ReparsePoint) != 0)
+                if (statx && name.StartsWith('.'))
+                    continue;
+                string spelled = Path.Join(dir, name);
+                string real = Path.Join(realDir, name);
+                var file = new Found(spelled, real);
+                bool folder, link;
+                if (!statx || !FileIdentity.TryStat(real, follow: false, out folder, out link, out file.Size,
+                    out file.Node))
+                {
+                    link = (File.GetAttributes(spelled) & FileAttributes.ReparsePoint) != 0;
+                    folder = !link && Directory.Exists(real);
+                    file.Size = -1;
+                }
+                if (link)
                 {
                     string? target = FileIdentity.TryResolve(spelled, out var failure);
                     if (target is null)
@@ -116,19 +156,23 @@ public static class InputSet
                             : $"{spelled}: a symbolic link to a missing target; skipped");
                         continue;
                     }
-                    real = target;
+                    file = new Found(spelled, target);
+                    folder = Directory.Exists(target);
                 }
-                if (Directory.Exists(real))
+                if (folder)
                 {
                     // A folder already walked (or being walked: a loop) is not walked again.
-                    if (folders.Add(real))
-                        pending.Push((spelled, real));
-                    else if (IsWithin(realDir, real))
-                        warn?.Invoke($"{spelled}: a symbolic link back to {real}, a folder it is in (a loop); skipped");
+                    if (folders.Add(file.Real))
+                        pending.Push((spelled, file.Real));
+                    else if (IsWithin(realDir, file.Real))
+                    {
+                        warn?.Invoke(
+                            $"{spelled}: a symbolic link back to {file.Real}, a folder it is in (a loop); skipped");
+                    }
                 }
                 else
                 {
-                    found.Add((spelled, real));
+                    found.Add(file);
                 }
             }
         }

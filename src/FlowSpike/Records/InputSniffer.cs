@@ -7,7 +7,7 @@ namespace FlowSpike.Records;
 /// Says what an input that yielded no flow-log record looks like, for the one-line error: a CSV, CloudWatch Logs
 /// events whose message is OCSF JSON, binary data, or text whose lines have the wrong number of fields.
 /// </summary>
-public static class InputSniffer
+internal static class InputSniffer
 {
     private const int SampleBytes = 64 << 10;
 

@@ -10,7 +10,7 @@ namespace FlowSpike.Records;
 /// parseToOCSF transformer wrote (<see cref="OcsfJsonRecord"/>). Streams with bounded memory; records are numbered in
 /// order for error reports.
 /// </summary>
-public static class JsonFlowReader
+internal static class JsonFlowReader
 {
     private const int MaxTokenBytes = 64 << 20;
     private static readonly byte[] ControlPrefix = "CWL CONTROL MESSAGE"u8.ToArray();

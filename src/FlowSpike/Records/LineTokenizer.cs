@@ -10,7 +10,7 @@ namespace FlowSpike.Records;
 /// against ' ' and '\n' and walk the resulting bit mask; the scalar twin looks at one byte at a time. Both call the
 /// sink with identical arguments, which the tests check.
 /// </summary>
-public static class LineTokenizer
+internal static class LineTokenizer
 {
     public static TokenizerMode DefaultMode { get; } = ChooseMode(Environment.GetEnvironmentVariable("FLOWSPIKE_SIMD"));
 

@@ -5,7 +5,7 @@ namespace FlowSpike.Records;
 /// Parquet (OCSF 1.0.0-rc.2 and 1.1.0) and CloudWatch Logs' parseToOCSF JSON (OCSF 1.1 and 1.5). Attribute paths are
 /// dotted; the first present path of a list wins.
 /// </summary>
-public static class OcsfFlowFields
+internal static class OcsfFlowFields
 {
     public const int NetworkActivityClass = 4001;
     public const string ClassUid = "class_uid";

@@ -7,7 +7,7 @@ namespace FlowSpike.Records;
 /// log event's message (OCSF 1.1 and 1.5 lay the attributes out alike), read into a flow record with the mapping every
 /// OCSF reader shares (<see cref="OcsfFlowFields"/>). Walks the tokens once, with the values on the stack.
 /// </summary>
-public static class OcsfJsonRecord
+internal static class OcsfJsonRecord
 {
     private const int MaxDepth = 8;
     private const int MaxName = 40;

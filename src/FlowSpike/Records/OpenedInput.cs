@@ -1,7 +1,7 @@
 namespace FlowSpike.Records;
 
 /// <summary>An input ready to read: the (inflated) stream, what it holds, and whether it was compressed.</summary>
-public sealed class OpenedInput(Stream stream, InputFormat format, bool compressed,
+internal sealed class OpenedInput(Stream stream, InputFormat format, bool compressed,
     string? tempFile = null) : IDisposable
 {
     public Stream Stream { get; } = stream;

@@ -10,7 +10,7 @@ namespace FlowSpike.Records;
 /// Athena table) and Amazon Security Lake's OCSF Network Activity (class 4001, nested endpoints, time in ms).
 /// Columns are read raw (values plus definition levels) into pooled buffers; strings become bytes on the stack.
 /// </summary>
-public static class ParquetFlowReader
+internal static class ParquetFlowReader
 {
     /// <summary>Which columns mean what in one file.</summary>
     private sealed record Mapping(

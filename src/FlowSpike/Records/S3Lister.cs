@@ -9,7 +9,7 @@ namespace FlowSpike.Records;
 /// of the range, a key dated after it jumps past its whole date tree. One hour of detection thus lists only that
 /// hour's day or hour, plus one request per jump. File names stamped outside the range are dropped as well.
 /// </summary>
-public sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
+internal sealed class S3Lister(IAmazonS3 client, int pageSize = 1000)
 {
     public sealed record Listed(string Key, long Size, string? ETag);
 

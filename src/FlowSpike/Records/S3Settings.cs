@@ -8,7 +8,7 @@ namespace FlowSpike.Records;
 /// How to reach S3: the standard credential chain and region settings, or an S3-compatible endpoint
 /// (--endpoint-url or AWS_ENDPOINT_URL), which switches to path-style addressing.
 /// </summary>
-public sealed record S3Settings
+internal sealed record S3Settings
 {
     public string? EndpointUrl { get; init; }
     public string? Region { get; init; }

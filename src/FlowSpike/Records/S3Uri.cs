@@ -1,7 +1,7 @@
 namespace FlowSpike.Records;
 
 /// <summary>s3://bucket/prefix</summary>
-public readonly record struct S3Uri(string Bucket, string Prefix)
+internal readonly record struct S3Uri(string Bucket, string Prefix)
 {
     public static bool IsS3(string text) => text.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
 

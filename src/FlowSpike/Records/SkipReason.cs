@@ -17,7 +17,7 @@ public enum SkipReason
 }
 
 /// <summary>The words and metric labels of <see cref="SkipReason"/>.</summary>
-public static class SkipReasons
+internal static class SkipReasons
 {
     public static string Words(SkipReason reason) => reason switch
     {

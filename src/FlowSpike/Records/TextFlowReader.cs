@@ -6,7 +6,7 @@ namespace FlowSpike.Records;
 /// applies. A large plain file can also be read as line-aligned segments: a segment owns the lines that start inside
 /// it.
 /// </summary>
-public static class TextFlowReader
+internal static class TextFlowReader
 {
     public const int DefaultBufferSize = 1 << 17;
 

@@ -9,7 +9,7 @@ namespace FlowSpike.Reports;
 /// <summary>
 /// What an alert's window held beyond the alert itself: blocked records per destination, port and protocol.
 /// </summary>
-public sealed record AlertDetail(
+internal sealed record AlertDetail(
     IReadOnlyList<(string Value, long Count)> Destinations,
     IReadOnlyList<(string Value, long Count)> Ports,
     IReadOnlyList<(string Value, long Count)> Protocols)
@@ -23,7 +23,7 @@ public sealed record AlertDetail(
 /// alert, the blocked outbound records per destination, destination port and protocol, selected exactly as detection
 /// selects them (docs/spec.md §1). Columnar inputs carry no ports or protocols here; their records count as "n/a".
 /// </summary>
-public static class AlertDetails
+internal static class AlertDetails
 {
     public static IReadOnlyDictionary<string, AlertDetail> Collect(
         IReadOnlyList<Alert> alerts, InputOptions input, IRunLog? log = null)

@@ -9,7 +9,7 @@ namespace FlowSpike.Reports;
 /// carry no
 /// evidence and are shown as before.
 /// </summary>
-public static class EvidenceText
+internal static class EvidenceText
 {
     /// <summary>What a rule means, in words.</summary>
     public static string RuleInWords(string rule) => rule switch

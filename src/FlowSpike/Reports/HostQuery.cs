@@ -7,7 +7,7 @@ namespace FlowSpike.Reports;
 /// Finds the host a user names: an address on a state keyed by address, an entity name on a state keyed by entity,
 /// or an address on such a state when exactly one entity has it. Errors name the value and what would work.
 /// </summary>
-public static class HostQuery
+internal static class HostQuery
 {
     public static (uint Key, string Name) Resolve(EntityRegistry entities, string given, string setting)
     {

@@ -8,7 +8,7 @@ namespace FlowSpike.Reports;
 /// Everything needed to explain one host: its windows (count, baseline, threshold) over a span, its alerts, and the
 /// destinations and interfaces those alerts blocked most. Read from the state only; no raw logs are rescanned.
 /// </summary>
-public sealed record HostStory(
+internal sealed record HostStory(
     string SrcIp,
     BaselineRow? Lookup,
     long WindowSeconds,

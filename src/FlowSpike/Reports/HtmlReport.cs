@@ -12,7 +12,7 @@ namespace FlowSpike.Reports;
 /// preceding weeks (the baseline's hours included), its severity, and its blocked destinations and interfaces; with
 /// <see cref="AlertDetail"/>s read from the raw logs, also its records per destination, port and protocol.
 /// </summary>
-public static class HtmlReport
+internal static class HtmlReport
 {
     public const int MaxDetailedAlerts = 200;
 

@@ -4,7 +4,7 @@ namespace FlowSpike.Reports;
 
 /// <summary>Counts as a one-line chart of block characters, and a marker line under it where a threshold was
 /// crossed.</summary>
-public static class Sparkline
+internal static class Sparkline
 {
     private const string Bars = "▁▂▃▄▅▆▇█";
 

@@ -7,7 +7,7 @@ namespace FlowSpike.Reports;
 /// and the like) are removed and other control characters shown as '?', so a crafted flow log cannot move the cursor,
 /// retitle the window or hide lines when an analyst runs explain.
 /// </summary>
-public static class TerminalText
+internal static class TerminalText
 {
     public static string Strip(string text)
     {

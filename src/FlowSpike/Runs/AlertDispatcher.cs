@@ -9,7 +9,7 @@ namespace FlowSpike.Runs;
 /// sink rejects is retried with doubling backoff while the others go on; a sink that is down keeps everything it has
 /// not received, and is not tried again for a while within the same run. Nothing is lost to an outage.
 /// </summary>
-public sealed class AlertDispatcher : IDisposable
+internal sealed class AlertDispatcher : IDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
     private readonly IReadOnlyList<IAlertSink> _sinks;

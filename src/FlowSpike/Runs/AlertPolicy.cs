@@ -5,7 +5,7 @@ namespace FlowSpike.Runs;
 
 /// <summary>What turns a window's spikes into delivered alerts: thresholds, allowlists, suppression, and history
 /// kept.</summary>
-public sealed record AlertPolicy
+internal sealed record AlertPolicy
 {
     public SpikeSettings Settings { get; init; } = SpikeSettings.Default;
     public AlertFilter Filter { get; init; } = AlertFilter.None;

@@ -7,7 +7,7 @@ namespace FlowSpike.Runs;
 /// Builds sinks from their specs; HTTP sinks share one client and retry with backoff. Every spec may give "name" (the
 /// identity the state keeps deliveries under) and "backoff" (first delay after a rejection, e.g. "1m").
 /// </summary>
-public static class AlertSinks
+internal static class AlertSinks
 {
     private static readonly Lazy<HttpClient> Client = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
 

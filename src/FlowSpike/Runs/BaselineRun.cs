@@ -8,7 +8,7 @@ namespace FlowSpike.Runs;
 
 /// <summary>The support search as a run: scan [from, to) in buckets, build the baseline, replace the state's
 /// lookup.</summary>
-public static class BaselineRun
+internal static class BaselineRun
 {
     public sealed record Result(int Hosts, long Buckets, ScanDiagnostics Diagnostics);
 

@@ -7,7 +7,7 @@ namespace FlowSpike.Runs;
 /// A window's alerts ready to commit: every alert (annotated), the outbox entries of those that go out, the new
 /// suppression marks, and the ids that suppression held back.
 /// </summary>
-public sealed record ClosedWindow(
+internal sealed record ClosedWindow(
     IReadOnlyList<Alert> Alerts,
     IReadOnlyList<PendingAlert> Outbox,
     IReadOnlyDictionary<string, long> Marks,

@@ -1,6 +1,6 @@
 namespace FlowSpike.Runs;
 
-public sealed record DetectRequest
+internal sealed record DetectRequest
 {
     public required long From { get; init; }
     public required long To { get; init; }

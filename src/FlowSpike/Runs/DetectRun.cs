@@ -10,7 +10,7 @@ namespace FlowSpike.Runs;
 /// The detection over a range, one window at a time in time order. Resumable: windows already applied are skipped,
 /// each window commits with its alerts in one transaction, and alerts are delivered from the outbox afterwards.
 /// </summary>
-public static class DetectRun
+internal static class DetectRun
 {
     /// <param name="Held">Alerts committed but not yet delivered to every sink (a sink is down or rejected
     /// them).</param>

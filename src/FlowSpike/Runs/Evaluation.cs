@@ -7,7 +7,7 @@ namespace FlowSpike.Runs;
 /// Scores alerts against labelled spikes (the models run as jobs: <see cref="Jobs.EvaluateOptions"/>): precision,
 /// recall, F1, alerts per 1,000 host-hours, and detection delay.
 /// </summary>
-public static class Evaluation
+internal static class Evaluation
 {
     /// <summary>A labelled spike; <paramref name="Account"/> (optional) tells apart the same address in two
     /// accounts.</summary>

@@ -7,7 +7,7 @@ namespace FlowSpike.Runs;
 /// The optional JSON config file. Lists given on the command line are added to the file's; --internal on the
 /// command line replaces the file's internal networks.
 /// </summary>
-public sealed record FlowSpikeConfig
+internal sealed record FlowSpikeConfig
 {
     public IReadOnlyList<string> Internal { get; init; } = [];
     public IReadOnlyList<string> AllowSrc { get; init; } = [];

@@ -8,7 +8,7 @@ namespace FlowSpike.Runs;
 /// prefix), or a file in which no line parses (a CSV, CloudWatch events carrying OCSF JSON). Each is one error naming
 /// the input and what it looks like, so a mistake never commits empty windows for good.
 /// </summary>
-public static class InputCheck
+internal static class InputCheck
 {
     /// <summary>Before the scan: some file must be found.</summary>
     public static void RequireFiles(IReadOnlyList<InputFile> files, InputOptions input)

@@ -6,7 +6,7 @@ using FlowSpike.Selection;
 namespace FlowSpike.Runs;
 
 /// <summary>What to read and which addresses are internal; shared by every command that scans.</summary>
-public sealed record InputOptions
+internal sealed record InputOptions
 {
     public required IReadOnlyList<string> Inputs { get; init; }
     public FlowLayout FallbackLayout { get; init; } = FlowLayout.Default;

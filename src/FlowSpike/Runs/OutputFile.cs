@@ -5,7 +5,7 @@ namespace FlowSpike.Runs;
 
 /// <summary>A file a command writes for the user (an export, a report), replaced whole (<see cref="AtomicFile"/>).
 /// </summary>
-public static class OutputFile
+internal static class OutputFile
 {
     /// <summary>
     /// Writes <paramref name="path"/> with <paramref name="write"/> (UTF-8, no byte order mark). A folder that does

@@ -4,7 +4,7 @@ using FlowSpike.Records;
 namespace FlowSpike.Runs;
 
 /// <summary>Turns scan diagnostics into the short notes a user reads on stderr.</summary>
-public static class RunReport
+internal static class RunReport
 {
     /// <summary>How many objects to name one by one; the rest are counted.</summary>
     public const int NamedSkips = 10;

@@ -7,7 +7,7 @@ namespace FlowSpike.Runs;
 /// Whether a run can score any host at all: the splunk model scores only hosts a baseline seeded, so over a state
 /// without a baseline it would close window after window and never alert. Such a run refuses to start instead.
 /// </summary>
-public static class Scoring
+internal static class Scoring
 {
     /// <summary>Whether the policy's model scores a host no baseline has seen (it learns hosts on first
     /// sight).</summary>

@@ -4,7 +4,7 @@ using FlowSpike.Aggregation;
 namespace FlowSpike.Runs;
 
 /// <summary>Parsing and checking of --from/--to and durations, before any state is touched.</summary>
-public static class TimeRange
+internal static class TimeRange
 {
     /// <summary>Epoch seconds this large (the year 5138) are epoch milliseconds typed by mistake.</summary>
     public const long MaxEpochSeconds = 99_999_999_999;

@@ -7,7 +7,7 @@ namespace FlowSpike.Runs;
 /// Turns a window's spikes into what commits with the window, the same way for detect, watch and the cluster: rollout
 /// annotation, suppression, and the outbox entries. Delivery then runs from the durable outbox on every path.
 /// </summary>
-public static class WindowClose
+internal static class WindowClose
 {
     /// <param name="alerts">The window step's alerts, in host order.</param>
     /// <param name="activeByAccount">The window's active hosts per account, asked for only with rollout

@@ -3,4 +3,4 @@ using FlowSpike.Detection;
 namespace FlowSpike.Runs;
 
 /// <summary>A window's result with how many of its alerts went out and how many suppression held back.</summary>
-public sealed record WindowOutcome(WindowResult Result, int Delivered, int Suppressed);
+internal sealed record WindowOutcome(WindowResult Result, int Delivered, int Suppressed);

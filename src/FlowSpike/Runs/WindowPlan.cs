@@ -7,7 +7,7 @@ namespace FlowSpike.Runs;
 /// before the committed mark is refused: applying it would reorder the baselines' history. Local runs and the cluster
 /// plan alike.
 /// </summary>
-public static class WindowPlan
+internal static class WindowPlan
 {
     public static List<long> Todo(DetectRequest request, Func<long, bool> applied, long? committedUntil, IRunLog log,
         out int skipped)

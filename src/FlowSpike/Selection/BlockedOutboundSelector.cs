@@ -6,7 +6,7 @@ namespace FlowSpike.Selection;
 /// not.
 /// Works on the raw field bytes so the scan never builds strings.
 /// </summary>
-public sealed class BlockedOutboundSelector(CidrSet internalNetworks)
+internal sealed class BlockedOutboundSelector(CidrSet internalNetworks)
 {
     public CidrSet Internal { get; } = internalNetworks;
 
@@ -27,6 +27,20 @@ public sealed class BlockedOutboundSelector(CidrSet internalNetworks)
     {
         if (Ipv4.TryParse(dst, out ipv4))
             return Internal.Contains(ipv4) ? DestinationKind.None : DestinationKind.Ipv4;
+        return ClassifyIpv6(dst);
+    }
+
+    /// <summary><see cref="ClassifyDestination(ReadOnlySpan{byte}, out uint)"/> on the field
+    /// <paramref name="line"/>[<paramref name="at"/>..+<paramref name="length"/>], parsed in place.</summary>
+    internal DestinationKind ClassifyDestination(ReadOnlySpan<byte> line, int at, int length, out uint ipv4)
+    {
+        if (Ipv4.TryParseField(line, at, length, out ipv4))
+            return Internal.Contains(ipv4) ? DestinationKind.None : DestinationKind.Ipv4;
+        return ClassifyIpv6(line.Slice(at, length));
+    }
+
+    private DestinationKind ClassifyIpv6(ReadOnlySpan<byte> dst)
+    {
         if (!Ipv6.TryParse(dst, out var v6))
             return DestinationKind.None;
         return Internal.HasIpv6 && Internal.Contains(v6) ? DestinationKind.None : DestinationKind.Ipv6;

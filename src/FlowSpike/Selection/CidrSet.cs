@@ -6,7 +6,7 @@ namespace FlowSpike.Selection;
 /// halving. <see cref="ContainsScan"/> is the linear twin the tests compare both with.
 /// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(CidrSetJsonConverter))]
-public sealed class CidrSet
+internal sealed class CidrSet
 {
     public static readonly IReadOnlyList<string> Rfc1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 

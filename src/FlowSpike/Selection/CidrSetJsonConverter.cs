@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace FlowSpike.Selection;
 
 /// <summary>A <see cref="CidrSet"/> in JSON: the array of its networks, parsed back on reading.</summary>
-public sealed class CidrSetJsonConverter : JsonConverter<CidrSet>
+internal sealed class CidrSetJsonConverter : JsonConverter<CidrSet>
 {
     public override CidrSet Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -1,6 +1,6 @@
 namespace FlowSpike.Selection;
 
-public enum DestinationKind : byte
+internal enum DestinationKind : byte
 {
     None,
     Ipv4,

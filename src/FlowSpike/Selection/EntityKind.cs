@@ -1,7 +1,7 @@
 namespace FlowSpike.Selection;
 
 /// <summary>What one baseline is kept for (`--entity`).</summary>
-public enum EntityKind
+internal enum EntityKind
 {
     /// <summary>The source address (the ESCU search): the same private IP in two accounts shares one
     /// baseline.</summary>

@@ -8,7 +8,7 @@ namespace FlowSpike.Selection;
 /// entity (an IPv6 source, an account/VPC/address triple, an interface) gets the next number here, and the state stores
 /// the numbers with its rows. Thread-safe: scan threads add while they count.
 /// </summary>
-public sealed class EntityRegistry(EntityKind kind)
+internal sealed class EntityRegistry(EntityKind kind)
 {
     /// <summary>With src_ip keys, IPv6 sources are numbered in 240.0.0.0/4, which IPv4 reserves and no host
     /// uses.</summary>

@@ -10,7 +10,7 @@ namespace FlowSpike.Selection;
 /// finds the dots and checks the digits, then each octet is a fixed sum) and its per-byte scalar twin, which
 /// FLOWSPIKE_SIMD=scalar forces; both accept exactly the same texts, which the tests check.
 /// </summary>
-public static class Ipv4
+internal static class Ipv4
 {
     /// <summary>Whether <see cref="TryParse(ReadOnlySpan{byte}, out uint)"/> takes the branch-light path.</summary>
     public static bool BranchLight => Records.LineTokenizer.BranchLight;
@@ -39,6 +39,29 @@ public static class Ipv4
         Unsafe.Add(ref b, 1) = (byte)'0';
         Unsafe.Add(ref b, 2) = (byte)'0';
         s.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref b, 3), 16));
+        return ParseBlock(ref b, length, out value);
+    }
+
+    /// <summary>
+    /// Parses the address text <paramref name="line"/>[<paramref name="at"/>..+<paramref name="length"/>] (a field of
+    /// a record), as <see cref="TryParse(ReadOnlySpan{byte}, out uint)"/> does. Where the line holds three bytes before
+    /// the field and sixteen from its start, the branch-light path reads them in place: no copy to the stack, whose
+    /// byte stores a vector load cannot forward from. What those bytes hold never changes the result.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryParseField(ReadOnlySpan<byte> line, int at, int length, out uint value)
+    {
+        if (!UseBranchLight || at < 3 || (uint)(length - 7) > 8 || at + 16 > line.Length)
+            return TryParse(line.Slice(at, length), out value);
+        return ParseBlock(ref Unsafe.Add(ref MemoryMarshal.GetReference(line), at - 3), length, out value);
+    }
+
+    /// <summary>The text (7 to 15 bytes) sits 3 bytes into the block, with at least 16 readable bytes from there;
+    /// the bytes before it and after its end are masked out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ParseBlock(ref byte b, int length, out uint value)
+    {
+        value = 0;
         var text = Vector128.LoadUnsafe(ref b, 3);
         uint inText = (1u << length) - 1;
         uint dots = Vector128.Equals(text, Vector128.Create((byte)'.')).ExtractMostSignificantBits() & inText;

@@ -1,7 +1,7 @@
 namespace FlowSpike.Selection;
 
 /// <summary>An IPv4 network such as 10.0.0.0/8.</summary>
-public readonly record struct Ipv4Cidr(uint Network, int PrefixLength)
+internal readonly record struct Ipv4Cidr(uint Network, int PrefixLength)
 {
     public uint Mask => PrefixLength == 0 ? 0u : uint.MaxValue << (32 - PrefixLength);
 

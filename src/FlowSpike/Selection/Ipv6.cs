@@ -5,7 +5,7 @@ namespace FlowSpike.Selection;
 
 /// <summary>IPv6 validation. Rare on the hot path (only blocked outbound records to IPv6), so it may use the BCL
 /// parser.</summary>
-public static class Ipv6
+internal static class Ipv6
 {
     public static bool TryParse(ReadOnlySpan<byte> s, out UInt128 value)
     {

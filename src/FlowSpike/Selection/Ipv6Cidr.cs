@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace FlowSpike.Selection;
 
 /// <summary>An IPv6 network such as fc00::/7 (unique local addresses).</summary>
-public readonly record struct Ipv6Cidr(UInt128 Network, int PrefixLength)
+internal readonly record struct Ipv6Cidr(UInt128 Network, int PrefixLength)
 {
     /// <summary>Unique local addresses, IPv6's private range (RFC 4193).</summary>
     public static Ipv6Cidr UniqueLocal { get; } = Parse("fc00::/7");

@@ -4,7 +4,7 @@ namespace FlowSpike.State;
 /// The durable record of which alert each sink still has to receive. The local state and the cluster's state grain
 /// both keep one; delivery runs from it on every path, so a crash or an outage only delays alerts.
 /// </summary>
-public interface IOutbox
+internal interface IOutbox
 {
     /// <summary>Alerts not yet delivered to <paramref name="sink"/> and due at <paramref name="now"/> (unix seconds;
     /// null: all of them, backed off or not), oldest first.</summary>

@@ -7,7 +7,7 @@ namespace FlowSpike.State;
 /// Durable state: the lookup, the committed windows, and the alert outbox. Every mutation is one transaction, so a
 /// crash leaves either the whole window applied or none of it.
 /// </summary>
-public interface IStateStore : IOutbox, IDisposable
+internal interface IStateStore : IOutbox, IDisposable
 {
     StateInfo Info { get; }
 
@@ -45,6 +45,22 @@ public interface IStateStore : IOutbox, IDisposable
 
     /// <summary>Every input watch mode has seen, by path.</summary>
     IReadOnlyDictionary<string, LedgerEntry> Ledger();
+
+    /// <summary>The ledger row under <paramref name="key"/> (an identity, or an older row's spelling), if any.
+    /// </summary>
+    LedgerEntry? LedgerRow(string key);
+
+    /// <summary>The keys of the ledger's rows for local files (not S3 objects), which older versions keyed by
+    /// spelling, but for files stamped before <paramref name="stampedFrom"/> (watch skips them unread).</summary>
+    IReadOnlyList<string> LocalLedgerKeys(long stampedFrom);
+
+    /// <summary>Objects stamped before this time have left the ledger; watch skips them unread (null: none
+    /// has).</summary>
+    long? LedgerPrunedBelow { get; }
+
+    /// <summary>Forgets the rows of objects stamped before <paramref name="below"/>, for at most about
+    /// <paramref name="budget"/> (<see cref="Timeout.InfiniteTimeSpan"/>: all); returns how many went.</summary>
+    long PruneLedger(long below, TimeSpan budget);
 
     /// <summary>
     /// Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted

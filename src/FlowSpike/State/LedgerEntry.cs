@@ -4,7 +4,8 @@ namespace FlowSpike.State;
 /// What watch mode did with one input: its identity (path, size and version: an ETag or a modification time),
 /// whether its records were counted or it failed, and how many of its records came too late.
 /// </summary>
-public sealed record LedgerEntry(string Path, long Size, string Version, string Status, long Records = 0, long Late = 0,
+internal sealed record LedgerEntry(string Path, long Size, string Version, string Status, long Records = 0,
+    long Late = 0,
     string? Error = null)
 {
     public const string Counted = "counted";

@@ -8,7 +8,7 @@ namespace FlowSpike.State;
 /// The Splunk lookup CSV (docs/spec.md §5). Export writes the table order with nulls as empty fields and doubles in
 /// shortest round-trip form; import matches columns by name and validates every row before anything is replaced.
 /// </summary>
-public static class LookupCsv
+internal static class LookupCsv
 {
     public const string Header = "src_ip,latestCount,numDataPoints,avgBlockedConnections,stdevBlockedConnections";
 

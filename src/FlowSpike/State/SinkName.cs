@@ -7,7 +7,7 @@ namespace FlowSpike.State;
 /// How a sink is named in logs, errors and the state: its type and where it points, with any secret part of a URL
 /// (path, query, user info) replaced by a short hash, so a token in a webhook URL is never printed or stored.
 /// </summary>
-public static class SinkName
+internal static class SinkName
 {
     private const string Hidden = "/…#";
 

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowSpike.State;
 
 /// <summary>Per-host history for explain and report, written with each window and pruned daily.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     private void WriteHistory(SqliteTransaction tx, WindowCommit commit)
     {

@@ -5,23 +5,49 @@ using Microsoft.Data.Sqlite;
 namespace FlowSpike.State;
 
 /// <summary>Watch mode's ledger of input files, each counted once with its counts in the same transaction.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     public IReadOnlyDictionary<string, LedgerEntry> Ledger() => Read(LedgerCore);
 
     private Dictionary<string, LedgerEntry> LedgerCore()
     {
-        using var cmd = Command("SELECT path, size, version, status, records, late, error FROM ledger");
+        using var cmd = Command($"SELECT {LedgerColumns} FROM ledger");
         using var reader = cmd.ExecuteReader();
         var ledger = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
         while (reader.Read())
-        {
-            ledger[reader.GetString(0)] = new LedgerEntry(reader.GetString(0), reader.GetInt64(1),
-                reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6));
-        }
+            ledger[reader.GetString(0)] = Entry(reader);
         return ledger;
     }
+
+    private const string LedgerColumns = "path, size, version, status, records, late, error";
+
+    private static LedgerEntry Entry(SqliteDataReader reader) => new(reader.GetString(0), reader.GetInt64(1),
+        reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5),
+        reader.IsDBNull(6) ? null : reader.GetString(6));
+
+    public LedgerEntry? LedgerRow(string key) => Read(() =>
+    {
+        using var cmd = Command($"SELECT {LedgerColumns} FROM ledger WHERE path = $p");
+        cmd.Parameters.AddWithValue("$p", key);
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? Entry(reader) : null;
+    });
+
+    public IReadOnlyList<string> LocalLedgerKeys(long stampedFrom) => Read(() =>
+    {
+        // s3:// keys sort between "s3:/" and "s3:0" ('/' + 1 is '0'): a range of the key's index, not a scan.
+        using var cmd = Command("SELECT path FROM ledger WHERE (path < 's3://' OR path >= 's3:/0') AND path <> '-'");
+        using var reader = cmd.ExecuteReader();
+        var keys = new List<string>();
+        while (reader.Read())
+        {
+            // By the key's own stamp: an older ledger's rows may not be stamped yet.
+            string key = reader.GetString(0);
+            if (!(LedgerStamp(key) < stampedFrom))
+                keys.Add(key);
+        }
+        return (IReadOnlyList<string>)keys;
+    });
 
     public void CommitFile(LedgerEntry entry, WindowPartial counts, long? watermark,
         IReadOnlyDictionary<long, long>? records = null) =>
@@ -94,7 +120,7 @@ public sealed partial class SqliteStateStore
     private void WriteLedger(SqliteTransaction tx, LedgerEntry e)
     {
         using var cmd = Command("INSERT OR REPLACE INTO ledger(path, size, version, status, records, late, error, " +
-            "processed_at) VALUES ($p, $s, $v, $st, $r, $l, $e, $at)", tx);
+            "processed_at, stamp) VALUES ($p, $s, $v, $st, $r, $l, $e, $at, $stamp)", tx);
         cmd.Parameters.AddWithValue("$p", e.Path);
         cmd.Parameters.AddWithValue("$s", e.Size);
         cmd.Parameters.AddWithValue("$v", e.Version);
@@ -102,6 +128,7 @@ public sealed partial class SqliteStateStore
         cmd.Parameters.AddWithValue("$r", e.Records);
         cmd.Parameters.AddWithValue("$l", e.Late);
         cmd.Parameters.AddWithValue("$e", (object?)e.Error ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$stamp", (object?)LedgerStamp(e.Path) ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         cmd.ExecuteNonQuery();
     }

@@ -4,7 +4,7 @@ using FlowSpike.Baseline;
 namespace FlowSpike.State;
 
 /// <summary>The baseline lookup: loaded, replaced by a new baseline, imported from a file.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     public IReadOnlyList<BaselineRow> LoadLookup() => Read(LoadLookupCore);
 

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowSpike.State;
 
 /// <summary>The alert outbox: committed alerts and their per-sink deliveries, rejections and retries.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     public IReadOnlyList<PendingAlert> AllAlerts() => Read(() =>
     {
@@ -76,7 +76,28 @@ public sealed partial class SqliteStateStore
                 id.Value = alertId;
                 cmd.ExecuteNonQuery();
             }
+            PruneDelivered(tx, alertIds);
         });
+
+    /// <summary>
+    /// The outbox forgets an alert once every sink has it: its delivery rows go and the alert is marked delivered.
+    /// The alert itself stays, as the record that report and explain read.
+    /// </summary>
+    private void PruneDelivered(SqliteTransaction tx, IReadOnlyCollection<string> alertIds)
+    {
+        using var done = Command("UPDATE alerts SET delivered = 1 WHERE id = $id AND NOT EXISTS " +
+            "(SELECT 1 FROM deliveries WHERE alert_id = $id AND delivered = 0)", tx);
+        using var drop = Command("DELETE FROM deliveries WHERE alert_id = $id AND NOT EXISTS " +
+            "(SELECT 1 FROM deliveries WHERE alert_id = $id AND delivered = 0)", tx);
+        var doneId = done.Parameters.Add("$id", SqliteType.Text);
+        var dropId = drop.Parameters.Add("$id", SqliteType.Text);
+        foreach (string alertId in alertIds)
+        {
+            doneId.Value = dropId.Value = alertId;
+            done.ExecuteNonQuery();
+            drop.ExecuteNonQuery();
+        }
+    }
 
     public void MarkRejected(string sink, string alertId, string reason, long retryAt) =>
         InTransaction(tx =>

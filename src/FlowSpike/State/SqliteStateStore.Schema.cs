@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowSpike.State;
 
 /// <summary>Creating a new state, refusing a foreign file, and migrating older schema versions.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     public const int SchemaVersion = 3;
 
@@ -34,6 +34,7 @@ public sealed partial class SqliteStateStore
             Execute(null, PendingWindowsTable);
         var meta = ReadMeta();
         Migrate(Long(meta, "schema_version") ?? 0);
+        AddLedgerStamps();
         string stored = meta.GetValueOrDefault("model", SplunkModel.ModelName);
         if (model is not null && !string.Equals(stored, model, StringComparison.Ordinal))
             throw new StateException($"{_path}: the state was built with model '{stored}', not '{model}'; " +
@@ -94,7 +95,8 @@ public sealed partial class SqliteStateStore
             "attempts INTEGER NOT NULL DEFAULT 0, retry_at INTEGER, last_error TEXT, PRIMARY KEY(sink, alert_id))");
         Execute(tx, "CREATE TABLE ledger(path TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, " +
             "status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, " +
-            "processed_at TEXT NOT NULL)");
+            "processed_at TEXT NOT NULL, stamp INTEGER)");
+        Execute(tx, LedgerStampIndex);
         Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
             "count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
         foreach (var (table, column, _, _) in PendingDetails)

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowSpike.State;
 
 /// <summary>Committed windows (one transaction each), suppression marks, and watch mode's pending counts.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     /// <summary>
     /// The detail sets watch mode keeps per (window, source) until the window closes, one table each. Writing lists a

@@ -9,7 +9,7 @@ namespace FlowSpike.State;
 /// The embedded store: one SQLite file in WAL mode with full fsync. Windows are applied one transaction each,
 /// under an exclusive process lock.
 /// </summary>
-public sealed partial class SqliteStateStore : IStateStore
+internal sealed partial class SqliteStateStore : IStateStore
 {
     private readonly string _path;
     private readonly SqliteConnection _connection;

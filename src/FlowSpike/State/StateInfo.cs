@@ -2,7 +2,7 @@ namespace FlowSpike.State;
 
 /// <summary>What a state knows about its history: the model, where the committed windows end, and the last baseline's
 /// range.</summary>
-public sealed record StateInfo(
+internal sealed record StateInfo(
     string Model,
     long? CommittedUntil,
     long? BaselineFrom,

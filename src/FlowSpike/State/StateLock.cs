@@ -6,7 +6,7 @@ namespace FlowSpike.State;
 /// real path (a symlinked folder or a relative path reach the same lock), and on Unix a flock on the state file itself
 /// (a hard link reaches the same file). The OS releases both when the process dies, even by kill -9.
 /// </summary>
-public sealed class StateLock : IDisposable
+internal sealed class StateLock : IDisposable
 {
     private readonly FileStream _lockFile;
     private readonly FileStream? _stateFile;

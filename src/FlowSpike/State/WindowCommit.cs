@@ -6,7 +6,7 @@ namespace FlowSpike.State;
 /// Everything one window writes, in one transaction: the changed rows and committed mark (from <see cref="Result"/>),
 /// the alerts into the outbox due for each sink, the suppression marks, and the host history.
 /// </summary>
-public sealed record WindowCommit
+internal sealed record WindowCommit
 {
     public required WindowResult Result { get; init; }
     public required long WindowSeconds { get; init; }

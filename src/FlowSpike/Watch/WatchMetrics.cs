@@ -8,7 +8,7 @@ namespace FlowSpike.Watch;
 /// OpenTelemetry exporter (Prometheus, OTLP) publishes them. Counters are named without "_total", which the
 /// Prometheus exporter appends: flowspike_files becomes flowspike_files_total.
 /// </summary>
-public sealed class WatchMetrics : IDisposable
+internal sealed class WatchMetrics : IDisposable
 {
     public const string MeterName = "FlowSpike";
 

@@ -1,6 +1,6 @@
 namespace FlowSpike.Watch;
 
-public sealed record WatchRequest
+internal sealed record WatchRequest
 {
     public long WindowSeconds { get; init; } = 3600;
     /// <summary>A window closes once the watermark passes its end plus this much.</summary>

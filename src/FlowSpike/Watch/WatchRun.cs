@@ -12,7 +12,7 @@ namespace FlowSpike.Watch;
 /// entry commit together), and closes each window once the watermark has passed its end plus the allowed lateness,
 /// with the same window step as detect. Records for windows already closed are counted as late, never applied.
 /// </summary>
-public static class WatchRun
+internal static class WatchRun
 {
     /// <summary>How many polls the files present at start may hold window closes while their size settles.</summary>
     public const int StartupPolls = 10;
@@ -66,24 +66,34 @@ public static class WatchRun
         int heldAtEnd = 0;
         var startup = new HashSet<string>(StringComparer.Ordinal);
         int polls = 0, failedPolls = 0;
-        var aliases = LegacyAliases(store.Ledger());
+        var aliases = LegacyAliases(store.LocalLedgerKeys(open - InputSet.Slack));
+        var old = new OldFiles();
         log.Info(
             $"watching {string.Join(", ", input.Inputs)}: next window {TimeRange.Format(open)}, window {size}s, "
             + $"lateness {request.LatenessSeconds}s");
 
         // Counts one poll's new files; returns how many local files wait for their size to settle.
-        int CountNew(long? clock, IReadOnlyDictionary<string, LedgerEntry> ledger, HashSet<string> listed)
+        int CountNew(long? clock, HashSet<string> listed)
         {
             int deferred = 0;
+            long skipBelow = Math.Max(open - InputSet.Slack, store.LedgerPrunedBelow ?? long.MinValue);
             foreach (var file in InputSet.Expand(input.Inputs, open, long.MaxValue / 4, input.S3, WarnOnce, input.Logs))
             {
                 if (cancellation.IsCancellationRequested)
                     break;
                 listed.Add(file.Identity);
+                if (DatePrefix.FileStamp(Path.GetFileName(file.Path)) is { } stamp && stamp < skipBelow)
+                {
+                    // Stamped before the open window (as the S3 lister skips it): its records could only be late,
+                    // and its ledger row may be pruned, so it is never read.
+                    old.Skipped++;
+                    continue;
+                }
                 string version = file.Version ?? FileIdentity.Version(file.Identity);
                 // By what the file is (its real path), and for rows written before identities by how it was spelled.
-                if (ledger.TryGetValue(file.Identity, out var seen) || ledger.TryGetValue(file.Path, out seen)
-                    || (aliases.TryGetValue(file.Identity, out string? legacy) && ledger.TryGetValue(legacy, out seen)))
+                if ((store.LedgerRow(file.Identity) ?? store.LedgerRow(file.Path)
+                    ?? (aliases.TryGetValue(file.Identity, out string? legacy) ? store.LedgerRow(legacy) : null))
+                    is { } seen)
                 {
                     bool same = seen.Size == file.Length && seen.Version == version;
                     if (same || seen.Status != LedgerEntry.Failed)
@@ -112,7 +122,8 @@ public static class WatchRun
                 }
                 startup.Remove(file.Identity);
                 watermark =
-                    CountFile(store, input, file, version, open, size, clock, watermark, metrics, log, cancellation);
+                    CountFile(store, input, file, version, open, size, clock, watermark, metrics, log, cancellation,
+                        old);
             }
             return deferred;
         }
@@ -122,11 +133,10 @@ public static class WatchRun
             long? clock = ReadClock(request.ClockFile);
             metrics.PollStarted(clock ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds());
             int deferred = 0;
-            var ledger = store.Ledger();
             var listed = new HashSet<string>(StringComparer.Ordinal);
             try
             {
-                deferred = CountNew(clock, ledger, listed);
+                deferred = CountNew(clock, listed);
             }
             catch (FlowInputException e) when (!request.Once && IsTransient(e))
             {
@@ -139,6 +149,7 @@ public static class WatchRun
                 cancellation.WaitHandle.WaitOne(backoff);
                 continue;
             }
+            old.Report(log, open);
             if (failedPolls > 0)
                 log.Info($"polling again after {failedPolls} failed poll(s)");
             failedPolls = 0;
@@ -180,6 +191,9 @@ public static class WatchRun
                     + $"{outcome.Delivered} alert(s)");
                 open += size;
             }
+            // The ledger keeps only what dedup needs: objects stamped before what the lister skips are forgotten, a
+            // bounded part per poll, so a poll's cost does not grow with the ledger.
+            store.PruneLedger(SqliteStateStore.LedgerPruneBound(open, request.LatenessSeconds), PruneBudget);
             // Retry sinks that were down, even when no window closed; --once gives each one last try.
             int held = dispatcher.DeliverPending(store, force: request.Once);
             if (request.Once)
@@ -241,7 +255,7 @@ public static class WatchRun
 
     private static long CountFile(IStateStore store, InputOptions input, InputFile file, string version, long open,
         long size, long? clock,
-        long watermark, WatchMetrics metrics, IRunLog log, CancellationToken cancellation)
+        long watermark, WatchMetrics metrics, IRunLog log, CancellationToken cancellation, OldFiles old)
     {
         ScanResult scan;
         try
@@ -283,7 +297,9 @@ public static class WatchRun
         metrics.FileCounted(file.Length, d.Lines, d.Counted, d.Malformed, d.Early, d.Elapsed);
         if (d.Lines > d.Malformed)
             metrics.RecordsArrived();
-        if (d.Early > 0)
+        if (d.Early > 0 && DatePrefix.FileStamp(Path.GetFileName(file.Path)) < open)
+            old.Late(d.Early);
+        else if (d.Early > 0)
             log.Warn(
                 $"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not applied");
         if (d.Malformed > 0)
@@ -296,10 +312,10 @@ public static class WatchRun
     /// row that still leads to a file is found by the file's real path too: real path to the row's key. Resolved once
     /// per run; rows written since are keyed by identity already.
     /// </summary>
-    private static Dictionary<string, string> LegacyAliases(IReadOnlyDictionary<string, LedgerEntry> rows)
+    private static Dictionary<string, string> LegacyAliases(IReadOnlyList<string> keys)
     {
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string key in rows.Keys)
+        foreach (string key in keys)
         {
             if (key == "-" || S3Uri.IsS3(key))
                 continue;
@@ -308,6 +324,42 @@ public static class WatchRun
         }
         return aliases;
     }
+
+    /// <summary>
+    /// Files stamped before the open window, summed up in one line per poll rather than a warning each: those stamped
+    /// more than <see cref="InputSet.Slack"/> before it are skipped unread (once per run), the others read, with
+    /// their late records counted.
+    /// </summary>
+    private sealed class OldFiles
+    {
+        public long Skipped;
+        private long _lateFiles, _lateRecords;
+        private bool _skipReported;
+
+        public void Late(long records)
+        {
+            _lateFiles++;
+            _lateRecords += records;
+        }
+
+        public void Report(IRunLog log, long open)
+        {
+            if (Skipped > 0 && !_skipReported)
+            {
+                log.Info($"{Skipped} file(s) stamped before {TimeRange.Format(open - InputSet.Slack)} skipped " +
+                    "unread: their windows are closed, so their records could only be late");
+                _skipReported = true;
+            }
+            if (_lateFiles > 0)
+            {
+                log.Warn($"{_lateFiles} file(s) stamped before {TimeRange.Format(open)} held {_lateRecords} late " +
+                    "record(s) for windows already closed; counted in metrics, not applied");
+            }
+            _lateFiles = _lateRecords = 0;
+        }
+    }
+
+    private static readonly TimeSpan PruneBudget = TimeSpan.FromMilliseconds(250);
 
     public static long? ReadClock(string? path)
     {

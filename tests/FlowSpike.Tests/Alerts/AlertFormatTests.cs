@@ -8,7 +8,7 @@ namespace FlowSpike.Tests.Alerts;
 
 public class AlertFormatTests
 {
-    public static Alert Sample(string src = "10.0.0.5", int destinations = 3) => new()
+    internal static Alert Sample(string src = "10.0.0.5", int destinations = 3) => new()
     {
         WindowStart = 1_791_478_800,
         WindowEnd = 1_791_482_400,
@@ -28,7 +28,7 @@ public class AlertFormatTests
         DataPointThreshold = 5,
     };
 
-    public static FlowSpike.State.PendingAlert Pending(Alert a) => new(a.Id, a.WindowStart, AlertJson.Serialize(a));
+    internal static FlowSpike.State.PendingAlert Pending(Alert a) => new(a.Id, a.WindowStart, AlertJson.Serialize(a));
 
     [Fact]
     public void Ocsf_output_is_a_valid_detection_finding()

@@ -36,7 +36,7 @@ public sealed class ClusterCliTests
     [InlineData(new[] { "--state", "x" },
         "flowspike: error: --queue is required: the cluster watches an SQS queue of S3 notifications")]
     [InlineData(new[] { "--queue", "http://127.0.0.1:1/123456789012/q", "--backfill-from", "2026-10-01T00:00:00Z",
-        "--input", "." },
+        "--input", "local-folder" },
         "flowspike: error: --backfill-from lists the history of the s3:// --input: give the bucket and prefix the " +
         "queue is notified for")]
     public async Task ClusterWatchRefusesBeforeConnecting(string[] args, string message)

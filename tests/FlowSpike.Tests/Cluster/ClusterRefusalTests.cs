@@ -5,8 +5,8 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Cluster;
 
-/// <summary>The cluster refuses what the local run refuses: another window than the baseline span (C5), and a
-/// window with no record at all (C2), whose windows before it still commit.</summary>
+/// <summary>The cluster refuses what the local run refuses: another window than the baseline span, and a
+/// window with no record at all, whose windows before it still commit.</summary>
 public sealed class ClusterRefusalTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private const long T0 = 1_790_812_800;

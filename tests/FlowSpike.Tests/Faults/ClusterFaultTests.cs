@@ -6,7 +6,8 @@ using FlowSpike.Tests.Support;
 namespace FlowSpike.Tests.Faults;
 
 /// <summary>
-/// C12, as an operator meets it: a real silo process on a real Redis (Debian's redis-server, on 127.0.0.1), the CLI's
+/// A sink outage on the cluster, as an operator meets it: a real silo process on a real Redis (Debian's
+/// redis-server, on 127.0.0.1), the CLI's
 /// cluster commands, and a webhook that is down for the first run. The outage prints no stack trace, and a later run
 /// that starts at the next window still delivers every held alert exactly once.
 /// </summary>
@@ -117,7 +118,7 @@ public sealed class ClusterFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task C12_a_sink_outage_on_the_cluster_holds_alerts_and_a_later_run_delivers_each_once()
+    public async Task a_sink_outage_on_the_cluster_holds_alerts_and_a_later_run_delivers_each_once()
     {
         int redisPort = await StartRedis();
         var data = new DeliveryFaultData(_dir);

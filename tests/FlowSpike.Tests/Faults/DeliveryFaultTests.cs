@@ -9,8 +9,8 @@ namespace FlowSpike.Tests.Faults;
 
 /// <summary>
 /// The delivery side of the fault matrix, each case run through the CLI as a user runs it, with the alert set and the
-/// state checked afterwards: a full disk under the file sink (C10), a webhook that rejects one alert (C11), the
-/// Security Hub sink with every model (C13), and secrets in sink URLs (C14).
+/// state checked afterwards: a full disk under the file sink, a webhook that rejects one alert, the
+/// Security Hub sink with every model, and secrets in sink URLs.
 /// </summary>
 public sealed class DeliveryFaultTests : IDisposable
 {
@@ -30,7 +30,7 @@ public sealed class DeliveryFaultTests : IDisposable
         dir.Write("config.json", JsonSerializer.Serialize(new Dictionary<string, object> { ["sinks"] = sinks }));
 
     [Fact]
-    public void C10_a_full_disk_marks_nothing_delivered_and_a_rerun_writes_every_alert_once()
+    public void a_full_disk_marks_nothing_delivered_and_a_rerun_writes_every_alert_once()
     {
         if (Environment.UserName != "root")
             Assert.Skip("mounting a tmpfs needs root");
@@ -92,7 +92,7 @@ public sealed class DeliveryFaultTests : IDisposable
     }
 
     [Fact]
-    public void C10_a_torn_last_line_is_removed_before_the_next_write()
+    public void a_torn_last_line_is_removed_before_the_next_write()
     {
         using var dir = new TempDir();
         var data = new DeliveryFaultData(dir);
@@ -108,7 +108,7 @@ public sealed class DeliveryFaultTests : IDisposable
     }
 
     [Fact]
-    public void C11_a_webhook_that_rejects_one_alert_gets_every_other_alert_once_and_the_rejected_one_later()
+    public void a_webhook_that_rejects_one_alert_gets_every_other_alert_once_and_the_rejected_one_later()
     {
         using var dir = new TempDir();
         var data = new DeliveryFaultData(dir);
@@ -156,7 +156,7 @@ public sealed class DeliveryFaultTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void C13_the_security_hub_sink_writes_every_alert_with_every_model_inside_its_folder(string model)
+    public void the_security_hub_sink_writes_every_alert_with_every_model_inside_its_folder(string model)
     {
         using var dir = new TempDir();
         var data = new DeliveryFaultData(dir, model);
@@ -185,7 +185,7 @@ public sealed class DeliveryFaultTests : IDisposable
     }
 
     [Fact]
-    public void C14_tokens_and_passwords_reach_neither_the_terminal_nor_the_state()
+    public void tokens_and_passwords_reach_neither_the_terminal_nor_the_state()
     {
         using var dir = new TempDir();
         var data = new DeliveryFaultData(dir);
@@ -227,7 +227,7 @@ public sealed class DeliveryFaultTests : IDisposable
     }
 
     [Fact]
-    public void C14_a_rotated_webhook_token_does_not_orphan_held_alerts()
+    public void a_rotated_webhook_token_does_not_orphan_held_alerts()
     {
         using var dir = new TempDir();
         var data = new DeliveryFaultData(dir);

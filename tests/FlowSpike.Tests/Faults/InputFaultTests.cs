@@ -18,7 +18,7 @@ public class InputFaultTests
 
 
     [Fact]
-    public void C1_detect_over_an_empty_folder_fails_and_the_state_is_unchanged()
+    public void detect_over_an_empty_folder_fails_and_the_state_is_unchanged()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -34,7 +34,7 @@ public class InputFaultTests
     }
 
     [Fact]
-    public void C1_detect_over_text_that_is_no_flow_log_fails_naming_the_file()
+    public void detect_over_text_that_is_no_flow_log_fails_naming_the_file()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -107,7 +107,7 @@ public class InputFaultTests
     }
 
     [Fact]
-    public void C18_cloudwatch_events_whose_message_is_ocsf_json_are_read_as_their_records()
+    public void cloudwatch_events_whose_message_is_ocsf_json_are_read_as_their_records()
     {
         // Once a clear error, now read (issue 17): the OCSF events of parseToOCSF give the alerts of their text twin.
         using var dir = new TempDir();
@@ -148,7 +148,7 @@ public class InputFaultTests
     }
 
     [Fact]
-    public void C18_a_csv_among_flow_logs_is_named_as_a_csv_and_nothing_is_committed()
+    public void a_csv_among_flow_logs_is_named_as_a_csv_and_nothing_is_committed()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -173,7 +173,7 @@ public class InputFaultTests
     [Theory]
     [InlineData("scalar")]
     [InlineData("256")]
-    public void C2_windows_with_no_records_are_not_committed_and_a_later_run_with_the_data_applies_them(string simd)
+    public void windows_with_no_records_are_not_committed_and_a_later_run_with_the_data_applies_them(string simd)
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -217,7 +217,7 @@ public class InputFaultTests
     }
 
     [Fact]
-    public void C2_allow_empty_windows_commits_the_silence()
+    public void allow_empty_windows_commits_the_silence()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -231,7 +231,7 @@ public class InputFaultTests
     }
 
     [Fact]
-    public void C3_a_baseline_with_no_matching_records_fails_and_keeps_the_lookup()
+    public void a_baseline_with_no_matching_records_fails_and_keeps_the_lookup()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -251,7 +251,7 @@ public class InputFaultTests
     }
 
     [Fact]
-    public void C4_a_to_later_than_now_is_refused()
+    public void a_to_later_than_now_is_refused()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -270,7 +270,7 @@ public class InputFaultTests
     /// <summary>The window still running now: its records so far would commit, and the rest be skipped as late.
     /// </summary>
     [Fact]
-    public void C4_a_to_ending_the_current_window_is_refused()
+    public void a_to_ending_the_current_window_is_refused()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -287,7 +287,7 @@ public class InputFaultTests
     }
 
     [Fact]
-    public void C5_a_detect_window_unlike_the_baseline_span_is_refused()
+    public void a_detect_window_unlike_the_baseline_span_is_refused()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -305,7 +305,7 @@ public class InputFaultTests
     [Theory]
     [InlineData("--from", "1790899200000", "1790899200")]
     [InlineData("--to", "1790920800000", "1790920800")]
-    public void C15_epoch_milliseconds_are_a_one_line_error(string option, string value, string seconds)
+    public void epoch_milliseconds_are_a_one_line_error(string option, string value, string seconds)
     {
         using var dir = new TempDir();
         string logs = WriteHours(dir.File("logs"), 24, 30);
@@ -328,7 +328,7 @@ public class InputFaultTests
     }
 
     [Fact]
-    public void C8_a_symlink_to_a_subfolder_counts_each_file_once_and_loops_do_not_hang()
+    public void a_symlink_to_a_subfolder_counts_each_file_once_and_loops_do_not_hang()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);

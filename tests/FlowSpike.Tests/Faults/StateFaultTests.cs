@@ -15,7 +15,7 @@ public class StateFaultTests
 
 
     [Fact]
-    public void C6_importing_an_empty_lookup_into_a_state_with_rows_is_refused()
+    public void importing_an_empty_lookup_into_a_state_with_rows_is_refused()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -31,7 +31,7 @@ public class StateFaultTests
     }
 
     [Fact]
-    public void C9_two_processes_on_one_state_through_two_paths_cannot_both_run()
+    public void two_processes_on_one_state_through_two_paths_cannot_both_run()
     {
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.File("real"));
@@ -92,7 +92,7 @@ public class StateFaultTests
     [InlineData("lookup", "export")]
     [InlineData("report")]
     [InlineData("explain")]
-    public void C16_read_only_commands_on_a_missing_state_exit_non_zero_and_create_nothing(params string[] command)
+    public void read_only_commands_on_a_missing_state_exit_non_zero_and_create_nothing(params string[] command)
     {
         using var dir = new TempDir();
         string state = dir.File("missing.db");
@@ -113,7 +113,7 @@ public class StateFaultTests
     [Theory]
     [InlineData("CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users(name) VALUES ('ada');")]
     [InlineData("CREATE TABLE meta(key TEXT PRIMARY KEY, value); INSERT INTO meta VALUES ('v', 7); CREATE TABLE n(b)")]
-    public void C17_another_applications_sqlite_file_is_refused_and_left_untouched(string sql)
+    public void another_applications_sqlite_file_is_refused_and_left_untouched(string sql)
     {
         using var dir = new TempDir();
         string other = dir.File("app.sqlite");

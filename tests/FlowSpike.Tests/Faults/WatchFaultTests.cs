@@ -29,7 +29,7 @@ public class WatchFaultTests
     }
 
     [Fact]
-    public void C7_the_same_folder_relative_then_absolute_counts_each_file_once()
+    public void the_same_folder_relative_then_absolute_counts_each_file_once()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);
@@ -78,7 +78,7 @@ public class WatchFaultTests
     }
 
     [Fact]
-    public void C2_watch_holds_a_window_with_no_records_open_unless_the_silence_is_declared_real()
+    public void watch_holds_a_window_with_no_records_open_unless_the_silence_is_declared_real()
     {
         using var dir = new TempDir();
         string state = BaselineState(dir);

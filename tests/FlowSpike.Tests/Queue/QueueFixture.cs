@@ -23,7 +23,7 @@ public sealed class QueueFixture : IDisposable
     }
 
     public MotoServer Moto { get; }
-    public SynthData.DataSet Set { get; }
+    internal SynthData.DataSet Set { get; }
     public TempDir Dir { get; }
     public string Baselined { get; }
 
@@ -148,7 +148,7 @@ public sealed class QueueCase : IDisposable
 
     public static string Lookup(string state) => Support.Cli.Run("lookup", "export", "--state", state).Stdout;
 
-    public IReadOnlyDictionary<string, LedgerEntry> Ledger()
+    internal IReadOnlyDictionary<string, LedgerEntry> Ledger()
     {
         using var s = SqliteStateStore.Open(State);
         return s.Ledger();

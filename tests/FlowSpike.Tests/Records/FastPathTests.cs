@@ -64,6 +64,15 @@ public class FastPathTests
             bool light = Ipv4.TryParseBranchLight(bytes, out uint b);
             Assert.True(scalar == light, $"'{s}': scalar {scalar}, branch-light {light}");
             Assert.Equal(a, b);
+            // In place in a record: digits and dots around the field must not change the result.
+            int before = rng.Next(0, 6), after = rng.Next(0, 21);
+            var line = new byte[before + bytes.Length + after];
+            for (int c = 0; c < line.Length; c++)
+                line[c] = (byte)"0123456789. "[rng.Next(12)];
+            bytes.CopyTo(line, before);
+            bool field = Ipv4.TryParseField(line, before, bytes.Length, out uint f);
+            Assert.True(scalar == field, $"'{s}' in '{Encoding.ASCII.GetString(line)}': in place {field}");
+            Assert.Equal(a, f);
             if (scalar)
             {
                 valid++;
@@ -73,6 +82,74 @@ public class FastPathTests
             }
         }
         Assert.True(valid > 10_000, $"only {valid} valid addresses exercised");
+    }
+
+    [Fact]
+    public void Bit_unpacking_by_groups_agrees_with_its_scalar_twin_at_every_width()
+    {
+        var rng = new Random(28);
+        for (int width = 0; width <= 32; width++)
+        {
+            uint mask = width == 32 ? uint.MaxValue : (1u << width) - 1;
+            for (int round = 0; round < 200; round++)
+            {
+                // Whole groups and cut ones: the data may stop before the last group's bytes, as writers do.
+                var packed = new byte[rng.Next(0, 8 * width + 40)];
+                rng.NextBytes(packed);
+                int count = Math.Min(rng.Next(0, 330), width == 0 ? 330 : packed.Length * 8 / width);
+                var fast = new int[count];
+                var scalar = new int[count];
+                FlowSpike.Records.Parquet.HybridDecoder.Unpack(packed, width, mask, fast);
+                FlowSpike.Records.Parquet.HybridDecoder.UnpackScalar(packed, width, mask, scalar);
+                Assert.Equal(scalar, fast);
+                // An independent reading of the first value: its bits, least significant first.
+                if (count > 0 && width > 0)
+                {
+                    long first = 0;
+                    for (int b = 0; b < width; b++)
+                        first |= (long)((packed[b / 8] >> (b % 8)) & 1) << b;
+                    Assert.Equal((int)(uint)first, scalar[0]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Per_window_record_counts_do_not_depend_on_the_order_of_starts()
+    {
+        // The dense per-window counts (a range of few windows) against the open-ended accumulator's dictionary and a
+        // count made here, on starts that jump between windows, as text and as numbers, in and out of the range.
+        const long from = 1_790_812_800, to = from + (4 * 86400);
+        var dense = new ScanAccumulator(from, 3600, false, null, to);
+        var open = new ScanAccumulator(from, 3600, false, null);
+        var expected = new Dictionary<long, long>();
+        var rng = new Random(2028);
+        for (int i = 0; i < 50_000; i++)
+        {
+            long start = from - 7200 + rng.NextInt64(4 * 86400 + 14_400);
+            if (start >= from && start < to)
+            {
+                long window = from + ((start - from) / 3600 * 3600);
+                expected[window] = expected.GetValueOrDefault(window) + 1;
+            }
+            if (i % 3 == 0)
+            {
+                dense.Mark(start);
+                open.Mark(start < to ? start : from - 1);
+            }
+            else
+            {
+                byte[] text = Encoding.ASCII.GetBytes(
+                    start.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                dense.Mark(text);
+                open.Mark(start < to ? text : "17"u8);
+            }
+        }
+        dense.FlushMarks();
+        open.FlushMarks();
+        Assert.Equal(expected.OrderBy(p => p.Key), dense.Diagnostics.RecordsByWindow.OrderBy(p => p.Key));
+        Assert.Equal(expected.OrderBy(p => p.Key), open.Diagnostics.RecordsByWindow.OrderBy(p => p.Key));
+        Assert.Equal(50_000, dense.Diagnostics.Parsed);
     }
 
     [Fact]

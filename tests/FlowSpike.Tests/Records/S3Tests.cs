@@ -20,7 +20,7 @@ public sealed class S3Tests : IClassFixture<S3Tests.Data>
         }
 
         public S3Server Server { get; }
-        public SynthData.DataSet Set { get; }
+        internal SynthData.DataSet Set { get; }
 
         public void Dispose() => Server.Dispose();
     }

@@ -31,6 +31,16 @@ public sealed class PublicApiTests
     }
 
     [Fact]
+    public void The_library_exposes_at_most_sixty_types()
+    {
+        // Issue 25's budget: an embedder meets Engine, its settings and summaries, the log and the errors.
+        var exported = typeof(FlowSpike.Jobs.JobSettings).Assembly.GetExportedTypes();
+        Assert.True(exported.Length <= 60, $"{exported.Length} public types: " +
+            string.Join(", ", exported.Select(t => t.FullName).Order(StringComparer.Ordinal)));
+        Assert.Contains(typeof(FlowSpike.Engine), exported);
+    }
+
+    [Fact]
     public void The_description_sees_a_change_of_signature()
     {
         // The describer itself must tell members apart, or the snapshot could not fail.
@@ -81,7 +91,8 @@ internal static class PublicApi
                 MethodInfo mi when !mi.IsSpecialName && !IsRecordPlumbing(mi) =>
                     $"{(mi.IsStatic ? "static " : "")}{Name(mi.ReturnType)} {mi.Name}" +
                     $"{Generic(mi)}({Parameters(mi)})",
-                PropertyInfo p => $"{(p.GetMethod?.IsStatic == true ? "static " : "")}{Name(p.PropertyType)} " +
+                PropertyInfo p when p.Name != "EqualityContract" =>
+                    $"{(p.GetMethod?.IsStatic == true ? "static " : "")}{Name(p.PropertyType)} " +
                     $"{p.Name} {{{(p.GetMethod?.IsPublic == true ? " get;" : "")}" +
                     $"{(p.SetMethod?.IsPublic == true ? " set;" : "")} }}",
                 FieldInfo f when !f.IsSpecialName => $"{(f.IsLiteral ? "const " : f.IsStatic ? "static " : "")}" +
@@ -94,7 +105,9 @@ internal static class PublicApi
         }
     }
 
-    private static bool IsRecordPlumbing(MethodInfo m) => m.Name is "<Clone>$" or "PrintMembers";
+    // What the compiler writes for a record (equality, ToString, Deconstruct, cloning) is no decision of ours.
+    private static bool IsRecordPlumbing(MethodInfo m) => m.Name is "<Clone>$" or "PrintMembers" ||
+        m.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false);
 
     private static string Kind(Type t) => t.IsEnum ? "enum" : t.IsInterface ? "interface"
         : t.IsValueType ? "struct" : t.IsAbstract && t.IsSealed ? "static class" : "class";

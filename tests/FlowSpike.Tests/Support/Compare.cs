@@ -22,7 +22,7 @@ public static class Compare
             $"{what}: expected {e:R}, got {a:R}");
     }
 
-    public static void Lookup(Dictionary<string, RefRow> expected, IReadOnlyList<BaselineRow> actual)
+    internal static void Lookup(Dictionary<string, RefRow> expected, IReadOnlyList<BaselineRow> actual)
     {
         var byIp = actual.ToDictionary(r => r.SrcIp);
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), byIp.Keys.Order(StringComparer.Ordinal));

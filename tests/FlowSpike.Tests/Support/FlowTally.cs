@@ -32,7 +32,7 @@ public static class FlowTally
         return result;
     }
 
-    public static SortedDictionary<long, SortedDictionary<string, string>> Actual(ScanResult scan)
+    internal static SortedDictionary<long, SortedDictionary<string, string>> Actual(ScanResult scan)
     {
         var result = new SortedDictionary<long, SortedDictionary<string, string>>();
         foreach (var (window, sources) in scan.Partial.Windows)

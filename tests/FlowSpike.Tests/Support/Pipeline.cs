@@ -10,14 +10,14 @@ namespace FlowSpike.Tests.Support;
 /// back.</summary>
 public static class Pipeline
 {
-    public static void Baseline(string state, string input, long from, long to, long span = 3600,
+    internal static void Baseline(string state, string input, long from, long to, long span = 3600,
         TokenizerMode? mode = null, FlowLayout? layout = null)
     {
         using var store = SqliteStateStore.Open(state);
         BaselineRun.Execute(store, Inputs(input, mode, layout), from, to, span, NullRunLog.Instance);
     }
 
-    public static DetectRun.Result Detect(string state, string input, string alertsPath, DetectRequest request,
+    internal static DetectRun.Result Detect(string state, string input, string alertsPath, DetectRequest request,
         TokenizerMode? mode = null, FlowLayout? layout = null)
     {
         using var store = SqliteStateStore.Open(state);
@@ -25,7 +25,7 @@ public static class Pipeline
         return DetectRun.Execute(store, Inputs(input, mode, layout), request, sink, NullRunLog.Instance);
     }
 
-    public static IReadOnlyList<BaselineRow> Lookup(string state)
+    internal static IReadOnlyList<BaselineRow> Lookup(string state)
     {
         using var store = SqliteStateStore.Open(state);
         return store.LoadLookup();

@@ -63,7 +63,7 @@ public sealed class S3Server : IDisposable
     /// <summary>Every request the clients made through <see cref="Settings"/>, as "METHOD path?query".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    public S3Settings Settings => new()
+    internal S3Settings Settings => new()
     {
         EndpointUrl = Endpoint,
         Region = "us-east-1",

@@ -6,7 +6,7 @@ namespace FlowSpike.Tests.Support;
 /// <summary>Scans files with the production scanner over all time, for reader tests.</summary>
 public static class Scan
 {
-    public static ScanResult Files(IEnumerable<string> paths, TokenizerMode mode = TokenizerMode.Scalar,
+    internal static ScanResult Files(IEnumerable<string> paths, TokenizerMode mode = TokenizerMode.Scalar,
         bool details = true, FlowLayout? layout = null, int bufferSize = 1 << 20, long segmentBytes = 64L << 20,
         int threads = 2, Selection.CidrSet? @internal = null, bool? inflateWhole = null, bool? smallFileReads = null) =>
         FlowScanner.Scan(InputSet.Expand(paths), new ScanOptions
@@ -25,7 +25,7 @@ public static class Scan
             SmallFileReads = smallFileReads,
         });
 
-    public static ScanResult Text(string text, TempDir dir, TokenizerMode mode = TokenizerMode.Scalar,
+    internal static ScanResult Text(string text, TempDir dir, TokenizerMode mode = TokenizerMode.Scalar,
         FlowLayout? layout = null, int bufferSize = 1 << 20) =>
         Files([dir.Write("input-" + Guid.NewGuid().ToString("N") + ".log", text)], mode, true, layout, bufferSize);
 }

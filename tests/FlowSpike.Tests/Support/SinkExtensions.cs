@@ -5,7 +5,7 @@ namespace FlowSpike.Tests.Support;
 /// <summary>Calls a sink directly, as the dispatcher would, and returns what its receipt reported.</summary>
 public static class SinkExtensions
 {
-    public static (List<string> Delivered, List<string> Rejected) Deliver(this IAlertSink sink,
+    internal static (List<string> Delivered, List<string> Rejected) Deliver(this IAlertSink sink,
         IReadOnlyList<PendingAlert> alerts)
     {
         var delivered = new List<string>();

@@ -14,9 +14,10 @@ public static class SynthData
 
     private static readonly ConcurrentDictionary<SynthLayout, Lazy<DataSet>> Sets = new();
 
-    public sealed record DataSet(string Root, string Logs, SynthResult Result, List<RefRecord> Records);
+    internal sealed record DataSet(string Root, string Logs, SynthResult Result, List<RefRecord> Records);
 
-    public static DataSet Get(SynthLayout layout) => Sets.GetOrAdd(layout, l => new Lazy<DataSet>(() => Make(l))).Value;
+    internal static DataSet Get(SynthLayout layout) => Sets.GetOrAdd(layout,
+        l => new Lazy<DataSet>(() => Make(l))).Value;
 
     private static DataSet Make(SynthLayout layout)
     {

@@ -84,9 +84,9 @@ public class WatchTests
         m = Poll(state, input, alerts, H(5) + 600, dir);
         Assert.Equal((1L, 0L), (m.WindowsClosed, m.Files));
 
-        // A straggler for hour 02 (closed) arrives with hours 6-11 of data: its records are late, counted only in
-        // metrics.
-        var straggler = FilesStamped(set, H(2), H(3))[0];
+        // A straggler for hour 04 (closed) arrives with hours 6-11 of data: its records are late, counted only in
+        // metrics. (One stamped more than an hour before the open window would be skipped unread.)
+        var straggler = FilesStamped(set, H(4), H(5))[0];
         string lateCopy = Path.Combine(input, "late-" + Path.GetFileName(straggler));
         File.Copy(straggler, lateCopy);
         CopyInto(input, FilesStamped(set, H(6), H(72)));
