@@ -23,7 +23,7 @@ internal static class ClusterBaselineCommand
         cmd.Options.Add(allowEmpty);
         cmd.SetAction(r => ClusterCommand.Run(() =>
         {
-            var job = BaselineOptions.Resolve(flags.Bind(r) with
+            var job = BaselineJob.Resolve(flags.Bind(r) with
             {
                 SpanSeconds = Given.Seconds(r, span),
                 AllowEmptyBaseline = Given.Val(r, allowEmpty),

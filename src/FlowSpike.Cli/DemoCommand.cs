@@ -121,8 +121,8 @@ internal static class DemoCommand
     private static void RunModel(JobSettings settings, long start, long baselineEnd, long end, IRunLog log,
         bool announce = false)
     {
-        var baseline = BaselineOptions.Resolve(settings with { From = start, To = baselineEnd });
-        var detect = DetectOptions.Resolve(settings with { From = baselineEnd, To = end });
+        var baseline = BaselineJob.Resolve(settings with { From = start, To = baselineEnd });
+        var detect = DetectJob.Resolve(settings with { From = baselineEnd, To = end });
         string input = settings.Inputs![0];
         if (announce)
         {

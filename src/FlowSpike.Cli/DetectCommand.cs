@@ -35,7 +35,7 @@ internal static class DetectCommand
             {
                 AllowSpanMismatch = Given.Val(r, allowSpanMismatch),
             };
-            var job = DetectOptions.Resolve(settings, flags.LoadConfig(r));
+            var job = DetectJob.Resolve(settings, flags.LoadConfig(r));
             job = job with { Input = job.Input with { Progress = new ScanProgress() } };
             var log = flags.Log(r);
             using var store = job.OpenState();

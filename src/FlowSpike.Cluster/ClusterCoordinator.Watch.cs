@@ -35,7 +35,7 @@ internal sealed partial class ClusterCoordinator
         _watch = membership;
         dispatcher.Check();
         var outbox = new ClusterOutbox(StateGrain, log, _watch);
-        await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
+        await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
         var meta = await ClusterRetry.Run(() => StateGrain.Get(), "state record", log, cancellation, _watch);
         var policy = request.Policy;
         DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null,
@@ -46,10 +46,10 @@ internal sealed partial class ClusterCoordinator
         long open = WatchRun.FirstOpenWindow(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null,
             null, meta.BaselineSpanSeconds), request, log);
         int shards = ShardCount(meta);
-        var scan = ScanJobs.From(input, open, open + size, size, keepDetails: true, shards,
+        var scan = ScanMessages.From(input, open, open + size, size, keepDetails: true, shards,
             EntityOf(meta, policy.Model)) with
         { SkipUnsupported = true };
-        var job = new QueueWatchJob
+        var job = new QueueWatchMessage
         {
             Id = Guid.NewGuid().ToString("N"),
             QueueUrl = queue.Url,
@@ -109,7 +109,7 @@ internal sealed partial class ClusterCoordinator
                         }
                         break;
                     }
-                    var detect = new DetectJob
+                    var detect = new DetectMessage
                     {
                         // The same run id for a repeat of this window: a shard answers it from its record.
                         RunId = $"watch/{stateName}/{w}",
@@ -125,7 +125,7 @@ internal sealed partial class ClusterCoordinator
                     closedCount++;
                     open += size;
                 }
-                await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
+                await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
                 if (request.Once && last)
                     break;
                 if (request.Once && drainMark is null)
@@ -147,7 +147,7 @@ internal sealed partial class ClusterCoordinator
         if (late.Count > 0)
             log.Warn("late records (arrived after their window closed; counted, not applied): " + string.Join(", ",
                 late.OrderBy(kv => kv.Key).Select(kv => $"{TimeRange.Format(kv.Key)} {kv.Value}")));
-        int held = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), CancellationToken.None);
+        int held = await Task.Run(() => dispatcher.DeliverOutbox(outbox, force: true), CancellationToken.None);
         log.Info($"stopped; next window {TimeRange.Format(open)}; {closedCount} window(s) closed" +
             (held > 0 ? $", {held} alert(s) held for a sink" : ""));
         return closedCount;

@@ -44,13 +44,13 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         return Entity ?? SpikeModels.DefaultEntity(model);
     }
 
-    /// <summary>A baseline job (<see cref="BaselineOptions"/>) on the cluster, as the local command runs it.</summary>
-    public Task<ClusterRunResult> BaselineAsync(BaselineOptions job, CancellationToken cancellation = default) =>
+    /// <summary>A baseline job (<see cref="BaselineJob"/>) on the cluster, as the local command runs it.</summary>
+    public Task<ClusterRunResult> BaselineAsync(BaselineJob job, CancellationToken cancellation = default) =>
         BaselineAsync(job.Input, job.From, job.To, job.SpanSeconds, job.Model, cancellation, job.Rules, job.AllowEmpty);
 
-    /// <summary>A detect job (<see cref="DetectOptions"/>) on the cluster, delivering through the job's
+    /// <summary>A detect job (<see cref="DetectJob"/>) on the cluster, delivering through the job's
     /// sinks.</summary>
-    public Task<ClusterRunResult> DetectAsync(DetectOptions job, AlertDispatcher dispatcher,
+    public Task<ClusterRunResult> DetectAsync(DetectJob job, AlertDispatcher dispatcher,
         CancellationToken cancellation = default) =>
         DetectAsync(job.Input, job.Request, dispatcher, cancellation);
 
@@ -64,7 +64,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         var meta = await StateGrain.Get();
         int shards = ShardCount(meta);
         var entity = EntityOf(meta, model);
-        var job = ScanJobs.From(input, from, to, spanSeconds, keepDetails: false, shards, entity);
+        var job = ScanMessages.From(input, from, to, spanSeconds, keepDetails: false, shards, entity);
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
         // As the local baseline: no blocked outbound record at all is a wrong range, --internal or --log-format, and
         // committing it would replace the shards' baselines with nothing.
@@ -74,7 +74,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
             throw new RunException(BaselineRun.NothingSelected(from, to, $"{scan.Lines} line(s) read"));
         }
         var clock = Stopwatch.StartNew();
-        var baseline = new BaselineJob
+        var baseline = new BaselineMessage
         {
             RunId = Guid.NewGuid().ToString("N"),
             From = from,
@@ -121,7 +121,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
 
         dispatcher.Check();
         var outbox = new ClusterOutbox(StateGrain, log, _watch);
-        await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
+        await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
         var meta = await StateGrain.Get();
         if (!request.AllowSpanMismatch)
             DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null,
@@ -135,7 +135,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
             return new ClusterRunResult
             {
                 WindowsSkipped = skipped,
-                Held = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), cancellation),
+                Held = await Task.Run(() => dispatcher.DeliverOutbox(outbox, force: true), cancellation),
             };
         }
         if (meta.Model is null)
@@ -143,14 +143,14 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
                 "cluster baseline` first)");
 
         int shards = ShardCount(meta);
-        var job = ScanJobs.From(input, todo[0], request.To, size, keepDetails: true, shards, EntityOf(meta,
+        var job = ScanMessages.From(input, todo[0], request.To, size, keepDetails: true, shards, EntityOf(meta,
             policy.Model));
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
         // As locally: a window without a single flow-log record is a gap in the data, unless the user says so.
         var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !_present.ContainsKey(w)).ToList();
         var apply = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
 
-        var detect = new DetectJob
+        var detect = new DetectMessage
         {
             RunId = Guid.NewGuid().ToString("N"),
             WindowSeconds = size,
@@ -167,7 +167,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
             alerts += closed.Alerts;
             suppressed += closed.Suppressed;
         }
-        int stillHeld = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), cancellation);
+        int stillHeld = await Task.Run(() => dispatcher.DeliverOutbox(outbox, force: true), cancellation);
         await ForgetAsync(tasks);
         if (apply.Count > 0)
         {
@@ -192,7 +192,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
     /// Closes one window on every shard with the local step, records it applied with its alerts in the outbox in one
     /// write, and delivers from the outbox: the same for detect and watch. Every call in it is idempotent.
     /// </summary>
-    private async Task<(int Alerts, int Suppressed, int Active)> CloseWindowAsync(DetectJob detect, long w,
+    private async Task<(int Alerts, int Suppressed, int Active)> CloseWindowAsync(DetectMessage detect, long w,
         int shards, StateMeta meta, AlertDispatcher dispatcher, ClusterOutbox outbox, CancellationToken cancellation)
     {
         var policy = detect.Policy;
@@ -218,7 +218,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
             _watch);
         foreach (var (key, until) in marks)
             meta.Quiet[key] = until;
-        await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
+        await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
         return (closed.Outbox.Count, closed.Suppressed.Count + parts.Sum(p => p.Suppressed),
             parts.Sum(p => p.ActiveSources));
     }
@@ -272,14 +272,14 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         return meta.Shards > 0 ? meta.Shards : Shards;
     }
 
-    private async Task<(List<ScanTask> Tasks, ClusterRunResult Result)> ScanAsync(InputOptions input, ScanJob job,
+    private async Task<(List<ScanTask> Tasks, ClusterRunResult Result)> ScanAsync(InputOptions input, ScanMessage job,
         CancellationToken cancellation)
     {
         if (input.Inputs.Contains("-"))
             throw new RunException($"{Setting.Name("Inputs")} -: standard input cannot be scanned on a cluster; give " +
                 $"files, folders or s3:// prefixes");
         var files = InputSet.Expand(input.Inputs, job.From, job.To, input.S3, logs: input.Logs);
-        var tasks = files.Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path,
+        var tasks = files.Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path,
             f.Length)).DistinctBy(t => t.Id).ToList();
         // Large objects first, so one big object does not start last and leave the other silos idle.
         tasks.Sort((a, b) => b.Length.CompareTo(a.Length));

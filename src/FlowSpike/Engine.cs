@@ -14,7 +14,7 @@ public static class Engine
     /// <summary>Learns each host's lookup row from the history in <c>From</c>..<c>To</c>.</summary>
     public static BaselineSummary Baseline(JobSettings settings, string? configFile = null, IRunLog? log = null)
     {
-        var job = BaselineOptions.Resolve(settings, Config(configFile));
+        var job = BaselineJob.Resolve(settings, Config(configFile));
         using var store = job.OpenState();
         var result = job.Run(store, log ?? NullRunLog.Instance);
         return new BaselineSummary(result.Hosts, result.Buckets, result.Diagnostics.Counted);
@@ -24,7 +24,7 @@ public static class Engine
     public static DetectSummary Detect(JobSettings settings, string? configFile = null, IRunLog? log = null,
         CancellationToken cancellation = default)
     {
-        var job = DetectOptions.Resolve(settings, Config(configFile));
+        var job = DetectJob.Resolve(settings, Config(configFile));
         log ??= NullRunLog.Instance;
         using var store = job.OpenState();
         using var dispatcher = job.CreateDispatcher(log);
@@ -36,7 +36,7 @@ public static class Engine
     public static WatchSummary Watch(JobSettings settings, string? configFile = null, IRunLog? log = null,
         CancellationToken stop = default)
     {
-        var job = WatchOptions.Resolve(settings, Config(configFile));
+        var job = WatchJob.Resolve(settings, Config(configFile));
         log ??= NullRunLog.Instance;
         using var metrics = new WatchMetrics();
         using var store = job.OpenWhenBaselined(log, metrics, stop);

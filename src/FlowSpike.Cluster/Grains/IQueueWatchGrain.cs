@@ -12,7 +12,7 @@ namespace FlowSpike.Cluster.Grains;
 internal interface IQueueWatchGrain : IGrainWithStringKey
 {
     /// <summary>The coordinator starts consuming from <paramref name="open"/> (a repeat replaces the job).</summary>
-    Task Start(QueueWatchJob job, long open);
+    Task Start(QueueWatchMessage job, long open);
 
     /// <summary>The coordinator leaves: consumers stop after their round.</summary>
     Task Stop();

@@ -10,10 +10,10 @@ internal interface IShardGrain : IGrainWithStringKey
 {
     /// <summary>Replaces the shard's rows with the baseline of the given scan tasks; a repeat of the same run is a
     /// no-op.</summary>
-    Task<int> Baseline(BaselineJob job);
+    Task<int> Baseline(BaselineMessage job);
 
     /// <summary>Closes one window for this shard's sources with the library's window step.</summary>
-    Task<WindowShardResult> ApplyWindow(DetectJob job, long window);
+    Task<WindowShardResult> ApplyWindow(DetectMessage job, long window);
 
     Task<RowState[]> Rows();
 }

@@ -27,7 +27,7 @@ internal interface IStateGrain : IGrainWithStringKey
 
     Task Rejected(string sink, string alertId, string reason, long retryAt);
 
-    Task<List<string>> SinksWithPending();
+    Task<List<string>> SinksWithHeld();
 
-    Task<int> MovePending(string from, string to);
+    Task<int> MoveHeld(string from, string to);
 }

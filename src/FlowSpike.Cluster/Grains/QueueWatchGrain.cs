@@ -32,7 +32,7 @@ internal sealed class QueueWatchGrain(
     /// <summary>Seconds added to a visibility timeout for clocks and the heartbeat's last extension.</summary>
     private const int Margin = 5;
 
-    public async Task Start(QueueWatchJob job, long open)
+    public async Task Start(QueueWatchMessage job, long open)
     {
         state.State.Job = job;
         state.State.LateBefore = Math.Max(state.State.LateBefore, open);

@@ -7,7 +7,7 @@ namespace FlowSpike.Cluster.Grains;
 [GenerateSerializer]
 internal sealed class QueueWatchState
 {
-    [Id(0)] public QueueWatchJob? Job { get; set; }
+    [Id(0)] public QueueWatchMessage? Job { get; set; }
     /// <summary>Records of windows before this are late: closed, or claimed for closing.</summary>
     [Id(2)] public long LateBefore { get; set; } = long.MinValue;
 }

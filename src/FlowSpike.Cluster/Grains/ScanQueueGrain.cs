@@ -21,7 +21,7 @@ internal sealed class ScanQueueGrain(
     private int _next;
     private string? _error;
 
-    public async Task Enqueue(ScanJob job, ScanTask[] tasks)
+    public async Task Enqueue(ScanMessage job, ScanTask[] tasks)
     {
         if (state.State.Job is not null)
             return;

@@ -26,7 +26,7 @@ internal sealed class ShardGrain(
     private int Shard => int.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf('/') + 1),
         CultureInfo.InvariantCulture);
 
-    public async Task<int> Baseline(BaselineJob job)
+    public async Task<int> Baseline(BaselineMessage job)
     {
         if (state.State.BaselineRunId == job.RunId)
             return state.State.Rows.Count;
@@ -47,7 +47,7 @@ internal sealed class ShardGrain(
         return rows.Count;
     }
 
-    public async Task<WindowShardResult> ApplyWindow(DetectJob job, long window)
+    public async Task<WindowShardResult> ApplyWindow(DetectMessage job, long window)
     {
         if (state.State.LastApplied == window && state.State.LastResult is { } done)
             return done;

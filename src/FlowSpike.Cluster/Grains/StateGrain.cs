@@ -58,10 +58,10 @@ internal sealed class StateGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<List<string>> SinksWithPending() => Task.FromResult(state.State.Outbox
+    public Task<List<string>> SinksWithHeld() => Task.FromResult(state.State.Outbox
         .SelectMany(e => e.Due.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
 
-    public async Task<int> MovePending(string from, string to)
+    public async Task<int> MoveHeld(string from, string to)
     {
         int moved = 0;
         bool changed = false;

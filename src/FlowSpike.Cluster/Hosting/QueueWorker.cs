@@ -120,7 +120,7 @@ internal sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetail
         }
     }
 
-    private QueueConsumer Create(string state, QueueWatchJob job, IRunLog log)
+    private QueueConsumer Create(string state, QueueWatchMessage job, IRunLog log)
     {
         var request = new QueueRequest
         {

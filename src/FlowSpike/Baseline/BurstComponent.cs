@@ -110,11 +110,11 @@ internal static class BurstComponent
                     w.Count, own, (1 + LearningDispersion(before)) * (1 + w.RelVar) - 1)) < LearnTail;
         // A candidate waits one window: when the next window is high too (its count-model tail below
         // LevelChangeTail), the level changed or an intermittent host's run began, and it was no burst.
-        bool burst = before.PendingBurst > 0 && w.MainTail >= LevelChangeTail;
-        double lr = before.PendingBurst;
+        bool burst = before.CandidateBurst > 0 && w.MainTail >= LevelChangeTail;
+        double lr = before.CandidateBurst;
         // Its size is measured against the hour's own expectation, as a spike's is in Mix: an intermittent host's
         // active level (the reference) would make an off-hour ×10 look like an on-hour ×3.
-        s.PendingBurst = candidate ? Math.Log((w.Count + 1) / (own + 1)) : 0;
+        s.CandidateBurst = candidate ? Math.Log((w.Count + 1) / (own + 1)) : 0;
         double wb = Math.Min(2 * w.Weight, w.Points + 1);
         s.BurstShare += ((burst ? 1 : 0) - s.BurstShare) / wb;
         if (burst)

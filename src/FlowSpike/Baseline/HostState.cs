@@ -54,7 +54,7 @@ internal sealed class HostState
     /// <summary>
     /// The log ratio of last window's burst candidate (0: none), kept until the next window confirms it.
     /// </summary>
-    public double PendingBurst;
+    public double CandidateBurst;
 
     /// <summary>
     /// The last window's count over its expectation (clipped as the short ratio is): the level it showed.
@@ -108,7 +108,7 @@ internal sealed class HostState
         {
             s.RecentShort = F(13);
             s.BurstSquare = F(14);
-            s.PendingBurst = F(15);
+            s.CandidateBurst = F(15);
         }
         else
         {
@@ -141,7 +141,7 @@ internal sealed class HostState
         double[] values =
         [
             Active, PosMean, PosSquare, PosN, Residual, ExpMean, ExpSquare, RecentCount, RecentExpected, BurstShare,
-            BurstLog, FitDiff, BurstN, RecentShort, BurstSquare, PendingBurst, LastRatio,
+            BurstLog, FitDiff, BurstN, RecentShort, BurstSquare, CandidateBurst, LastRatio,
             ResidualW, ResidualSq, BurstMax,
         ];
         for (int i = 0; i < values.Length; i++)

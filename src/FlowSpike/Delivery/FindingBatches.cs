@@ -13,10 +13,10 @@ internal static class FindingBatches
     public const int MaxFindings = 100;
     public const int MaxBytes = 6 * 1024 * 1024;
 
-    public static IEnumerable<List<(PendingAlert Alert, string Finding)>> Split(IReadOnlyList<PendingAlert> alerts,
+    public static IEnumerable<List<(OutboxAlert Alert, string Finding)>> Split(IReadOnlyList<OutboxAlert> alerts,
         AsffOptions options)
     {
-        var batch = new List<(PendingAlert Alert, string Finding)>();
+        var batch = new List<(OutboxAlert Alert, string Finding)>();
         int bytes = 0;
         foreach (var pending in alerts)
         {
@@ -37,6 +37,6 @@ internal static class FindingBatches
     }
 
     /// <summary>The request body of one batch.</summary>
-    public static string Body(List<(PendingAlert Alert, string Finding)> batch) =>
+    public static string Body(List<(OutboxAlert Alert, string Finding)> batch) =>
         "{\"Findings\":[" + string.Join(",", batch.Select(b => b.Finding)) + "]}";
 }

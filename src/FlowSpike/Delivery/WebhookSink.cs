@@ -17,7 +17,7 @@ internal sealed class WebhookSink(Uri url, HttpDelivery delivery, bool slackText
 
     public bool Independent => true;
 
-    public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+    public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt)
     {
         foreach (var pending in alerts)
         {

@@ -12,7 +12,7 @@ internal sealed class CollectingSink : IAlertSink
     public string Name => "evaluation";
 
     /// <summary>Collects the alerts and reports them delivered, so none is offered again in a later window.</summary>
-    public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+    public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt)
     {
         foreach (var a in alerts)
             Alerts.Add(AlertJson.Parse(a.Body));

@@ -39,7 +39,7 @@ internal static class QueueWatchRun
         var client = consumer.Client;
         string? deadLetters = Checked(queue, () => client.DeadLetterUrl());
         dispatcher.Check();
-        dispatcher.DeliverPending(store);
+        dispatcher.DeliverOutbox(store);
         dispatcher.Ready();
         var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities),
             request.Policy.CreateModel(), request.Policy, dispatcher, size);
@@ -136,7 +136,7 @@ internal static class QueueWatchRun
                     }
                     break;
                 }
-                var outcome = applier.Apply(open, store.LoadPending(open));
+                var outcome = applier.Apply(open, store.LoadOpenWindows(open));
                 metrics.WindowClosed(open + size, outcome.Delivered);
                 if (heldByQueue.Remove(open))
                     queueMetrics.WindowClosedLate();
@@ -146,7 +146,7 @@ internal static class QueueWatchRun
                 open += size;
             }
             // Retry sinks that were down; --once gives each one last try and reports what stays held.
-            int held = dispatcher.DeliverPending(store, force: request.Once && quiet);
+            int held = dispatcher.DeliverOutbox(store, force: request.Once && quiet);
             if (request.Once && quiet)
             {
                 heldAtEnd = held;

@@ -69,7 +69,7 @@ internal sealed class AlertDispatcher : IDisposable
     /// Sends what is due for each sink; returns how many alerts are still held after this attempt. With
     /// <paramref name="force"/>, sinks found down earlier in the run are tried again at once (the end of a run).
     /// </summary>
-    public int DeliverPending(IOutbox outbox, bool force = false)
+    public int DeliverOutbox(IOutbox outbox, bool force = false)
     {
         Adopt(outbox);
         int left = 0;
@@ -95,16 +95,16 @@ internal sealed class AlertDispatcher : IDisposable
         long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         long now = nowMs / 1000;
         if (!force && _down.TryGetValue(sink.Name, out var down) && nowMs < down.Until)
-            return outbox.PendingAlerts(sink.Name).Count;
-        var due = outbox.PendingAlerts(sink.Name, now);
+            return outbox.OutboxAlerts(sink.Name).Count;
+        var due = outbox.OutboxAlerts(sink.Name, now);
         // The destination is made when alerts are due or the run has ended (an alert file with no alert is empty,
         // not missing), not before a run that may still fail on its input.
         if (due.Count > 0 || force)
             Ready(sink);
         if (due.Count == 0)
-            return outbox.PendingAlerts(sink.Name).Count;
+            return outbox.OutboxAlerts(sink.Name).Count;
         int next = 0;
-        PendingAlert? suspect = null;
+        OutboxAlert? suspect = null;
         string error = "";
         bool sinkDown = false;
         while (next < due.Count)
@@ -157,7 +157,7 @@ internal sealed class AlertDispatcher : IDisposable
             Reject(outbox, sink, suspect, error, now);
         else if (suspect is not null)
             sinkDown = true;
-        int held = outbox.PendingAlerts(sink.Name).Count;
+        int held = outbox.OutboxAlerts(sink.Name).Count;
         if (sinkDown)
         {
             _onFailed?.Invoke(sink.Name);
@@ -182,7 +182,7 @@ internal sealed class AlertDispatcher : IDisposable
         _delivered[sink.Name] = _delivered.GetValueOrDefault(sink.Name) + ids.Count;
     }
 
-    private void Reject(IOutbox outbox, IAlertSink sink, PendingAlert alert, string reason, long now)
+    private void Reject(IOutbox outbox, IAlertSink sink, OutboxAlert alert, string reason, long now)
     {
         var wait = TimeSpan.FromTicks(Math.Min(sink.RejectBackoff.Ticks << Math.Min(alert.Attempts, 20),
             MaxBackoff.Ticks));
@@ -200,18 +200,18 @@ internal sealed class AlertDispatcher : IDisposable
     {
         if (!_adopted.Add(outbox))
             return;
-        foreach (string orphan in outbox.SinksWithPending())
+        foreach (string orphan in outbox.SinksWithHeld())
         {
             if (Names.Contains(orphan))
                 continue;
             var heirs = Names.Where(n => SinkName.Family(n) == SinkName.Family(orphan)).ToList();
             if (heirs.Count != 1)
             {
-                _log.Warn($"{orphan}: {outbox.PendingAlerts(orphan).Count} alert(s) held for a sink that is not " +
+                _log.Warn($"{orphan}: {outbox.OutboxAlerts(orphan).Count} alert(s) held for a sink that is not " +
                     "configured; configure it again (or one of the same type and host) to deliver them");
                 continue;
             }
-            int moved = outbox.MovePending(orphan, heirs[0]);
+            int moved = outbox.MoveHeld(orphan, heirs[0]);
             _log.Info($"{heirs[0]} takes over {moved} held alert(s) of {orphan}");
         }
     }

@@ -9,6 +9,6 @@ namespace FlowSpike.Runs;
 /// </summary>
 internal sealed record ClosedWindow(
     IReadOnlyList<Alert> Alerts,
-    IReadOnlyList<PendingAlert> Outbox,
+    IReadOnlyList<OutboxAlert> Outbox,
     IReadOnlyDictionary<string, long> Marks,
     IReadOnlySet<string> Suppressed);

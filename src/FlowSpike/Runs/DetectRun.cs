@@ -35,12 +35,12 @@ internal static class DetectRun
             RefuseOtherSpan(info, size);
 
         dispatcher.Check();
-        dispatcher.DeliverPending(store);
+        dispatcher.DeliverOutbox(store);
 
         var applied = store.AppliedWindows(request.From, request.To);
         var todo = WindowPlan.Todo(request, applied.Contains, info.CommittedUntil, log, out int skipped);
         if (todo.Count == 0)
-            return new Result(0, skipped, 0, 0, null, dispatcher.DeliverPending(store, force: true));
+            return new Result(0, skipped, 0, 0, null, dispatcher.DeliverOutbox(store, force: true));
 
         var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3, log.Warn, input.Logs);
         InputCheck.RequireFiles(files, input);
@@ -76,7 +76,7 @@ internal static class DetectRun
                 $"{alerts} alert(s), {suppressed} suppressed by allowlists or throttling");
         }
         // The committed windows' alerts go out before an empty window stops the run.
-        int held = dispatcher.DeliverPending(store, force: true);
+        int held = dispatcher.DeliverOutbox(store, force: true);
         if (empty.Count > 0)
             throw EmptyWindows(empty, todo.Count - apply.Count, size);
         return new Result(apply.Count, skipped, alerts, suppressed, scan.Diagnostics, held);

@@ -4,7 +4,7 @@ using FlowSpike.Alerts;
 namespace FlowSpike.Runs;
 
 /// <summary>
-/// Scores alerts against labelled spikes (the models run as jobs: <see cref="Jobs.EvaluateOptions"/>): precision,
+/// Scores alerts against labelled spikes (the models run as jobs: <see cref="Jobs.EvaluateJob"/>): precision,
 /// recall, F1, alerts per 1,000 host-hours, and detection delay.
 /// </summary>
 internal static class Evaluation

@@ -30,7 +30,7 @@ internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpi
             History = policy.KeepHistory ? History(result, sources, closed.Suppressed) : null,
             HistoryRetentionSeconds = policy.HistoryRetentionSeconds,
         });
-        dispatcher.DeliverPending(store);
+        dispatcher.DeliverOutbox(store);
         TestHooks.WindowCommitted?.Invoke();
         return new WindowOutcome(result, closed.Outbox.Count, closed.Suppressed.Count);
     }

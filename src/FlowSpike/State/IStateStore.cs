@@ -40,7 +40,7 @@ internal interface IStateStore : IOutbox, IDisposable
     IReadOnlyList<HistoryRow> History(uint src, long from = long.MinValue, long to = long.MaxValue);
 
     /// <summary>Every committed alert in the outbox (delivered or not), oldest first.</summary>
-    IReadOnlyList<PendingAlert> AllAlerts();
+    IReadOnlyList<OutboxAlert> AllAlerts();
 
 
     /// <summary>Every input watch mode has seen, by path.</summary>
@@ -78,5 +78,5 @@ internal interface IStateStore : IOutbox, IDisposable
     void RecordFailure(LedgerEntry entry);
 
     /// <summary>The counts watch mode has gathered so far for an open window.</summary>
-    Dictionary<uint, SourceWindowStats> LoadPending(long windowStart);
+    Dictionary<uint, SourceWindowStats> LoadOpenWindows(long windowStart);
 }

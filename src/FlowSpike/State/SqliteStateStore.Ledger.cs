@@ -69,7 +69,7 @@ internal sealed partial class SqliteStateStore
             using (var add = Command("INSERT INTO pending_counts(window_start, src, count) VALUES ($w, $s, $v) " +
                 "ON CONFLICT(window_start, src) DO UPDATE SET count = count + excluded.count", tx))
             {
-                var details = PendingDetails.Select(d => Command(
+                var details = OpenWindowDetails.Select(d => Command(
                         $"INSERT OR IGNORE INTO {d.Table}(window_start, src, {d.Column}) VALUES ($w, $s, $v)", tx))
                     .ToArray();
                 try
@@ -83,7 +83,7 @@ internal sealed partial class SqliteStateStore
                             Run(add, addParameters, window, src, stats.Count);
                             for (int i = 0; i < details.Length; i++)
                             {
-                                foreach (string value in PendingDetails[i].List(stats) ?? [])
+                                foreach (string value in OpenWindowDetails[i].List(stats) ?? [])
                                     Run(details[i], detailParameters[i], window, src, value);
                             }
                         }

@@ -43,7 +43,7 @@ internal sealed partial class SqliteStateStore
             Execute(tx, "DELETE FROM lookup");
             Execute(tx, "DELETE FROM applied_windows");
             // Counts gathered by watch mode for windows the new baseline covers would be applied twice.
-            foreach (string table in PendingTables)
+            foreach (string table in OpenWindowTables)
             {
                 using var clear = Command($"DELETE FROM {table} WHERE window_start < $to", tx);
                 clear.Parameters.AddWithValue("$to", to);

@@ -11,7 +11,7 @@ internal sealed partial class SqliteStateStore
     public const int SchemaVersion = 3;
 
     /// <summary>Watch mode's windows with any flow-log record (blocked outbound or not), told from silence.</summary>
-    private const string PendingWindowsTable =
+    private const string OpenWindowsTable =
         "CREATE TABLE IF NOT EXISTS pending_windows(window_start INTEGER PRIMARY KEY, records INTEGER NOT NULL)";
 
     private void Initialise(string? model, EntityKind? entity, bool empty, bool mustExist)
@@ -31,7 +31,7 @@ internal sealed partial class SqliteStateStore
             return;
         }
         if (!mustExist)
-            Execute(null, PendingWindowsTable);
+            Execute(null, OpenWindowsTable);
         var meta = ReadMeta();
         Migrate(Long(meta, "schema_version") ?? 0);
         AddLedgerStamps();
@@ -99,13 +99,13 @@ internal sealed partial class SqliteStateStore
         Execute(tx, LedgerStampIndex);
         Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
             "count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
-        foreach (var (table, column, _, _) in PendingDetails)
+        foreach (var (table, column, _, _) in OpenWindowDetails)
         {
             Execute(tx, $"CREATE TABLE {table}(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
                 $"{column} TEXT NOT NULL, PRIMARY KEY(window_start, src, {column}))");
         }
         Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
-        Execute(tx, PendingWindowsTable);
+        Execute(tx, OpenWindowsTable);
         SetMeta(tx, "schema_version", SchemaVersion);
         SetMeta(tx, "model", model ?? SplunkModel.ModelName);
         SetMeta(tx, "entity", EntityRegistry.NameOf(entity ?? SpikeModels.DefaultEntity(model)));

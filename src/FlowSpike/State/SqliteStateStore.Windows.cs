@@ -12,15 +12,15 @@ internal sealed partial class SqliteStateStore
     /// scan's names without building sets; loading fills the sets.
     /// </summary>
     private static readonly (string Table, string Column, Func<SourceWindowStats, string[]?> List,
-        Func<SourceWindowStats, HashSet<string>?> Get)[] PendingDetails =
+        Func<SourceWindowStats, HashSet<string>?> Get)[] OpenWindowDetails =
     [
         ("pending_destinations", "destination", s => s.DestinationNames(), s => s.Destinations),
         ("pending_interfaces", "interface", s => s.InterfaceNames(), s => s.Interfaces),
         ("pending_accounts", "account", s => s.AccountNames(), s => s.Accounts),
     ];
 
-    private static readonly string[] PendingTables =
-        ["pending_counts", "pending_windows", .. PendingDetails.Select(d => d.Table)];
+    private static readonly string[] OpenWindowTables =
+        ["pending_counts", "pending_windows", .. OpenWindowDetails.Select(d => d.Table)];
 
     public IReadOnlySet<long> AppliedWindows(long from, long to) => Read(() => AppliedWindowsCore(from, to));
 
@@ -64,7 +64,7 @@ internal sealed partial class SqliteStateStore
             SetMeta(tx, "committed_until", Math.Max(committed, result.WindowEnd));
             SetMeta(tx, "window_seconds", windowSeconds);
             // Watch mode's counts for this window are now in the lookup.
-            foreach (string table in PendingTables)
+            foreach (string table in OpenWindowTables)
             {
                 using var clear = Command($"DELETE FROM {table} WHERE window_start = $w", tx);
                 clear.Parameters.AddWithValue("$w", result.WindowStart);
@@ -106,10 +106,10 @@ internal sealed partial class SqliteStateStore
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
     });
 
-    public Dictionary<uint, SourceWindowStats> LoadPending(long windowStart) =>
-        Read(() => LoadPendingCore(windowStart));
+    public Dictionary<uint, SourceWindowStats> LoadOpenWindows(long windowStart) =>
+        Read(() => LoadOpenWindowsCore(windowStart));
 
-    private Dictionary<uint, SourceWindowStats> LoadPendingCore(long windowStart)
+    private Dictionary<uint, SourceWindowStats> LoadOpenWindowsCore(long windowStart)
     {
         var sources = new Dictionary<uint, SourceWindowStats>();
         using (var cmd = Command("SELECT src, count FROM pending_counts WHERE window_start = $w"))
@@ -127,7 +127,7 @@ internal sealed partial class SqliteStateStore
                 };
             }
         }
-        foreach (var (table, column, _, get) in PendingDetails)
+        foreach (var (table, column, _, get) in OpenWindowDetails)
         {
             using var cmd = Command($"SELECT src, {column} FROM {table} WHERE window_start = $w");
             cmd.Parameters.AddWithValue("$w", windowStart);

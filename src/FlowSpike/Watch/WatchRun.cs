@@ -47,7 +47,7 @@ internal static class WatchRun
         dispatcher.Observe(metrics.Held, metrics.DeliveryFailed);
 
         dispatcher.Check();
-        dispatcher.DeliverPending(store);
+        dispatcher.DeliverOutbox(store);
         dispatcher.Ready();
         var applier =
             new WindowApplier(store, new BaselineTable(lookup, store.Entities),
@@ -184,7 +184,7 @@ internal static class WatchRun
                     }
                     break;
                 }
-                var outcome = applier.Apply(open, store.LoadPending(open));
+                var outcome = applier.Apply(open, store.LoadOpenWindows(open));
                 metrics.WindowClosed(open + size, outcome.Delivered);
                 log.Info(
                     $"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), "
@@ -195,7 +195,7 @@ internal static class WatchRun
             // bounded part per poll, so a poll's cost does not grow with the ledger.
             store.PruneLedger(SqliteStateStore.LedgerPruneBound(open, request.LatenessSeconds), PruneBudget);
             // Retry sinks that were down, even when no window closed; --once gives each one last try.
-            int held = dispatcher.DeliverPending(store, force: request.Once);
+            int held = dispatcher.DeliverOutbox(store, force: request.Once);
             if (request.Once)
             {
                 heldAtEnd = held;

@@ -28,7 +28,7 @@ public class AlertFormatTests
         DataPointThreshold = 5,
     };
 
-    internal static FlowSpike.State.PendingAlert Pending(Alert a) => new(a.Id, a.WindowStart, AlertJson.Serialize(a));
+    internal static FlowSpike.State.OutboxAlert Pending(Alert a) => new(a.Id, a.WindowStart, AlertJson.Serialize(a));
 
     [Fact]
     public void Ocsf_output_is_a_valid_detection_finding()

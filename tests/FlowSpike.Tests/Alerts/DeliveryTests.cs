@@ -53,7 +53,7 @@ public class DeliveryTests
         Assert.Empty(server.Accepted);
         string name = new WebhookSink(new Uri(server.Url + "hook"), Fast()).Name;
         using (var store = SqliteStateStore.Open(state))
-            Assert.NotEmpty(store.PendingAlerts(name));
+            Assert.NotEmpty(store.OutboxAlerts(name));
 
         up = true;
         using (var sink = new WebhookSink(new Uri(server.Url + "hook"), Fast()))
@@ -63,7 +63,7 @@ public class DeliveryTests
             .ToList();
         Assert.Equal(expected, delivered);
         using (var store = SqliteStateStore.Open(state))
-            Assert.Empty(store.PendingAlerts(name));
+            Assert.Empty(store.OutboxAlerts(name));
     }
 
     [Fact]

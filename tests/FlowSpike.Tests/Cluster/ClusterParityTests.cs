@@ -151,7 +151,7 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
 
         public string Name => inner.Name;
 
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+        public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt)
         {
             if (++_calls == failAt)
                 throw new InvalidOperationException("the coordinator dies");

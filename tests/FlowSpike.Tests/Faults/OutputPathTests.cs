@@ -47,11 +47,11 @@ public class OutputPathTests
         };
         foreach (var (input, output, why) in cases)
         {
-            var e = Assert.Throws<RunException>(() => DetectOptions.Resolve(Detect(input, output, state)));
+            var e = Assert.Throws<RunException>(() => DetectJob.Resolve(Detect(input, output, state)));
             Assert.Contains(why, e.Message, StringComparison.Ordinal);
             Assert.Contains(output, e.Message, StringComparison.Ordinal);
             Assert.StartsWith("Output:", Setting.Render(e.Message), StringComparison.Ordinal);
-            Assert.Throws<RunException>(() => WatchOptions.Resolve(Detect(input, output, state) with
+            Assert.Throws<RunException>(() => WatchJob.Resolve(Detect(input, output, state) with
             {
                 From = null,
                 To = null,
@@ -63,7 +63,7 @@ public class OutputPathTests
 
         // A sibling whose name starts like the input folder's is not inside it.
         Directory.CreateDirectory(logs + "2");
-        var job = DetectOptions.Resolve(Detect(logs, Path.Combine(logs + "2", "alerts.jsonl"), state));
+        var job = DetectJob.Resolve(Detect(logs, Path.Combine(logs + "2", "alerts.jsonl"), state));
         Assert.Equal(logs, Assert.Single(job.Input.Inputs));
     }
 

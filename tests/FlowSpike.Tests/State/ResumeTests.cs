@@ -111,7 +111,7 @@ public class ResumeTests
     private sealed class FailingSink(string path) : IAlertSink
     {
         public string Name { get; } = new FileAlertSink(path).Name;
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) =>
+        public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt) =>
             throw new IOException("sink down");
         public void Dispose() { }
     }
@@ -130,7 +130,7 @@ public class ResumeTests
                     TestContext.Current.CancellationToken);
             // The run itself completes: an outage holds alerts back, it does not stop detection.
             Assert.Equal(72, result.WindowsApplied);
-            Assert.Equal(result.Alerts, store.PendingAlerts(sink.Name).Count);
+            Assert.Equal(result.Alerts, store.OutboxAlerts(sink.Name).Count);
             Assert.True(result.Alerts > 0);
         }
         // The next run (nothing left to detect) delivers everything held, once.
@@ -140,7 +140,7 @@ public class ResumeTests
         Pipeline.Detect(s2, set.Logs, a2, new DetectRequest { From = H(0), To = H(72) });
         Assert.Equal(File.ReadAllText(a2), File.ReadAllText(alerts));
         using var check = SqliteStateStore.Open(state);
-        Assert.Empty(check.PendingAlerts("file:" + Path.GetFullPath(alerts)));
+        Assert.Empty(check.OutboxAlerts("file:" + Path.GetFullPath(alerts)));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class ResumeTests
     {
         using var dir = new TempDir();
         string path = dir.File("out.jsonl");
-        PendingAlert Pending(string src)
+        OutboxAlert Pending(string src)
         {
             var a = new Alert
             {
@@ -167,7 +167,7 @@ public class ResumeTests
                 DeviationThreshold = 3,
                 DataPointThreshold = 5,
             };
-            return new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a));
+            return new OutboxAlert(a.Id, a.WindowStart, AlertJson.Serialize(a));
         }
         // 10.0.0.1's id is a prefix of 10.0.0.10's: the check must not confuse them.
         using (var sink = new FileAlertSink(path))

@@ -5,7 +5,7 @@ namespace FlowSpike.Cluster.Wire;
 /// the objects are counted with. No credential travels: each silo uses its own chain.
 /// </summary>
 [GenerateSerializer, Immutable]
-internal sealed record QueueWatchJob
+internal sealed record QueueWatchMessage
 {
     /// <summary>Unique per coordinator start: a consumer rebuilds itself when it changes.</summary>
     [Id(0)] public required string Id { get; init; }
@@ -19,7 +19,7 @@ internal sealed record QueueWatchJob
     /// <summary>Long-poll wait of a receive: 20 s, 1 s for --once.</summary>
     [Id(8)] public int WaitSeconds { get; init; }
     /// <summary>The scan settings; From is replaced by the first open window of each round.</summary>
-    [Id(9)] public required ScanJob Scan { get; init; }
+    [Id(9)] public required ScanMessage Scan { get; init; }
     /// <summary>How long after a window's close the ledger still recognises its objects by their rows.</summary>
     [Id(10)] public long LatenessSeconds { get; init; }
 }
@@ -28,7 +28,7 @@ internal sealed record QueueWatchJob
 /// order of events that decides when a window may close.</summary>
 [GenerateSerializer, Immutable]
 internal sealed record QueueRoundTicket(
-    [property: Id(0)] QueueWatchJob Job,
+    [property: Id(0)] QueueWatchMessage Job,
     [property: Id(1)] long Open,
     [property: Id(2)] Guid Activation,
     [property: Id(3)] long Epoch);

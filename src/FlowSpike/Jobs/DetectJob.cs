@@ -4,14 +4,14 @@ using FlowSpike.State;
 namespace FlowSpike.Jobs;
 
 /// <summary>A detect job, checked: what to read, the request (range, window, policy) and where alerts go.</summary>
-internal sealed record DetectOptions : AlertingJob
+internal sealed record DetectJob : AlertingJob
 {
     public required DetectRequest Request { get; init; }
 
     protected override string Model => Request.Policy.Model;
 
     /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad.</summary>
-    public static DetectOptions Resolve(JobSettings settings, FlowSpikeConfig? config = null)
+    public static DetectJob Resolve(JobSettings settings, FlowSpikeConfig? config = null)
     {
         config ??= new FlowSpikeConfig();
         string model = JobResolver.Model(settings);
@@ -26,7 +26,7 @@ internal sealed record DetectOptions : AlertingJob
             AllowSpanMismatch = settings.AllowSpanMismatch ?? false,
         };
         TimeRange.Validate(request.From, request.To, request.WindowSeconds, nameof(JobSettings.WindowSeconds));
-        var job = new DetectOptions { Input = JobResolver.Input(settings, config, model), Request = request };
+        var job = new DetectJob { Input = JobResolver.Input(settings, config, model), Request = request };
         return Resolved(job, settings, config);
     }
 

@@ -10,8 +10,8 @@ namespace FlowSpike.Aggregation;
 /// source).
 /// A struct so the tokenizer's loop is specialised and inlined for it.
 /// </summary>
-internal struct FlowRecordSink(
-    ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to, int segment = 0) : IFlowSink
+internal struct FlowRecordHandler(
+    ScanAccumulator accumulator, BlockedOutboundSelector selector, long from, long to, int segment = 0) : IRecordHandler
 {
     private string _source = "";
     private long _line;
@@ -171,9 +171,9 @@ internal struct FlowRecordSink(
     /// <summary>Select's first test: a valid IPv4 source outside the internal networks returns without a trace.
     /// </summary>
     public readonly int PrefilterSource(ReadOnlySpan<byte> src, out uint ipv4) =>
-        !Ipv4.TryParse(src, out ipv4) ? IFlowSink.HandOver
-        : selector.Internal.Contains(ipv4) ? IFlowSink.SourcePasses
-        : IFlowSink.SkipRecord;
+        !Ipv4.TryParse(src, out ipv4) ? IRecordHandler.HandOver
+        : selector.Internal.Contains(ipv4) ? IRecordHandler.SourcePasses
+        : IRecordHandler.SkipRecord;
 
     /// <summary>Select's second test: a destination of kind None returns without a trace.</summary>
     public readonly int PrefilterDestination(ReadOnlySpan<byte> dst, out uint ipv4) =>

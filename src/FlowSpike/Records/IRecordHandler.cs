@@ -3,7 +3,7 @@ namespace FlowSpike.Records;
 /// <summary>
 /// Receives what a reader finds: tokenized lines from text and JSON containers, or typed records from columnar ones.
 /// </summary>
-internal interface IFlowSink : ILineSink
+internal interface IRecordHandler : ILineHandler
 {
     /// <summary>
     /// Called before the lines of a source; <paramref name="firstLine"/> is the 1-based number of its first data line.
@@ -63,9 +63,9 @@ internal interface IFlowSink : ILineSink
 
     /// <summary>
     /// A columnar reader knows from its statistics that the next <paramref name="rows"/> records all have a start in
-    /// [<paramref name="minStart"/>, <paramref name="maxStart"/>]: true when the sink has dated them all at once (as
+    /// [<paramref name="minStart"/>, <paramref name="maxStart"/>]: true when the handler has dated them all at once (as
     /// one <see cref="OnUnselected"/> each would), so until <see cref="EndMarked"/> the reader hands over every record
-    /// as before but needs no start for an unselected one, and the sink only numbers them.
+    /// as before but needs no start for an unselected one, and the handler only numbers them.
     /// </summary>
     bool TryMarkAll(long rows, long minStart, long maxStart);
 

@@ -8,7 +8,7 @@ namespace FlowSpike.Jobs;
 /// An evaluation, checked: labelled data, the ranges (inferred from the data and labels where not given), and the
 /// models to compare. Each model runs as its own baseline and detect job, with that model's defaults.
 /// </summary>
-internal sealed record EvaluateOptions
+internal sealed record EvaluateJob
 {
     /// <summary>The settings every model's jobs start from (inputs, internal networks, thresholds...).</summary>
     public required JobSettings Settings { get; init; }
@@ -17,7 +17,7 @@ internal sealed record EvaluateOptions
     public long WindowSeconds { get; init; } = JobDefaults.WindowSeconds;
     public IReadOnlyList<string> Models { get; init; } = SpikeModels.Names;
 
-    public static EvaluateOptions Resolve(JobSettings settings, FlowSpikeConfig? config = null)
+    public static EvaluateJob Resolve(JobSettings settings, FlowSpikeConfig? config = null)
     {
         config ??= new FlowSpikeConfig();
         string labels = settings.Labels ?? throw new RunException(
@@ -30,7 +30,7 @@ internal sealed record EvaluateOptions
         }
         // Checks the inputs and every shared setting once, before any model runs.
         JobResolver.Input(settings, config, SpikeModels.Names[0]);
-        return new EvaluateOptions
+        return new EvaluateJob
         {
             Settings = settings,
             Config = config,
@@ -42,7 +42,7 @@ internal sealed record EvaluateOptions
     }
 
     /// <summary>The baseline and detect jobs of one model over the given ranges.</summary>
-    public (BaselineOptions Baseline, DetectOptions Detect) Jobs(string model, long baselineFrom, long baselineTo,
+    public (BaselineJob Baseline, DetectJob Detect) Jobs(string model, long baselineFrom, long baselineTo,
         long to, string state)
     {
         // A labelled data set is what it is: an hour without records in it is quiet, not missing.
@@ -55,8 +55,8 @@ internal sealed record EvaluateOptions
             AllowEmptyWindows = true,
             HistoryRetentionSeconds = 0,
         };
-        var baseline = BaselineOptions.Resolve(s with { From = baselineFrom, To = baselineTo }, Config);
-        var detect = DetectOptions.Resolve(s with { From = baselineTo, To = to }, Config);
+        var baseline = BaselineJob.Resolve(s with { From = baselineFrom, To = baselineTo }, Config);
+        var detect = DetectJob.Resolve(s with { From = baselineTo, To = to }, Config);
         return (baseline, detect);
     }
 

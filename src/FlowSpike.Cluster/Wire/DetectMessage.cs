@@ -5,7 +5,7 @@ namespace FlowSpike.Cluster.Wire;
 /// <summary>One detect invocation as the shards see it: the window, the entity keying and the policy as it
 /// is.</summary>
 [GenerateSerializer, Immutable]
-internal sealed record DetectJob
+internal sealed record DetectMessage
 {
     /// <summary>Unique per invocation; shards cache the gathered partial under it.</summary>
     [Id(0)] public required string RunId { get; init; }

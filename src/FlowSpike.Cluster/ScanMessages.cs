@@ -6,11 +6,11 @@ using FlowSpike.Selection;
 
 namespace FlowSpike.Cluster;
 
-/// <summary>Turns the local run's options into a <see cref="ScanJob"/> and back, so a silo scans exactly as the local
+/// <summary>Turns the local run's options into a <see cref="ScanMessage"/> and back, so a silo scans exactly as the local
 /// command would.</summary>
-internal static class ScanJobs
+internal static class ScanMessages
 {
-    public static ScanJob From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails, int shards,
+    public static ScanMessage From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails, int shards,
         EntityKind entity = EntityKind.SrcIp)
     {
         string? format = input.FallbackLayout == FlowLayout.Default ? null : string.Join(' ',
@@ -18,7 +18,7 @@ internal static class ScanJobs
         if (format is not null && (!FlowLayout.TryFromFormatString(format, out var back,
             out _) || !back!.Names.SequenceEqual(input.FallbackLayout.Names)))
             throw new RunException($"{Setting.Name("LogFormat")}: this layout cannot be sent to the cluster");
-        return new ScanJob
+        return new ScanMessage
         {
             From = from,
             To = to,
@@ -37,7 +37,7 @@ internal static class ScanJobs
     }
 
     /// <summary>The options of a single-threaded local scan: the cluster's parallelism is many tasks at once.</summary>
-    public static ScanOptions Options(ScanJob job)
+    public static ScanOptions Options(ScanMessage job)
     {
         var layout = FlowLayout.Default;
         if (job.LogFormat is not null && !FlowLayout.TryFromFormatString(job.LogFormat, out layout, out string? error))
@@ -61,7 +61,7 @@ internal static class ScanJobs
         };
     }
 
-    public static InputFile Input(ScanJob job, ScanTask task)
+    public static InputFile Input(ScanMessage job, ScanTask task)
     {
         if (!S3Uri.IsS3(task.Path))
             return new InputFile(task.Path, task.Length);
@@ -82,7 +82,7 @@ internal static class ScanJobs
 
     /// <summary>A task id that is the same for the same job settings and object, so retries and reruns never count an
     /// object twice.</summary>
-    public static string TaskId(ScanJob job, InputFile file)
+    public static string TaskId(ScanMessage job, InputFile file)
     {
         string stamp = file.Version ?? (file.IsRemote || file.IsStdin
             ? ""

@@ -6,7 +6,7 @@ using FlowSpike.State;
 namespace FlowSpike.Jobs;
 
 /// <summary>A baseline job, checked: what to read, over which range, in which buckets, for which model.</summary>
-internal sealed record BaselineOptions
+internal sealed record BaselineJob
 {
     public required InputOptions Input { get; init; }
     public required long From { get; init; }
@@ -22,11 +22,11 @@ internal sealed record BaselineOptions
     public bool AllowEmpty { get; init; }
 
     /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad.</summary>
-    public static BaselineOptions Resolve(JobSettings settings, FlowSpikeConfig? config = null)
+    public static BaselineJob Resolve(JobSettings settings, FlowSpikeConfig? config = null)
     {
         config ??= new FlowSpikeConfig();
         string model = JobResolver.Model(settings);
-        var options = new BaselineOptions
+        var options = new BaselineJob
         {
             Input = JobResolver.Input(settings, config, model),
             From = JobResolver.Range(settings.From, nameof(JobSettings.From)),

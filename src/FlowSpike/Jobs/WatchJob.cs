@@ -5,7 +5,7 @@ using FlowSpike.Watch;
 namespace FlowSpike.Jobs;
 
 /// <summary>A watch job, checked: what to follow, the request (window, lateness, policy) and where alerts go.</summary>
-internal sealed record WatchOptions : AlertingJob
+internal sealed record WatchJob : AlertingJob
 {
     public required WatchRequest Request { get; init; }
     /// <summary>The SQS queue of S3 notifications to consume, when watch runs in queue mode.</summary>
@@ -14,7 +14,7 @@ internal sealed record WatchOptions : AlertingJob
     protected override string Model => Request.Policy.Model;
 
     /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad.</summary>
-    public static WatchOptions Resolve(JobSettings settings, FlowSpikeConfig? config = null)
+    public static WatchJob Resolve(JobSettings settings, FlowSpikeConfig? config = null)
     {
         config ??= new FlowSpikeConfig();
         string model = JobResolver.Model(settings);
@@ -28,7 +28,7 @@ internal sealed record WatchOptions : AlertingJob
         }
         long poll = JobResolver.Size(settings.PollIntervalSeconds, JobDefaults.PollIntervalSeconds,
             nameof(JobSettings.PollIntervalSeconds));
-        var job = new WatchOptions
+        var job = new WatchJob
         {
             Input = JobResolver.Input(settings, config, model, requireInputs: queue is null),
             Queue = queue,

@@ -4,7 +4,7 @@ namespace FlowSpike.Cluster.Wire;
 
 /// <summary>One baseline invocation as the shards see it.</summary>
 [GenerateSerializer, Immutable]
-internal sealed record BaselineJob
+internal sealed record BaselineMessage
 {
     /// <summary>Unique per invocation: a retried call with the same id is a no-op.</summary>
     [Id(0)] public required string RunId { get; init; }

@@ -1,7 +1,7 @@
 namespace FlowSpike.Records;
 
 /// <summary>Receives each tokenized line. A struct implementation lets the JIT inline the whole scan loop.</summary>
-internal interface ILineSink
+internal interface ILineHandler
 {
     /// <param name="line">The line without its '\n' (a trailing '\r' is still there).</param>
     /// <param name="fieldEnds">End offset (exclusive, relative to the line) of each field, at most <see

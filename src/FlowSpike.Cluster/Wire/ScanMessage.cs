@@ -3,7 +3,7 @@ namespace FlowSpike.Cluster.Wire;
 /// <summary>What every scan task of one job counts: the same settings a local scan takes, in a form that crosses the
 /// wire.</summary>
 [GenerateSerializer, Immutable]
-internal sealed record ScanJob
+internal sealed record ScanMessage
 {
     [Id(0)] public required long From { get; init; }
     [Id(1)] public required long To { get; init; }
