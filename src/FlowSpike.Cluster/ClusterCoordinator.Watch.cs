@@ -79,7 +79,7 @@ internal sealed partial class ClusterCoordinator
         log.Info($"consuming {queue.Url} on {silos.Count} silo(s): next window {TimeRange.Format(open)}, window " +
             $"{size}s, lateness {request.LatenessSeconds}s, visibility timeout {queue.VisibilitySeconds}s");
         int closedCount = 0;
-        long heldWarned = long.MinValue;
+        long emptyWarned = long.MinValue;
         long? drainMark = null;
         try
         {
@@ -100,10 +100,10 @@ internal sealed partial class ClusterCoordinator
                         break;
                     if (claim.Records == 0 && !request.AllowEmptyWindows)
                     {
-                        if (heldWarned != w)
+                        if (emptyWarned != w)
                         {
-                            heldWarned = w;
-                            log.Warn($"window {TimeRange.Format(w)} has no flow-log records yet; it is held open, " +
+                            emptyWarned = w;
+                            log.Warn($"window {TimeRange.Format(w)} has no flow-log records yet; it stays open, " +
                                 $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such " +
                                 "windows as quiet)");
                         }

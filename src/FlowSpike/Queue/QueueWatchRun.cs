@@ -54,10 +54,10 @@ internal static class QueueWatchRun
         var round = consumer.Round;
         // Wall time at which each window's clock condition first held; it closes after a drain seen later.
         var eligibleSince = new Dictionary<long, DateTime>();
-        var heldByQueue = new HashSet<long>();
+        var waitingForQueue = new HashSet<long>();
         DateTime? drainedAt = null;
         DateTime nextDeadLetterLook = DateTime.MinValue;
-        long heldWarned = long.MinValue;
+        long emptyWarned = long.MinValue;
         int heldAtEnd = 0;
         while (!cancellation.IsCancellationRequested)
         {
@@ -122,15 +122,15 @@ internal static class QueueWatchRun
                 {
                     // Held past a round in which the clock already allowed it: it closes late.
                     if (since < before)
-                        heldByQueue.Add(open);
+                        waitingForQueue.Add(open);
                     break;
                 }
                 if (!request.AllowEmptyWindows && !store.HasRecords(open))
                 {
-                    if (heldWarned != open)
+                    if (emptyWarned != open)
                     {
-                        heldWarned = open;
-                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, " +
+                        emptyWarned = open;
+                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it stays open, " +
                             $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such " +
                             "windows as quiet)");
                     }
@@ -138,7 +138,7 @@ internal static class QueueWatchRun
                 }
                 var outcome = applier.Apply(open, store.LoadOpenWindows(open));
                 metrics.WindowClosed(open + size, outcome.Delivered);
-                if (heldByQueue.Remove(open))
+                if (waitingForQueue.Remove(open))
                     queueMetrics.WindowClosedLate();
                 eligibleSince.Remove(open);
                 log.Info($"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), " +

@@ -95,11 +95,11 @@ internal static class DetectRun
         }
     }
 
-    public static RunException EmptyWindows(List<long> empty, int held, long size)
+    public static RunException EmptyWindows(List<long> empty, int uncommitted, long size)
     {
         string names = string.Join(", ", empty.Take(5).Select(TimeRange.Format)) + (empty.Count > 5 ? ", ..." : "");
         return new RunException($"{empty.Count} window(s) of {size}s had no flow-log records at all: {names}; " +
-            $"{held} window(s) from {TimeRange.Format(empty[0])} on were not committed (a gap in the inputs?). " +
+            $"{uncommitted} window(s) from {TimeRange.Format(empty[0])} on were not committed (a gap in the inputs?). " +
             $"Rerun with the data, or with {Setting.Name("AllowEmptyWindows")} if the silence is real");
     }
 }

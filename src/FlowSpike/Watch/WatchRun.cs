@@ -62,7 +62,7 @@ internal static class WatchRun
             if (warnings.Add(message))
                 log.Warn(message);
         }
-        long heldWarned = long.MinValue;
+        long emptyWarned = long.MinValue;
         int heldAtEnd = 0;
         var startup = new HashSet<string>(StringComparer.Ordinal);
         int polls = 0, failedPolls = 0;
@@ -175,10 +175,10 @@ internal static class WatchRun
             {
                 if (!request.AllowEmptyWindows && !store.HasRecords(open))
                 {
-                    if (heldWarned != open)
+                    if (emptyWarned != open)
                     {
-                        heldWarned = open;
-                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, " +
+                        emptyWarned = open;
+                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it stays open, " +
                             $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such windows " +
                                 $"as quiet)");
                     }

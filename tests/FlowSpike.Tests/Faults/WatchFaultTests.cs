@@ -87,7 +87,7 @@ public class WatchFaultTests
         var r = Support.Cli.RunWith(Watch(logs, state, Clock(dir, H(28) + 600), dir.File("a.jsonl"), "--once"));
 
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Contains("window 2026-10-02T02:00:00Z has no flow-log records yet; it is held open",
+        Assert.Contains("window 2026-10-02T02:00:00Z has no flow-log records yet; it stays open",
             r.Stderr, StringComparison.Ordinal);
         Assert.Equal(["2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"], Applied(state));
 
