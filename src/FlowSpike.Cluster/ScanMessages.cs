@@ -6,11 +6,12 @@ using FlowSpike.Selection;
 
 namespace FlowSpike.Cluster;
 
-/// <summary>Turns the local run's options into a <see cref="ScanMessage"/> and back, so a silo scans exactly as the local
-/// command would.</summary>
+/// <summary>Turns the local run's options into a <see cref="ScanMessage"/> and back, so a silo scans exactly as the
+/// local command would.</summary>
 internal static class ScanMessages
 {
-    public static ScanMessage From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails, int shards,
+    public static ScanMessage From(InputOptions input, long from, long to, long windowSeconds, bool keepDetails,
+        int shards,
         EntityKind entity = EntityKind.SrcIp)
     {
         string? format = input.FallbackLayout == FlowLayout.Default ? null : string.Join(' ',

@@ -94,7 +94,8 @@ internal sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetail
                 }
                 catch (Exception e) when (!stop.IsCancellationRequested)
                 {
-                    // What it had in flight is released (its heartbeat stops) and comes back after its visibility timeout.
+                    // What it had in flight is released (its heartbeat stops) and comes back after its visibility
+                    // timeout.
                     LogRoundFailed(logger, state, e.GetType().Name, e.Message);
                     consumer?.Dispose();
                     consumer = null;

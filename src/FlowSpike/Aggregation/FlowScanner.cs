@@ -248,7 +248,8 @@ internal static class FlowScanner
             try
             {
                 TextFlowReader.ReadSegment(
-                    stream, item.Start, item.End, item.File.Path, item.Layout, ref handler, options.Mode, worker.Buffer);
+                    stream, item.Start, item.End, item.File.Path, item.Layout, ref handler, options.Mode,
+                        worker.Buffer);
             }
             catch (IOException e)
             {

@@ -122,7 +122,8 @@ internal static class ParquetFlowReader
     private static FlowInputException Missing(string source, string kind, string column) =>
         new($"{source}: Parquet {kind} data without the column(s) {column}", unsupported: true);
 
-    private static void ReadRowGroup<THandler>(ParquetRowGroupReader rowGroup, Mapping map, string source, ref THandler handler)
+    private static void ReadRowGroup<THandler>(ParquetRowGroupReader rowGroup, Mapping map, string source,
+        ref THandler handler)
         where THandler : struct, IRecordHandler
     {
         int rows = checked((int)rowGroup.RowCount);

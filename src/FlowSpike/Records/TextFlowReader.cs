@@ -18,7 +18,8 @@ internal static class TextFlowReader
 
     /// <summary>
     /// Reads the lines of a seekable stream that start in [start, end), with a layout already known (from the file's
-    /// header, which belongs to the segment at 0). Line numbers given to the handler count from the segment's first line.
+    /// header, which belongs to the segment at 0). Line numbers given to the handler count from the segment's first
+    /// line.
     /// </summary>
     public static void ReadSegment<THandler>(Stream stream, long start, long end, string source, FlowLayout layout,
         ref THandler handler, TokenizerMode mode, byte[] buffer)
@@ -127,7 +128,8 @@ internal static class TextFlowReader
         }
     }
 
-    private static void Begin<THandler>(ref THandler handler, ref bool begun, string source, FlowLayout layout, long firstLine)
+    private static void Begin<THandler>(ref THandler handler, ref bool begun, string source, FlowLayout layout,
+        long firstLine)
         where THandler : struct, IRecordHandler
     {
         if (begun)

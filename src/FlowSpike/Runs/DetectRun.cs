@@ -99,7 +99,8 @@ internal static class DetectRun
     {
         string names = string.Join(", ", empty.Take(5).Select(TimeRange.Format)) + (empty.Count > 5 ? ", ..." : "");
         return new RunException($"{empty.Count} window(s) of {size}s had no flow-log records at all: {names}; " +
-            $"{uncommitted} window(s) from {TimeRange.Format(empty[0])} on were not committed (a gap in the inputs?). " +
+            $"{uncommitted} window(s) from {TimeRange.Format(empty[0])} on were not committed " +
+            "(a gap in the inputs?). " +
             $"Rerun with the data, or with {Setting.Name("AllowEmptyWindows")} if the silence is real");
     }
 }

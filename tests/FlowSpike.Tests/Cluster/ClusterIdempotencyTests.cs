@@ -50,7 +50,8 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         long w = SynthData.BaselineEnd;
         var job = ScanMessages.From(input, w, w + 3600, 3600, keepDetails: true, shards: 2);
         var tasks =
-            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path, f.Length)).ToList();
+            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path,
+                f.Length)).ToList();
         foreach (var t in tasks)
             await fixture.Grains.GetGrain<IScanTaskGrain>(t.Id).Run(job, t);
         var detect = new DetectMessage
@@ -83,7 +84,8 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         var input = new InputOptions { Inputs = [set.Logs] };
         var job = ScanMessages.From(input, SynthData.From, SynthData.BaselineEnd, 3600, keepDetails: false, shards: 1);
         var tasks =
-            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path, f.Length)).ToList();
+            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path,
+                f.Length)).ToList();
         foreach (var t in tasks)
             await fixture.Grains.GetGrain<IScanTaskGrain>(t.Id).Run(job, t);
         var baseline = new BaselineMessage

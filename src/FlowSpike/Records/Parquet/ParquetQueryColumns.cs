@@ -118,8 +118,8 @@ internal sealed class ParquetQueryColumns
         return _rejects;
     }
 
-    /// <summary>The handler's verdict on the row's source (<see cref="IRecordHandler.PrefilterSource"/>) and its address,
-    /// once per dictionary entry.</summary>
+    /// <summary>The handler's verdict on the row's source (<see cref="IRecordHandler.PrefilterSource"/>) and its
+    /// address, once per dictionary entry.</summary>
     public int SourceClass<THandler>(int leaf, int i, ref THandler handler, out uint ipv4)
         where THandler : struct, IRecordHandler
     {
@@ -138,8 +138,8 @@ internal sealed class ParquetQueryColumns
         return _sources[id] - 1;
     }
 
-    /// <summary>The handler's verdict on the row's destination (<see cref="IRecordHandler.PrefilterDestination"/>), once per
-    /// dictionary entry.</summary>
+    /// <summary>The handler's verdict on the row's destination (<see cref="IRecordHandler.PrefilterDestination"/>),
+    /// once per dictionary entry.</summary>
     public int DestinationKind<THandler>(int leaf, int i, ref THandler handler, out uint ipv4)
         where THandler : struct, IRecordHandler
     {

@@ -6,9 +6,10 @@ namespace FlowSpike.Records.Parquet;
 /// <summary>
 /// The Parquet reader for the blocked-outbound query, not a general one: the footer and page headers are read here
 /// (Thrift compact), only the query's columns are read, page by page, into buffers each thread keeps. Dictionaries are
-/// tested first, each entry once: the action, then (when the handler allows) the source and the destination, so a REJECT
-/// whose source or destination cannot count never reaches the handler as a record to select. Produces exactly the calls
-/// the reference reader (<see cref="ParquetFlowReader.ReadReference"/>, Parquet.Net) makes, minus those skips.
+/// tested first, each entry once: the action, then (when the handler allows) the source and the destination, so a
+/// REJECT whose source or destination cannot count never reaches the handler as a record to select.
+/// Produces exactly the calls the reference reader (<see cref="ParquetFlowReader.ReadReference"/>, Parquet.Net)
+/// makes, minus those skips.
 /// A file it does not know how to read (another layout, codec or encoding) is declined before any call.
 /// </summary>
 internal static class ParquetQueryReader
@@ -111,7 +112,8 @@ internal static class ParquetQueryReader
         }
     }
 
-    private static void OcsfBatch<THandler>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details, bool marked,
+    private static void OcsfBatch<THandler>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details,
+        bool marked,
         ref THandler handler)
         where THandler : struct, IRecordHandler
     {
@@ -143,7 +145,8 @@ internal static class ParquetQueryReader
         int kind = 0;
         uint dst = 0;
         if (source == IRecordHandler.SkipRecord
-            || (source == IRecordHandler.SourcePasses && (kind = c.DestinationKind(map.Dst, i, ref handler, out dst)) == 0))
+            || (source == IRecordHandler.SourcePasses && (kind = c.DestinationKind(map.Dst, i, ref handler,
+                out dst)) == 0))
         {
             handler.OnUnselected(start);
             return;
@@ -158,7 +161,8 @@ internal static class ParquetQueryReader
             vpc = c.Text(map.Vpc, i, 64);
         }
         if (source == IRecordHandler.SourcePasses)
-            handler.OnSelected(src, c.Text(map.Src, i, 64), kind, dst, c.Text(map.Dst, i, 64), start, iface, account, vpc);
+            handler.OnSelected(src, c.Text(map.Src, i, 64), kind, dst, c.Text(map.Dst, i, 64), start, iface,
+                account, vpc);
         else
             handler.OnRecord(true, c.Text(map.Src, i, 64), c.Text(map.Dst, i, 64), start, iface, account, vpc);
     }
