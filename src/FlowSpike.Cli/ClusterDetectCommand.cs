@@ -39,7 +39,7 @@ internal static class ClusterDetectCommand
             var coordinator = ClusterCommand.Coordinator(host, job.State, log, r.GetValue(shards), job.Entity);
             var result = coordinator.DetectAsync(job, dispatcher).GetAwaiter().GetResult();
             host.StopAsync().GetAwaiter().GetResult();
-            return DetectCommand.Summary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
+            return DetectCommand.Summary(log, result.WindowsClosed, result.Alerts, result.Held, dispatcher);
         }));
         return cmd;
     }

@@ -43,7 +43,7 @@ internal static class DetectCommand
             DetectRun.Result result;
             using (ProgressLine.Start(job.Input.Progress!, r.GetValue(flags.Quiet)))
                 result = job.Run(store, dispatcher, log);
-            return Summary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
+            return Summary(log, result.WindowsClosed, result.Alerts, result.Held, dispatcher);
         }));
         return cmd;
     }

@@ -1,6 +1,7 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Jobs;
 using FlowSpike.Queue;
 using FlowSpike.Runs;
 using FlowSpike.State;
@@ -15,7 +16,7 @@ internal sealed partial class ClusterCoordinator
     {
         QueueBackfill.Check(input, queue);
         if (request.WindowSeconds <= 0)
-            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.WindowSeconds))} must be positive");
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
     }
@@ -104,7 +105,8 @@ internal sealed partial class ClusterCoordinator
                         {
                             emptyWarned = w;
                             log.Warn($"window {TimeRange.Format(w)} has no flow-log records yet; it stays open, " +
-                                $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such " +
+                                $"and the windows after it wait " +
+                                    $"({Setting.Name(nameof(JobSettings.AllowEmptyWindows))} closes such " +
                                 "windows as quiet)");
                         }
                         break;
@@ -145,7 +147,7 @@ internal sealed partial class ClusterCoordinator
         }
         var late = await ClusterRetry.Run(() => watch.Late(), "queue watch", log, CancellationToken.None, _watch);
         if (late.Count > 0)
-            log.Warn("late records (arrived after their window closed; counted, not applied): " + string.Join(", ",
+            log.Warn("late records (arrived after their window closed; counted, not scored): " + string.Join(", ",
                 late.OrderBy(kv => kv.Key).Select(kv => $"{TimeRange.Format(kv.Key)} {kv.Value}")));
         int held = await Task.Run(() => dispatcher.DeliverOutbox(outbox, force: true), CancellationToken.None);
         log.Info($"stopped; next window {TimeRange.Format(open)}; {closedCount} window(s) closed" +

@@ -16,7 +16,7 @@ namespace FlowSpike.Cluster;
 /// Runs baseline and detect on a cluster with the local commands' semantics: inputs become scan tasks that the workers
 /// on every silo pull from a queue, the results go to the shard grains that hold the baselines, and the coordinator
 /// closes each window in time
-/// order, delivering its alerts before it records the window as applied. Every step is idempotent, so a call that
+/// order, delivering its alerts before it records the window as closed. Every step is idempotent, so a call that
 /// failed because a silo died is simply repeated.
 /// </summary>
 internal sealed partial class ClusterCoordinator(IGrainFactory grains, string stateName, IRunLog log)
@@ -104,7 +104,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
     /// <summary>
     /// Detects over the request's range. Each window's alerts are recorded in the state grain's outbox in the same
     /// write
-    /// that marks the window applied; <paramref name="dispatcher"/> then delivers from that outbox, so a sink outage
+    /// that marks the window closed; <paramref name="dispatcher"/> then delivers from that outbox, so a sink outage
     /// only holds alerts until a later run, whatever window that run starts at.
     /// </summary>
     public async Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request,
@@ -129,7 +129,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
             throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not " +
                 $"'{policy.Model}'; use a separate state per model");
-        var todo = WindowPlan.Todo(request, meta.Applied.Contains, meta.CommittedUntil, log, out int skipped);
+        var todo = WindowPlan.Todo(request, meta.Closed.Contains, meta.CommittedUntil, log, out int skipped);
         if (todo.Count == 0)
         {
             return new ClusterRunResult
@@ -148,7 +148,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
         // As locally: a window without a single flow-log record is a gap in the data, unless the user says so.
         var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !_present.ContainsKey(w)).ToList();
-        var apply = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
+        var close = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
 
         var detect = new DetectMessage
         {
@@ -160,7 +160,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         };
         var clock = Stopwatch.StartNew();
         int alerts = 0, suppressed = 0;
-        foreach (long w in apply)
+        foreach (long w in close)
         {
             cancellation.ThrowIfCancellationRequested();
             var closed = await CloseWindowAsync(detect, w, shards, meta, dispatcher, outbox, cancellation);
@@ -169,18 +169,18 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         }
         int stillHeld = await Task.Run(() => dispatcher.DeliverOutbox(outbox, force: true), cancellation);
         await ForgetAsync(tasks);
-        if (apply.Count > 0)
+        if (close.Count > 0)
         {
-            log.Info($"applied {apply.Count} window(s) {TimeRange.Format(apply[0])} .. " +
-                $"{TimeRange.Format(apply[^1] + size)}: {alerts} alert(s), {suppressed} suppressed by allowlists or " +
+            log.Info($"closed {close.Count} window(s) {TimeRange.Format(close[0])} .. " +
+                $"{TimeRange.Format(close[^1] + size)}: {alerts} alert(s), {suppressed} suppressed by allowlists or " +
                 $"throttling; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
         }
         if (empty.Count > 0)
-            throw DetectRun.EmptyWindows(empty, todo.Count - apply.Count, size);
+            throw DetectRun.EmptyWindows(empty, todo.Count - close.Count, size);
         return scan with
         {
             ShardTime = clock.Elapsed,
-            WindowsApplied = apply.Count,
+            WindowsClosed = close.Count,
             WindowsSkipped = skipped,
             Alerts = alerts,
             Suppressed = suppressed,
@@ -189,7 +189,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
     }
 
     /// <summary>
-    /// Closes one window on every shard with the local step, records it applied with its alerts in the outbox in one
+    /// Closes one window on every shard with the local step, records it closed with its alerts in the outbox in one
     /// write, and delivers from the outbox: the same for detect and watch. Every call in it is idempotent.
     /// </summary>
     private async Task<(int Alerts, int Suppressed, int Active)> CloseWindowAsync(DetectMessage detect, long w,
@@ -198,7 +198,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         var policy = detect.Policy;
         long size = detect.WindowSeconds;
         var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
-            ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}",
+            ClusterRetry.Run(() => Shard(s).CloseWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}",
                 log, cancellation, _watch)));
         // The local step sorts a window's alerts by host; the shards' alerts merge into that order.
         IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a =>
@@ -214,7 +214,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         var closed = WindowClose.Close(merged, policy, () => ActiveByAccount(parts), Quiet(meta));
         var entries = ClusterOutbox.Entries(closed.Outbox, dispatcher.Names);
         var marks = new Dictionary<string, long>(closed.Marks, StringComparer.Ordinal);
-        await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks, entries), "state record", log, cancellation,
+        await ClusterRetry.Run(() => StateGrain.Closed(w, size, marks, entries), "state record", log, cancellation,
             _watch);
         foreach (var (key, until) in marks)
             meta.Quiet[key] = until;
@@ -267,7 +267,8 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
     private int ShardCount(StateMeta meta)
     {
         if (meta.Shards > 0 && Shards != meta.Shards && Shards != ClusterNames.DefaultShards)
-            throw new RunException($"cluster state '{stateName}' has {meta.Shards} shards; {Setting.Name("Shards")} " +
+            throw new RunException($"cluster state '{stateName}' has {meta.Shards} shards; " +
+                $"{Setting.Name(nameof(Shards))} " +
                 $"{Shards} cannot change that");
         return meta.Shards > 0 ? meta.Shards : Shards;
     }
@@ -276,7 +277,8 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         CancellationToken cancellation)
     {
         if (input.Inputs.Contains("-"))
-            throw new RunException($"{Setting.Name("Inputs")} -: standard input cannot be scanned on a cluster; give " +
+            throw new RunException($"{Setting.Name(nameof(JobSettings.Inputs))} -: standard input cannot be " +
+                $"scanned on a cluster; give " +
                 $"files, folders or s3:// prefixes");
         var files = InputSet.Expand(input.Inputs, job.From, job.To, input.S3, logs: input.Logs);
         var tasks = files.Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path,

@@ -1,5 +1,6 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
@@ -18,7 +19,8 @@ internal static class ScanMessages
             input.FallbackLayout.Names.Select(n => "${" + n + "}"));
         if (format is not null && (!FlowLayout.TryFromFormatString(format, out var back,
             out _) || !back!.Names.SequenceEqual(input.FallbackLayout.Names)))
-            throw new RunException($"{Setting.Name("LogFormat")}: this layout cannot be sent to the cluster");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.LogFormat))}: this layout cannot be sent to " +
+                $"the cluster");
         return new ScanMessage
         {
             From = from,
@@ -42,7 +44,7 @@ internal static class ScanMessages
     {
         var layout = FlowLayout.Default;
         if (job.LogFormat is not null && !FlowLayout.TryFromFormatString(job.LogFormat, out layout, out string? error))
-            throw new RunException($"{Setting.Name("LogFormat")}: {error}");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.LogFormat))}: {error}");
         if (!EntityRegistry.TryParseKind(job.Entity, out var kind))
             throw new RunException($"unknown entity keying '{job.Entity}'");
         var internalNets = CidrSet.Parse(job.Internal);

@@ -29,7 +29,7 @@ public static class Engine
         using var store = job.OpenState();
         using var dispatcher = job.CreateDispatcher(log);
         var result = job.Run(store, dispatcher, log, cancellation);
-        return new DetectSummary(result.WindowsApplied, result.WindowsSkipped, result.Alerts, result.Held);
+        return new DetectSummary(result.WindowsClosed, result.WindowsSkipped, result.Alerts, result.Held);
     }
 
     /// <summary>Watches the inputs (or the queue) until <paramref name="stop"/>, or once with <c>Once</c>.</summary>

@@ -30,7 +30,7 @@ internal interface IQueueWatchGrain : IGrainWithStringKey
     /// not claimed.</summary>
     Task<WindowClaim?> Claim(long window, long windowSeconds, long eligibleThrough, bool allowEmpty);
 
-    /// <summary>The window is applied on every shard and recorded: its objects are no longer needed, and rows of
+    /// <summary>The window is closed on every shard and recorded: its objects are no longer needed, and rows of
     /// windows closed more than the lateness ago are pruned.</summary>
     Task Closed(long window);
 

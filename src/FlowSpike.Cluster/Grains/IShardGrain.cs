@@ -3,8 +3,8 @@ using FlowSpike.Cluster.Wire;
 namespace FlowSpike.Cluster.Grains;
 
 /// <summary>
-/// The baselines of the sources of one shard of one state (key "state/shard"). Windows are applied in time order and
-/// each exactly once: the result of an applied window is persisted with the rows, and a repeated call returns it.
+/// The baselines of the sources of one shard of one state (key "state/shard"). Windows are closed in time order and
+/// each exactly once: the result of a closed window is persisted with the rows, and a repeated call returns it.
 /// </summary>
 internal interface IShardGrain : IGrainWithStringKey
 {
@@ -13,7 +13,7 @@ internal interface IShardGrain : IGrainWithStringKey
     Task<int> Baseline(BaselineMessage job);
 
     /// <summary>Closes one window for this shard's sources with the library's window step.</summary>
-    Task<WindowShardResult> ApplyWindow(DetectMessage job, long window);
+    Task<WindowShardResult> CloseWindow(DetectMessage job, long window);
 
     Task<RowState[]> Rows();
 }

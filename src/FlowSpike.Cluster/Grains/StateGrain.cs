@@ -15,13 +15,13 @@ internal sealed class StateGrain(
         state.State.Shards = shards;
         state.State.BaselineFrom = from;
         state.State.CommittedUntil = to;
-        state.State.Applied = [];
+        state.State.Closed = [];
         await state.WriteStateAsync();
     }
 
-    public async Task Applied(long window, long windowSeconds, Dictionary<string, long> marks, List<OutboxEntry> alerts)
+    public async Task Closed(long window, long windowSeconds, Dictionary<string, long> marks, List<OutboxEntry> alerts)
     {
-        if (!state.State.Applied.Add(window))
+        if (!state.State.Closed.Add(window))
             return;
         foreach (var (key, until) in marks)
             state.State.Quiet[key] = until;

@@ -1,3 +1,5 @@
+using FlowSpike.Jobs;
+
 namespace FlowSpike.Baseline;
 
 /// <summary>The models by name, as the Model setting and a state's meta data name them.</summary>
@@ -10,7 +12,7 @@ internal static class SpikeModels
     /// <summary>The model `--model robust` named until it was retired (docs/models.md has its figures).</summary>
     public const string RetiredRobust = "robust";
 
-    private static string Model => Setting.Name("Model");
+    private static string Model => Setting.Name(nameof(JobSettings.Model));
 
     /// <summary>The one-line refusal of a retired model's name, or null for any other name.</summary>
     public static string? Retired(string name) => name == RetiredRobust

@@ -10,7 +10,7 @@ namespace FlowSpike.Detection;
 /// </summary>
 internal static class WindowStep
 {
-    public static WindowResult Apply(
+    public static WindowResult Run(
         long windowStart,
         long windowEnd,
         IReadOnlyDictionary<uint, SourceWindowStats> sources,

@@ -1,4 +1,5 @@
 using FlowSpike.Detection;
+using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
@@ -22,11 +23,12 @@ internal static class QueueWatchRun
     {
         long size = request.WindowSeconds;
         if (size <= 0)
-            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.WindowSeconds))} must be positive");
         if (request.LatenessSeconds < 0)
-            throw new RunException($"{Setting.Name("LatenessSeconds")} must not be negative");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.LatenessSeconds))} must not be negative");
         if (queue.VisibilitySeconds is < 1 or > 43200)
-            throw new RunException($"{Setting.Name("VisibilityTimeoutSeconds")} must be from 1s to 12h (SQS's " +
+            throw new RunException($"{Setting.Name(nameof(JobSettings.VisibilityTimeoutSeconds))} must be from 1s " +
+                $"to 12h (SQS's " +
                 $"range; got {queue.VisibilitySeconds}s)");
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
@@ -41,7 +43,7 @@ internal static class QueueWatchRun
         dispatcher.Check();
         dispatcher.DeliverOutbox(store);
         dispatcher.Ready();
-        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities),
+        var closer = new WindowCloser(store, new BaselineTable(store.LoadLookup(), store.Entities),
             request.Policy.CreateModel(), request.Policy, dispatcher, size);
         metrics.CommittedUntil(open);
         log.Info($"consuming {queue.Url}: next window {TimeRange.Format(open)}, window {size}s, lateness " +
@@ -131,12 +133,13 @@ internal static class QueueWatchRun
                     {
                         emptyWarned = open;
                         log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it stays open, " +
-                            $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such " +
+                            $"and the windows after it wait ({Setting.Name(nameof(JobSettings.AllowEmptyWindows))} " +
+                                $"closes such " +
                             "windows as quiet)");
                     }
                     break;
                 }
-                var outcome = applier.Apply(open, store.LoadOpenWindows(open));
+                var outcome = closer.Close(open, store.LoadOpenWindow(open));
                 metrics.WindowClosed(open + size, outcome.Delivered);
                 if (waitingForQueue.Remove(open))
                     queueMetrics.WindowClosedLate();
@@ -170,7 +173,8 @@ internal static class QueueWatchRun
         }
         catch (QueueException e) when (!(retryTransient && e.Transient))
         {
-            throw new RunException($"{Setting.Name("Queue")} {queue.Url}: {e.Message.Replace(queue.Url + ": ", "",
+            throw new RunException($"{Setting.Name(nameof(JobSettings.Queue))} {queue.Url}: " +
+                $"{e.Message.Replace(queue.Url + ": ", "",
                 StringComparison.Ordinal)}");
         }
     }

@@ -1,3 +1,4 @@
+using FlowSpike.Jobs;
 using System.Text;
 using FlowSpike.Alerts;
 using FlowSpike.Records;
@@ -43,7 +44,7 @@ internal static class AlertDetails
             }
             catch (FlowInputException e) when (e.Unsupported && input.SkipUnsupported)
             {
-                log?.Warn(e.Message + $" (skipped: {Setting.Name("SkipUnsupported")})");
+                log?.Warn(e.Message + $" (skipped: {Setting.Name(nameof(JobSettings.SkipUnsupported))})");
             }
         }
         foreach (var target in collector.Targets)

@@ -1,6 +1,7 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Baseline;
 using FlowSpike.Detection;
+using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.State;
 
@@ -70,8 +71,10 @@ internal static class BaselineRun
     /// AllowEmptyBaseline): most often a wrong --internal or --log-format.
     /// </summary>
     public static string NothingSelected(long from, long to, string read) =>
-        $"{NoneSelected(from, to, read)}; nothing was committed. Check {Setting.Name("Internal")} and " +
-        $"{Setting.Name("LogFormat")}, or give {Setting.Name("AllowEmptyBaseline")} if these hosts really blocked " +
+        $"{NoneSelected(from, to, read)}; nothing was committed. Check " +
+            $"{Setting.Name(nameof(JobSettings.Internal))} and " +
+        $"{Setting.Name(nameof(JobSettings.LogFormat))}, or give " +
+            $"{Setting.Name(nameof(JobSettings.AllowEmptyBaseline))} if these hosts really blocked " +
         "nothing";
 
     private static string NoneSelected(long from, long to, string read) =>

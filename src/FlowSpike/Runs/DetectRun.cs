@@ -1,20 +1,21 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Delivery;
 using FlowSpike.Detection;
+using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.State;
 
 namespace FlowSpike.Runs;
 
 /// <summary>
-/// The detection over a range, one window at a time in time order. Resumable: windows already applied are skipped,
+/// The detection over a range, one window at a time in time order. Resumable: windows already closed are skipped,
 /// each window commits with its alerts in one transaction, and alerts are delivered from the outbox afterwards.
 /// </summary>
 internal static class DetectRun
 {
     /// <param name="Held">Alerts committed but not yet delivered to every sink (a sink is down or rejected
     /// them).</param>
-    public sealed record Result(int WindowsApplied, int WindowsSkipped, int Alerts, int Suppressed,
+    public sealed record Result(int WindowsClosed, int WindowsSkipped, int Alerts, int Suppressed,
         ScanDiagnostics? Diagnostics, int Held = 0);
 
     /// <summary>Runs with one sink (which the caller disposes).</summary>
@@ -37,8 +38,8 @@ internal static class DetectRun
         dispatcher.Check();
         dispatcher.DeliverOutbox(store);
 
-        var applied = store.AppliedWindows(request.From, request.To);
-        var todo = WindowPlan.Todo(request, applied.Contains, info.CommittedUntil, log, out int skipped);
+        var closed = store.ClosedWindows(request.From, request.To);
+        var todo = WindowPlan.Todo(request, closed.Contains, info.CommittedUntil, log, out int skipped);
         if (todo.Count == 0)
             return new Result(0, skipped, 0, 0, null, dispatcher.DeliverOutbox(store, force: true));
 
@@ -58,28 +59,28 @@ internal static class DetectRun
         // A window without a single flow-log record is a gap in the data, not a quiet hour, unless the user says so.
         var present = scan.Diagnostics.RecordsByWindow;
         var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !present.ContainsKey(w)).ToList();
-        var apply = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
+        var close = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
 
-        var applier = new WindowApplier(store, table, request.Policy.CreateModel(), request.Policy, dispatcher, size);
+        var closer = new WindowCloser(store, table, request.Policy.CreateModel(), request.Policy, dispatcher, size);
         int alerts = 0, suppressed = 0;
-        foreach (long w in apply)
+        foreach (long w in close)
         {
             cancellation.ThrowIfCancellationRequested();
-            var outcome = applier.Apply(w, scan.Partial.SourcesIn(w));
+            var outcome = closer.Close(w, scan.Partial.SourcesIn(w));
             alerts += outcome.Delivered;
             suppressed += outcome.Result.Suppressed + outcome.Suppressed;
         }
-        if (apply.Count > 0)
+        if (close.Count > 0)
         {
-            log.Info($"applied {apply.Count} window(s) " +
-                $"{TimeRange.Format(apply[0])} .. {TimeRange.Format(apply[^1] + size)}: " +
+            log.Info($"closed {close.Count} window(s) " +
+                $"{TimeRange.Format(close[0])} .. {TimeRange.Format(close[^1] + size)}: " +
                 $"{alerts} alert(s), {suppressed} suppressed by allowlists or throttling");
         }
         // The committed windows' alerts go out before an empty window stops the run.
         int held = dispatcher.DeliverOutbox(store, force: true);
         if (empty.Count > 0)
-            throw EmptyWindows(empty, todo.Count - apply.Count, size);
-        return new Result(apply.Count, skipped, alerts, suppressed, scan.Diagnostics, held);
+            throw EmptyWindows(empty, todo.Count - close.Count, size);
+        return new Result(close.Count, skipped, alerts, suppressed, scan.Diagnostics, held);
     }
 
     /// <summary>A detect window must be the baseline's bucket: 2h counts against an hourly mean test nothing.</summary>
@@ -87,11 +88,12 @@ internal static class DetectRun
     {
         if (info.BaselineSpanSeconds is { } span && span != size)
         {
-            throw new RunException($"{Setting.Name("WindowSeconds")} {size}s differs from the state's baseline span " +
+            throw new RunException($"{Setting.Name(nameof(JobSettings.WindowSeconds))} {size}s differs from the " +
+                $"state's baseline span " +
                 $"of {span}s; " +
-                $"use {Setting.Name("WindowSeconds")} {span}s, " +
-                $"rebuild the baseline with {Setting.Name("SpanSeconds")} {size}s, or give " +
-                    $"{Setting.Name("AllowSpanMismatch")}");
+                $"use {Setting.Name(nameof(JobSettings.WindowSeconds))} {span}s, " +
+                $"rebuild the baseline with {Setting.Name(nameof(JobSettings.SpanSeconds))} {size}s, or give " +
+                    $"{Setting.Name(nameof(JobSettings.AllowSpanMismatch))}");
         }
     }
 
@@ -101,6 +103,7 @@ internal static class DetectRun
         return new RunException($"{empty.Count} window(s) of {size}s had no flow-log records at all: {names}; " +
             $"{uncommitted} window(s) from {TimeRange.Format(empty[0])} on were not committed " +
             "(a gap in the inputs?). " +
-            $"Rerun with the data, or with {Setting.Name("AllowEmptyWindows")} if the silence is real");
+            $"Rerun with the data, or with {Setting.Name(nameof(JobSettings.AllowEmptyWindows))} if the silence is " +
+                $"real");
     }
 }

@@ -1,3 +1,4 @@
+using FlowSpike.Jobs;
 using System.Globalization;
 using FlowSpike.Aggregation;
 
@@ -90,13 +91,15 @@ internal static class TimeRange
         if (size <= 0)
             throw new RunException($"{Setting.Name(sizeSetting)} must be positive");
         if (to <= from)
-            throw new RunException($"{Setting.Name("To")} ({Format(to)}) must be after {Setting.Name("From")} " +
+            throw new RunException($"{Setting.Name(nameof(JobSettings.To))} ({Format(to)}) must be after " +
+                $"{Setting.Name(nameof(JobSettings.From))} " +
                 $"({Format(from)})");
         if (!WindowMath.IsAligned(from, size))
-            throw new RunException($"{Setting.Name("From")} {Format(from)} is not aligned to " +
+            throw new RunException($"{Setting.Name(nameof(JobSettings.From))} {Format(from)} is not aligned to " +
                 $"{Setting.Name(sizeSetting)} {size}s (nearest: {Format(WindowMath.Floor(from, size))})");
         if (!WindowMath.IsAligned(to, size))
-            throw new RunException($"{Setting.Name("To")} {Format(to)} is not aligned to {Setting.Name(sizeSetting)} " +
+            throw new RunException($"{Setting.Name(nameof(JobSettings.To))} {Format(to)} is not aligned to " +
+                $"{Setting.Name(sizeSetting)} " +
                 $"{size}s (nearest: {Format(WindowMath.Floor(to, size))})");
     }
 

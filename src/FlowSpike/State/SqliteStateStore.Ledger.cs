@@ -55,7 +55,7 @@ internal sealed partial class SqliteStateStore
         {
             if (records is { Count: > 0 })
             {
-                using var present = Command("INSERT INTO pending_windows(window_start, records) VALUES ($w, $n) " +
+                using var present = Command("INSERT INTO open_windows(window_start, records) VALUES ($w, $n) " +
                     "ON CONFLICT(window_start) DO UPDATE SET records = records + excluded.records", tx);
                 var w = present.Parameters.Add("$w", SqliteType.Integer);
                 var n = present.Parameters.Add("$n", SqliteType.Integer);
@@ -66,7 +66,7 @@ internal sealed partial class SqliteStateStore
                     present.ExecuteNonQuery();
                 }
             }
-            using (var add = Command("INSERT INTO pending_counts(window_start, src, count) VALUES ($w, $s, $v) " +
+            using (var add = Command("INSERT INTO open_counts(window_start, src, count) VALUES ($w, $s, $v) " +
                 "ON CONFLICT(window_start, src) DO UPDATE SET count = count + excluded.count", tx))
             {
                 var details = OpenWindowDetails.Select(d => Command(

@@ -14,20 +14,20 @@ internal sealed partial class SqliteStateStore
     private static readonly (string Table, string Column, Func<SourceWindowStats, string[]?> List,
         Func<SourceWindowStats, HashSet<string>?> Get)[] OpenWindowDetails =
     [
-        ("pending_destinations", "destination", s => s.DestinationNames(), s => s.Destinations),
-        ("pending_interfaces", "interface", s => s.InterfaceNames(), s => s.Interfaces),
-        ("pending_accounts", "account", s => s.AccountNames(), s => s.Accounts),
+        ("open_destinations", "destination", s => s.DestinationNames(), s => s.Destinations),
+        ("open_interfaces", "interface", s => s.InterfaceNames(), s => s.Interfaces),
+        ("open_accounts", "account", s => s.AccountNames(), s => s.Accounts),
     ];
 
     private static readonly string[] OpenWindowTables =
-        ["pending_counts", "pending_windows", .. OpenWindowDetails.Select(d => d.Table)];
+        ["open_counts", "open_windows", .. OpenWindowDetails.Select(d => d.Table)];
 
-    public IReadOnlySet<long> AppliedWindows(long from, long to) => Read(() => AppliedWindowsCore(from, to));
+    public IReadOnlySet<long> ClosedWindows(long from, long to) => Read(() => ClosedWindowsCore(from, to));
 
-    private HashSet<long> AppliedWindowsCore(long from, long to)
+    private HashSet<long> ClosedWindowsCore(long from, long to)
     {
         using var cmd = Command(
-            "SELECT window_start FROM applied_windows WHERE window_start >= $from AND window_start < $to");
+            "SELECT window_start FROM closed_windows WHERE window_start >= $from AND window_start < $to");
         cmd.Parameters.AddWithValue("$from", from);
         cmd.Parameters.AddWithValue("$to", to);
         using var reader = cmd.ExecuteReader();
@@ -49,7 +49,7 @@ internal sealed partial class SqliteStateStore
             WriteHistory(tx, commit);
             WriteSuppressions(tx, commit.Suppressions);
             InsertRows(result.ChangedRows);
-            using (var mark = Command("INSERT INTO applied_windows(window_start, window_end, applied_at, sources, " +
+            using (var mark = Command("INSERT INTO closed_windows(window_start, window_end, closed_at, sources, " +
                 "records, alerts) VALUES ($s, $e, $at, $src, $rec, $al)", tx))
             {
                 mark.Parameters.AddWithValue("$s", result.WindowStart);
@@ -100,19 +100,19 @@ internal sealed partial class SqliteStateStore
 
     public bool HasRecords(long windowStart) => Read(() =>
     {
-        using var cmd = Command("SELECT EXISTS(SELECT 1 FROM pending_windows WHERE window_start = $w) " +
-            "OR EXISTS(SELECT 1 FROM pending_counts WHERE window_start = $w)");
+        using var cmd = Command("SELECT EXISTS(SELECT 1 FROM open_windows WHERE window_start = $w) " +
+            "OR EXISTS(SELECT 1 FROM open_counts WHERE window_start = $w)");
         cmd.Parameters.AddWithValue("$w", windowStart);
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
     });
 
-    public Dictionary<uint, SourceWindowStats> LoadOpenWindows(long windowStart) =>
-        Read(() => LoadOpenWindowsCore(windowStart));
+    public Dictionary<uint, SourceWindowStats> LoadOpenWindow(long windowStart) =>
+        Read(() => LoadOpenWindowCore(windowStart));
 
-    private Dictionary<uint, SourceWindowStats> LoadOpenWindowsCore(long windowStart)
+    private Dictionary<uint, SourceWindowStats> LoadOpenWindowCore(long windowStart)
     {
         var sources = new Dictionary<uint, SourceWindowStats>();
-        using (var cmd = Command("SELECT src, count FROM pending_counts WHERE window_start = $w"))
+        using (var cmd = Command("SELECT src, count FROM open_counts WHERE window_start = $w"))
         {
             cmd.Parameters.AddWithValue("$w", windowStart);
             using var reader = cmd.ExecuteReader();

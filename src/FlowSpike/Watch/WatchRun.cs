@@ -1,6 +1,7 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Delivery;
 using FlowSpike.Detection;
+using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
@@ -10,7 +11,7 @@ namespace FlowSpike.Watch;
 /// <summary>
 /// Runs unattended: finds new input files as they arrive, counts each one exactly once (its counts and its ledger
 /// entry commit together), and closes each window once the watermark has passed its end plus the allowed lateness,
-/// with the same window step as detect. Records for windows already closed are counted as late, never applied.
+/// with the same window step as detect. Records for windows already closed are counted as late, never scored.
 /// </summary>
 internal static class WatchRun
 {
@@ -34,9 +35,9 @@ internal static class WatchRun
     {
         long size = request.WindowSeconds;
         if (size <= 0)
-            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.WindowSeconds))} must be positive");
         if (request.LatenessSeconds < 0)
-            throw new RunException($"{Setting.Name("LatenessSeconds")} must not be negative");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.LatenessSeconds))} must not be negative");
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
         DetectRun.RefuseOtherSpan(store.Info, size);
@@ -49,8 +50,8 @@ internal static class WatchRun
         dispatcher.Check();
         dispatcher.DeliverOutbox(store);
         dispatcher.Ready();
-        var applier =
-            new WindowApplier(store, new BaselineTable(lookup, store.Entities),
+        var closer =
+            new WindowCloser(store, new BaselineTable(lookup, store.Entities),
                 request.Policy.CreateModel(), request.Policy, dispatcher, size);
         long watermark = store.Info.Watermark ?? long.MinValue;
         metrics.CommittedUntil(open);
@@ -179,12 +180,13 @@ internal static class WatchRun
                     {
                         emptyWarned = open;
                         log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it stays open, " +
-                            $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such windows " +
+                            $"and the windows after it wait ({Setting.Name(nameof(JobSettings.AllowEmptyWindows))} " +
+                                $"closes such windows " +
                                 $"as quiet)");
                     }
                     break;
                 }
-                var outcome = applier.Apply(open, store.LoadOpenWindows(open));
+                var outcome = closer.Close(open, store.LoadOpenWindow(open));
                 metrics.WindowClosed(open + size, outcome.Delivered);
                 log.Info(
                     $"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), "
@@ -237,16 +239,17 @@ internal static class WatchRun
         }
         if (!WindowMath.IsAligned(mark, size))
             throw new RunException($"the committed mark {TimeRange.Format(mark)} is not aligned to " +
-                $"{Setting.Name("WindowSeconds")} {size}s");
+                $"{Setting.Name(nameof(JobSettings.WindowSeconds))} {size}s");
         if (request.From is { } f)
         {
             TimeRange.Validate(f, f + size, size, "WindowSeconds");
             if (f < mark)
-                throw new RunException($"{Setting.Name("From")} {TimeRange.Format(f)} is before the committed mark " +
-                    $"{TimeRange.Format(mark)}; applying it would reorder the baseline's history");
+                throw new RunException($"{Setting.Name(nameof(JobSettings.From))} {TimeRange.Format(f)} is before " +
+                    $"the committed mark " +
+                    $"{TimeRange.Format(mark)}; closing it would reorder the baseline's history");
             if (f > mark)
             {
-                log.Warn($"gap: no window was applied between {TimeRange.Format(mark)} and {TimeRange.Format(f)}");
+                log.Warn($"gap: no window was closed between {TimeRange.Format(mark)} and {TimeRange.Format(f)}");
                 return f;
             }
         }
@@ -301,7 +304,7 @@ internal static class WatchRun
             old.Late(d.Early);
         else if (d.Early > 0)
             log.Warn(
-                $"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not applied");
+                $"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not scored");
         if (d.Malformed > 0)
             log.Warn($"{file.Path}: {d.Malformed} malformed line(s) skipped; first: {d.MalformedSamples[0]}");
         return watermark;
@@ -353,7 +356,7 @@ internal static class WatchRun
             if (_lateFiles > 0)
             {
                 log.Warn($"{_lateFiles} file(s) stamped before {TimeRange.Format(open)} held {_lateRecords} late " +
-                    "record(s) for windows already closed; counted in metrics, not applied");
+                    "record(s) for windows already closed; counted in metrics, not scored");
             }
             _lateFiles = _lateRecords = 0;
         }
@@ -369,11 +372,12 @@ internal static class WatchRun
         {
             string text = File.ReadAllText(path).Trim();
             return TimeRange.TryParseTime(text,
-                out long t) ? t : throw new RunException($"{Setting.Name("Clock")} {path}: '{text}' is not a time");
+                out long t) ? t : throw new RunException($"{Setting.Name(nameof(JobSettings.Clock))} {path}: " +
+                    $"'{text}' is not a time");
         }
         catch (IOException e)
         {
-            throw new RunException($"{Setting.Name("Clock")} {path}: cannot read ({e.Message})");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.Clock))} {path}: cannot read ({e.Message})");
         }
     }
 }

@@ -169,7 +169,7 @@ public class DeliveryTests
                     Policy = policy,
                     AllowEmptyWindows = true
                 });
-        // 10 alerts and quiets the host until 14:00; 11 and 12 are held back; 16 alerts again.
+        // 10 alerts and quiets the host until 14:00; 11 and 12 are withheld; 16 alerts again.
         Assert.Equal([$"{T0 + 10 * 3600}-10.0.0.5", $"{T0 + 16 * 3600}-10.0.0.5"],
             File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l).Id));
         // Without suppression all four fire.

@@ -6,7 +6,7 @@ namespace FlowSpike.Tests.Cli;
 
 /// <summary>
 /// kill -9 in the middle of detect, then the same command again, must give the same lookup and alerts as an
-/// uninterrupted run: no window lost, none applied twice, no alert missing or doubled.
+/// uninterrupted run: no window lost, none closed twice, no alert missing or doubled.
 /// </summary>
 public class KillTests
 {

@@ -63,9 +63,9 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         };
         var shard = fixture.Grains.GetGrain<IShardGrain>("repeat/0");
         var before = (await shard.Rows()).ToDictionary(r => r.Src);
-        var first = await shard.ApplyWindow(detect, w);
+        var first = await shard.CloseWindow(detect, w);
         var afterFirst = (await shard.Rows()).ToDictionary(r => r.Src);
-        var second = await shard.ApplyWindow(detect with { RunId = "another-run" }, w);
+        var second = await shard.CloseWindow(detect with { RunId = "another-run" }, w);
         var afterSecond = (await shard.Rows()).ToDictionary(r => r.Src);
 
         Assert.Equal(first.Alerts, second.Alerts);
@@ -73,8 +73,8 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         Assert.True(first.Counted > 0);
         Assert.Equal(afterFirst, afterSecond);
         Assert.NotEqual(before.Values.Sum(r => r.NumDataPoints ?? 0), afterFirst.Values.Sum(r => r.NumDataPoints ?? 0));
-        // A window before the last applied one is refused rather than applied out of order.
-        await Assert.ThrowsAnyAsync<Exception>(() => shard.ApplyWindow(detect, w - 3600));
+        // A window before the last closed one is refused rather than closed out of order.
+        await Assert.ThrowsAnyAsync<Exception>(() => shard.CloseWindow(detect, w - 3600));
     }
 
     [Fact]

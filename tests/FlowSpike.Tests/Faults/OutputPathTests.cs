@@ -88,7 +88,7 @@ public class OutputPathTests
         using var dir = new TempDir();
         string logs = Path.Combine(dir.Path, "logs");
         Directory.CreateDirectory(logs);
-        // A gzip cut short: an error naming it, before any window is applied.
+        // A gzip cut short: an error naming it, before any window is closed.
         File.WriteAllBytes(Path.Combine(logs, "cut.log.gz"), [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]);
         string alerts = dir.File("alerts.jsonl");
         var r = Support.Cli.Run("detect", "--input", logs, "--out", alerts, "--from", "2026-10-01T00:00:00Z",

@@ -178,7 +178,7 @@ public sealed class QueueFaultTests(QueueFixture f) : IClassFixture<QueueFixture
         c.Detect(H(0), H(3));
         c.AssertSameAsReference(H(3));
         // Its objects arrive after the clock passed its end: counted, then it closes. The first of them also hold
-        // records of window 2, closed already: late, never applied.
+        // records of window 2, closed already: late, never scored.
         f.Upload(c.Bucket, f.Hours(3, 6));
         var second = c.Watch(queue, H(6) + 1200, NoEnv);
         Assert.True(second.ExitCode == 0, second.Stderr);

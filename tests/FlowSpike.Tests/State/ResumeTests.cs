@@ -6,7 +6,7 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.State;
 
-/// <summary>detect is resumable and idempotent: no window is lost or applied twice, and history is never
+/// <summary>detect is resumable and idempotent: no window is lost or closed twice, and history is never
 /// reordered.</summary>
 public class ResumeTests
 {
@@ -38,9 +38,9 @@ public class ResumeTests
         var (s2, a2) = Baselined(split, set);
         Pipeline.Detect(s2, set.Logs, a2, new DetectRequest { From = H(0), To = H(30) });
         var second = Pipeline.Detect(s2, set.Logs, a2, new DetectRequest { From = H(0), To = H(72) });
-        Assert.Equal((42, 30), (second.WindowsApplied, second.WindowsSkipped));
+        Assert.Equal((42, 30), (second.WindowsClosed, second.WindowsSkipped));
         var third = Pipeline.Detect(s2, set.Logs, a2, new DetectRequest { From = H(0), To = H(72) });
-        Assert.Equal((0, 72), (third.WindowsApplied, third.WindowsSkipped));
+        Assert.Equal((0, 72), (third.WindowsClosed, third.WindowsSkipped));
 
         Assert.Equal(File.ReadAllText(a1), File.ReadAllText(a2));
         Assert.Equal(LookupCsv.ToText(Pipeline.Lookup(s1)), LookupCsv.ToText(Pipeline.Lookup(s2)));
@@ -48,7 +48,7 @@ public class ResumeTests
     }
 
     [Fact]
-    public void An_older_unapplied_window_is_refused_and_nothing_changes()
+    public void An_older_window_never_closed_is_refused_and_nothing_changes()
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
@@ -58,7 +58,7 @@ public class ResumeTests
 
         var e = Assert.Throws<RunException>(() =>
             Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = H(5), To = H(12) }));
-        Assert.Contains("never applied", e.Message, StringComparison.Ordinal);
+        Assert.Contains("never closed", e.Message, StringComparison.Ordinal);
         Assert.Contains(Runs.TimeRange.Format(H(5)), e.Message, StringComparison.Ordinal);
         Assert.Equal(before, LookupCsv.ToText(Pipeline.Lookup(state)));
     }
@@ -129,7 +129,7 @@ public class ResumeTests
                 new DetectRequest { From = H(0), To = H(72) }, sink, NullRunLog.Instance,
                     TestContext.Current.CancellationToken);
             // The run itself completes: an outage holds alerts back, it does not stop detection.
-            Assert.Equal(72, result.WindowsApplied);
+            Assert.Equal(72, result.WindowsClosed);
             Assert.Equal(result.Alerts, store.OutboxAlerts(sink.Name).Count);
             Assert.True(result.Alerts > 0);
         }

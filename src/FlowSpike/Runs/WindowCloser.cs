@@ -10,12 +10,12 @@ namespace FlowSpike.Runs;
 /// Applies one window for detect and watch alike: the window step, suppression, then one transaction with the rows,
 /// the alerts in the outbox, the suppression marks and the history; delivery follows the commit.
 /// </summary>
-internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpikeModel model, AlertPolicy policy,
+internal sealed class WindowCloser(IStateStore store, BaselineTable table, ISpikeModel model, AlertPolicy policy,
     AlertDispatcher dispatcher, long windowSeconds)
 {
-    public WindowOutcome Apply(long windowStart, IReadOnlyDictionary<uint, SourceWindowStats> sources)
+    public WindowOutcome Close(long windowStart, IReadOnlyDictionary<uint, SourceWindowStats> sources)
     {
-        var result = WindowStep.Apply(windowStart, windowStart + windowSeconds, sources, table, model, policy.Filter,
+        var result = WindowStep.Run(windowStart, windowStart + windowSeconds, sources, table, model, policy.Filter,
             policy.Settings);
         var closed = WindowClose.Close(result.Alerts, policy, () => RolloutAwareness.ActiveHosts(sources.Values),
             store.SuppressedUntil);
