@@ -39,8 +39,7 @@ internal sealed partial class ClusterCoordinator
         await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
         var meta = await ClusterRetry.Run(() => StateGrain.Get(), "state record", log, cancellation, _watch);
         var policy = request.Policy;
-        DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null,
-            meta.BaselineSpanSeconds), size);
+        DetectSequence.RefuseOtherSpan(meta.BaselineSpanSeconds, size);
         if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
             throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not " +
                 $"'{policy.Model}'; use a separate state per model");
@@ -80,7 +79,7 @@ internal sealed partial class ClusterCoordinator
         log.Info($"consuming {queue.Url} on {silos.Count} silo(s): next window {TimeRange.Format(open)}, window " +
             $"{size}s, lateness {request.LatenessSeconds}s, visibility timeout {queue.VisibilitySeconds}s");
         int closedCount = 0;
-        long emptyWarned = long.MinValue;
+        var closes = new WatchCloses(log, request.AllowEmptyWindows);
         long? drainMark = null;
         try
         {
@@ -99,18 +98,8 @@ internal sealed partial class ClusterCoordinator
                         "queue watch", log, cancellation, _watch);
                     if (claim is null)
                         break;
-                    if (claim.Records == 0 && !request.AllowEmptyWindows)
-                    {
-                        if (emptyWarned != w)
-                        {
-                            emptyWarned = w;
-                            log.Warn($"window {TimeRange.Format(w)} has no flow-log records yet; it stays open, " +
-                                $"and the windows after it wait " +
-                                    $"({Setting.Name(nameof(JobSettings.AllowEmptyWindows))} closes such " +
-                                "windows as quiet)");
-                        }
+                    if (closes.StaysOpen(w, claim.Records > 0))
                         break;
-                    }
                     var detect = new DetectMessage
                     {
                         // The same run id for a repeat of this window: a shard answers it from its record.
@@ -122,8 +111,7 @@ internal sealed partial class ClusterCoordinator
                     };
                     var closed = await CloseWindowAsync(detect, w, shards, meta, dispatcher, outbox, cancellation);
                     await ClusterRetry.Run(() => watch.Closed(w), "queue watch", log, cancellation, _watch);
-                    log.Info($"window {TimeRange.Format(w)} closed: {closed.Active} active host(s), " +
-                        $"{closed.Alerts} alert(s)");
+                    closes.Closed(w, closed.Active, closed.Tally.Alerts);
                     closedCount++;
                     open += size;
                 }

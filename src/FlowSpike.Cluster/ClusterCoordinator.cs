@@ -102,97 +102,10 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         DetectAsync(input, request, new AlertDispatcher(sinks, log), cancellation);
 
     /// <summary>
-    /// Detects over the request's range. Each window's alerts are recorded in the state grain's outbox in the same
-    /// write
-    /// that marks the window closed; <paramref name="dispatcher"/> then delivers from that outbox, so a sink outage
-    /// only holds alerts until a later run, whatever window that run starts at.
-    /// </summary>
-    public async Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request,
-        AlertDispatcher dispatcher,
-        CancellationToken cancellation = default)
-    {
-        long size = request.WindowSeconds;
-        TimeRange.Validate(request.From, request.To, size, "WindowSeconds");
-        await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
-        _watch = watch;
-        var policy = request.Policy;
-        if (policy.Settings.Validate() is { } bad)
-            throw new RunException(bad);
-
-        dispatcher.Check();
-        var outbox = new ClusterOutbox(StateGrain, log, _watch);
-        await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
-        var meta = await StateGrain.Get();
-        if (!request.AllowSpanMismatch)
-            DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null,
-                meta.BaselineSpanSeconds), size);
-        if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
-            throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not " +
-                $"'{policy.Model}'; use a separate state per model");
-        var todo = WindowPlan.Todo(request, meta.Closed.Contains, meta.CommittedUntil, log, out int skipped);
-        if (todo.Count == 0)
-        {
-            return new ClusterRunResult
-            {
-                WindowsSkipped = skipped,
-                Held = await Task.Run(() => dispatcher.DeliverOutbox(outbox, force: true), cancellation),
-            };
-        }
-        if (meta.Model is null)
-            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike " +
-                "cluster baseline` first)");
-
-        int shards = ShardCount(meta);
-        var job = ScanMessages.From(input, todo[0], request.To, size, keepDetails: true, shards, EntityOf(meta,
-            policy.Model));
-        var (tasks, scan) = await ScanAsync(input, job, cancellation);
-        // As locally: a window without a single flow-log record is a gap in the data, unless the user says so.
-        var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !_present.ContainsKey(w)).ToList();
-        var close = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
-
-        var detect = new DetectMessage
-        {
-            RunId = Guid.NewGuid().ToString("N"),
-            WindowSeconds = size,
-            TaskIds = [.. tasks.Select(t => t.Id)],
-            Entity = job.Entity,
-            Policy = policy,
-        };
-        var clock = Stopwatch.StartNew();
-        int alerts = 0, suppressed = 0;
-        foreach (long w in close)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var closed = await CloseWindowAsync(detect, w, shards, meta, dispatcher, outbox, cancellation);
-            alerts += closed.Alerts;
-            suppressed += closed.Suppressed;
-        }
-        int stillHeld = await Task.Run(() => dispatcher.DeliverOutbox(outbox, force: true), cancellation);
-        await ForgetAsync(tasks);
-        if (close.Count > 0)
-        {
-            log.Info($"closed {close.Count} window(s) {TimeRange.Format(close[0])} .. " +
-                $"{TimeRange.Format(close[^1] + size)}: {alerts} alert(s), {suppressed} suppressed by allowlists or " +
-                $"throttling; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
-        }
-        if (empty.Count > 0)
-            throw DetectRun.EmptyWindows(empty, todo.Count - close.Count, size);
-        return scan with
-        {
-            ShardTime = clock.Elapsed,
-            WindowsClosed = close.Count,
-            WindowsSkipped = skipped,
-            Alerts = alerts,
-            Suppressed = suppressed,
-            Held = stillHeld
-        };
-    }
-
-    /// <summary>
     /// Closes one window on every shard with the local step, records it closed with its alerts in the outbox in one
     /// write, and delivers from the outbox: the same for detect and watch. Every call in it is idempotent.
     /// </summary>
-    private async Task<(int Alerts, int Suppressed, int Active)> CloseWindowAsync(DetectMessage detect, long w,
+    private async Task<(WindowTally Tally, int Active)> CloseWindowAsync(DetectMessage detect, long w,
         int shards, StateMeta meta, AlertDispatcher dispatcher, ClusterOutbox outbox, CancellationToken cancellation)
     {
         var policy = detect.Policy;
@@ -219,7 +132,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         foreach (var (key, until) in marks)
             meta.Quiet[key] = until;
         await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
-        return (closed.Outbox.Count, closed.Suppressed.Count + parts.Sum(p => p.Suppressed),
+        return (new WindowTally(closed.Outbox.Count, parts.Sum(p => p.Allowlisted), closed.Suppressed.Count),
             parts.Sum(p => p.ActiveSources));
     }
 

@@ -16,6 +16,7 @@ internal sealed record ClusterRunResult
     public int WindowsClosed { get; init; }
     public int WindowsSkipped { get; init; }
     public int Alerts { get; init; }
+    public int Allowlisted { get; init; }
     public int Suppressed { get; init; }
     /// <summary>Alerts still held in the outbox for a sink after the run.</summary>
     public int Held { get; init; }

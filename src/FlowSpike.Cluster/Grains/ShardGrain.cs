@@ -75,7 +75,7 @@ internal sealed class ShardGrain(
         foreach (var alert in result.Alerts)
             alerting[alert.Host] = [.. alert.Accounts];
         SaveNames(names);
-        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed,
+        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Allowlisted,
             result.ActiveSources, result.CountedRecords, active, alerting);
         if (WindowDelayForTests > 0)
             await Task.Delay(WindowDelayForTests);

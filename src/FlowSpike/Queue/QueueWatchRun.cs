@@ -33,7 +33,7 @@ internal static class QueueWatchRun
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
         QueueBackfill.Check(input, queue);
-        DetectRun.RefuseOtherSpan(store.Info, size);
+        DetectSequence.RefuseOtherSpan(store.Info.BaselineSpanSeconds, size);
         long open = WatchRun.FirstOpenWindow(store.Info, request, log);
 
         using var consumer = new QueueConsumer(queue, input.S3 ?? S3Settings.FromEnvironment(),
@@ -59,7 +59,7 @@ internal static class QueueWatchRun
         var waitingForQueue = new HashSet<long>();
         DateTime? drainedAt = null;
         DateTime nextDeadLetterLook = DateTime.MinValue;
-        long emptyWarned = long.MinValue;
+        var closes = new WatchCloses(log, request.AllowEmptyWindows);
         int heldAtEnd = 0;
         while (!cancellation.IsCancellationRequested)
         {
@@ -127,25 +127,14 @@ internal static class QueueWatchRun
                         waitingForQueue.Add(open);
                     break;
                 }
-                if (!request.AllowEmptyWindows && !store.HasRecords(open))
-                {
-                    if (emptyWarned != open)
-                    {
-                        emptyWarned = open;
-                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it stays open, " +
-                            $"and the windows after it wait ({Setting.Name(nameof(JobSettings.AllowEmptyWindows))} " +
-                                $"closes such " +
-                            "windows as quiet)");
-                    }
+                if (closes.StaysOpen(open, store.HasRecords(open)))
                     break;
-                }
                 var outcome = closer.Close(open, store.LoadOpenWindow(open));
-                metrics.WindowClosed(open + size, outcome.Delivered);
+                metrics.WindowClosed(open + size, outcome.Alerts);
                 if (waitingForQueue.Remove(open))
                     queueMetrics.WindowClosedLate();
                 eligibleSince.Remove(open);
-                log.Info($"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), " +
-                    $"{outcome.Delivered} alert(s)");
+                closes.Closed(open, outcome.Result.ActiveSources, outcome.Alerts);
                 open += size;
             }
             // Retry sinks that were down; --once gives each one last try and reports what stays held.
