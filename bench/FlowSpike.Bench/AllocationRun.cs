@@ -1,7 +1,7 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.Records;
 
 namespace FlowSpike.Bench;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.State;
 
 namespace FlowSpike.Bench;

@@ -27,7 +27,7 @@ internal static class ClusterBaselineCommand
             {
                 SpanSeconds = Given.Seconds(r, span),
                 AllowEmptyBaseline = Given.Val(r, allowEmpty),
-            }, flags.LoadConfig(r));
+            }, flags.LoadConfig(r), onCluster: true);
             var log = flags.Log(r);
             using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r), log: log).GetAwaiter().GetResult();
             var coordinator = ClusterCommand.Coordinator(host, job.State, log, r.GetValue(shards), job.Entity);

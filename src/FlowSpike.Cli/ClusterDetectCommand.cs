@@ -27,7 +27,7 @@ internal static class ClusterDetectCommand
             {
                 AllowSpanMismatch = Given.Val(r, allowSpanMismatch),
             };
-            var job = DetectJob.Resolve(settings, flags.LoadConfig(r));
+            var job = DetectJob.Resolve(settings, flags.LoadConfig(r), onCluster: true);
             var log = flags.Log(r);
             if (settings.HistoryRetentionSeconds is not null)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FlowSpike.Aggregation;
+using FlowSpike.Delivery;
 using FlowSpike.Jobs;
 using FlowSpike.Runs;
 

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Jobs;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.Synth;
+using FlowSpike.Time;
 
 namespace FlowSpike.Cli;
 

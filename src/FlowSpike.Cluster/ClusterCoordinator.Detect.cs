@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Delivery;
 using FlowSpike.Runs;
 using FlowSpike.State;
 

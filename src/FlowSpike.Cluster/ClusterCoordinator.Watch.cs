@@ -1,10 +1,10 @@
-using FlowSpike.Aggregation;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
-using FlowSpike.Jobs;
+using FlowSpike.Delivery;
 using FlowSpike.Queue;
 using FlowSpike.Runs;
 using FlowSpike.State;
+using FlowSpike.Time;
 using FlowSpike.Watch;
 
 namespace FlowSpike.Cluster;

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
 using FlowSpike.Delivery;
 using FlowSpike.Jobs;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
 using FlowSpike.State;
+using FlowSpike.Time;
 
 namespace FlowSpike.Cluster;
 
@@ -58,7 +59,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         string model, CancellationToken cancellation = default, RecommendedSettings? rules = null,
         bool allowEmpty = false)
     {
-        TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
+        RangeCheck.Validate(from, to, spanSeconds, "SpanSeconds");
         await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
         _watch = watch;
         var meta = await StateGrain.Get();

@@ -1,6 +1,6 @@
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
-using FlowSpike.Runs;
+using FlowSpike.Delivery;
 using FlowSpike.State;
 
 namespace FlowSpike.Cluster;
@@ -12,7 +12,7 @@ namespace FlowSpike.Cluster;
 internal sealed class ClusterOutbox(IStateGrain grain, IRunLog log, MembershipWatch? watch = null) : IOutbox
 {
     public IReadOnlyList<OutboxAlert> OutboxAlerts(string sink, long? now = null) =>
-        [.. Call(() => grain.Pending(sink, now)).Select(e => new OutboxAlert(e.Id, e.WindowStart, e.Body,
+        [.. Call(() => grain.HeldFor(sink, now)).Select(e => new OutboxAlert(e.Id, e.WindowStart, e.Body,
             e.Due[sink].Attempts))];
 
     public void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds) =>

@@ -1,6 +1,5 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Cluster.Wire;
-using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Selection;

@@ -34,6 +34,6 @@ internal interface IObjectLedgerGrain : IGrainWithStringKey
     /// <summary>Late records by window (arrived after their window closed).</summary>
     Task<Dictionary<long, long>> Late();
 
-    /// <summary>Rows held now (for tests and metrics).</summary>
+    /// <summary>Rows kept now (for tests and metrics).</summary>
     Task<int> Rows();
 }

@@ -7,7 +7,7 @@ namespace FlowSpike.Cluster.Grains;
 /// The ledger shared by every silo, which claims an object once however many silos receive it, lives in its
 /// partitions (<see cref="IObjectLedgerGrain"/>); a claim seals the window on each of them.
 /// A window eligible by the clock closes once every live silo has finished a round that began after that and found
-/// the queue drained, and once the messages a dead silo held have come back and been drained too.
+/// the queue drained, and once the messages a dead silo had in flight have come back and been drained too.
 /// </summary>
 internal interface IQueueWatchGrain : IGrainWithStringKey
 {

@@ -21,7 +21,7 @@ internal interface IStateGrain : IGrainWithStringKey
     Task Closed(long window, long windowSeconds, Dictionary<string, long> marks, List<OutboxEntry> alerts);
 
     /// <summary>Held alerts for a sink, oldest first; with <paramref name="now"/>, only those due then.</summary>
-    Task<List<OutboxEntry>> Pending(string sink, long? now);
+    Task<List<OutboxEntry>> HeldFor(string sink, long? now);
 
     Task Delivered(string sink, List<string> alertIds);
 

@@ -16,7 +16,7 @@ internal sealed class QueueWatchGrain(
     /// late.</summary>
     private readonly HashSet<long> _held = [];
     private long _epoch;
-    /// <summary>Until when messages a dead silo held may still be invisible; then every silo must drain
+    /// <summary>Until when messages a dead silo had in flight may still be invisible; then every silo must drain
     /// again.</summary>
     private DateTime? _inFlightUntil;
     private long _barrier;

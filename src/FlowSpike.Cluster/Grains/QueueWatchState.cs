@@ -3,7 +3,7 @@ using FlowSpike.Cluster.Wire;
 namespace FlowSpike.Cluster.Grains;
 
 /// <summary>The persisted part of a queue watch: its job and the first open window. The ledger lives in its
-/// partitions (<see cref="IObjectLedgerGrain"/>); ids 1, 3, 4 and 5 held it before and stay unused.</summary>
+/// partitions (<see cref="IObjectLedgerGrain"/>); ids 1, 3, 4 and 5 were used before and stay free.</summary>
 [GenerateSerializer]
 internal sealed class QueueWatchState
 {

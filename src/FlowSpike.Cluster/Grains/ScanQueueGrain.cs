@@ -86,7 +86,7 @@ internal sealed class ScanQueueGrain(
         DeactivateOnIdle();
     }
 
-    /// <summary>Leases held by silos that are no longer active go back to the queue.</summary>
+    /// <summary>Leases taken by silos that are no longer active go back to the queue.</summary>
     private void Reclaim()
     {
         var snapshot = membership.CurrentSnapshot;

@@ -31,7 +31,7 @@ internal sealed class StateGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<List<OutboxEntry>> Pending(string sink, long? now) => Task.FromResult(state.State.Outbox
+    public Task<List<OutboxEntry>> HeldFor(string sink, long? now) => Task.FromResult(state.State.Outbox
         .Where(e => e.Due.TryGetValue(sink, out var due) && (now is null || due.RetryAt is null || due.RetryAt <= now))
         .ToList());
 

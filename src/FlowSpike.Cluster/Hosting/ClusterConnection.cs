@@ -1,5 +1,3 @@
-using FlowSpike.Runs;
-
 namespace FlowSpike.Cluster.Hosting;
 
 /// <summary>Where the cluster keeps its membership and grain state: <c>redis://host:port</c> (the only backing store

@@ -3,7 +3,6 @@ using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
 using FlowSpike.Queue;
 using FlowSpike.Records;
-using FlowSpike.Runs;
 using FlowSpike.Watch;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using FlowSpike.Jobs;
 using FlowSpike.Records;
 
 namespace FlowSpike.Aggregation;

@@ -18,9 +18,9 @@ internal static class FindingBatches
     {
         var batch = new List<(OutboxAlert Alert, string Finding)>();
         int bytes = 0;
-        foreach (var pending in alerts)
+        foreach (var held in alerts)
         {
-            string finding = AsffFinding.Render(AlertJson.Parse(pending.Body), options);
+            string finding = AsffFinding.Render(AlertJson.Parse(held.Body), options);
             int size = Encoding.UTF8.GetByteCount(finding) + 1;
             // 16 bytes of room for the {"Findings":[...]} around them.
             if (batch.Count == MaxFindings || (batch.Count > 0 && bytes + size + 16 > MaxBytes))
@@ -29,7 +29,7 @@ internal static class FindingBatches
                 batch = [];
                 bytes = 0;
             }
-            batch.Add((pending, finding));
+            batch.Add((held, finding));
             bytes += size;
         }
         if (batch.Count > 0)

@@ -1,6 +1,6 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 
 namespace FlowSpike.Detection;
 

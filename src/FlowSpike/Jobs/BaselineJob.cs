@@ -1,4 +1,4 @@
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
 using FlowSpike.State;
@@ -21,8 +21,9 @@ internal sealed record BaselineJob
     /// <summary>Commit an empty baseline when no record in range is blocked outbound from an internal host.</summary>
     public bool AllowEmpty { get; init; }
 
-    /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad.</summary>
-    public static BaselineJob Resolve(JobSettings settings, FlowSpikeConfig? config = null)
+    /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad. On a
+    /// cluster the state is a name, not a file, so it is not checked against the inputs.</summary>
+    public static BaselineJob Resolve(JobSettings settings, FlowSpikeConfig? config = null, bool onCluster = false)
     {
         config ??= new FlowSpikeConfig();
         string model = JobResolver.Model(settings);
@@ -39,8 +40,9 @@ internal sealed record BaselineJob
             State = settings.State ?? JobDefaults.State,
             AllowEmpty = settings.AllowEmptyBaseline ?? false,
         };
-        TimeRange.Validate(options.From, options.To, options.SpanSeconds, nameof(JobSettings.SpanSeconds));
-        JobResolver.StateApart(options.Input.Inputs, options.State);
+        RangeCheck.Validate(options.From, options.To, options.SpanSeconds, nameof(JobSettings.SpanSeconds));
+        if (!onCluster)
+            JobResolver.StateApart(options.Input.Inputs, options.State);
         return options;
     }
 

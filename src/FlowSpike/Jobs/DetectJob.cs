@@ -1,3 +1,4 @@
+using FlowSpike.Delivery;
 using FlowSpike.Runs;
 using FlowSpike.State;
 
@@ -10,8 +11,9 @@ internal sealed record DetectJob : AlertingJob
 
     protected override string Model => Request.Policy.Model;
 
-    /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad.</summary>
-    public static DetectJob Resolve(JobSettings settings, FlowSpikeConfig? config = null)
+    /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad. On a
+    /// cluster the state is a name, not a file, so it is not checked against the inputs.</summary>
+    public static DetectJob Resolve(JobSettings settings, FlowSpikeConfig? config = null, bool onCluster = false)
     {
         config ??= new FlowSpikeConfig();
         string model = JobResolver.Model(settings);
@@ -25,9 +27,9 @@ internal sealed record DetectJob : AlertingJob
             AllowEmptyWindows = settings.AllowEmptyWindows ?? false,
             AllowSpanMismatch = settings.AllowSpanMismatch ?? false,
         };
-        TimeRange.Validate(request.From, request.To, request.WindowSeconds, nameof(JobSettings.WindowSeconds));
+        RangeCheck.Validate(request.From, request.To, request.WindowSeconds, nameof(JobSettings.WindowSeconds));
         var job = new DetectJob { Input = JobResolver.Input(settings, config, model), Request = request };
-        return Resolved(job, settings, config);
+        return Resolved(job, settings, config, onCluster);
     }
 
     /// <summary>Runs the job on <paramref name="store"/>, delivering through <paramref name="dispatcher"/>.</summary>

@@ -1,5 +1,6 @@
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Delivery;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 
 namespace FlowSpike.Jobs;

@@ -1,3 +1,4 @@
+using FlowSpike.Delivery;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Watch;
@@ -13,8 +14,9 @@ internal sealed record WatchJob : AlertingJob
 
     protected override string Model => Request.Policy.Model;
 
-    /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad.</summary>
-    public static WatchJob Resolve(JobSettings settings, FlowSpikeConfig? config = null)
+    /// <summary>The job the settings describe, with the config file and the model's defaults; refused if bad. On a
+    /// cluster the state is a name, not a file, so it is not checked against the inputs.</summary>
+    public static WatchJob Resolve(JobSettings settings, FlowSpikeConfig? config = null, bool onCluster = false)
     {
         config ??= new FlowSpikeConfig();
         string model = JobResolver.Model(settings);
@@ -48,7 +50,7 @@ internal sealed record WatchJob : AlertingJob
                 Policy = JobResolver.Policy(settings, config, model),
             },
         };
-        return Resolved(job, settings, config);
+        return Resolved(job, settings, config, onCluster);
     }
 
     /// <summary>Follows the inputs until <paramref name="stop"/> (or once, with Once); returns the alert deliveries

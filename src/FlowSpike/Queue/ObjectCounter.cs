@@ -4,7 +4,6 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using FlowSpike.Aggregation;
 using FlowSpike.Records;
-using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Watch;
 

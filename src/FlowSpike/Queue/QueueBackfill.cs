@@ -1,6 +1,6 @@
-using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.Runs;
+using FlowSpike.Time;
 using FlowSpike.Watch;
 
 namespace FlowSpike.Queue;

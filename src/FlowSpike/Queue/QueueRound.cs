@@ -1,6 +1,5 @@
 using System.Globalization;
 using Amazon.SQS.Model;
-using FlowSpike.Runs;
 
 namespace FlowSpike.Queue;
 

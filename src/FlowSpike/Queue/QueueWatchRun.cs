@@ -1,8 +1,9 @@
+using FlowSpike.Delivery;
 using FlowSpike.Detection;
-using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
+using FlowSpike.Time;
 using FlowSpike.Watch;
 
 namespace FlowSpike.Queue;
@@ -122,7 +123,7 @@ internal static class QueueWatchRun
                 var since = eligibleSince.GetValueOrDefault(open, before);
                 if (drainedAt is not { } drained || drained < since)
                 {
-                    // Held past a round in which the clock already allowed it: it closes late.
+                    // Kept open past a round in which the clock already allowed it: it closes late.
                     if (since < before)
                         waitingForQueue.Add(open);
                     break;

@@ -1,4 +1,3 @@
-using FlowSpike.Jobs;
 using System.Text;
 using FlowSpike.Alerts;
 using FlowSpike.Records;

@@ -1,9 +1,9 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
-using FlowSpike.Jobs;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.State;
+using FlowSpike.Time;
 
 namespace FlowSpike.Runs;
 
@@ -18,8 +18,8 @@ internal static class BaselineRun
     public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds,
         IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null, bool allowEmpty = false)
     {
-        TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
-        TimeRange.RefuseFuture(to);
+        RangeCheck.Validate(from, to, spanSeconds, "SpanSeconds");
+        RangeCheck.RefuseFuture(to);
         var files = InputSet.Expand(input.Inputs, from, to, input.S3, log.Warn, input.Logs);
         InputCheck.RequireFiles(files, input);
         var scan = FlowScanner.Scan(files,

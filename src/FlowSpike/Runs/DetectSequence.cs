@@ -1,4 +1,5 @@
-using FlowSpike.Jobs;
+using FlowSpike.Delivery;
+using FlowSpike.Time;
 
 namespace FlowSpike.Runs;
 
@@ -52,8 +53,8 @@ internal static class DetectSequence
 
     private static void Validate(DetectRequest request)
     {
-        TimeRange.Validate(request.From, request.To, request.WindowSeconds, nameof(JobSettings.WindowSeconds));
-        TimeRange.RefuseFuture(request.To);
+        RangeCheck.Validate(request.From, request.To, request.WindowSeconds, nameof(JobSettings.WindowSeconds));
+        RangeCheck.RefuseFuture(request.To);
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
     }

@@ -1,6 +1,6 @@
-using FlowSpike.Jobs;
 using System.Globalization;
 using FlowSpike.Alerts;
+using FlowSpike.Time;
 
 namespace FlowSpike.Runs;
 

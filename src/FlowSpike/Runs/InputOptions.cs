@@ -1,6 +1,5 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
-using FlowSpike.Jobs;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Selection;
 

@@ -1,5 +1,4 @@
-using FlowSpike.Baseline;
-using FlowSpike.Jobs;
+using FlowSpike.Models;
 using FlowSpike.State;
 
 namespace FlowSpike.Runs;

@@ -1,4 +1,4 @@
-using FlowSpike.Jobs;
+using FlowSpike.Time;
 
 namespace FlowSpike.Runs;
 

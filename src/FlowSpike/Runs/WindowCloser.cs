@@ -1,7 +1,8 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Delivery;
 using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.State;
 
 namespace FlowSpike.Runs;

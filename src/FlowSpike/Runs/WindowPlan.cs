@@ -1,5 +1,4 @@
-using FlowSpike.Aggregation;
-using FlowSpike.Jobs;
+using FlowSpike.Time;
 
 namespace FlowSpike.Runs;
 

@@ -1,5 +1,5 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 
 namespace FlowSpike.State;
 

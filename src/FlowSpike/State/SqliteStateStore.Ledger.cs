@@ -100,7 +100,7 @@ internal sealed partial class SqliteStateStore
                 SetMeta(tx, "watermark", mark);
         });
 
-    /// <summary>The ($w, $s, $v) parameters of a pending-table insert.</summary>
+    /// <summary>The ($w, $s, $v) parameters of an open-window table insert.</summary>
     private static SqliteParameter[] Parameters(SqliteCommand cmd, SqliteType valueType) =>
     [
         cmd.Parameters.Add("$w", SqliteType.Integer), cmd.Parameters.Add("$s", SqliteType.Integer),

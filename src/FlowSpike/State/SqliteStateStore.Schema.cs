@@ -1,5 +1,5 @@
 using System.Globalization;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Selection;
 using Microsoft.Data.Sqlite;
 
@@ -173,7 +173,8 @@ internal sealed partial class SqliteStateStore
                 if (HasColumn(tx, "closed_windows", "applied_at"))
                     Execute(tx, "ALTER TABLE closed_windows RENAME COLUMN applied_at TO closed_at");
                 Execute(tx, "DROP INDEX IF EXISTS alerts_pending");
-                Execute(tx, AlertsUndeliveredIndex);
+                if (HasTable(tx, "alerts"))
+                    Execute(tx, AlertsUndeliveredIndex);
                 SetMeta(tx, "schema_version", SchemaVersion);
             });
             version = SchemaVersion;

@@ -4,7 +4,8 @@ using Microsoft.Data.Sqlite;
 
 namespace FlowSpike.State;
 
-/// <summary>Committed windows (one transaction each), suppression marks, and watch mode's pending counts.</summary>
+/// <summary>Committed windows (one transaction each), suppression marks, and the counts of watch's open
+/// windows.</summary>
 internal sealed partial class SqliteStateStore
 {
     /// <summary>

@@ -1,5 +1,5 @@
 using FlowSpike.Records;
-using FlowSpike.Runs;
+using FlowSpike.Time;
 
 namespace FlowSpike.Watch;
 

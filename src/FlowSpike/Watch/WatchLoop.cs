@@ -1,7 +1,9 @@
 using FlowSpike.Aggregation;
+using FlowSpike.Delivery;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
+using FlowSpike.Time;
 
 namespace FlowSpike.Watch;
 

@@ -1,10 +1,9 @@
-using FlowSpike.Aggregation;
 using FlowSpike.Delivery;
 using FlowSpike.Detection;
-using FlowSpike.Jobs;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
+using FlowSpike.Time;
 
 namespace FlowSpike.Watch;
 
@@ -75,7 +74,7 @@ internal static class WatchRun
         {
             if (request.From is not { } from)
                 throw new RunException(Scoring.NoCommittedWindow(request.Policy));
-            TimeRange.Validate(from, from + size, size, "WindowSeconds");
+            RangeCheck.Validate(from, from + size, size, "WindowSeconds");
             return from;
         }
         if (!WindowMath.IsAligned(mark, size))
@@ -83,7 +82,7 @@ internal static class WatchRun
                 $"{Setting.Name(nameof(JobSettings.WindowSeconds))} {size}s");
         if (request.From is { } f)
         {
-            TimeRange.Validate(f, f + size, size, "WindowSeconds");
+            RangeCheck.Validate(f, f + size, size, "WindowSeconds");
             if (f < mark)
                 throw new RunException($"{Setting.Name(nameof(JobSettings.From))} {TimeRange.Format(f)} is before " +
                     $"the committed mark " +

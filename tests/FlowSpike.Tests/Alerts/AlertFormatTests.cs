@@ -61,8 +61,8 @@ public class AlertFormatTests
         var alert = Sample() with
         {
             Model = "recommended",
-            Evidence = new FlowSpike.Baseline.SpikeEvidence(4.25, 0.8, 1e-9,
-                FlowSpike.Baseline.SpikeEvidence.CountRule),
+            Evidence = new FlowSpike.Models.SpikeEvidence(4.25, 0.8, 1e-9,
+                FlowSpike.Models.SpikeEvidence.CountRule),
         };
         using var doc = JsonDocument.Parse(OcsfFinding.Render(alert));
         var errors = new OcsfValidator().Validate(doc.RootElement);

@@ -1,4 +1,3 @@
-using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Tests.Support;
 

@@ -1,6 +1,5 @@
-using FlowSpike.Baseline;
 using FlowSpike.Jobs;
-using FlowSpike.Runs;
+using FlowSpike.Models;
 using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 

@@ -1,8 +1,9 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
 using FlowSpike.Cluster;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Synth;

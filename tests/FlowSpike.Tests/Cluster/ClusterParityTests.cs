@@ -1,7 +1,7 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Cluster;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;

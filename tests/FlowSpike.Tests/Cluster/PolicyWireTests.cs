@@ -1,7 +1,7 @@
 using System.Reflection;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
 using FlowSpike.Jobs;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Synth;

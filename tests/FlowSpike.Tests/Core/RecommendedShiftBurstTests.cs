@@ -1,4 +1,4 @@
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Synth;
 
 namespace FlowSpike.Tests.Core;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.State;
 using FlowSpike.Tests.Support;
 using Microsoft.Data.Sqlite;

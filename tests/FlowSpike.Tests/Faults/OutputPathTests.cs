@@ -1,5 +1,4 @@
 using FlowSpike.Jobs;
-using FlowSpike.Runs;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Faults;

@@ -206,7 +206,7 @@ public sealed class QueueFaultTests(QueueFixture f) : IClassFixture<QueueFixture
         f.Upload(c.Bucket, f.Hours(0, 3));
         f.Moto.Notify(c.Bucket, queue);
         var notified = f.Upload(c.Bucket, f.Hours(2, 5));
-        var run = c.Watch(queue, H(5) + 1200, NoEnv, "--backfill-from", Runs.TimeRange.Format(H(0)), "--input",
+        var run = c.Watch(queue, H(5) + 1200, NoEnv, "--backfill-from", Time.TimeRange.Format(H(0)), "--input",
             $"s3://{c.Bucket}/AWSLogs/");
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal(f.Hours(0, 5).Count, c.Ledger().Count);

@@ -59,7 +59,7 @@ public class ResumeTests
         var e = Assert.Throws<RunException>(() =>
             Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = H(5), To = H(12) }));
         Assert.Contains("never closed", e.Message, StringComparison.Ordinal);
-        Assert.Contains(Runs.TimeRange.Format(H(5)), e.Message, StringComparison.Ordinal);
+        Assert.Contains(Time.TimeRange.Format(H(5)), e.Message, StringComparison.Ordinal);
         Assert.Equal(before, LookupCsv.ToText(Pipeline.Lookup(state)));
     }
 

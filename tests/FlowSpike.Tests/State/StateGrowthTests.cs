@@ -1,6 +1,6 @@
 using System.Globalization;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.State;
 using FlowSpike.Tests.Support;
 using Microsoft.Data.Sqlite;

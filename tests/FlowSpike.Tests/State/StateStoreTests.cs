@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.State;
 using FlowSpike.Tests.Support;
 using Microsoft.Data.Sqlite;

@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// The ESCU search's statistics, exactly (docs/spec.md §3): an exponentially weighted mean and deviation with weight

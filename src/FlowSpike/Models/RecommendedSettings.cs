@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// The recommended model's rules, each a named option (see <see cref="RecommendedModel"/> and docs/models.md); the

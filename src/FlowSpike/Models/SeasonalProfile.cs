@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// A host's hour-of-week profile: for each of the 168 hours of the week, a running mean of the counts seen in that

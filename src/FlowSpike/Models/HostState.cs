@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// What the recommended model keeps per host beyond the ESCU search's columns: the hour-of-week profile

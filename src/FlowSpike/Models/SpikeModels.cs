@@ -1,6 +1,4 @@
-using FlowSpike.Jobs;
-
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>The models by name, as the Model setting and a state's meta data name them.</summary>
 internal static class SpikeModels

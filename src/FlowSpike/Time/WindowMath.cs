@@ -1,4 +1,4 @@
-namespace FlowSpike.Aggregation;
+namespace FlowSpike.Time;
 
 /// <summary>Epoch-aligned windows: window k of size s covers [k*s, (k+1)*s).</summary>
 internal static class WindowMath

@@ -1,7 +1,7 @@
-using FlowSpike.Delivery;
 using FlowSpike.State;
+using FlowSpike.Time;
 
-namespace FlowSpike.Runs;
+namespace FlowSpike.Delivery;
 
 /// <summary>
 /// Delivers committed alerts from an outbox (the local state's or the cluster's) to every sink, alert by alert. Each

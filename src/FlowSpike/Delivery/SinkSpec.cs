@@ -1,4 +1,4 @@
-namespace FlowSpike.Runs;
+namespace FlowSpike.Delivery;
 
 /// <summary>
 /// One delivery target from the config file: type file (path, format), webhook (url, slack), splunk_hec (url, token,

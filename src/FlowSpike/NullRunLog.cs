@@ -1,4 +1,4 @@
-namespace FlowSpike.Runs;
+namespace FlowSpike;
 
 public sealed class NullRunLog : IRunLog
 {

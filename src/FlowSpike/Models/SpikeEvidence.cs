@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// Why a model beyond the ESCU search called a count a spike: the count it expected in this window, the dispersion it

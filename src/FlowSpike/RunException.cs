@@ -1,4 +1,4 @@
-namespace FlowSpike.Runs;
+namespace FlowSpike;
 
 /// <summary>
 /// A run refused before touching state, with a one-line reason for the user. The reason names settings by their

@@ -1,7 +1,7 @@
 using FlowSpike.Alerts;
-using FlowSpike.Delivery;
+using FlowSpike.Time;
 
-namespace FlowSpike.Runs;
+namespace FlowSpike.Delivery;
 
 /// <summary>
 /// Builds sinks from their specs; HTTP sinks share one client and retry with backoff. Every spec may give "name" (the

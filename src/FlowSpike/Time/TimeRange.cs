@@ -1,8 +1,6 @@
-using FlowSpike.Jobs;
 using System.Globalization;
-using FlowSpike.Aggregation;
 
-namespace FlowSpike.Runs;
+namespace FlowSpike.Time;
 
 /// <summary>Parsing and checking of --from/--to and durations, before any state is touched.</summary>
 internal static class TimeRange
@@ -86,39 +84,10 @@ internal static class TimeRange
         return true;
     }
 
-    public static void Validate(long from, long to, long size, string sizeSetting)
-    {
-        if (size <= 0)
-            throw new RunException($"{Setting.Name(sizeSetting)} must be positive");
-        if (to <= from)
-            throw new RunException($"{Setting.Name(nameof(JobSettings.To))} ({Format(to)}) must be after " +
-                $"{Setting.Name(nameof(JobSettings.From))} " +
-                $"({Format(from)})");
-        if (!WindowMath.IsAligned(from, size))
-            throw new RunException($"{Setting.Name(nameof(JobSettings.From))} {Format(from)} is not aligned to " +
-                $"{Setting.Name(sizeSetting)} {size}s (nearest: {Format(WindowMath.Floor(from, size))})");
-        if (!WindowMath.IsAligned(to, size))
-            throw new RunException($"{Setting.Name(nameof(JobSettings.To))} {Format(to)} is not aligned to " +
-                $"{Setting.Name(sizeSetting)} " +
-                $"{size}s (nearest: {Format(WindowMath.Floor(to, size))})");
-    }
-
-    /// <summary>
-    /// Refuses a range end later than now (a window still running, a typo in the year, a clock far off): a window that
-    /// has not ended would be committed with part of its records, and the rest skipped as late.
-    /// </summary>
-    public static void RefuseFuture(long to, string setting = "To", long? now = null)
-    {
-        long current = now ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        if (to > current)
-        {
-            throw new RunException($"{Setting.Name(setting)} {Format(to)} is in the future (now is " +
-                $"{Format(current)}): a window that has not ended cannot be committed (its later records would " +
-                "be skipped as late)");
-        }
-    }
-
-    public static string Format(long epochSeconds) => Alerts.AlertJson.IsoTime(epochSeconds);
+    /// <summary>An epoch time as ISO 8601 in UTC to the second: "2026-10-02T01:00:00Z".</summary>
+    public static string Format(long epochSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(epochSeconds)
+            .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>The largest whole unit: "1d", "4h", "90m", "45s".</summary>
     public static string FormatDuration(long seconds) => seconds switch

@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>A model's verdict on one host in one window: the updated row, whether it spiked, and the level it had to
 /// exceed (NaN when not scored).</summary>

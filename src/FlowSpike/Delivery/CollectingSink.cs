@@ -1,8 +1,7 @@
 using FlowSpike.Alerts;
-using FlowSpike.Delivery;
 using FlowSpike.State;
 
-namespace FlowSpike.Jobs;
+namespace FlowSpike.Delivery;
 
 /// <summary>An evaluation's sink: keeps the alerts in memory.</summary>
 internal sealed class CollectingSink : IAlertSink

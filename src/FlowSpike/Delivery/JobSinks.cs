@@ -1,8 +1,6 @@
 using FlowSpike.Alerts;
-using FlowSpike.Delivery;
-using FlowSpike.Runs;
 
-namespace FlowSpike.Jobs;
+namespace FlowSpike.Delivery;
 
 /// <summary>Opens a job's sinks; a bad one closes those already open and refuses the job.</summary>
 internal static class JobSinks

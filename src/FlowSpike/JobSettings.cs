@@ -1,11 +1,11 @@
-namespace FlowSpike.Jobs;
+namespace FlowSpike;
 
 /// <summary>
 /// What a user gives for a job, every setting optional: the CLI binds only the flags that were typed, an embedder sets
-/// what it needs. <see cref="BaselineJob"/>, <see cref="DetectJob"/>, <see cref="WatchJob"/> and
-/// <see cref="EvaluateJob"/> turn it, with a config file and the model's defaults, into a checked job.
+/// what it needs. <see cref="Jobs.BaselineJob"/>, <see cref="Jobs.DetectJob"/>, <see cref="Jobs.WatchJob"/> and
+/// <see cref="Jobs.EvaluateJob"/> turn it, with a config file and the model's defaults, into a checked job.
 /// Precedence: a setting given here, then the config file, then the model's default (<see
-/// cref="Baseline.ModelDefaults"/>), then <see cref="JobDefaults"/>.
+/// cref="Models.ModelDefaults"/>), then <see cref="Jobs.JobDefaults"/>.
 /// </summary>
 public sealed record JobSettings
 {

@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// One row of the lookup `baseline_blocked_outbound_connections`. Null is SPL's null: a missing value that

@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// The ESCU search's tunables: deviationThreshold (3), dataPointThreshold (5) and the update weight (720 = 30 days of

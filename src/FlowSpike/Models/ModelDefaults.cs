@@ -1,6 +1,6 @@
 using FlowSpike.Selection;
 
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// Each model's defaults beyond its math, stated once and used by every caller: the ESCU search keys by address,

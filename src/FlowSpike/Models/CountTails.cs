@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// Upper tails of the count distributions the models test against, computed in log space: Poisson, negative binomial

@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// The recommended model's normal bursts: which windows are learned as bursts, and the share and predictive of the

@@ -1,4 +1,4 @@
-namespace FlowSpike.Runs;
+namespace FlowSpike;
 
 /// <summary>Human-readable progress notes and warnings of a run (the CLI prints them on stderr).</summary>
 public interface IRunLog

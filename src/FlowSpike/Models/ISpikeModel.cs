@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>How a host's baseline row is updated with a window's count, and when that count is a spike. Pure math, no
 /// I/O.</summary>

@@ -1,4 +1,4 @@
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Models;
 
 /// <summary>
 /// The recommended model (`--model recommended`): a count model per host, calibrated so that a tail probability of

@@ -1,6 +1,7 @@
 using FlowSpike.Aggregation;
+using FlowSpike.Models;
 
-namespace FlowSpike.Baseline;
+namespace FlowSpike.Detection;
 
 /// <summary>
 /// The support search (docs/spec.md §2): per source over its non-empty buckets, the number of buckets, the latest
