@@ -92,7 +92,7 @@ else
   run_and_kill detect "${detect_cmd[@]}"
 fi
 grep -E "scanned|baseline:" "$dir/baseline.log" | sed "s/^/cluster-e2e: baseline: /" >&2
-grep -E "scanned|applied" "$dir/detect.log" | sed "s/^/cluster-e2e: detect: /" >&2
+grep -E "scanned|closed" "$dir/detect.log" | sed "s/^/cluster-e2e: detect: /" >&2
 echo "cluster-e2e: $(cat "$dir/baseline.log" "$dir/detect.log" | grep -c retrying) call(s) repeated after the kill" >&2
 "${fs[@]}" cluster lookup export "${cluster[@]}" --state e2e --out "$dir/cluster.csv" 2>/dev/null || { echo "cluster-e2e: export failed" >&2; exit 1; }
 

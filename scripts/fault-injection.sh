@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Kills `detect` and `watch` with SIGKILL at random points, restarts them each time, and compares the final lookup and
-# alert set with one uninterrupted run. Prints "lost=0 doubled=0" per mode when nothing was lost or applied twice.
+# alert set with one uninterrupted run. Prints "lost=0 doubled=0" per mode when nothing was lost or closed twice.
 # Usage: scripts/fault-injection.sh [--kills N] [--days D] [--seed S] [--dir DIR]
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."

@@ -1,7 +1,7 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.Records;
 
 namespace FlowSpike.Bench;
@@ -35,7 +35,7 @@ public static class AllocationRun
             var table = new BaselineTable([]);
             var model = SpikeModels.Create(SplunkModel.ModelName, SpikeSettings.Default);
             foreach (var (window, sources) in partial.Windows.OrderBy(w => w.Key))
-                WindowStep.Apply(window, window + 3600, sources, table, model, AlertFilter.None, SpikeSettings.Default);
+                WindowStep.Run(window, window + 3600, sources, table, model, AlertFilter.None, SpikeSettings.Default);
             long stepped = GC.GetTotalAllocatedBytes(precise: true);
             int accounts = 0;
             foreach (var sources in partial.Windows.Values)

@@ -10,7 +10,7 @@ namespace FlowSpike.Bench;
 /// </summary>
 internal static class Floor
 {
-    private struct Lines : ILineSink
+    private struct Lines : ILineHandler
     {
         public long Count;
 

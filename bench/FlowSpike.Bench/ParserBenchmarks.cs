@@ -59,7 +59,7 @@ public class ParserBenchmarks
         _selector = new BlockedOutboundSelector(CidrSet.Default);
     }
 
-    private struct CountingSink : ILineSink
+    private struct CountingHandler : ILineHandler
     {
         public long Fields;
         public void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount) =>
@@ -69,7 +69,7 @@ public class ParserBenchmarks
     [Benchmark]
     public long Tokenize()
     {
-        var sink = new CountingSink();
+        var sink = new CountingHandler();
         LineTokenizer.Tokenize(_data, ref sink, Mode);
         return sink.Fields;
     }
@@ -78,7 +78,7 @@ public class ParserBenchmarks
     public long TokenizeSelectAggregate()
     {
         _accumulator = new ScanAccumulator(0, 3600, keepDetails: false);
-        var sink = new FlowRecordSink(_accumulator, _selector, 0, long.MaxValue);
+        var sink = new FlowRecordHandler(_accumulator, _selector, 0, long.MaxValue);
         sink.BeginSource("bench", FlowLayout.Default, 1);
         LineTokenizer.Tokenize(_data, ref sink, Mode);
         return _accumulator.Diagnostics.Counted;

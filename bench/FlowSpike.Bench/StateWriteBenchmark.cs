@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.State;
 
 namespace FlowSpike.Bench;
@@ -30,7 +30,7 @@ public static class StateWriteBenchmark
             var table = new BaselineTable(store.LoadLookup());
             clock.Restart();
             var result =
-                WindowStep.Apply(3600, 7200, window, table, new SplunkModel(SpikeSettings.Default), AlertFilter.None,
+                WindowStep.Run(3600, 7200, window, table, new SplunkModel(SpikeSettings.Default), AlertFilter.None,
                     SpikeSettings.Default);
             double step = clock.Elapsed.TotalSeconds;
             clock.Restart();
@@ -45,7 +45,7 @@ public static class StateWriteBenchmark
                 + $"({result.ChangedRows.Count:N0} rows, with history)");
             // The next window without history (--history-retention 0).
             var next =
-                WindowStep.Apply(7200, 10800, window, table, new SplunkModel(SpikeSettings.Default), AlertFilter.None,
+                WindowStep.Run(7200, 10800, window, table, new SplunkModel(SpikeSettings.Default), AlertFilter.None,
                     SpikeSettings.Default);
             clock.Restart();
             store.CommitWindow(new WindowCommit { Result = next, WindowSeconds = 3600 });

@@ -28,7 +28,7 @@ internal static class BaselineCommand
         cmd.Options.Add(allowEmpty);
         cmd.SetAction(r => CliGuard.Run(() =>
         {
-            var job = BaselineOptions.Resolve(flags.Bind(r) with
+            var job = BaselineJob.Resolve(flags.Bind(r) with
             {
                 SpanSeconds = Given.Seconds(r, span),
                 AllowEmptyBaseline = Given.Val(r, allowEmpty),

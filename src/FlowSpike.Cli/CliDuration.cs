@@ -1,4 +1,4 @@
-using FlowSpike.Runs;
+using FlowSpike.Time;
 
 namespace FlowSpike.Cli;
 

@@ -1,5 +1,4 @@
 using FlowSpike.Records;
-using FlowSpike.Runs;
 using FlowSpike.State;
 
 namespace FlowSpike.Cli;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FlowSpike.Runs;
+using FlowSpike.Time;
 
 namespace FlowSpike.Cli;
 
@@ -138,12 +138,12 @@ internal static class CliOptions
             DefaultValueFactory = _ => "splunk"
         };
         // The known names are its completions (shell completion); the validator also names a retired model.
-        o.CompletionSources.Add([.. FlowSpike.Baseline.SpikeModels.Names]);
+        o.CompletionSources.Add([.. FlowSpike.Models.SpikeModels.Names]);
         o.Validators.Add(r =>
         {
             string name = r.GetValueOrDefault<string>();
-            if (!FlowSpike.Baseline.SpikeModels.IsKnown(name))
-                r.AddError(FlagNames.Render(FlowSpike.Baseline.SpikeModels.Unknown(name)));
+            if (!FlowSpike.Models.SpikeModels.IsKnown(name))
+                r.AddError(FlagNames.Render(FlowSpike.Models.SpikeModels.Unknown(name)));
         });
         return o;
     }

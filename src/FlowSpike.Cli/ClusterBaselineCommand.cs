@@ -23,11 +23,11 @@ internal static class ClusterBaselineCommand
         cmd.Options.Add(allowEmpty);
         cmd.SetAction(r => ClusterCommand.Run(() =>
         {
-            var job = BaselineOptions.Resolve(flags.Bind(r) with
+            var job = BaselineJob.Resolve(flags.Bind(r) with
             {
                 SpanSeconds = Given.Seconds(r, span),
                 AllowEmptyBaseline = Given.Val(r, allowEmpty),
-            }, flags.LoadConfig(r));
+            }, flags.LoadConfig(r), onCluster: true);
             var log = flags.Log(r);
             using var host = FlowSpikeSilo.ConnectAsync(connection.Parse(r), log: log).GetAwaiter().GetResult();
             var coordinator = ClusterCommand.Coordinator(host, job.State, log, r.GetValue(shards), job.Entity);

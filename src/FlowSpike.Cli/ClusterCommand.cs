@@ -1,6 +1,5 @@
 using System.CommandLine;
 using FlowSpike.Cluster;
-using FlowSpike.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowSpike.Cli;

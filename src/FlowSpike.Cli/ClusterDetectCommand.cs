@@ -27,7 +27,7 @@ internal static class ClusterDetectCommand
             {
                 AllowSpanMismatch = Given.Val(r, allowSpanMismatch),
             };
-            var job = DetectOptions.Resolve(settings, flags.LoadConfig(r));
+            var job = DetectJob.Resolve(settings, flags.LoadConfig(r), onCluster: true);
             var log = flags.Log(r);
             if (settings.HistoryRetentionSeconds is not null)
             {
@@ -39,7 +39,7 @@ internal static class ClusterDetectCommand
             var coordinator = ClusterCommand.Coordinator(host, job.State, log, r.GetValue(shards), job.Entity);
             var result = coordinator.DetectAsync(job, dispatcher).GetAwaiter().GetResult();
             host.StopAsync().GetAwaiter().GetResult();
-            return DetectCommand.Summary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
+            return DetectCommand.Summary(log, result.WindowsClosed, result.Alerts, result.Held, dispatcher);
         }));
         return cmd;
     }

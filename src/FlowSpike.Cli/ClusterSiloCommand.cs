@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using FlowSpike.Cluster.Hosting;
-using FlowSpike.Runs;
 
 namespace FlowSpike.Cli;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using FlowSpike.Cluster.Hosting;
 using FlowSpike.Jobs;
-using FlowSpike.Runs;
 
 namespace FlowSpike.Cli;
 
@@ -52,7 +51,7 @@ internal static class ClusterWatchCommand
             if (settings.Queue is null)
                 throw new RunException($"{Setting.Name(nameof(JobSettings.Queue))} is required: the cluster watches " +
                     "an SQS queue of S3 notifications");
-            var job = WatchOptions.Resolve(settings, flags.LoadConfig(r));
+            var job = WatchJob.Resolve(settings, flags.LoadConfig(r), onCluster: true);
             var request = job.Queue!;
             Cluster.ClusterCoordinator.CheckWatch(job.Input, job.Request, request);
             var log = flags.Log(r);

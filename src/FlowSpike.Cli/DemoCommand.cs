@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Alerts;
 using FlowSpike.Jobs;
-using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Synth;
+using FlowSpike.Time;
 
 namespace FlowSpike.Cli;
 
@@ -60,7 +60,7 @@ internal static class DemoCommand
             bool isInjected = injected.ContainsKey((a.SrcIp, a.WindowStart));
             found += isInjected ? 1 : 0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{AlertJson.IsoTime(a.WindowStart)[..16],-20} {a.SrcIp,-15} {a.BlockedConnections,7} " +
+                $"{TimeRange.Format(a.WindowStart)[..16],-20} {a.SrcIp,-15} {a.BlockedConnections,7} " +
                     $"{a.AvgBlockedConnections,7:F2} {a.Threshold,9:F2} {a.UniqueDestConnections,5}  " +
                     $"{(isInjected ? "yes" : "-")}"));
         }
@@ -79,7 +79,7 @@ internal static class DemoCommand
         string recommendedAlerts = Path.Combine(dir, "recommended.jsonl");
         RunModel(demo with
         {
-            Model = Baseline.RecommendedModel.ModelName,
+            Model = Models.RecommendedModel.ModelName,
             State = recommendedState,
             Output = recommendedAlerts
         }, start, baselineEnd, end, NullRunLog.Instance);
@@ -121,8 +121,8 @@ internal static class DemoCommand
     private static void RunModel(JobSettings settings, long start, long baselineEnd, long end, IRunLog log,
         bool announce = false)
     {
-        var baseline = BaselineOptions.Resolve(settings with { From = start, To = baselineEnd });
-        var detect = DetectOptions.Resolve(settings with { From = baselineEnd, To = end });
+        var baseline = BaselineJob.Resolve(settings with { From = start, To = baselineEnd });
+        var detect = DetectJob.Resolve(settings with { From = baselineEnd, To = end });
         string input = settings.Inputs![0];
         if (announce)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FlowSpike.Aggregation;
+using FlowSpike.Delivery;
 using FlowSpike.Jobs;
 using FlowSpike.Runs;
 
@@ -35,7 +36,7 @@ internal static class DetectCommand
             {
                 AllowSpanMismatch = Given.Val(r, allowSpanMismatch),
             };
-            var job = DetectOptions.Resolve(settings, flags.LoadConfig(r));
+            var job = DetectJob.Resolve(settings, flags.LoadConfig(r));
             job = job with { Input = job.Input with { Progress = new ScanProgress() } };
             var log = flags.Log(r);
             using var store = job.OpenState();
@@ -43,7 +44,7 @@ internal static class DetectCommand
             DetectRun.Result result;
             using (ProgressLine.Start(job.Input.Progress!, r.GetValue(flags.Quiet)))
                 result = job.Run(store, dispatcher, log);
-            return Summary(log, result.WindowsApplied, result.Alerts, result.Held, dispatcher);
+            return Summary(log, result.WindowsClosed, result.Alerts, result.Held, dispatcher);
         }));
         return cmd;
     }

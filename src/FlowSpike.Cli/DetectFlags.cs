@@ -14,17 +14,17 @@ internal sealed class DetectFlags
     public Option<double> Deviation { get; } = new("--deviation-threshold")
     {
         Description = "Standard deviations above the mean (deviationThreshold).",
-        DefaultValueFactory = _ => Baseline.SpikeSettings.Default.DeviationThreshold,
+        DefaultValueFactory = _ => Models.SpikeSettings.Default.DeviationThreshold,
     };
     public Option<long> DataPoints { get; } = new("--data-point-threshold")
     {
         Description = "Data points a host needs before it is scored (dataPointThreshold).",
-        DefaultValueFactory = _ => Baseline.SpikeSettings.Default.DataPointThreshold,
+        DefaultValueFactory = _ => Models.SpikeSettings.Default.DataPointThreshold,
     };
     public Option<double> Weight { get; } = new("--weight")
     {
         Description = "Update weight W of the running mean and deviation (720 = 30 days of hours).",
-        DefaultValueFactory = _ => Baseline.SpikeSettings.Default.Weight,
+        DefaultValueFactory = _ => Models.SpikeSettings.Default.Weight,
     };
     public Option<string[]> AllowSrc { get; } =
         CliOptions.Cidrs("--allow-src", "Suppress alerts from these sources (the baseline still learns).");
@@ -61,7 +61,7 @@ internal sealed class DetectFlags
     {
         Description = "Windows with no flow-log record at all are quiet, not missing data: commit (detect) " +
             "or close (watch) them. " +
-            "Without it detect stops before such a window and fails naming it, and watch holds it open.",
+            "Without it detect stops before such a window and fails naming it, and watch keeps it open.",
     };
     public Option<CliDuration> HistoryRetention { get; } = CliOptions.Duration("--history-retention",
         "How long to keep per-host history for explain and report (0 keeps none: faster commits for very large " +

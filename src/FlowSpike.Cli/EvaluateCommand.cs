@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Jobs;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.Synth;
+using FlowSpike.Time;
 
 namespace FlowSpike.Cli;
 
@@ -69,7 +70,7 @@ internal static class EvaluateCommand
                 WindowSeconds = Given.Seconds(r, window),
                 Models = Given.Ref(r, models),
             };
-            var job = EvaluateOptions.Resolve(settings, flags.LoadConfig(r));
+            var job = EvaluateJob.Resolve(settings, flags.LoadConfig(r));
             var log = flags.Log(r);
             var (bFrom, bTo, end) = job.Range();
             log.Info($"evaluate: baseline {TimeRange.Format(bFrom)} .. {TimeRange.Format(bTo)}, " +
@@ -102,7 +103,7 @@ internal static class EvaluateCommand
 
     /// <summary>With hosts.csv (and oracle.csv) beside the labels, the zoo's figures beside the oracle's; else
     /// null.</summary>
-    private static string? ZooFigures(EvaluateOptions job, Dictionary<string, List<Alert>> alerts, long from, long to)
+    private static string? ZooFigures(EvaluateJob job, Dictionary<string, List<Alert>> alerts, long from, long to)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(job.Labels))!;
         string hostsPath = Path.Combine(dir, "hosts.csv"), oraclePath = Path.Combine(dir, "oracle.csv");

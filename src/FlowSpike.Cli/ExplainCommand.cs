@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using FlowSpike.Alerts;
 using FlowSpike.Reports;
-using FlowSpike.Runs;
 using FlowSpike.State;
+using FlowSpike.Time;
 
 namespace FlowSpike.Cli;
 
@@ -78,7 +77,7 @@ internal static class ExplainCommand
                 folded[c] = Math.Max(folded[c], counts[i]);
                 above[c] |= spikes.Contains(i);
             }
-            w.WriteLine($"{AlertJson.IsoTime(from)} .. {AlertJson.IsoTime(to)}, {counts.Length} windows of "
+            w.WriteLine($"{TimeRange.Format(from)} .. {TimeRange.Format(to)}, {counts.Length} windows of "
                 + $"{story.WindowSeconds / 60} min, highest {counts.Max()}; ^ marks windows above the threshold");
             w.WriteLine(Sparkline.Render(folded));
             w.WriteLine(Sparkline.Markers(above));
@@ -86,7 +85,7 @@ internal static class ExplainCommand
         w.WriteLine($"alerts: {story.Alerts.Count}");
         foreach (var a in story.Alerts.TakeLast(10))
         {
-            w.WriteLine($"  {AlertJson.IsoTime(a.WindowStart)}  {a.BlockedConnections,6} blocked  "
+            w.WriteLine($"  {TimeRange.Format(a.WindowStart)}  {a.BlockedConnections,6} blocked  "
                 + $"threshold {a.Threshold,8:F2}  {a.UniqueDestConnections} destination(s)");
             if (a.Evidence is { } evidence)
                 w.WriteLine("    " + EvidenceText.Line(evidence));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FlowSpike.Jobs;
 using FlowSpike.Runs;
 
 namespace FlowSpike.Cli;

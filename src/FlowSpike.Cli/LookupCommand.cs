@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.State;
 

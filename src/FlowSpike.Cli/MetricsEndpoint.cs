@@ -55,7 +55,7 @@ internal sealed class MetricsEndpoint : IDisposable
         if (otlpEndpoint is not null)
         {
             if (!Uri.TryCreate(otlpEndpoint, UriKind.Absolute, out var otlp) || otlp.Scheme is not ("http" or "https"))
-                throw new FlowSpike.Runs.RunException($"--otlp-endpoint: '{otlpEndpoint}' is not an http(s) URL");
+                throw new RunException($"--otlp-endpoint: '{otlpEndpoint}' is not an http(s) URL");
             // The export interval follows OTEL_METRIC_EXPORT_INTERVAL, as the SDK reads it (default 60 s).
             builder.AddOtlpExporter(exporter =>
             {
@@ -131,7 +131,7 @@ internal sealed class MetricsEndpoint : IDisposable
     {
         int colon = listen.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(listen[(colon + 1)..], out int port) || port is < 1 or > 65535)
-            throw new FlowSpike.Runs.RunException($"--listen: '{listen}' is not HOST:PORT (or none)");
+            throw new RunException($"--listen: '{listen}' is not HOST:PORT (or none)");
         string host = listen[..colon].Trim('[', ']');
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
             return (null, port);
@@ -139,7 +139,7 @@ internal sealed class MetricsEndpoint : IDisposable
             return (IPAddress.IPv6Any, port);
         if (!IPAddress.TryParse(host, out var address))
         {
-            throw new FlowSpike.Runs.RunException(
+            throw new RunException(
                 $"--listen: '{host}' is not an IP address (use 0.0.0.0, [::], 127.0.0.1 or localhost)");
         }
         return (address, port);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FlowSpike.Jobs;
 using FlowSpike.Queue;
 
 namespace FlowSpike.Cli;
@@ -15,7 +14,7 @@ internal sealed class QueueFlags
         HelpName = "URL",
     };
     private readonly Option<CliDuration> _visibility = CliOptions.Duration("--visibility-timeout",
-        "How long a received message stays invisible; extended at half-time while it is held (queue mode).",
+        "How long a received message stays invisible; extended at half-time while it is in flight (queue mode).",
         QueueRequest.DefaultVisibilitySeconds);
     private readonly Option<string?> _prefix = new("--key-prefix")
     {

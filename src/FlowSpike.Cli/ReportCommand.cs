@@ -39,7 +39,7 @@ internal static class ReportCommand
         cmd.SetAction(r => CliGuard.Run(() =>
         {
             using var store = SqliteStateStore.OpenReadOnly(r.GetValue(state)!);
-            var job = ReportOptions.Resolve(new JobSettings
+            var job = ReportJob.Resolve(new JobSettings
             {
                 Inputs = Given.Ref(r, input),
                 LogFormat = Given.Ref(r, logFormat),

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using FlowSpike.Alerts;
-using FlowSpike.Runs;
 
 namespace FlowSpike.Cli;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using FlowSpike.Runs;
 using FlowSpike.Synth;
 
 namespace FlowSpike.Cli;

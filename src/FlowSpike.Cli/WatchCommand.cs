@@ -66,7 +66,7 @@ internal static class WatchCommand
                 Clock = Given.Ref(r, clock),
                 Once = Given.Val(r, once),
             };
-            var job = WatchOptions.Resolve(settings, flags.LoadConfig(r));
+            var job = WatchJob.Resolve(settings, flags.LoadConfig(r));
             var log = flags.Log(r);
             using var stop = new CancellationTokenSource();
             // SIGTERM and Ctrl-C stop after the current commit; every commit is atomic anyway.

@@ -1,9 +1,10 @@
-using FlowSpike.Aggregation;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Delivery;
 using FlowSpike.Queue;
 using FlowSpike.Runs;
 using FlowSpike.State;
+using FlowSpike.Time;
 using FlowSpike.Watch;
 
 namespace FlowSpike.Cluster;
@@ -15,7 +16,7 @@ internal sealed partial class ClusterCoordinator
     {
         QueueBackfill.Check(input, queue);
         if (request.WindowSeconds <= 0)
-            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.WindowSeconds))} must be positive");
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
     }
@@ -35,21 +36,20 @@ internal sealed partial class ClusterCoordinator
         _watch = membership;
         dispatcher.Check();
         var outbox = new ClusterOutbox(StateGrain, log, _watch);
-        await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
+        await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
         var meta = await ClusterRetry.Run(() => StateGrain.Get(), "state record", log, cancellation, _watch);
         var policy = request.Policy;
-        DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null,
-            meta.BaselineSpanSeconds), size);
+        DetectSequence.RefuseOtherSpan(meta.BaselineSpanSeconds, size);
         if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
             throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not " +
                 $"'{policy.Model}'; use a separate state per model");
         long open = WatchRun.FirstOpenWindow(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null,
             null, meta.BaselineSpanSeconds), request, log);
         int shards = ShardCount(meta);
-        var scan = ScanJobs.From(input, open, open + size, size, keepDetails: true, shards,
+        var scan = ScanMessages.From(input, open, open + size, size, keepDetails: true, shards,
             EntityOf(meta, policy.Model)) with
         { SkipUnsupported = true };
-        var job = new QueueWatchJob
+        var job = new QueueWatchMessage
         {
             Id = Guid.NewGuid().ToString("N"),
             QueueUrl = queue.Url,
@@ -79,7 +79,7 @@ internal sealed partial class ClusterCoordinator
         log.Info($"consuming {queue.Url} on {silos.Count} silo(s): next window {TimeRange.Format(open)}, window " +
             $"{size}s, lateness {request.LatenessSeconds}s, visibility timeout {queue.VisibilitySeconds}s");
         int closedCount = 0;
-        long heldWarned = long.MinValue;
+        var closes = new WatchCloses(log, request.AllowEmptyWindows);
         long? drainMark = null;
         try
         {
@@ -98,18 +98,9 @@ internal sealed partial class ClusterCoordinator
                         "queue watch", log, cancellation, _watch);
                     if (claim is null)
                         break;
-                    if (claim.Records == 0 && !request.AllowEmptyWindows)
-                    {
-                        if (heldWarned != w)
-                        {
-                            heldWarned = w;
-                            log.Warn($"window {TimeRange.Format(w)} has no flow-log records yet; it is held open, " +
-                                $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such " +
-                                "windows as quiet)");
-                        }
+                    if (closes.StaysOpen(w, claim.Records > 0))
                         break;
-                    }
-                    var detect = new DetectJob
+                    var detect = new DetectMessage
                     {
                         // The same run id for a repeat of this window: a shard answers it from its record.
                         RunId = $"watch/{stateName}/{w}",
@@ -120,12 +111,11 @@ internal sealed partial class ClusterCoordinator
                     };
                     var closed = await CloseWindowAsync(detect, w, shards, meta, dispatcher, outbox, cancellation);
                     await ClusterRetry.Run(() => watch.Closed(w), "queue watch", log, cancellation, _watch);
-                    log.Info($"window {TimeRange.Format(w)} closed: {closed.Active} active host(s), " +
-                        $"{closed.Alerts} alert(s)");
+                    closes.Closed(w, closed.Active, closed.Tally.Alerts);
                     closedCount++;
                     open += size;
                 }
-                await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
+                await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
                 if (request.Once && last)
                     break;
                 if (request.Once && drainMark is null)
@@ -145,9 +135,9 @@ internal sealed partial class ClusterCoordinator
         }
         var late = await ClusterRetry.Run(() => watch.Late(), "queue watch", log, CancellationToken.None, _watch);
         if (late.Count > 0)
-            log.Warn("late records (arrived after their window closed; counted, not applied): " + string.Join(", ",
+            log.Warn("late records (arrived after their window closed; counted, not scored): " + string.Join(", ",
                 late.OrderBy(kv => kv.Key).Select(kv => $"{TimeRange.Format(kv.Key)} {kv.Value}")));
-        int held = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), CancellationToken.None);
+        int held = await Task.Run(() => dispatcher.DeliverOutbox(outbox, force: true), CancellationToken.None);
         log.Info($"stopped; next window {TimeRange.Format(open)}; {closedCount} window(s) closed" +
             (held > 0 ? $", {held} alert(s) held for a sink" : ""));
         return closedCount;

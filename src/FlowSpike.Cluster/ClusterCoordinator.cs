@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
 using FlowSpike.Delivery;
 using FlowSpike.Jobs;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
 using FlowSpike.State;
+using FlowSpike.Time;
 
 namespace FlowSpike.Cluster;
 
@@ -16,7 +17,7 @@ namespace FlowSpike.Cluster;
 /// Runs baseline and detect on a cluster with the local commands' semantics: inputs become scan tasks that the workers
 /// on every silo pull from a queue, the results go to the shard grains that hold the baselines, and the coordinator
 /// closes each window in time
-/// order, delivering its alerts before it records the window as applied. Every step is idempotent, so a call that
+/// order, delivering its alerts before it records the window as closed. Every step is idempotent, so a call that
 /// failed because a silo died is simply repeated.
 /// </summary>
 internal sealed partial class ClusterCoordinator(IGrainFactory grains, string stateName, IRunLog log)
@@ -44,13 +45,13 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         return Entity ?? SpikeModels.DefaultEntity(model);
     }
 
-    /// <summary>A baseline job (<see cref="BaselineOptions"/>) on the cluster, as the local command runs it.</summary>
-    public Task<ClusterRunResult> BaselineAsync(BaselineOptions job, CancellationToken cancellation = default) =>
+    /// <summary>A baseline job (<see cref="BaselineJob"/>) on the cluster, as the local command runs it.</summary>
+    public Task<ClusterRunResult> BaselineAsync(BaselineJob job, CancellationToken cancellation = default) =>
         BaselineAsync(job.Input, job.From, job.To, job.SpanSeconds, job.Model, cancellation, job.Rules, job.AllowEmpty);
 
-    /// <summary>A detect job (<see cref="DetectOptions"/>) on the cluster, delivering through the job's
+    /// <summary>A detect job (<see cref="DetectJob"/>) on the cluster, delivering through the job's
     /// sinks.</summary>
-    public Task<ClusterRunResult> DetectAsync(DetectOptions job, AlertDispatcher dispatcher,
+    public Task<ClusterRunResult> DetectAsync(DetectJob job, AlertDispatcher dispatcher,
         CancellationToken cancellation = default) =>
         DetectAsync(job.Input, job.Request, dispatcher, cancellation);
 
@@ -58,13 +59,13 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         string model, CancellationToken cancellation = default, RecommendedSettings? rules = null,
         bool allowEmpty = false)
     {
-        TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
+        RangeCheck.Validate(from, to, spanSeconds, "SpanSeconds");
         await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
         _watch = watch;
         var meta = await StateGrain.Get();
         int shards = ShardCount(meta);
         var entity = EntityOf(meta, model);
-        var job = ScanJobs.From(input, from, to, spanSeconds, keepDetails: false, shards, entity);
+        var job = ScanMessages.From(input, from, to, spanSeconds, keepDetails: false, shards, entity);
         var (tasks, scan) = await ScanAsync(input, job, cancellation);
         // As the local baseline: no blocked outbound record at all is a wrong range, --internal or --log-format, and
         // committing it would replace the shards' baselines with nothing.
@@ -74,7 +75,7 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
             throw new RunException(BaselineRun.NothingSelected(from, to, $"{scan.Lines} line(s) read"));
         }
         var clock = Stopwatch.StartNew();
-        var baseline = new BaselineJob
+        var baseline = new BaselineMessage
         {
             RunId = Guid.NewGuid().ToString("N"),
             From = from,
@@ -102,103 +103,16 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         DetectAsync(input, request, new AlertDispatcher(sinks, log), cancellation);
 
     /// <summary>
-    /// Detects over the request's range. Each window's alerts are recorded in the state grain's outbox in the same
-    /// write
-    /// that marks the window applied; <paramref name="dispatcher"/> then delivers from that outbox, so a sink outage
-    /// only holds alerts until a later run, whatever window that run starts at.
-    /// </summary>
-    public async Task<ClusterRunResult> DetectAsync(InputOptions input, DetectRequest request,
-        AlertDispatcher dispatcher,
-        CancellationToken cancellation = default)
-    {
-        long size = request.WindowSeconds;
-        TimeRange.Validate(request.From, request.To, size, "WindowSeconds");
-        await using var watch = new MembershipWatch(grains, TimeSpan.FromSeconds(1));
-        _watch = watch;
-        var policy = request.Policy;
-        if (policy.Settings.Validate() is { } bad)
-            throw new RunException(bad);
-
-        dispatcher.Check();
-        var outbox = new ClusterOutbox(StateGrain, log, _watch);
-        await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
-        var meta = await StateGrain.Get();
-        if (!request.AllowSpanMismatch)
-            DetectRun.RefuseOtherSpan(new StateInfo(meta.Model ?? "", meta.CommittedUntil, null, null, null, null,
-                meta.BaselineSpanSeconds), size);
-        if (meta.Model is { } stored && !string.Equals(stored, policy.Model, StringComparison.Ordinal))
-            throw new RunException($"cluster state '{stateName}': the state was built with model '{stored}', not " +
-                $"'{policy.Model}'; use a separate state per model");
-        var todo = WindowPlan.Todo(request, meta.Applied.Contains, meta.CommittedUntil, log, out int skipped);
-        if (todo.Count == 0)
-        {
-            return new ClusterRunResult
-            {
-                WindowsSkipped = skipped,
-                Held = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), cancellation),
-            };
-        }
-        if (meta.Model is null)
-            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike " +
-                "cluster baseline` first)");
-
-        int shards = ShardCount(meta);
-        var job = ScanJobs.From(input, todo[0], request.To, size, keepDetails: true, shards, EntityOf(meta,
-            policy.Model));
-        var (tasks, scan) = await ScanAsync(input, job, cancellation);
-        // As locally: a window without a single flow-log record is a gap in the data, unless the user says so.
-        var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !_present.ContainsKey(w)).ToList();
-        var apply = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
-
-        var detect = new DetectJob
-        {
-            RunId = Guid.NewGuid().ToString("N"),
-            WindowSeconds = size,
-            TaskIds = [.. tasks.Select(t => t.Id)],
-            Entity = job.Entity,
-            Policy = policy,
-        };
-        var clock = Stopwatch.StartNew();
-        int alerts = 0, suppressed = 0;
-        foreach (long w in apply)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var closed = await CloseWindowAsync(detect, w, shards, meta, dispatcher, outbox, cancellation);
-            alerts += closed.Alerts;
-            suppressed += closed.Suppressed;
-        }
-        int stillHeld = await Task.Run(() => dispatcher.DeliverPending(outbox, force: true), cancellation);
-        await ForgetAsync(tasks);
-        if (apply.Count > 0)
-        {
-            log.Info($"applied {apply.Count} window(s) {TimeRange.Format(apply[0])} .. " +
-                $"{TimeRange.Format(apply[^1] + size)}: {alerts} alert(s), {suppressed} suppressed by allowlists or " +
-                $"throttling; {shards} shards closed the windows in {clock.Elapsed.TotalSeconds:F2} s");
-        }
-        if (empty.Count > 0)
-            throw DetectRun.EmptyWindows(empty, todo.Count - apply.Count, size);
-        return scan with
-        {
-            ShardTime = clock.Elapsed,
-            WindowsApplied = apply.Count,
-            WindowsSkipped = skipped,
-            Alerts = alerts,
-            Suppressed = suppressed,
-            Held = stillHeld
-        };
-    }
-
-    /// <summary>
-    /// Closes one window on every shard with the local step, records it applied with its alerts in the outbox in one
+    /// Closes one window on every shard with the local step, records it closed with its alerts in the outbox in one
     /// write, and delivers from the outbox: the same for detect and watch. Every call in it is idempotent.
     /// </summary>
-    private async Task<(int Alerts, int Suppressed, int Active)> CloseWindowAsync(DetectJob detect, long w,
+    private async Task<(WindowTally Tally, int Active)> CloseWindowAsync(DetectMessage detect, long w,
         int shards, StateMeta meta, AlertDispatcher dispatcher, ClusterOutbox outbox, CancellationToken cancellation)
     {
         var policy = detect.Policy;
         long size = detect.WindowSeconds;
         var parts = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
-            ClusterRetry.Run(() => Shard(s).ApplyWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}",
+            ClusterRetry.Run(() => Shard(s).CloseWindow(detect, w), $"window {TimeRange.Format(w)} on shard {s}",
                 log, cancellation, _watch)));
         // The local step sorts a window's alerts by host; the shards' alerts merge into that order.
         IReadOnlyList<Alert> merged = [.. parts.SelectMany(p => p.Alerts).Select(AlertJson.Parse).OrderBy(a =>
@@ -214,12 +128,12 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
         var closed = WindowClose.Close(merged, policy, () => ActiveByAccount(parts), Quiet(meta));
         var entries = ClusterOutbox.Entries(closed.Outbox, dispatcher.Names);
         var marks = new Dictionary<string, long>(closed.Marks, StringComparer.Ordinal);
-        await ClusterRetry.Run(() => StateGrain.Applied(w, size, marks, entries), "state record", log, cancellation,
+        await ClusterRetry.Run(() => StateGrain.Closed(w, size, marks, entries), "state record", log, cancellation,
             _watch);
         foreach (var (key, until) in marks)
             meta.Quiet[key] = until;
-        await Task.Run(() => dispatcher.DeliverPending(outbox), cancellation);
-        return (closed.Outbox.Count, closed.Suppressed.Count + parts.Sum(p => p.Suppressed),
+        await Task.Run(() => dispatcher.DeliverOutbox(outbox), cancellation);
+        return (new WindowTally(closed.Outbox.Count, parts.Sum(p => p.Allowlisted), closed.Suppressed.Count),
             parts.Sum(p => p.ActiveSources));
     }
 
@@ -267,19 +181,21 @@ internal sealed partial class ClusterCoordinator(IGrainFactory grains, string st
     private int ShardCount(StateMeta meta)
     {
         if (meta.Shards > 0 && Shards != meta.Shards && Shards != ClusterNames.DefaultShards)
-            throw new RunException($"cluster state '{stateName}' has {meta.Shards} shards; {Setting.Name("Shards")} " +
+            throw new RunException($"cluster state '{stateName}' has {meta.Shards} shards; " +
+                $"{Setting.Name(nameof(Shards))} " +
                 $"{Shards} cannot change that");
         return meta.Shards > 0 ? meta.Shards : Shards;
     }
 
-    private async Task<(List<ScanTask> Tasks, ClusterRunResult Result)> ScanAsync(InputOptions input, ScanJob job,
+    private async Task<(List<ScanTask> Tasks, ClusterRunResult Result)> ScanAsync(InputOptions input, ScanMessage job,
         CancellationToken cancellation)
     {
         if (input.Inputs.Contains("-"))
-            throw new RunException($"{Setting.Name("Inputs")} -: standard input cannot be scanned on a cluster; give " +
+            throw new RunException($"{Setting.Name(nameof(JobSettings.Inputs))} -: standard input cannot be " +
+                $"scanned on a cluster; give " +
                 $"files, folders or s3:// prefixes");
         var files = InputSet.Expand(input.Inputs, job.From, job.To, input.S3, logs: input.Logs);
-        var tasks = files.Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path,
+        var tasks = files.Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path,
             f.Length)).DistinctBy(t => t.Id).ToList();
         // Large objects first, so one big object does not start last and leave the other silos idle.
         tasks.Sort((a, b) => b.Length.CompareTo(a.Length));

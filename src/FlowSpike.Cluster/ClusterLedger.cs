@@ -14,7 +14,7 @@ namespace FlowSpike.Cluster;
 /// each object once for the whole cluster. Called from the consumer's own threads, never from a grain's scheduler,
 /// so waiting is safe.
 /// </summary>
-internal sealed class ClusterLedger(IGrainFactory grains, string stateName, QueueWatchJob job) : ICountLedger
+internal sealed class ClusterLedger(IGrainFactory grains, string stateName, QueueWatchMessage job) : ICountLedger
 {
     /// <summary>The first open window of the last scan's options: keeps a failure's row for as long.</summary>
     private long _open = long.MinValue;
@@ -52,7 +52,7 @@ internal sealed class ClusterLedger(IGrainFactory grains, string stateName, Queu
     public ScanOptions Options(long open, long size)
     {
         Volatile.Write(ref _open, open);
-        return ScanJobs.Options(job.Scan with { From = open, To = open + size * (1L << 30), KeepDetails = true });
+        return ScanMessages.Options(job.Scan with { From = open, To = open + size * (1L << 30), KeepDetails = true });
     }
 
     private static LedgerRow Row(LedgerEntry e) => new(e.Path, e.Size, e.Version, e.Status, e.Records, e.Late,

@@ -1,6 +1,6 @@
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
-using FlowSpike.Runs;
+using FlowSpike.Delivery;
 using FlowSpike.State;
 
 namespace FlowSpike.Cluster;
@@ -11,8 +11,8 @@ namespace FlowSpike.Cluster;
 /// </summary>
 internal sealed class ClusterOutbox(IStateGrain grain, IRunLog log, MembershipWatch? watch = null) : IOutbox
 {
-    public IReadOnlyList<PendingAlert> PendingAlerts(string sink, long? now = null) =>
-        [.. Call(() => grain.Pending(sink, now)).Select(e => new PendingAlert(e.Id, e.WindowStart, e.Body,
+    public IReadOnlyList<OutboxAlert> OutboxAlerts(string sink, long? now = null) =>
+        [.. Call(() => grain.HeldFor(sink, now)).Select(e => new OutboxAlert(e.Id, e.WindowStart, e.Body,
             e.Due[sink].Attempts))];
 
     public void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds) =>
@@ -21,12 +21,12 @@ internal sealed class ClusterOutbox(IStateGrain grain, IRunLog log, MembershipWa
     public void MarkRejected(string sink, string alertId, string reason, long retryAt) =>
         Call(async () => { await grain.Rejected(sink, alertId, reason, retryAt); return 0; });
 
-    public IReadOnlyCollection<string> SinksWithPending() => Call(grain.SinksWithPending);
+    public IReadOnlyCollection<string> SinksWithHeld() => Call(grain.SinksWithHeld);
 
-    public int MovePending(string from, string to) => Call(() => grain.MovePending(from, to));
+    public int MoveHeld(string from, string to) => Call(() => grain.MoveHeld(from, to));
 
     /// <summary>The outbox entries of a closed window, due for each sink.</summary>
-    public static List<OutboxEntry> Entries(IReadOnlyList<PendingAlert> alerts, IReadOnlyCollection<string> sinks) =>
+    public static List<OutboxEntry> Entries(IReadOnlyList<OutboxAlert> alerts, IReadOnlyCollection<string> sinks) =>
         [.. alerts.Select(a => new OutboxEntry
         {
             Id = a.Id,

@@ -1,4 +1,3 @@
-using FlowSpike.Runs;
 using Orleans.Networking.Shared;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;

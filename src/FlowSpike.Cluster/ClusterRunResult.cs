@@ -13,9 +13,10 @@ internal sealed record ClusterRunResult
     /// <summary>Wall time of the shards' work: the baseline, or closing every window.</summary>
     public TimeSpan ShardTime { get; init; }
     public int Hosts { get; init; }
-    public int WindowsApplied { get; init; }
+    public int WindowsClosed { get; init; }
     public int WindowsSkipped { get; init; }
     public int Alerts { get; init; }
+    public int Allowlisted { get; init; }
     public int Suppressed { get; init; }
     /// <summary>Alerts still held in the outbox for a sink after the run.</summary>
     public int Held { get; init; }

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Runs;
+using FlowSpike.Time;
 
 namespace FlowSpike.Synth;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 
 namespace FlowSpike.Synth;
 

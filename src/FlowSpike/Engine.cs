@@ -14,7 +14,7 @@ public static class Engine
     /// <summary>Learns each host's lookup row from the history in <c>From</c>..<c>To</c>.</summary>
     public static BaselineSummary Baseline(JobSettings settings, string? configFile = null, IRunLog? log = null)
     {
-        var job = BaselineOptions.Resolve(settings, Config(configFile));
+        var job = BaselineJob.Resolve(settings, Config(configFile));
         using var store = job.OpenState();
         var result = job.Run(store, log ?? NullRunLog.Instance);
         return new BaselineSummary(result.Hosts, result.Buckets, result.Diagnostics.Counted);
@@ -24,19 +24,19 @@ public static class Engine
     public static DetectSummary Detect(JobSettings settings, string? configFile = null, IRunLog? log = null,
         CancellationToken cancellation = default)
     {
-        var job = DetectOptions.Resolve(settings, Config(configFile));
+        var job = DetectJob.Resolve(settings, Config(configFile));
         log ??= NullRunLog.Instance;
         using var store = job.OpenState();
         using var dispatcher = job.CreateDispatcher(log);
         var result = job.Run(store, dispatcher, log, cancellation);
-        return new DetectSummary(result.WindowsApplied, result.WindowsSkipped, result.Alerts, result.Held);
+        return new DetectSummary(result.WindowsClosed, result.WindowsSkipped, result.Alerts, result.Held);
     }
 
     /// <summary>Watches the inputs (or the queue) until <paramref name="stop"/>, or once with <c>Once</c>.</summary>
     public static WatchSummary Watch(JobSettings settings, string? configFile = null, IRunLog? log = null,
         CancellationToken stop = default)
     {
-        var job = WatchOptions.Resolve(settings, Config(configFile));
+        var job = WatchJob.Resolve(settings, Config(configFile));
         log ??= NullRunLog.Instance;
         using var metrics = new WatchMetrics();
         using var store = job.OpenWhenBaselined(log, metrics, stop);

@@ -1,7 +1,7 @@
 namespace FlowSpike;
 
 /// <summary>
-/// How the library's messages name a setting. A message holds the property of <see cref="Jobs.JobSettings"/> in
+/// How the library's messages name a setting. A message holds the property of <see cref="JobSettings"/> in
 /// brackets; <see cref="Render"/> shows it as the property's name, or as a front end's own spelling (the CLI: its
 /// flag),
 /// so an embedder reads "WindowSeconds" where a shell user reads "--window".

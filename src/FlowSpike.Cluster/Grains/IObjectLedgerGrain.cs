@@ -27,13 +27,13 @@ internal interface IObjectLedgerGrain : IGrainWithStringKey
     /// and records as they stand now (a repeat returns the same).</summary>
     Task<WindowClaim> Seal(long window, long lateBefore);
 
-    /// <summary>The window is applied: its tasks are dropped, and rows whose windows all lie before
+    /// <summary>The window is closed: its tasks are dropped, and rows whose windows all lie before
     /// <paramref name="pruneBefore"/> are pruned (a redelivery of such an object is counted as late).</summary>
     Task Closed(long window, long pruneBefore);
 
     /// <summary>Late records by window (arrived after their window closed).</summary>
     Task<Dictionary<long, long>> Late();
 
-    /// <summary>Rows held now (for tests and metrics).</summary>
+    /// <summary>Rows kept now (for tests and metrics).</summary>
     Task<int> Rows();
 }

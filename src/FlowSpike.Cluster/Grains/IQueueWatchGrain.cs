@@ -7,12 +7,12 @@ namespace FlowSpike.Cluster.Grains;
 /// The ledger shared by every silo, which claims an object once however many silos receive it, lives in its
 /// partitions (<see cref="IObjectLedgerGrain"/>); a claim seals the window on each of them.
 /// A window eligible by the clock closes once every live silo has finished a round that began after that and found
-/// the queue drained, and once the messages a dead silo held have come back and been drained too.
+/// the queue drained, and once the messages a dead silo had in flight have come back and been drained too.
 /// </summary>
 internal interface IQueueWatchGrain : IGrainWithStringKey
 {
     /// <summary>The coordinator starts consuming from <paramref name="open"/> (a repeat replaces the job).</summary>
-    Task Start(QueueWatchJob job, long open);
+    Task Start(QueueWatchMessage job, long open);
 
     /// <summary>The coordinator leaves: consumers stop after their round.</summary>
     Task Stop();
@@ -30,7 +30,7 @@ internal interface IQueueWatchGrain : IGrainWithStringKey
     /// not claimed.</summary>
     Task<WindowClaim?> Claim(long window, long windowSeconds, long eligibleThrough, bool allowEmpty);
 
-    /// <summary>The window is applied on every shard and recorded: its objects are no longer needed, and rows of
+    /// <summary>The window is closed on every shard and recorded: its objects are no longer needed, and rows of
     /// windows closed more than the lateness ago are pruned.</summary>
     Task Closed(long window);
 

@@ -9,7 +9,7 @@ namespace FlowSpike.Cluster.Grains;
 internal interface IScanQueueGrain : IGrainWithStringKey
 {
     /// <summary>Fills the queue once; a repeat is a no-op.</summary>
-    Task Enqueue(ScanJob job, ScanTask[] tasks);
+    Task Enqueue(ScanMessage job, ScanTask[] tasks);
 
     /// <summary>Up to <paramref name="max"/> tasks for the worker on <paramref name="silo"/>; null when none is
     /// waiting.</summary>

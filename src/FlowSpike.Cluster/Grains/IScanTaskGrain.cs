@@ -9,7 +9,7 @@ namespace FlowSpike.Cluster.Grains;
 /// </summary>
 internal interface IScanTaskGrain : IGrainWithStringKey
 {
-    Task<ScanReport> Run(ScanJob job, ScanTask task);
+    Task<ScanReport> Run(ScanMessage job, ScanTask task);
 
     /// <summary>Stores a result scanned by a silo's queue consumer (the same object and settings give the same
     /// result, so a repeat only writes it again).</summary>

@@ -16,23 +16,23 @@ internal sealed class QueueWatchGrain(
     /// late.</summary>
     private readonly HashSet<long> _held = [];
     private long _epoch;
-    /// <summary>Until when messages a dead silo held may still be invisible; then every silo must drain
+    /// <summary>Until when messages a dead silo had in flight may still be invisible; then every silo must drain
     /// again.</summary>
-    private DateTime? _heldUntil;
+    private DateTime? _inFlightUntil;
     private long _barrier;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // This grain may have moved from a silo that died holding messages: wait for them as for a dead silo's.
         if (state.State.Job is { } job)
-            _heldUntil = DateTime.UtcNow.AddSeconds(job.VisibilitySeconds + Margin);
+            _inFlightUntil = DateTime.UtcNow.AddSeconds(job.VisibilitySeconds + Margin);
         return Task.CompletedTask;
     }
 
     /// <summary>Seconds added to a visibility timeout for clocks and the heartbeat's last extension.</summary>
     private const int Margin = 5;
 
-    public async Task Start(QueueWatchJob job, long open)
+    public async Task Start(QueueWatchMessage job, long open)
     {
         state.State.Job = job;
         state.State.LateBefore = Math.Max(state.State.LateBefore, open);
@@ -134,18 +134,18 @@ internal sealed class QueueWatchGrain(
             if (snapshot.GetSiloStatus(silo) == SiloStatus.Active)
                 continue;
             _silos.Remove(silo);
-            // Its held messages come back once their visibility lapses (the heartbeat stopped with it).
+            // Its messages in flight come back once their visibility lapses (the heartbeat stopped with it).
             if (seen.InRound && state.State.Job is { } job)
             {
                 var until = DateTime.UtcNow.AddSeconds(job.VisibilitySeconds + Margin);
-                _heldUntil = _heldUntil is { } h && h > until ? h : until;
+                _inFlightUntil = _inFlightUntil is { } h && h > until ? h : until;
             }
         }
-        if (_heldUntil is { } held)
+        if (_inFlightUntil is { } lapse)
         {
-            if (DateTime.UtcNow < held)
+            if (DateTime.UtcNow < lapse)
                 return Task.FromResult(false);
-            _heldUntil = null;
+            _inFlightUntil = null;
             _barrier = ++_epoch;
         }
         long need = Math.Max(mark, _barrier);

@@ -21,7 +21,7 @@ internal sealed class ScanQueueGrain(
     private int _next;
     private string? _error;
 
-    public async Task Enqueue(ScanJob job, ScanTask[] tasks)
+    public async Task Enqueue(ScanMessage job, ScanTask[] tasks)
     {
         if (state.State.Job is not null)
             return;
@@ -86,7 +86,7 @@ internal sealed class ScanQueueGrain(
         DeactivateOnIdle();
     }
 
-    /// <summary>Leases held by silos that are no longer active go back to the queue.</summary>
+    /// <summary>Leases taken by silos that are no longer active go back to the queue.</summary>
     private void Reclaim()
     {
         var snapshot = membership.CurrentSnapshot;

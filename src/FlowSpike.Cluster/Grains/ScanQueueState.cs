@@ -9,6 +9,6 @@ namespace FlowSpike.Cluster.Grains;
 [GenerateSerializer]
 internal sealed class ScanQueueState
 {
-    [Id(0)] public ScanJob? Job { get; set; }
+    [Id(0)] public ScanMessage? Job { get; set; }
     [Id(1)] public ScanTask[] Tasks { get; set; } = [];
 }

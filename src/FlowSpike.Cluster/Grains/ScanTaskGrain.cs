@@ -14,12 +14,12 @@ internal sealed class ScanTaskGrain(
     [PersistentState("task", ClusterNames.Storage)] IPersistentState<ScanTaskState> state,
     ScanSlots slots) : Grain, IScanTaskGrain
 {
-    public async Task<ScanReport> Run(ScanJob job, ScanTask task)
+    public async Task<ScanReport> Run(ScanMessage job, ScanTask task)
     {
         if (state.State.Report is { } done)
             return done;
-        var options = ScanJobs.Options(job);
-        var input = ScanJobs.Input(job, task);
+        var options = ScanMessages.Options(job);
+        var input = ScanMessages.Input(job, task);
         await slots.Gate.WaitAsync();
         ScanResult scan;
         try

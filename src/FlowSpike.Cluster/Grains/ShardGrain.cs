@@ -26,7 +26,7 @@ internal sealed class ShardGrain(
     private int Shard => int.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf('/') + 1),
         CultureInfo.InvariantCulture);
 
-    public async Task<int> Baseline(BaselineJob job)
+    public async Task<int> Baseline(BaselineMessage job)
     {
         if (state.State.BaselineRunId == job.RunId)
             return state.State.Rows.Count;
@@ -41,19 +41,19 @@ internal sealed class ShardGrain(
         state.State.Rows = rows.ToDictionary(kv => kv.Key, kv => RowState.From(kv.Value));
         SaveNames(names);
         state.State.BaselineRunId = job.RunId;
-        state.State.LastApplied = null;
+        state.State.LastClosed = null;
         state.State.LastResult = null;
         await WriteOrReload();
         return rows.Count;
     }
 
-    public async Task<WindowShardResult> ApplyWindow(DetectJob job, long window)
+    public async Task<WindowShardResult> CloseWindow(DetectMessage job, long window)
     {
-        if (state.State.LastApplied == window && state.State.LastResult is { } done)
+        if (state.State.LastClosed == window && state.State.LastResult is { } done)
             return done;
-        if (state.State.LastApplied is { } last && window <= last)
+        if (state.State.LastClosed is { } last && window <= last)
             throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()}: window {window} comes before " +
-                $"the last applied window {last}");
+                $"the last closed window {last}");
         if (state.State.Rows.Count == 0 && state.State.Names.Count == 0)
             state.State.Entity = job.Entity;
         var names = Names();
@@ -67,7 +67,7 @@ internal sealed class ShardGrain(
         var filter = job.Policy.Filter;
         var table = new BaselineTable(state.State.Rows.Values.Select(r => r.ToRow()), names);
         var sources = _cached.SourcesIn(window);
-        var result = WindowStep.Apply(window, window + job.WindowSeconds, sources, table, model, filter, settings);
+        var result = WindowStep.Run(window, window + job.WindowSeconds, sources, table, model, filter, settings);
         foreach (var row in result.ChangedRows)
             state.State.Rows[row.Src] = RowState.From(row);
         var active = RolloutAwareness.ActiveHosts(sources.Values);
@@ -75,11 +75,11 @@ internal sealed class ShardGrain(
         foreach (var alert in result.Alerts)
             alerting[alert.Host] = [.. alert.Accounts];
         SaveNames(names);
-        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Suppressed,
+        var outcome = new WindowShardResult([.. result.Alerts.Select(AlertJson.Serialize)], result.Allowlisted,
             result.ActiveSources, result.CountedRecords, active, alerting);
         if (WindowDelayForTests > 0)
             await Task.Delay(WindowDelayForTests);
-        state.State.LastApplied = window;
+        state.State.LastClosed = window;
         state.State.LastResult = outcome;
         // Persisted before answering: an acknowledged window survives this silo.
         await WriteOrReload();

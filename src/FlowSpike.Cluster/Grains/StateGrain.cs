@@ -15,13 +15,13 @@ internal sealed class StateGrain(
         state.State.Shards = shards;
         state.State.BaselineFrom = from;
         state.State.CommittedUntil = to;
-        state.State.Applied = [];
+        state.State.Closed = [];
         await state.WriteStateAsync();
     }
 
-    public async Task Applied(long window, long windowSeconds, Dictionary<string, long> marks, List<OutboxEntry> alerts)
+    public async Task Closed(long window, long windowSeconds, Dictionary<string, long> marks, List<OutboxEntry> alerts)
     {
-        if (!state.State.Applied.Add(window))
+        if (!state.State.Closed.Add(window))
             return;
         foreach (var (key, until) in marks)
             state.State.Quiet[key] = until;
@@ -31,7 +31,7 @@ internal sealed class StateGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<List<OutboxEntry>> Pending(string sink, long? now) => Task.FromResult(state.State.Outbox
+    public Task<List<OutboxEntry>> HeldFor(string sink, long? now) => Task.FromResult(state.State.Outbox
         .Where(e => e.Due.TryGetValue(sink, out var due) && (now is null || due.RetryAt is null || due.RetryAt <= now))
         .ToList());
 
@@ -58,10 +58,10 @@ internal sealed class StateGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<List<string>> SinksWithPending() => Task.FromResult(state.State.Outbox
+    public Task<List<string>> SinksWithHeld() => Task.FromResult(state.State.Outbox
         .SelectMany(e => e.Due.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
 
-    public async Task<int> MovePending(string from, string to)
+    public async Task<int> MoveHeld(string from, string to)
     {
         int moved = 0;
         bool changed = false;

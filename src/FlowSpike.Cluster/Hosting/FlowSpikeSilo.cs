@@ -87,7 +87,7 @@ internal static class FlowSpikeSilo
     /// none is running, and how to start one).
     /// </summary>
     public static async Task<IHost> ConnectAsync(ClusterConnection connection, CancellationToken cancellation = default,
-        Runs.IRunLog? log = null)
+        IRunLog? log = null)
     {
         await RedisReachable(connection, cancellation);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -106,7 +106,7 @@ internal static class FlowSpikeSilo
             && (e is OperationCanceledException || e is SiloUnavailableException
                 || e.InnerException is SiloUnavailableException))
         {
-            throw new Runs.RunException($"cluster: no silo of cluster '{connection.ClusterId}' is registered in " +
+            throw new RunException($"cluster: no silo of cluster '{connection.ClusterId}' is registered in " +
                 $"redis://{connection.RedisConfiguration} (waited {SiloWait.TotalSeconds:0} s); start one with " +
                 "`flowspike cluster silo` on the same --clustering");
         }
@@ -148,7 +148,7 @@ internal static class FlowSpikeSilo
                 why = "no answer within 5 s";
             }
         }
-        throw new Runs.RunException($"cluster: cannot reach Redis at {connection.RedisConfiguration} ({why ?? "no " +
+        throw new RunException($"cluster: cannot reach Redis at {connection.RedisConfiguration} ({why ?? "no " +
             "endpoint given"})");
     }
 

@@ -3,7 +3,6 @@ using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
 using FlowSpike.Queue;
 using FlowSpike.Records;
-using FlowSpike.Runs;
 using FlowSpike.Watch;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -94,7 +93,8 @@ internal sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetail
                 }
                 catch (Exception e) when (!stop.IsCancellationRequested)
                 {
-                    // What it held is released (its heartbeat stops) and comes back after its visibility timeout.
+                    // What it had in flight is released (its heartbeat stops) and comes back after its visibility
+                    // timeout.
                     LogRoundFailed(logger, state, e.GetType().Name, e.Message);
                     consumer?.Dispose();
                     consumer = null;
@@ -120,7 +120,7 @@ internal sealed partial class QueueWorker(IGrainFactory grains, ILocalSiloDetail
         }
     }
 
-    private QueueConsumer Create(string state, QueueWatchJob job, IRunLog log)
+    private QueueConsumer Create(string state, QueueWatchMessage job, IRunLog log)
     {
         var request = new QueueRequest
         {

@@ -56,7 +56,7 @@ internal sealed partial class ScanWorker(IGrainFactory grains, ILocalSiloDetails
         }
     }
 
-    private async Task RunOne(string queue, ScanJob job, ScanTask task)
+    private async Task RunOne(string queue, ScanMessage job, ScanTask task)
     {
         var q = grains.GetGrain<IScanQueueGrain>(queue);
         try

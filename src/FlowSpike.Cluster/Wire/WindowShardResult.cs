@@ -7,7 +7,7 @@ namespace FlowSpike.Cluster.Wire;
 [GenerateSerializer, Immutable]
 internal sealed record WindowShardResult(
     [property: Id(0)] string[] Alerts,
-    [property: Id(1)] int Suppressed,
+    [property: Id(1)] int Allowlisted,
     [property: Id(2)] int ActiveSources,
     [property: Id(3)] long Counted,
     [property: Id(4)] Dictionary<string, int> ActiveByAccount,

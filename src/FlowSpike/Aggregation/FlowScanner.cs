@@ -203,11 +203,11 @@ internal static class FlowScanner
                 (options.InflateWhole ?? InputOpener.WholeFileInflate) && LibDeflate.Available)
                 is { } text)
         {
-            var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
+            var handler = new FlowRecordHandler(worker.Accumulator, selector, options.From, options.To);
             try
             {
                 TextFlowReader.Read(
-                    text, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                    text, item.File.Path, options.FallbackLayout, ref handler, options.Mode, worker.Buffer);
             }
             finally
             {
@@ -221,19 +221,19 @@ internal static class FlowScanner
         {
             Func<Stream, Stream>? wrap = worker.Counter is { } counter ? counter.Wrap : null;
             using var input = InputOpener.Open(item.File, options.Format, options.InflateWhole, wrap);
-            var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To);
+            var handler = new FlowRecordHandler(worker.Accumulator, selector, options.From, options.To);
             switch (input.Format)
             {
                 case InputFormat.Json:
                     JsonFlowReader.Read(
-                        input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                        input.Stream, item.File.Path, options.FallbackLayout, ref handler, options.Mode, worker.Buffer);
                     break;
                 case InputFormat.Parquet:
-                    ParquetFlowReader.Read(input.Stream, item.File.Path, ref sink, options.ParquetPages);
+                    ParquetFlowReader.Read(input.Stream, item.File.Path, ref handler, options.ParquetPages);
                     break;
                 default:
                     TextFlowReader.Read(
-                        input.Stream, item.File.Path, options.FallbackLayout, ref sink, options.Mode, worker.Buffer);
+                        input.Stream, item.File.Path, options.FallbackLayout, ref handler, options.Mode, worker.Buffer);
                     break;
             }
             diagnostics.Files++;
@@ -244,18 +244,19 @@ internal static class FlowScanner
             item.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         using (var stream = worker.Counter?.Wrap(file) ?? file)
         {
-            var sink = new FlowRecordSink(worker.Accumulator, selector, options.From, options.To, item.Segment);
+            var handler = new FlowRecordHandler(worker.Accumulator, selector, options.From, options.To, item.Segment);
             try
             {
                 TextFlowReader.ReadSegment(
-                    stream, item.Start, item.End, item.File.Path, item.Layout, ref sink, options.Mode, worker.Buffer);
+                    stream, item.Start, item.End, item.File.Path, item.Layout, ref handler, options.Mode,
+                        worker.Buffer);
             }
             catch (IOException e)
             {
                 throw new FlowInputException($"{item.File.Path}: read error ({e.Message})", e);
             }
-            diagnostics.EndSegment(item.File.Path, item.Segment, sink.LastLine);
-            if (sink.LayoutChanged && item.End < item.File.Length)
+            diagnostics.EndSegment(item.File.Path, item.Segment, handler.LastLine);
+            if (handler.LayoutChanged && item.End < item.File.Length)
                 changed[item.File.Path] = true;
         }
         if (item.Segment == 0)

@@ -1,6 +1,6 @@
 namespace FlowSpike.Aggregation;
 
-/// <summary>The field checks of <see cref="FlowRecordSink"/> that look at a whole line: blank runs and empty fields.
+/// <summary>The field checks of <see cref="FlowRecordHandler"/> that look at a whole line: blank runs and empty fields.
 /// </summary>
 internal static class LineFields
 {

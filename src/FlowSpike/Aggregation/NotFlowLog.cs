@@ -24,7 +24,8 @@ internal static class NotFlowLog
 
     /// <summary>The error that stops a run on such an object, naming the setting that skips it.</summary>
     public static FlowInputException Stop(FlowInputException e) =>
-        new(e.Message + $" ({Setting.Name("SkipUnsupported")} skips such objects)", e, true, e.Reason);
+        new(e.Message + $" ({Setting.Name(nameof(JobSettings.SkipUnsupported))} skips such objects)", e, true,
+            e.Reason);
 
     public static SkippedObject Skipped(string source, FlowInputException e) => new(source, e.Reason, e.Message);
 }

@@ -3,7 +3,7 @@ namespace FlowSpike.Aggregation;
 /// <summary>
 /// What one source did in one window: its counted records and, when details are kept, the distinct destinations and
 /// interfaces. A scan keeps the details as numbers (<see cref="ScanDetails"/>); each set becomes strings the first time
-/// it is read, so only the hosts an alert, the pending state or the cluster's codec looks at pay for names.
+/// it is read, so only the hosts an alert, the open-window state or the cluster's codec looks at pay for names.
 /// </summary>
 internal sealed class SourceWindowStats
 {
@@ -13,7 +13,7 @@ internal sealed class SourceWindowStats
     private ScanDetails? _details;
     private int _entry;
     // Which numeric sets are still to be named: bit 0 destinations, 1 interfaces, 2 accounts.
-    private int _pending;
+    private int _lazy;
 
     public long Count { get; set; }
 
@@ -37,7 +37,7 @@ internal sealed class SourceWindowStats
     }
 
     /// <summary>The number of distinct destinations, without naming them.</summary>
-    public int DestinationCount => (_pending & 1) != 0 ? _details!.DestinationCount(_entry) : _destinations?.Count ?? 0;
+    public int DestinationCount => (_lazy & 1) != 0 ? _details!.DestinationCount(_entry) : _destinations?.Count ?? 0;
 
     /// <summary>The destinations as an array, named without building or keeping a set, for writers.</summary>
     public string[]? DestinationNames() => List(_destinations, 1);
@@ -54,7 +54,7 @@ internal sealed class SourceWindowStats
     /// </summary>
     internal bool TryAccountIds(out ScanDetails details, out ReadOnlySpan<int> ids)
     {
-        if ((_pending & 4) == 0)
+        if ((_lazy & 4) == 0)
         {
             details = null!;
             ids = default;
@@ -69,7 +69,7 @@ internal sealed class SourceWindowStats
     {
         _details = details;
         _entry = entry;
-        _pending = 7;
+        _lazy = 7;
     }
 
     public void Merge(SourceWindowStats other)
@@ -86,18 +86,18 @@ internal sealed class SourceWindowStats
 
     /// <summary>A set's names to read once: the set itself when named, else a list from the numbers.</summary>
     private IEnumerable<string>? Listed(HashSet<string>? field, int bit) =>
-        (_pending & bit) != 0 ? _details!.NameArray(_entry, bit) : field;
+        (_lazy & bit) != 0 ? _details!.NameArray(_entry, bit) : field;
 
     private string[]? List(HashSet<string>? field, int bit) =>
-        (_pending & bit) != 0 ? _details!.NameArray(_entry, bit) : field is null ? null : [.. field];
+        (_lazy & bit) != 0 ? _details!.NameArray(_entry, bit) : field is null ? null : [.. field];
 
     private HashSet<string>? Named(ref HashSet<string>? field, int bit)
     {
-        if ((_pending & bit) != 0)
+        if ((_lazy & bit) != 0)
         {
             field = _details!.Names(_entry, bit);
-            _pending &= ~bit;
-            if (_pending == 0)
+            _lazy &= ~bit;
+            if (_lazy == 0)
                 _details = null;
         }
         return field;
@@ -105,8 +105,8 @@ internal sealed class SourceWindowStats
 
     private void Set(ref HashSet<string>? field, int bit, HashSet<string>? value)
     {
-        _pending &= ~bit;
-        if (_pending == 0)
+        _lazy &= ~bit;
+        if (_lazy == 0)
             _details = null;
         field = value;
     }

@@ -33,7 +33,7 @@ internal sealed record Alert
     /// The model's own evidence (expected count for this window, dispersion, tail probability, rule, severity); null
     /// for the ESCU search's model, whose alerts stay exactly the ESCU search's.
     /// </summary>
-    public Baseline.SpikeEvidence? Evidence { get; init; }
+    public Models.SpikeEvidence? Evidence { get; init; }
 
     /// <summary>Context added after the test, such as a likely policy rollout; empty in the ESCU search's
     /// mode.</summary>
@@ -50,10 +50,10 @@ internal sealed record Alert
 
     /// <summary>
     /// Low, medium, high or critical: the model's evidence (its tail probability), or for the ESCU search's alerts the
-    /// deviations of the count above the threshold (<see cref="Baseline.SplunkModel.SeverityOf"/>).
+    /// deviations of the count above the threshold (<see cref="Models.SplunkModel.SeverityOf"/>).
     /// </summary>
     public string Severity => Evidence?.Severity
-        ?? Baseline.SplunkModel.SeverityOf(LatestCount, Threshold, StdevBlockedConnections);
+        ?? Models.SplunkModel.SeverityOf(LatestCount, Threshold, StdevBlockedConnections);
 
     /// <summary>Stable per (window, source), so a re-delivered alert can be recognised downstream.</summary>
     public string Id => $"{WindowStart}-{Host}";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlowSpike.Time;
 
 namespace FlowSpike.Alerts;
 
@@ -10,7 +11,7 @@ internal static class AlertCsv
         + "resource_ids,latest_count,num_data_points,avg_blocked_connections,stdev_blocked_connections,threshold,model";
 
     public static string Row(Alert a) => string.Join(',',
-        a.Id, AlertJson.IsoTime(a.WindowStart), AlertJson.IsoTime(a.WindowEnd), a.SrcIp,
+        a.Id, TimeRange.Format(a.WindowStart), TimeRange.Format(a.WindowEnd), a.SrcIp,
         a.BlockedConnections.ToString(CultureInfo.InvariantCulture),
             a.UniqueDestConnections.ToString(CultureInfo.InvariantCulture),
         string.Join(' ', a.BlockedDestIps), string.Join(' ', a.ResourceIds),

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FlowSpike.Time;
 
 namespace FlowSpike.Alerts;
 
@@ -15,8 +16,8 @@ internal static class AlertJson
         {
             w.WriteStartObject();
             w.WriteString("alert_id", alert.Id);
-            w.WriteString("window_start", IsoTime(alert.WindowStart));
-            w.WriteString("window_end", IsoTime(alert.WindowEnd));
+            w.WriteString("window_start", TimeRange.Format(alert.WindowStart));
+            w.WriteString("window_end", TimeRange.Format(alert.WindowEnd));
             w.WriteString("src_ip", alert.SrcIp);
             if (alert.Entity is not null)
                 w.WriteString("entity", alert.Entity);
@@ -77,7 +78,7 @@ internal static class AlertJson
             DataPointThreshold = e.GetProperty("data_point_threshold").GetInt64(),
             Model = e.GetProperty("model").GetString()!,
             Evidence = e.TryGetProperty("tail_probability", out var tail)
-                ? new Baseline.SpikeEvidence(e.GetProperty("expected_count").GetDouble(),
+                ? new Models.SpikeEvidence(e.GetProperty("expected_count").GetDouble(),
                     e.GetProperty("dispersion").GetDouble(),
                     tail.GetDouble(), e.GetProperty("rule").GetString()!)
                 {
@@ -95,10 +96,6 @@ internal static class AlertJson
 
     private static long ParseIso(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUnixTimeSeconds();
-
-    public static string IsoTime(long epochSeconds) =>
-        DateTimeOffset.FromUnixTimeSeconds(epochSeconds)
-            .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static void WriteArray(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
     {

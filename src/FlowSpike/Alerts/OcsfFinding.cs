@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FlowSpike.Time;
 using static System.FormattableString;
 
 namespace FlowSpike.Alerts;
@@ -215,7 +216,7 @@ internal static class OcsfFinding
 
     public static string Title(Alert alert) =>
         $"Spike in blocked outbound connections from {alert.SrcIp}: {alert.BlockedConnections} in "
-            + $"{AlertJson.IsoTime(alert.WindowStart)} .. {AlertJson.IsoTime(alert.WindowEnd)}";
+            + $"{TimeRange.Format(alert.WindowStart)} .. {TimeRange.Format(alert.WindowEnd)}";
 
     // Each piece formats its numbers with the invariant culture; the pieces join into one sentence.
     public static string Description(Alert alert) => alert.Evidence is { } ev

@@ -19,7 +19,7 @@ internal sealed record Suppression(long WindowSeconds, SuppressionKey Key = Supp
 
     /// <summary>
     /// One window's throttling: an alert goes out unless its key is quiet, by a stored mark (<paramref name="quiet"/>)
-    /// or by an earlier alert of the same window. Returns the alerts to deliver, the new marks and the ids held back.
+    /// or by an earlier alert of the same window. Returns the alerts to deliver, the new marks and the ids withheld.
     /// </summary>
     public (List<Alert> Deliver, Dictionary<string, long> Marks, HashSet<string> Suppressed) Select(
         IReadOnlyList<Alert> alerts, IReadOnlyDictionary<string, long> quiet)

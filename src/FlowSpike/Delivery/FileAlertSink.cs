@@ -74,7 +74,7 @@ internal sealed class FileAlertSink : IAlertSink
 
     public void Ready() => Open();
 
-    public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+    public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt)
     {
         if (alerts.Count == 0)
             return;

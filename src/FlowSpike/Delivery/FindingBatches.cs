@@ -13,14 +13,14 @@ internal static class FindingBatches
     public const int MaxFindings = 100;
     public const int MaxBytes = 6 * 1024 * 1024;
 
-    public static IEnumerable<List<(PendingAlert Alert, string Finding)>> Split(IReadOnlyList<PendingAlert> alerts,
+    public static IEnumerable<List<(OutboxAlert Alert, string Finding)>> Split(IReadOnlyList<OutboxAlert> alerts,
         AsffOptions options)
     {
-        var batch = new List<(PendingAlert Alert, string Finding)>();
+        var batch = new List<(OutboxAlert Alert, string Finding)>();
         int bytes = 0;
-        foreach (var pending in alerts)
+        foreach (var held in alerts)
         {
-            string finding = AsffFinding.Render(AlertJson.Parse(pending.Body), options);
+            string finding = AsffFinding.Render(AlertJson.Parse(held.Body), options);
             int size = Encoding.UTF8.GetByteCount(finding) + 1;
             // 16 bytes of room for the {"Findings":[...]} around them.
             if (batch.Count == MaxFindings || (batch.Count > 0 && bytes + size + 16 > MaxBytes))
@@ -29,7 +29,7 @@ internal static class FindingBatches
                 batch = [];
                 bytes = 0;
             }
-            batch.Add((pending, finding));
+            batch.Add((held, finding));
             bytes += size;
         }
         if (batch.Count > 0)
@@ -37,6 +37,6 @@ internal static class FindingBatches
     }
 
     /// <summary>The request body of one batch.</summary>
-    public static string Body(List<(PendingAlert Alert, string Finding)> batch) =>
+    public static string Body(List<(OutboxAlert Alert, string Finding)> batch) =>
         "{\"Findings\":[" + string.Join(",", batch.Select(b => b.Finding)) + "]}";
 }

@@ -21,7 +21,7 @@ internal interface IAlertSink : IDisposable
     /// rejected was delivered. Throwing (<see cref="SinkException"/>, <see cref="IOException"/>) means the sink could
     /// not take the first alert not yet reported; it and the rest stay in the outbox.
     /// </summary>
-    void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt);
+    void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt);
 
     /// <summary>
     /// Each alert is its own request (a webhook): when one fails and the next one goes through, the first one is at

@@ -46,13 +46,13 @@ internal sealed class SecurityHubApiSink : IAlertSink
     /// <summary>Credentials are looked up before the run changes anything, so a missing one is a clear error.</summary>
     public void Check() => Credentials();
 
-    public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+    public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt)
     {
         foreach (var batch in FindingBatches.Split(alerts, _options))
             Import(batch, receipt);
     }
 
-    private void Import(List<(PendingAlert Alert, string Finding)> batch, DeliveryReceipt receipt)
+    private void Import(List<(OutboxAlert Alert, string Finding)> batch, DeliveryReceipt receipt)
     {
         string answer;
         try
@@ -89,7 +89,7 @@ internal sealed class SecurityHubApiSink : IAlertSink
         receipt.Deliver(delivered);
     }
 
-    private string Post(List<(PendingAlert Alert, string Finding)> batch)
+    private string Post(List<(OutboxAlert Alert, string Finding)> batch)
     {
         string body = FindingBatches.Body(batch);
         var credentials = Credentials();

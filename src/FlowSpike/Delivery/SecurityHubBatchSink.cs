@@ -26,7 +26,7 @@ internal sealed class SecurityHubBatchSink(string directory, AsffOptions options
             throw new IOException($"{directory}: the securityhub sink needs a folder, and this is a file");
     }
 
-    public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+    public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt)
     {
         Directory.CreateDirectory(_directory);
         foreach (var batch in FindingBatches.Split(alerts, options))
@@ -45,7 +45,7 @@ internal sealed class SecurityHubBatchSink(string directory, AsffOptions options
         return $"findings-{stem.TrimStart('.')}-{hash}.json";
     }
 
-    private void Write(List<(PendingAlert Alert, string Finding)> batch, DeliveryReceipt receipt)
+    private void Write(List<(OutboxAlert Alert, string Finding)> batch, DeliveryReceipt receipt)
     {
         string path = Path.GetFullPath(Path.Combine(_directory, FileName(batch[0].Alert.Id)));
         if (!string.Equals(Path.GetDirectoryName(path), _directory, StringComparison.Ordinal))

@@ -19,7 +19,7 @@ internal sealed class SplunkHecSink(Uri baseUrl, string token, HttpDelivery deli
 
     public TimeSpan RejectBackoff { get; init; } = TimeSpan.FromMinutes(1);
 
-    public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+    public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt)
     {
         foreach (var batch in alerts.Chunk(100))
         {
@@ -50,7 +50,7 @@ internal sealed class SplunkHecSink(Uri baseUrl, string token, HttpDelivery deli
         }
     }
 
-    private void Post(IEnumerable<PendingAlert> batch)
+    private void Post(IEnumerable<OutboxAlert> batch)
     {
         var sb = new StringBuilder();
         foreach (var pending in batch)

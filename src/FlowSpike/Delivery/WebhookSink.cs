@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using FlowSpike.Alerts;
 using FlowSpike.State;
+using FlowSpike.Time;
 
 namespace FlowSpike.Delivery;
 
@@ -17,7 +18,7 @@ internal sealed class WebhookSink(Uri url, HttpDelivery delivery, bool slackText
 
     public bool Independent => true;
 
-    public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+    public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt)
     {
         foreach (var pending in alerts)
         {
@@ -46,7 +47,7 @@ internal sealed class WebhookSink(Uri url, HttpDelivery delivery, bool slackText
         sb.Append(Escape(a.SrcIp)).Append("` (").Append(Escape(string.Join(", ", a.ResourceIds))).Append("): ");
         sb.Append(string.Create(CultureInfo.InvariantCulture,
             $"{a.BlockedConnections} blocked connections to {a.UniqueDestConnections} destination(s) in "));
-        sb.Append(AlertJson.IsoTime(a.WindowStart)).Append(" .. ").Append(AlertJson.IsoTime(a.WindowEnd));
+        sb.Append(TimeRange.Format(a.WindowStart)).Append(" .. ").Append(TimeRange.Format(a.WindowEnd));
         sb.Append(string.Create(CultureInfo.InvariantCulture,
             $"; normal is {a.AvgBlockedConnections:F1} ± {a.StdevBlockedConnections:F1}, "));
         sb.Append(string.Create(CultureInfo.InvariantCulture, $"threshold {a.Threshold:F1}."));

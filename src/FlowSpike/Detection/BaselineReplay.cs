@@ -1,6 +1,6 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 
 namespace FlowSpike.Detection;
 
@@ -34,7 +34,7 @@ internal static class BaselineReplay
         long size = buckets.WindowSeconds;
         for (long bucket = from; bucket < to; bucket += size)
         {
-            WindowStep.Apply(bucket, bucket + size, buckets.SourcesIn(bucket), table, model, AlertFilter.None,
+            WindowStep.Run(bucket, bucket + size, buckets.SourcesIn(bucket), table, model, AlertFilter.None,
                 SpikeSettings.Default);
         }
         var rows = new Dictionary<uint, BaselineRow>(table.Count);

@@ -1,5 +1,5 @@
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 
 namespace FlowSpike.Detection;
 
@@ -11,7 +11,7 @@ internal sealed record WindowResult(
     IReadOnlyList<Alert> Alerts,
     int ActiveSources,
     long CountedRecords,
-    int Suppressed)
+    int Allowlisted)
 {
     /// <summary>The test's outcome for every active host.</summary>
     public IReadOnlyList<HostScore> Scores { get; init; } = [];

@@ -1,6 +1,6 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 
 namespace FlowSpike.Detection;
 
@@ -10,7 +10,7 @@ namespace FlowSpike.Detection;
 /// </summary>
 internal static class WindowStep
 {
-    public static WindowResult Apply(
+    public static WindowResult Run(
         long windowStart,
         long windowEnd,
         IReadOnlyDictionary<uint, SourceWindowStats> sources,
@@ -21,7 +21,7 @@ internal static class WindowStep
     {
         var changed = new List<BaselineRow>(sources.Count + table.SourcesWithLatest.Count);
         var alerts = new List<Alert>();
-        int suppressed = 0;
+        int allowlisted = 0;
         long counted = 0;
         // Hosts silent now: in the ESCU search's model only those whose latestCount was set change (it becomes null);
         // a model that learns from quiet windows steps every host.
@@ -75,13 +75,13 @@ internal static class WindowStep
                 Evidence = step.Evidence,
             };
             if (filter.Suppresses(alert))
-                suppressed++;
+                allowlisted++;
             else
                 alerts.Add(alert);
         }
         table.ReplaceSourcesWithLatest(withLatest);
         alerts.Sort((a, b) => string.CompareOrdinal(a.Host, b.Host));
-        return new WindowResult(windowStart, windowEnd, changed, alerts, sources.Count, counted, suppressed)
+        return new WindowResult(windowStart, windowEnd, changed, alerts, sources.Count, counted, allowlisted)
         {
             Scores = scores,
         };

@@ -1,4 +1,5 @@
 using FlowSpike.Alerts;
+using FlowSpike.Delivery;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
 using FlowSpike.State;
@@ -29,11 +30,13 @@ internal abstract record AlertingJob
     public AlertDispatcher CreateDispatcher(IRunLog log) => new(JobSinks.Create(Sinks, Asff, log), log);
 
     /// <summary>The parts every alerting job resolves the same way from its settings and config.</summary>
-    private protected static T Resolved<T>(T job, JobSettings settings, FlowSpikeConfig config) where T : AlertingJob
+    private protected static T Resolved<T>(T job, JobSettings settings, FlowSpikeConfig config, bool onCluster)
+        where T : AlertingJob
     {
         var sinks = JobResolver.Sinks(settings, config);
         JobResolver.OutputsApart(job.Input.Inputs, sinks, settings.Output is not null);
-        JobResolver.StateApart(job.Input.Inputs, settings.State ?? JobDefaults.State);
+        if (!onCluster)
+            JobResolver.StateApart(job.Input.Inputs, settings.State ?? JobDefaults.State);
         return job with
         {
             Entity = JobResolver.Entity(settings),

@@ -1,13 +1,13 @@
 namespace FlowSpike.Jobs;
 
 /// <summary>
-/// The defaults of every job, stated once; a model's own defaults (<see cref="Baseline.ModelDefaults"/>) come before
+/// The defaults of every job, stated once; a model's own defaults (<see cref="Models.ModelDefaults"/>) come before
 /// these. The CLI shows them in its help.
 /// </summary>
 internal static class JobDefaults
 {
     public const string State = "flowspike.db";
-    public const string Model = Baseline.SplunkModel.ModelName;
+    public const string Model = Models.SplunkModel.ModelName;
     public const string InputFormat = "auto";
     public const long WindowSeconds = 3600;
     public const long SpanSeconds = 3600;

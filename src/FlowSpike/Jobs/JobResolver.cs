@@ -1,9 +1,11 @@
 using FlowSpike.Alerts;
 using FlowSpike.Aws;
-using FlowSpike.Baseline;
+using FlowSpike.Delivery;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
+using FlowSpike.Time;
 
 namespace FlowSpike.Jobs;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using FlowSpike.Aws;
 using FlowSpike.Queue;
-using FlowSpike.Runs;
 
 namespace FlowSpike.Jobs;
 

@@ -4,7 +4,6 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using FlowSpike.Aggregation;
 using FlowSpike.Records;
-using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Watch;
 
@@ -114,7 +113,7 @@ internal sealed class ObjectCounter(ICountLedger ledger, IAmazonS3 s3, WatchMetr
         metrics.FileCounted(file.Length, d.Lines, d.Counted, d.Malformed, d.Early, d.Elapsed);
         if (d.Early > 0)
             log.Warn($"{file.Path}: {d.Early} late record(s) for windows already closed; counted in metrics, not " +
-                "applied");
+                "scored");
         if (d.Malformed > 0)
             log.Warn($"{file.Path}: {d.Malformed} malformed line(s) skipped; first: {d.MalformedSamples[0]}");
         return ObjectOutcome.Counted;

@@ -1,5 +1,6 @@
 using FlowSpike.Records;
 using FlowSpike.Runs;
+using FlowSpike.Time;
 using FlowSpike.Watch;
 
 namespace FlowSpike.Queue;
@@ -15,8 +16,8 @@ internal static class QueueBackfill
     public static void Check(InputOptions input, QueueRequest queue)
     {
         if (queue.BackfillFrom is not null && !input.Inputs.Any(S3Uri.IsS3))
-            throw new RunException($"{Setting.Name("BackfillFrom")} lists the history of the s3:// " +
-                $"{Setting.Name("Inputs")}: give the bucket and prefix the queue is notified for");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.BackfillFrom))} lists the history of the s3:// " +
+                $"{Setting.Name(nameof(JobSettings.Inputs))}: give the bucket and prefix the queue is notified for");
     }
 
     /// <summary>Lists and counts into <paramref name="ledger"/> (the cluster's, from the coordinator); returns the

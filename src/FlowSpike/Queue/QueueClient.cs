@@ -29,7 +29,8 @@ internal sealed class QueueClient(IAmazonSQS sqs, string queueUrl) : IDisposable
             MessageSystemAttributeNames = ["SentTimestamp", "ApproximateReceiveCount"],
         }, cancellation)).Messages ?? [];
 
-    /// <summary>Sets the visibility of held messages; returns how many could not be extended (already gone).</summary>
+    /// <summary>Sets the visibility of messages in flight; returns how many could not be extended (already
+    /// gone).</summary>
     public int ExtendVisibility(IReadOnlyList<string> receipts, int seconds)
     {
         int failed = 0;

@@ -1,5 +1,4 @@
 using FlowSpike.Records;
-using FlowSpike.Runs;
 using FlowSpike.Watch;
 
 namespace FlowSpike.Queue;
@@ -38,8 +37,8 @@ internal sealed class QueueConsumer : IDisposable
 
     /// <summary>
     /// After a round: its last receive found the queue exhausted, nothing is delayed, and no message this consumer
-    /// left on the queue may still add records. Every message visible before that receive is then committed or held
-    /// by another consumer.
+    /// left on the queue may still add records. Every message visible before that receive is then committed or in
+    /// flight at another consumer.
     /// </summary>
     public bool Drained()
     {

@@ -6,7 +6,8 @@ namespace FlowSpike.Queue;
 
 /// <summary>
 /// What `watch --queue` consumes: the queue, how long a received message stays invisible (extended at half-time
-/// while it is held), which keys to read, the history to list first, and how many bytes of objects to hold at once.
+/// while it is in flight), which keys to read, the history to list first, and how many bytes of objects to have in
+/// flight at once.
 /// </summary>
 internal sealed record QueueRequest
 {
@@ -21,7 +22,7 @@ internal sealed record QueueRequest
     public Regex? KeyRegex { get; init; }
     /// <summary>List the s3:// inputs from this time once before consuming the queue.</summary>
     public long? BackfillFrom { get; init; }
-    /// <summary>Receives stop adding messages once their objects hold this many bytes (the round is then
+    /// <summary>Receives stop adding messages once their objects reach this many bytes (the round is then
     /// read).</summary>
     public long BytesInFlight { get; init; } = DefaultBytesInFlight;
     /// <summary>Long-poll wait of a receive (SQS's maximum is 20 s).</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Amazon.SQS.Model;
-using FlowSpike.Runs;
 
 namespace FlowSpike.Queue;
 
@@ -22,7 +21,7 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
 
     public Dictionary<string, Left> LeftOnQueue { get; } = new(StringComparer.Ordinal);
 
-    private sealed record Held(Message Message, Notification Body)
+    private sealed record Received(Message Message, Notification Body)
     {
         public ObjectOutcome[] Outcomes { get; } = new ObjectOutcome[Body.Created.Count];
     }
@@ -37,13 +36,13 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
     /// empty).</summary>
     public int Run(int waitSeconds, long open, long size, long clock, CancellationToken cancellation)
     {
-        var held = Receive(waitSeconds, cancellation);
-        if (held.Count == 0)
+        var received = Receive(waitSeconds, cancellation);
+        if (received.Count == 0)
             return 0;
         TestPause("received");
-        var work = new Dictionary<string, List<(Held Message, int Index)>>(StringComparer.Ordinal);
-        var delete = new List<Held>();
-        foreach (var h in held)
+        var work = new Dictionary<string, List<(Received Message, int Index)>>(StringComparer.Ordinal);
+        var delete = new List<Received>();
+        foreach (var h in received)
         {
             if (h.Body.Shape == BodyShape.Unknown)
             {
@@ -75,7 +74,7 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
         cancellation.ThrowIfCancellationRequested();
         TestPause("counted");
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        foreach (var h in held.Where(h => h.Body.Shape != BodyShape.Unknown))
+        foreach (var h in received.Where(h => h.Body.Shape != BodyShape.Unknown))
         {
             foreach (var o in h.Outcomes)
                 metrics.Object(o.Label());
@@ -100,24 +99,24 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
             heartbeat.Release(h.Message.ReceiptHandle);
             LeftOnQueue.Remove(h.Message.MessageId);
         }
-        return held.Count;
+        return received.Count;
     }
 
-    private List<Held> Receive(int waitSeconds, CancellationToken cancellation)
+    private List<Received> Receive(int waitSeconds, CancellationToken cancellation)
     {
-        var held = new List<Held>();
+        var received = new List<Received>();
         long bytes = 0, now = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), oldest = long.MaxValue;
         while (!cancellation.IsCancellationRequested)
         {
             LastReceiveAt = DateTime.UtcNow;
-            var got = queue.Receive(held.Count == 0 ? waitSeconds : 0, request.VisibilitySeconds, cancellation);
+            var got = queue.Receive(received.Count == 0 ? waitSeconds : 0, request.VisibilitySeconds, cancellation);
             Exhausted = got.Count < QueueClient.Batch;
             foreach (var m in got)
             {
                 heartbeat.Hold(m.ReceiptHandle);
                 var body = NotificationParser.Parse(m.Body ?? "");
                 bytes += body.Created.Sum(o => Math.Max(0, o.Size));
-                held.Add(new Held(m, body));
+                received.Add(new Received(m, body));
                 if (Sent(m) is { } sent)
                     oldest = Math.Min(oldest, sent);
             }
@@ -126,10 +125,10 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
         }
         if (oldest != long.MaxValue)
             metrics.OldestAge(now - oldest);
-        return held;
+        return received;
     }
 
-    private void Leave(Held h, bool mayAddRecords, string why)
+    private void Leave(Received h, bool mayAddRecords, string why)
     {
         heartbeat.Release(h.Message.ReceiptHandle);
         bool again = LeftOnQueue.ContainsKey(h.Message.MessageId);
@@ -151,7 +150,7 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
     };
 
     /// <summary>The message's outcome: what the most of its objects says.</summary>
-    private static string Outcome(Held h) =>
+    private static string Outcome(Received h) =>
         h.Body.IsTest ? "test"
         : h.Outcomes.Contains(ObjectOutcome.Counted) ? "counted"
         : h.Outcomes.Any(o => o is ObjectOutcome.Duplicate or ObjectOutcome.Changed) ? "duplicate"

@@ -1,7 +1,9 @@
+using FlowSpike.Delivery;
 using FlowSpike.Detection;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
+using FlowSpike.Time;
 using FlowSpike.Watch;
 
 namespace FlowSpike.Queue;
@@ -22,16 +24,17 @@ internal static class QueueWatchRun
     {
         long size = request.WindowSeconds;
         if (size <= 0)
-            throw new RunException($"{Setting.Name("WindowSeconds")} must be positive");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.WindowSeconds))} must be positive");
         if (request.LatenessSeconds < 0)
-            throw new RunException($"{Setting.Name("LatenessSeconds")} must not be negative");
+            throw new RunException($"{Setting.Name(nameof(JobSettings.LatenessSeconds))} must not be negative");
         if (queue.VisibilitySeconds is < 1 or > 43200)
-            throw new RunException($"{Setting.Name("VisibilityTimeoutSeconds")} must be from 1s to 12h (SQS's " +
+            throw new RunException($"{Setting.Name(nameof(JobSettings.VisibilityTimeoutSeconds))} must be from 1s " +
+                $"to 12h (SQS's " +
                 $"range; got {queue.VisibilitySeconds}s)");
         if (request.Policy.Settings.Validate() is { } bad)
             throw new RunException(bad);
         QueueBackfill.Check(input, queue);
-        DetectRun.RefuseOtherSpan(store.Info, size);
+        DetectSequence.RefuseOtherSpan(store.Info.BaselineSpanSeconds, size);
         long open = WatchRun.FirstOpenWindow(store.Info, request, log);
 
         using var consumer = new QueueConsumer(queue, input.S3 ?? S3Settings.FromEnvironment(),
@@ -39,9 +42,9 @@ internal static class QueueWatchRun
         var client = consumer.Client;
         string? deadLetters = Checked(queue, () => client.DeadLetterUrl());
         dispatcher.Check();
-        dispatcher.DeliverPending(store);
+        dispatcher.DeliverOutbox(store);
         dispatcher.Ready();
-        var applier = new WindowApplier(store, new BaselineTable(store.LoadLookup(), store.Entities),
+        var closer = new WindowCloser(store, new BaselineTable(store.LoadLookup(), store.Entities),
             request.Policy.CreateModel(), request.Policy, dispatcher, size);
         metrics.CommittedUntil(open);
         log.Info($"consuming {queue.Url}: next window {TimeRange.Format(open)}, window {size}s, lateness " +
@@ -54,10 +57,10 @@ internal static class QueueWatchRun
         var round = consumer.Round;
         // Wall time at which each window's clock condition first held; it closes after a drain seen later.
         var eligibleSince = new Dictionary<long, DateTime>();
-        var heldByQueue = new HashSet<long>();
+        var waitingForQueue = new HashSet<long>();
         DateTime? drainedAt = null;
         DateTime nextDeadLetterLook = DateTime.MinValue;
-        long heldWarned = long.MinValue;
+        var closes = new WatchCloses(log, request.AllowEmptyWindows);
         int heldAtEnd = 0;
         while (!cancellation.IsCancellationRequested)
         {
@@ -120,33 +123,23 @@ internal static class QueueWatchRun
                 var since = eligibleSince.GetValueOrDefault(open, before);
                 if (drainedAt is not { } drained || drained < since)
                 {
-                    // Held past a round in which the clock already allowed it: it closes late.
+                    // Kept open past a round in which the clock already allowed it: it closes late.
                     if (since < before)
-                        heldByQueue.Add(open);
+                        waitingForQueue.Add(open);
                     break;
                 }
-                if (!request.AllowEmptyWindows && !store.HasRecords(open))
-                {
-                    if (heldWarned != open)
-                    {
-                        heldWarned = open;
-                        log.Warn($"window {TimeRange.Format(open)} has no flow-log records yet; it is held open, " +
-                            $"and the windows after it wait ({Setting.Name("AllowEmptyWindows")} closes such " +
-                            "windows as quiet)");
-                    }
+                if (closes.StaysOpen(open, store.HasRecords(open)))
                     break;
-                }
-                var outcome = applier.Apply(open, store.LoadPending(open));
-                metrics.WindowClosed(open + size, outcome.Delivered);
-                if (heldByQueue.Remove(open))
+                var outcome = closer.Close(open, store.LoadOpenWindow(open));
+                metrics.WindowClosed(open + size, outcome.Alerts);
+                if (waitingForQueue.Remove(open))
                     queueMetrics.WindowClosedLate();
                 eligibleSince.Remove(open);
-                log.Info($"window {TimeRange.Format(open)} closed: {outcome.Result.ActiveSources} active host(s), " +
-                    $"{outcome.Delivered} alert(s)");
+                closes.Closed(open, outcome.Result.ActiveSources, outcome.Alerts);
                 open += size;
             }
             // Retry sinks that were down; --once gives each one last try and reports what stays held.
-            int held = dispatcher.DeliverPending(store, force: request.Once && quiet);
+            int held = dispatcher.DeliverOutbox(store, force: request.Once && quiet);
             if (request.Once && quiet)
             {
                 heldAtEnd = held;
@@ -170,7 +163,8 @@ internal static class QueueWatchRun
         }
         catch (QueueException e) when (!(retryTransient && e.Transient))
         {
-            throw new RunException($"{Setting.Name("Queue")} {queue.Url}: {e.Message.Replace(queue.Url + ": ", "",
+            throw new RunException($"{Setting.Name(nameof(JobSettings.Queue))} {queue.Url}: " +
+                $"{e.Message.Replace(queue.Url + ": ", "",
                 StringComparison.Ordinal)}");
         }
     }

@@ -1,8 +1,8 @@
 namespace FlowSpike.Queue;
 
 /// <summary>
-/// Keeps every held message invisible while it is held: received and waiting, being read, or counted and waiting for
-/// its delete. Each one's visibility is set again to the full timeout once half of it has passed.
+/// Keeps every message in flight invisible until it is deleted: received and waiting, being read, or counted and
+/// waiting for its delete. Each one's visibility is set again to the full timeout once half of it has passed.
 /// </summary>
 internal sealed class VisibilityHeartbeat : IDisposable
 {

@@ -15,11 +15,11 @@ internal static class JsonFlowReader
     private const int MaxTokenBytes = 64 << 20;
     private static readonly byte[] ControlPrefix = "CWL CONTROL MESSAGE"u8.ToArray();
 
-    public static void Read<TSink>(
-        Stream stream, string source, FlowLayout layout, ref TSink sink, TokenizerMode mode, byte[] lineBuffer)
-        where TSink : struct, IFlowSink
+    public static void Read<THandler>(
+        Stream stream, string source, FlowLayout layout, ref THandler handler, TokenizerMode mode, byte[] lineBuffer)
+        where THandler : struct, IRecordHandler
     {
-        sink.BeginSource(source, layout, 1);
+        handler.BeginSource(source, layout, 1);
         var state = new JsonReaderState(
             new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
         byte[] json = new byte[1 << 16];
@@ -65,10 +65,10 @@ internal static class JsonFlowReader
                                 : reader.ValueSpan.Length;
                             if (lines + length + 1 > lineBuffer.Length)
                             {
-                                Flush(lineBuffer, ref lines, ref sink, mode);
+                                Flush(lineBuffer, ref lines, ref handler, mode);
                                 if (length + 1 > lineBuffer.Length)
                                 {
-                                    sink.OnOverlongLine(++recordNumber);
+                                    handler.OnOverlongLine(++recordNumber);
                                     break;
                                 }
                             }
@@ -81,9 +81,9 @@ internal static class JsonFlowReader
                             {
                                 // parseToOCSF's event: the text records before it go first, to keep the order.
                                 if (lines > 0)
-                                    LineTokenizer.Tokenize(lineBuffer.AsSpan(0, lines), ref sink, mode);
+                                    LineTokenizer.Tokenize(lineBuffer.AsSpan(0, lines), ref handler, mode);
                                 lines = 0;
-                                OcsfJsonRecord.Read(message, ref sink);
+                                OcsfJsonRecord.Read(message, ref handler);
                                 break;
                             }
                             lines += written;
@@ -126,7 +126,7 @@ internal static class JsonFlowReader
                 Array.Resize(ref json, json.Length * 2);
             }
         }
-        Flush(lineBuffer, ref lines, ref sink, mode);
+        Flush(lineBuffer, ref lines, ref handler, mode);
         // JSON of another kind, even beside flow logs, is not a flow log: an empty container ({"events":[]}) is.
         if (!container)
         {
@@ -143,12 +143,12 @@ internal static class JsonFlowReader
         MessageType,
     }
 
-    private static void Flush<TSink>(byte[] buffer, ref int length, ref TSink sink, TokenizerMode mode)
-        where TSink : struct, IFlowSink
+    private static void Flush<THandler>(byte[] buffer, ref int length, ref THandler handler, TokenizerMode mode)
+        where THandler : struct, IRecordHandler
     {
         if (length == 0)
             return;
-        LineTokenizer.Tokenize(buffer.AsSpan(0, length), ref sink, mode);
+        LineTokenizer.Tokenize(buffer.AsSpan(0, length), ref handler, mode);
         length = 0;
     }
 }

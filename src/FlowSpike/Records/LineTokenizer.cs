@@ -8,7 +8,7 @@ namespace FlowSpike.Records;
 /// <summary>
 /// Splits a buffer of whole lines into space-separated fields. The vector paths compare 32 or 64 bytes at a time
 /// against ' ' and '\n' and walk the resulting bit mask; the scalar twin looks at one byte at a time. Both call the
-/// sink with identical arguments, which the tests check.
+/// handler with identical arguments, which the tests check.
 /// </summary>
 internal static class LineTokenizer
 {
@@ -35,15 +35,15 @@ internal static class LineTokenizer
     /// <summary>
     /// Tokenizes <paramref name="buffer"/>; every line in it must end with '\n'. Returns the number of lines.
     /// </summary>
-    public static int Tokenize<TSink>(ReadOnlySpan<byte> buffer, ref TSink sink, TokenizerMode mode)
-        where TSink : struct, ILineSink
+    public static int Tokenize<THandler>(ReadOnlySpan<byte> buffer, ref THandler handler, TokenizerMode mode)
+        where THandler : struct, ILineHandler
     {
         Span<int> ends = stackalloc int[FlowLayout.MaxFields];
         var state = new LineState();
         int i = mode switch
         {
-            TokenizerMode.Vector512 => Vector512Path(buffer, ref sink, ends, ref state),
-            TokenizerMode.Vector256 => Vector256Path(buffer, ref sink, ends, ref state),
+            TokenizerMode.Vector512 => Vector512Path(buffer, ref handler, ends, ref state),
+            TokenizerMode.Vector256 => Vector256Path(buffer, ref handler, ends, ref state),
             _ => 0,
         };
         for (; i < buffer.Length; i++)
@@ -52,14 +52,14 @@ internal static class LineTokenizer
             if (b == (byte)' ')
                 state.Field(i, ends);
             else if (b == (byte)'\n')
-                state.EndLine(buffer, i, ends, ref sink);
+                state.EndLine(buffer, i, ends, ref handler);
         }
         return state.Lines;
     }
 
-    private static int Vector256Path<TSink>(
-        ReadOnlySpan<byte> buffer, ref TSink sink, Span<int> ends, ref LineState state)
-        where TSink : struct, ILineSink
+    private static int Vector256Path<THandler>(
+        ReadOnlySpan<byte> buffer, ref THandler handler, Span<int> ends, ref LineState state)
+        where THandler : struct, ILineHandler
     {
         ref byte start = ref MemoryMarshal.GetReference(buffer);
         var space = Vector256.Create((byte)' ');
@@ -76,15 +76,15 @@ internal static class LineTokenizer
                 if (Unsafe.Add(ref start, pos) == (byte)' ')
                     state.Field(pos, ends);
                 else
-                    state.EndLine(buffer, pos, ends, ref sink);
+                    state.EndLine(buffer, pos, ends, ref handler);
             }
         }
         return i;
     }
 
-    private static int Vector512Path<TSink>(
-        ReadOnlySpan<byte> buffer, ref TSink sink, Span<int> ends, ref LineState state)
-        where TSink : struct, ILineSink
+    private static int Vector512Path<THandler>(
+        ReadOnlySpan<byte> buffer, ref THandler handler, Span<int> ends, ref LineState state)
+        where THandler : struct, ILineHandler
     {
         ref byte start = ref MemoryMarshal.GetReference(buffer);
         var space = Vector512.Create((byte)' ');
@@ -101,7 +101,7 @@ internal static class LineTokenizer
                 if (Unsafe.Add(ref start, pos) == (byte)' ')
                     state.Field(pos, ends);
                 else
-                    state.EndLine(buffer, pos, ends, ref sink);
+                    state.EndLine(buffer, pos, ends, ref handler);
             }
         }
         return i;
@@ -124,13 +124,13 @@ internal static class LineTokenizer
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void EndLine<TSink>(ReadOnlySpan<byte> buffer, int pos, Span<int> ends, ref TSink sink)
-            where TSink : struct, ILineSink
+        public void EndLine<THandler>(ReadOnlySpan<byte> buffer, int pos, Span<int> ends, ref THandler handler)
+            where THandler : struct, ILineHandler
         {
             int length = pos - _lineStart;
             Field(pos, ends);
             int count = _fields;
-            sink.OnLine(buffer.Slice(_lineStart, length), ends[..Math.Min(count, ends.Length)], count);
+            handler.OnLine(buffer.Slice(_lineStart, length), ends[..Math.Min(count, ends.Length)], count);
             _lineStart = pos + 1;
             _fields = 0;
             Lines++;

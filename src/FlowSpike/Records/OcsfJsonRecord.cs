@@ -19,9 +19,9 @@ internal static class OcsfJsonRecord
         return first >= 0 && message[first] == (byte)'{';
     }
 
-    /// <summary>Gives the sink the event's record, or tells it why the event is not one.</summary>
-    public static void Read<TSink>(ReadOnlySpan<byte> json, ref TSink sink)
-        where TSink : struct, IFlowSink
+    /// <summary>Gives the handler the event's record, or tells it why the event is not one.</summary>
+    public static void Read<THandler>(ReadOnlySpan<byte> json, ref THandler handler)
+        where THandler : struct, IRecordHandler
     {
         Span<byte> path = stackalloc byte[MaxDepth * (MaxName + 1)];
         Span<int> ends = stackalloc int[MaxDepth + 1];
@@ -98,29 +98,29 @@ internal static class OcsfJsonRecord
         }
         catch (JsonException e)
         {
-            sink.OnMalformedRecord($"message is not valid JSON ({e.Message})");
+            handler.OnMalformedRecord($"message is not valid JSON ({e.Message})");
             return;
         }
         if (classUid is { } c && c != OcsfFlowFields.NetworkActivityClass)
         {
-            sink.OnMalformedRecord(
+            handler.OnMalformedRecord(
                 $"OCSF class_uid {c} is not Network Activity ({OcsfFlowFields.NetworkActivityClass})");
             return;
         }
         if (s < 0 || t < 0)
         {
-            sink.OnMalformedRecord($"OCSF event without {(s < 0 ? OcsfFlowFields.SrcIp : OcsfFlowFields.DstIp)}");
+            handler.OnMalformedRecord($"OCSF event without {(s < 0 ? OcsfFlowFields.SrcIp : OcsfFlowFields.DstIp)}");
             return;
         }
         if (d < 0 && dispositionId is null && activityId is null && actionId is null)
         {
-            sink.OnMalformedRecord("OCSF event without disposition, disposition_id, activity_id or action_id");
+            handler.OnMalformedRecord("OCSF event without disposition, disposition_id, activity_id or action_id");
             return;
         }
         bool reject = OcsfFlowFields.IsReject(disposition[..Math.Max(d, 0)], dispositionId, activityId, actionId);
         var interfaceId = f > 0 ? iface[..f] : f2 > 0 ? iface2[..f2] : default;
         long? startSeconds = start is { } ms ? FloorDiv(ms, OcsfFlowFields.StartDivisor) : null;
-        sink.OnRecord(reject, src[..s], dst[..t], startSeconds, interfaceId, account[..Math.Max(acct, 0)],
+        handler.OnRecord(reject, src[..s], dst[..t], startSeconds, interfaceId, account[..Math.Max(acct, 0)],
             vpc[..Math.Max(vp, 0)]);
     }
 

@@ -26,14 +26,14 @@ internal static class ParquetFlowReader
 
     /// <summary>The page reader (unless <paramref name="pages"/> or <see cref="FastPaths"/> says otherwise), and the
     /// reference for the files it declines.</summary>
-    public static void Read<TSink>(Stream seekable, string source, ref TSink sink, bool? pages = null)
-        where TSink : struct, IFlowSink
+    public static void Read<THandler>(Stream seekable, string source, ref THandler handler, bool? pages = null)
+        where THandler : struct, IRecordHandler
     {
         if (pages ?? PageReader)
         {
             try
             {
-                if (FlowSpike.Records.Parquet.ParquetQueryReader.TryRead(seekable, source, ref sink))
+                if (FlowSpike.Records.Parquet.ParquetQueryReader.TryRead(seekable, source, ref handler))
                     return;
             }
             catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException
@@ -43,12 +43,12 @@ internal static class ParquetFlowReader
             }
             seekable.Position = 0;
         }
-        ReadReference(seekable, source, ref sink);
+        ReadReference(seekable, source, ref handler);
     }
 
     /// <summary>The reference: Parquet.Net's raw column reads, every row handed over as it is.</summary>
-    public static void ReadReference<TSink>(Stream seekable, string source, ref TSink sink)
-        where TSink : struct, IFlowSink
+    public static void ReadReference<THandler>(Stream seekable, string source, ref THandler handler)
+        where THandler : struct, IRecordHandler
     {
         ParquetReader reader;
         try
@@ -63,11 +63,11 @@ internal static class ParquetFlowReader
         try
         {
             var map = Map(reader.Schema, source);
-            sink.BeginSource(source, FlowLayout.Default, 1);
+            handler.BeginSource(source, FlowLayout.Default, 1);
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 using var rowGroup = reader.OpenRowGroupReader(g);
-                ReadRowGroup(rowGroup, map, source, ref sink);
+                ReadRowGroup(rowGroup, map, source, ref handler);
             }
         }
         catch (Exception e)
@@ -122,8 +122,9 @@ internal static class ParquetFlowReader
     private static FlowInputException Missing(string source, string kind, string column) =>
         new($"{source}: Parquet {kind} data without the column(s) {column}", unsupported: true);
 
-    private static void ReadRowGroup<TSink>(ParquetRowGroupReader rowGroup, Mapping map, string source, ref TSink sink)
-        where TSink : struct, IFlowSink
+    private static void ReadRowGroup<THandler>(ParquetRowGroupReader rowGroup, Mapping map, string source,
+        ref THandler handler)
+        where THandler : struct, IRecordHandler
     {
         int rows = checked((int)rowGroup.RowCount);
         using var src = StringColumn.Read(rowGroup, map.Src, rows);
@@ -158,7 +159,7 @@ internal static class ParquetFlowReader
             long? startValue = start.Next() is { } v ? FloorDiv(v, map.StartDivisor) : null;
             int acct = account.Next(accountBytes);
             int vp = vpc.Next(vpcBytes);
-            sink.OnRecord(reject, srcBytes[..Math.Max(s, 0)], dstBytes[..Math.Max(t, 0)], startValue, ifaceSpan,
+            handler.OnRecord(reject, srcBytes[..Math.Max(s, 0)], dstBytes[..Math.Max(t, 0)], startValue, ifaceSpan,
                 accountBytes[..Math.Max(acct, 0)], vpcBytes[..Math.Max(vp, 0)]);
         }
     }

@@ -10,35 +10,36 @@ internal static class TextFlowReader
 {
     public const int DefaultBufferSize = 1 << 17;
 
-    public static void Read<TSink>(Stream stream, string source, FlowLayout fallback, ref TSink sink,
+    public static void Read<THandler>(Stream stream, string source, FlowLayout fallback, ref THandler handler,
         TokenizerMode mode, byte[] buffer)
-        where TSink : struct, IFlowSink =>
+        where THandler : struct, IRecordHandler =>
         ReadCore(stream, source, fallback, detectHeader: true, discardFirst: false, bufferOffset: 0, end: long.MaxValue,
-            ref sink, mode, buffer);
+            ref handler, mode, buffer);
 
     /// <summary>
     /// Reads the lines of a seekable stream that start in [start, end), with a layout already known (from the file's
-    /// header, which belongs to the segment at 0). Line numbers given to the sink count from the segment's first line.
+    /// header, which belongs to the segment at 0). Line numbers given to the handler count from the segment's first
+    /// line.
     /// </summary>
-    public static void ReadSegment<TSink>(Stream stream, long start, long end, string source, FlowLayout layout,
-        ref TSink sink, TokenizerMode mode, byte[] buffer)
-        where TSink : struct, IFlowSink
+    public static void ReadSegment<THandler>(Stream stream, long start, long end, string source, FlowLayout layout,
+        ref THandler handler, TokenizerMode mode, byte[] buffer)
+        where THandler : struct, IRecordHandler
     {
         if (start == 0)
         {
-            ReadCore(stream, source, layout, detectHeader: true, discardFirst: false, bufferOffset: 0, end, ref sink,
+            ReadCore(stream, source, layout, detectHeader: true, discardFirst: false, bufferOffset: 0, end, ref handler,
                 mode, buffer);
             return;
         }
         // Start one byte early: if that byte is '\n', the line at `start` is ours; otherwise the partial line is not.
         stream.Seek(start - 1, SeekOrigin.Begin);
         ReadCore(stream, source, layout, detectHeader: false, discardFirst: true, bufferOffset: start - 1, end,
-            ref sink, mode, buffer);
+            ref handler, mode, buffer);
     }
 
-    private static void ReadCore<TSink>(Stream stream, string source, FlowLayout layout, bool detectHeader,
-        bool discardFirst, long bufferOffset, long end, ref TSink sink, TokenizerMode mode, byte[] buffer)
-        where TSink : struct, IFlowSink
+    private static void ReadCore<THandler>(Stream stream, string source, FlowLayout layout, bool detectHeader,
+        bool discardFirst, long bufferOffset, long end, ref THandler handler, TokenizerMode mode, byte[] buffer)
+        where THandler : struct, IRecordHandler
     {
         int filled = 0;
         long lineNumber = 1; // number of the first line at `pos` in the buffer
@@ -56,8 +57,8 @@ internal static class TextFlowReader
                     // No room for the terminator: the last line fills the whole buffer and is overlong.
                     if (!discardFirst && bufferOffset < end)
                     {
-                        Begin(ref sink, ref begun, source, layout, 1);
-                        sink.OnOverlongLine(lineNumber);
+                        Begin(ref handler, ref begun, source, layout, 1);
+                        handler.OnOverlongLine(lineNumber);
                     }
                     return;
                 }
@@ -65,7 +66,7 @@ internal static class TextFlowReader
             }
             if (filled == 0)
             {
-                Begin(ref sink, ref begun, source, layout, 1);
+                Begin(ref handler, ref begun, source, layout, 1);
                 return;
             }
             int lastNewline = buffer.AsSpan(0, filled).LastIndexOf((byte)'\n');
@@ -78,8 +79,8 @@ internal static class TextFlowReader
                 {
                     if (bufferOffset >= end)
                         return;
-                    Begin(ref sink, ref begun, source, layout, 1);
-                    sink.OnOverlongLine(lineNumber);
+                    Begin(ref handler, ref begun, source, layout, 1);
+                    handler.OnOverlongLine(lineNumber);
                     skipping = true;
                 }
                 bufferOffset += filled;
@@ -102,7 +103,7 @@ internal static class TextFlowReader
                 if (bufferOffset == 0 && pos == 0)
                     pos = BomLength(buffer.AsSpan(0, lastNewline + 1));
                 pos += BeginWithLayout(buffer.AsSpan(pos, lastNewline + 1 - pos), source, layout, detectHeader,
-                    ref sink, ref lineNumber);
+                    ref handler, ref lineNumber);
             }
             int stop = lastNewline + 1;
             bool finished = false;
@@ -115,7 +116,7 @@ internal static class TextFlowReader
                 finished = true;
             }
             var chunk = buffer.AsSpan(pos, stop - pos);
-            lineNumber += LineTokenizer.Tokenize(chunk, ref sink, mode);
+            lineNumber += LineTokenizer.Tokenize(chunk, ref handler, mode);
             if (finished)
                 return;
             int rest = filled - (lastNewline + 1);
@@ -127,29 +128,30 @@ internal static class TextFlowReader
         }
     }
 
-    private static void Begin<TSink>(ref TSink sink, ref bool begun, string source, FlowLayout layout, long firstLine)
-        where TSink : struct, IFlowSink
+    private static void Begin<THandler>(ref THandler handler, ref bool begun, string source, FlowLayout layout,
+        long firstLine)
+        where THandler : struct, IRecordHandler
     {
         if (begun)
             return;
         begun = true;
-        sink.BeginSource(source, layout, firstLine);
+        handler.BeginSource(source, layout, firstLine);
     }
 
-    /// <summary>Tells the sink the layout; returns how many bytes of a header line to skip.</summary>
-    private static int BeginWithLayout<TSink>(ReadOnlySpan<byte> chunk, string source, FlowLayout fallback,
-        bool detectHeader, ref TSink sink, ref long lineNumber)
-        where TSink : struct, IFlowSink
+    /// <summary>Tells the handler the layout; returns how many bytes of a header line to skip.</summary>
+    private static int BeginWithLayout<THandler>(ReadOnlySpan<byte> chunk, string source, FlowLayout fallback,
+        bool detectHeader, ref THandler handler, ref long lineNumber)
+        where THandler : struct, IRecordHandler
     {
         int nl = chunk.IndexOf((byte)'\n');
         var firstLine = chunk[..nl];
         if (!detectHeader || FlowLayout.FromFirstLine(firstLine, source) is not { } layout)
         {
-            sink.BeginSource(source, fallback, 1);
+            handler.BeginSource(source, fallback, 1);
             return 0;
         }
         lineNumber = 2;
-        sink.BeginSource(source, layout, 2);
+        handler.BeginSource(source, layout, 2);
         return nl + 1;
     }
 

@@ -43,7 +43,7 @@ internal static class AlertDetails
             }
             catch (FlowInputException e) when (e.Unsupported && input.SkipUnsupported)
             {
-                log?.Warn(e.Message + $" (skipped: {Setting.Name("SkipUnsupported")})");
+                log?.Warn(e.Message + $" (skipped: {Setting.Name(nameof(JobSettings.SkipUnsupported))})");
             }
         }
         foreach (var target in collector.Targets)
@@ -57,17 +57,17 @@ internal static class AlertDetails
     private static void Read(InputFile file, InputOptions input, Collector collector, byte[] buffer)
     {
         using var opened = InputOpener.Open(file, input.Format);
-        var sink = new Sink(collector);
+        var handler = new Handler(collector);
         switch (opened.Format)
         {
             case InputFormat.Json:
-                JsonFlowReader.Read(opened.Stream, file.Path, input.FallbackLayout, ref sink, input.Mode, buffer);
+                JsonFlowReader.Read(opened.Stream, file.Path, input.FallbackLayout, ref handler, input.Mode, buffer);
                 break;
             case InputFormat.Parquet:
-                ParquetFlowReader.Read(opened.Stream, file.Path, ref sink);
+                ParquetFlowReader.Read(opened.Stream, file.Path, ref handler);
                 break;
             default:
-                TextFlowReader.Read(opened.Stream, file.Path, input.FallbackLayout, ref sink, input.Mode, buffer);
+                TextFlowReader.Read(opened.Stream, file.Path, input.FallbackLayout, ref handler, input.Mode, buffer);
                 break;
         }
     }
@@ -137,7 +137,7 @@ internal static class AlertDetails
             counts[key] = counts.GetValueOrDefault(key) + 1;
     }
 
-    private struct Sink(Collector collector) : IFlowSink
+    private struct Handler(Collector collector) : IRecordHandler
     {
         private int _count, _src, _dst, _start, _action, _port, _protocol;
 
@@ -175,7 +175,7 @@ internal static class AlertDetails
         public readonly int PrefilterSource(ReadOnlySpan<byte> src, out uint ipv4)
         {
             ipv4 = 0;
-            return IFlowSink.HandOver;
+            return IRecordHandler.HandOver;
         }
 
         public readonly void OnUnselected(long? start)
@@ -201,7 +201,7 @@ internal static class AlertDetails
         {
             if (fieldCount != _count)
             {
-                // A header inside the object (see FlowRecordSink): the records after it use its layout.
+                // A header inside the object (see FlowRecordHandler): the records after it use its layout.
                 if (FlowLayout.LooksLikeHeader(line) && FlowLayout.TryFromHeader(line, out var layout, out _))
                     Use(layout!);
                 return;

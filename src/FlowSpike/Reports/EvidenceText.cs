@@ -1,5 +1,5 @@
 using System.Globalization;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 
 namespace FlowSpike.Reports;
 

@@ -1,4 +1,3 @@
-using FlowSpike.Runs;
 using FlowSpike.Selection;
 
 namespace FlowSpike.Reports;

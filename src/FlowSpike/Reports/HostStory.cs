@@ -1,5 +1,5 @@
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.State;
 
 namespace FlowSpike.Reports;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using FlowSpike.Alerts;
 using FlowSpike.State;
+using FlowSpike.Time;
 
 namespace FlowSpike.Reports;
 
@@ -33,7 +34,7 @@ internal static class HtmlReport
           .Append(E($"model {info.Model} · ")).Append(alerts.Count)
           .Append(" alert(s)");
         if (info.CommittedUntil is { } until)
-            sb.Append(E($" · windows committed up to {AlertJson.IsoTime(until)}"));
+            sb.Append(E($" · windows committed up to {TimeRange.Format(until)}"));
         sb.Append("</p></header>");
 
         sb.Append("<section><h2>Alerts over time</h2>").Append(Overview(alerts)).Append("</section>");
@@ -45,7 +46,7 @@ internal static class HtmlReport
         foreach (var a in alerts)
         {
             var detail = details?.GetValueOrDefault(a.Id);
-            sb.Append("<tr><td>").Append(E(AlertJson.IsoTime(a.WindowStart)[..16].Replace('T', ' ')))
+            sb.Append("<tr><td>").Append(E(TimeRange.Format(a.WindowStart)[..16].Replace('T', ' ')))
               .Append("</td><td><a href=\"#").Append(Anchor(a)).Append("\">")
               .Append(E(a.Host)).Append("</a></td>").Append(SeverityCell(a)).Append("<td class=\"num\">")
               .Append(a.BlockedConnections).Append("</td><td class=\"num\">")
@@ -77,7 +78,7 @@ internal static class HtmlReport
             var baseline = BaselineOf(store, src);
             var detail = details?.GetValueOrDefault(a.Id);
             sb.Append("<section class=\"alert\" id=\"").Append(Anchor(a)).Append("\"><h3>").Append(E(a.Host))
-              .Append(" · ").Append(E(AlertJson.IsoTime(a.WindowStart))).Append("</h3><p>")
+              .Append(" · ").Append(E(TimeRange.Format(a.WindowStart))).Append("</h3><p>")
               .Append(E(OcsfFinding.Description(a))).Append("</p>")
               .Append(EvidenceList(a))
               .Append(HostChart(story, from, a.WindowEnd, a, baseline))

@@ -1,5 +1,5 @@
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 
 namespace FlowSpike.Runs;
 

@@ -1,8 +1,9 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.State;
+using FlowSpike.Time;
 
 namespace FlowSpike.Runs;
 
@@ -17,8 +18,8 @@ internal static class BaselineRun
     public static Result Execute(IStateStore store, InputOptions input, long from, long to, long spanSeconds,
         IRunLog log, string model = SplunkModel.ModelName, RecommendedSettings? rules = null, bool allowEmpty = false)
     {
-        TimeRange.Validate(from, to, spanSeconds, "SpanSeconds");
-        TimeRange.RefuseFuture(to);
+        RangeCheck.Validate(from, to, spanSeconds, "SpanSeconds");
+        RangeCheck.RefuseFuture(to);
         var files = InputSet.Expand(input.Inputs, from, to, input.S3, log.Warn, input.Logs);
         InputCheck.RequireFiles(files, input);
         var scan = FlowScanner.Scan(files,
@@ -70,8 +71,10 @@ internal static class BaselineRun
     /// AllowEmptyBaseline): most often a wrong --internal or --log-format.
     /// </summary>
     public static string NothingSelected(long from, long to, string read) =>
-        $"{NoneSelected(from, to, read)}; nothing was committed. Check {Setting.Name("Internal")} and " +
-        $"{Setting.Name("LogFormat")}, or give {Setting.Name("AllowEmptyBaseline")} if these hosts really blocked " +
+        $"{NoneSelected(from, to, read)}; nothing was committed. Check " +
+            $"{Setting.Name(nameof(JobSettings.Internal))} and " +
+        $"{Setting.Name(nameof(JobSettings.LogFormat))}, or give " +
+            $"{Setting.Name(nameof(JobSettings.AllowEmptyBaseline))} if these hosts really blocked " +
         "nothing";
 
     private static string NoneSelected(long from, long to, string read) =>

@@ -5,10 +5,10 @@ namespace FlowSpike.Runs;
 
 /// <summary>
 /// A window's alerts ready to commit: every alert (annotated), the outbox entries of those that go out, the new
-/// suppression marks, and the ids that suppression held back.
+/// suppression marks, and the ids that suppression withheld.
 /// </summary>
 internal sealed record ClosedWindow(
     IReadOnlyList<Alert> Alerts,
-    IReadOnlyList<PendingAlert> Outbox,
+    IReadOnlyList<OutboxAlert> Outbox,
     IReadOnlyDictionary<string, long> Marks,
     IReadOnlySet<string> Suppressed);

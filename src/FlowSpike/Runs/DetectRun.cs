@@ -7,15 +7,19 @@ using FlowSpike.State;
 namespace FlowSpike.Runs;
 
 /// <summary>
-/// The detection over a range, one window at a time in time order. Resumable: windows already applied are skipped,
-/// each window commits with its alerts in one transaction, and alerts are delivered from the outbox afterwards.
+/// Detect over a range on the local state: <see cref="DetectSequence"/> with this process's scan and window close.
+/// Resumable: windows already closed are skipped, each window commits with its alerts in one transaction, and alerts
+/// are delivered from the outbox afterwards.
 /// </summary>
 internal static class DetectRun
 {
     /// <param name="Held">Alerts committed but not yet delivered to every sink (a sink is down or rejected
     /// them).</param>
-    public sealed record Result(int WindowsApplied, int WindowsSkipped, int Alerts, int Suppressed,
-        ScanDiagnostics? Diagnostics, int Held = 0);
+    public sealed record Result(int WindowsClosed, int WindowsSkipped, WindowTally Tally,
+        ScanDiagnostics? Diagnostics, int Held = 0)
+    {
+        public int Alerts => Tally.Alerts;
+    }
 
     /// <summary>Runs with one sink (which the caller disposes).</summary>
     public static Result Execute(IStateStore store, InputOptions input, DetectRequest request, IAlertSink sink,
@@ -25,81 +29,53 @@ internal static class DetectRun
     public static Result Execute(IStateStore store, InputOptions input, DetectRequest request,
         AlertDispatcher dispatcher, IRunLog log, CancellationToken cancellation = default)
     {
-        long size = request.WindowSeconds;
-        TimeRange.Validate(request.From, request.To, size, "WindowSeconds");
-        TimeRange.RefuseFuture(request.To);
-        if (request.Policy.Settings.Validate() is { } bad)
-            throw new RunException(bad);
-        var info = store.Info;
-        if (!request.AllowSpanMismatch)
-            RefuseOtherSpan(info, size);
-
-        dispatcher.Check();
-        dispatcher.DeliverPending(store);
-
-        var applied = store.AppliedWindows(request.From, request.To);
-        var todo = WindowPlan.Todo(request, applied.Contains, info.CommittedUntil, log, out int skipped);
-        if (todo.Count == 0)
-            return new Result(0, skipped, 0, 0, null, dispatcher.DeliverPending(store, force: true));
-
-        var files = InputSet.Expand(input.Inputs, todo[0], request.To, input.S3, log.Warn, input.Logs);
-        InputCheck.RequireFiles(files, input);
-        var scan = FlowScanner.Scan(files,
-            input.Scan(todo[0], request.To, size, keepDetails: true, entities: store.Entities), cancellation);
-        InputCheck.RequireRecords(files, scan.Diagnostics, input);
-        // A bad input is named before a state that cannot score is refused.
-        var table = new BaselineTable(store.LoadLookup(), store.Entities);
-        Scoring.RefuseUnscorable(info, table.Count, request.Policy);
-        if (table.Count == 0)
-            log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run `flowspike " +
-                "baseline` first)");
-        RunReport.Scan(scan.Diagnostics, log);
-
-        // A window without a single flow-log record is a gap in the data, not a quiet hour, unless the user says so.
-        var present = scan.Diagnostics.RecordsByWindow;
-        var empty = request.AllowEmptyWindows ? [] : todo.Where(w => !present.ContainsKey(w)).ToList();
-        var apply = empty.Count == 0 ? todo : [.. todo.TakeWhile(w => w < empty[0])];
-
-        var applier = new WindowApplier(store, table, request.Policy.CreateModel(), request.Policy, dispatcher, size);
-        int alerts = 0, suppressed = 0;
-        foreach (long w in apply)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var outcome = applier.Apply(w, scan.Partial.SourcesIn(w));
-            alerts += outcome.Delivered;
-            suppressed += outcome.Result.Suppressed + outcome.Suppressed;
-        }
-        if (apply.Count > 0)
-        {
-            log.Info($"applied {apply.Count} window(s) " +
-                $"{TimeRange.Format(apply[0])} .. {TimeRange.Format(apply[^1] + size)}: " +
-                $"{alerts} alert(s), {suppressed} suppressed by allowlists or throttling");
-        }
-        // The committed windows' alerts go out before an empty window stops the run.
-        int held = dispatcher.DeliverPending(store, force: true);
-        if (empty.Count > 0)
-            throw EmptyWindows(empty, todo.Count - apply.Count, size);
-        return new Result(apply.Count, skipped, alerts, suppressed, scan.Diagnostics, held);
+        var path = new LocalPath(store, input, request, dispatcher, log);
+        // A console process has no synchronization context: waiting on the sequence cannot deadlock.
+        var outcome = DetectSequence.RunAsync(path, request, dispatcher, log, cancellation).GetAwaiter().GetResult();
+        return new Result(outcome.WindowsClosed, outcome.WindowsSkipped, outcome.Tally, path.Diagnostics,
+            outcome.Held);
     }
 
-    /// <summary>A detect window must be the baseline's bucket: 2h counts against an hourly mean test nothing.</summary>
-    public static void RefuseOtherSpan(StateInfo info, long size)
+    private sealed class LocalPath(IStateStore store, InputOptions input, DetectRequest request,
+        AlertDispatcher dispatcher, IRunLog log) : IDetectPath
     {
-        if (info.BaselineSpanSeconds is { } span && span != size)
-        {
-            throw new RunException($"{Setting.Name("WindowSeconds")} {size}s differs from the state's baseline span " +
-                $"of {span}s; " +
-                $"use {Setting.Name("WindowSeconds")} {span}s, " +
-                $"rebuild the baseline with {Setting.Name("SpanSeconds")} {size}s, or give " +
-                    $"{Setting.Name("AllowSpanMismatch")}");
-        }
-    }
+        private ScanResult? _scan;
+        private WindowCloser? _closer;
 
-    public static RunException EmptyWindows(List<long> empty, int held, long size)
-    {
-        string names = string.Join(", ", empty.Take(5).Select(TimeRange.Format)) + (empty.Count > 5 ? ", ..." : "");
-        return new RunException($"{empty.Count} window(s) of {size}s had no flow-log records at all: {names}; " +
-            $"{held} window(s) from {TimeRange.Format(empty[0])} on were not committed (a gap in the inputs?). " +
-            $"Rerun with the data, or with {Setting.Name("AllowEmptyWindows")} if the silence is real");
+        public IOutbox Outbox => store;
+
+        public ScanDiagnostics? Diagnostics => _scan?.Diagnostics;
+
+        public Task<DetectPlanInput> ReadStateAsync(DetectRequest request, CancellationToken cancellation)
+        {
+            var info = store.Info;
+            var closed = store.ClosedWindows(request.From, request.To);
+            return Task.FromResult(new DetectPlanInput(closed.Contains, info.CommittedUntil, info.BaselineSpanSeconds));
+        }
+
+        public Task<IReadOnlyDictionary<long, long>> ScanAsync(long from, long to, CancellationToken cancellation)
+        {
+            var files = InputSet.Expand(input.Inputs, from, to, input.S3, log.Warn, input.Logs);
+            InputCheck.RequireFiles(files, input);
+            _scan = FlowScanner.Scan(files,
+                input.Scan(from, to, request.WindowSeconds, keepDetails: true, entities: store.Entities),
+                cancellation);
+            InputCheck.RequireRecords(files, _scan.Diagnostics, input);
+            // A bad input is named before a state that cannot score is refused.
+            var table = new BaselineTable(store.LoadLookup(), store.Entities);
+            Scoring.RefuseUnscorable(store.Info, table.Count, request.Policy);
+            if (table.Count == 0)
+                log.Warn("the state has no baseline; hosts are only scored once a baseline seeds them (run " +
+                    "`flowspike baseline` first)");
+            RunReport.Scan(_scan.Diagnostics, log);
+            _closer = new WindowCloser(store, table, request.Policy.CreateModel(), request.Policy, dispatcher,
+                request.WindowSeconds);
+            return Task.FromResult<IReadOnlyDictionary<long, long>>(_scan.Diagnostics.RecordsByWindow);
+        }
+
+        public Task<WindowTally> CloseWindowAsync(long window, CancellationToken cancellation) =>
+            Task.FromResult(_closer!.Close(window, _scan!.Partial.SourcesIn(window)).Tally);
+
+        public Task<string> FinishAsync() => Task.FromResult("");
     }
 }

@@ -1,10 +1,11 @@
 using System.Globalization;
 using FlowSpike.Alerts;
+using FlowSpike.Time;
 
 namespace FlowSpike.Runs;
 
 /// <summary>
-/// Scores alerts against labelled spikes (the models run as jobs: <see cref="Jobs.EvaluateOptions"/>): precision,
+/// Scores alerts against labelled spikes (the models run as jobs: <see cref="Jobs.EvaluateJob"/>): precision,
 /// recall, F1, alerts per 1,000 host-hours, and detection delay.
 /// </summary>
 internal static class Evaluation
@@ -91,15 +92,17 @@ internal static class Evaluation
             input.Scan(Epoch2000, Epoch2000 + window * (uint.MaxValue - 1L), window, keepDetails: false));
         if (scan.Partial.Windows.Count == 0)
             throw new RunException($"evaluate: no blocked outbound records in the input; give " +
-                $"{Setting.Name("BaselineFrom")}, {Setting.Name("BaselineTo")} and {Setting.Name("To")}");
+                $"{Setting.Name(nameof(JobSettings.BaselineFrom))}, {Setting.Name(nameof(JobSettings.BaselineTo))} " +
+                    $"and {Setting.Name(nameof(JobSettings.To))}");
         long first = scan.Partial.Windows.Keys.Min(), last = scan.Partial.Windows.Keys.Max() + window;
         if (labels.Count == 0)
-            throw new RunException($"evaluate: no labelled spikes; give {Setting.Name("BaselineTo")}");
+            throw new RunException($"evaluate: no labelled spikes; give " +
+                $"{Setting.Name(nameof(JobSettings.BaselineTo))}");
         long firstSpike = labels.Min(l => l.WindowStart);
         long day = firstSpike - (((firstSpike % 86400) + 86400) % 86400);
         if (day <= first)
             throw new RunException($"evaluate: the first labelled spike ({TimeRange.Format(firstSpike)}) leaves no " +
-                $"baseline before it; give {Setting.Name("BaselineTo")}");
+                $"baseline before it; give {Setting.Name(nameof(JobSettings.BaselineTo))}");
         return (first, day, last);
     }
 

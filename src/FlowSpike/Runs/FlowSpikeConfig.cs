@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FlowSpike.Alerts;
+using FlowSpike.Delivery;
 
 namespace FlowSpike.Runs;
 

@@ -1,5 +1,5 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Selection;
 
@@ -45,7 +45,8 @@ internal sealed record InputOptions
     {
         if (entities is { IsIpv4Keyed: true } && Internal.HasIpv6 && Internal.ReachesReserved())
         {
-            throw new RunException($"{Setting.Name("Internal")}: {Internal} reaches into 240.0.0.0/4, where IPv6 " +
+            throw new RunException($"{Setting.Name(nameof(JobSettings.Internal))}: {Internal} reaches into " +
+                $"240.0.0.0/4, where IPv6 " +
                 $"sources are numbered; "
                 + "leave it out to count IPv6 sources");
         }

@@ -20,7 +20,8 @@ internal static class RunReport
         var byReason = sorted.GroupBy(s => s.Reason).OrderBy(g => g.Key)
             .Select(g => $"{SkipReasons.Words(g.Key)}: {g.Count()}");
         string more = sorted.Count > NamedSkips ? $" ({sorted.Count - NamedSkips} not named above)" : "";
-        log.Warn($"{sorted.Count} object(s) skipped as not flow logs ({Setting.Name("SkipUnsupported")}): " +
+        log.Warn($"{sorted.Count} object(s) skipped as not flow logs " +
+            $"({Setting.Name(nameof(JobSettings.SkipUnsupported))}): " +
             $"{string.Join(", ", byReason)}{more}");
     }
 

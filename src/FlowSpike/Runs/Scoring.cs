@@ -1,4 +1,4 @@
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.State;
 
 namespace FlowSpike.Runs;
@@ -22,16 +22,18 @@ internal static class Scoring
     {
         if (lookupRows > 0 || info.CommittedUntil is not null || LearnsNewHosts(policy))
             return;
-        throw new RunException($"the state has no baseline, and {Setting.Name("Model")} {policy.Model} scores only " +
+        throw new RunException($"the state has no baseline, and {Setting.Name(nameof(JobSettings.Model))} " +
+            $"{policy.Model} scores only " +
             "the hosts a baseline seeded, so no host could ever alert: run `flowspike baseline` into this state " +
-            $"first (or use {Setting.Name("Model")} {RecommendedModel.ModelName}, which learns hosts on first sight)");
+            $"first (or use {Setting.Name(nameof(JobSettings.Model))} {RecommendedModel.ModelName}, which learns " +
+                $"hosts on first sight)");
     }
 
     /// <summary>The refusal of a watch over a state with no committed window and no From: what to run depends on
     /// whether the model could start without a baseline.</summary>
     public static string NoCommittedWindow(AlertPolicy policy) => LearnsNewHosts(policy)
         ? "the state has no committed window yet: run `flowspike baseline` first, or give " +
-            $"{Setting.Name("From")} (the {policy.Model} model learns hosts from there)"
+            $"{Setting.Name(nameof(JobSettings.From))} (the {policy.Model} model learns hosts from there)"
         : "the state has no committed window yet: run `flowspike baseline` into this state first (the " +
             $"{policy.Model} model scores only the hosts a baseline seeded)";
 }

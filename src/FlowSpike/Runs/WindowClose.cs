@@ -23,7 +23,7 @@ internal static class WindowClose
             ? quietUntil([.. alerts.Select(policy.Suppression.KeyOf)])
             : new Dictionary<string, long>();
         var (deliver, marks, suppressed) = policy.Suppression.Select(alerts, quiet);
-        var outbox = deliver.Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
+        var outbox = deliver.Select(a => new OutboxAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
         return new ClosedWindow(alerts, outbox, marks, suppressed);
     }
 }

@@ -8,7 +8,7 @@ internal interface IOutbox
 {
     /// <summary>Alerts not yet delivered to <paramref name="sink"/> and due at <paramref name="now"/> (unix seconds;
     /// null: all of them, backed off or not), oldest first.</summary>
-    IReadOnlyList<PendingAlert> PendingAlerts(string sink, long? now = null);
+    IReadOnlyList<OutboxAlert> OutboxAlerts(string sink, long? now = null);
 
     /// <summary>Records alerts as delivered to <paramref name="sink"/>; they are never sent to it again.</summary>
     void MarkDelivered(string sink, IReadOnlyCollection<string> alertIds);
@@ -18,8 +18,8 @@ internal interface IOutbox
     void MarkRejected(string sink, string alertId, string reason, long retryAt);
 
     /// <summary>Names of the sinks that still have alerts to receive.</summary>
-    IReadOnlyCollection<string> SinksWithPending();
+    IReadOnlyCollection<string> SinksWithHeld();
 
     /// <summary>Hands the undelivered alerts of a sink that is no longer configured to <paramref name="to"/>.</summary>
-    int MovePending(string from, string to);
+    int MoveHeld(string from, string to);
 }

@@ -1,11 +1,11 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 
 namespace FlowSpike.State;
 
 /// <summary>
 /// Durable state: the lookup, the committed windows, and the alert outbox. Every mutation is one transaction, so a
-/// crash leaves either the whole window applied or none of it.
+/// crash leaves either the whole window closed or none of it.
 /// </summary>
 internal interface IStateStore : IOutbox, IDisposable
 {
@@ -19,8 +19,8 @@ internal interface IStateStore : IOutbox, IDisposable
 
     IReadOnlyList<BaselineRow> LoadLookup();
 
-    /// <summary>The window starts in [from, to) that were applied by detection since the last baseline.</summary>
-    IReadOnlySet<long> AppliedWindows(long from, long to);
+    /// <summary>The window starts in [from, to) that were closed by detection since the last baseline.</summary>
+    IReadOnlySet<long> ClosedWindows(long from, long to);
 
     /// <summary>Replaces the lookup with a new baseline and moves the committed mark to <paramref
     /// name="to"/>.</summary>
@@ -40,7 +40,7 @@ internal interface IStateStore : IOutbox, IDisposable
     IReadOnlyList<HistoryRow> History(uint src, long from = long.MinValue, long to = long.MaxValue);
 
     /// <summary>Every committed alert in the outbox (delivered or not), oldest first.</summary>
-    IReadOnlyList<PendingAlert> AllAlerts();
+    IReadOnlyList<OutboxAlert> AllAlerts();
 
 
     /// <summary>Every input watch mode has seen, by path.</summary>
@@ -78,5 +78,5 @@ internal interface IStateStore : IOutbox, IDisposable
     void RecordFailure(LedgerEntry entry);
 
     /// <summary>The counts watch mode has gathered so far for an open window.</summary>
-    Dictionary<uint, SourceWindowStats> LoadPending(long windowStart);
+    Dictionary<uint, SourceWindowStats> LoadOpenWindow(long windowStart);
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Selection;
 
 namespace FlowSpike.State;

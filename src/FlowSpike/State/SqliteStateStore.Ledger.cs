@@ -55,7 +55,7 @@ internal sealed partial class SqliteStateStore
         {
             if (records is { Count: > 0 })
             {
-                using var present = Command("INSERT INTO pending_windows(window_start, records) VALUES ($w, $n) " +
+                using var present = Command("INSERT INTO open_windows(window_start, records) VALUES ($w, $n) " +
                     "ON CONFLICT(window_start) DO UPDATE SET records = records + excluded.records", tx);
                 var w = present.Parameters.Add("$w", SqliteType.Integer);
                 var n = present.Parameters.Add("$n", SqliteType.Integer);
@@ -66,10 +66,10 @@ internal sealed partial class SqliteStateStore
                     present.ExecuteNonQuery();
                 }
             }
-            using (var add = Command("INSERT INTO pending_counts(window_start, src, count) VALUES ($w, $s, $v) " +
+            using (var add = Command("INSERT INTO open_counts(window_start, src, count) VALUES ($w, $s, $v) " +
                 "ON CONFLICT(window_start, src) DO UPDATE SET count = count + excluded.count", tx))
             {
-                var details = PendingDetails.Select(d => Command(
+                var details = OpenWindowDetails.Select(d => Command(
                         $"INSERT OR IGNORE INTO {d.Table}(window_start, src, {d.Column}) VALUES ($w, $s, $v)", tx))
                     .ToArray();
                 try
@@ -83,7 +83,7 @@ internal sealed partial class SqliteStateStore
                             Run(add, addParameters, window, src, stats.Count);
                             for (int i = 0; i < details.Length; i++)
                             {
-                                foreach (string value in PendingDetails[i].List(stats) ?? [])
+                                foreach (string value in OpenWindowDetails[i].List(stats) ?? [])
                                     Run(details[i], detailParameters[i], window, src, value);
                             }
                         }
@@ -100,7 +100,7 @@ internal sealed partial class SqliteStateStore
                 SetMeta(tx, "watermark", mark);
         });
 
-    /// <summary>The ($w, $s, $v) parameters of a pending-table insert.</summary>
+    /// <summary>The ($w, $s, $v) parameters of an open-window table insert.</summary>
     private static SqliteParameter[] Parameters(SqliteCommand cmd, SqliteType valueType) =>
     [
         cmd.Parameters.Add("$w", SqliteType.Integer), cmd.Parameters.Add("$s", SqliteType.Integer),

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using Microsoft.Data.Sqlite;
 
 namespace FlowSpike.State;
@@ -42,9 +42,9 @@ internal sealed partial class SqliteStateStore
                 InsertHistory(history);
             }
             Execute(tx, "DELETE FROM lookup");
-            Execute(tx, "DELETE FROM applied_windows");
-            // Counts gathered by watch mode for windows the new baseline covers would be applied twice.
-            foreach (string table in PendingTables)
+            Execute(tx, "DELETE FROM closed_windows");
+            // Counts gathered by watch mode for windows the new baseline covers would be closed twice.
+            foreach (string table in OpenWindowTables)
             {
                 using var clear = Command($"DELETE FROM {table} WHERE window_start < $to", tx);
                 clear.Parameters.AddWithValue("$to", to);

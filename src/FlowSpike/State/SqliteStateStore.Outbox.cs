@@ -5,19 +5,19 @@ namespace FlowSpike.State;
 /// <summary>The alert outbox: committed alerts and their per-sink deliveries, rejections and retries.</summary>
 internal sealed partial class SqliteStateStore
 {
-    public IReadOnlyList<PendingAlert> AllAlerts() => Read(() =>
+    public IReadOnlyList<OutboxAlert> AllAlerts() => Read(() =>
     {
         using var cmd = Command("SELECT id, window_start, body FROM alerts ORDER BY window_start, rowid");
         using var reader = cmd.ExecuteReader();
-        var list = new List<PendingAlert>();
+        var list = new List<OutboxAlert>();
         while (reader.Read())
-            list.Add(new PendingAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
-        return (IReadOnlyList<PendingAlert>)list;
+            list.Add(new OutboxAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        return (IReadOnlyList<OutboxAlert>)list;
     });
 
     /// <summary>Puts a window's alerts in the outbox, due for each sink, inside the window's transaction.</summary>
     private void QueueAlerts(
-        SqliteTransaction tx, IReadOnlyList<PendingAlert> alerts, IReadOnlyCollection<string> sinks)
+        SqliteTransaction tx, IReadOnlyList<OutboxAlert> alerts, IReadOnlyCollection<string> sinks)
     {
         using var outbox = Command(
             "INSERT OR IGNORE INTO alerts(id, window_start, body, delivered) VALUES ($id, $w, $body, 0)", tx);
@@ -43,10 +43,10 @@ internal sealed partial class SqliteStateStore
         }
     }
 
-    public IReadOnlyList<PendingAlert> PendingAlerts(string sink, long? now = null) =>
-        Read(() => PendingAlertsCore(sink, now));
+    public IReadOnlyList<OutboxAlert> OutboxAlerts(string sink, long? now = null) =>
+        Read(() => OutboxAlertsCore(sink, now));
 
-    private List<PendingAlert> PendingAlertsCore(string sink, long? now)
+    private List<OutboxAlert> OutboxAlertsCore(string sink, long? now)
     {
         using var cmd = Command(
             "SELECT a.id, a.window_start, a.body, d.attempts FROM deliveries d JOIN alerts a ON a.id = d.alert_id " +
@@ -55,10 +55,10 @@ internal sealed partial class SqliteStateStore
         cmd.Parameters.AddWithValue("$sink", sink);
         cmd.Parameters.AddWithValue("$now", (object?)now ?? DBNull.Value);
         using var reader = cmd.ExecuteReader();
-        var list = new List<PendingAlert>();
+        var list = new List<OutboxAlert>();
         while (reader.Read())
         {
-            list.Add(new PendingAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2),
+            list.Add(new OutboxAlert(reader.GetString(0), reader.GetInt64(1), reader.GetString(2),
                 (int)reader.GetInt64(3)));
         }
         return list;
@@ -112,7 +112,7 @@ internal sealed partial class SqliteStateStore
             cmd.ExecuteNonQuery();
         });
 
-    public IReadOnlyCollection<string> SinksWithPending() => Read(() =>
+    public IReadOnlyCollection<string> SinksWithHeld() => Read(() =>
     {
         using var cmd = Command("SELECT DISTINCT sink FROM deliveries WHERE delivered = 0 ORDER BY sink");
         using var reader = cmd.ExecuteReader();
@@ -122,7 +122,7 @@ internal sealed partial class SqliteStateStore
         return (IReadOnlyCollection<string>)names;
     });
 
-    public int MovePending(string from, string to)
+    public int MoveHeld(string from, string to)
     {
         int moved = 0;
         InTransaction(tx =>

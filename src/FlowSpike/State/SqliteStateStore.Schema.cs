@@ -1,5 +1,5 @@
 using System.Globalization;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Selection;
 using Microsoft.Data.Sqlite;
 
@@ -8,11 +8,22 @@ namespace FlowSpike.State;
 /// <summary>Creating a new state, refusing a foreign file, and migrating older schema versions.</summary>
 internal sealed partial class SqliteStateStore
 {
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     /// <summary>Watch mode's windows with any flow-log record (blocked outbound or not), told from silence.</summary>
-    private const string PendingWindowsTable =
-        "CREATE TABLE IF NOT EXISTS pending_windows(window_start INTEGER PRIMARY KEY, records INTEGER NOT NULL)";
+    private const string OpenWindowsTable =
+        "CREATE TABLE IF NOT EXISTS open_windows(window_start INTEGER PRIMARY KEY, records INTEGER NOT NULL)";
+
+    private const string AlertsUndeliveredIndex =
+        "CREATE INDEX IF NOT EXISTS alerts_undelivered ON alerts(delivered, window_start)";
+
+    /// <summary>Tables of schema version 3 and before, by their version 4 names.</summary>
+    private static readonly (string From, string To)[] RenamedTables =
+    [
+        ("applied_windows", "closed_windows"), ("pending_windows", "open_windows"), ("pending_counts", "open_counts"),
+        ("pending_destinations", "open_destinations"), ("pending_interfaces", "open_interfaces"),
+        ("pending_accounts", "open_accounts"),
+    ];
 
     private void Initialise(string? model, EntityKind? entity, bool empty, bool mustExist)
     {
@@ -30,10 +41,10 @@ internal sealed partial class SqliteStateStore
             Entities = new EntityRegistry(entity ?? SpikeModels.DefaultEntity(model));
             return;
         }
-        if (!mustExist)
-            Execute(null, PendingWindowsTable);
         var meta = ReadMeta();
         Migrate(Long(meta, "schema_version") ?? 0);
+        if (!mustExist)
+            Execute(null, OpenWindowsTable);
         AddLedgerStamps();
         string stored = meta.GetValueOrDefault("model", SplunkModel.ModelName);
         if (model is not null && !string.Equals(stored, model, StringComparison.Ordinal))
@@ -81,11 +92,11 @@ internal sealed partial class SqliteStateStore
         Execute(tx, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         Execute(tx, "CREATE TABLE lookup(src INTEGER PRIMARY KEY, latest_count INTEGER, num_data_points INTEGER, " +
             "avg REAL, stdev REAL, model_state BLOB)");
-        Execute(tx, "CREATE TABLE applied_windows(window_start INTEGER PRIMARY KEY, window_end INTEGER NOT NULL, " +
-            "applied_at TEXT NOT NULL, sources INTEGER NOT NULL, records INTEGER NOT NULL, alerts INTEGER NOT NULL)");
+        Execute(tx, "CREATE TABLE closed_windows(window_start INTEGER PRIMARY KEY, window_end INTEGER NOT NULL, " +
+            "closed_at TEXT NOT NULL, sources INTEGER NOT NULL, records INTEGER NOT NULL, alerts INTEGER NOT NULL)");
         Execute(tx, "CREATE TABLE alerts(id TEXT PRIMARY KEY, window_start INTEGER NOT NULL, body TEXT NOT NULL, " +
             "delivered INTEGER NOT NULL)");
-        Execute(tx, "CREATE INDEX alerts_pending ON alerts(delivered, window_start)");
+        Execute(tx, AlertsUndeliveredIndex);
         Execute(tx, "CREATE TABLE suppression(key TEXT PRIMARY KEY, until INTEGER NOT NULL)");
         Execute(tx, "CREATE TABLE history(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
             "count INTEGER NOT NULL, avg REAL, stdev REAL, num_data_points INTEGER, threshold REAL, " +
@@ -97,15 +108,15 @@ internal sealed partial class SqliteStateStore
             "status TEXT NOT NULL, records INTEGER NOT NULL, late INTEGER NOT NULL, error TEXT, " +
             "processed_at TEXT NOT NULL, stamp INTEGER)");
         Execute(tx, LedgerStampIndex);
-        Execute(tx, "CREATE TABLE pending_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
+        Execute(tx, "CREATE TABLE open_counts(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
             "count INTEGER NOT NULL, PRIMARY KEY(window_start, src))");
-        foreach (var (table, column, _, _) in PendingDetails)
+        foreach (var (table, column, _, _) in OpenWindowDetails)
         {
             Execute(tx, $"CREATE TABLE {table}(window_start INTEGER NOT NULL, src INTEGER NOT NULL, " +
                 $"{column} TEXT NOT NULL, PRIMARY KEY(window_start, src, {column}))");
         }
         Execute(tx, "CREATE TABLE entities(key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
-        Execute(tx, PendingWindowsTable);
+        Execute(tx, OpenWindowsTable);
         SetMeta(tx, "schema_version", SchemaVersion);
         SetMeta(tx, "model", model ?? SplunkModel.ModelName);
         SetMeta(tx, "entity", EntityRegistry.NameOf(entity ?? SpikeModels.DefaultEntity(model)));
@@ -145,12 +156,38 @@ internal sealed partial class SqliteStateStore
                         Execute(tx, $"ALTER TABLE deliveries ADD COLUMN {column} {type}");
                 }
                 RedactSinkNames(tx);
+                SetMeta(tx, "schema_version", 3);
+            });
+            version = 3;
+        }
+        if (version == 3)
+        {
+            // Version 4 names tables by the README's terms: windows are closed, or open while watch counts them.
+            InTransaction(tx =>
+            {
+                foreach (var (from, to) in RenamedTables)
+                {
+                    if (HasTable(tx, from))
+                        Execute(tx, $"ALTER TABLE {from} RENAME TO {to}");
+                }
+                if (HasColumn(tx, "closed_windows", "applied_at"))
+                    Execute(tx, "ALTER TABLE closed_windows RENAME COLUMN applied_at TO closed_at");
+                Execute(tx, "DROP INDEX IF EXISTS alerts_pending");
+                if (HasTable(tx, "alerts"))
+                    Execute(tx, AlertsUndeliveredIndex);
                 SetMeta(tx, "schema_version", SchemaVersion);
             });
             version = SchemaVersion;
         }
         if (version < SchemaVersion)
             throw new StateException($"{_path}: unknown state schema version {version}");
+    }
+
+    private bool HasTable(SqliteTransaction tx, string table)
+    {
+        using var cmd = Command("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $t", tx);
+        cmd.Parameters.AddWithValue("$t", table);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     private bool HasColumn(SqliteTransaction tx, string table, string column)
@@ -187,7 +224,7 @@ internal sealed partial class SqliteStateStore
     }
 
     /// <summary>
-    /// A FlowSpike state has a meta table with a schema version, a lookup and applied windows. Anything else is another
+    /// A FlowSpike state has a meta table with a schema version, a lookup and closed windows. Anything else is another
     /// application's database: refused, and not written to.
     /// </summary>
     private bool RefuseForeign()

@@ -4,7 +4,8 @@ using Microsoft.Data.Sqlite;
 
 namespace FlowSpike.State;
 
-/// <summary>Committed windows (one transaction each), suppression marks, and watch mode's pending counts.</summary>
+/// <summary>Committed windows (one transaction each), suppression marks, and the counts of watch's open
+/// windows.</summary>
 internal sealed partial class SqliteStateStore
 {
     /// <summary>
@@ -12,22 +13,22 @@ internal sealed partial class SqliteStateStore
     /// scan's names without building sets; loading fills the sets.
     /// </summary>
     private static readonly (string Table, string Column, Func<SourceWindowStats, string[]?> List,
-        Func<SourceWindowStats, HashSet<string>?> Get)[] PendingDetails =
+        Func<SourceWindowStats, HashSet<string>?> Get)[] OpenWindowDetails =
     [
-        ("pending_destinations", "destination", s => s.DestinationNames(), s => s.Destinations),
-        ("pending_interfaces", "interface", s => s.InterfaceNames(), s => s.Interfaces),
-        ("pending_accounts", "account", s => s.AccountNames(), s => s.Accounts),
+        ("open_destinations", "destination", s => s.DestinationNames(), s => s.Destinations),
+        ("open_interfaces", "interface", s => s.InterfaceNames(), s => s.Interfaces),
+        ("open_accounts", "account", s => s.AccountNames(), s => s.Accounts),
     ];
 
-    private static readonly string[] PendingTables =
-        ["pending_counts", "pending_windows", .. PendingDetails.Select(d => d.Table)];
+    private static readonly string[] OpenWindowTables =
+        ["open_counts", "open_windows", .. OpenWindowDetails.Select(d => d.Table)];
 
-    public IReadOnlySet<long> AppliedWindows(long from, long to) => Read(() => AppliedWindowsCore(from, to));
+    public IReadOnlySet<long> ClosedWindows(long from, long to) => Read(() => ClosedWindowsCore(from, to));
 
-    private HashSet<long> AppliedWindowsCore(long from, long to)
+    private HashSet<long> ClosedWindowsCore(long from, long to)
     {
         using var cmd = Command(
-            "SELECT window_start FROM applied_windows WHERE window_start >= $from AND window_start < $to");
+            "SELECT window_start FROM closed_windows WHERE window_start >= $from AND window_start < $to");
         cmd.Parameters.AddWithValue("$from", from);
         cmd.Parameters.AddWithValue("$to", to);
         using var reader = cmd.ExecuteReader();
@@ -49,7 +50,7 @@ internal sealed partial class SqliteStateStore
             WriteHistory(tx, commit);
             WriteSuppressions(tx, commit.Suppressions);
             InsertRows(result.ChangedRows);
-            using (var mark = Command("INSERT INTO applied_windows(window_start, window_end, applied_at, sources, " +
+            using (var mark = Command("INSERT INTO closed_windows(window_start, window_end, closed_at, sources, " +
                 "records, alerts) VALUES ($s, $e, $at, $src, $rec, $al)", tx))
             {
                 mark.Parameters.AddWithValue("$s", result.WindowStart);
@@ -64,7 +65,7 @@ internal sealed partial class SqliteStateStore
             SetMeta(tx, "committed_until", Math.Max(committed, result.WindowEnd));
             SetMeta(tx, "window_seconds", windowSeconds);
             // Watch mode's counts for this window are now in the lookup.
-            foreach (string table in PendingTables)
+            foreach (string table in OpenWindowTables)
             {
                 using var clear = Command($"DELETE FROM {table} WHERE window_start = $w", tx);
                 clear.Parameters.AddWithValue("$w", result.WindowStart);
@@ -100,19 +101,19 @@ internal sealed partial class SqliteStateStore
 
     public bool HasRecords(long windowStart) => Read(() =>
     {
-        using var cmd = Command("SELECT EXISTS(SELECT 1 FROM pending_windows WHERE window_start = $w) " +
-            "OR EXISTS(SELECT 1 FROM pending_counts WHERE window_start = $w)");
+        using var cmd = Command("SELECT EXISTS(SELECT 1 FROM open_windows WHERE window_start = $w) " +
+            "OR EXISTS(SELECT 1 FROM open_counts WHERE window_start = $w)");
         cmd.Parameters.AddWithValue("$w", windowStart);
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
     });
 
-    public Dictionary<uint, SourceWindowStats> LoadPending(long windowStart) =>
-        Read(() => LoadPendingCore(windowStart));
+    public Dictionary<uint, SourceWindowStats> LoadOpenWindow(long windowStart) =>
+        Read(() => LoadOpenWindowCore(windowStart));
 
-    private Dictionary<uint, SourceWindowStats> LoadPendingCore(long windowStart)
+    private Dictionary<uint, SourceWindowStats> LoadOpenWindowCore(long windowStart)
     {
         var sources = new Dictionary<uint, SourceWindowStats>();
-        using (var cmd = Command("SELECT src, count FROM pending_counts WHERE window_start = $w"))
+        using (var cmd = Command("SELECT src, count FROM open_counts WHERE window_start = $w"))
         {
             cmd.Parameters.AddWithValue("$w", windowStart);
             using var reader = cmd.ExecuteReader();
@@ -127,7 +128,7 @@ internal sealed partial class SqliteStateStore
                 };
             }
         }
-        foreach (var (table, column, _, get) in PendingDetails)
+        foreach (var (table, column, _, get) in OpenWindowDetails)
         {
             using var cmd = Command($"SELECT src, {column} FROM {table} WHERE window_start = $w");
             cmd.Parameters.AddWithValue("$w", windowStart);

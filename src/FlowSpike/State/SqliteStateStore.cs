@@ -1,12 +1,12 @@
 using System.Globalization;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Selection;
 using Microsoft.Data.Sqlite;
 
 namespace FlowSpike.State;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode with full fsync. Windows are applied one transaction each,
+/// The embedded store: one SQLite file in WAL mode with full fsync. Windows are closed one transaction each,
 /// under an exclusive process lock.
 /// </summary>
 internal sealed partial class SqliteStateStore : IStateStore

@@ -10,7 +10,7 @@ internal sealed record WindowCommit
 {
     public required WindowResult Result { get; init; }
     public required long WindowSeconds { get; init; }
-    public IReadOnlyList<PendingAlert> Alerts { get; init; } = [];
+    public IReadOnlyList<OutboxAlert> Alerts { get; init; } = [];
     public IReadOnlyCollection<string> Sinks { get; init; } = [];
     /// <summary>Suppression keys and the time until which they stay quiet.</summary>
     public IReadOnlyDictionary<string, long> Suppressions { get; init; } = new Dictionary<string, long>();

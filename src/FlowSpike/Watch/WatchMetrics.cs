@@ -35,7 +35,7 @@ internal sealed class WatchMetrics : IDisposable
             description: "Blocked outbound records counted into open windows.");
         _badLines = _meter.CreateCounter<long>("flowspike_bad_lines", description: "Malformed lines skipped.");
         _late = _meter.CreateCounter<long>("flowspike_late_records",
-            description: "Blocked outbound records that arrived after their window closed (not applied).");
+            description: "Blocked outbound records that arrived after their window closed (not scored).");
         _windows = _meter.CreateCounter<long>("flowspike_windows_closed",
             description: "Detection windows closed and committed.");
         _alerts = _meter.CreateCounter<long>("flowspike_alerts", description: "Alerts raised.");

@@ -16,7 +16,7 @@ internal sealed record WatchRequest
     public Runs.AlertPolicy Policy { get; init; } = new();
     /// <summary>
     /// A window no file has brought a single flow-log record for closes as quiet once its time has passed. Without it
-    /// such a window is held open (and the windows after it wait) until data for it arrives.
+    /// such a window stays open (and the windows after it wait) until data for it arrives.
     /// </summary>
     public bool AllowEmptyWindows { get; init; }
     /// <summary>No flow-log record arriving for this long makes the watch's health degraded (null: never).</summary>

@@ -28,7 +28,7 @@ public class AlertFormatTests
         DataPointThreshold = 5,
     };
 
-    internal static FlowSpike.State.PendingAlert Pending(Alert a) => new(a.Id, a.WindowStart, AlertJson.Serialize(a));
+    internal static FlowSpike.State.OutboxAlert Pending(Alert a) => new(a.Id, a.WindowStart, AlertJson.Serialize(a));
 
     [Fact]
     public void Ocsf_output_is_a_valid_detection_finding()
@@ -61,8 +61,8 @@ public class AlertFormatTests
         var alert = Sample() with
         {
             Model = "recommended",
-            Evidence = new FlowSpike.Baseline.SpikeEvidence(4.25, 0.8, 1e-9,
-                FlowSpike.Baseline.SpikeEvidence.CountRule),
+            Evidence = new FlowSpike.Models.SpikeEvidence(4.25, 0.8, 1e-9,
+                FlowSpike.Models.SpikeEvidence.CountRule),
         };
         using var doc = JsonDocument.Parse(OcsfFinding.Render(alert));
         var errors = new OcsfValidator().Validate(doc.RootElement);

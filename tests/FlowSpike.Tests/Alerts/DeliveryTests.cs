@@ -53,7 +53,7 @@ public class DeliveryTests
         Assert.Empty(server.Accepted);
         string name = new WebhookSink(new Uri(server.Url + "hook"), Fast()).Name;
         using (var store = SqliteStateStore.Open(state))
-            Assert.NotEmpty(store.PendingAlerts(name));
+            Assert.NotEmpty(store.OutboxAlerts(name));
 
         up = true;
         using (var sink = new WebhookSink(new Uri(server.Url + "hook"), Fast()))
@@ -63,7 +63,7 @@ public class DeliveryTests
             .ToList();
         Assert.Equal(expected, delivered);
         using (var store = SqliteStateStore.Open(state))
-            Assert.Empty(store.PendingAlerts(name));
+            Assert.Empty(store.OutboxAlerts(name));
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public class DeliveryTests
                     Policy = policy,
                     AllowEmptyWindows = true
                 });
-        // 10 alerts and quiets the host until 14:00; 11 and 12 are held back; 16 alerts again.
+        // 10 alerts and quiets the host until 14:00; 11 and 12 are withheld; 16 alerts again.
         Assert.Equal([$"{T0 + 10 * 3600}-10.0.0.5", $"{T0 + 16 * 3600}-10.0.0.5"],
             File.ReadAllLines(alerts).Select(l => AlertJson.Parse(l).Id));
         // Without suppression all four fire.

@@ -1,4 +1,3 @@
-using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Tests.Support;
 
@@ -20,10 +19,10 @@ public class DispatcherTests
         public Dictionary<string, (bool Delivered, int Attempts, long? RetryAt)> Rows { get; } =
             hosts.ToDictionary(id => id, _ => (false, 0, (long?)null));
 
-        public IReadOnlyList<PendingAlert> PendingAlerts(string s, long? now = null) => s != sink ? [] :
+        public IReadOnlyList<OutboxAlert> OutboxAlerts(string s, long? now = null) => s != sink ? [] :
             [.. Rows.Where(r => !r.Value.Delivered
                 && (now is null || r.Value.RetryAt is null || r.Value.RetryAt <= now))
-                .Select(r => new PendingAlert(r.Key, 0, _bodies[r.Key], r.Value.Attempts))];
+                .Select(r => new OutboxAlert(r.Key, 0, _bodies[r.Key], r.Value.Attempts))];
 
         public void MarkDelivered(string s, IReadOnlyCollection<string> alertIds)
         {
@@ -34,9 +33,9 @@ public class DispatcherTests
         public void MarkRejected(string s, string alertId, string reason, long retryAt) =>
             Rows[alertId] = (false, Rows[alertId].Attempts + 1, retryAt);
 
-        public IReadOnlyCollection<string> SinksWithPending() => [sink];
+        public IReadOnlyCollection<string> SinksWithHeld() => [sink];
 
-        public int MovePending(string from, string to) => 0;
+        public int MoveHeld(string from, string to) => 0;
     }
 
     private sealed class ManualTime(DateTimeOffset now) : TimeProvider
@@ -67,7 +66,7 @@ public class DispatcherTests
         var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_000_000));
         var dispatcher = new AlertDispatcher([sink], NullRunLog.Instance, time) { DownPause = TimeSpan.Zero };
 
-        Assert.Equal(1, dispatcher.DeliverPending(outbox));
+        Assert.Equal(1, dispatcher.DeliverOutbox(outbox));
         Assert.Equal((false, 1, 1_000_010L), outbox.Rows[B]);
         Assert.True(outbox.Rows[A].Delivered && outbox.Rows[C].Delivered);
         int sent = server.Accepted.Count + server.Refused.Count;
@@ -75,10 +74,10 @@ public class DispatcherTests
 
         // Before its retry time nothing is sent; after it, one attempt, and the next wait is twice as long.
         time.Now += TimeSpan.FromSeconds(5);
-        dispatcher.DeliverPending(outbox);
+        dispatcher.DeliverOutbox(outbox);
         Assert.Equal(3, server.Accepted.Count + server.Refused.Count);
         time.Now += TimeSpan.FromSeconds(5);
-        dispatcher.DeliverPending(outbox);
+        dispatcher.DeliverOutbox(outbox);
         Assert.Equal(4, server.Accepted.Count + server.Refused.Count);
         Assert.Equal((false, 2, 1_000_030L), outbox.Rows[B]);
         Assert.Equal(2, server.Accepted.Count);
@@ -93,13 +92,13 @@ public class DispatcherTests
         var outbox = new MemoryOutbox([A, B, C], sink.Name);
         var dispatcher = new AlertDispatcher([sink], NullRunLog.Instance) { DownPause = TimeSpan.Zero };
 
-        Assert.Equal(3, dispatcher.DeliverPending(outbox));
+        Assert.Equal(3, dispatcher.DeliverOutbox(outbox));
         Assert.All(outbox.Rows.Values, r => Assert.Equal((false, 0, (long?)null), r));
         // Two requests told the outage apart from a bad alert; the third alert was never tried.
         Assert.Equal(2, server.Refused.Count);
 
         up = true;
-        Assert.Equal(0, dispatcher.DeliverPending(outbox, force: true));
+        Assert.Equal(0, dispatcher.DeliverOutbox(outbox, force: true));
         Assert.Equal([A, B, C], server.Accepted.Select(r => HostOf(r.Body)));
     }
 
@@ -108,7 +107,7 @@ public class DispatcherTests
     {
         public List<string> Seen { get; } = [];
         public string Name => "silent";
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) =>
+        public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt) =>
             Seen.AddRange(alerts.Select(a => a.Id));
         public void Dispose() { }
     }
@@ -119,8 +118,8 @@ public class DispatcherTests
         var sink = new SilentSink();
         var outbox = new MemoryOutbox([A, B], sink.Name);
         var dispatcher = new AlertDispatcher([sink], NullRunLog.Instance);
-        Assert.Equal(0, dispatcher.DeliverPending(outbox));
-        Assert.Equal(0, dispatcher.DeliverPending(outbox));
+        Assert.Equal(0, dispatcher.DeliverOutbox(outbox));
+        Assert.Equal(0, dispatcher.DeliverOutbox(outbox));
         Assert.Equal([A, B], sink.Seen);
         Assert.All(outbox.Rows.Values, r => Assert.True(r.Delivered));
     }

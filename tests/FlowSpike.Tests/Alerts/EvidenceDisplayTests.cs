@@ -1,6 +1,6 @@
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Cli;
+using FlowSpike.Models;
 using FlowSpike.Reports;
 
 namespace FlowSpike.Tests.Alerts;

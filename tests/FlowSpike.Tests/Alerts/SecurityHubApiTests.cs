@@ -111,7 +111,7 @@ public sealed class SecurityHubApiTests : IDisposable
         // 250 ordinary alerts and a few with 100,000 destinations each (about 30 KB a finding).
         var alerts = Enumerable.Range(0, 250).Select(i => AlertFormatTests.Sample($"10.0.{i / 250}.{i % 250 + 1}"))
             .Concat(Enumerable.Range(0, 5).Select(i => AlertFormatTests.Sample($"10.1.0.{i + 1}", 100_000)))
-            .Select(a => new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
+            .Select(a => new OutboxAlert(a.Id, a.WindowStart, AlertJson.Serialize(a))).ToList();
         var (delivered, rejected) = sink.Deliver(alerts);
         Assert.Empty(_problems);
         Assert.Empty(rejected);
@@ -128,7 +128,7 @@ public sealed class SecurityHubApiTests : IDisposable
             new HttpDelivery(new HttpClient(), attempts: 1), _server.Url, () => new(AccessKey, "not-the-secret"));
         var alert = AlertFormatTests.Sample();
         var (delivered, rejected) =
-            sink.Deliver([new PendingAlert(alert.Id, alert.WindowStart, AlertJson.Serialize(alert))]);
+            sink.Deliver([new OutboxAlert(alert.Id, alert.WindowStart, AlertJson.Serialize(alert))]);
         Assert.Empty(delivered);
         Assert.Single(rejected);
         Assert.Contains("the signature does not match", _problems);

@@ -60,8 +60,8 @@ public class SinkNameTests
         using (var store = SqliteStateStore.Open(state))
         {
             string redacted = "webhook:https://hooks.example/…#" + Sha8("https://hooks.example/T0/B0/token-7");
-            Assert.Equal([redacted], store.SinksWithPending());
-            Assert.Equal("a1", Assert.Single(store.PendingAlerts(redacted)).Id);
+            Assert.Equal([redacted], store.SinksWithHeld());
+            Assert.Equal("a1", Assert.Single(store.OutboxAlerts(redacted)).Id);
         }
         Assert.DoesNotContain("token-7", Encoding.UTF8.GetString(File.ReadAllBytes(state)), StringComparison.Ordinal);
     }

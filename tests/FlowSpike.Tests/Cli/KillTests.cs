@@ -6,7 +6,7 @@ namespace FlowSpike.Tests.Cli;
 
 /// <summary>
 /// kill -9 in the middle of detect, then the same command again, must give the same lookup and alerts as an
-/// uninterrupted run: no window lost, none applied twice, no alert missing or doubled.
+/// uninterrupted run: no window lost, none closed twice, no alert missing or doubled.
 /// </summary>
 public class KillTests
 {
@@ -14,8 +14,8 @@ public class KillTests
     public void Killed_and_restarted_detect_equals_an_uninterrupted_run()
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
-        string from = Runs.TimeRange.Format(SynthData.From), mid = Runs.TimeRange.Format(SynthData.BaselineEnd), end =
-            Runs.TimeRange.Format(SynthData.End);
+        string from = Time.TimeRange.Format(SynthData.From), mid = Time.TimeRange.Format(SynthData.BaselineEnd), end =
+            Time.TimeRange.Format(SynthData.End);
         using var dir = new TempDir();
 
         string[] Detect(string state, string alerts) =>

@@ -1,6 +1,5 @@
-using FlowSpike.Baseline;
 using FlowSpike.Jobs;
-using FlowSpike.Runs;
+using FlowSpike.Models;
 using FlowSpike.Synth;
 using FlowSpike.Tests.Support;
 
@@ -33,8 +32,8 @@ public sealed class LibraryParityTests
 
         string libAlerts = dir.File("library.jsonl");
         var settings = new JobSettings { Inputs = [set.Logs], Model = model, State = dir.File("library.db") };
-        var baselineJob = BaselineOptions.Resolve(settings with { From = SynthData.From, To = SynthData.BaselineEnd });
-        var detectJob = DetectOptions.Resolve(settings with
+        var baselineJob = BaselineJob.Resolve(settings with { From = SynthData.From, To = SynthData.BaselineEnd });
+        var detectJob = DetectJob.Resolve(settings with
         {
             From = SynthData.BaselineEnd,
             To = SynthData.End,
@@ -55,8 +54,8 @@ public sealed class LibraryParityTests
     [Fact]
     public void Each_model_resolves_its_own_defaults()
     {
-        var splunk = DetectOptions.Resolve(new JobSettings { Inputs = ["x"], From = 0, To = 3600 });
-        var recommended = DetectOptions.Resolve(new JobSettings
+        var splunk = DetectJob.Resolve(new JobSettings { Inputs = ["x"], From = 0, To = 3600 });
+        var recommended = DetectJob.Resolve(new JobSettings
         {
             Inputs = ["x"],
             From = 0,
@@ -80,7 +79,7 @@ public sealed class LibraryParityTests
         var settings = property == "MinCount"
             ? new JobSettings { Inputs = ["x"], From = 0, To = 3600, MinCount = 3 }
             : new JobSettings { Inputs = ["x"], From = 0, To = 3600, TailProbability = 0.5 };
-        var e = Assert.Throws<RunException>(() => DetectOptions.Resolve(settings));
+        var e = Assert.Throws<RunException>(() => DetectJob.Resolve(settings));
         Assert.StartsWith(property + " is a rule of the recommended model", e.Message, StringComparison.Ordinal);
         Assert.StartsWith("--" + (property == "MinCount" ? "min-count" : "tail-probability") + " is a rule",
             e.Render(p => "--" + string.Concat(p.Select((c, i) => char.IsUpper(c) && i > 0

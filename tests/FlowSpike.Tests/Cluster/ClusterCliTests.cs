@@ -22,6 +22,20 @@ public sealed class ClusterCliTests
     }
 
     [Fact]
+    public async Task A_cluster_state_is_a_name_so_an_input_folder_around_the_current_folder_is_not_refused()
+    {
+        await Task.Yield();
+        // The default state name would be a file inside the input "." locally; on a cluster it names a grain, so
+        // the command goes on to its real mistake, the PostgreSQL address.
+        var r = Support.Cli.Run("cluster", "detect", "--clustering", "postgres://127.0.0.1:5432/x", "--input", ".",
+            "--from", "2026-10-08T00:00:00Z", "--to", "2026-10-09T00:00:00Z");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("PostgreSQL is not supported yet", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("keep the state elsewhere", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnreachableRedisIsOneLine()
     {
         await Task.Yield();

@@ -1,8 +1,9 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
 using FlowSpike.Cluster;
 using FlowSpike.Cluster.Grains;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Synth;
@@ -18,9 +19,9 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var input = new InputOptions { Inputs = [set.Logs] };
-        var job = ScanJobs.From(input, SynthData.From, SynthData.End, 3600, keepDetails: true, shards: 4);
+        var job = ScanMessages.From(input, SynthData.From, SynthData.End, 3600, keepDetails: true, shards: 4);
         var file = InputSet.Expand([set.Logs])[0];
-        var task = new ScanTask(ScanJobs.TaskId(job, file), file.Path, file.Length);
+        var task = new ScanTask(ScanMessages.TaskId(job, file), file.Path, file.Length);
         var grain = fixture.Grains.GetGrain<IScanTaskGrain>(task.Id);
 
         var first = await grain.Run(job, task);
@@ -28,14 +29,14 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         var merged = new WindowPartial(3600);
         for (int s = 0; s < 4; s++)
             PartialCodec.MergeInto(merged, await grain.Slice(s));
-        var local = FlowScanner.Scan([file], ScanJobs.Options(job), TestContext.Current.CancellationToken).Partial;
+        var local = FlowScanner.Scan([file], ScanMessages.Options(job), TestContext.Current.CancellationToken).Partial;
 
         // The record's dictionary compares by reference; its content is compared on its own.
         Assert.Equal(first with { RecordsByWindow = null }, again with { RecordsByWindow = null });
         Assert.Equal(first.RecordsByWindow, again.RecordsByWindow);
         Assert.Equal(local.TotalRecords, merged.TotalRecords);
         Assert.Equal(first.Counted, merged.TotalRecords);
-        Assert.Equal(task.Id, ScanJobs.TaskId(job, file));
+        Assert.Equal(task.Id, ScanMessages.TaskId(job, file));
     }
 
     [Fact]
@@ -48,12 +49,13 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
             TestContext.Current.CancellationToken);
 
         long w = SynthData.BaselineEnd;
-        var job = ScanJobs.From(input, w, w + 3600, 3600, keepDetails: true, shards: 2);
+        var job = ScanMessages.From(input, w, w + 3600, 3600, keepDetails: true, shards: 2);
         var tasks =
-            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).ToList();
+            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path,
+                f.Length)).ToList();
         foreach (var t in tasks)
             await fixture.Grains.GetGrain<IScanTaskGrain>(t.Id).Run(job, t);
-        var detect = new DetectJob
+        var detect = new DetectMessage
         {
             RunId = "repeat-run",
             WindowSeconds = 3600,
@@ -62,9 +64,9 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         };
         var shard = fixture.Grains.GetGrain<IShardGrain>("repeat/0");
         var before = (await shard.Rows()).ToDictionary(r => r.Src);
-        var first = await shard.ApplyWindow(detect, w);
+        var first = await shard.CloseWindow(detect, w);
         var afterFirst = (await shard.Rows()).ToDictionary(r => r.Src);
-        var second = await shard.ApplyWindow(detect with { RunId = "another-run" }, w);
+        var second = await shard.CloseWindow(detect with { RunId = "another-run" }, w);
         var afterSecond = (await shard.Rows()).ToDictionary(r => r.Src);
 
         Assert.Equal(first.Alerts, second.Alerts);
@@ -72,8 +74,8 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
         Assert.True(first.Counted > 0);
         Assert.Equal(afterFirst, afterSecond);
         Assert.NotEqual(before.Values.Sum(r => r.NumDataPoints ?? 0), afterFirst.Values.Sum(r => r.NumDataPoints ?? 0));
-        // A window before the last applied one is refused rather than applied out of order.
-        await Assert.ThrowsAnyAsync<Exception>(() => shard.ApplyWindow(detect, w - 3600));
+        // A window before the last closed one is refused rather than closed out of order.
+        await Assert.ThrowsAnyAsync<Exception>(() => shard.CloseWindow(detect, w - 3600));
     }
 
     [Fact]
@@ -81,12 +83,13 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var input = new InputOptions { Inputs = [set.Logs] };
-        var job = ScanJobs.From(input, SynthData.From, SynthData.BaselineEnd, 3600, keepDetails: false, shards: 1);
+        var job = ScanMessages.From(input, SynthData.From, SynthData.BaselineEnd, 3600, keepDetails: false, shards: 1);
         var tasks =
-            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length)).ToList();
+            InputSet.Expand([set.Logs]).Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path,
+                f.Length)).ToList();
         foreach (var t in tasks)
             await fixture.Grains.GetGrain<IScanTaskGrain>(t.Id).Run(job, t);
-        var baseline = new BaselineJob
+        var baseline = new BaselineMessage
         {
             RunId = "b1",
             From = SynthData.From,
@@ -116,9 +119,9 @@ public sealed class ClusterIdempotencyTests(ClusterFixture fixture) : IClassFixt
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var input = new InputOptions { Inputs = [set.Logs] };
-        var job = ScanJobs.From(input, SynthData.From, SynthData.End, 3600, keepDetails: false, shards: 2);
+        var job = ScanMessages.From(input, SynthData.From, SynthData.End, 3600, keepDetails: false, shards: 2);
         var tasks =
-            InputSet.Expand([set.Logs]).Take(3).Select(f => new ScanTask(ScanJobs.TaskId(job, f), f.Path, f.Length))
+            InputSet.Expand([set.Logs]).Take(3).Select(f => new ScanTask(ScanMessages.TaskId(job, f), f.Path, f.Length))
             .ToArray();
         // Not registered, so the test silos' workers leave this queue alone.
         var queue = fixture.Grains.GetGrain<IScanQueueGrain>("lease-test");

@@ -14,14 +14,14 @@ public sealed class ClusterLedgerPartitionTests(ClusterFixture fixture) : IClass
 {
     private const long T0 = 1_790_812_800, H = 3600;
 
-    private static QueueWatchJob Job(long lateness) => new()
+    private static QueueWatchMessage Job(long lateness) => new()
     {
         Id = "job",
         QueueUrl = "http://127.0.0.1:1/123456789012/q",
         VisibilitySeconds = 2,
         WaitSeconds = 1,
         LatenessSeconds = lateness,
-        Scan = new ScanJob { From = T0, To = T0 + H, WindowSeconds = H, Internal = ["10.0.0.0/8"], Shards = 2 },
+        Scan = new ScanMessage { From = T0, To = T0 + H, WindowSeconds = H, Internal = ["10.0.0.0/8"], Shards = 2 },
     };
 
     private static LedgerRow Row(string path) => new(path, 100, "\"e\"", LedgerEntry.Counted, 4, 0, null);

@@ -1,7 +1,7 @@
 using FlowSpike.Aggregation;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Cluster;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;
@@ -83,8 +83,8 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
         using (var sink = new FileAlertSink(path))
             second = await coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken);
 
-        Assert.Equal(24, first.WindowsApplied);
-        Assert.Equal(0, second.WindowsApplied);
+        Assert.Equal(24, first.WindowsClosed);
+        Assert.Equal(0, second.WindowsClosed);
         Assert.Equal(24, second.WindowsSkipped);
         Assert.Equal(alerts, await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
         Assert.Equal(lookup, Csv(await coordinator.LookupAsync(TestContext.Current.CancellationToken)));
@@ -134,7 +134,7 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
             TestContext.Current.CancellationToken);
         string path = dir.File("cluster.jsonl");
 
-        // The third delivery dies after the shards applied its window: the run stops as a crashed coordinator would.
+        // The third delivery dies after the shards closed its window: the run stops as a crashed coordinator would.
         using (var sink = new FailingSink(new FileAlertSink(path), failAt: 3))
             await Assert.ThrowsAsync<InvalidOperationException>(() =>
                 coordinator.DetectAsync(input, request, [sink], TestContext.Current.CancellationToken));
@@ -151,7 +151,7 @@ public sealed class ClusterParityTests(ClusterFixture fixture) : IClassFixture<C
 
         public string Name => inner.Name;
 
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt)
+        public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt)
         {
             if (++_calls == failAt)
                 throw new InvalidOperationException("the coordinator dies");

@@ -14,13 +14,13 @@ public sealed class ClusterQueueWatchTests(ClusterFixture fixture) : IClassFixtu
 {
     private const long T0 = 1_790_812_800, H = 3600;
 
-    private static QueueWatchJob Job() => new()
+    private static QueueWatchMessage Job() => new()
     {
         Id = "job",
         QueueUrl = "http://127.0.0.1:1/123456789012/q",
         VisibilitySeconds = 2,
         WaitSeconds = 1,
-        Scan = new ScanJob { From = T0, To = T0 + H, WindowSeconds = H, Internal = ["10.0.0.0/8"], Shards = 2 },
+        Scan = new ScanMessage { From = T0, To = T0 + H, WindowSeconds = H, Internal = ["10.0.0.0/8"], Shards = 2 },
     };
 
     private static LedgerRow Row(string key, string etag) =>

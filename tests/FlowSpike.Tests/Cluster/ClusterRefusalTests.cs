@@ -1,5 +1,5 @@
-using FlowSpike.Baseline;
 using FlowSpike.Cluster;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.Tests.Support;
 
@@ -32,9 +32,9 @@ public sealed class ClusterRefusalTests(ClusterFixture fixture) : IClassFixture<
         var hourly = new DetectRequest { From = T0 + 10 * 3600, To = T0 + 13 * 3600 };
         var empty = await Assert.ThrowsAsync<RunException>(() => coordinator.DetectAsync(input, hourly, [], ct));
         Assert.Contains("2026-10-01T11:00:00Z", empty.Message, StringComparison.Ordinal);
-        // Hour 10 committed; 11 and after did not, so a later run with the data can still apply them.
+        // Hour 10 committed; 11 and after did not, so a later run with the data can still close them.
         var again = await coordinator.DetectAsync(input, hourly with { AllowEmptyWindows = true }, [], ct);
         Assert.Equal(1, again.WindowsSkipped);
-        Assert.Equal(2, again.WindowsApplied);
+        Assert.Equal(2, again.WindowsClosed);
     }
 }

@@ -1,5 +1,5 @@
-using FlowSpike.Baseline;
 using FlowSpike.Cluster;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Tests.Records;

@@ -1,7 +1,7 @@
 using System.Reflection;
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
 using FlowSpike.Cluster.Wire;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +16,7 @@ namespace FlowSpike.Tests.Cluster;
 public sealed class PolicyWireTests
 {
     private static readonly ServiceProvider Services = new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(DetectJob).Assembly))
+        .AddSerializer(b => b.AddAssembly(typeof(DetectMessage).Assembly))
         .BuildServiceProvider();
 
     /// <summary>A copy of <paramref name="value"/> with every settable public property moved off its default.</summary>
@@ -69,9 +69,9 @@ public sealed class PolicyWireTests
     public void A_detect_job_carries_every_rule_to_the_shards()
     {
         var policy = FullPolicy();
-        var job = new DetectJob { RunId = "r", WindowSeconds = 3600, TaskIds = ["t"], Policy = policy };
+        var job = new DetectMessage { RunId = "r", WindowSeconds = 3600, TaskIds = ["t"], Policy = policy };
         var serializer = Services.GetRequiredService<Serializer>();
-        var back = serializer.Deserialize<DetectJob>(serializer.SerializeToArray(job))!;
+        var back = serializer.Deserialize<DetectMessage>(serializer.SerializeToArray(job))!;
         Assert.Equal(policy.Rules, back.Policy.Rules);
         Assert.Equal(policy.Settings, back.Policy.Settings);
         Assert.Equal("10.1.0.0/16,fd00::/8", back.Policy.Filter.AllowSources.ToString());
@@ -83,7 +83,7 @@ public sealed class PolicyWireTests
     public void A_copied_job_keeps_the_policy()
     {
         var policy = FullPolicy();
-        var job = new BaselineJob
+        var job = new BaselineMessage
         {
             RunId = "b",
             From = 0,

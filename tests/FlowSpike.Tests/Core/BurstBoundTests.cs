@@ -1,5 +1,5 @@
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Reports;
 using FlowSpike.Synth;
 using FsCheck;

@@ -1,4 +1,4 @@
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.Selection;
 using FlowSpike.State;

@@ -15,7 +15,7 @@ public class EvaluationCountTests
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var labels = Evaluation.ReadLabels(set.Result.LabelsPath);
         var byModel = new Dictionary<string, List<Alert>>();
-        var rows = EvaluateOptions.Resolve(new JobSettings
+        var rows = EvaluateJob.Resolve(new JobSettings
         {
             Inputs = [set.Logs],
             Labels = set.Result.LabelsPath,

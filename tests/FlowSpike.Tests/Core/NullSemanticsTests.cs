@@ -1,4 +1,4 @@
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Tests.Support;

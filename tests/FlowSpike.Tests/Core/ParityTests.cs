@@ -1,5 +1,5 @@
 using FlowSpike.Alerts;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.Synth;
@@ -127,7 +127,7 @@ public class ParityTests
             Pipeline.ReadAlerts(alerts)
             .Select(a => (a.GetProperty("src_ip").GetString(), a.GetProperty("window_start").GetString())).ToHashSet();
         foreach (var s in set.Result.Spikes)
-            Assert.Contains((s.SrcIp, Runs.TimeRange.Format(s.WindowStart.ToUnixTimeSeconds())), found);
+            Assert.Contains((s.SrcIp, Time.TimeRange.Format(s.WindowStart.ToUnixTimeSeconds())), found);
     }
 
     private static Selection.CidrSet CidrSetOf(IEnumerable<string> cidrs) => Selection.CidrSet.Parse(cidrs);

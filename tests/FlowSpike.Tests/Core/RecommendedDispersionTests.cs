@@ -1,4 +1,4 @@
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Synth;
 using FsCheck;
 using FsCheck.Fluent;

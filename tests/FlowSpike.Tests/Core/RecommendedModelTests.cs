@@ -1,7 +1,7 @@
 using FlowSpike.Aggregation;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
 using FlowSpike.Jobs;
+using FlowSpike.Models;
 using FlowSpike.Runs;
 using FlowSpike.State;
 using FlowSpike.Synth;
@@ -279,7 +279,7 @@ public class RecommendedModelTests
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         var labels = Evaluation.ReadLabels(set.Result.LabelsPath);
-        var rows = EvaluateOptions.Resolve(new JobSettings
+        var rows = EvaluateJob.Resolve(new JobSettings
         {
             Inputs = [set.Logs],
             Labels = set.Result.LabelsPath,

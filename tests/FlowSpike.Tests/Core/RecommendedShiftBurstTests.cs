@@ -1,4 +1,4 @@
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Synth;
 
 namespace FlowSpike.Tests.Core;
@@ -137,14 +137,14 @@ public class RecommendedShiftBurstTests
     {
         // The 16-scalar layout (before the last window's ratio and the winsorized residual): the last ratio starts at
         // 1 and the winsorized residual at the plain one.
-        var s = new HostState { Residual = 7.5, BurstN = 2, RecentShort = 1.3, PendingBurst = 0.4 };
+        var s = new HostState { Residual = 7.5, BurstN = 2, RecentShort = 1.3, CandidateBurst = 0.4 };
         byte[] full = s.Write();
         byte[] second = full.AsSpan(0, SeasonalProfile.Bytes + HostState.SecondFields * 8).ToArray();
         var read = HostState.Read(second);
         Assert.True(read.HasScalars);
         Assert.Equal(7.5, read.Residual);
         Assert.Equal(1.3, read.RecentShort);
-        Assert.Equal(0.4, read.PendingBurst);
+        Assert.Equal(0.4, read.CandidateBurst);
         Assert.Equal(1, read.LastRatio);
         Assert.Equal(7.5, read.ResidualW);
         Assert.Equal(HostState.Bytes, read.Write().Length);

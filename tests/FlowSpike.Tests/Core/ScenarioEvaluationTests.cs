@@ -22,7 +22,7 @@ public class ScenarioEvaluationTests
         var labels = Evaluation.ReadLabels(dir.File("labels.csv"));
         Assert.Equal(labelled, labels.Count);
         long start = WeaknessScenario.Start.ToUnixTimeSeconds();
-        var rows = EvaluateOptions.Resolve(new JobSettings
+        var rows = EvaluateJob.Resolve(new JobSettings
         {
             Inputs = [dir.File("flows.log")],
             Labels = dir.File("labels.csv"),

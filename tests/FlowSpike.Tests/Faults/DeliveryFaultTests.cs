@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.State;
 using FlowSpike.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -69,7 +69,7 @@ public sealed class DeliveryFaultTests : IDisposable
         var writtenIds = written.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(OcsfUid).ToList();
         using (var store = SqliteStateStore.Open(data.State))
         {
-            var held = store.PendingAlerts(new FileAlertSink(alerts).Name).Select(p => p.Id).ToList();
+            var held = store.OutboxAlerts(new FileAlertSink(alerts).Name).Select(p => p.Id).ToList();
             Assert.NotEmpty(held);
             Assert.Equal(DeliveryFaultData.ExpectedIds.Order(), held.Concat(writtenIds).Order());
         }
@@ -80,7 +80,7 @@ public sealed class DeliveryFaultTests : IDisposable
         var lines = File.ReadAllLines(alerts);
         Assert.Equal(DeliveryFaultData.ExpectedIds.Order(), lines.Select(OcsfUid).Order());
         using (var store = SqliteStateStore.Open(data.State))
-            Assert.Empty(store.PendingAlerts(new FileAlertSink(alerts).Name));
+            Assert.Empty(store.OutboxAlerts(new FileAlertSink(alerts).Name));
     }
 
     /// <summary>The alert id a whole OCSF finding line carries.</summary>
@@ -137,10 +137,10 @@ public sealed class DeliveryFaultTests : IDisposable
         using (var store = SqliteStateStore.Open(data.State))
         {
             string sink = new WebhookSink(new Uri(server.Url + "hook"), new HttpDelivery(new HttpClient())).Name;
-            var held = Assert.Single(store.PendingAlerts(sink));
+            var held = Assert.Single(store.OutboxAlerts(sink));
             Assert.Equal(poison, held.Id);
             Assert.Equal(1, held.Attempts);
-            Assert.Empty(store.PendingAlerts(sink, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+            Assert.Empty(store.OutboxAlerts(sink, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         }
 
         // After the backoff, the receiver takes it: each alert has arrived exactly once.

@@ -119,12 +119,12 @@ internal static class FaultData
         return Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
     }
 
-    /// <summary>The applied windows of a state, as ISO times.</summary>
-    public static List<string> Applied(string state)
+    /// <summary>The closed windows of a state, as ISO times.</summary>
+    public static List<string> Closed(string state)
     {
         using var c = ReadOnly(state);
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT window_start FROM applied_windows ORDER BY window_start";
+        cmd.CommandText = "SELECT window_start FROM closed_windows ORDER BY window_start";
         using var r = cmd.ExecuteReader();
         var list = new List<string>();
         while (r.Read())

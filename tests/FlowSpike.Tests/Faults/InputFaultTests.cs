@@ -193,14 +193,14 @@ public class InputFaultTests
             error, StringComparison.Ordinal);
         Assert.Contains("--allow-empty-windows", error, StringComparison.Ordinal);
         // The windows before the gap commit, the accept-only one included; nothing from the gap on.
-        Assert.Equal(["2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"], Applied(state));
+        Assert.Equal(["2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"], Closed(state));
         Assert.Empty(Pipeline.ReadAlerts(dir.File("a.jsonl")));
 
         // The late files arrive: the same command applies the rest, and the result is a straight run's.
         WriteHours(logs, 26, 28);
         r = Support.Cli.RunWith(args, env: env);
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Equal(6, Applied(state).Count);
+        Assert.Equal(6, Closed(state).Count);
 
         string reference = BaselineState(dir, "ref.db");
         string refLogs = WriteHours(dir.File("ref-logs"), 24, 30, spikeHour: 29, skip: [25]);
@@ -226,7 +226,7 @@ public class InputFaultTests
         var r = Detect(logs, state, dir.File("a.jsonl"), "--allow-empty-windows");
 
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Equal(6, Applied(state).Count);
+        Assert.Equal(6, Closed(state).Count);
         Assert.Single(Pipeline.ReadAlerts(dir.File("a.jsonl")));
     }
 

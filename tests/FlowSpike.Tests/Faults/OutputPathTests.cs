@@ -1,5 +1,4 @@
 using FlowSpike.Jobs;
-using FlowSpike.Runs;
 using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.Faults;
@@ -47,11 +46,11 @@ public class OutputPathTests
         };
         foreach (var (input, output, why) in cases)
         {
-            var e = Assert.Throws<RunException>(() => DetectOptions.Resolve(Detect(input, output, state)));
+            var e = Assert.Throws<RunException>(() => DetectJob.Resolve(Detect(input, output, state)));
             Assert.Contains(why, e.Message, StringComparison.Ordinal);
             Assert.Contains(output, e.Message, StringComparison.Ordinal);
             Assert.StartsWith("Output:", Setting.Render(e.Message), StringComparison.Ordinal);
-            Assert.Throws<RunException>(() => WatchOptions.Resolve(Detect(input, output, state) with
+            Assert.Throws<RunException>(() => WatchJob.Resolve(Detect(input, output, state) with
             {
                 From = null,
                 To = null,
@@ -63,7 +62,7 @@ public class OutputPathTests
 
         // A sibling whose name starts like the input folder's is not inside it.
         Directory.CreateDirectory(logs + "2");
-        var job = DetectOptions.Resolve(Detect(logs, Path.Combine(logs + "2", "alerts.jsonl"), state));
+        var job = DetectJob.Resolve(Detect(logs, Path.Combine(logs + "2", "alerts.jsonl"), state));
         Assert.Equal(logs, Assert.Single(job.Input.Inputs));
     }
 
@@ -88,7 +87,7 @@ public class OutputPathTests
         using var dir = new TempDir();
         string logs = Path.Combine(dir.Path, "logs");
         Directory.CreateDirectory(logs);
-        // A gzip cut short: an error naming it, before any window is applied.
+        // A gzip cut short: an error naming it, before any window is closed.
         File.WriteAllBytes(Path.Combine(logs, "cut.log.gz"), [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]);
         string alerts = dir.File("alerts.jsonl");
         var r = Support.Cli.Run("detect", "--input", logs, "--out", alerts, "--from", "2026-10-01T00:00:00Z",

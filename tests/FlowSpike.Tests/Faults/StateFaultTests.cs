@@ -95,7 +95,7 @@ public class StateFaultTests
         var after = Support.Cli.Run("detect", "--input", logs, "--from", Iso(H(24)), "--to", Iso(H(26)),
             "--out", dir.File("a.jsonl"), "-q", "--state", dir.File("alias.db"));
         Assert.True(after.ExitCode == 0, after.Stderr);
-        Assert.Equal(2, Applied(state).Count);
+        Assert.Equal(2, Closed(state).Count);
     }
 
     [Theory]

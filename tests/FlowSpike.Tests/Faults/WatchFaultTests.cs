@@ -44,7 +44,7 @@ public class WatchFaultTests
         Assert.True(second.ExitCode == 0, second.Stderr);
 
         Assert.Equal("4", Scalar(state, "SELECT count(*) FROM ledger"));
-        Assert.Equal(4, Applied(state).Count);
+        Assert.Equal(4, Closed(state).Count);
         var (lookup, alerts) = Reference(dir, logs, 24, 28);
         Assert.Equal(lookup, Lookup(state));
         Assert.Equal(alerts, File.ReadAllText(dir.File("a.jsonl")));
@@ -87,14 +87,14 @@ public class WatchFaultTests
         var r = Support.Cli.RunWith(Watch(logs, state, Clock(dir, H(28) + 600), dir.File("a.jsonl"), "--once"));
 
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Contains("window 2026-10-02T02:00:00Z has no flow-log records yet; it is held open",
+        Assert.Contains("window 2026-10-02T02:00:00Z has no flow-log records yet; it stays open",
             r.Stderr, StringComparison.Ordinal);
-        Assert.Equal(["2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"], Applied(state));
+        Assert.Equal(["2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"], Closed(state));
 
         r = Support.Cli.RunWith(
             Watch(logs, state, Clock(dir, H(28) + 600), dir.File("a.jsonl"), "--once", "--allow-empty-windows"));
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Equal(4, Applied(state).Count);
+        Assert.Equal(4, Closed(state).Count);
         var (lookup, alerts) = Reference(dir, logs, 24, 28, "--allow-empty-windows");
         Assert.Equal(lookup, Lookup(state));
         Assert.Equal(alerts, File.ReadAllText(dir.File("a.jsonl")));
@@ -116,7 +116,7 @@ public class WatchFaultTests
         {
             var until = DateTime.UtcNow.AddMinutes(1);
             // The window commits, then its alert is delivered from the outbox: wait for both.
-            while ((Scalar(state, "SELECT count(*) FROM applied_windows") != "1" || !File.Exists(dir.File("a.jsonl"))
+            while ((Scalar(state, "SELECT count(*) FROM closed_windows") != "1" || !File.Exists(dir.File("a.jsonl"))
                 || new FileInfo(dir.File("a.jsonl")).Length == 0) && DateTime.UtcNow < until)
                 Thread.Sleep(200);
             Thread.Sleep(500);
@@ -126,7 +126,7 @@ public class WatchFaultTests
             watch.Kill();
             watch.WaitForExit();
         }
-        Assert.Equal(["2026-10-02T00:00:00Z"], Applied(state));
+        Assert.Equal(["2026-10-02T00:00:00Z"], Closed(state));
         Assert.Equal("0", Scalar(state, "SELECT coalesce(sum(late), 0) FROM ledger"));
         var (lookup, alerts) = Reference(dir, logs, 24, 25);
         Assert.Equal(lookup, Lookup(state));

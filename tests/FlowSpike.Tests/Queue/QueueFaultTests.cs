@@ -178,7 +178,7 @@ public sealed class QueueFaultTests(QueueFixture f) : IClassFixture<QueueFixture
         c.Detect(H(0), H(3));
         c.AssertSameAsReference(H(3));
         // Its objects arrive after the clock passed its end: counted, then it closes. The first of them also hold
-        // records of window 2, closed already: late, never applied.
+        // records of window 2, closed already: late, never scored.
         f.Upload(c.Bucket, f.Hours(3, 6));
         var second = c.Watch(queue, H(6) + 1200, NoEnv);
         Assert.True(second.ExitCode == 0, second.Stderr);
@@ -206,7 +206,7 @@ public sealed class QueueFaultTests(QueueFixture f) : IClassFixture<QueueFixture
         f.Upload(c.Bucket, f.Hours(0, 3));
         f.Moto.Notify(c.Bucket, queue);
         var notified = f.Upload(c.Bucket, f.Hours(2, 5));
-        var run = c.Watch(queue, H(5) + 1200, NoEnv, "--backfill-from", Runs.TimeRange.Format(H(0)), "--input",
+        var run = c.Watch(queue, H(5) + 1200, NoEnv, "--backfill-from", Time.TimeRange.Format(H(0)), "--input",
             $"s3://{c.Bucket}/AWSLogs/");
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal(f.Hours(0, 5).Count, c.Ledger().Count);

@@ -130,7 +130,7 @@ public sealed class QueueCase : IDisposable
         if (!File.Exists(refState))
             File.Copy(_f.Baselined, refState);
         var detect = Support.Cli.RunWith(["detect", "--input", $"s3://{Bucket}/AWSLogs/", "--from",
-            Runs.TimeRange.Format(from), "--to", Runs.TimeRange.Format(to), "--state", refState, "--out",
+            Time.TimeRange.Format(from), "--to", Time.TimeRange.Format(to), "--state", refState, "--out",
             refAlerts, "-q"], env: _f.Moto.Environment);
         Assert.True(detect.ExitCode == 0, detect.Stderr);
     }

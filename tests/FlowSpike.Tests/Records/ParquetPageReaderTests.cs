@@ -20,9 +20,9 @@ public class ParquetPageReaderTests
 {
     /// <summary>
     /// Writes every call a reader makes, as text; no skips, details wanted. Of a record that is not REJECT only the
-    /// start counts (<see cref="IFlowSink.OnRecord"/>).
+    /// start counts (<see cref="IRecordHandler.OnRecord"/>).
     /// </summary>
-    private struct Recorder(List<string> calls) : IFlowSink
+    private struct Recorder(List<string> calls) : IRecordHandler
     {
         public readonly void BeginSource(string source, FlowLayout layout, long firstLine) => calls.Add("begin");
 
@@ -42,7 +42,7 @@ public class ParquetPageReaderTests
         public readonly int PrefilterSource(ReadOnlySpan<byte> src, out uint ipv4)
         {
             ipv4 = 0;
-            return IFlowSink.HandOver;
+            return IRecordHandler.HandOver;
         }
 
         public readonly void OnUnselected(long? start) => calls.Add($"not REJECT|{start?.ToString() ?? "null"}");

@@ -1,8 +1,8 @@
 using System.Text;
-using FlowSpike.Aggregation;
 using FlowSpike.Records;
 using FlowSpike.Tests.Reference;
 using FlowSpike.Tests.Support;
+using FlowSpike.Time;
 
 namespace FlowSpike.Tests.Records;
 

@@ -6,11 +6,11 @@ using FsCheck.Fluent;
 
 namespace FlowSpike.Tests.Records;
 
-/// <summary>The vector paths and the scalar twin must hand the sink exactly the same lines and field
+/// <summary>The vector paths and the scalar twin must hand the handler exactly the same lines and field
 /// boundaries.</summary>
 public class TokenizerTests
 {
-    private struct RecordingSink(List<string> calls) : ILineSink
+    private struct RecordingHandler(List<string> calls) : ILineHandler
     {
         public readonly void OnLine(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds, int fieldCount) =>
             calls.Add($"{Encoding.Latin1.GetString(line)}|{string.Join(',', fieldEnds.ToArray())}|{fieldCount}");
@@ -19,8 +19,8 @@ public class TokenizerTests
     private static List<string> Run(byte[] buffer, TokenizerMode mode)
     {
         var calls = new List<string>();
-        var sink = new RecordingSink(calls);
-        LineTokenizer.Tokenize(buffer, ref sink, mode);
+        var handler = new RecordingHandler(calls);
+        LineTokenizer.Tokenize(buffer, ref handler, mode);
         return calls;
     }
 

@@ -25,8 +25,8 @@ public sealed class FolderDependencyTests
     {
         // Known one-way uses, so an empty graph (a broken reader) cannot pass the test above.
         var graph = FolderGraph.Build("FlowSpike", LibraryFiles());
-        Assert.True(graph.DependsOn("Detection", "Baseline"));
-        Assert.Contains("WindowStep.cs uses ISpikeModel", graph.Why("Detection", "Baseline"));
+        Assert.True(graph.DependsOn("Detection", "Models"));
+        Assert.Contains("WindowStep.cs uses ISpikeModel", graph.Why("Detection", "Models"));
         Assert.True(graph.DependsOn("Selection", "Records"));
         Assert.True(graph.DependsOn("Runs", "State"));
         Assert.False(graph.DependsOn("Records", "Runs"));

@@ -16,7 +16,7 @@ public sealed class PublicApiTests
     [Fact]
     public void The_public_api_matches_its_snapshot()
     {
-        string api = PublicApi.Describe(typeof(FlowSpike.Jobs.JobSettings).Assembly);
+        string api = PublicApi.Describe(typeof(JobSettings).Assembly);
         if (Environment.GetEnvironmentVariable("FLOWSPIKE_ACCEPT_API") == "1")
             File.WriteAllText(Snapshot, api);
         Assert.True(File.Exists(Snapshot), $"{Snapshot} is missing: run with FLOWSPIKE_ACCEPT_API=1");
@@ -34,7 +34,7 @@ public sealed class PublicApiTests
     public void The_library_exposes_at_most_sixty_types()
     {
         // Issue 25's budget: an embedder meets Engine, its settings and summaries, the log and the errors.
-        var exported = typeof(FlowSpike.Jobs.JobSettings).Assembly.GetExportedTypes();
+        var exported = typeof(JobSettings).Assembly.GetExportedTypes();
         Assert.True(exported.Length <= 60, $"{exported.Length} public types: " +
             string.Join(", ", exported.Select(t => t.FullName).Order(StringComparer.Ordinal)));
         Assert.Contains(typeof(FlowSpike.Engine), exported);

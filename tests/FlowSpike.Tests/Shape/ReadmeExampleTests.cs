@@ -1,5 +1,4 @@
 using System.Globalization;
-using FlowSpike.Jobs;
 using FlowSpike.Synth;
 using FlowSpike.Tests.Reference;
 using FlowSpike.Tests.Support;

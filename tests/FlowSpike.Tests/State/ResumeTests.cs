@@ -6,7 +6,7 @@ using FlowSpike.Tests.Support;
 
 namespace FlowSpike.Tests.State;
 
-/// <summary>detect is resumable and idempotent: no window is lost or applied twice, and history is never
+/// <summary>detect is resumable and idempotent: no window is lost or closed twice, and history is never
 /// reordered.</summary>
 public class ResumeTests
 {
@@ -38,9 +38,9 @@ public class ResumeTests
         var (s2, a2) = Baselined(split, set);
         Pipeline.Detect(s2, set.Logs, a2, new DetectRequest { From = H(0), To = H(30) });
         var second = Pipeline.Detect(s2, set.Logs, a2, new DetectRequest { From = H(0), To = H(72) });
-        Assert.Equal((42, 30), (second.WindowsApplied, second.WindowsSkipped));
+        Assert.Equal((42, 30), (second.WindowsClosed, second.WindowsSkipped));
         var third = Pipeline.Detect(s2, set.Logs, a2, new DetectRequest { From = H(0), To = H(72) });
-        Assert.Equal((0, 72), (third.WindowsApplied, third.WindowsSkipped));
+        Assert.Equal((0, 72), (third.WindowsClosed, third.WindowsSkipped));
 
         Assert.Equal(File.ReadAllText(a1), File.ReadAllText(a2));
         Assert.Equal(LookupCsv.ToText(Pipeline.Lookup(s1)), LookupCsv.ToText(Pipeline.Lookup(s2)));
@@ -48,7 +48,7 @@ public class ResumeTests
     }
 
     [Fact]
-    public void An_older_unapplied_window_is_refused_and_nothing_changes()
+    public void An_older_window_never_closed_is_refused_and_nothing_changes()
     {
         var set = SynthData.Get(SynthLayout.DefaultWithHeader);
         using var dir = new TempDir();
@@ -58,8 +58,8 @@ public class ResumeTests
 
         var e = Assert.Throws<RunException>(() =>
             Pipeline.Detect(state, set.Logs, alerts, new DetectRequest { From = H(5), To = H(12) }));
-        Assert.Contains("never applied", e.Message, StringComparison.Ordinal);
-        Assert.Contains(Runs.TimeRange.Format(H(5)), e.Message, StringComparison.Ordinal);
+        Assert.Contains("never closed", e.Message, StringComparison.Ordinal);
+        Assert.Contains(Time.TimeRange.Format(H(5)), e.Message, StringComparison.Ordinal);
         Assert.Equal(before, LookupCsv.ToText(Pipeline.Lookup(state)));
     }
 
@@ -111,7 +111,7 @@ public class ResumeTests
     private sealed class FailingSink(string path) : IAlertSink
     {
         public string Name { get; } = new FileAlertSink(path).Name;
-        public void Deliver(IReadOnlyList<PendingAlert> alerts, DeliveryReceipt receipt) =>
+        public void Deliver(IReadOnlyList<OutboxAlert> alerts, DeliveryReceipt receipt) =>
             throw new IOException("sink down");
         public void Dispose() { }
     }
@@ -129,8 +129,8 @@ public class ResumeTests
                 new DetectRequest { From = H(0), To = H(72) }, sink, NullRunLog.Instance,
                     TestContext.Current.CancellationToken);
             // The run itself completes: an outage holds alerts back, it does not stop detection.
-            Assert.Equal(72, result.WindowsApplied);
-            Assert.Equal(result.Alerts, store.PendingAlerts(sink.Name).Count);
+            Assert.Equal(72, result.WindowsClosed);
+            Assert.Equal(result.Alerts, store.OutboxAlerts(sink.Name).Count);
             Assert.True(result.Alerts > 0);
         }
         // The next run (nothing left to detect) delivers everything held, once.
@@ -140,7 +140,7 @@ public class ResumeTests
         Pipeline.Detect(s2, set.Logs, a2, new DetectRequest { From = H(0), To = H(72) });
         Assert.Equal(File.ReadAllText(a2), File.ReadAllText(alerts));
         using var check = SqliteStateStore.Open(state);
-        Assert.Empty(check.PendingAlerts("file:" + Path.GetFullPath(alerts)));
+        Assert.Empty(check.OutboxAlerts("file:" + Path.GetFullPath(alerts)));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class ResumeTests
     {
         using var dir = new TempDir();
         string path = dir.File("out.jsonl");
-        PendingAlert Pending(string src)
+        OutboxAlert Pending(string src)
         {
             var a = new Alert
             {
@@ -167,7 +167,7 @@ public class ResumeTests
                 DeviationThreshold = 3,
                 DataPointThreshold = 5,
             };
-            return new PendingAlert(a.Id, a.WindowStart, AlertJson.Serialize(a));
+            return new OutboxAlert(a.Id, a.WindowStart, AlertJson.Serialize(a));
         }
         // 10.0.0.1's id is a prefix of 10.0.0.10's: the check must not confuse them.
         using (var sink = new FileAlertSink(path))

@@ -1,6 +1,6 @@
 using System.Globalization;
-using FlowSpike.Baseline;
 using FlowSpike.Detection;
+using FlowSpike.Models;
 using FlowSpike.State;
 using FlowSpike.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -35,7 +35,7 @@ public class StateGrowthTests
         {
             Result = new WindowResult(T0 - 3600, T0, [], [], 0, 0, 0),
             WindowSeconds = 3600,
-            Alerts = [.. Enumerable.Range(0, alerts).Select(i => new PendingAlert($"a{i}", T0 - 3600, "{}"))],
+            Alerts = [.. Enumerable.Range(0, alerts).Select(i => new OutboxAlert($"a{i}", T0 - 3600, "{}"))],
             Sinks = ["file:a", "file:b"],
         });
     }
@@ -56,8 +56,8 @@ public class StateGrowthTests
         Assert.Equal(2, Count(state, "SELECT count(*) FROM deliveries WHERE sink = 'file:a'"));
         using (var store = SqliteStateStore.Open(state))
         {
-            Assert.Equal(new[] { "a1", "a2" }, store.PendingAlerts("file:b").Select(a => a.Id));
-            Assert.Empty(store.PendingAlerts("file:a"));
+            Assert.Equal(new[] { "a1", "a2" }, store.OutboxAlerts("file:b").Select(a => a.Id));
+            Assert.Empty(store.OutboxAlerts("file:a"));
             store.MarkDelivered("file:b", ["a1", "a2"]);
             // The alerts themselves stay: report and explain read them.
             Assert.Equal(3, store.AllAlerts().Count);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Tests.Reference;
 
 namespace FlowSpike.Tests.Support;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FlowSpike.Baseline;
+using FlowSpike.Models;
 using FlowSpike.Records;
 using FlowSpike.Runs;
 using FlowSpike.State;

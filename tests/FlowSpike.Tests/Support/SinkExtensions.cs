@@ -6,7 +6,7 @@ namespace FlowSpike.Tests.Support;
 public static class SinkExtensions
 {
     internal static (List<string> Delivered, List<string> Rejected) Deliver(this IAlertSink sink,
-        IReadOnlyList<PendingAlert> alerts)
+        IReadOnlyList<OutboxAlert> alerts)
     {
         var delivered = new List<string>();
         var rejected = new List<string>();

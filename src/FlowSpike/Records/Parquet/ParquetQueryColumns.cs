@@ -118,40 +118,40 @@ internal sealed class ParquetQueryColumns
         return _rejects;
     }
 
-    /// <summary>The sink's verdict on the row's source (<see cref="IFlowSink.PrefilterSource"/>) and its address,
-    /// once per dictionary entry.</summary>
-    public int SourceClass<TSink>(int leaf, int i, ref TSink sink, out uint ipv4)
-        where TSink : struct, IFlowSink
+    /// <summary>The handler's verdict on the row's source (<see cref="IRecordHandler.PrefilterSource"/>) and its
+    /// address, once per dictionary entry.</summary>
+    public int SourceClass<THandler>(int leaf, int i, ref THandler handler, out uint ipv4)
+        where THandler : struct, IRecordHandler
     {
         int role = RoleOf(leaf);
         int id = Id(role, i);
         var reader = _readers[role];
         if (id < 0 || !reader.IsDictionaryPage)
-            return sink.PrefilterSource(Text(leaf, i, 64), out ipv4);
+            return handler.PrefilterSource(Text(leaf, i, 64), out ipv4);
         Cache(reader, ref _sources, ref _sourceIps, ref _sourcesVersion);
         if (_sources[id] == 0)
         {
-            _sources[id] = (sbyte)(sink.PrefilterSource(Text(leaf, i, 64), out uint ip) + 1);
+            _sources[id] = (sbyte)(handler.PrefilterSource(Text(leaf, i, 64), out uint ip) + 1);
             _sourceIps[id] = ip;
         }
         ipv4 = _sourceIps[id];
         return _sources[id] - 1;
     }
 
-    /// <summary>The sink's verdict on the row's destination (<see cref="IFlowSink.PrefilterDestination"/>), once per
-    /// dictionary entry.</summary>
-    public int DestinationKind<TSink>(int leaf, int i, ref TSink sink, out uint ipv4)
-        where TSink : struct, IFlowSink
+    /// <summary>The handler's verdict on the row's destination (<see cref="IRecordHandler.PrefilterDestination"/>),
+    /// once per dictionary entry.</summary>
+    public int DestinationKind<THandler>(int leaf, int i, ref THandler handler, out uint ipv4)
+        where THandler : struct, IRecordHandler
     {
         int role = RoleOf(leaf);
         int id = Id(role, i);
         var reader = _readers[role];
         if (id < 0 || !reader.IsDictionaryPage)
-            return sink.PrefilterDestination(Text(leaf, i, 64), out ipv4);
+            return handler.PrefilterDestination(Text(leaf, i, 64), out ipv4);
         Cache(reader, ref _destinations, ref _destinationIps, ref _destinationsVersion);
         if (_destinations[id] == 0)
         {
-            _destinations[id] = (sbyte)(sink.PrefilterDestination(Text(leaf, i, 64), out uint ip) + 1);
+            _destinations[id] = (sbyte)(handler.PrefilterDestination(Text(leaf, i, 64), out uint ip) + 1);
             _destinationIps[id] = ip;
         }
         ipv4 = _destinationIps[id];

@@ -6,9 +6,10 @@ namespace FlowSpike.Records.Parquet;
 /// <summary>
 /// The Parquet reader for the blocked-outbound query, not a general one: the footer and page headers are read here
 /// (Thrift compact), only the query's columns are read, page by page, into buffers each thread keeps. Dictionaries are
-/// tested first, each entry once: the action, then (when the sink allows) the source and the destination, so a REJECT
-/// whose source or destination cannot count never reaches the sink as a record to select. Produces exactly the calls
-/// the reference reader (<see cref="ParquetFlowReader.ReadReference"/>, Parquet.Net) makes, minus those skips.
+/// tested first, each entry once: the action, then (when the handler allows) the source and the destination, so a
+/// REJECT whose source or destination cannot count never reaches the handler as a record to select.
+/// Produces exactly the calls the reference reader (<see cref="ParquetFlowReader.ReadReference"/>, Parquet.Net)
+/// makes, minus those skips.
 /// A file it does not know how to read (another layout, codec or encoding) is declined before any call.
 /// </summary>
 internal static class ParquetQueryReader
@@ -18,9 +19,9 @@ internal static class ParquetQueryReader
     [ThreadStatic]
     private static ParquetQueryColumns? t_columns;
 
-    /// <summary>False (and no sink call) when the file is not one this reader handles.</summary>
-    public static bool TryRead<TSink>(Stream file, string source, ref TSink sink)
-        where TSink : struct, IFlowSink
+    /// <summary>False (and no handler call) when the file is not one this reader handles.</summary>
+    public static bool TryRead<THandler>(Stream file, string source, ref THandler handler)
+        where THandler : struct, IRecordHandler
     {
         var columns = t_columns ??= new ParquetQueryColumns();
         ParquetFooter footer;
@@ -35,10 +36,10 @@ internal static class ParquetQueryReader
         }
         if (!ParquetQueryMap.TryCreate(footer, out var map))
             return false;
-        sink.BeginSource(source, FlowLayout.Default, 1);
-        bool details = sink.WantsDetails;
+        handler.BeginSource(source, FlowLayout.Default, 1);
+        bool details = handler.WantsDetails;
         foreach (var (rows, chunks) in footer.RowGroups)
-            ReadRowGroup(file, footer, map, chunks, rows, details, columns, ref sink);
+            ReadRowGroup(file, footer, map, chunks, rows, details, columns, ref handler);
         return true;
     }
 
@@ -59,10 +60,10 @@ internal static class ParquetQueryReader
         return ParquetFooter.Parse(buffer.AsSpan(0, size));
     }
 
-    private static void ReadRowGroup<TSink>(
+    private static void ReadRowGroup<THandler>(
         Stream file, ParquetFooter footer, ParquetQueryMap map, ParquetChunk[] chunks, long rows, bool details,
-        ParquetQueryColumns c, ref TSink sink)
-        where TSink : struct, IFlowSink
+        ParquetQueryColumns c, ref THandler handler)
+        where THandler : struct, IRecordHandler
     {
         if (rows <= 0)
             return;
@@ -71,7 +72,7 @@ internal static class ParquetQueryReader
         // unselected record's start is not read.
         var start = chunks[map.Start];
         bool marked = start is { NullCount: 0, Min: { } min, Max: { } max }
-            && sink.TryMarkAll(rows, FloorDiv(min, map.StartDivisor), FloorDiv(max, map.StartDivisor));
+            && handler.TryMarkAll(rows, FloorDiv(min, map.StartDivisor), FloorDiv(max, map.StartDivisor));
         if (marked)
             MarkedRowGroups++;
         long done = 0;
@@ -79,21 +80,21 @@ internal static class ParquetQueryReader
         {
             int n = c.NextBatch((int)Math.Min(Batch, rows - done));
             if (map.Ocsf)
-                OcsfBatch(map, c, n, details, marked, ref sink);
+                OcsfBatch(map, c, n, details, marked, ref handler);
             else
-                AwsBatch(map, c, n, details, marked, ref sink);
+                AwsBatch(map, c, n, details, marked, ref handler);
             done += n;
         }
         if (marked)
-            sink.EndMarked();
+            handler.EndMarked();
     }
 
     /// <summary>Row groups dated from their statistics (the tests check some are).</summary>
     internal static int MarkedRowGroups { get; private set; }
 
-    private static void AwsBatch<TSink>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details, bool marked,
-        ref TSink sink)
-        where TSink : struct, IFlowSink
+    private static void AwsBatch<THandler>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details, bool marked,
+        ref THandler handler)
+        where THandler : struct, IRecordHandler
     {
         var action = c.Reader(map.Action);
         bool dictionary = action.IsDictionaryPage;
@@ -105,15 +106,16 @@ internal static class ParquetQueryReader
         {
             int id = ids[i];
             if (id >= 0 && (dictionary ? rejects[id] : action.Bytes(id).SequenceEqual("REJECT"u8)))
-                Row(map, c, i, startIds[i] is var t and >= 0 ? starts.Long(t) : null, details, ref sink);
+                Row(map, c, i, startIds[i] is var t and >= 0 ? starts.Long(t) : null, details, ref handler);
             else
-                sink.OnUnselected(marked || startIds[i] is not (var u and >= 0) ? null : starts.Long(u));
+                handler.OnUnselected(marked || startIds[i] is not (var u and >= 0) ? null : starts.Long(u));
         }
     }
 
-    private static void OcsfBatch<TSink>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details, bool marked,
-        ref TSink sink)
-        where TSink : struct, IFlowSink
+    private static void OcsfBatch<THandler>(ParquetQueryMap map, ParquetQueryColumns c, int n, bool details,
+        bool marked,
+        ref THandler handler)
+        where THandler : struct, IRecordHandler
     {
         for (int i = 0; i < n; i++)
         {
@@ -122,30 +124,31 @@ internal static class ParquetQueryReader
                 c.Long(map.ActivityId, i), c.Long(map.ActionId, i));
             if (!reject && marked)
             {
-                sink.OnUnselected(null);
+                handler.OnUnselected(null);
                 continue;
             }
             long? start = c.Long(map.Start, i) is { } v ? FloorDiv(v, map.StartDivisor) : null;
             if (reject)
-                Row(map, c, i, start, details, ref sink);
+                Row(map, c, i, start, details, ref handler);
             else
-                sink.OnUnselected(start);
+                handler.OnUnselected(start);
         }
     }
 
     /// <summary>A REJECT row: skipped by a dictionary test, counted without a second parse, or handed over.
     /// </summary>
-    private static void Row<TSink>(ParquetQueryMap map, ParquetQueryColumns c, int i, long? start, bool details,
-        ref TSink sink)
-        where TSink : struct, IFlowSink
+    private static void Row<THandler>(ParquetQueryMap map, ParquetQueryColumns c, int i, long? start, bool details,
+        ref THandler handler)
+        where THandler : struct, IRecordHandler
     {
-        int source = c.SourceClass(map.Src, i, ref sink, out uint src);
+        int source = c.SourceClass(map.Src, i, ref handler, out uint src);
         int kind = 0;
         uint dst = 0;
-        if (source == IFlowSink.SkipRecord
-            || (source == IFlowSink.SourcePasses && (kind = c.DestinationKind(map.Dst, i, ref sink, out dst)) == 0))
+        if (source == IRecordHandler.SkipRecord
+            || (source == IRecordHandler.SourcePasses && (kind = c.DestinationKind(map.Dst, i, ref handler,
+                out dst)) == 0))
         {
-            sink.OnUnselected(start);
+            handler.OnUnselected(start);
             return;
         }
         ReadOnlySpan<byte> iface = default, account = default, vpc = default;
@@ -157,10 +160,11 @@ internal static class ParquetQueryReader
             account = c.Text(map.Account, i, 32);
             vpc = c.Text(map.Vpc, i, 64);
         }
-        if (source == IFlowSink.SourcePasses)
-            sink.OnSelected(src, c.Text(map.Src, i, 64), kind, dst, c.Text(map.Dst, i, 64), start, iface, account, vpc);
+        if (source == IRecordHandler.SourcePasses)
+            handler.OnSelected(src, c.Text(map.Src, i, 64), kind, dst, c.Text(map.Dst, i, 64), start, iface,
+                account, vpc);
         else
-            sink.OnRecord(true, c.Text(map.Src, i, 64), c.Text(map.Dst, i, 64), start, iface, account, vpc);
+            handler.OnRecord(true, c.Text(map.Src, i, 64), c.Text(map.Dst, i, 64), start, iface, account, vpc);
     }
 
     private static long FloorDiv(long value, long divisor) =>
