@@ -53,6 +53,9 @@ internal sealed class ObjectCounter(ICountLedger ledger, IAmazonS3 s3, WatchMetr
 
     private ObjectOutcome? Seen(string path, string version)
     {
+        // Its windows closed long ago and its row may be gone: counting it again could count it twice.
+        if (ledger.Forgotten(path))
+            return ObjectOutcome.Duplicate;
         if (ledger.Find(path) is not { } seen)
             return null;
         lock (_gate)

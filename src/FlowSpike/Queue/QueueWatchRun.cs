@@ -34,8 +34,9 @@ internal static class QueueWatchRun
         DetectRun.RefuseOtherSpan(store.Info, size);
         long open = WatchRun.FirstOpenWindow(store.Info, request, log);
 
-        using var consumer = new QueueConsumer(queue, input.S3 ?? S3Settings.FromEnvironment(),
-            new StoreLedger(store, input), input.Threads, metrics, queueMetrics, log);
+        var ledger = new StoreLedger(store, input);
+        using var consumer = new QueueConsumer(queue, input.S3 ?? S3Settings.FromEnvironment(), ledger, input.Threads,
+            metrics, queueMetrics, log);
         var client = consumer.Client;
         string? deadLetters = Checked(queue, () => client.DeadLetterUrl());
         dispatcher.Check();
@@ -145,6 +146,9 @@ internal static class QueueWatchRun
                     $"{outcome.Delivered} alert(s)");
                 open += size;
             }
+            // The ledger keeps only what dedup needs, a bounded part per round: a notification of an object whose
+            // row went is a duplicate by its stamp (ObjectCounter), never counted again.
+            ledger.Prune(open, request.LatenessSeconds, PruneBudget);
             // Retry sinks that were down; --once gives each one last try and reports what stays held.
             int held = dispatcher.DeliverPending(store, force: request.Once && quiet);
             if (request.Once && quiet)
@@ -157,6 +161,9 @@ internal static class QueueWatchRun
             queueMetrics.Messages.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value}")));
         return heldAtEnd;
     }
+
+    /// <summary>How long one round may spend pruning the ledger (what is left goes at the next round).</summary>
+    private static readonly TimeSpan PruneBudget = TimeSpan.FromMilliseconds(250);
 
     private static long Clock(WatchRequest request) =>
         WatchRun.ReadClock(request.ClockFile) ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
