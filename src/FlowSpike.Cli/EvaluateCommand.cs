@@ -36,7 +36,7 @@ internal static class EvaluateCommand
         var calibrate = new Option<int[]>("--calibrate")
         {
             Description = "Instead: the recommended model's false alerts per host-hour on spike-free zoos of these " +
-                "seeds, by behaviour, beside the oracle's (Markdown).",
+                "seeds, by behaviour, beside the oracle's, and the planted-burst scenario's ×10s flagged (Markdown).",
             AllowMultipleArgumentsPerToken = true,
             HelpName = "SEED",
         };
@@ -54,6 +54,10 @@ internal static class EvaluateCommand
             {
                 var calibration = ZooEvaluation.Calibrate(seeds, [1e-3, 1e-4], new RecommendedSettings());
                 Console.Write(ZooEvaluation.CalibrationMarkdown(calibration));
+                // Beside it, the planted-burst scenario of the same seeds: one or two ×3 bursts, then a ×10.
+                var planted = ZooPlantedBursts.Run(seeds, new RecommendedSettings());
+                Console.Write("\nPlanted bursts (one or two ×3 in the baseline, a ×10 in the detection week):\n\n"
+                    + ZooPlantedBursts.Markdown(planted));
                 return 0;
             }
             var settings = flags.Bind(r) with

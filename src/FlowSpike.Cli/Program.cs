@@ -1,5 +1,6 @@
 using FlowSpike.Cli;
 
+EnvironmentSwitches.Apply();
 var root = CommandTree.Build();
 var parse = root.Parse(args);
 StderrLog.Json = parse.GetValue(CommandTree.LogJson);

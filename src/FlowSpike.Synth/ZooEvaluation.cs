@@ -79,6 +79,9 @@ internal static class ZooEvaluation
         // The ×5 and ×10 spikes the oracle itself finds at the nominal tail (see docs/models.md, "detectable").
         var detectable = labels.Where(l => l.Size is "x5" or "x10" && l.OracleTail < DetectableTail).ToList();
         recall[Detectable] = (detectable.Count(l => alertsByHost[l.SrcIp].Any(a => Matches(a, l))), detectable.Count);
+        // Every labelled spike, whatever its size, that the host's true distribution makes all but impossible.
+        var obvious = labels.Where(l => l.OracleTail < ObviousTail).ToList();
+        recall[Obvious] = (obvious.Count(l => alertsByHost[l.SrcIp].Any(a => Matches(a, l))), obvious.Count);
         var perBehaviour = new Dictionary<string, double>();
         foreach (var group in hosts.GroupBy(h => h.Behaviour))
         {
@@ -102,6 +105,16 @@ internal static class ZooEvaluation
     /// range.</summary>
     public const double DetectableTail = 1e-4;
 
+    /// <summary>The recall key of the spikes (any size, new hosts too) whose oracle tail is below
+    /// <see cref="ObviousTail"/>.</summary>
+    public const string Obvious = "oracle-obvious";
+
+    /// <summary>
+    /// A spike this unlikely under the host's true distribution is one any analyst would call obvious: the recommended
+    /// model must flag every one (docs/models.md, "oracle-obvious recall").
+    /// </summary>
+    public const double ObviousTail = 1e-9;
+
     /// <summary>Recall over the multiplicative sizes ×5 and above (×5 and ×10; +50 and new hosts are not
     /// multiples).</summary>
     public static double RecallFiveAndAbove(Figures f)
@@ -116,8 +129,10 @@ internal static class ZooEvaluation
         var sizes = ZooScenario.SpikeSizes.Append("new").ToList();
         var sb = new StringBuilder("| model | alerts | true | precision | "
             + string.Join(" | ", sizes.Select(s => "recall " + s))
-            + " | recall ×5 and ×10 | recall ×5 and ×10, oracle-detectable |\n");
-        sb.Append("| --- | --- | --- | --- | " + string.Join(" | ", sizes.Select(_ => "---")) + " | --- | --- |\n");
+            + " | recall ×5 and ×10 | recall ×5 and ×10, oracle-detectable"
+            + " | oracle-obvious recall (tail < 1e-9) |\n");
+        sb.Append("| --- | --- | --- | --- | " + string.Join(" | ", sizes.Select(_ => "---"))
+            + " | --- | --- | --- |\n");
         foreach (var r in rows)
         {
             sb.Append(
@@ -128,11 +143,11 @@ internal static class ZooEvaluation
                     ? string.Create(CultureInfo.InvariantCulture, $"{v.Found}/{v.Total} ")
                     : "- ").Append("| ");
             }
-            var d = r.RecallBySize.GetValueOrDefault(Detectable);
-            string det = d.Total == 0
-                ? "-"
-                : string.Create(CultureInfo.InvariantCulture, $"{d.Found}/{d.Total} = {d.Found / (double)d.Total:F2}");
-            sb.Append(CultureInfo.InvariantCulture, $"{RecallFiveAndAbove(r):F2} | {det} |\n");
+            string Share(string key) => r.RecallBySize.GetValueOrDefault(key) is var (found, total) && total > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{found}/{total} = {found / (double)total:F2}")
+                : "-";
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{RecallFiveAndAbove(r):F2} | {Share(Detectable)} | {Share(Obvious)} |\n");
         }
         sb.Append("\nFalse alerts per 1,000 host-hours, by behaviour:\n\n| model | "
             + string.Join(" | ", ZooScenario.Behaviours) + " |\n| --- |"

@@ -115,8 +115,7 @@ internal static class FlowScanner
                         d.Skip(NotFlowLog.Skipped(item.File.Path, e), d.Malformed - malformed);
                     }
                     d.AddFile(item.File.Path, d.Lines - lines, d.Parsed - parsed);
-                    if (ReadDelayForTests > 0)
-                        Thread.Sleep(ReadDelayForTests);
+                    TestHooks.FileRead?.Invoke();
                     options.Progress?.Done(item.Size == long.MaxValue ? 0 : item.Size, worker.Counter?.Seen ?? 0);
                 }
             }
@@ -269,8 +268,4 @@ internal static class FlowScanner
         public SmallFileReader Files { get; } = new();
         public ItemProgress? Counter { get; init; }
     }
-
-    /// <summary>FLOWSPIKE_TEST_READ_DELAY_MS slows each file down so a test can watch the progress display.</summary>
-    private static readonly int ReadDelayForTests =
-        int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_READ_DELAY_MS"), out int ms) ? ms : 0;
 }

@@ -75,9 +75,12 @@ internal sealed partial class ScanAccumulator
         MarkText(start);
     }
 
+    // Read once, as Ipv4 and EpochSeconds do: the switch is set before the first scan, and this runs per record.
+    private static readonly bool UseBranchLight = LineTokenizer.BranchLight;
+
     private void MarkText(ReadOnlySpan<byte> start)
     {
-        if (LineTokenizer.BranchLight && EpochSeconds.TryParseTenDigits(start, out long ten))
+        if (UseBranchLight && EpochSeconds.TryParseTenDigits(start, out long ten))
         {
             Mark(ten);
             return;

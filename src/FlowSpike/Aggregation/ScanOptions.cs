@@ -35,16 +35,16 @@ internal sealed record ScanOptions
     /// <summary>Counters to update as work finishes, for a progress display; null for none.</summary>
     public ScanProgress? Progress { get; init; }
     /// <summary>
-    /// Inflate small gzip files whole with libdeflate (null: the default, FLOWSPIKE_INFLATE) or always stream.
+    /// Inflate small gzip files whole with libdeflate (null: the default, FastPaths) or always stream.
     /// </summary>
     public bool? InflateWhole { get; init; }
     /// <summary>
     /// Read small local files whole into each worker's kept buffers (null: the default, on unless
-    /// FLOWSPIKE_SMALL_FILES=off) or always through the general opener.
+    /// FastPaths) or always through the general opener.
     /// </summary>
     public bool? SmallFileReads { get; init; }
     /// <summary>
-    /// Read Parquet with the query's own page reader (null: the default, on unless FLOWSPIKE_PARQUET=reference) or
+    /// Read Parquet with the query's own page reader (null: the default, FastPaths) or
     /// always with the reference reader (Parquet.Net).
     /// </summary>
     public bool? ParquetPages { get; init; }

@@ -48,6 +48,13 @@ internal sealed record Alert
 
     public long UniqueDestConnections => BlockedDestIps.Count;
 
+    /// <summary>
+    /// Low, medium, high or critical: the model's evidence (its tail probability), or for the ESCU search's alerts the
+    /// deviations of the count above the threshold (<see cref="Baseline.SplunkModel.SeverityOf"/>).
+    /// </summary>
+    public string Severity => Evidence?.Severity
+        ?? Baseline.SplunkModel.SeverityOf(LatestCount, Threshold, StdevBlockedConnections);
+
     /// <summary>Stable per (window, source), so a re-delivered alert can be recognised downstream.</summary>
     public string Id => $"{WindowStart}-{Host}";
 }

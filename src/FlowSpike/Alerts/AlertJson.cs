@@ -41,6 +41,8 @@ internal static class AlertJson
                 w.WriteNumber("tail_probability", ev.TailProbability);
                 w.WriteString("rule", ev.Rule);
                 w.WriteString("severity", ev.Severity);
+                if (ev.BurstHistory is { } bursts)
+                    w.WriteString("burst_history", bursts);
             }
             if (alert.Annotations.Count > 0)
                 WriteArray(w, "annotations", alert.Annotations);
@@ -79,7 +81,8 @@ internal static class AlertJson
                     e.GetProperty("dispersion").GetDouble(),
                     tail.GetDouble(), e.GetProperty("rule").GetString()!)
                 {
-                    Threshold = e.GetProperty("threshold").GetDouble()
+                    Threshold = e.GetProperty("threshold").GetDouble(),
+                    BurstHistory = e.TryGetProperty("burst_history", out var bursts) ? bursts.GetString() : null,
                 }
                 : null,
             Annotations = e.TryGetProperty("annotations", out var notes) ? Strings(notes) : [],

@@ -41,9 +41,8 @@ internal static class OcsfFinding
             w.WriteString("class_name", "Detection Finding");
             w.WriteNumber("type_uid", 200401);
             w.WriteString("type_name", "Detection Finding: Create");
-            // The ESCU search's model has no tail probability: its findings stay Medium. The others grade by their
-            // tail.
-            var (severityId, severity) = alert.Evidence?.Severity switch
+            // Graded by the tail probability, or for the ESCU search's model by the deviations above the threshold.
+            var (severityId, severity) = alert.Severity switch
             {
                 "low" => (2, "Low"),
                 "high" => (4, "High"),
@@ -164,6 +163,8 @@ internal static class OcsfFinding
                 w.WriteNumber("flowspike.dispersion", evidence.Dispersion);
                 w.WriteNumber("flowspike.tail_probability", evidence.TailProbability);
                 w.WriteString("flowspike.rule", evidence.Rule);
+                if (evidence.BurstHistory is { } bursts)
+                    w.WriteString("flowspike.burst_history", bursts);
             }
             w.WriteEndObject();
             w.WriteEndObject();

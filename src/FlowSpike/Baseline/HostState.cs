@@ -10,7 +10,7 @@ namespace FlowSpike.Baseline;
 /// </summary>
 internal sealed class HostState
 {
-    public const int Fields = 19;
+    public const int Fields = 20;
 
     /// <summary>The scalars of the first calibrated layout (without the short ratio and the bursts' square).</summary>
     public const int FirstFields = 13;
@@ -22,6 +22,9 @@ internal sealed class HostState
 
     /// <summary>The scalars of the third layout (without the squared residuals' second moment).</summary>
     public const int ThirdFields = 18;
+
+    /// <summary>The scalars of the fourth layout (without the largest burst).</summary>
+    public const int FourthFields = 19;
     public const int Bytes = SeasonalProfile.Bytes + Fields * 8;
 
     public byte[] Profile = SeasonalProfile.Empty();
@@ -58,7 +61,7 @@ internal sealed class HostState
     /// </summary>
     public double LastRatio = 1;
     /// <summary>Mean squared residual with each window's capped at 9 predictive variances (3 deviations): a
-    /// dispersion the bursts barely raise, for telling bursts apart (<see cref="RecommendedModel.BurstDispersion"/>).
+    /// dispersion the bursts barely raise, for telling bursts apart (<see cref="BurstComponent.LearningDispersion"/>).
     /// </summary>
     public double ResidualW;
 
@@ -67,6 +70,9 @@ internal sealed class HostState
     /// known (<see cref="RecommendedModel.DispersionSd"/>); heavy-tailed residuals make it large.
     /// </summary>
     public double ResidualSq;
+
+    /// <summary>The largest burst's log ratio seen (0: none).</summary>
+    public double BurstMax;
 
     /// <summary>
     /// Whether the scalars came from a stored state (false: fresh, or upgraded from a profile-only state).
@@ -82,7 +88,7 @@ internal sealed class HostState
             s.Profile = state.AsSpan(0, SeasonalProfile.Bytes).ToArray();
         int fields = (state.Length - SeasonalProfile.Bytes) / 8;
         if (state.Length < SeasonalProfile.Bytes || (state.Length - SeasonalProfile.Bytes) % 8 != 0
-            || fields is not (FirstFields or SecondFields or ThirdFields or Fields))
+            || fields is not (FirstFields or SecondFields or ThirdFields or FourthFields or Fields))
             return s;
         double F(int i) => BinaryPrimitives.ReadDoubleLittleEndian(state.AsSpan(SeasonalProfile.Bytes + i * 8));
         s.Active = F(0);
@@ -118,7 +124,11 @@ internal sealed class HostState
             s.ResidualW = s.Residual;
         }
         // An older layout's residuals are taken as normal: their square's mean square is three times the squared mean.
-        s.ResidualSq = fields >= Fields ? F(18) : 3 * s.Residual * s.Residual;
+        s.ResidualSq = fields >= FourthFields ? F(18) : 3 * s.Residual * s.Residual;
+        // An older layout's largest burst: the mean plus one spread of its bursts (exact for one or two).
+        s.BurstMax = fields >= Fields ? F(19)
+            : s.BurstN <= 0 ? 0
+            : s.BurstLog + Math.Sqrt(Math.Max(s.BurstSquare - s.BurstLog * s.BurstLog, 0));
         s.HasScalars = true;
         return s;
     }
@@ -132,7 +142,7 @@ internal sealed class HostState
         [
             Active, PosMean, PosSquare, PosN, Residual, ExpMean, ExpSquare, RecentCount, RecentExpected, BurstShare,
             BurstLog, FitDiff, BurstN, RecentShort, BurstSquare, PendingBurst, LastRatio,
-            ResidualW, ResidualSq,
+            ResidualW, ResidualSq, BurstMax,
         ];
         for (int i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteDoubleLittleEndian(d[(i * 8)..], values[i]);

@@ -11,9 +11,9 @@ namespace FlowSpike.Baseline;
 /// expectation's estimation variance taken out), widened again by that variance for the test: the predictive.</item>
 /// <item>Activity apart from level: a host active in fewer than 70% of its windows is also tested as a hurdle,
 /// P(active) · P(count | active), the active counts a shifted negative binomial fitted by moments.</item>
-/// <item>Normal bursts: isolated windows at least twice the level and below the nominal tail are a burst component with
-/// its own share and a Student-t predictive of their log size; the tail is (1 − q) · count tail + q · burst
-/// tail.</item>
+/// <item>Normal bursts (<see cref="BurstComponent"/>): isolated windows at least twice the level and far in the count
+/// model's tail are a burst component with its own share and a predictive of their log size from the bursts seen; the
+/// tail is (1 − q) · count tail + q · burst tail.</item>
 /// <item>New hosts: until a day of windows is seen, the count is tested against a population prior of new hosts (a
 /// negative binomial with mean <see cref="RecommendedSettings.NewHostRate"/> and α = 0.5) blended with what the host
 /// has shown so far, so a host that appears already beaconing is flagged in its first window.</item>
@@ -23,12 +23,6 @@ namespace FlowSpike.Baseline;
 internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeModel
 {
     public const string ModelName = "recommended";
-
-    /// <summary>
-    /// Windows whose count has a tail below this under the host's count model (and twice its level) are bursts: the
-    /// nominal tail, so that a host without bursts learns a chance burst about once in 10,000 windows.
-    /// </summary>
-    public const double BurstTail = 1e-4;
 
     /// <summary>Below this share of active windows a host is also tested as intermittent.</summary>
     public const double IntermittentBelow = 0.7;
@@ -142,13 +136,6 @@ internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeMod
     public const int ShortWindows = 3;
 
     /// <summary>
-    /// The dispersion fitted to the winsorized residuals (<see cref="HostState.ResidualW"/>), never above
-    /// <see cref="Dispersion"/>: what the host's ordinary windows show, for learning which windows are bursts.
-    /// </summary>
-    public static double BurstDispersion(HostState s) =>
-        s.ExpSquare <= 0 ? 0 : Math.Clamp((s.ResidualW - s.ExpMean) / s.ExpSquare, 0, Dispersion(s));
-
-    /// <summary>
     /// The standard error of <see cref="Dispersion"/>: that of the running mean of the squared residuals (their
     /// variance, E r⁴ − (E r²)², over 2w − 1 windows, the effective size of a running mean of weight w), over
     /// E e². Heavy-tailed residuals (a host with bursts the dispersion only half sees) make it large.
@@ -202,7 +189,7 @@ internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeMod
         if (count <= (UsesHurdle(s) ? Math.Min(expected, s.PosMean) : expected))
             return new SpikeEvidence(expected, alpha, 1, SpikeEvidence.CountRule) { ApproximateThreshold = approx };
         string rule = SpikeEvidence.CountRule;
-        double tail, shownExpected = expected, shownAlpha = alpha, reference = BurstReference(s, expected);
+        double tail, shownExpected = expected, shownAlpha = alpha;
         if (UsesHurdle(s))
         {
             double level = Math.Max(s.PosMean - 1, 0.02);
@@ -223,19 +210,13 @@ internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeMod
                     + LevelShiftPrior * UncertainDispersionTail(count, shifted, a, sd, relVar);
             }
         }
-        double main = tail;
-        if (s.BurstN >= MinBursts && s.BurstShare > 0)
-        {
-            double ratio = Math.Log((count + 1) / (reference + 1));
-            // The share of bursts beyond the count model's own chance bursts (at most BurstTail of the windows),
-            // weighed by how sure the bursts seen make it that the host has bursts at all.
-            double q = Math.Clamp(s.BurstShare - BurstTail, 0, 0.5) * BurstyPosterior(s.BurstN);
-            tail = (1 - q) * tail + q * BurstTailOf(s, ratio);
-        }
-        return new SpikeEvidence(shownExpected, shownAlpha, tail, rule)
+        // A spike and the bursts are sized against the hour's own expectation (BurstComponent.Learn).
+        double mixed = BurstComponent.Mix(s, tail, count, expected);
+        return new SpikeEvidence(shownExpected, shownAlpha, mixed, rule)
         {
             ApproximateThreshold = approx,
-            MainTail = main,
+            MainTail = tail,
+            BurstHistory = BurstComponent.History(s, tail, mixed),
         };
     }
 
@@ -247,50 +228,6 @@ internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeMod
     private static double BurstReference(HostState s, double expected) =>
         s.Active < IntermittentBelow && s.PosN >= 1 ? Math.Max(expected, s.PosMean) : expected;
 
-
-    /// <summary>
-    /// A window after a burst candidate this high under the count model shows a level change instead.
-    /// </summary>
-    public const double LevelChangeTail = 0.1;
-
-    /// <summary>Bursts a host must have shown before its burst component counts.</summary>
-    public const int MinBursts = 1;
-
-    /// <summary>
-    /// P(the host has bursts | it learned <paramref name="bursts"/>): one or two learned bursts are also what an
-    /// ordinary host's chance windows, a level change or a cycle the profile has not seen yet give. Measured on the
-    /// spike-free tuning zoos (docs/models.md): 72 of 450 bursty hosts and 123 of 4,050 others learned exactly one
-    /// burst in their two weeks of baseline, 65 and 17 exactly two, 252 and none three or more; with the zoo's one
-    /// bursty host in ten, the posterior is 0.37 for one burst, 0.79 for two and 1 beyond.
-    /// </summary>
-    public static double BurstyPosterior(double bursts) => bursts < 1.5 ? 0.37 : bursts < 2.5 ? 0.79 : 1;
-
-    /// <summary>Prior of the bursts' log ratio: location ln 3 and spread 0.5, weighed as one burst.</summary>
-    public static readonly double BurstPriorLog = Math.Log(3);
-
-    public const double BurstPriorSpread = 0.5, BurstPriorN = 1;
-
-    /// <summary>
-    /// P(a burst's log ratio ≥ <paramref name="ratio"/>): the posterior predictive of a normal model of the bursts'
-    /// log ratios with a normal-inverse-gamma prior (location ln 3 weighed as <see cref="BurstPriorN"/> bursts, spread
-    /// 0.5 with as many degrees of freedom): a Student-t with 1 + n degrees of freedom, location the weighted mean, and
-    /// scale² the posterior spread times 1 + 1 / (1 + n). One or two bursts seen give a tail around the prior that
-    /// falls off polynomially, thinner than the exponential a single burst's mean would give, so they do not license a
-    /// ×5 or ×10 count; many bursts give the host's own burst sizes.
-    /// </summary>
-    public static double BurstTailOf(HostState s, double ratio)
-    {
-        double n = s.BurstN, k = BurstPriorN;
-        double mean = (k * BurstPriorLog + n * s.BurstLog) / (k + n);
-        double within = Math.Max(s.BurstSquare - s.BurstLog * s.BurstLog, 0);
-        double spread2 = (k * BurstPriorSpread * BurstPriorSpread + n * within
-            + k * n / (k + n) * (s.BurstLog - BurstPriorLog) * (s.BurstLog - BurstPriorLog)) / (k + n);
-        // The bursts seen are those past the learning cut, so their own spread understates the bursts': it is never
-        // taken below the prior's.
-        spread2 = Math.Max(spread2, BurstPriorSpread * BurstPriorSpread);
-        double scale = Math.Sqrt(spread2 * (1 + 1 / (k + n)));
-        return CountTails.StudentTUpper((ratio - mean) / scale, k + n);
-    }
 
     /// <summary>
     /// An intermittent host whose windows the hurdle (activity, then level) has fitted better than the count model.
@@ -346,41 +283,22 @@ internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeMod
             s.PosSquare += (c * c - s.PosSquare) / s.PosN;
         }
         double reference = BurstReference(before, expected);
-        // A burst is a window its count model finds unlikely (tail below 1e-4) and at least twice its level, learned
-        // from three days and five active windows on, spikes included: a host whose normal has bursts keeps them.
-        // The learning tail is the count model's with the winsorized dispersion (BurstDispersion), which the bursts
-        // themselves barely raise: with the plain α, a bursty host's bursts raise α until no burst is below 1e-4.
-        bool candidate = points >= 72 && before.PosN >= 5 && count + 1 >= 2 * (reference + 1)
-            && (UsesHurdle(before)
-                ? used.MainTail
-                : CountTails.NegBinomialUpper(
-                    count, expected, (1 + BurstDispersion(before)) * (1 + relVar) - 1)) < BurstTail;
-        // A candidate waits one window: when the next window is high too (its count-model tail below
-        // LevelChangeTail), the level changed or an intermittent host's run began, and it was no burst.
-        bool burst = before.PendingBurst > 0 && used.MainTail >= LevelChangeTail;
-        double lr = before.PendingBurst;
-        s.PendingBurst = candidate ? Math.Log((count + 1) / (reference + 1)) : 0;
-        double wb = Math.Min(2 * Settings.Weight, points + 1);
-        s.BurstShare += ((burst ? 1 : 0) - s.BurstShare) / wb;
-        if (burst)
-        {
-            s.BurstN = Math.Min(s.BurstN + 1, 50);
-            s.BurstLog += (lr - s.BurstLog) / s.BurstN;
-            s.BurstSquare += (lr * lr - s.BurstSquare) / s.BurstN;
-        }
+        BurstComponent.Learn(before, s, new BurstComponent.Window(
+            points, count, expected, relVar, reference, used.MainTail, UsesHurdle(before), Settings.Weight,
+            Seasonal(before, avg, windowStart)));
         // A window that looks like a burst (twice the level and below the burst tail under the host's own count model,
         // from its second window on) stays out of the dispersion: bursts are the burst component's, and an α raised
         // by them would hide the next ones from it.
         bool burstLike = points > 0 && count + 1 >= 2 * (reference + 1)
             && (points >= Settings.MinDataPoints ? used.MainTail : CountTails.NegBinomialUpper(count, expected, alpha))
-                < BurstTail;
+                < BurstComponent.ExcludedTail;
         if (points > 0 && !spike && !burstLike)
         {
             // The expectation's own estimation variance (v·e²) is taken out: α is the host's dispersion alone.
             double r2 = (c - expected) * (c - expected) - relVar * expected * expected;
             s.Residual += (r2 - s.Residual) / w;
             s.ResidualSq += (r2 * r2 - s.ResidualSq) / w;
-            double capped = 9 * expected * (1 + BurstDispersion(before) * expected);
+            double capped = 9 * expected * (1 + BurstComponent.LearningDispersion(before) * expected);
             double r2w = Math.Min((c - expected) * (c - expected), capped) - relVar * expected * expected;
             s.ResidualW += (r2w - s.ResidualW) / w;
             s.ExpMean += (expected - s.ExpMean) / w;

@@ -131,7 +131,10 @@ internal static class SeasonalProfile
         double tau2 = Math.Max(between / (groups - 1) - noise / groups, 0);
         double mean = sum[use] / n[use];
         double v = phi * Math.Max(mean, MinNoiseMean) / n[use];
-        double weight = tau2 <= 0 ? 0 : tau2 / (tau2 + v);
+        // The shrinkage weighs the hour's mean by its noise were it the grand mean: measured at its own low mean, one
+        // chance zero would look certain and set a flat host's hour near 0 (a normal count then a spike and a burst).
+        double vNull = phi * Math.Max(Math.Max(mean, grand), MinNoiseMean) / n[use];
+        double weight = tau2 <= 0 ? 0 : tau2 / (tau2 + vNull);
         return (grand + weight * (mean - grand), weight * v + phi * Math.Max(grand, MinNoiseMean) / totalN, phi);
     }
 

@@ -26,6 +26,13 @@ internal sealed record SpikeEvidence(double Expected, double Dispersion, double 
     /// <summary>The tail of the host's count (or hurdle) model alone, before its burst component is mixed in.</summary>
     public double MainTail { get; init; } = 1;
 
+    /// <summary>
+    /// When the host's learned bursts lowered this count's severity: how many it has seen and the largest ("bursts
+    /// seen: 2, largest ×3.1", the count over the expectation, each plus one), so an analyst can judge them; else
+    /// null.
+    /// </summary>
+    public string? BurstHistory { get; init; }
+
     public string Severity => SeverityOf(TailProbability);
 
     /// <summary>Severity from the tail probability: below 1e-12 critical, 1e-8 high, 1e-6 medium, else low.</summary>

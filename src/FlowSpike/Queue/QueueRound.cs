@@ -163,13 +163,7 @@ internal sealed class QueueRound(QueueClient queue, QueueRequest request, Visibi
         m.Attributes?.GetValueOrDefault("SentTimestamp") is { } ms
         && long.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out long t) ? t / 1000 : null;
 
-    /// <summary>FLOWSPIKE_TEST_QUEUE_PAUSE=received|counted stops here for ever, so a test can kill -9 the process
-    /// between receive and count, or between count and delete.</summary>
-    private void TestPause(string stage)
-    {
-        if (Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_QUEUE_PAUSE") != stage)
-            return;
-        log.Warn($"test pause: {stage}");
-        Thread.Sleep(Timeout.Infinite);
-    }
+    /// <summary>A test's hook may stop here for ever, so it can kill -9 the process between receive and count, or
+    /// between count and delete.</summary>
+    private static void TestPause(string stage) => TestHooks.QueueStep?.Invoke(stage);
 }

@@ -7,7 +7,7 @@ namespace FlowSpike.Records;
 /// <summary>
 /// A flow record's start or end field (epoch seconds as decimal text) to a number. Ten digits (every date from
 /// 2001 to 2286) take a branch-light path: two 8-byte loads, one digit check and multiply-shift combining; anything
-/// else, and every text under FLOWSPIKE_SIMD=scalar, goes to <see cref="Utf8Parser"/>, the twin the tests compare
+/// else, and every text under a scalar tokenizer, goes to <see cref="Utf8Parser"/>, the twin the tests compare
 /// it with.
 /// </summary>
 internal static class EpochSeconds

@@ -83,11 +83,10 @@ internal static class InputOpener
     }
 
     /// <summary>
-    /// Off with FLOWSPIKE_INFLATE=stream, or where libdeflate is missing: the streaming inflater's twin path.
+    /// Off when <see cref="FastPaths.WholeFileInflate"/> is, or where libdeflate is missing: the streaming
+    /// inflater's twin path.
     /// </summary>
-    public static bool WholeFileInflate { get; } =
-        LibDeflate.Available && !string.Equals(
-            Environment.GetEnvironmentVariable("FLOWSPIKE_INFLATE"), "stream", StringComparison.OrdinalIgnoreCase);
+    public static bool WholeFileInflate => LibDeflate.Available && FastPaths.WholeFileInflate;
 
     private static Stream? InflateWhole(PeekStream compressed, InputFile file)
     {

@@ -6,7 +6,8 @@ namespace FlowSpike.Records;
 /// <summary>
 /// Whole-buffer gzip decompression with libdeflate (Debian's libdeflate0), which inflates about twice as fast as
 /// zlib and checks every member's CRC-32 and length. Used for the small files flow logs mostly come in; large files
-/// and machines without the library use the streaming inflater. FLOWSPIKE_INFLATE=stream forces the streaming path.
+/// and machines without the library use the streaming inflater, and so does every file when
+/// FastPaths.WholeFileInflate is off.
 /// </summary>
 internal static unsafe partial class LibDeflate
 {

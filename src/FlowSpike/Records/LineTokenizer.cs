@@ -12,14 +12,15 @@ namespace FlowSpike.Records;
 /// </summary>
 internal static class LineTokenizer
 {
-    public static TokenizerMode DefaultMode { get; } = ChooseMode(Environment.GetEnvironmentVariable("FLOWSPIKE_SIMD"));
+    /// <summary>The widest separator search the CPU has, unless <see cref="FastPaths.Tokenizer"/> says
+    /// otherwise.</summary>
+    public static TokenizerMode DefaultMode => FastPaths.Tokenizer ?? ChooseMode(null);
 
     /// <summary>
-    /// Whether the field parsers (IPv4, epoch seconds) take their branch-light paths: FLOWSPIKE_SIMD=scalar forces
-    /// their scalar twins along with the tokenizer's.
+    /// Whether the field parsers (IPv4, epoch seconds) take their branch-light paths: a scalar tokenizer forces
+    /// their scalar twins along with its own.
     /// </summary>
-    public static bool BranchLight { get; } = Vector128.IsHardwareAccelerated
-        && ChooseMode(Environment.GetEnvironmentVariable("FLOWSPIKE_SIMD")) != TokenizerMode.Scalar;
+    public static bool BranchLight => Vector128.IsHardwareAccelerated && DefaultMode != TokenizerMode.Scalar;
 
     public static TokenizerMode ChooseMode(string? setting) => setting?.Trim().ToLowerInvariant() switch
     {

@@ -19,14 +19,12 @@ internal static class ParquetFlowReader
         DataField? Interface, DataField? Interface2, DataField? Account, DataField? Vpc);
 
     /// <summary>
-    /// FLOWSPIKE_PARQUET=reference sends every file through Parquet.Net (<see cref="ReadReference"/>) instead of the
-    /// query's own page reader (<see cref="Parquet.ParquetQueryReader"/>).
+    /// Off sends every file through Parquet.Net (<see cref="ReadReference"/>) instead of the query's own page reader
+    /// (<see cref="Parquet.ParquetQueryReader"/>).
     /// </summary>
-    public static bool PageReader { get; } =
-        !string.Equals(Environment.GetEnvironmentVariable("FLOWSPIKE_PARQUET"), "reference",
-            StringComparison.OrdinalIgnoreCase);
+    public static bool PageReader => FastPaths.ParquetPages;
 
-    /// <summary>The page reader (unless <paramref name="pages"/> or FLOWSPIKE_PARQUET says otherwise), and the
+    /// <summary>The page reader (unless <paramref name="pages"/> or <see cref="FastPaths"/> says otherwise), and the
     /// reference for the files it declines.</summary>
     public static void Read<TSink>(Stream seekable, string source, ref TSink sink, bool? pages = null)
         where TSink : struct, IFlowSink

@@ -18,10 +18,8 @@ internal sealed class SmallFileReader
     private byte[] _output = new byte[256 * 1024];
     private readonly BufferStream _stream = new();
 
-    /// <summary>FLOWSPIKE_SMALL_FILES=off sends every file through <see cref="InputOpener"/> (the twin path).</summary>
-    public static bool Enabled { get; } =
-        !string.Equals(
-            Environment.GetEnvironmentVariable("FLOWSPIKE_SMALL_FILES"), "off", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Off sends every file through <see cref="InputOpener"/> (the twin path).</summary>
+    public static bool Enabled => FastPaths.SmallFiles;
 
     /// <summary>The text content of <paramref name="file"/>, or null when it must take the general path.</summary>
     public Stream? TryOpenText(InputFile file, InputFormat forced, bool inflateWhole)

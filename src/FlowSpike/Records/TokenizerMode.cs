@@ -1,6 +1,6 @@
 namespace FlowSpike.Records;
 
-/// <summary>Which separator search the tokenizer uses. Set FLOWSPIKE_SIMD to scalar, 256 or 512 to force one.</summary>
+/// <summary>Which separator search the tokenizer uses. FastPaths.Tokenizer forces one.</summary>
 public enum TokenizerMode
 {
     Scalar,

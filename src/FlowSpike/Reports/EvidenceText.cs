@@ -30,6 +30,9 @@ internal static class EvidenceText
             $"{e.TailProbability:G3} (chance of a count this high in a normal window)")),
         ("rule", $"{e.Rule} ({RuleInWords(e.Rule)})"),
         ("severity", e.Severity),
+        .. e.BurstHistory is { } bursts
+            ? [("burst history", bursts + " (the bursts lowered the severity)")]
+            : Array.Empty<(string, string)>(),
     ];
 
     /// <summary>The fields on one line: "expected count 4.20, dispersion ..., severity medium".</summary>

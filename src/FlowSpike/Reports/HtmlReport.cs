@@ -135,9 +135,9 @@ internal static class HtmlReport
     }
 
     /// <summary>
-    /// Severity as findings grade it: the model's evidence, else medium (the ESCU search's alerts carry none).
+    /// Severity as findings grade it (<see cref="Alert.Severity"/>), with its rank for the sort.
     /// </summary>
-    public static (int Rank, string Name) Severity(Alert a) => a.Evidence?.Severity switch
+    public static (int Rank, string Name) Severity(Alert a) => a.Severity switch
     {
         "low" => (2, "low"),
         "high" => (4, "high"),

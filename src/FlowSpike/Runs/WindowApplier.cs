@@ -13,9 +13,6 @@ namespace FlowSpike.Runs;
 internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpikeModel model, AlertPolicy policy,
     AlertDispatcher dispatcher, long windowSeconds)
 {
-    private readonly int _delayMs = int.TryParse(Environment.GetEnvironmentVariable("FLOWSPIKE_TEST_COMMIT_DELAY_MS"),
-        out int ms) ? ms : 0;
-
     public WindowOutcome Apply(long windowStart, IReadOnlyDictionary<uint, SourceWindowStats> sources)
     {
         var result = WindowStep.Apply(windowStart, windowStart + windowSeconds, sources, table, model, policy.Filter,
@@ -34,9 +31,7 @@ internal sealed class WindowApplier(IStateStore store, BaselineTable table, ISpi
             HistoryRetentionSeconds = policy.HistoryRetentionSeconds,
         });
         dispatcher.DeliverPending(store);
-        // FLOWSPIKE_TEST_COMMIT_DELAY_MS slows each window down so crash tests can kill a run mid-way.
-        if (_delayMs > 0)
-            Thread.Sleep(_delayMs);
+        TestHooks.WindowCommitted?.Invoke();
         return new WindowOutcome(result, closed.Outbox.Count, closed.Suppressed.Count);
     }
 

@@ -8,7 +8,7 @@ namespace FlowSpike.Selection;
 /// <summary>
 /// IPv4 text to and from a host-order <see cref="uint"/>, on bytes. Parsing has a branch-light path (one vector compare
 /// finds the dots and checks the digits, then each octet is a fixed sum) and its per-byte scalar twin, which
-/// FLOWSPIKE_SIMD=scalar forces; both accept exactly the same texts, which the tests check.
+/// a scalar tokenizer forces; both accept exactly the same texts, which the tests check.
 /// </summary>
 internal static class Ipv4
 {

@@ -12,6 +12,8 @@ public class EvaluateCalibrateTests
         Assert.Contains("| 0.0001 | poisson | ", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("| 0.001 | bursty | ", r.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("new-beaconing", r.Stdout, StringComparison.Ordinal);
+        // The planted-burst scenario beside it: 4 behaviours × 1 or 2 bursts × 10 hosts.
+        Assert.Contains("| all | 1 or 2 | 80 |", r.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

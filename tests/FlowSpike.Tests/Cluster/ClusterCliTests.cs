@@ -10,7 +10,10 @@ public sealed class ClusterCliTests
     public async Task BadClusteringIsRefusedBeforeAnythingRuns(string uri, string message)
     {
         await Task.Yield();
-        var r = Support.Cli.Run("cluster", "detect", "--clustering", uri, "--input", Path.GetTempPath(), "--from",
+        // An input folder of its own: the default state (in the current folder) must not be inside it, wherever the
+        // checkout lives.
+        using var input = new Support.TempDir();
+        var r = Support.Cli.Run("cluster", "detect", "--clustering", uri, "--input", input.Path, "--from",
             "2026-10-08T00:00:00Z", "--to", "2026-10-09T00:00:00Z");
 
         Assert.Equal(1, r.ExitCode);

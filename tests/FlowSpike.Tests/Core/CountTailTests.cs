@@ -112,12 +112,13 @@ public class CountTailTests
     }
 
     [Fact]
-    public void Burst_tail_is_the_normal_predictive_of_the_bursts_seen_and_the_prior()
+    public void Burst_tail_is_the_predictive_of_the_bursts_seen_cut_beyond_twice_the_largest_of_few()
     {
-        // The posterior of the bursts' log ratio, written out from its definition: n bursts of mean L and mean square
-        // S, a prior of k = 1 burst at ln 3 with spread 0.5; location (k ln 3 + n L) / (k + n), spread² the pooled
-        // prior, within and between-means sums over k + n (at least the prior's), widened by 1 + 1 / (k + n); a
-        // Student-t with k + n degrees of freedom, its density integrated directly.
+        // The bursts' log ratio, written out from its definition (docs/models.md): n bursts of mean L, mean square S
+        // and largest M; location L; spread² the bursts' own pooled with a floor of 0.5² weighed as 4 bursts, never
+        // below 0.5²; scale² that times 1 + 1 / n; a Student-t with n + 4 degrees of freedom, its density integrated
+        // directly. Below three bursts it is cut at M + ln 2 (twice the largest burst): P(≥ r) = (U(r) − U(c)) /
+        // (1 − U(c)) below the cut c, 0 beyond.
         // The third draw packs the bursts' spread (0 to 0.80) and the tested log ratio (0 to 5.00).
         var bursts = Gen.Choose(1, 50).ToArbitrary();
         var logs = Gen.Choose(70, 300).ToArbitrary();
@@ -125,14 +126,20 @@ public class CountTailTests
         Prop.ForAll(bursts, logs, packs, (n, logHundredths, packed) =>
         {
             double mean = logHundredths / 100.0, spread = packed % 81 / 100.0, ratio = packed / 81 / 100.0;
-            var s = new HostState { BurstN = n, BurstLog = mean, BurstSquare = mean * mean + spread * spread };
-            double k = 1, m0 = Math.Log(3);
-            double location = (k * m0 + n * mean) / (k + n);
-            double spread2 = (k * 0.25 + n * spread * spread + k * n / (k + n) * (mean - m0) * (mean - m0)) / (k + n);
-            // The spread is floored at the prior's (0.5²): the bursts seen are those past the learning cut.
-            double scale = Math.Sqrt(Math.Max(spread2, 0.25) * (1 + 1 / (k + n)));
-            double direct = DirectStudentUpper((ratio - location) / scale, k + n);
-            return Math.Abs(RecommendedModel.BurstTailOf(s, ratio) - direct) <= 1e-6 * Math.Max(direct, 1e-3);
+            double largest = mean + spread;
+            var s = new HostState
+            {
+                BurstN = n,
+                BurstLog = mean,
+                BurstSquare = mean * mean + spread * spread,
+                BurstMax = largest,
+            };
+            double spread2 = Math.Max((4 * 0.25 + n * spread * spread) / (4 + n), 0.25);
+            double scale = Math.Sqrt(spread2 * (1 + 1.0 / n));
+            double U(double r) => DirectStudentUpper((r - mean) / scale, n + 4);
+            double cut = largest + Math.Log(2);
+            double direct = n >= 3 ? U(ratio) : ratio >= cut ? 0 : (U(ratio) - U(cut)) / (1 - U(cut));
+            return Math.Abs(BurstComponent.TailOf(s, ratio) - direct) <= 1e-6 * Math.Max(direct, 1e-3);
         }).QuickCheckThrowOnFailure();
     }
 

@@ -26,4 +26,20 @@ public class ZooEvaluationTests
         Assert.Equal(1 / 3.0, ZooEvaluation.RecallFiveAndAbove(f), 12);
         Assert.Contains("| 1/2 = 0.50 |", ZooEvaluation.Markdown([f]), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Oracle_obvious_recall_counts_every_spike_the_oracle_puts_below_1e_9()
+    {
+        // Tails 1e-10 (an x3) and 1e-12 (a new host) are obvious; 1e-9 itself and 1e-5 are not. The model finds the
+        // x3 only.
+        var labels = new[]
+        {
+            Spike("10.0.0.1", 0, "x3", 1e-10), Spike("10.0.0.2", 0, "new", 1e-12),
+            Spike("10.0.0.3", 0, "x10", 1e-9), Spike("10.0.0.4", 0, "x5", 1e-5),
+        };
+        var hosts = labels.Select(l => new ZooEvaluation.ZooHost(l.SrcIp, "a", "poisson", 0)).ToList();
+        var f = ZooEvaluation.Score("m", [("10.0.0.1", 0L)], labels, hosts, 0, 3600, 3600);
+        Assert.Equal((1, 2), f.RecallBySize[ZooEvaluation.Obvious]);
+        Assert.EndsWith("| 1/2 = 0.50 |", ZooEvaluation.Markdown([f]).Split('\n')[2], StringComparison.Ordinal);
+    }
 }

@@ -93,7 +93,7 @@ internal static class HybridDecoder
     }
 
     /// <summary>Bit-packed values: whole groups of eight through unchecked four-byte loads (widths up to 25 bits,
-    /// little-endian), the rest by <see cref="UnpackScalar"/>, which FLOWSPIKE_SIMD=scalar uses for all of it.
+    /// little-endian), the rest by <see cref="UnpackScalar"/>, which a scalar tokenizer uses for all of it.
     /// </summary>
     internal static void Unpack(ReadOnlySpan<byte> packed, int bitWidth, uint mask, Span<int> output)
     {
