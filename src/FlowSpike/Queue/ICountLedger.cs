@@ -13,9 +13,9 @@ internal interface ICountLedger
     /// <summary>The ledger's row for an object, if it has one.</summary>
     LedgerEntry? Find(string path);
 
-    /// <summary>The object's row may have been pruned (its stamp is before the ledger's pruned bound): its windows
-    /// are long closed, so it is a duplicate, never read or counted again.</summary>
-    bool Forgotten(string path) => false;
+    /// <summary>Rows of objects stamped before this time may have been pruned (null: none has): a listing cannot
+    /// tell such an object from one counted before, so the backfill does not list them.</summary>
+    long? PrunedBelow => null;
 
     /// <summary>Records an object that cannot be counted (gone, or not a flow log), so it is not read again.</summary>
     void RecordFailure(LedgerEntry entry);
@@ -29,13 +29,23 @@ internal interface ICountLedger
 }
 
 /// <summary>
-/// The local state as the ledger: each object's row looked up by its key (never the whole ledger in memory, so the
-/// cost of a lookup does not grow with the ledger), commits serialized, and the rows of long-closed windows pruned.
+/// The local state as the ledger: each object's row looked up by its key (never the whole ledger in memory, so
+/// start-up and a lookup cost the same at any size), commits serialized, and rows pruned once nothing can name them.
 /// </summary>
+/// <remarks>
+/// What a prune may forget. A notification names one PUT of an object (bucket, key, version or ETag); the row of an
+/// object counted at time C goes only when (1) its stamp is below <see cref="SqliteStateStore.LedgerPruneBound"/>
+/// (its windows closed more than the lateness ago, as the polling watch prunes) and (2) C is more than
+/// <see cref="QueueWatchRun.KeepSeconds"/> ago: the longer message retention of the queue and of its dead-letter
+/// queue, plus a margin for S3's own late or repeated deliveries. SQS drops every message older than its retention,
+/// so every message that could name a forgotten row is gone before the row: a redelivery always finds its row and
+/// counts nothing, and a notification that finds no row is of a PUT never counted (a new key, or a new version of a
+/// forgotten one), so it is read and its records of closed windows are reported late. The rows kept are those
+/// counted within that time plus those of open windows: bounded by the rate of objects, not by history.
+/// </remarks>
 internal sealed class StoreLedger(IStateStore store, InputOptions input) : ICountLedger
 {
     private readonly Lock _gate = new();
-    private long? _prunedBelow = store.LedgerPrunedBelow;
 
     public LedgerEntry? Find(string path)
     {
@@ -43,10 +53,13 @@ internal sealed class StoreLedger(IStateStore store, InputOptions input) : ICoun
             return store.LedgerRow(path);
     }
 
-    public bool Forgotten(string path)
+    public long? PrunedBelow
     {
-        lock (_gate)
-            return _prunedBelow is { } below && SqliteStateStore.LedgerStamp(path) < below;
+        get
+        {
+            lock (_gate)
+                return store.LedgerPrunedBelow;
+        }
     }
 
     public void RecordFailure(LedgerEntry entry)
@@ -68,16 +81,16 @@ internal sealed class StoreLedger(IStateStore store, InputOptions input) : ICoun
     }
 
     /// <summary>
-    /// Forgets the rows of objects stamped before what <paramref name="open"/> (the first open window) and the
-    /// lateness still need, a bounded step per call (as the polling watch does); returns how many rows went.
+    /// Forgets the rows no notification can name any more (see the remarks): those stamped before what
+    /// <paramref name="open"/> (the first open window) and the lateness need and counted before
+    /// <paramref name="countedBefore"/>, a bounded step per call (as the polling watch does); returns how many went.
     /// </summary>
-    public long Prune(long open, long latenessSeconds, TimeSpan budget)
+    public long Prune(long open, long latenessSeconds, long countedBefore, TimeSpan budget)
     {
         lock (_gate)
         {
-            long removed = store.PruneLedger(SqliteStateStore.LedgerPruneBound(open, latenessSeconds), budget);
-            _prunedBelow = store.LedgerPrunedBelow;
-            return removed;
+            return store.PruneLedger(Math.Min(SqliteStateStore.LedgerPruneBound(open, latenessSeconds),
+                countedBefore), budget, countedBefore);
         }
     }
 

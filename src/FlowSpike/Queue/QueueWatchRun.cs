@@ -39,6 +39,7 @@ internal static class QueueWatchRun
             metrics, queueMetrics, log);
         var client = consumer.Client;
         string? deadLetters = Checked(queue, () => client.DeadLetterUrl());
+        long keep = KeepSeconds(client, queue, deadLetters, log);
         dispatcher.Check();
         dispatcher.DeliverPending(store);
         dispatcher.Ready();
@@ -146,9 +147,9 @@ internal static class QueueWatchRun
                     $"{outcome.Delivered} alert(s)");
                 open += size;
             }
-            // The ledger keeps only what dedup needs, a bounded part per round: a notification of an object whose
-            // row went is a duplicate by its stamp (ObjectCounter), never counted again.
-            ledger.Prune(open, request.LatenessSeconds, PruneBudget);
+            // The ledger keeps only what dedup needs, a bounded part per round: no message left on the queue can
+            // name a row that goes (StoreLedger).
+            ledger.Prune(open, request.LatenessSeconds, clock - keep, PruneBudget);
             // Retry sinks that were down; --once gives each one last try and reports what stays held.
             int held = dispatcher.DeliverPending(store, force: request.Once && quiet);
             if (request.Once && quiet)
@@ -160,6 +161,34 @@ internal static class QueueWatchRun
         log.Info($"stopped; next window {TimeRange.Format(open)}; messages: " + string.Join(", ",
             queueMetrics.Messages.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value}")));
         return heldAtEnd;
+    }
+
+    /// <summary>Margin on the queues' retention for S3's own late or repeated deliveries of a notification (sent
+    /// after the object was counted), which S3 makes within minutes.</summary>
+    public const long KeepMarginSeconds = 3600;
+
+    /// <summary>
+    /// How long after an object was counted its ledger row is kept: the longer retention of the queue and its
+    /// dead-letter queue (a message moved there and redriven back may name it until then), plus
+    /// <see cref="KeepMarginSeconds"/>. A dead-letter queue that cannot be asked counts as SQS's longest.
+    /// </summary>
+    internal static long KeepSeconds(QueueClient client, QueueRequest queue, string? deadLetters, IRunLog log)
+    {
+        long retention = Checked(queue, () => client.RetentionSeconds(client.Url));
+        if (deadLetters is not null)
+        {
+            try
+            {
+                retention = Math.Max(retention, client.RetentionSeconds(deadLetters));
+            }
+            catch (QueueException e)
+            {
+                log.Warn($"dead-letter queue {deadLetters}: {e.Message}; ledger rows are kept for SQS's longest " +
+                    "retention");
+                retention = QueueClient.MaxRetentionSeconds;
+            }
+        }
+        return retention + KeepMarginSeconds;
     }
 
     /// <summary>How long one round may spend pruning the ledger (what is left goes at the next round).</summary>
