@@ -145,12 +145,17 @@ hosts_set() { # hosts
   fi
 }
 
+# Wall time in ms from the clock around the run (time's %e has 10 ms steps: 0.08 s against 0.15 s could be 1.76x to
+# 2.00x); RSS from time.
 measure() { # label, command...: "wall rss_mb" in $dir/$label.time (best wall and highest RSS of $runs runs)
   local label=$1; shift
-  local best="" top=0 i wall rss runs=${runs:-$reps}
+  local best="" top=0 i wall rss t0 t1 runs=${runs:-$reps}
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f "%e %M" -o "$dir/time.out" "$@" > "$dir/last.out" 2>&1 || { cat "$dir/last.out" >&2; exit 1; }
-    read -r wall rss < "$dir/time.out"
+    t0=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$dir/time.out" "$@" > "$dir/last.out" 2>&1 || { cat "$dir/last.out" >&2; exit 1; }
+    t1=$(date +%s%N)
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    read -r rss < "$dir/time.out"
     if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
     [ "$rss" -gt "$top" ] && top=$rss
   done
@@ -195,7 +200,7 @@ run_duck() { # cell kind queries args...
       echo "$cell: DuckDB query $q found $(cat "$dir/duck-$cell-$q.counts"), FlowSpike $(cat "$dir/fs-$cell.counts")" \
         >> "$dir/failures"
     fi
-    printf ' %s %.2fs' "$q" "$(wall "duck-$cell-$q")" >> "$dir/duck-$cell.all"
+    printf ' %s %.3fs' "$q" "$(wall "duck-$cell-$q")" >> "$dir/duck-$cell.all"
     if [ "$q" != regexp ] && { [ -z "$best" ] || awk -v a="$(wall "duck-$cell-$q")" -v b="$(wall "duck-$cell")" \
       'BEGIN { exit !(a < b) }'; }; then
       best=$q; cp "$dir/duck-$cell-$q.time" "$dir/duck-$cell.time"; cp "$dir/duck-$cell-$q.counts" "$dir/duck-$cell.counts"
@@ -204,13 +209,13 @@ run_duck() { # cell kind queries args...
   echo "$best" > "$dir/duck-$cell.query"
 }
 
-printf '%-24s %7s %9s %8s %9s %8s %7s  %-12s %s\n' cell REJECT flowspike RSS duckdb RSS ratio query \
+printf '%-24s %7s %10s %8s %10s %8s %7s  %-12s %s\n' cell REJECT flowspike RSS duckdb RSS ratio query \
   "hosts/buckets/records"
 row() { # cell share
   local same
   if cmp -s "$dir/fs-$1.counts" "$dir/duck-$1.counts"; then same="same: $(tr ' ' / < "$dir/fs-$1.counts")"; else
     same="DIFFERENT: flowspike $(cat "$dir/fs-$1.counts"), duckdb $(cat "$dir/duck-$1.counts")"; fi
-  printf '%-24s %6s%% %8.2fs %6dMB %8.2fs %6dMB %6.2fx  %-12s %s\n' "$1" "$2" "$(wall "fs-$1")" "$(rss "fs-$1")" \
+  printf '%-24s %6s%% %9.3fs %6dMB %9.3fs %6dMB %6.2fx  %-12s %s\n' "$1" "$2" "$(wall "fs-$1")" "$(rss "fs-$1")" \
     "$(wall "duck-$1")" "$(rss "duck-$1")" "$(awk -v a="$(wall "duck-$1")" -v b="$(wall "fs-$1")" 'BEGIN { print a / b }')" \
     "$(cat "$dir/duck-$1.query")" "$same"
   echo "$1:$(cat "$dir/duck-$1.all")" >> "$dir/queries"

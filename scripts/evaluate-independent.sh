@@ -6,7 +6,8 @@
 # missed hours the oracle finds (tail < 1e-4).
 #   scripts/evaluate-independent.sh [--brief] SEED...
 # --brief prints only the models' table and the recommended model's recall by spike event, for docs/models.md
-# (scripts/evaluate-models.sh). Seeds 1-3, 21-23, 31-33 and 41-43 are diagnostic (tuning) seeds; 51-53 are held out.
+# (scripts/evaluate-models.sh). Seeds 1-3, 21-23, 31-33, 41-43 and 51-53 are diagnostic (tuning) seeds; 61-63 are
+# held out.
 set -euo pipefail
 brief=false
 if [ "${1:-}" = "--brief" ]; then

@@ -2,7 +2,8 @@
 # Regenerates the evaluation tables in docs/models.md: synthesizes the benchmark (the demo's data set and a larger
 # one) and one scenario per weakness of the seed, runs `flowspike evaluate` on each, and replaces the text between
 # the EVALUATION markers. FLOWSPIKE_LOCK=FILE runs each heavy step under `flock FILE` (a machine shared with other
-# CPU-heavy jobs), so that no one hold lasts the whole run.
+# CPU-heavy jobs), so that no one hold lasts the whole run. A whole run takes about 12 minutes on two cores: the
+# zoos 3, the calibrations 5 to 6, the independent zoo 3.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

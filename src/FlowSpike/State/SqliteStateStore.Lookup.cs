@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowSpike.Baseline;
+using Microsoft.Data.Sqlite;
 
 namespace FlowSpike.State;
 
@@ -28,7 +29,7 @@ internal sealed partial class SqliteStateStore
 
     public void ReplaceBaseline(IReadOnlyCollection<BaselineRow> rows, long from, long to, long spanSeconds,
         IEnumerable<HistoryRow>? history = null) =>
-        InTransaction(tx =>
+        WithBulkCache(() => InTransaction(tx =>
         {
             if (history is not null)
             {
@@ -54,10 +55,10 @@ internal sealed partial class SqliteStateStore
             SetMeta(tx, "baseline_from", from);
             SetMeta(tx, "baseline_to", to);
             SetMeta(tx, "baseline_span_seconds", spanSeconds);
-        });
+        }));
 
     public void ImportLookup(IReadOnlyCollection<BaselineRow> rows) =>
-        InTransaction(tx =>
+        WithBulkCache(() => InTransaction(tx =>
         {
             if (rows.Count == 0)
             {
@@ -69,7 +70,33 @@ internal sealed partial class SqliteStateStore
             }
             Execute(tx, "DELETE FROM lookup");
             InsertRows(rows);
-        });
+        }));
+
+    /// <summary>
+    /// Runs a write of a whole lookup with a page cache of up to 64 MB, then gives the memory back. With SQLite's
+    /// default 2 MB, rows arriving in hash order spill pages to the WAL and read them back: at 386,000 hosts,
+    /// 67,000 page writes and 61,000 page reads for a 17 MB file, 0.2 s of a 1.7 s baseline. The cache only
+    /// grows with the pages the transaction touches.
+    /// </summary>
+    private void WithBulkCache(Action write)
+    {
+        Execute(null, "PRAGMA cache_size=-65536");
+        try
+        {
+            write();
+        }
+        finally
+        {
+            try
+            {
+                Execute(null, "PRAGMA cache_size=-2000");
+            }
+            catch (SqliteException)
+            {
+                // Only a memory limit: the write's own outcome is what the caller must see.
+            }
+        }
+    }
 
     private void InsertRows(IEnumerable<BaselineRow> rows)
     {

@@ -76,16 +76,46 @@ internal sealed class ColumnReader
         }
         else
         {
-            var defs = _defs.AsSpan(_pageRow, count);
-            var ids = scratch.AsSpan(0, count);
-            int v = _pageValue;
-            for (int i = 0; i < ids.Length; i++)
-                ids[i] = defs[i] == _maxDef ? _values[v++] : -1;
-            _pageValue = v;
+            _pageValue += ExpandNulls(_defs.AsSpan(_pageRow, count), _maxDef, _values.AsSpan(_pageValue),
+                scratch.AsSpan(0, count));
             taken = (scratch, 0);
         }
         _pageRow += count;
         return taken;
+    }
+
+    /// <summary>
+    /// Spreads a page's values over its rows: a row whose definition level is <paramref name="max"/> takes the next
+    /// value, any other row is null (-1). Runs of present rows are copied whole: in a column with a few nulls (the
+    /// addresses of NODATA records) the row-by-row loop was 8 % of a Parquet scan. Returns the values taken.
+    /// </summary>
+    internal static int ExpandNulls(ReadOnlySpan<int> defs, int max, ReadOnlySpan<int> values, Span<int> ids)
+    {
+        int i = 0, v = 0;
+        while (i < defs.Length)
+        {
+            int present = defs[i..].IndexOfAnyExcept(max);
+            if (present < 0)
+                present = defs.Length - i;
+            values.Slice(v, present).CopyTo(ids.Slice(i, present));
+            v += present;
+            i += present;
+            int nulls = defs[i..].IndexOf(max);
+            if (nulls < 0)
+                nulls = defs.Length - i;
+            ids.Slice(i, nulls).Fill(-1);
+            i += nulls;
+        }
+        return v;
+    }
+
+    /// <summary>The row-by-row twin of <see cref="ExpandNulls"/>.</summary>
+    internal static int ExpandNullsScalar(ReadOnlySpan<int> defs, int max, ReadOnlySpan<int> values, Span<int> ids)
+    {
+        int v = 0;
+        for (int i = 0; i < defs.Length; i++)
+            ids[i] = defs[i] == max ? values[v++] : -1;
+        return v;
     }
 
     /// <summary>A BYTE_ARRAY value by id (not -1).</summary>
