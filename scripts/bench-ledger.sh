@@ -4,15 +4,19 @@
 # part of them; the next polls run until none is left), the same in a state written before rows carried their stamp,
 # and with 1 M rows that cannot be pruned (keys without a stamp), side by side in one run, through ./flowspike. The
 # first poll of each counts the same hour of new local files (waiting a second for their sizes to settle). Then
-# `state compact` on a year of objects never polled.
-# Usage: scripts/bench-ledger.sh [--rows N] [--jit]
+# `state compact` on a year of objects never polled. With --queue, the same for `watch --queue --once` against moto
+# (SQS and S3 on loopback): the hour's objects are notified to the queue; the ledger is looked up by key, never read
+# whole at start-up, and pruned of rows counted longer ago than the queue's retention.
+# Usage: scripts/bench-ledger.sh [--rows N] [--jit] [--queue] [--moto-port P]
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-rows=1000000; jit=0
+rows=1000000; jit=0; queue=0; mport=5097
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows=$2; shift 2 ;;
     --jit) jit=1; shift ;;
+    --queue) queue=1; shift ;;
+    --moto-port) mport=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -26,7 +30,8 @@ fi
 "${fs[@]}" --version >/dev/null
 [ -f artifacts/.flowspike-native-failed ] && build="JIT (the Native AOT build failed)"
 work="$(mktemp -d -t flowspike-ledger-bench.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+moto_pid=""
+trap '[ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 start=2026-10-01T00:00:00Z
 # A spike on the second day, so the poll raises and delivers alerts too.
@@ -96,3 +101,60 @@ size=$(stat -c %s "$work/compact.db")
 /usr/bin/time -f "%e %M" -o "$work/time" "${fs[@]}" state compact --state "$work/compact.db"
 read -r secs kb <"$work/time"
 echo "state compact: $secs s, $((kb / 1024)) MB peak; file $((size / 1048576)) MB before"
+
+[ "$queue" = 1 ] || exit 0
+# watch --queue: moto on loopback, a queue the bucket notifies, and the same hour of new objects put there.
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+export AWS_ENDPOINT_URL="http://127.0.0.1:$mport"
+aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }
+python3 -m moto.server -H 127.0.0.1 -p "$mport" >"$work/moto.log" 2>&1 & moto_pid=$!
+for _ in $(seq 100); do curl -s -o /dev/null "$AWS_ENDPOINT_URL/moto-api/" && break; sleep 0.1; done
+qwatch() { # state, queue URL: one timed `watch --queue --once`
+  /usr/bin/time -f "%e %M" -o "$work/time" "${fs[@]}" watch --once --queue "$2" --state "$1" \
+    --clock "$work/clock" --out "$work/alerts.jsonl" -q 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+}
+qpoll() { # label, state: a fresh queue and bucket notified of the hour's objects, then one timed run
+  local name arn before after secs kb url
+  name="q$RANDOM"
+  url=$(aws sqs create-queue --queue-name "$name" --query QueueUrl --output text)
+  aws s3api create-bucket --bucket "$name" >/dev/null
+  arn="arn:aws:sqs:us-east-1:123456789012:$name"
+  aws s3api put-bucket-notification-configuration --bucket "$name" --notification-configuration \
+    "{\"QueueConfigurations\":[{\"QueueArn\":\"$arn\",\"Events\":[\"s3:ObjectCreated:*\"]}]}"
+  for f in "$work"/incoming/*; do
+    aws s3api put-object --bucket "$name" --key "AWSLogs/$(basename "$f")" --body "$f" >/dev/null
+  done
+  before=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
+  qwatch "$2" "$url"
+  after=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
+  read -r secs kb <"$work/time"
+  printf '%-34s %9s %9s %8s s %8.0f MB\n' "$1" "$before" "$after" "$secs" "$((kb / 1024))"
+  echo "$url" >"$work/queue-url"
+}
+qdrain() { # label, state: runs again (empty queue) until the pruning is done
+  local n=0 worst=0 peak=0 before after last secs kb
+  before=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
+  while :; do
+    after=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
+    [ "$n" -gt 0 ] && [ "$after" = "$last" ] && break
+    last=$after
+    qwatch "$2" "$(cat "$work/queue-url")"
+    read -r secs kb <"$work/time"
+    n=$((n + 1)); kb=$((kb / 1024))
+    worst=$(echo "$secs $worst" | awk '{print ($1 > $2) ? $1 : $2}'); [ "$kb" -gt "$peak" ] && peak=$kb
+  done
+  printf '%-34s %9s %9s %8s s %8.0f MB  (the slowest of %d runs)\n' "$1" "$before" "$after" "$worst" "$peak" "$n"
+}
+# The year's rows were counted long ago (processed_at 2026-01-01), more than the retention before the clock.
+cp "$work/base.db" "$work/qempty.db"
+cp "$work/base.db" "$work/qyear.db"
+fill "$work/qyear.db" "'s3://bucket/AWSLogs/123456789012/vpcflowlogs/us-east-1/'
+  || strftime('%Y/%m/%d', $t, 'unixepoch') || '/123456789012_vpcflowlogs_us-east-1_fl-0_'
+  || strftime('%Y%m%dT%H%MZ', $t, 'unixepoch') || '_' || i || '.log.gz'" "$t"
+cp "$work/base.db" "$work/qkept.db"
+fill "$work/qkept.db" "'s3://bucket/flows/object-' || i || '.log.gz'" "NULL"
+printf '%-34s %9s %9s %10s %11s\n' "watch --queue --once" "rows" "after" "elapsed" "peak RSS"
+qpoll "empty ledger" "$work/qempty.db"
+qpoll "a year of objects, first run" "$work/qyear.db"
+qdrain "a year of objects, next runs" "$work/qyear.db"
+qpoll "unprunable rows" "$work/qkept.db"

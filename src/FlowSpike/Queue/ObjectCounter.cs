@@ -19,6 +19,9 @@ internal sealed class ObjectCounter(ICountLedger ledger, IAmazonS3 s3, WatchMetr
     private readonly HashSet<string> _warnedChanged = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
+    /// <summary>Objects stamped before this may have left the ledger (null: none has).</summary>
+    public long? PrunedBelow => ledger.PrunedBelow;
+
     /// <summary>One object of a notification, read with its version (or If-Match on its ETag) so the content counted
     /// is the content notified.</summary>
     public ObjectOutcome Count(NotifiedObject o, long open, long size, long clock, CancellationToken cancellation)
@@ -91,8 +94,7 @@ internal sealed class ObjectCounter(ICountLedger ledger, IAmazonS3 s3, WatchMetr
                 log.Warn($"{file.Path}: {Reason(e)}; its message is left on the queue to be received again");
                 return outcome;
             }
-            ledger.RecordFailure(new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed,
-                Error: Reason(e)));
+            ledger.RecordFailure(Failure(file, version, Reason(e), clock));
             metrics.FileFailed();
             log.Warn($"{file.Path}: {Reason(e)} (recorded in the ledger; its message is deleted)");
             return outcome;
@@ -101,13 +103,15 @@ internal sealed class ObjectCounter(ICountLedger ledger, IAmazonS3 s3, WatchMetr
         if (d.Skipped.Count > 0)
         {
             var skipped = d.Skipped[0];
-            ledger.RecordFailure(new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Failed,
-                Error: skipped.Message));
+            ledger.RecordFailure(Failure(file, version, skipped.Message, clock));
             metrics.FileSkipped(skipped.Reason);
             log.Warn(skipped.Message + "; skipped (recorded in the ledger, not read again; its message is deleted)");
             return ObjectOutcome.Unreadable;
         }
-        var counted = new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early);
+        var counted = new LedgerEntry(file.Identity, file.Length, version, LedgerEntry.Counted, d.Lines, d.Early)
+        {
+            At = clock,
+        };
         if (!ledger.Commit(counted, scan, options, clock))
             return ObjectOutcome.Duplicate;
         metrics.FileCounted(file.Length, d.Lines, d.Counted, d.Malformed, d.Early, d.Elapsed);
@@ -118,6 +122,9 @@ internal sealed class ObjectCounter(ICountLedger ledger, IAmazonS3 s3, WatchMetr
             log.Warn($"{file.Path}: {d.Malformed} malformed line(s) skipped; first: {d.MalformedSamples[0]}");
         return ObjectOutcome.Counted;
     }
+
+    private static LedgerEntry Failure(InputFile file, string version, string error, long clock) =>
+        new(file.Identity, file.Length, version, LedgerEntry.Failed, Error: error) { At = clock };
 
     /// <summary>
     /// Gone (404, or 412 when If-Match finds other content) and not a flow log are final; the network, throttling,

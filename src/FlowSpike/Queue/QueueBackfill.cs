@@ -34,7 +34,16 @@ internal static class QueueBackfill
     internal static int Count(InputOptions input, long from, ObjectCounter counter, long open, long size, long clock,
         IRunLog log, QueueMetrics metrics, CancellationToken cancellation)
     {
-        var files = InputSet.Expand(input.Inputs.Where(S3Uri.IsS3), from, long.MaxValue / 4, input.S3, log.Warn);
+        // Objects stamped before the pruned bound may have been counted and forgotten: a listing cannot tell them from
+        // uncounted ones (a notification can), and their records could only be late, so they are not listed.
+        long listFrom = from;
+        if (counter.PrunedBelow is { } pruned && from - InputSet.Slack < pruned)
+        {
+            log.Info($"backfill from {TimeRange.Format(from)}: objects stamped before {TimeRange.Format(pruned)} " +
+                "are not listed (their windows are closed and the ledger has forgotten them)");
+            listFrom = pruned + InputSet.Slack;
+        }
+        var files = InputSet.Expand(input.Inputs.Where(S3Uri.IsS3), listFrom, long.MaxValue / 4, input.S3, log.Warn);
         int counted = 0;
         Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = input.Threads }, file =>
         {

@@ -103,6 +103,14 @@ internal sealed class QueueClient(IAmazonSQS sqs, string queueUrl) : IDisposable
         return new UriBuilder(uri) { Path = $"/{parts[4]}/{parts[5]}" }.Uri.ToString();
     }
 
+    /// <summary>SQS's longest message retention, 14 days: what a queue that does not say may keep.</summary>
+    public const long MaxRetentionSeconds = 14 * 86400L;
+
+    /// <summary>How long SQS keeps a message on the queue at <paramref name="url"/> (MessageRetentionPeriod).</summary>
+    public long RetentionSeconds(string url) =>
+        long.TryParse(Attributes(url, "MessageRetentionPeriod").GetValueOrDefault("MessageRetentionPeriod"),
+            out long seconds) && seconds > 0 ? seconds : MaxRetentionSeconds;
+
     public Backlog Depth(string url)
     {
         var a = Attributes(url, "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",

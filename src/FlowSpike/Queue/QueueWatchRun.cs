@@ -37,10 +37,12 @@ internal static class QueueWatchRun
         DetectSequence.RefuseOtherSpan(store.Info.BaselineSpanSeconds, size);
         long open = WatchRun.FirstOpenWindow(store.Info, request, log);
 
-        using var consumer = new QueueConsumer(queue, input.S3 ?? S3Settings.FromEnvironment(),
-            new StoreLedger(store, input), input.Threads, metrics, queueMetrics, log);
+        var ledger = new StoreLedger(store, input);
+        using var consumer = new QueueConsumer(queue, input.S3 ?? S3Settings.FromEnvironment(), ledger, input.Threads,
+            metrics, queueMetrics, log);
         var client = consumer.Client;
         string? deadLetters = Checked(queue, () => client.DeadLetterUrl());
+        long keep = KeepSeconds(client, queue, deadLetters, log);
         dispatcher.Check();
         dispatcher.DeliverOutbox(store);
         dispatcher.Ready();
@@ -138,6 +140,9 @@ internal static class QueueWatchRun
                 closes.Closed(open, outcome.Result.ActiveSources, outcome.Alerts);
                 open += size;
             }
+            // The ledger keeps only what dedup needs, a bounded part per round: no message left on the queue can
+            // name a row that goes (StoreLedger).
+            ledger.Prune(open, request.LatenessSeconds, clock - keep, PruneBudget);
             // Retry sinks that were down; --once gives each one last try and reports what stays held.
             int held = dispatcher.DeliverOutbox(store, force: request.Once && quiet);
             if (request.Once && quiet)
@@ -150,6 +155,37 @@ internal static class QueueWatchRun
             queueMetrics.Messages.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value}")));
         return heldAtEnd;
     }
+
+    /// <summary>Margin on the queues' retention for S3's own late or repeated deliveries of a notification (sent
+    /// after the object was counted), which S3 makes within minutes.</summary>
+    public const long KeepMarginSeconds = 3600;
+
+    /// <summary>
+    /// How long after an object was counted its ledger row is kept: the longer retention of the queue and its
+    /// dead-letter queue (a message moved there and redriven back may name it until then), plus
+    /// <see cref="KeepMarginSeconds"/>. A dead-letter queue that cannot be asked counts as SQS's longest.
+    /// </summary>
+    internal static long KeepSeconds(QueueClient client, QueueRequest queue, string? deadLetters, IRunLog log)
+    {
+        long retention = Checked(queue, () => client.RetentionSeconds(client.Url));
+        if (deadLetters is not null)
+        {
+            try
+            {
+                retention = Math.Max(retention, client.RetentionSeconds(deadLetters));
+            }
+            catch (QueueException e)
+            {
+                log.Warn($"dead-letter queue {deadLetters}: {e.Message}; ledger rows are kept for SQS's longest " +
+                    "retention");
+                retention = QueueClient.MaxRetentionSeconds;
+            }
+        }
+        return retention + KeepMarginSeconds;
+    }
+
+    /// <summary>How long one round may spend pruning the ledger (what is left goes at the next round).</summary>
+    private static readonly TimeSpan PruneBudget = TimeSpan.FromMilliseconds(250);
 
     private static long Clock(WatchRequest request) =>
         WatchRun.ReadClock(request.ClockFile) ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -59,8 +59,9 @@ internal interface IStateStore : IOutbox, IDisposable
     long? LedgerPrunedBelow { get; }
 
     /// <summary>Forgets the rows of objects stamped before <paramref name="below"/>, for at most about
-    /// <paramref name="budget"/> (<see cref="Timeout.InfiniteTimeSpan"/>: all); returns how many went.</summary>
-    long PruneLedger(long below, TimeSpan budget);
+    /// <paramref name="budget"/> (<see cref="Timeout.InfiniteTimeSpan"/>: all), and with
+    /// <paramref name="countedBefore"/> only those written before it; returns how many went.</summary>
+    long PruneLedger(long below, TimeSpan budget, long? countedBefore = null);
 
     /// <summary>
     /// Adds a file's counts to the open windows and records it in the ledger, in one transaction: a file is counted

@@ -10,4 +10,8 @@ internal sealed record LedgerEntry(string Path, long Size, string Version, strin
 {
     public const string Counted = "counted";
     public const string Failed = "failed";
+
+    /// <summary>When it was written, by the watch's clock (Unix seconds); null: now. Queue mode keeps a row for a
+    /// time after it, while a notification naming the object may still be delivered.</summary>
+    public long? At { get; init; }
 }

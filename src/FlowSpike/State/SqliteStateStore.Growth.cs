@@ -6,9 +6,9 @@ namespace FlowSpike.State;
 
 /// <summary>
 /// Keeps the state's size bounded by what it still needs. The ledger forgets objects stamped before a bound that
-/// only moves forward (kept as <c>ledger_pruned_below</c>); watch skips every object stamped before that bound by its
-/// name alone, so a forgotten object is never read, let alone counted, again. Objects whose names carry no stamp
-/// keep their rows.
+/// only moves forward (kept as <c>ledger_pruned_below</c>); the polling watch skips every object stamped before that
+/// bound by its name alone, so a forgotten object is never read, let alone counted, again (queue mode also keeps a
+/// row until no notification can name it: Queue/StoreLedger). Objects whose names carry no stamp keep their rows.
 /// </summary>
 internal sealed partial class SqliteStateStore
 {
@@ -34,10 +34,12 @@ internal sealed partial class SqliteStateStore
     /// of objects stamped before the bound, a step of rows per transaction, until none is left or
     /// <paramref name="budget"/> is spent, so a poll's cost does not grow with the ledger: what is left goes at the
     /// next call. Rows of a ledger written before rows carried their stamp are stamped (or dropped) on the way.
-    /// Returns how many rows went.
+    /// With <paramref name="countedBefore"/>, only rows written (processed_at) before that time go: queue mode keeps
+    /// a row while a notification naming its object may still be delivered. Returns how many rows went.
     /// </summary>
-    public long PruneLedger(long below, TimeSpan budget)
+    public long PruneLedger(long below, TimeSpan budget, long? countedBefore = null)
     {
+        string? before = countedBefore is { } t ? ProcessedAt(t) : null;
         var meta = Read(ReadMeta);
         long? stored = Long(meta, "ledger_pruned_below"), stampTo = Long(meta, "ledger_stamp_to");
         long bound = Math.Max(below, stored ?? long.MinValue), removed = 0;
@@ -52,10 +54,10 @@ internal sealed partial class SqliteStateStore
                     SetMeta(tx, "ledger_pruned_below", bound);
                 if (stampTo is { } to)
                 {
-                    (step, more, stampTo) = StampStep(tx, bound, to);
+                    (step, more, stampTo) = StampStep(tx, bound, to, before);
                     return;
                 }
-                step = DeleteStep(tx, bound);
+                step = DeleteStep(tx, bound, before);
                 more = step == PruneStep;
             });
             stored = bound;
@@ -65,11 +67,14 @@ internal sealed partial class SqliteStateStore
         }
     }
 
-    private long DeleteStep(SqliteTransaction tx, long bound)
+    private long DeleteStep(SqliteTransaction tx, long bound, string? before)
     {
-        using var cmd = Command("DELETE FROM ledger WHERE rowid IN " +
-            "(SELECT rowid FROM ledger WHERE stamp < $b ORDER BY stamp LIMIT $n)", tx);
+        // The stamp's index bounds the scan; rows kept by their write time (late objects) are few.
+        using var cmd = Command("DELETE FROM ledger WHERE rowid IN (SELECT rowid FROM ledger WHERE stamp < $b " +
+            (before is null ? "" : "AND processed_at < $at ") + "ORDER BY stamp LIMIT $n)", tx);
         cmd.Parameters.AddWithValue("$b", bound);
+        if (before is not null)
+            cmd.Parameters.AddWithValue("$at", before);
         cmd.Parameters.AddWithValue("$n", PruneStep);
         return cmd.ExecuteNonQuery();
     }
@@ -79,7 +84,8 @@ internal sealed partial class SqliteStateStore
     /// before the bound; the last step indexes the stamps. Returns the rows dropped, whether rows are left to stamp,
     /// and where stamping resumes (null: done).
     /// </summary>
-    private (long Removed, bool More, long? StampTo) StampStep(SqliteTransaction tx, long bound, long to)
+    private (long Removed, bool More, long? StampTo) StampStep(SqliteTransaction tx, long bound, long to,
+        string? before)
     {
         long from = 0, removed = 0;
         using (var cursor = Command("SELECT value FROM meta WHERE key = 'ledger_stamp_from'", tx))
@@ -88,8 +94,8 @@ internal sealed partial class SqliteStateStore
                 from = long.Parse(value, CultureInfo.InvariantCulture);
         }
         long last = from;
-        var rows = new List<(long RowId, string Key)>(PruneStep);
-        using (var list = Command("SELECT rowid, path FROM ledger WHERE rowid > $f AND rowid <= $t " +
+        var rows = new List<(long RowId, string Key, string At)>(PruneStep);
+        using (var list = Command("SELECT rowid, path, processed_at FROM ledger WHERE rowid > $f AND rowid <= $t " +
             "ORDER BY rowid LIMIT $n", tx))
         {
             list.Parameters.AddWithValue("$f", from);
@@ -97,19 +103,19 @@ internal sealed partial class SqliteStateStore
             list.Parameters.AddWithValue("$n", PruneStep);
             using var reader = list.ExecuteReader();
             while (reader.Read())
-                rows.Add((reader.GetInt64(0), reader.GetString(1)));
+                rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
         }
         using var drop = Command("DELETE FROM ledger WHERE rowid = $r", tx);
         using var set = Command("UPDATE ledger SET stamp = $s WHERE rowid = $r", tx);
         var dropRow = drop.Parameters.Add("$r", SqliteType.Integer);
         var setRow = set.Parameters.Add("$r", SqliteType.Integer);
         var stamp = set.Parameters.Add("$s", SqliteType.Integer);
-        foreach (var (rowId, key) in rows)
+        foreach (var (rowId, key, at) in rows)
         {
             last = rowId;
             if (LedgerStamp(key) is not { } s)
                 continue;
-            if (s < bound)
+            if (s < bound && (before is null || string.CompareOrdinal(at, before) < 0))
             {
                 dropRow.Value = rowId;
                 removed += drop.ExecuteNonQuery();

@@ -129,7 +129,12 @@ internal sealed partial class SqliteStateStore
         cmd.Parameters.AddWithValue("$l", e.Late);
         cmd.Parameters.AddWithValue("$e", (object?)e.Error ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$stamp", (object?)LedgerStamp(e.Path) ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$at", e.At is { } at ? ProcessedAt(at)
+            : DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         cmd.ExecuteNonQuery();
     }
+
+    /// <summary>A time as processed_at holds it (round-trip UTC text, which sorts as the time does).</summary>
+    private static string ProcessedAt(long unixSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("O", CultureInfo.InvariantCulture);
 }
