@@ -80,7 +80,7 @@ internal sealed partial class SqliteStateStore
     }
 
     /// <summary>
-    /// Stamps the next step of an older ledger's rows (by rowid, up to the last row it held), dropping those stamped
+    /// Stamps the next step of an older ledger's rows (by rowid, up to the last row it had), dropping those stamped
     /// before the bound; the last step indexes the stamps. Returns the rows dropped, whether rows are left to stamp,
     /// and where stamping resumes (null: done).
     /// </summary>
