@@ -175,7 +175,8 @@ echo "cluster-queue-e2e: metrics of silos 1 and 4: $counted object(s) counted, $
 grep -E "consuming|backfill|late records|stopped" "$dir/watch.log" | sed 's/^/cluster-queue-e2e: watch: /' >&2
 echo "cluster-queue-e2e: $(grep -c "closed:" "$dir/watch.log") window(s) closed, $(grep -c "left on the queue for its redrive" "$dir"/silo*.log | awk -F: '{s+=$2} END {print s}') poison receive(s) left for the DLQ" >&2
 # Every message is deleted but the poison one, which is on the queue or in its DLQ.
-left=$(python3 - "$queue" "$dlq" <<'PY'
+left() {
+  python3 - "$queue" "$dlq" <<'PY'
 import os, sys, boto3
 sqs = boto3.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
 n = 0
@@ -184,7 +185,20 @@ for url in sys.argv[1:]:
     n += int(a["ApproximateNumberOfMessages"]) + int(a["ApproximateNumberOfMessagesNotVisible"])
 print(n)
 PY
-)
+}
+left=$(left)
+if [ "$left" -gt 1 ]; then
+  # A silo killed after counting can still hold a message when --once ends, if the cluster had not yet declared it
+  # dead: it comes back once its visibility lapses, and the next run (the next CronJob) must take it without
+  # counting it into any alert or the lookup. Run that next --once and check exactly that below.
+  sleep 7
+  "${fs[@]}" cluster watch "${cluster[@]}" --queue "$queue" --state e2e --out "$dir/cluster.jsonl" \
+    --clock "$dir/clock" --once --visibility-timeout 5s 2> "$dir/watch2.log" || fail "second cluster watch failed" \
+    "$dir/watch2.log"
+  echo "cluster-queue-e2e: $((left - 1)) message(s) a killed silo still held when --once ended; a second --once run" \
+    "took them: $(grep -E "stopped|late records" "$dir/watch2.log" | tr '\n' ' ')" >&2
+  left=$(left)
+fi
 "${fs[@]}" cluster lookup export "${cluster[@]}" --state e2e --out "$dir/cluster.csv" 2>/dev/null \
   || fail "cluster lookup export failed"
 

@@ -8,13 +8,14 @@ internal sealed class QueueWatchGrain(
     IClusterMembershipService membership,
     QueueMetrics metrics) : Grain, IQueueWatchGrain
 {
-    /// <summary>Rounds begun by this activation only count: after a move, what a silo held is unknown.</summary>
+    /// <summary>Rounds begun by this activation only count: after a move, what a silo had in flight is unknown.
+    /// </summary>
     private readonly Guid _activation = Guid.NewGuid();
     private readonly Dictionary<SiloAddress, (bool InRound, long Drained)> _silos = [];
     private readonly Dictionary<long, long> _eligible = [];
     /// <summary>Eligible windows a round that began after they became eligible did not drain: they close
     /// late.</summary>
-    private readonly HashSet<long> _held = [];
+    private readonly HashSet<long> _late = [];
     private long _epoch;
     /// <summary>Until when messages a dead silo had in flight may still be invisible; then every silo must drain
     /// again.</summary>
@@ -23,7 +24,7 @@ internal sealed class QueueWatchGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // This grain may have moved from a silo that died holding messages: wait for them as for a dead silo's.
+        // This grain may have moved from a silo that died with messages in flight: wait for them as for a dead silo's.
         if (state.State.Job is { } job)
             _inFlightUntil = DateTime.UtcNow.AddSeconds(job.VisibilitySeconds + Margin);
         return Task.CompletedTask;
@@ -67,7 +68,7 @@ internal sealed class QueueWatchGrain(
             foreach (var (w, since) in _eligible)
             {
                 if (since <= epoch)
-                    _held.Add(w);
+                    _late.Add(w);
             }
         }
         return Task.CompletedTask;
@@ -101,7 +102,7 @@ internal sealed class QueueWatchGrain(
         await state.WriteStateAsync();
         _eligible.Remove(window);
         // Counted on the silo that hosts this grain: summed over the silos, each late close counts once.
-        if (_held.Remove(window))
+        if (_late.Remove(window))
             metrics.WindowClosedLate();
         return await Seal(window, s.LateBefore);
     }
