@@ -53,9 +53,9 @@ internal sealed class SplunkModel(SpikeSettings settings) : ISpikeModel
 
     /// <summary>
     /// Severity of an ESCU search alert, which has no tail probability: how far the tested count lies above the
-    /// threshold, in the baseline's deviations, d = (count − threshold) / stdev (the threshold is avg + k·stdev, so the
-    /// count lies k + d deviations above the mean). d ≥ 10 critical, ≥ 4 high, ≥ 1 medium, else low; a deviation of 0
-    /// (every count so far the same) makes any count above the mean critical.
+    /// threshold, in the baseline's deviations, d = (count − threshold) / stdev (the threshold is avg + k·stdev, so
+    /// the count lies k + d deviations above the mean). d ≥ 10 critical, ≥ 4 high, ≥ 1 medium, else low; a
+    /// deviation of 0 (every count so far the same) makes any count above the mean critical.
     /// </summary>
     public static string SeverityOf(double count, double threshold, double stdev)
     {

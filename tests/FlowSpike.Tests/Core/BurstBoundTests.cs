@@ -162,9 +162,9 @@ public class BurstBoundTests
     [Fact]
     public void The_splunk_severity_is_the_deviations_above_the_threshold()
     {
-        // d = (count − threshold) / stdev: ≥ 10 critical, ≥ 4 high, ≥ 1 medium, else low. The README's alert, 129
-        // against 11.53 + 3 × 5.60 = 28.33, is (129 − 28.33) / 5.60 ≈ 18 deviations above it; 3 against 2.85 with a
-        // deviation of 0.6 is 0.25.
+        // d = (count − threshold) / stdev: ≥ 10 critical, ≥ 4 high, ≥ 1 medium, else low. The README's alert,
+        // 129 against 11.53 + 3 × 5.60 = 28.33, is (129 − 28.33) / 5.60 ≈ 18 deviations above it; 3 against 2.85
+        // with a deviation of 0.6 is 0.25.
         Assert.Equal("critical", SplunkModel.SeverityOf(129, 28.33393654572544, 5.599996550920458));
         Assert.Equal("low", SplunkModel.SeverityOf(3, 2.85, 0.6));
         Assert.Equal("medium", SplunkModel.SeverityOf(12, 10, 2));
