@@ -1,11 +1,13 @@
 using FlowSpike.Records;
+using FlowSpike.Records.Parquet;
 using FlowSpike.Selection;
 
 namespace FlowSpike.Aggregation;
 
 /// <summary>
 /// Scans inputs in parallel: each worker owns an accumulator and a read buffer, and the partials are merged at the end.
-/// Work items are whole files, or line-aligned segments of large plain-text files so one big file uses every core.
+/// Work items are whole files, line-aligned segments of large plain-text files so one big file uses every core, or
+/// the row groups of local Parquet files, so the last file's tail does not leave a core idle.
 /// </summary>
 internal static class FlowScanner
 {
@@ -106,7 +108,7 @@ internal static class FlowScanner
                     {
                         ScanOne(item, options, selector, worker, changed);
                         // A whole object is judged here; the segments of a split file after the scan (InputCheck).
-                        if (item.Layout is null)
+                        if (item.Whole)
                             NotFlowLog.Require(item.File, d.Lines - lines, d.Parsed - parsed, options);
                     }
                     catch (FlowInputException e) when (e.Unsupported && options.SkipUnsupported)
@@ -145,10 +147,15 @@ internal static class FlowScanner
         cancellation.ThrowIfCancellationRequested();
     }
 
-    /// <summary>One unit of work: a whole input, or the lines starting in [Start, End) of a plain file.</summary>
-    private sealed record WorkItem(InputFile File, int Segment, long Start, long End, FlowLayout? Layout)
+    /// <summary>One unit of work: a whole input, the lines starting in [Start, End) of a plain file, or row group
+    /// Segment of a Parquet file.</summary>
+    private sealed record WorkItem(
+        InputFile File, int Segment, long Start, long End, FlowLayout? Layout, ParquetPlan? Parquet = null)
     {
-        public long Size => Layout is null ? File.Length : End - Start;
+        public long Size => Parquet is { } plan ? plan.Bytes(Segment) : Layout is null ? File.Length : End - Start;
+
+        /// <summary>Judged as one object when read; split files are judged after the scan (InputCheck).</summary>
+        public bool Whole => Layout is null && Parquet is null;
     }
 
     private static List<WorkItem> Plan(IReadOnlyList<InputFile> files, ScanOptions options, HashSet<string> whole)
@@ -156,6 +163,12 @@ internal static class FlowScanner
         var items = new List<WorkItem>();
         foreach (var file in files)
         {
+            if (SplitsParquet(file, options, whole) && ParquetPlan.TryCreate(file.Path) is { RowGroups: > 1 } plan)
+            {
+                for (int g = 0; g < plan.RowGroups; g++)
+                    items.Add(new WorkItem(file, g, 0, 0, null, plan));
+                continue;
+            }
             if (options.Threads < 2 || whole.Contains(file.Path) || file.IsStdin || file.IsRemote
                 || file.Length < 2 * options.SegmentBytes || !IsPlainText(file, options, out var layout))
             {
@@ -171,6 +184,14 @@ internal static class FlowScanner
         items.Sort((a, b) => b.Size.CompareTo(a.Size));
         return items;
     }
+
+    /// <summary>Local files named as Parquet, read by the page reader: their footer is read here, serially, so only
+    /// those (not thousands of small gzip files) are opened twice.</summary>
+    private static bool SplitsParquet(InputFile file, ScanOptions options, HashSet<string> whole) =>
+        options.Threads >= 2 && !whole.Contains(file.Path) && !file.IsStdin && !file.IsRemote
+        && options.Format is InputFormat.Auto or InputFormat.Parquet
+        && (options.ParquetPages ?? ParquetFlowReader.PageReader)
+        && file.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsPlainText(InputFile file, ScanOptions options, out FlowLayout layout)
     {
@@ -197,6 +218,11 @@ internal static class FlowScanner
         System.Collections.Concurrent.ConcurrentDictionary<string, bool> changed)
     {
         var diagnostics = worker.Accumulator.Diagnostics;
+        if (item.Parquet is { } plan)
+        {
+            ScanRowGroup(item, plan, options, selector, worker);
+            return;
+        }
         if (item.Layout is null && (options.SmallFileReads ?? SmallFileReader.Enabled)
             && worker.Files.TryOpenText(
                 item.File, options.Format,
@@ -262,6 +288,30 @@ internal static class FlowScanner
         if (item.Segment == 0)
             diagnostics.Files++;
         diagnostics.Bytes += item.End - item.Start;
+    }
+
+    private static void ScanRowGroup(
+        WorkItem item, ParquetPlan plan, ScanOptions options, BlockedOutboundSelector selector, Worker worker)
+    {
+        var diagnostics = worker.Accumulator.Diagnostics;
+        FileStream file;
+        try
+        {
+            file = new FileStream(item.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FlowInputException($"{item.File.Path}: read error ({e.Message})", e);
+        }
+        using (var stream = worker.Counter?.Wrap(file) ?? file)
+        {
+            var handler = new FlowRecordHandler(worker.Accumulator, selector, options.From, options.To, item.Segment);
+            ParquetFlowReader.ReadRowGroup(stream, item.File.Path, plan, item.Segment, ref handler);
+            diagnostics.EndSegment(item.File.Path, item.Segment, handler.LastLine);
+        }
+        if (item.Segment == 0)
+            diagnostics.Files++;
+        diagnostics.Bytes += item.Size;
     }
 
     private sealed record Worker(ScanAccumulator Accumulator, byte[] Buffer)

@@ -36,8 +36,7 @@ internal static class ParquetFlowReader
                 if (FlowSpike.Records.Parquet.ParquetQueryReader.TryRead(seekable, source, ref handler))
                     return;
             }
-            catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException
-                or OverflowException or IndexOutOfRangeException or ArgumentException)
+            catch (Exception e) when (IsDataError(e))
             {
                 throw new FlowInputException($"{source}: cannot read Parquet data ({e.Message})", e);
             }
@@ -45,6 +44,26 @@ internal static class ParquetFlowReader
         }
         ReadReference(seekable, source, ref handler);
     }
+
+    /// <summary>One row group of a file the page reader planned (<see cref="Parquet.ParquetPlan"/>), on any thread.
+    /// </summary>
+    public static void ReadRowGroup<THandler>(
+        Stream seekable, string source, FlowSpike.Records.Parquet.ParquetPlan plan, int group, ref THandler handler)
+        where THandler : struct, IRecordHandler
+    {
+        try
+        {
+            FlowSpike.Records.Parquet.ParquetQueryReader.ReadRowGroup(seekable, source, plan, group, ref handler);
+        }
+        catch (Exception e) when (IsDataError(e) || e is IOException)
+        {
+            throw new FlowInputException($"{source}: cannot read Parquet data ({e.Message})", e);
+        }
+    }
+
+    private static bool IsDataError(Exception e) =>
+        e is InvalidDataException or NotSupportedException or EndOfStreamException or OverflowException
+            or IndexOutOfRangeException or ArgumentException;
 
     /// <summary>The reference: Parquet.Net's raw column reads, every row handed over as it is.</summary>
     public static void ReadReference<THandler>(Stream seekable, string source, ref THandler handler)

@@ -20,7 +20,28 @@ internal sealed class ColumnReader
     private int _pageRows, _pageRow, _pageValue, _dictCount;
     private long _rowsLeftInChunk;
     private int _pagesInChunk;
-    private bool _pageHasNulls;
+    private bool _pageHasNulls, _pageSparse;
+    private readonly SparseIds _sparse = new();
+    private int _nullRow, _nullValue;
+
+    /// <summary>Dictionary indices are unpacked row by row when asked for (<see cref="IdAt"/>), not page by page:
+    /// for columns only some rows need, while the last page had few rows asked for (see <see cref="Asked"/>).
+    /// </summary>
+    public bool Sparse { get; set; }
+
+    /// <summary>Rows of the current page asked for by the caller: above a quarter of the page (30 % REJECTs), the
+    /// next page is unpacked whole again, which is cheaper per row.</summary>
+    public int Asked { get; set; }
+
+    private int _lastPresent;
+
+    /// <summary>Tests: every page of a sparse column on this thread is read row by row, however many rows ask.
+    /// </summary>
+    [ThreadStatic]
+    internal static bool AlwaysSparse;
+
+    /// <summary>Whether the current page's ids are read by <see cref="IdAt"/> instead of <see cref="Take"/>.</summary>
+    public bool PageIsSparse => _pageSparse;
 
     /// <summary>The most data pages seen in one column chunk (the tests check they cover several).</summary>
     internal static int MostPagesInAChunk { get; private set; }
@@ -69,7 +90,11 @@ internal sealed class ColumnReader
         if (count > _pageRows - _pageRow)
             throw new InvalidOperationException("a batch crosses a page");
         (int[], int) taken;
-        if (!_pageHasNulls)
+        if (_pageSparse)
+        {
+            taken = ([], _pageRow); // the page row where the batch starts, for IdAt
+        }
+        else if (!_pageHasNulls)
         {
             taken = (_values, _pageValue);
             _pageValue += count;
@@ -116,6 +141,28 @@ internal sealed class ColumnReader
         for (int i = 0; i < defs.Length; i++)
             ids[i] = defs[i] == max ? values[v++] : -1;
         return v;
+    }
+
+    /// <summary>The id of row <paramref name="row"/> of a sparse page (see <see cref="Sparse"/>): -1 for null, else
+    /// its dictionary index. Rows are asked for in increasing order.</summary>
+    public int IdAt(int row)
+    {
+        int value = row;
+        if (_pageHasNulls)
+        {
+            if (row < _nullRow)
+                _nullRow = _nullValue = 0;
+            // Values before the row: one per present row.
+            _nullValue += _defs.AsSpan(_nullRow, row - _nullRow).Count(_maxDef);
+            _nullRow = row;
+            if (_defs[row] != _maxDef)
+                return -1;
+            value = _nullValue;
+        }
+        int id = _sparse.Get(_page, value);
+        if ((uint)id >= (uint)_dictCount)
+            throw new InvalidDataException("a dictionary index is out of range");
+        return id;
     }
 
     /// <summary>A BYTE_ARRAY value by id (not -1).</summary>
@@ -186,7 +233,7 @@ internal sealed class ColumnReader
             for (int i = 0; i < _dictCount; i++)
             {
                 _dictOffsets[i] = at;
-                at = checked(at + 4 + Length(data, at));
+                at = checked(at + 4 + PlainValues.Length(data, at));
             }
             return;
         }
@@ -266,6 +313,7 @@ internal sealed class ColumnReader
         _pageHasNulls = present < rows;
         _pageRows = rows;
         _pageRow = 0;
+        _nullRow = _nullValue = 0;
         _pageValue = 0;
         _rowsLeftInChunk -= rows;
         if (++_pagesInChunk > MostPagesInAChunk)
@@ -287,6 +335,16 @@ internal sealed class ColumnReader
 
     private void DecodeValues(ReadOnlySpan<byte> data, int pos, int encoding, int present)
     {
+        _pageSparse = false;
+        bool few = Asked * 4L < _lastPresent || AlwaysSparse;
+        Asked = 0;
+        _lastPresent = present;
+        if (Sparse && few && encoding is (PlainDictionary or RleDictionary) && _dictCount > 0 && pos < data.Length)
+        {
+            _sparse.Load(data, pos + 1, data.Length, data[pos], present);
+            IsDictionaryPage = _pageSparse = true;
+            return;
+        }
         Grow(ref _values, present);
         var ids = _values.AsSpan(0, present);
         if (encoding is PlainDictionary or RleDictionary)
@@ -315,12 +373,10 @@ internal sealed class ColumnReader
         IsDictionaryPage = false;
         if (_physical == ParquetFooter.ByteArray)
         {
-            int at = pos;
-            for (int i = 0; i < present; i++)
-            {
-                ids[i] = at;
-                at = checked(at + 4 + Length(data, at));
-            }
+            if (LineTokenizer.BranchLight && BitConverter.IsLittleEndian)
+                PlainValues.Offsets(data, pos, ids);
+            else
+                PlainValues.OffsetsScalar(data, pos, ids);
             return;
         }
         int width = Width();
@@ -331,16 +387,6 @@ internal sealed class ColumnReader
     }
 
     private int Width() => _physical == ParquetFooter.Int64 ? 8 : 4;
-
-    private static int Length(ReadOnlySpan<byte> data, int at)
-    {
-        if (at > data.Length - 4)
-            throw new InvalidDataException("a value runs past the end of its page");
-        int length = BinaryPrimitives.ReadInt32LittleEndian(data[at..]);
-        if (length < 0 || length > data.Length - at - 4)
-            throw new InvalidDataException("a value runs past the end of its page");
-        return length;
-    }
 
     private static void Grow<T>(ref T[] buffer, int size)
     {

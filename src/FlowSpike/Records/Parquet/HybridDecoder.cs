@@ -164,7 +164,7 @@ internal static class HybridDecoder
         }
     }
 
-    private static uint ReadVarint(ReadOnlySpan<byte> data, ref int pos)
+    internal static uint ReadVarint(ReadOnlySpan<byte> data, ref int pos)
     {
         uint value = 0;
         for (int shift = 0; shift < 35; shift += 7)

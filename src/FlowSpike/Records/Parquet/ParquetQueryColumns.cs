@@ -51,6 +51,8 @@ internal sealed class ParquetQueryColumns
             if (leaf < 0 || (!details && role >= ParquetQueryMap.FirstDetail) || _leafRole[leaf] >= 0)
                 continue;
             _leafRole[leaf] = role;
+            // The addresses and details are read only for REJECT rows: their indices are unpacked one by one.
+            _readers[role].Sparse = role is 0 or 1 or >= ParquetQueryMap.FirstDetail;
             _readers[role].Open(file, chunks[leaf], footer.Leaves[leaf], rows);
             _open[role] = true;
             _roleOf[_openCount++] = role;
@@ -80,10 +82,17 @@ internal sealed class ParquetQueryColumns
     public ReadOnlySpan<int> Ids(int leaf)
     {
         int role = RoleOf(leaf);
+        if (_readers[role].PageIsSparse)
+            throw new InvalidOperationException("a sparse column's ids are read one by one");
         return _ids[role].AsSpan(_idsAt[role]);
     }
 
-    private int Id(int role, int i) => _ids[role][_idsAt[role] + i];
+    private int Id(int role, int i)
+    {
+        var reader = _readers[role];
+        reader.Asked++;
+        return reader.PageIsSparse ? reader.IdAt(_idsAt[role] + i) : _ids[role][_idsAt[role] + i];
+    }
 
     public long? Long(int leaf, int i)
     {

@@ -27,7 +27,7 @@ internal static class ParquetQueryReader
         ParquetFooter footer;
         try
         {
-            footer = ReadFooter(file, columns);
+            footer = ReadFooter(file);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or OverflowException
             or IOException or ArgumentException)
@@ -43,8 +43,20 @@ internal static class ParquetQueryReader
         return true;
     }
 
-    private static ParquetFooter ReadFooter(Stream file, ParquetQueryColumns columns)
+    /// <summary>One row group of a planned file (<see cref="ParquetPlan"/>), its rows numbered from 1.</summary>
+    public static void ReadRowGroup<THandler>(Stream file, string source, ParquetPlan plan, int group,
+        ref THandler handler)
+        where THandler : struct, IRecordHandler
     {
+        var columns = t_columns ??= new ParquetQueryColumns();
+        handler.BeginSource(source, FlowLayout.Default, 1);
+        var (rows, chunks) = plan.Footer.RowGroups[group];
+        ReadRowGroup(file, plan.Footer, plan.Map, chunks, rows, handler.WantsDetails, columns, ref handler);
+    }
+
+    internal static ParquetFooter ReadFooter(Stream file)
+    {
+        var columns = t_columns ??= new ParquetQueryColumns();
         long length = file.Length;
         if (length < 12)
             throw new InvalidDataException("too short for Parquet");
