@@ -38,6 +38,43 @@ internal static class BaselineBuilder
     }
 
     /// <summary>
+    /// <see cref="Build(WindowPartial)"/> over buckets sorted by source: each host's buckets are adjacent, in time
+    /// order, so its moments are summed in one pass with no dictionary, and the rows come out sorted by source.
+    /// </summary>
+    public static BaselineRow[] Build(SortedBuckets buckets)
+    {
+        int hosts = 0;
+        for (int e = 0; e < buckets.Length; e++)
+        {
+            if (e == 0 || buckets.Source(e) != buckets.Source(e - 1))
+                hosts++;
+        }
+        var rows = new BaselineRow[hosts];
+        int n = 0, i = 0;
+        while (i < buckets.Length)
+        {
+            uint src = buckets.Source(i);
+            Moments m = default;
+            for (; i < buckets.Length && buckets.Source(i) == src; i++)
+            {
+                long count = buckets.Counts[i];
+                if (count == 0)
+                    continue;
+                m.N++;
+                m.Sum += count;
+                m.SumSquares += (Int128)count * count;
+                m.LatestCount = count;
+            }
+            if (m.N > 0)
+                rows[n++] = new BaselineRow(src, m.LatestCount, m.N, (double)m.Sum / m.N, SampleStdev(m));
+        }
+        // A host whose every bucket counted 0 has no row, as in the dictionary build.
+        if (n < rows.Length)
+            Array.Resize(ref rows, n);
+        return rows;
+    }
+
+    /// <summary>
     /// Counts are integers, so the variance numerator n*Σx² - (Σx)² is computed exactly and divided once.
     /// </summary>
     private static double SampleStdev(Moments m)

@@ -24,6 +24,28 @@ internal static class BaselineReplay
                 rules is null ? null : rules with { AutoLearn = true }));
 
     /// <summary>
+    /// <see cref="For"/> as rows sorted by source, so the state writes its lookup in key order; the splunk model's
+    /// support search runs over <paramref name="sorted"/>, the same buckets sorted.
+    /// </summary>
+    public static BaselineRow[] Sorted(string model, WindowPartial buckets, SortedBuckets sorted, long from, long to,
+        RecommendedSettings? rules = null)
+    {
+        if (model == SplunkModel.ModelName)
+            return BaselineBuilder.Build(sorted);
+        var rows = For(model, buckets, from, to, rules);
+        var keys = new uint[rows.Count];
+        var ordered = new BaselineRow[rows.Count];
+        int n = 0;
+        foreach (var (src, row) in rows)
+        {
+            keys[n] = src;
+            ordered[n++] = row;
+        }
+        Array.Sort(keys, ordered);
+        return ordered;
+    }
+
+    /// <summary>
     /// The baseline of a model that learns on its own (recommended, robust): the buckets of [from, to) stepped through
     /// the model in time order, exactly as detection would, without alerting. A host starts at its first bucket; quiet
     /// buckets after it are steps with no count.

@@ -26,11 +26,12 @@ internal static class BaselineRun
             input.Scan(from, to, spanSeconds, keepDetails: false, entities: store.Entities));
         InputCheck.RequireRecords(files, scan.Diagnostics, input);
         RunReport.Scan(scan.Diagnostics, log);
-        var rows = BaselineReplay.For(model, scan.Partial, from, to, rules);
+        var sorted = SortedBuckets.Of(scan.Partial);
+        var rows = BaselineReplay.Sorted(model, scan.Partial, sorted, from, to, rules);
         // A baseline of nothing over a range with no data is a wrong range or input; over a lookup it would wipe it.
         // Over records none of which is selected, it is most often a wrong --internal or --log-format, so it is
         // committed only when asked for.
-        if (rows.Count == 0)
+        if (rows.Length == 0)
         {
             long inRange = scan.Diagnostics.RecordsByWindow.Values.Sum();
             int existing = store.LoadLookup().Count;
@@ -49,21 +50,21 @@ internal static class BaselineRun
             }
             log.Warn(what + "; the baseline is empty");
         }
-        long buckets = scan.Partial.Windows.Values.Sum(w => (long)w.Count);
+        long buckets = sorted.Length;
         // The buckets also start each host's history (explain and report chart them), unless there are too many to
         // keep. The rows are made as the store writes them, not held as a list.
         IEnumerable<HistoryRow>? history = null;
         if (buckets <= MaxHistoryBuckets)
-            history = HistoryOf(scan.Partial);
+            history = HistoryOf(sorted);
         else
         {
             log.Info($"{buckets} host-buckets are more than the {MaxHistoryBuckets} kept as history; history starts " +
                 $"with detection");
         }
-        store.ReplaceBaseline(rows.Values, from, to, spanSeconds, history);
-        log.Info($"baseline: {rows.Count} hosts from {buckets} host-buckets in {TimeRange.Format(from)} .. " +
+        store.ReplaceBaseline(rows, from, to, spanSeconds, history);
+        log.Info($"baseline: {rows.Length} hosts from {buckets} host-buckets in {TimeRange.Format(from)} .. " +
             $"{TimeRange.Format(to)}; committed mark set to {TimeRange.Format(to)}");
-        return new Result(rows.Count, buckets, scan.Diagnostics);
+        return new Result(rows.Length, buckets, scan.Diagnostics);
     }
 
     /// <summary>
@@ -81,12 +82,13 @@ internal static class BaselineRun
         $"no blocked outbound records from internal hosts in {TimeRange.Format(from)} .. {TimeRange.Format(to)} " +
         $"({read})";
 
-    private static IEnumerable<HistoryRow> HistoryOf(WindowPartial partial)
+    /// <summary>The buckets as history rows, in the history table's key order (source, then bucket).</summary>
+    private static IEnumerable<HistoryRow> HistoryOf(SortedBuckets buckets)
     {
-        foreach (var (bucket, sources) in partial.Windows)
+        for (int i = 0; i < buckets.Length; i++)
         {
-            foreach (var (src, stats) in sources)
-                yield return new HistoryRow(bucket, src, stats.Count, null, null, null, null, false, null, false);
+            yield return new HistoryRow(buckets.WindowStart(i), buckets.Source(i), buckets.Counts[i], null, null, null,
+                null, false, null, false);
         }
     }
 }

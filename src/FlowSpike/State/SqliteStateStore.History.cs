@@ -20,9 +20,8 @@ internal sealed partial class SqliteStateStore
 
     private void InsertHistory(IEnumerable<HistoryRow> history)
     {
-        using var insert = new RowInserter(_connection, "INSERT OR REPLACE INTO history(window_start, src, count, " +
-            "avg, stdev, num_data_points, threshold, spike, alert_id, suppressed) " +
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        using var insert = new BatchInserter(_connection, "INSERT OR REPLACE INTO history(window_start, src, " +
+            "count, avg, stdev, num_data_points, threshold, spike, alert_id, suppressed)", 10);
         foreach (var h in history)
         {
             insert.Integer(1, h.WindowStart);
@@ -35,8 +34,9 @@ internal sealed partial class SqliteStateStore
             insert.Integer(8, h.Spike ? 1 : 0);
             insert.Text(9, h.AlertId);
             insert.Integer(10, h.Suppressed ? 1 : 0);
-            insert.Insert();
+            insert.EndRow();
         }
+        insert.Flush();
     }
 
     public IReadOnlyList<HistoryRow> History(uint src, long from = long.MinValue, long to = long.MaxValue) =>

@@ -100,8 +100,8 @@ internal sealed partial class SqliteStateStore
 
     private void InsertRows(IEnumerable<BaselineRow> rows)
     {
-        using var insert = new RowInserter(_connection, "INSERT OR REPLACE INTO lookup(src, latest_count, " +
-            "num_data_points, avg, stdev, model_state) VALUES (?, ?, ?, ?, ?, ?)");
+        using var insert = new BatchInserter(_connection, "INSERT OR REPLACE INTO lookup(src, latest_count, " +
+            "num_data_points, avg, stdev, model_state)", 6);
         foreach (var row in rows)
         {
             insert.Integer(1, (long)row.Src);
@@ -110,7 +110,8 @@ internal sealed partial class SqliteStateStore
             insert.Real(4, row.Avg);
             insert.Real(5, row.Stdev);
             insert.Blob(6, row.ModelState);
-            insert.Insert();
+            insert.EndRow();
         }
+        insert.Flush();
     }
 }
