@@ -60,16 +60,23 @@ internal struct FlowRecordHandler(
     {
         _line++;
         accumulator.Diagnostics.Lines++;
-        if (fieldCount == _fieldCount)
+        if (fieldCount != _fieldCount)
         {
-            // A header line with as many fields as the layout names a field where the action is: check it only then.
-            var action = Field(line, fieldEnds, _action);
-            if (action.Length > 0 && action[0] is >= (byte)'a' and <= (byte)'z' && TryFollowHeader(line))
-                return;
-            Take(line, fieldEnds, action);
+            OnIrregularLine(line);
             return;
         }
-        // Off the fast path: tolerate runs of spaces or tabs between fields, as a whitespace split would.
+        // A header line with as many fields as the layout names a field where the action is: check it only then.
+        var action = Field(line, fieldEnds, _action);
+        if (action.Length > 0 && action[0] is >= (byte)'a' and <= (byte)'z' && TryFollowHeader(line))
+            return;
+        Take(line, fieldEnds, action);
+    }
+
+    /// <summary>A line whose field count is not the layout's: off the fast path (and out of its stack frame),
+    /// tolerate runs of spaces or tabs between fields, as a whitespace split would.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnIrregularLine(ReadOnlySpan<byte> line)
+    {
         var scratch = accumulator.Scratch(line.Length);
         Span<int> ends = stackalloc int[FlowLayout.MaxFields];
         int count = Normalize(line, scratch, ends, out int length);
@@ -102,10 +109,13 @@ internal struct FlowRecordHandler(
 
     /// <summary>A line whose action field holds no flow-log action is malformed, not a record that is not
     /// counted (called for lines that are not REJECT).</summary>
-    private bool RefusedAction(ReadOnlySpan<byte> action)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly bool RefusedAction(ReadOnlySpan<byte> action) =>
+        !BlockedOutboundSelector.IsFlowAction(action) && Refuse(action);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly bool Refuse(ReadOnlySpan<byte> action)
     {
-        if (BlockedOutboundSelector.IsFlowAction(action))
-            return false;
         var shown = action[..Math.Min(action.Length, 24)];
         accumulator.Diagnostics.AddMalformed(_source, segment, _line,
             $"action '{System.Text.Encoding.UTF8.GetString(shown)}' is not ACCEPT, REJECT or -");
@@ -130,15 +140,14 @@ internal struct FlowRecordHandler(
         return true;
     }
 
-    /// <summary>A REJECT record: checked, then selected.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>A REJECT record: checked, then selected. Not inlined: its locals would widen the frame (zeroed on
+    /// every call) of <see cref="OnLine"/>, which most lines leave after the action test.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Process(ReadOnlySpan<byte> line, ReadOnlySpan<int> fieldEnds)
     {
         if (HasEmptyField(line, fieldEnds))
         {
-            // A doubled or trailing blank: split on blank runs, this line has fewer fields than the layout.
-            accumulator.Diagnostics.AddMalformed(
-                _source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
+            EmptyField();
             return;
         }
         // start stays text until the record passes the address tests: most REJECTs are inbound and never need it.
@@ -151,6 +160,12 @@ internal struct FlowRecordHandler(
             _vpc >= 0 ? Field(line, fieldEnds, _vpc) : default,
             line: line, srcAt: Begin(fieldEnds, _src), dstAt: Begin(fieldEnds, _dst));
     }
+
+    /// <summary>A doubled or trailing blank: split on blank runs, this line has fewer fields than the layout.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void EmptyField() => accumulator.Diagnostics.AddMalformed(
+        _source, segment, _line, $"expected {_fieldCount} fields, found fewer (empty field)");
 
     public void OnMalformedRecord(string reason)
     {
@@ -324,6 +339,7 @@ internal struct FlowRecordHandler(
     /// triple, or an
     /// interface. Looked up by local bytes first, so only a thread's first sight of an entity builds its name.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private readonly bool TryEntityKey(
         ReadOnlySpan<byte> srcText, UInt128 src6, ReadOnlySpan<byte> interfaceId, ReadOnlySpan<byte> account,
         ReadOnlySpan<byte> vpc, out uint key)

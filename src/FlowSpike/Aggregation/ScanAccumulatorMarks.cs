@@ -11,6 +11,9 @@ internal sealed partial class ScanAccumulator
     // The window the last parsed record fell in, and how many records in a row did: most records of a file share a
     // window, so marking presence costs a range test per record.
     private long _markFrom = long.MaxValue, _markTo = long.MinValue, _markRun;
+    private ulong _markIndex;
+    // The window of the last start that missed the run's window (dense counts only; see MarkDense).
+    private ulong _missIndex = ulong.MaxValue;
     // The same window's bounds as ten ASCII digits (big-endian head and tail), when both have ten digits.
     private ulong _loHead, _hiHead;
     private uint _loTail, _hiTail;
@@ -82,7 +85,10 @@ internal sealed partial class ScanAccumulator
     {
         if (UseBranchLight && EpochSeconds.TryParseTenDigits(start, out long ten))
         {
-            Mark(ten);
+            if (_dense is { } dense && ten >= _from && ten < _to)
+                MarkDense(dense, ten);
+            else
+                Mark(ten);
             return;
         }
         long value = 0;
@@ -132,13 +138,33 @@ internal sealed partial class ScanAccumulator
         return true;
     }
 
+    /// <summary>
+    /// A start in range but outside the run's window, counted straight into its window. The run moves there only
+    /// when two such starts in a row share a window (a file moving on to the next hour): starts out of order then
+    /// cost a multiply and an add each, not a flush and a reload of the run's bounds.
+    /// </summary>
+    private void MarkDense(long[] dense, long start)
+    {
+        Diagnostics.Parsed++;
+        ulong index = WindowOf(start);
+        if (index != _missIndex)
+        {
+            _missIndex = index;
+            dense[index]++;
+            return;
+        }
+        MarkSlow(start);
+    }
+
     private void MarkSlow(long start)
     {
         FlushRun();
         if (start < _from || start >= _to)
             return;
-        long index = (start - _from) / _windowSeconds;
-        _markFrom = _from + index * _windowSeconds;
+        // Starts out of order make this a per-record path: a multiply, not a division (WindowOf).
+        ulong index = WindowOf(start);
+        _markIndex = index;
+        _markFrom = _from + ((long)index * _windowSeconds);
         _markTo = _markFrom + _windowSeconds;
         _markRun = 1;
         if (_boundHeads is { } heads && _boundTails is { } tails)
@@ -186,7 +212,7 @@ internal sealed partial class ScanAccumulator
         {
             if (_dense is { } dense)
             {
-                dense[(_markFrom - _from) / _windowSeconds] += _markRun;
+                dense[_markIndex] += _markRun;
             }
             else
             {
@@ -195,6 +221,7 @@ internal sealed partial class ScanAccumulator
             }
         }
         _markRun = 0;
+        _missIndex = ulong.MaxValue;
         _markFrom = long.MaxValue;
         _markTo = long.MinValue;
         _textRange = false;

@@ -25,6 +25,7 @@ internal static class EpochSeconds
         Utf8Parser.TryParse(text, out value, out int consumed) && consumed == text.Length;
 
     /// <summary>Exactly ten ASCII digits; false (value 0) for anything else.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParseTenDigits(ReadOnlySpan<byte> text, out long value)
     {
         value = 0;
@@ -42,6 +43,7 @@ internal static class EpochSeconds
     }
 
     /// <summary>Every byte of the word is '0'..'9'.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool AllDigits(ulong word) =>
         // High nibble 3, and still 3 after adding 6: '0'..'9'. A carry between bytes needs a byte the first test
         // refuses.
@@ -49,6 +51,7 @@ internal static class EpochSeconds
         && ((word + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) == 0x3030303030303030UL;
 
     /// <summary>Eight digit values (first digit in the lowest byte) to their number, by multiply-shift steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong EightDigits(ulong digits)
     {
         digits = (digits * 10) + (digits >> 8);

@@ -64,21 +64,18 @@ internal static class LineTokenizer
         ref byte start = ref MemoryMarshal.GetReference(buffer);
         var space = Vector256.Create((byte)' ');
         var newline = Vector256.Create((byte)'\n');
+        // The state in locals, not behind the ref: one load and store per separator through memory would chain
+        // every field of a line on store-to-load forwarding.
+        int lineStart = state.LineStart, fields = state.Fields, lines = state.Lines;
         int i = 0;
         for (; i + Vector256<byte>.Count <= buffer.Length; i += Vector256<byte>.Count)
         {
             var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-            uint mask = (Vector256.Equals(v, space) | Vector256.Equals(v, newline)).ExtractMostSignificantBits();
-            while (mask != 0)
-            {
-                int pos = i + BitOperations.TrailingZeroCount(mask);
-                mask &= mask - 1;
-                if (Unsafe.Add(ref start, pos) == (byte)' ')
-                    state.Field(pos, ends);
-                else
-                    state.EndLine(buffer, pos, ends, ref handler);
-            }
+            Block(Vector256.Equals(v, space).ExtractMostSignificantBits(),
+                Vector256.Equals(v, newline).ExtractMostSignificantBits(), i, buffer, ref handler, ends,
+                ref lineStart, ref fields, ref lines);
         }
+        state = new LineState { LineStart = lineStart, Fields = fields, Lines = lines };
         return i;
     }
 
@@ -89,50 +86,88 @@ internal static class LineTokenizer
         ref byte start = ref MemoryMarshal.GetReference(buffer);
         var space = Vector512.Create((byte)' ');
         var newline = Vector512.Create((byte)'\n');
+        int lineStart = state.LineStart, fields = state.Fields, lines = state.Lines;
         int i = 0;
         for (; i + Vector512<byte>.Count <= buffer.Length; i += Vector512<byte>.Count)
         {
             var v = Vector512.LoadUnsafe(ref start, (nuint)i);
-            ulong mask = (Vector512.Equals(v, space) | Vector512.Equals(v, newline)).ExtractMostSignificantBits();
-            while (mask != 0)
-            {
-                int pos = i + BitOperations.TrailingZeroCount(mask);
-                mask &= mask - 1;
-                if (Unsafe.Add(ref start, pos) == (byte)' ')
-                    state.Field(pos, ends);
-                else
-                    state.EndLine(buffer, pos, ends, ref handler);
-            }
+            Block(Vector512.Equals(v, space).ExtractMostSignificantBits(),
+                Vector512.Equals(v, newline).ExtractMostSignificantBits(), i, buffer, ref handler, ends,
+                ref lineStart, ref fields, ref lines);
         }
+        state = new LineState { LineStart = lineStart, Fields = fields, Lines = lines };
         return i;
+    }
+
+    /// <summary>
+    /// One block's separators (bit k: byte i + k), newline by newline: the spaces before each newline are fields of
+    /// the line it ends, so no separator is told apart from the other kind by a branch of its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block<THandler>(
+        ulong spaces, ulong newlines, int i, ReadOnlySpan<byte> buffer, ref THandler handler, Span<int> ends,
+        ref int lineStart, ref int fields, ref int lines)
+        where THandler : struct, ILineHandler
+    {
+        while (newlines != 0)
+        {
+            int bit = BitOperations.TrailingZeroCount(newlines);
+            newlines &= newlines - 1;
+            // Bits below the newline's; then those and the newline's own bit are cleared from spaces.
+            ulong below = (1UL << bit) - 1;
+            Fields(spaces & below, i, ends, lineStart, ref fields);
+            spaces &= ~below;
+            int pos = i + bit;
+            int length = pos - lineStart;
+            if ((uint)fields < (uint)ends.Length)
+                ends[fields] = length;
+            int count = fields + 1;
+            handler.OnLine(buffer.Slice(lineStart, length), ends[..Math.Min(count, ends.Length)], count);
+            lineStart = pos + 1;
+            fields = 0;
+            lines++;
+        }
+        Fields(spaces, i, ends, lineStart, ref fields);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fields(ulong spaces, int i, Span<int> ends, int lineStart, ref int fields)
+    {
+        int offset = i - lineStart;
+        while (spaces != 0)
+        {
+            if ((uint)fields < (uint)ends.Length)
+                ends[fields] = offset + BitOperations.TrailingZeroCount(spaces);
+            fields++;
+            spaces &= spaces - 1;
+        }
     }
 
     /// <summary>Where the current line started and how many separators it had so far.</summary>
     private struct LineState
     {
-        private int _lineStart;
-        private int _fields;
-
+        public int LineStart;
+        public int Fields;
         public int Lines;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Field(int pos, Span<int> ends)
         {
-            if ((uint)_fields < (uint)ends.Length)
-                ends[_fields] = pos - _lineStart;
-            _fields++;
+            if ((uint)Fields < (uint)ends.Length)
+                ends[Fields] = pos - LineStart;
+            Fields++;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void EndLine<THandler>(ReadOnlySpan<byte> buffer, int pos, Span<int> ends, ref THandler handler)
             where THandler : struct, ILineHandler
         {
-            int length = pos - _lineStart;
+            int length = pos - LineStart;
             Field(pos, ends);
-            int count = _fields;
-            handler.OnLine(buffer.Slice(_lineStart, length), ends[..Math.Min(count, ends.Length)], count);
-            _lineStart = pos + 1;
-            _fields = 0;
+            int count = Fields;
+            handler.OnLine(buffer.Slice(LineStart, length), ends[..Math.Min(count, ends.Length)], count);
+            LineStart = pos + 1;
+            Fields = 0;
             Lines++;
         }
     }

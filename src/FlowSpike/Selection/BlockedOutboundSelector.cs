@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FlowSpike.Selection;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal sealed class BlockedOutboundSelector(CidrSet internalNetworks)
 {
     public CidrSet Internal { get; } = internalNetworks;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsReject(ReadOnlySpan<byte> action) =>
         action.Length == 6 && action.SequenceEqual("REJECT"u8);
 
@@ -17,6 +20,7 @@ internal sealed class BlockedOutboundSelector(CidrSet internalNetworks)
     /// An action a flow log writes: ACCEPT, REJECT, or '-' (NODATA and SKIPDATA records). Anything else in that field
     /// is no record: prose, or a line of another log that happens to have as many fields.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsFlowAction(ReadOnlySpan<byte> action) =>
         action.Length == 6 ? action.SequenceEqual("REJECT"u8) || action.SequenceEqual("ACCEPT"u8)
         : action.Length == 1 && action[0] == (byte)'-';

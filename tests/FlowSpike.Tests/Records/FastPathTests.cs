@@ -124,9 +124,16 @@ public class FastPathTests
         var open = new ScanAccumulator(from, 3600, false, null);
         var expected = new Dictionary<long, long>();
         var rng = new Random(2028);
+        long runStart = from;
         for (int i = 0; i < 50_000; i++)
         {
-            long start = from - 7200 + rng.NextInt64(4 * 86400 + 14_400);
+            // The first half jumps at random; the second walks forward in runs (a file's records, mostly in order,
+            // with stragglers from a random window now and then).
+            if (i >= 25_000 && rng.Next(8) != 0)
+                runStart += rng.Next(3) == 0 ? rng.Next(-60, 120) : 0;
+            long start = i < 25_000 || rng.Next(8) == 0
+                ? from - 7200 + rng.NextInt64(4 * 86400 + 14_400)
+                : runStart + rng.Next(60);
             if (start >= from && start < to)
             {
                 long window = from + ((start - from) / 3600 * 3600);
@@ -346,31 +353,6 @@ public class FastPathTests
             Assert.Throws<FlowInputException>(() => Scan.Files([path], smallFileReads: false, inflateWhole: true));
         Assert.Equal(general.Message, fast.Message);
         Assert.Contains("cut.log.gz", fast.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(3)]
-    [InlineData(8)]
-    [InlineData(9)]
-    [InlineData(200)]
-    public void Cidr_lookups_agree_with_the_linear_scan(int networks)
-    {
-        var rng = new Random(networks);
-        var list = new List<Ipv4Cidr>();
-        for (int i = 0; i < networks; i++)
-        {
-            int prefix = rng.Next(1, 33) switch { var p when p < 8 => 32, var p => p };
-            uint mask = prefix == 0 ? 0 : uint.MaxValue << (32 - prefix);
-            list.Add(new Ipv4Cidr((uint)rng.NextInt64(0, 1L << 32) & mask, prefix));
-        }
-        list.Add(new Ipv4Cidr(0xFFFFFF00, 24)); // touches the top of the address space
-        var set = new CidrSet(list);
-        var probes =
-            list.SelectMany(n => new[] { n.Network, n.Network - 1, n.Network | ~n.Mask, (n.Network | ~n.Mask) + 1 })
-            .Concat(Enumerable.Range(0, 20_000).Select(_ => (uint)rng.NextInt64(0, 1L << 32)))
-            .Concat([0u, uint.MaxValue]);
-        foreach (uint ip in probes)
-            Assert.True(set.ContainsScan(ip) == set.Contains(ip), Ipv4.Format(ip));
     }
 
     private static byte[] Gzip(byte[] data)
