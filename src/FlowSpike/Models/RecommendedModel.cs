@@ -230,9 +230,17 @@ internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeMod
 
 
     /// <summary>
-    /// An intermittent host whose windows the hurdle (activity, then level) has fitted better than the count model.
+    /// Mean log-likelihood per window by which the hurdle must beat the count model: the hurdle ignores the hour, so
+    /// a cyclic host that only ties with it keeps the count model, which knows its quiet hours.
     /// </summary>
-    private static bool UsesHurdle(HostState s) => s.Active < IntermittentBelow && s.PosN >= 5 && s.FitDiff < 0;
+    public const double HurdleMargin = 0.05;
+
+    /// <summary>
+    /// An intermittent host whose windows the hurdle (activity, then level) has fitted clearly better than the count
+    /// model.
+    /// </summary>
+    private static bool UsesHurdle(HostState s) =>
+        s.Active < IntermittentBelow && s.PosN >= 5 && s.FitDiff < -HurdleMargin;
 
     private static double ActiveDispersion(HostState s, double level)
     {
@@ -292,7 +300,11 @@ internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeMod
         bool burstLike = points > 0 && count + 1 >= 2 * (reference + 1)
             && (points >= Settings.MinDataPoints ? used.MainTail : CountTails.NegBinomialUpper(count, expected, alpha))
                 < BurstComponent.ExcludedTail;
-        if (points > 0 && !spike && !burstLike)
+        // A window whose hour the profile has not seen in its group (a first weekend, a first day) was tested against
+        // a borrowed expectation: its residual is the profile's ignorance, not the host's dispersion, and its fit
+        // says nothing of whether the host is intermittent.
+        bool borrowed = Settings.Seasonal && SeasonalProfile.Borrowed(before.Profile, windowStart);
+        if (points > 0 && !spike && !burstLike && !borrowed)
         {
             // The expectation's own estimation variance (v·e²) is taken out: α is the host's dispersion alone.
             double r2 = (c - expected) * (c - expected) - relVar * expected * expected;
@@ -304,7 +316,7 @@ internal sealed class RecommendedModel(RecommendedSettings settings) : ISpikeMod
             s.ExpMean += (expected - s.ExpMean) / w;
             s.ExpSquare += (expected * expected - s.ExpSquare) / w;
         }
-        if (points > 0 && before.PosN >= 1 && !spike)
+        if (points > 0 && before.PosN >= 1 && !spike && !borrowed)
         {
             long k = (long)Math.Round(c);
             double logA = CountTails.NegBinomialLogPmf(k, expected, alpha);

@@ -138,6 +138,23 @@ internal static class SeasonalProfile
         return (grand + weight * (mean - grand), weight * v + phi * Math.Max(grand, MinNoiseMean) / totalN, phi);
     }
 
+    /// <summary>
+    /// True when no slot of this window's group (its hour of day on weekdays, or at weekends) has been seen: its
+    /// expectation is borrowed from the other group or the grand mean, a guess (a first weekend, a first day).
+    /// </summary>
+    public static bool Borrowed(ReadOnlySpan<byte> profile, long windowStart)
+    {
+        if (profile.Length != Bytes)
+            return true;
+        int group = Group(SlotOf(windowStart));
+        for (int s = group % 24; s < Slots; s += 24)
+        {
+            if (Group(s) == group && Seen(profile, s) > 0)
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>Slots of prior at φ = 1 (Poisson noise) in the noise estimate of <see cref="Pooled"/>.</summary>
     public const double NoisePrior = 5;
 

@@ -49,6 +49,39 @@ public class CountTailTests
         }).QuickCheckThrowOnFailure();
     }
 
+    /// <summary>1 − P(X &lt; k), every term from k − 1 down to 0 summed (as before the sum stopped early).</summary>
+    private static double FullLowerComplement(long k, double mean, double alpha)
+    {
+        double r = 1 / alpha, logP = Math.Log(mean / (r + mean)), logQ = Math.Log(r / (r + mean));
+        double logTerm = CountTails.LogGamma(k - 1 + r) - CountTails.LogGamma(r) - CountTails.LogFactorial(k - 1)
+            + r * logQ + (k - 1) * logP;
+        double lower = 0;
+        for (long i = k - 1; i >= 0; i--)
+        {
+            lower += Math.Exp(logTerm);
+            if (i > 0)
+                logTerm += Math.Log(i) - Math.Log(i - 1 + r) - logP;
+        }
+        return Math.Clamp(1 - lower, 0, 1);
+    }
+
+    [Theory]
+    [InlineData(1_000_000, 0.0001)]
+    [InlineData(1_000_000, 0.01)]
+    [InlineData(50_000, 0.001)]
+    [InlineData(2_000, 0.5)]
+    [InlineData(300, 3)]
+    public void Negative_binomial_tail_below_the_mean_matches_the_full_sum(double mean, double alpha)
+    {
+        // From the bottom of the distribution to the mean, where the sum runs down from k − 1 and stops early.
+        foreach (double at in new[] { 0.01, 0.5, 0.9, 0.99, 1.0 })
+        {
+            long k = Math.Max(1, (long)(mean * at));
+            double expected = FullLowerComplement(k, mean, alpha);
+            Assert.Equal(expected, CountTails.NegBinomialUpper(k, mean, alpha), 1e-12);
+        }
+    }
+
     [Fact]
     public void Negative_binomial_with_alpha_one_is_geometric()
     {
