@@ -33,12 +33,13 @@ done
 # The zoo: every host behaviour at once. The tuning seeds are those the recommended model was changed on (zoos and
 # calibration); the held-out seeds were run only once, with the final model, after tuning ended.
 # 1001-1003 were held out for issue 27's first model, which changed after them: they count as tuning seeds.
-# 1201-1203 were spent on a variant that was not kept (docs/models.md, the fifth round): the next are 1301 on.
+# 1201-1203 were spent on a variant that was not kept (docs/models.md, the fifth round); 1101-1103 and 1201-1203
+# then served the sixth round's tuning. 1301-1303 are held out; the next are 1401 on.
 tuning_zoos="1 2 3 201 202 203 301 302 303 401 402 403 501 502 503 601 602 603 701 702 703 801 802 803 901 902 903"
-tuning_zoos+=" 1001 1002 1003"
+tuning_zoos+=" 1001 1002 1003 1101 1102 1103 1201 1202 1203"
 tuning_calibration="1 2 3 4 5 6 101 102 103 201 202 203 301 302 303 401 402 403 501 502 503"
-tuning_calibration+=" 601 602 603 701 702 703 801 802 803 901 902 903 1001 1002 1003"
-held_out="1101 1102 1103"
+tuning_calibration+=" 601 602 603 701 702 703 801 802 803 901 902 903 1001 1002 1003 1101 1102 1103 1201 1202 1203"
+held_out="1301 1302 1303"
 for seed in $tuning_zoos $held_out; do
   "${fs[@]}" synth --scenario zoo --seed "$seed" --out "$dir/zoo-$seed" 2>/dev/null
   rows=$("${fs[@]}" evaluate --input "$dir/zoo-$seed/flows.log" --labels "$dir/zoo-$seed/labels.csv" --markdown -q)
@@ -56,15 +57,18 @@ for set in "tuning:$tuning_calibration" "held-out:$held_out"; do
     { if (NR > 1) printf "%s%s, ", first, (last > first ? "-" last : ""); first = last = $1 }
     END { printf "%s%s", first, (last > first ? "-" last : "") }')
   table+=$'\n'"**calibration** on spike-free zoos (\`flowspike evaluate --calibrate\`),"
-  table+=$'\n'"30 hosts per behaviour, 14 days of baseline and 14 of detection,"$'\n'"$kind seeds $ranges:"$'\n\n'
+  # The seed list folded at spaces, since it outgrows one line.
+  table+=$'\n'"30 hosts per behaviour, 14 days of baseline and 14 of detection,"$'\n'
+  table+="$(fold -s -w 118 <<<"$kind seeds $ranges:" | sed 's/ *$//')"$'\n\n'
   table+="$calibration"$'\n'
 done
 # The independently written zoo (scripts/independent-zoo.py): other behaviours, parameterised by someone who had not
 # read the model or flowspike synth's zoo. Seeds 1-3, 21-23, 31-33, 41-43 and 51-53 diagnosed the model (51-53 were
-# held out for issue 27's first model, which changed after them); 61-63 are held out.
-for seed in 1 2 3 21 22 23 31 32 33 41 42 43 51 52 53 61 62 63; do
+# held out for issue 27's first model, which changed after them); 61-63 were held out for the fifth round's model and
+# 71-73 ran a variant that was not kept; 81-83 are held out.
+for seed in 1 2 3 21 22 23 31 32 33 41 42 43 51 52 53 61 62 63 71 72 73 81 82 83; do
   rows=$("${lock[@]}" scripts/evaluate-independent.sh --brief "$seed")
-  kind=$([[ $seed -ge 61 ]] && echo "held-out seed" || echo "diagnostic seed")
+  kind=$([[ $seed -ge 81 ]] && echo "held-out seed" || echo "diagnostic seed")
   table+=$'\n'"**independent zoo, $kind $seed** (\`python3 scripts/independent-zoo.py $seed DIR\`):"$'\n\n'"$rows"$'\n'
 done
 python3 - "$table" <<'PY'
