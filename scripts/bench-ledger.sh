@@ -67,35 +67,40 @@ watch() { # state: one timed `watch --once`; its warnings (late records in the n
   /usr/bin/time -f "%e %M" -o "$work/time" "${fs[@]}" watch --once --input "$work/incoming" --state "$1" \
     --clock "$work/clock" --out "$work/alerts.jsonl" -q 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
 }
-poll() { # label, state
-  local before after
-  before=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
-  watch "$2"
-  after=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
+timed() { # label, state, command...: one timed run of the command; prints the ledger's rows before and after
+  local label=$1 state=$2 before after secs kb
+  shift 2
+  before=$(sqlite3 "$state" "SELECT count(*) FROM ledger")
+  "$@"
+  after=$(sqlite3 "$state" "SELECT count(*) FROM ledger")
   read -r secs kb <"$work/time"
-  printf '%-34s %9s %9s %8s s %8.0f MB\n' "$1" "$before" "$after" "$secs" "$((kb / 1024))"
+  printf '%-34s %9s %9s %8s s %8.0f MB\n' "$label" "$before" "$after" "$secs" "$((kb / 1024))"
 }
+poll() { timed "$1" "$2" watch "$2"; } # label, state
 echo "build: $build; $rows ledger row(s); one poll counts $(find "$work/incoming" -type f | wc -l) new file(s)"
 printf '%-34s %9s %9s %10s %11s\n' "poll" "rows" "after" "elapsed" "peak RSS"
-drain() { # label, state: polls again until the pruning is done; prints the count and the slowest and largest poll
-  local n=0 worst=0 peak=0 before after last secs kb
-  before=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
+drain() { # label, state, noun, command...: runs the command again until the pruning is done; prints the count
+  # of runs and the slowest and largest of them
+  local label=$1 state=$2 noun=$3 n=0 worst=0 peak=0 before after last secs kb
+  shift 3
+  before=$(sqlite3 "$state" "SELECT count(*) FROM ledger")
   while :; do
-    after=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
+    after=$(sqlite3 "$state" "SELECT count(*) FROM ledger")
     [ "$n" -gt 0 ] && [ "$after" = "$last" ] && break
     last=$after
-    watch "$2"
+    "$@"
     read -r secs kb <"$work/time"
     n=$((n + 1)); kb=$((kb / 1024))
     worst=$(echo "$secs $worst" | awk '{print ($1 > $2) ? $1 : $2}'); [ "$kb" -gt "$peak" ] && peak=$kb
   done
-  printf '%-34s %9s %9s %8s s %8.0f MB  (the slowest of %d polls)\n' "$1" "$before" "$after" "$worst" "$peak" "$n"
+  printf '%-34s %9s %9s %8s s %8.0f MB  (the slowest of %d %s)\n' "$label" "$before" "$after" "$worst" "$peak" "$n" \
+    "$noun"
 }
 poll "empty ledger" "$work/empty.db"
 poll "a year of objects, first poll" "$work/year.db"
-drain "a year of objects, next polls" "$work/year.db"
+drain "a year of objects, next polls" "$work/year.db" polls watch "$work/year.db"
 poll "an older state, first poll" "$work/older.db"
-drain "an older state, next polls" "$work/older.db"
+drain "an older state, next polls" "$work/older.db" polls watch "$work/older.db"
 poll "unprunable rows" "$work/kept.db"
 size=$(stat -c %s "$work/compact.db")
 /usr/bin/time -f "%e %M" -o "$work/time" "${fs[@]}" state compact --state "$work/compact.db"
@@ -114,7 +119,7 @@ qwatch() { # state, queue URL: one timed `watch --queue --once`
     --clock "$work/clock" --out "$work/alerts.jsonl" -q 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
 }
 qpoll() { # label, state: a fresh queue and bucket notified of the hour's objects, then one timed run
-  local name arn before after secs kb url
+  local name arn url
   name="q$RANDOM"
   url=$(aws sqs create-queue --queue-name "$name" --query QueueUrl --output text)
   aws s3api create-bucket --bucket "$name" >/dev/null
@@ -124,26 +129,8 @@ qpoll() { # label, state: a fresh queue and bucket notified of the hour's object
   for f in "$work"/incoming/*; do
     aws s3api put-object --bucket "$name" --key "AWSLogs/$(basename "$f")" --body "$f" >/dev/null
   done
-  before=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
-  qwatch "$2" "$url"
-  after=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
-  read -r secs kb <"$work/time"
-  printf '%-34s %9s %9s %8s s %8.0f MB\n' "$1" "$before" "$after" "$secs" "$((kb / 1024))"
+  timed "$1" "$2" qwatch "$2" "$url"
   echo "$url" >"$work/queue-url"
-}
-qdrain() { # label, state: runs again (empty queue) until the pruning is done
-  local n=0 worst=0 peak=0 before after last secs kb
-  before=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
-  while :; do
-    after=$(sqlite3 "$2" "SELECT count(*) FROM ledger")
-    [ "$n" -gt 0 ] && [ "$after" = "$last" ] && break
-    last=$after
-    qwatch "$2" "$(cat "$work/queue-url")"
-    read -r secs kb <"$work/time"
-    n=$((n + 1)); kb=$((kb / 1024))
-    worst=$(echo "$secs $worst" | awk '{print ($1 > $2) ? $1 : $2}'); [ "$kb" -gt "$peak" ] && peak=$kb
-  done
-  printf '%-34s %9s %9s %8s s %8.0f MB  (the slowest of %d runs)\n' "$1" "$before" "$after" "$worst" "$peak" "$n"
 }
 # The year's rows were counted long ago (processed_at 2026-01-01), more than the retention before the clock.
 cp "$work/base.db" "$work/qempty.db"
@@ -156,5 +143,5 @@ fill "$work/qkept.db" "'s3://bucket/flows/object-' || i || '.log.gz'" "NULL"
 printf '%-34s %9s %9s %10s %11s\n' "watch --queue --once" "rows" "after" "elapsed" "peak RSS"
 qpoll "empty ledger" "$work/qempty.db"
 qpoll "a year of objects, first run" "$work/qyear.db"
-qdrain "a year of objects, next runs" "$work/qyear.db"
+drain "a year of objects, next runs" "$work/qyear.db" runs qwatch "$work/qyear.db" "$(cat "$work/queue-url")"
 qpoll "unprunable rows" "$work/qkept.db"
