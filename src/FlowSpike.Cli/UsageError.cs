@@ -6,7 +6,7 @@ namespace FlowSpike.Cli;
 /// A command line that does not parse: one line that says what is wrong (with the nearest option for a typo) and a
 /// hint to --help, instead of the whole help text. Exit code 2, as usage errors have.
 /// </summary>
-internal static class UsageError
+internal static partial class UsageError
 {
     public const int ExitCode = 2;
 
@@ -16,6 +16,9 @@ internal static class UsageError
         // One line: System.CommandLine lists allowed values on lines of their own.
         string message = string.Join(' ', parse.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries |
             StringSplitOptions.RemoveEmptyEntries)).Replace("one of: ", "one of ", StringComparison.Ordinal);
+        // "Cannot parse argument 'abc' for option '--threads' as expected type 'System.Int32'" in the user's words.
+        if (CannotParse().Match(message) is { Success: true } m)
+            message = $"{m.Groups["option"].Value}: '{m.Groups["value"].Value}' is not {Kind(m.Groups["type"].Value)}";
         var unknown = parse.UnmatchedTokens.FirstOrDefault();
         if (unknown is not null && unknown.StartsWith('-') && Nearest(command, unknown) is { } near)
             message = $"unknown option '{unknown}'; did you mean {near}?";
@@ -26,6 +29,18 @@ internal static class UsageError
         Console.Error.WriteLine($"Try '{Path(parse)} --help' for the options.");
         return ExitCode;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        "^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'")]
+    private static partial System.Text.RegularExpressions.Regex CannotParse();
+
+    private static string Kind(string type) => type switch
+    {
+        "System.Int32" or "System.Int64" or "System.UInt32" or "System.UInt64" => "a whole number",
+        "System.Double" or "System.Single" or "System.Decimal" => "a number",
+        "System.Boolean" => "true or false",
+        _ => "a valid value",
+    };
 
     private static string Path(ParseResult parse)
     {

@@ -91,6 +91,18 @@ public class CliHabitsTests
         Assert.StartsWith("flowspike: error: unknown command 'detcet'", unknown.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--threads", "abc", "--threads: 'abc' is not a whole number")]
+    [InlineData("--deviation-threshold", "2x", "--deviation-threshold: '2x' is not a number")]
+    [InlineData("--data-point-threshold", "1.5", "--data-point-threshold: '1.5' is not a whole number")]
+    public void A_number_that_does_not_parse_is_named_in_words(string option, string value, string expected)
+    {
+        var r = Support.Cli.Run("detect", "--input", "x", "--from", "0", "--to", "3600", option, value);
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["flowspike: error: " + expected, "Try 'flowspike detect --help' for the options."], lines);
+    }
+
     [Fact]
     public void Help_wraps_to_the_terminal_and_shows_durations_as_people_write_them()
     {
