@@ -58,11 +58,13 @@ redis-server --port "$rport" --bind 127.0.0.1 --daemonize yes --save '' --append
 for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
 cluster=(--clustering "redis://127.0.0.1:$rport" --cluster-id "queue-e2e-$$")
 
-# The queue with a DLQ after 2 receives; the bucket notifies it of every object created after the first day.
+# The queue with a DLQ after 3 receives, one for each silo killed holding a message and one that counts it (with 2, a
+# message both killed silos received went to the DLQ counted); the bucket notifies it of every object created after
+# the first day.
 aws sqs create-queue --queue-name dlq >/dev/null || fail "create-queue failed" "$dir/moto.log"
 arn=arn:aws:sqs:us-east-1:123456789012
 queue=$(aws sqs create-queue --queue-name flowlogs --attributes \
-  "{\"RedrivePolicy\":\"{\\\"deadLetterTargetArn\\\":\\\"$arn:dlq\\\",\\\"maxReceiveCount\\\":\\\"2\\\"}\"}" \
+  "{\"RedrivePolicy\":\"{\\\"deadLetterTargetArn\\\":\\\"$arn:dlq\\\",\\\"maxReceiveCount\\\":\\\"3\\\"}\"}" \
   --query QueueUrl --output text) || fail "create-queue failed"
 dlq=$(aws sqs get-queue-url --queue-name dlq --query QueueUrl --output text)
 aws s3api create-bucket --bucket flowlogs >/dev/null || fail "create-bucket failed"
